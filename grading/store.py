@@ -1,0 +1,491 @@
+"""The DuckDB store: the only module of Nivaran that talks to DuckDB.
+
+Concurrency model
+-----------------
+DuckDB allows one writing process per file, and a writer cannot open a file that a reader holds. The
+dashboard therefore opens the database **read-only**, and every write goes through :func:`writing`:
+
+1. an exclusive ``flock`` on ``<db>.lock`` serialises writers;
+2. the current file is copied to ``<db>.building`` and the writer works on the copy;
+3. on success the copy is checkpointed, closed and swapped in with ``os.replace`` (atomic on POSIX).
+
+Readers keep reading the old file until they reopen (:func:`file_stamp` tells them when), a writer
+never waits for a reader, and a writer killed half-way leaves only a stale ``.building`` file that the
+next writer deletes: the previous data stay intact.
+
+Tables
+------
+Source data: ``events`` (the canonical event log, domain.md section 2), ``departments``, ``districts``,
+``categories``, ``holidays``, ``ingest_log``, ``quarantine``, ``meta``.
+Derived from ``events`` (rebuilt by :mod:`grading.derive`): ``complaints`` (one row per complaint),
+``stints`` (one row per stay at a level), ``feedback_events``, ``transfers``.
+Precomputed results: ``monthly_metrics`` (one row per entity and month).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Final
+
+import duckdb
+import polars as pl
+
+from grading.schema import NivaranError
+
+DEFAULT_DB: Final = Path(__file__).resolve().parent.parent / "data" / "nivaran.duckdb"
+SCHEMA_VERSION: Final = "1"
+
+_DDL: Final = """
+create table if not exists meta (key varchar primary key, value varchar not null);
+
+create table if not exists departments (
+    code varchar primary key, name_en varchar not null, name_hi varchar not null,
+    volume_weight double, is_reference boolean not null
+);
+create table if not exists districts (
+    code varchar primary key, name_en varchar not null, name_hi varchar not null,
+    division varchar, population bigint, is_reference boolean not null
+);
+create table if not exists categories (
+    code varchar primary key, name_en varchar not null, name_hi varchar not null, department varchar,
+    limit_l1_days integer not null, limit_l2_days integer not null, limit_l3_days integer not null,
+    limit_l4_days integer not null, limit_l5_days integer not null, is_reference boolean not null
+);
+create table if not exists holidays (date date primary key, name_en varchar not null, name_hi varchar not null);
+
+create table if not exists events (
+    complaint_id varchar not null, event_time timestamp not null, event varchar not null,
+    level varchar, department varchar, district varchar, category varchar, complainant varchar,
+    channel varchar, outcome varchar, note varchar, ingest_id integer not null
+);
+
+create table if not exists ingest_log (
+    ingest_id integer primary key, source varchar not null, sha256 varchar, kind varchar not null,
+    finished_at timestamp not null, rows_read bigint not null, rows_loaded bigint not null,
+    rows_duplicate bigint not null, rows_quarantined bigint not null, new_codes varchar
+);
+create table if not exists quarantine (
+    ingest_id integer not null, source varchar not null, row_number bigint, complaint_id varchar,
+    field varchar, value varchar, reason varchar not null
+);
+
+create table if not exists complaints (
+    complaint_id varchar not null, registered_at timestamp not null, department varchar not null,
+    district varchar not null, category varchar not null, complainant varchar not null, channel varchar,
+    closed_at timestamp, close_outcome varchar, first_feedback_at timestamp,
+    reached_l2_at timestamp, reached_l3_at timestamp, reached_l4_at timestamp,
+    first_breach_at timestamp, current_level tinyint not null, has_transfer boolean not null,
+    complainant_month_count integer not null
+);
+create table if not exists stints (
+    complaint_id varchar not null, started_at timestamp not null, ended_at timestamp, level tinyint not null,
+    limit_days integer not null, first_action_at timestamp, breach_at timestamp, nonattended_at timestamp
+);
+create table if not exists feedback_events (
+    complaint_id varchar not null, event_time timestamp not null, kind varchar not null
+);
+create table if not exists transfers (
+    complaint_id varchar not null, event_time timestamp not null, department varchar not null
+);
+"""
+
+#: Derived tables and their column order, as written by :func:`replace_derived`.
+DERIVED_TABLES: Final = ("complaints", "stints", "feedback_events", "transfers")
+
+
+class StoreError(NivaranError):
+    """The database is missing, empty, locked or of an unknown version."""
+
+
+def resolve_path(db: str | os.PathLike[str] | None = None) -> Path:
+    """The database path: ``db`` if given, else ``$NIVARAN_DB``, else ``data/nivaran.duckdb``."""
+    if db:
+        return Path(db)
+    env = os.environ.get("NIVARAN_DB")
+    return Path(env) if env else DEFAULT_DB
+
+
+def file_stamp(path: Path) -> tuple[int, int] | None:
+    """``(inode, mtime_ns)`` of the database file, or None when it does not exist.
+
+    A reader compares stamps to notice that a writer swapped in a new file and reopen.
+    """
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns)
+
+
+def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open the database read-only; raise :class:`StoreError` with a how-to when it is missing."""
+    if not path.exists():
+        msg = (
+            f"No database at {path}. Create the demo with `uv run nivaran demo --db {path}` "
+            f"or load your data with `uv run nivaran ingest --db {path} FILE`."
+        )
+        raise StoreError(msg)
+    con = duckdb.connect(str(path), read_only=True)
+    version = _meta(con, "schema_version")
+    if version != SCHEMA_VERSION:
+        con.close()
+        msg = f"{path}: schema version {version!r}, this Nivaran reads {SCHEMA_VERSION!r}; rebuild or re-import."
+        raise StoreError(msg)
+    return con
+
+
+@contextlib.contextmanager
+def writing(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a read-write connection to a private copy of the database, swapped in on success.
+
+    Parameters
+    ----------
+    path : the database file (created when missing).
+    fresh : start from an empty database instead of a copy of the current one (used by ``demo``).
+
+    Nothing is visible to readers until the block exits without an exception; on an exception (or a
+    kill) the copy is discarded and the database is as it was.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = path.with_name(path.name + ".lock")
+    building = path.with_name(path.name + ".building")
+    with lock_path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _remove(building)
+        if path.exists() and not fresh:
+            shutil.copyfile(path, building)
+        con = duckdb.connect(str(building))
+        try:
+            con.execute(_DDL)
+            con.execute("insert or replace into meta values ('schema_version', ?)", [SCHEMA_VERSION])
+            yield con
+            con.execute("checkpoint")
+        except BaseException:
+            con.close()
+            _remove(building)
+            raise
+        con.close()
+        os.replace(building, path)
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def _remove(building: Path) -> None:
+    for stale in (building, building.with_name(building.name + ".wal")):
+        stale.unlink(missing_ok=True)
+
+
+def _meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    try:
+        row = con.execute("select value from meta where key = ?", [key]).fetchall()
+    except duckdb.CatalogException:
+        return None
+    return row[0][0] if row else None
+
+
+def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    """One value from the ``meta`` table (None when unset)."""
+    return _meta(con, key)
+
+
+def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    """Set one value in the ``meta`` table."""
+    con.execute("insert or replace into meta values (?, ?)", [key, value])
+
+
+# --- reference data -------------------------------------------------------------------------------
+
+
+def load_reference(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    departments: pl.DataFrame,
+    districts: pl.DataFrame,
+    categories: pl.DataFrame,
+    holidays: pl.DataFrame,
+) -> None:
+    """Replace the shipped reference rows (``is_reference``) and keep codes registered from data."""
+    frames = {"departments": departments, "districts": districts, "categories": categories}
+    for table, frame in frames.items():
+        rows = frame.with_columns(is_reference=pl.lit(True))  # noqa: F841 - read by DuckDB below
+        con.execute(f"delete from {table} where is_reference or code in (select code from rows)")  # noqa: S608 - table names are constants
+        con.execute(f"insert into {table} by name select * from rows")  # noqa: S608
+    con.execute("delete from holidays")
+    holidays_frame = holidays  # noqa: F841 - read by DuckDB below
+    con.execute("insert into holidays by name select * from holidays_frame")
+
+
+def register_codes(con: duckdb.DuckDBPyConnection, table: str, codes: list[str]) -> list[str]:
+    """Register codes seen in data but not in ``table`` (name = code); return the new ones, sorted.
+
+    Domain rule: an unknown department, district or category code is accepted, registered and reported.
+    """
+    if table not in ("departments", "districts", "categories"):
+        msg = f"unknown reference table {table!r}"
+        raise ValueError(msg)
+    seen = pl.DataFrame({"code": codes}, schema={"code": pl.String})  # noqa: F841 - read by DuckDB
+    new = (
+        con.sql(f"select distinct code from seen anti join {table} using (code) order by code")  # noqa: S608
+        .pl()["code"]
+        .to_list()
+    )
+    if new:
+        extra = ", 7, 7, 7, 7, 7" if table == "categories" else ""
+        cols = {
+            "departments": "code, name_en, name_hi, volume_weight, is_reference",
+            "districts": "code, name_en, name_hi, division, population, is_reference",
+            "categories": (
+                "code, name_en, name_hi, department, limit_l1_days, limit_l2_days, limit_l3_days,"
+                " limit_l4_days, limit_l5_days, is_reference"
+            ),
+        }[table]
+        middle = "null, null" if table == "districts" else "null"
+        new_frame = pl.DataFrame({"code": new})  # noqa: F841 - read by DuckDB
+        con.execute(
+            f"insert into {table} ({cols}) select code, code, code, {middle}{extra}, false from new_frame"  # noqa: S608
+        )
+    return new
+
+
+def read_table(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
+    """A whole small table (reference data, logs) as a Polars frame."""
+    if table not in (
+        "departments",
+        "districts",
+        "categories",
+        "holidays",
+        "ingest_log",
+        "quarantine",
+        "meta",
+    ):
+        msg = f"read_table is for small tables, not {table!r}"
+        raise ValueError(msg)
+    return con.sql(f"select * from {table} order by all").pl()  # noqa: S608
+
+
+# --- events ----------------------------------------------------------------------------------------
+
+
+def append_events(con: duckdb.DuckDBPyConnection, events: pl.DataFrame, ingest_id: int) -> int:
+    """Append canonical events (``grading.schema.EVENT_SCHEMA``) tagged with ``ingest_id``."""
+    frame = events.with_columns(  # noqa: F841 - read by DuckDB below
+        pl.col(pl.Enum).cast(pl.String), ingest_id=pl.lit(ingest_id, pl.Int32)
+    )
+    con.execute("insert into events by name select * from frame")
+    return events.height
+
+
+def next_ingest_id(con: duckdb.DuckDBPyConnection) -> int:
+    """The next free ``ingest_id``."""
+    return int(con.sql("select coalesce(max(ingest_id), 0) + 1 from ingest_log").fetchall()[0][0])
+
+
+def log_ingest(con: duckdb.DuckDBPyConnection, row: dict[str, object]) -> None:
+    """Record one loaded file (or demo build) in ``ingest_log``."""
+    frame = pl.DataFrame([row])  # noqa: F841 - read by DuckDB
+    con.execute("insert into ingest_log by name select * from frame")
+
+
+def read_events(con: duckdb.DuckDBPyConnection, complaint_ids: pl.Series | None = None) -> pl.DataFrame:
+    """Events as a typed frame (``EVENT_SCHEMA``), all of them or those of ``complaint_ids``."""
+    from grading.schema import EVENT_SCHEMA
+
+    cols = ", ".join(EVENT_SCHEMA.names())
+    if complaint_ids is None:
+        frame = con.sql(f"select {cols} from events").pl()  # noqa: S608 - constant column list
+    else:
+        ids = complaint_ids.to_frame("complaint_id")  # noqa: F841 - read by DuckDB
+        frame = con.sql(
+            f"select {cols} from events semi join ids using (complaint_id)"  # noqa: S608
+        ).pl()
+    return frame.cast(dict(EVENT_SCHEMA))  # type: ignore[arg-type]
+
+
+# --- derived tables --------------------------------------------------------------------------------
+
+
+def replace_derived(
+    con: duckdb.DuckDBPyConnection,
+    derived: dict[str, pl.DataFrame],
+    complaint_ids: pl.Series | None = None,
+) -> None:
+    """Write derived frames: replace everything, or only the rows of ``complaint_ids``."""
+    if complaint_ids is not None:
+        ids = complaint_ids.to_frame("complaint_id")  # noqa: F841 - read by DuckDB
+    for table in DERIVED_TABLES:
+        if complaint_ids is None:
+            con.execute(f"delete from {table}")  # noqa: S608 - table names are constants
+        else:
+            con.execute(f"delete from {table} where complaint_id in (select complaint_id from ids)")  # noqa: S608
+        frame = derived[table]  # noqa: F841 - read by DuckDB
+        con.execute(f"insert into {table} by name select * from frame")  # noqa: S608
+
+
+def append_derived(con: duckdb.DuckDBPyConnection, derived: dict[str, pl.DataFrame]) -> None:
+    """Append derived frames for complaints not yet in the store (the demo builds month by month)."""
+    for table in DERIVED_TABLES:
+        frame = derived[table]  # noqa: F841 - read by DuckDB
+        con.execute(f"insert into {table} by name select * from frame")  # noqa: S608
+
+
+def month_bounds(con: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:
+    """First and last calendar month with any event, or None for an empty store."""
+    row = con.sql(
+        "select date_trunc('month', min(event_time))::date, date_trunc('month', max(event_time))::date from events"
+    ).fetchall()[0]
+    if row[0] is None:
+        return None
+    return row[0], row[1]
+
+
+def read_month_inputs(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> dict[str, pl.DataFrame]:
+    """The derived rows needed to grade the month ``[start, end)`` as of its cut-off.
+
+    Returns ``complaints`` registered before ``end`` and not closed before ``start`` (registered in the
+    month, closed in it, or open at its cut-off), their ``transfers`` before ``end``, ``stints`` started
+    in the month, and ``feedback_events`` in the month. Columns as in the tables.
+    """
+    params = {"start": start, "end": end}
+    complaints = con.execute(
+        """
+        select * from complaints
+        where registered_at < $end and (closed_at is null or closed_at >= $start)
+        """,
+        params,
+    ).pl()
+    transfers = con.execute(
+        """
+        select t.* from transfers t
+        where t.event_time < $end
+          and t.complaint_id in (
+            select complaint_id from complaints
+            where has_transfer and registered_at < $end and (closed_at is null or closed_at >= $start))
+        """,
+        params,
+    ).pl()
+    stints = con.execute("select * from stints where started_at >= $start and started_at < $end", params).pl()
+    feedback = con.execute(
+        "select * from feedback_events where event_time >= $start and event_time < $end", params
+    ).pl()
+    return {
+        "complaints": complaints,
+        "transfers": transfers,
+        "stints": stints,
+        "feedback_events": feedback,
+    }
+
+
+def replace_monthly_metrics(con: duckdb.DuckDBPyConnection, metrics: pl.DataFrame, months: list[date]) -> None:
+    """Replace the precomputed rows of ``months`` in ``monthly_metrics`` (created on first write)."""
+    frame = metrics  # noqa: F841 - read by DuckDB
+    con.execute("create table if not exists monthly_metrics as select * from frame limit 0")
+    month_frame = pl.DataFrame({"month": months}, schema={"month": pl.Date})  # noqa: F841
+    con.execute("delete from monthly_metrics where month in (select month from month_frame)")
+    con.execute("insert into monthly_metrics by name select * from frame")
+
+
+def read_monthly_metrics(
+    con: duckdb.DuckDBPyConnection,
+    entity_type: str | None = None,
+    months: list[date] | None = None,
+) -> pl.DataFrame:
+    """Precomputed metrics, one row per (entity_type, department, district, month)."""
+    if not _has_table(con, "monthly_metrics"):
+        return pl.DataFrame()
+    params = {
+        "entity_type": entity_type,
+        "months": months,
+    }
+    return con.execute(
+        """
+        select * from monthly_metrics
+        where ($entity_type is null or entity_type = $entity_type)
+          and ($months is null or list_contains($months, month))
+        order by entity_type, month, department nulls first, district nulls first
+        """,
+        params,
+    ).pl()
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    rows = con.execute("select count(*) from information_schema.tables where table_name = ?", [name]).fetchall()
+    return bool(rows[0][0])
+
+
+def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Row counts of the main tables (for the data page and CLI summaries)."""
+    out = {}
+    for table in ("events", "complaints", "quarantine", "ingest_log"):
+        out[table] = int(con.sql(f"select count(*) from {table}").fetchall()[0][0])  # noqa: S608
+    return out
+
+
+def refresh_complainant_counts(con: duckdb.DuckDBPyConnection) -> None:
+    """Recount, for every complaint, its complainant's complaints registered in the same month.
+
+    The habitual-complainant rule reads this count; a load can add complaints of a complainant whose
+    earlier complaints are already stored, so the count is refreshed across the whole store.
+    """
+    con.execute(
+        """
+        with counted as (
+            select complainant, date_trunc('month', registered_at) as registered_month, count(*) as n
+            from complaints
+            group by all
+        ),
+        final as (
+            select c.complaint_id, counted.n
+            from complaints c
+            join counted
+              on counted.complainant = c.complainant
+             and counted.registered_month = date_trunc('month', c.registered_at)
+            where c.complainant_month_count <> counted.n
+        )
+        update complaints set complainant_month_count = final.n
+        from final
+        where complaints.complaint_id = final.complaint_id
+        """
+    )
+
+
+def already_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:
+    """Whether a file with this content hash was loaded before."""
+    rows = con.execute("select count(*) from ingest_log where sha256 = ?", [sha256]).fetchall()
+    return bool(rows[0][0])
+
+
+def new_events(con: duckdb.DuckDBPyConnection, events: pl.DataFrame) -> pl.DataFrame:
+    """The rows of ``events`` not already stored, keyed by (complaint_id, event_time, event)."""
+    candidates = events.with_columns(pl.col("event").cast(pl.String).alias("event_key"))  # noqa: F841
+    return (
+        con.sql(
+            """
+            select candidates.* exclude (event_key)
+            from candidates
+            anti join events
+              on events.complaint_id = candidates.complaint_id
+             and events.event_time = candidates.event_time
+             and events.event = candidates.event_key
+            """
+        )
+        .pl()
+        .cast(dict(events.schema))  # type: ignore[arg-type]
+        .sort("row_number")
+    )
+
+
+def quarantine(con: duckdb.DuckDBPyConnection, problems: pl.DataFrame, ingest_id: int, source: str) -> None:
+    """Keep rejected rows with their reasons (one row per problem)."""
+    frame = problems.with_columns(  # noqa: F841 - read by DuckDB
+        ingest_id=pl.lit(ingest_id, pl.Int32), source=pl.lit(source)
+    )
+    con.execute("insert into quarantine by name select * from frame")
