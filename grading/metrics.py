@@ -1,0 +1,276 @@
+"""Monthly metrics per entity (domain.md section 3): pure Polars, frames in and out.
+
+Grain: one row per (entity_type, department, district, month), where ``entity_type`` is
+``department`` (district null), ``district`` (department null) or ``department_district``.
+Units: counts are complaints (or events, where the name says so); percentages are 0-100; days are
+calendar days as decimals. A percentage whose denominator is zero is null, except
+``long_pending_disposal_pct`` (100 when nothing is long pending, as domain.md says).
+
+Nivaran's readings where domain.md leaves room (also on the methodology page):
+
+- **Cut-off.** Month m is computed as of C, the last microsecond of m (Asia/Kolkata). Nothing after C
+  is seen, so a month's figures never change once it is over.
+- **Entity.** A complaint belongs to the department set at registration or by its latest ``transferred``
+  event at or before C, and to the district of registration. Feedback, reopen and stint counts follow
+  their complaint.
+- **Habitual complainants.** A complaint whose complainant registered more than
+  ``habitual_threshold`` complaints (statewide) in the complaint's registration month is left out of
+  the grading entirely (every metric), as MP leaves them "out of the grading"; those registered in m
+  are counted in ``excluded_habitual``.
+- **Ages** in the pending buckets and the 50-day rule are *completed* days (``floor``): a complaint is
+  "over 50 days" from its 51st day, so ``pending_51_100 + pending_over_100 == pending_over_50``.
+- **Resolution days** are exact (``closed_at - registered_at`` in days); ``resolution_days_p90`` uses
+  linear interpolation between order statistics.
+- Extra metrics beside domain.md's names: the counts behind each percentage, ``closed_satisfied_in_month``
+  (so that satisfied + force + special + other = closed), ``on_time_closure_pct`` and
+  ``overdue_pending_pct`` (used by the CPGRAMS scheme).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Final
+
+import polars as pl
+
+ENTITY_TYPES: Final = ("department", "district", "department_district")
+ENTITY_KEYS: Final[dict[str, tuple[str, ...]]] = {
+    "department": ("department",),
+    "district": ("district",),
+    "department_district": ("department", "district"),
+}
+#: Pending age buckets in completed days: (column, lowest age, highest age or None).
+PENDING_BUCKETS: Final = (
+    ("pending_0_7", 0, 7),
+    ("pending_8_15", 8, 15),
+    ("pending_16_30", 16, 30),
+    ("pending_31_50", 31, 50),
+    ("pending_51_100", 51, 100),
+    ("pending_over_100", 101, None),
+)
+DAY_US: Final = 86_400_000_000
+
+
+@dataclass(frozen=True)
+class MetricSettings:
+    """Settings that change metric values (they come from the grading scheme)."""
+
+    habitual_threshold: int = 10
+    long_pending_days: int = 50
+
+
+def month_window(month: date) -> tuple[datetime, datetime, datetime]:
+    """``(start, end, cutoff)`` of a calendar month: ``[start, end)`` and C = end - 1 microsecond."""
+    start = datetime(month.year, month.month, 1)
+    end = datetime(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    return start, end, end - timedelta(microseconds=1)
+
+
+def _days(expr: pl.Expr) -> pl.Expr:
+    """A duration as decimal days."""
+    return expr.dt.total_microseconds() / DAY_US
+
+
+def _pct(num: str, den: str) -> pl.Expr:
+    """``num / den * 100``, null when the denominator is zero."""
+    return pl.when(pl.col(den) > 0).then(pl.col(num) / pl.col(den) * 100.0)
+
+
+def complaint_flags(
+    inputs: dict[str, pl.DataFrame], month: date, settings: MetricSettings
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Per-complaint flags as of the month's cut-off.
+
+    Returns ``(flags, habitual)``: ``flags`` has one row per graded complaint relevant to the month
+    (registered in it, closed in it, or open at its cut-off) with its entity and 0/1 flags;
+    ``habitual`` has one row per complaint registered in the month that the habitual rule leaves out.
+    """
+    start, _, cutoff = month_window(month)
+    c = inputs["complaints"].filter(pl.col("registered_at") <= cutoff)
+    transfers = inputs["transfers"].filter(pl.col("event_time") <= cutoff)
+    if transfers.height:
+        latest = (
+            transfers.sort("event_time")
+            .group_by("complaint_id")
+            .agg(pl.col("department").last().alias("department_now"))
+        )
+        c = (
+            c.join(latest, on="complaint_id", how="left")
+            .with_columns(pl.coalesce("department_now", "department").alias("department"))
+            .drop("department_now")
+        )
+
+    is_habitual = pl.col("complainant_month_count") > settings.habitual_threshold
+    received = pl.col("registered_at") >= start
+    habitual = c.filter(is_habitual & received).select("complaint_id", "department", "district")
+    c = c.filter(~is_habitual)
+
+    closed_by_c = pl.col("closed_at").is_not_null() & (pl.col("closed_at") <= cutoff)
+    closed_in_m = closed_by_c & (pl.col("closed_at") >= start)
+    is_open = ~closed_by_c
+    breached = pl.col("first_breach_at").is_not_null() & (pl.col("first_breach_at") < cutoff)
+    outcome = pl.col("close_outcome")
+    age_days = _days(pl.lit(cutoff) - pl.col("registered_at")).floor()
+    closure_age = _days(pl.col("closed_at") - pl.col("registered_at"))
+    over = settings.long_pending_days
+
+    def reached(col: str) -> pl.Expr:
+        return received & pl.col(col).is_not_null() & (pl.col(col) <= cutoff)
+
+    flags = c.select(
+        "complaint_id",
+        "department",
+        "district",
+        received=received,
+        closed_satisfied=received & closed_by_c & (outcome == "satisfied"),
+        closed=closed_in_m,
+        closed_satisfied_in_month=closed_in_m & (outcome == "satisfied"),
+        closed_force=closed_in_m & (outcome == "force"),
+        closed_special=closed_in_m & (outcome == "special"),
+        closed_other=closed_in_m & outcome.is_in(("resolved", "withdrawn", "duplicate")),
+        callback_closed=closed_in_m & (pl.col("first_feedback_at") <= cutoff).fill_null(False),
+        on_time=closed_in_m & ~breached,
+        late=closed_in_m & breached,
+        open_overdue=is_open & breached,
+        pending=is_open,
+        age_days=pl.when(is_open).then(age_days),
+        resolution_days=pl.when(closed_in_m).then(closure_age),
+        long_pending_closed=closed_in_m & (outcome == "satisfied") & (closure_age.floor() > over),
+        long_pending_open=is_open & (age_days > over),
+        reached_l2=reached("reached_l2_at"),
+        reached_l3=reached("reached_l3_at"),
+        reached_l4=reached("reached_l4_at"),
+    )
+    return flags, habitual
+
+
+COUNT_FLAGS: Final = (
+    "received",
+    "closed_satisfied",
+    "closed",
+    "closed_satisfied_in_month",
+    "closed_force",
+    "closed_special",
+    "closed_other",
+    "callback_closed",
+    "on_time",
+    "late",
+    "open_overdue",
+    "pending",
+    "long_pending_closed",
+    "long_pending_open",
+    "reached_l2",
+    "reached_l3",
+    "reached_l4",
+)
+
+
+def _cell_counts(
+    flags: pl.DataFrame,
+    habitual: pl.DataFrame,
+    events: pl.DataFrame,
+    stints: pl.DataFrame,
+) -> pl.DataFrame:
+    """Additive counts at the finest grain, one row per (department, district)."""
+    keys = ["department", "district"]
+    buckets = [
+        (pl.col("age_days").is_between(lo, hi if hi is not None else float("inf"))).sum().alias(name)
+        for name, lo, hi in PENDING_BUCKETS
+    ]
+    from_flags = flags.group_by(keys).agg(*[pl.col(f).sum().cast(pl.Int64) for f in COUNT_FLAGS], *buckets)
+    from_habitual = habitual.group_by(keys).agg(excluded_habitual=pl.len())
+    from_events = events.group_by(keys).agg(
+        feedback_satisfied=(pl.col("kind") == "satisfied").sum(),
+        feedback_dissatisfied=(pl.col("kind") == "dissatisfied").sum(),
+        feedback_unreachable=(pl.col("kind") == "unreachable").sum(),
+        reopened=(pl.col("kind") == "reopened").sum(),
+    )
+    from_stints = stints.group_by(keys).agg(
+        stints_started=pl.len(), stints_non_attended=pl.col("is_non_attended").sum()
+    )
+    out = from_flags
+    for other in (from_habitual, from_events, from_stints):
+        out = out.join(other, on=keys, how="full", coalesce=True)
+    return out.with_columns(pl.exclude(keys).fill_null(0).cast(pl.Int64))
+
+
+def _finish(counts: pl.DataFrame) -> pl.DataFrame:
+    """Add every percentage from the counts (domain.md section 3 formulas)."""
+    return (
+        counts.with_columns(
+            pending_over_50=pl.col("pending_51_100") + pl.col("pending_over_100"),
+            feedback_rated=pl.col("feedback_satisfied") + pl.col("feedback_dissatisfied"),
+            sla_base=pl.col("on_time") + pl.col("late") + pl.col("open_overdue"),
+            long_pending_base=pl.col("long_pending_closed") + pl.col("long_pending_open"),
+        )
+        .with_columns(
+            satisfied_closure_pct=_pct("closed_satisfied", "received"),
+            force_close_pct=_pct("closed_force", "closed"),
+            satisfaction_pct=_pct("feedback_satisfied", "feedback_rated"),
+            callback_coverage_pct=_pct("callback_closed", "closed"),
+            reopen_pct=_pct("reopened", "feedback_rated"),
+            sla_compliance_pct=_pct("on_time", "sla_base"),
+            on_time_closure_pct=_pct("on_time", "closed"),
+            overdue_pending_pct=_pct("open_overdue", "pending"),
+            non_attended_pct=_pct("stints_non_attended", "stints_started"),
+            long_pending_disposal_pct=_pct("long_pending_closed", "long_pending_base").fill_null(100.0),
+            reached_l2_pct=_pct("reached_l2", "received"),
+            reached_l3_pct=_pct("reached_l3", "received"),
+            reached_l4_pct=_pct("reached_l4", "received"),
+        )
+        .drop("sla_base", "long_pending_base")
+    )
+
+
+def month_metrics(inputs: dict[str, pl.DataFrame], month: date, settings: MetricSettings | None = None) -> pl.DataFrame:
+    """Every metric of domain.md section 3 for one month, for all three entity types.
+
+    Parameters
+    ----------
+    inputs : frames from :func:`grading.store.read_month_inputs` for this month (or any superset:
+        rows outside the month's window are filtered here too).
+    month : the first day of the calendar month.
+    settings : the habitual threshold and long-pending days (default 10 and 50).
+
+    Returns
+    -------
+    One row per (entity_type, department, district) with ``month`` and every column of
+    :data:`grading.registry.METRICS`, in that order. Entities with no activity in the month are absent.
+    """
+    settings = settings or MetricSettings()
+    start, _, cutoff = month_window(month)
+    flags, habitual = complaint_flags(inputs, month, settings)
+    entity = flags.select("complaint_id", "department", "district")
+    events = (
+        inputs["feedback_events"]
+        .filter(pl.col("event_time").is_between(start, cutoff))
+        .join(entity, on="complaint_id", how="inner")
+    )
+    stints = (
+        inputs["stints"]
+        .filter(pl.col("started_at").is_between(start, cutoff))
+        .join(entity, on="complaint_id", how="inner")
+        .with_columns(is_non_attended=pl.col("nonattended_at").is_not_null() & (pl.col("nonattended_at") < cutoff))
+    )
+    cells = _cell_counts(flags, habitual, events, stints)
+    resolved = flags.filter(pl.col("resolution_days").is_not_null())
+
+    from grading.registry import METRICS
+
+    frames = []
+    for entity_type, keys in ENTITY_KEYS.items():
+        counts = cells.group_by(keys).agg(pl.exclude("department", "district").sum())
+        days = resolved.group_by(keys).agg(
+            resolution_days_median=pl.col("resolution_days").median(),
+            resolution_days_mean=pl.col("resolution_days").mean(),
+            resolution_days_p90=pl.col("resolution_days").quantile(0.9, interpolation="linear"),
+        )
+        frame = _finish(counts).join(days, on=list(keys), how="left")
+        for missing in {"department", "district"} - set(keys):
+            frame = frame.with_columns(pl.lit(None, pl.String).alias(missing))
+        frames.append(frame.with_columns(entity_type=pl.lit(entity_type), month=pl.lit(month)))
+    out = pl.concat(frames, how="diagonal_relaxed")
+    return out.select("entity_type", "department", "district", "month", *METRICS).sort(
+        "entity_type", "department", "district", nulls_last=False
+    )

@@ -1,0 +1,53 @@
+"""Shared builders for small hand-written event logs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import polars as pl
+import pytest
+
+from grading.schema import EVENT_SCHEMA
+
+CATEGORIES = pl.DataFrame(
+    {
+        "code": ["CAT", "SLOW"],
+        "name_en": ["Category", "Slow category"],
+        "name_hi": ["श्रेणी", "धीमी श्रेणी"],
+        "department": ["D1", "D1"],
+        "limit_l1_days": [7, 30],
+        "limit_l2_days": [7, 15],
+        "limit_l3_days": [7, 7],
+        "limit_l4_days": [7, 7],
+        "limit_l5_days": [7, 7],
+    },
+    schema_overrides={f"limit_l{i}_days": pl.Int32 for i in range(1, 6)},
+)
+
+
+def ev(complaint_id: str, when: str, event: str, **fields: str) -> dict[str, object]:
+    """One event row; ``when`` is 'YYYY-MM-DD HH:MM' Asia/Kolkata wall-clock time."""
+    return {"complaint_id": complaint_id, "event_time": datetime.fromisoformat(when), "event": event, **fields}
+
+
+def reg(complaint_id: str, when: str, department: str = "D1", district: str = "X", **fields: str) -> dict[str, object]:
+    """A ``registered`` event at L1 with the required fields filled in."""
+    row = {
+        "level": "L1",
+        "department": department,
+        "district": district,
+        "category": "CAT",
+        "complainant": f"P-{complaint_id}",
+    }
+    row.update(fields)
+    return ev(complaint_id, when, "registered", **row)
+
+
+def frame(rows: list[dict[str, object]]) -> pl.DataFrame:
+    """A typed canonical event frame from rows (missing fields are null)."""
+    return pl.DataFrame(rows, schema=EVENT_SCHEMA)
+
+
+@pytest.fixture
+def categories() -> pl.DataFrame:
+    return CATEGORIES

@@ -1,0 +1,202 @@
+"""Metric pipeline tests on small event logs whose answers were worked out by hand.
+
+Month under test: March 2024 (31 days); cut-off C = 2024-03-31 23:59:59.999999. Category CAT has a
+7-day limit at every level.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import pytest
+
+from grading.derive import derive
+from grading.metrics import MetricSettings, month_metrics
+from tests.conftest import CATEGORIES, ev, frame, reg
+
+MARCH = date(2024, 3, 1)
+
+# A: resolved in 3 days, satisfied.                                     closed 4d 5m, on time
+# B: L1 ignored 7d 1h (breach, non-attended), L2 resolves, dissatisfied, reopened L1, satisfied.
+# C: registered 20 Mar, attended, open at C, 11d 14h at L1: overdue, 11 days old.
+# D: registered in January, climbed to L4, force-closed 10 Mar (65 days exactly).
+# E: registered 10 Jan, open at C, 81 completed days old: overdue and long pending.
+# F: registered 15 Jan, reopened in Jan, resolved 5 Mar, closed satisfied 6 Mar: 51 days 5 min old.
+# G: registered 30 Mar, duplicate-closed 2 h later.
+# H: registered in D1, transferred to D2, unreachable then satisfied.
+# I: registered 25 Mar; resolved and closed in April, after the cut-off: open at C, 6 days old.
+# J: L1 escalated after exactly 7 days (no breach) with no action (non-attended); special-closed at L2.
+STORY = [
+    reg("A", "2024-03-01 10:00"),
+    ev("A", "2024-03-02 10:00", "attended", level="L1"),
+    ev("A", "2024-03-04 10:00", "resolved", level="L1"),
+    ev("A", "2024-03-05 10:00", "feedback", outcome="satisfied"),
+    ev("A", "2024-03-05 10:05", "closed", outcome="satisfied"),
+    reg("B", "2024-03-01 10:00"),
+    ev("B", "2024-03-08 11:00", "escalated", level="L2"),
+    ev("B", "2024-03-09 10:00", "attended", level="L2"),
+    ev("B", "2024-03-10 10:00", "resolved", level="L2"),
+    ev("B", "2024-03-11 10:00", "feedback", outcome="dissatisfied"),
+    ev("B", "2024-03-11 10:01", "reopened", level="L1"),
+    ev("B", "2024-03-12 10:00", "resolved", level="L1"),
+    ev("B", "2024-03-13 10:00", "feedback", outcome="satisfied"),
+    ev("B", "2024-03-13 10:05", "closed", outcome="satisfied"),
+    reg("C", "2024-03-20 10:00"),
+    ev("C", "2024-03-21 10:00", "attended", level="L1"),
+    reg("D", "2024-01-05 10:00"),
+    ev("D", "2024-01-12 10:30", "escalated", level="L2"),
+    ev("D", "2024-01-19 11:00", "escalated", level="L3"),
+    ev("D", "2024-01-26 12:00", "escalated", level="L4"),
+    ev("D", "2024-03-10 10:00", "closed", outcome="force"),
+    reg("E", "2024-01-10 09:00"),
+    ev("E", "2024-01-11 09:00", "attended", level="L1"),
+    reg("F", "2024-01-15 10:00"),
+    ev("F", "2024-01-16 10:00", "attended", level="L1"),
+    ev("F", "2024-01-20 10:00", "resolved", level="L1"),
+    ev("F", "2024-01-21 10:00", "feedback", outcome="dissatisfied"),
+    ev("F", "2024-01-21 10:05", "reopened", level="L1"),
+    ev("F", "2024-03-05 10:00", "resolved", level="L1"),
+    ev("F", "2024-03-06 10:00", "feedback", outcome="satisfied"),
+    ev("F", "2024-03-06 10:05", "closed", outcome="satisfied"),
+    reg("G", "2024-03-30 10:00"),
+    ev("G", "2024-03-30 12:00", "closed", outcome="duplicate"),
+    reg("H", "2024-03-15 10:00"),
+    ev("H", "2024-03-15 12:00", "transferred", department="D2"),
+    ev("H", "2024-03-16 10:00", "attended", level="L1"),
+    ev("H", "2024-03-17 10:00", "resolved", level="L1"),
+    ev("H", "2024-03-18 10:00", "feedback", outcome="unreachable"),
+    ev("H", "2024-03-19 10:00", "feedback", outcome="satisfied"),
+    ev("H", "2024-03-19 10:05", "closed", outcome="satisfied"),
+    reg("I", "2024-03-25 10:00"),
+    ev("I", "2024-03-26 10:00", "attended", level="L1"),
+    ev("I", "2024-04-02 10:00", "resolved", level="L1"),
+    ev("I", "2024-04-03 10:00", "feedback", outcome="satisfied"),
+    ev("I", "2024-04-03 10:05", "closed", outcome="satisfied"),
+    reg("J", "2024-03-02 10:00"),
+    ev("J", "2024-03-09 10:00", "escalated", level="L2"),
+    ev("J", "2024-03-12 10:00", "closed", outcome="special"),
+]
+FIVE_MIN = 5 / 1440
+
+
+def grade_month(rows: list[dict[str, object]], month: date = MARCH, **settings: int) -> pl.DataFrame:
+    derived = derive(frame(rows), CATEGORIES)
+    return month_metrics(derived, month, MetricSettings(**settings))
+
+
+def row(
+    metrics: pl.DataFrame, entity_type: str, department: str | None = None, district: str | None = None
+) -> dict[str, object]:
+    found = metrics.filter(
+        (pl.col("entity_type") == entity_type)
+        & pl.col("department").eq_missing(department)
+        & pl.col("district").eq_missing(district)
+    )
+    assert found.height == 1, found
+    return found.row(0, named=True)
+
+
+@pytest.fixture(scope="module")
+def story() -> pl.DataFrame:
+    return grade_month(STORY)
+
+
+# Department D1 holds A B C D E F G I J; H was transferred to D2 before the cut-off.
+D1_EXPECTED = {
+    "received": 6,  # A B C G I J (D E F were registered in January)
+    "excluded_habitual": 0,
+    "closed_satisfied": 2,  # A B
+    "satisfied_closure_pct": 2 / 6 * 100,
+    "closed": 6,  # A B D F G J
+    "closed_satisfied_in_month": 3,  # A B F
+    "closed_force": 1,  # D
+    "closed_special": 1,  # J
+    "closed_other": 1,  # G (duplicate)
+    "force_close_pct": 1 / 6 * 100,
+    "feedback_satisfied": 3,  # A, B (13 Mar), F; I's answer is in April
+    "feedback_dissatisfied": 1,  # B (11 Mar)
+    "feedback_unreachable": 0,
+    "satisfaction_pct": 75.0,  # 3 / 4
+    "callback_closed": 3,  # A B F; D G J had no call-back
+    "callback_coverage_pct": 50.0,  # 3 / 6
+    "reopened": 1,  # B; F's reopen was in January
+    "reopen_pct": 25.0,  # 1 / 4
+    # closed-in-March ages: G 2h, A 4d5m, J 10d, B 12d5m, F 51d5m, D 65d
+    "resolution_days_median": (10 + 12 + FIVE_MIN) / 2,
+    "resolution_days_mean": (2 / 24 + 4 + 10 + 12 + 51 + 65 + 3 * FIVE_MIN) / 6,
+    "resolution_days_p90": (51 + FIVE_MIN) + 0.5 * (65 - 51 - FIVE_MIN),  # position 0.9 * 5 = 4.5
+    "on_time": 3,  # A G J
+    "late": 3,  # B D F
+    "open_overdue": 2,  # C E (I is 6d 14h into a 7-day limit)
+    "sla_compliance_pct": 37.5,  # 3 / (3 + 3 + 2)
+    "on_time_closure_pct": 50.0,
+    "stints_started": 9,  # A1 B1 B2 B1' C1 G1 I1 J1 J2
+    "stints_non_attended": 2,  # B1 (escalated unattended), J1 (no action at all)
+    "non_attended_pct": 2 / 9 * 100,
+    "pending": 3,  # C E I
+    "pending_0_7": 1,  # I (6)
+    "pending_8_15": 1,  # C (11)
+    "pending_16_30": 0,
+    "pending_31_50": 0,
+    "pending_51_100": 1,  # E (81)
+    "pending_over_100": 0,
+    "pending_over_50": 1,
+    "overdue_pending_pct": 2 / 3 * 100,
+    "long_pending_closed": 1,  # F (51 completed days, satisfied); D was 65 but force-closed
+    "long_pending_open": 1,  # E
+    "long_pending_disposal_pct": 50.0,
+    "reached_l2": 2,  # B J (D reached L4 but was received in January)
+    "reached_l3": 0,
+    "reached_l4": 0,
+    "reached_l2_pct": 2 / 6 * 100,
+    "reached_l3_pct": 0.0,
+    "reached_l4_pct": 0.0,
+}
+
+
+@pytest.mark.parametrize("name", sorted(D1_EXPECTED))
+def test_department_metric_matches_hand_computation(story: pl.DataFrame, name: str) -> None:
+    got = row(story, "department", "D1")[name]
+    assert got == pytest.approx(D1_EXPECTED[name], abs=1e-9), name
+
+
+def test_transferred_complaint_counts_for_new_department(story: pl.DataFrame) -> None:
+    d2 = row(story, "department", "D2")
+    assert (d2["received"], d2["closed_satisfied"], d2["feedback_unreachable"]) == (1, 1, 1)
+    assert d2["satisfaction_pct"] == 100.0  # 1 satisfied of 1 rated; unreachable does not count
+    assert d2["resolution_days_median"] == pytest.approx(4 + FIVE_MIN)
+
+
+def test_zero_denominators_are_empty_not_zero(story: pl.DataFrame) -> None:
+    d2 = row(story, "department", "D2")
+    assert d2["pending"] == 0
+    assert d2["overdue_pending_pct"] is None  # 0 open and overdue of 0 pending
+    assert d2["long_pending_disposal_pct"] == 100.0  # the stated exception: nothing long pending
+
+
+def test_district_and_cell_grains_add_up(story: pl.DataFrame) -> None:
+    x = row(story, "district", None, "X")
+    assert x["received"] == 7  # 6 in D1 + H
+    assert x["closed_satisfied"] == 3
+    assert x["satisfied_closure_pct"] == pytest.approx(3 / 7 * 100)
+    cell = row(story, "department_district", "D1", "X")
+    assert cell["received"] == 6
+
+
+def test_closures_split_adds_up(story: pl.DataFrame) -> None:
+    parts = story["closed_satisfied_in_month"] + story["closed_force"] + story["closed_special"] + story["closed_other"]
+    assert (parts == story["closed"]).all()
+    assert (story["on_time"] + story["late"] == story["closed"]).all()
+    assert (story["pending_51_100"] + story["pending_over_100"] == story["pending_over_50"]).all()
+
+
+def test_events_after_cutoff_are_ignored() -> None:
+    """Grading March again after April's events arrive gives the same March."""
+    march_only = [r for r in STORY if str(r["event_time"]) < "2024-04-01"]
+    assert len(march_only) < len(STORY)
+    with_april = grade_month(STORY)
+    without_april = grade_month(march_only)
+    from polars.testing import assert_frame_equal
+
+    assert_frame_equal(with_april, without_april)
