@@ -1,0 +1,290 @@
+"""Scheme, score, rank, streak and needed-closure tests on hand-made metric rows."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from grading import schemes
+from grading.grade import grade, score
+from grading.schemes import SchemeError
+
+MP = schemes.load("mp-cm-helpline")
+
+
+def metric_rows(rows: list[dict[str, object]], entity_type: str = "department") -> pl.DataFrame:
+    """Metric rows with neutral defaults: every percentage at its best unless given."""
+    base = {
+        "entity_type": entity_type,
+        "department": None,
+        "district": None,
+        "month": date(2024, 3, 1),
+        "received": 100,
+        "closed_satisfied": 50,
+        "satisfied_closure_pct": 50.0,
+        "long_pending_disposal_pct": 100.0,
+        "force_close_pct": 0.0,
+        "non_attended_pct": 0.0,
+        "on_time_closure_pct": None,
+        "overdue_pending_pct": None,
+        "satisfaction_pct": None,
+        "reopen_pct": None,
+    }
+    return pl.DataFrame([{**base, **r} for r in rows], infer_schema_length=None).with_columns(
+        pl.col("department", "district").cast(pl.String)
+    )
+
+
+def test_published_mp_example_reproduces() -> None:
+    # Morena: 60 × 93.4333/100 = 56.06; 20 × 93.9/100 = 18.78; 10 × (1 − 0) = 10; 10 × (1 − 0.4/100) = 9.96
+    rows = metric_rows(
+        [
+            {
+                "department": "MORENA",
+                "satisfied_closure_pct": 56.06 / 0.6,
+                "long_pending_disposal_pct": 93.9,
+                "non_attended_pct": 0.4,
+            }
+        ]
+    )
+    got = score(rows, MP).row(0, named=True)
+    assert got["points_satisfied_closure"] == pytest.approx(56.06)
+    assert got["points_long_pending_disposal"] == pytest.approx(18.78)
+    assert got["points_no_force_close"] == pytest.approx(10.0)
+    assert got["points_attended_in_time"] == pytest.approx(9.96)
+    assert got["score"] == 94.8
+    assert got["grade"] == "A"
+
+
+@pytest.mark.parametrize(
+    ("sat", "expected_score", "expected_grade"),
+    [
+        # score = 60 × sat/100 + 20 + 10 + 10 (the other components at full marks)
+        (100.0, 100.0, "A"),
+        (200 / 3, 80.0, "A"),  # exactly on the A boundary
+        (66.65, 79.99, "B"),
+        (50.0, 70.0, "B"),
+        (50 - 1 / 60, 69.99, "C"),
+        (100 / 3, 60.0, "C"),
+        (100 / 3 - 0.02, 59.99, "D"),  # 59.988 rounds to 59.99
+        (0.0, 40.0, "D"),
+    ],
+)
+def test_grade_bands(sat: float, expected_score: float, expected_grade: str) -> None:
+    rows = metric_rows([{"department": "D", "satisfied_closure_pct": sat}])
+    got = score(rows, MP).row(0, named=True)
+    assert (got["score"], got["grade"]) == (pytest.approx(expected_score), expected_grade)
+
+
+def test_missing_component_scores_full_weight_or_zero(tmp_path: Path) -> None:
+    rows = metric_rows([{"department": "D", "long_pending_disposal_pct": None}])
+    assert score(rows, MP)["points_long_pending_disposal"][0] == 20.0
+    zero = tmp_path / "zero.toml"
+    zero.write_text(
+        MP.path.read_text(encoding="utf-8").replace('missing_component = "full"', 'missing_component = "zero"'),
+        encoding="utf-8",
+    )
+    assert score(rows, schemes.load(zero))["points_long_pending_disposal"][0] == 0.0
+
+
+def test_competition_ranking_ties_and_minimum_cases() -> None:
+    # sat 100 → 100; 90 → 94; 90 → 94; 50 → 70; tiny has 4 received (< 5): listed, not ranked
+    rows = metric_rows(
+        [
+            {"department": "TOP", "satisfied_closure_pct": 100.0, "closed_satisfied": 100},
+            {"department": "TIE1", "satisfied_closure_pct": 90.0, "closed_satisfied": 90},
+            {"department": "TIE2", "satisfied_closure_pct": 90.0, "closed_satisfied": 90},
+            {"department": "LOW", "satisfied_closure_pct": 50.0},
+            {"department": "TINY", "received": 4, "closed_satisfied": 4, "satisfied_closure_pct": 100.0},
+        ]
+    )
+    out = grade(rows, MP)
+    ranks = dict(zip(out["department"], out["rank"], strict=True))
+    assert ranks == {"TOP": 1, "TIE1": 2, "TIE2": 2, "LOW": 4, "TINY": None}
+    assert out.filter(pl.col("department") == "TINY")["is_ranked"].to_list() == [False]
+    assert out["department"].to_list()[-1] == "TINY"  # unranked listed last
+
+
+def test_every_month_ranks_each_eligible_entity_exactly_once() -> None:
+    rows = []
+    for m in (1, 2, 3):
+        for i, d in enumerate("ABCDEF"):
+            rows.append(
+                {
+                    "department": d,
+                    "month": date(2024, m, 1),
+                    "satisfied_closure_pct": float((i * 7 + m * 13) % 100),
+                    "received": 3 if d == "F" else 100,
+                }
+            )
+    out = grade(metric_rows(rows), MP)
+    for _, month in out.group_by("month"):
+        ranked = month.filter("is_ranked")
+        assert sorted(ranked["department"].to_list()) == list("ABCDE")
+        assert ranked["rank"].min() == 1
+        assert ranked["rank"].null_count() == 0
+
+
+def test_rank_change_and_streaks() -> None:
+    # Jan: A 1st, B 2nd; Feb: A 1st, B 2nd; Mar: B 1st, A 2nd; May (April missing): A 1st.
+    def month(m: int, a: float, b: float) -> list[dict[str, object]]:
+        return [
+            {"department": "A", "month": date(2024, m, 1), "satisfied_closure_pct": a},
+            {"department": "B", "month": date(2024, m, 1), "satisfied_closure_pct": b},
+        ]
+
+    rows = metric_rows(month(1, 100, 60) + month(2, 100, 60) + month(3, 70, 100) + month(5, 100, 60))
+    out = grade(rows, MP).sort("department", "month")
+    a = out.filter(pl.col("department") == "A")
+    b = out.filter(pl.col("department") == "B")
+    assert a["streak_rank_1"].to_list() == [1, 2, 0, 1]  # April missing breaks the run
+    assert a["rank_change"].to_list() == [None, 0, -1, None]  # climbed = positive; no April rank
+    assert b["rank_change"].to_list() == [None, 0, 1, None]
+    # grade A (≥ 80): A scores 100, 100, 82, 100; B scores 76, 76, 100, 76
+    assert a["streak_top_grade"].to_list() == [1, 2, 3, 1]
+    assert b["streak_top_grade"].to_list() == [0, 0, 1, 0]
+
+
+def test_needed_satisfied_closures_for_next_rank_and_grade() -> None:
+    # ME: 100 received, 50 closed satisfied → 30 + 40 = 70.00.
+    # Next rank: PEER at 73.00 (sat 55): 70 + 0.6k ≥ 72.995 → k = 5 (4 gives 72.40).
+    # Next grade (A at 80): 70 + 0.6k ≥ 79.995 → k = 17 (16 gives 79.60).
+    rows = metric_rows(
+        [
+            {"department": "ME"},
+            {"department": "PEER", "satisfied_closure_pct": 55.0, "closed_satisfied": 55},
+            {"department": "BEST", "satisfied_closure_pct": 100.0, "closed_satisfied": 100},
+        ]
+    )
+    out = grade(rows, MP)
+    me = out.filter(pl.col("department") == "ME").row(0, named=True)
+    assert (me["needed_next_rank"], me["needed_next_grade"]) == (5, 17)
+    best = out.filter(pl.col("department") == "BEST").row(0, named=True)
+    assert (best["needed_next_rank"], best["needed_next_grade"]) == (None, None)
+    peer = out.filter(pl.col("department") == "PEER").row(0, named=True)
+    # PEER 73 → BEST 100 needs 27 points = 45 closures but only 45 complaints are not closed satisfied:
+    # 73 + 0.6 × 45 = 100 exactly, so 45 is reachable.
+    assert peer["needed_next_rank"] == 45
+
+
+def test_needed_closures_empty_when_unreachable() -> None:
+    # ME: 10 received, 9 satisfied → 54 + 40 = 94; BEST 100 needs 1 more closure (94 + 6 = 100): reachable
+    # LOW: 10 received, 10 satisfied but long-pending 0 → 60 + 0 + 20 = 80; reaching ME's 94 would need
+    # more satisfied closures than complaints received: empty.
+    rows = metric_rows(
+        [
+            {"department": "ME", "received": 10, "closed_satisfied": 9, "satisfied_closure_pct": 90.0},
+            {"department": "BEST", "received": 10, "closed_satisfied": 10, "satisfied_closure_pct": 100.0},
+            {
+                "department": "LOW",
+                "received": 10,
+                "closed_satisfied": 10,
+                "satisfied_closure_pct": 100.0,
+                "long_pending_disposal_pct": 0.0,
+            },
+        ]
+    )
+    out = grade(rows, MP)
+    got = dict(zip(out["department"], out["needed_next_rank"], strict=True))
+    assert got == {"BEST": None, "ME": 1, "LOW": None}
+
+
+def test_volume_groups_rank_districts_inside_groups(tmp_path: Path) -> None:
+    two = tmp_path / "two.toml"
+    two.write_text(MP.path.read_text(encoding="utf-8").replace("top_n = 26", "top_n = 2"), encoding="utf-8")
+    rows = metric_rows(
+        [
+            {"district": "BIG1", "received": 900, "satisfied_closure_pct": 60.0},
+            {"district": "BIG2", "received": 800, "satisfied_closure_pct": 70.0},
+            {"district": "SMALL1", "received": 100, "satisfied_closure_pct": 90.0},
+            {"district": "SMALL2", "received": 50, "satisfied_closure_pct": 80.0},
+        ],
+        entity_type="district",
+    )
+    out = grade(rows, schemes.load(two))
+    got = {r["district"]: (r["rank"], r["volume_group"], r["group_rank"]) for r in out.iter_rows(named=True)}
+    assert got == {"SMALL1": (1, 2, 1), "SMALL2": (2, 2, 2), "BIG2": (3, 1, 1), "BIG1": (4, 1, 2)}
+
+
+def test_department_within_district_ranked_inside_its_district() -> None:
+    rows = metric_rows(
+        [
+            {"department": "A", "district": "X", "satisfied_closure_pct": 90.0},
+            {"department": "B", "district": "X", "satisfied_closure_pct": 80.0},
+            {"department": "A", "district": "Y", "satisfied_closure_pct": 10.0},
+        ],
+        entity_type="department_district",
+    )
+    out = grade(rows, MP)
+    got = {(r["department"], r["district"]): r["rank"] for r in out.iter_rows(named=True)}
+    assert got == {("A", "X"): 1, ("B", "X"): 2, ("A", "Y"): 1}
+
+
+def test_cpgrams_and_up_schemes_score_by_hand() -> None:
+    rows = metric_rows(
+        [
+            {
+                "department": "D",
+                "on_time_closure_pct": 80.0,
+                "overdue_pending_pct": 10.0,
+                "satisfaction_pct": 75.0,
+                "reopen_pct": 20.0,
+                "force_close_pct": 5.0,
+            }
+        ]
+    )
+    # CPGRAMS: 30 × 0.8 + 10 × 0.9 + 30 × 0.75 + 20 × 0.75 + 10 × 0.8 = 24 + 9 + 22.5 + 15 + 8 = 78.5 → B
+    cp = score(rows, schemes.load("cpgrams-gri")).row(0, named=True)
+    assert (cp["score"], cp["grade"]) == (78.5, "B")
+    # UP: 40 × 0.8 + 40 × 0.75 + 30 × 0.9 + 30 × 0.95 = 32 + 30 + 27 + 28.5 = 117.5 of 140 → A (≥ 112)
+    up = score(rows, schemes.load("up-igrs-points")).row(0, named=True)
+    assert (up["score"], up["grade"]) == (117.5, "A")
+
+
+def test_a_copied_scheme_with_a_changed_weight_grades_without_code(tmp_path: Path) -> None:
+    text = MP.path.read_text(encoding="utf-8")
+    custom = tmp_path / "my-state.toml"
+    custom.write_text(
+        text.replace("weight = 60", "weight = 50").replace("weight = 20", "weight = 30"), encoding="utf-8"
+    )
+    rows = metric_rows([{"department": "D", "satisfied_closure_pct": 100.0, "long_pending_disposal_pct": 0.0}])
+    assert score(rows, MP)["score"][0] == 80.0  # 60 + 0 + 10 + 10
+    assert score(rows, schemes.load(custom))["score"][0] == 70.0  # 50 + 0 + 10 + 10
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (("weight = 60", "weight = 61"), "weights add up to 101, but max_score is 100"),
+        (("weight = 60", 'weight = "sixty"'), "[[components]] #1.weight: expected a positive number"),
+        (('metric = "force_close_pct"', 'metric = "force_pct"'), "#3.metric: expected a percentage metric"),
+        (('metric = "force_close_pct"', 'metric = "closed_force"'), "#3.metric: expected a percentage metric"),
+        (("min_score = 70", "min_score = 90"), "min_score must fall strictly"),
+        (("min_received = 5", "min_receivd = 5"), "[scheme]: unknown key(s) ['min_receivd']"),
+        (('direction = "lower"', 'direction = "down"'), "expected 'higher' or 'lower'"),
+        (("top_n = 26", "top_n = 0"), "[volume_groups].top_n: expected an integer ≥ 1"),
+        (("[scheme]", "[scheme"), "not valid TOML"),
+    ],
+)
+def test_bad_scheme_files_name_file_and_key(tmp_path: Path, edit: tuple[str, str], message: str) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(MP.path.read_text(encoding="utf-8").replace(*edit, 1), encoding="utf-8")
+    with pytest.raises(SchemeError) as err:
+        schemes.load(bad)
+    assert str(bad) in str(err.value)
+    assert message in str(err.value)
+
+
+def test_unknown_scheme_name_lists_the_shipped_ones() -> None:
+    with pytest.raises(SchemeError, match="mp-cm-helpline"):
+        schemes.load("no-such-scheme")
+
+
+def test_shipped_schemes_load() -> None:
+    assert schemes.available() == ["cpgrams-gri", "mp-cm-helpline", "up-igrs-points"]
+    for name in schemes.available():
+        s = schemes.load(name)
+        assert sum(c.weight for c in s.components) == s.max_score
