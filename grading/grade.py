@@ -168,6 +168,7 @@ def _needed(ranked: pl.DataFrame, scheme: Scheme) -> pl.DataFrame:
                 by=part,
                 strategy="forward",
                 allow_exact_matches=False,
+                check_sortedness=False,  # sorted by score above; Polars cannot check per group
             )
         )
     frame = pl.concat(parts, how="vertical_relaxed")

@@ -355,14 +355,14 @@ def read_month_inputs(con: duckdb.DuckDBPyConnection, start: datetime, end: date
     in the month, and ``feedback_events`` in the month. Columns as in the tables.
     """
     params = {"start": start, "end": end}
-    complaints = con.execute(
+    complaints = con.sql(
         """
         select * from complaints
         where registered_at < $end and (closed_at is null or closed_at >= $start)
         """,
-        params,
+        params=params,
     ).pl()
-    transfers = con.execute(
+    transfers = con.sql(
         """
         select t.* from transfers t
         where t.event_time < $end
@@ -370,11 +370,11 @@ def read_month_inputs(con: duckdb.DuckDBPyConnection, start: datetime, end: date
             select complaint_id from complaints
             where has_transfer and registered_at < $end and (closed_at is null or closed_at >= $start))
         """,
-        params,
+        params=params,
     ).pl()
-    stints = con.execute("select * from stints where started_at >= $start and started_at < $end", params).pl()
-    feedback = con.execute(
-        "select * from feedback_events where event_time >= $start and event_time < $end", params
+    stints = con.sql("select * from stints where started_at >= $start and started_at < $end", params=params).pl()
+    feedback = con.sql(
+        "select * from feedback_events where event_time >= $start and event_time < $end", params=params
     ).pl()
     return {
         "complaints": complaints,
@@ -405,14 +405,14 @@ def read_monthly_metrics(
         "entity_type": entity_type,
         "months": months,
     }
-    return con.execute(
+    return con.sql(
         """
         select * from monthly_metrics
         where ($entity_type is null or entity_type = $entity_type)
           and ($months is null or list_contains($months, month))
         order by entity_type, month, department nulls first, district nulls first
         """,
-        params,
+        params=params,
     ).pl()
 
 

@@ -1,0 +1,208 @@
+"""The ``nivaran`` command line: ``demo``, ``ingest``, ``grade``.
+
+Every command takes ``--db PATH`` (default: ``$NIVARAN_DB``, else ``data/nivaran.duckdb``). Errors a
+user can fix are printed as one clear message (no traceback) with exit code 2.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+import polars as pl
+
+from grading import pipeline, schemes, store
+from grading.registry import METRICS
+from grading.schema import NivaranError
+
+DEFAULT_DEMO = {"months": 12, "end": "2026-10", "scale": 0.05, "seed": 181}
+
+
+class _Bars:
+    """One click progress bar per phase, written to stderr."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.phase = ""
+        self.done = 0
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if phase != self.phase:
+            self.close()
+            self.phase, self.done = phase, 0
+            self.bar = click.progressbar(length=total, label=f"{phase:<16}", file=sys.stderr, show_pos=True)
+            self.bar.__enter__()
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[str, int, int], None]]:
+    bars = _Bars()
+    try:
+        yield bars
+    finally:
+        bars.close()
+
+
+def _month(value: str) -> date:
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+        msg = f"expected a month as YYYY-MM, got {value!r}"
+        raise click.BadParameter(msg)
+    return date(int(value[:4]), int(value[5:]), 1)
+
+
+db_option = click.option(
+    "--db",
+    "db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="DuckDB file (default: $NIVARAN_DB, else data/nivaran.duckdb).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Nivaran: grade public-grievance helplines month by month."""
+
+
+@main.command()
+@db_option
+@click.option("--months", type=click.IntRange(1, 120), default=DEFAULT_DEMO["months"], show_default=True)
+@click.option("--end", "end", default=DEFAULT_DEMO["end"], show_default=True, help="Last month, YYYY-MM.")
+@click.option(
+    "--scale",
+    type=click.FloatRange(0.0001, 2.0),
+    default=DEFAULT_DEMO["scale"],
+    show_default=True,
+    help="1.0 ≈ Madhya Pradesh's real volume (~400,000 complaints a month).",
+)
+@click.option("--seed", type=int, default=DEFAULT_DEMO["seed"], show_default=True)
+def demo(db: Path | None, months: int, end: str, scale: float, seed: int) -> None:
+    """Build a realistic synthetic complaint history (replaces the database)."""
+    _month(end)
+    path = store.resolve_path(db)
+    with _progress() as progress:
+        result = pipeline.build_demo(path, months=months, end=end, scale=scale, seed=seed, progress=progress)
+    click.echo(
+        f"{path}: {result['complaints']:,} complaints, {result['events']:,} events, "
+        f"{months} months to {end}, in {result['seconds']} s"
+    )
+
+
+def _table(frame: pl.DataFrame) -> str:
+    with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=250, fmt_str_lengths=60, tbl_hide_dataframe_shape=True):
+        return str(frame)
+
+
+@main.command("grade")
+@db_option
+@click.option("--month", "month_text", required=True, help="Month to grade, YYYY-MM.")
+@click.option("--by", "by", type=click.Choice(["department", "district"]), default="department", show_default=True)
+@click.option(
+    "--scheme",
+    "scheme_name",
+    default=schemes.DEFAULT_SCHEME,
+    show_default=True,
+    help=f"A shipped scheme ({', '.join(schemes.available())}) or a scheme file.",
+)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def grade_command(db: Path | None, month_text: str, by: str, scheme_name: str, fmt: str) -> None:
+    """Grade and rank departments or districts for one month."""
+    month = _month(month_text)
+    scheme = schemes.load(scheme_name)
+    con = store.connect_readonly(store.resolve_path(db))
+    try:
+        rows = pipeline.graded(con, scheme, by, month)
+    finally:
+        con.close()
+    if rows.is_empty():
+        msg = f"no graded {by}s for {month_text}: the database has no events in or before that month"
+        raise NivaranError(msg)
+    click.echo(render(rows, scheme, by, fmt))
+
+
+def render(rows: pl.DataFrame, scheme: schemes.Scheme, by: str, fmt: str) -> str:
+    """Format graded rows as a table, CSV or JSON (numbers unrounded in CSV and JSON)."""
+    points = [f"points_{c.key}" for c in scheme.components]
+    ident = [pl.col(by).alias("code"), pl.col(f"{by}_name").alias("name"), pl.col(f"{by}_name_hi").alias("name_hi")]
+    if fmt == "json":
+        out = []
+        for r in rows.select(
+            *ident,
+            "rank",
+            "score",
+            "grade",
+            *points,
+            *METRICS,
+            "volume_group",
+            "group_rank",
+            "rank_change",
+            "streak_rank_1",
+            "streak_top_grade",
+            "needed_next_rank",
+            "needed_next_grade",
+        ).iter_rows(named=True):
+            components = {c.key: r.pop(f"points_{c.key}") for c in scheme.components}
+            head = {k: r.pop(k) for k in ("code", "name", "name_hi", "rank", "score", "grade")}
+            out.append({**head, "components": components, **r})
+        return json.dumps(out, ensure_ascii=False, indent=1)
+    columns = [*ident, "rank", "score", "grade", *points, "rank_change", "received", *METRICS]
+    if fmt == "csv":
+        return rows.select(columns).unique(maintain_order=True).write_csv()
+    short = rows.select(
+        pl.col("rank"),
+        *ident[:1],
+        *ident[2:],
+        pl.col("score"),
+        "grade",
+        *[pl.col(p).round(2) for p in points],
+        "rank_change",
+        "received",
+        pl.col("satisfied_closure_pct").round(1),
+        "pending_over_50",
+    )
+    return _table(short)
+
+
+@main.command("ingest")
+@db_option
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--strict", is_flag=True, help="Refuse the whole load when any row is bad (default: quarantine bad rows)."
+)
+def ingest_command(db: Path | None, files: tuple[Path, ...], strict: bool) -> None:
+    """Load canonical event-log files (CSV or Parquet, domain.md section 2)."""
+    from grading import ingest
+
+    report = ingest.ingest(store.resolve_path(db), list(files), strict=strict)
+    click.echo(report.summary())
+    for f in report.files:
+        if f.problems.height:
+            click.echo(ingest.describe(f.problems, f.source), err=True)
+
+
+def run() -> None:
+    """Entry point that turns Nivaran errors into a one-line message and exit code 2."""
+    try:
+        main(standalone_mode=False)
+    except click.exceptions.Abort:
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except NivaranError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)

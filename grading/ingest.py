@@ -1,0 +1,332 @@
+"""Import the canonical event log (domain.md section 2) from CSV or Parquet.
+
+Check everything, then write once: every row of every file is checked and each problem is reported
+with file, line, field and value. Bad rows go to the ``quarantine`` table with their reason (or, with
+``strict``, the whole load is refused); good rows land in one atomic swap of the database file
+(:func:`grading.store.writing`), followed by a refresh of the derived and monthly tables from the
+first month the new events touch.
+
+Loading is idempotent: an event already stored (same complaint, time and type) is counted as a
+duplicate and not loaded again, and a file whose content hash was loaded before is skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Final
+
+import polars as pl
+
+from grading import pipeline, store
+from grading.derive import derive
+from grading.schema import (
+    ALWAYS_REQUIRED,
+    CHANNELS,
+    CLOSE_OUTCOMES,
+    EVENT_COLUMNS,
+    EVENT_SCHEMA,
+    EVENTS,
+    FEEDBACK_OUTCOMES,
+    LEVELS,
+    REQUIRED_BY_EVENT,
+    NivaranError,
+)
+
+PROBLEM_SCHEMA: Final = pl.Schema(
+    {
+        "row_number": pl.Int64,
+        "complaint_id": pl.String,
+        "field": pl.String,
+        "value": pl.String,
+        "reason": pl.String,
+    }
+)
+_ISO = (
+    r"^(?<date>\d{4}-\d{2}-\d{2})"
+    r"(?:[T ](?<time>\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?))?"
+    r"\s*(?<offset>Z|[+-]\d{2}(?::?\d{2})?)?$"
+)
+IST_MINUTES: Final = 330
+SHOWN_PROBLEMS: Final = 20
+
+
+class IngestError(NivaranError):
+    """A file cannot be read, or (``strict``) has bad rows: nothing was written."""
+
+
+@dataclass
+class FileReport:
+    """What happened to one file."""
+
+    source: str
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_duplicate: int = 0
+    rows_quarantined: int = 0
+    already_loaded: bool = False
+    problems: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PROBLEM_SCHEMA))
+
+
+@dataclass
+class IngestReport:
+    """What a load did, file by file, and the codes it registered."""
+
+    files: list[FileReport]
+    new_codes: dict[str, list[str]]
+    refreshed_months: list[date]
+
+    def summary(self) -> str:
+        """Plain-text summary for the CLI."""
+        lines = []
+        for f in self.files:
+            if f.already_loaded:
+                lines.append(f"{f.source}: already loaded (same content), skipped")
+                continue
+            lines.append(
+                f"{f.source}: {f.rows_read:,} rows read, {f.rows_loaded:,} loaded, "
+                f"{f.rows_duplicate:,} already stored, {f.rows_quarantined:,} quarantined"
+            )
+            if f.problems.height:
+                by_reason = f.problems.group_by("field", "reason").len().sort("len", descending=True)
+                lines.extend(f"  quarantined {n:,}: {fld}: {why}" for fld, why, n in by_reason.iter_rows())
+        for kind, codes in self.new_codes.items():
+            if codes:
+                lines.append(f"new {kind} registered (name = code): {', '.join(codes)}")
+        if self.refreshed_months:
+            lines.append(
+                f"monthly results refreshed: {self.refreshed_months[0]:%Y-%m} to {self.refreshed_months[-1]:%Y-%m}"
+            )
+        return "\n".join(lines)
+
+
+def parse_times(text: pl.Expr) -> pl.Expr:
+    """ISO-8601 text to Asia/Kolkata wall-clock ``Datetime('us')``; null when it cannot be parsed.
+
+    Accepts a date, a date and time (``T`` or space, optional seconds and fraction) and an optional
+    offset (``Z``, ``+05:30``, ``+0530``, ``-04``). Without an offset the time already means
+    Asia/Kolkata; with one it is converted.
+    """
+    parts = text.str.strip_chars().str.extract_groups(_ISO)
+    clock = parts.struct.field("time").fill_null("00:00")
+    clock = pl.when(clock.str.len_chars() == 5).then(clock + ":00").otherwise(clock).str.replace(",", ".")
+    local = (parts.struct.field("date") + " " + clock).str.to_datetime(
+        "%Y-%m-%d %H:%M:%S%.f", time_unit="us", strict=False
+    )
+    offset = parts.struct.field("offset")
+    digits = offset.str.replace_all(":", "")
+    sign = pl.when(digits.str.head(1) == "-").then(-1).otherwise(1)
+    minutes = (
+        pl.when(offset == "Z")
+        .then(0)
+        .when(offset.is_not_null())
+        .then(
+            sign
+            * (
+                digits.str.slice(1, 2).cast(pl.Int32, strict=False) * 60
+                + digits.str.slice(3, 2).cast(pl.Int32, strict=False).fill_null(0)
+            )
+        )
+    )
+    shift = pl.duration(minutes=IST_MINUTES - minutes)
+    return pl.when(minutes.is_null()).then(local).otherwise(local + shift)
+
+
+def _normalise(raw: pl.DataFrame, source: str) -> pl.DataFrame:
+    """Lower-case headers, add absent optional columns, strip text, turn empty cells into nulls."""
+    renamed = raw.rename({c: c.strip().lower() for c in raw.columns})
+    missing = [c for c in ALWAYS_REQUIRED if c not in renamed.columns]
+    if missing:
+        msg = f"{source}: missing column(s) {missing}; the canonical log needs {list(ALWAYS_REQUIRED)}"
+        raise IngestError(msg)
+    frame = renamed.select(
+        [
+            (pl.col(c).cast(pl.String).str.strip_chars() if c in renamed.columns else pl.lit(None, pl.String)).alias(c)
+            for c in EVENT_COLUMNS
+        ]
+    )
+    return (
+        frame.with_columns(pl.when(pl.all().str.len_chars() > 0).then(pl.all()).name.keep())
+        .with_row_index("row_number", offset=1)
+        .with_columns(pl.col("row_number").cast(pl.Int64))
+    )
+
+
+def check_rows(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Check every row of a normalised frame; return ``(good events, problems)``.
+
+    ``good`` has ``EVENT_SCHEMA`` plus ``row_number``; ``problems`` has ``PROBLEM_SCHEMA``, one row per
+    (row, field) problem, so a row with two bad fields is reported twice and quarantined once.
+    """
+    times = frame.with_columns(parsed_time=parse_times(pl.col("event_time")))
+    event = pl.col("event").str.to_lowercase()
+    rules: list[tuple[str, pl.Expr, str]] = [
+        ("complaint_id", pl.col("complaint_id").is_null(), "required on every row"),
+        ("event_time", pl.col("event_time").is_null(), "required on every row"),
+        (
+            "event_time",
+            pl.col("event_time").is_not_null() & pl.col("parsed_time").is_null(),
+            "not an ISO-8601 time (e.g. 2024-08-01T10:30:00+05:30)",
+        ),
+        ("event", pl.col("event").is_null(), "required on every row"),
+        (
+            "event",
+            pl.col("event").is_not_null() & ~event.is_in(EVENTS),
+            f"unknown event; expected one of {', '.join(EVENTS)}",
+        ),
+        ("level", pl.col("level").is_not_null() & ~pl.col("level").str.to_uppercase().is_in(LEVELS), "expected L1..L5"),
+        (
+            "channel",
+            pl.col("channel").is_not_null() & ~pl.col("channel").str.to_lowercase().is_in(CHANNELS),
+            f"expected one of {', '.join(CHANNELS)}",
+        ),
+        (
+            "outcome",
+            (event == "feedback")
+            & pl.col("outcome").is_not_null()
+            & ~pl.col("outcome").str.to_lowercase().is_in(FEEDBACK_OUTCOMES),
+            f"a feedback outcome is one of {', '.join(FEEDBACK_OUTCOMES)}",
+        ),
+        (
+            "outcome",
+            (event == "closed")
+            & pl.col("outcome").is_not_null()
+            & ~pl.col("outcome").str.to_lowercase().is_in(CLOSE_OUTCOMES),
+            f"a closed outcome is one of {', '.join(CLOSE_OUTCOMES)}",
+        ),
+    ]
+    for name, required in REQUIRED_BY_EVENT.items():
+        rules.extend(
+            (column, (event == name) & pl.col(column).is_null(), f"required for '{name}' events") for column in required
+        )
+    problems = pl.concat(
+        [
+            times.filter(bad).select(
+                "row_number",
+                "complaint_id",
+                field=pl.lit(column),
+                value=pl.col(column),
+                reason=pl.lit(reason),
+            )
+            for column, bad, reason in rules
+        ]
+    ).cast(dict(PROBLEM_SCHEMA))  # type: ignore[arg-type]
+    good = (
+        times.join(problems.select("row_number").unique(), on="row_number", how="anti")
+        .with_columns(
+            event_time=pl.col("parsed_time"),
+            event=event,
+            level=pl.col("level").str.to_uppercase(),
+            channel=pl.col("channel").str.to_lowercase(),
+            outcome=pl.col("outcome").str.to_lowercase(),
+        )
+        .select("row_number", *EVENT_COLUMNS)
+        .cast(dict(EVENT_SCHEMA))  # type: ignore[arg-type]
+    )
+    return good, problems.sort("row_number", "field")
+
+
+def read_file(path: Path) -> pl.DataFrame:
+    """Read a CSV (UTF-8, with or without BOM) or Parquet file with every column as text."""
+    try:
+        if path.suffix.lower() == ".parquet":
+            raw = pl.read_parquet(path)
+            return raw.with_columns(
+                pl.col(pl.Datetime("us", "*"), pl.Datetime("ms", "*"), pl.Datetime("ns", "*"))
+                .dt.convert_time_zone("Asia/Kolkata")
+                .dt.replace_time_zone(None)
+            ).cast(pl.String)
+        return pl.read_csv(path, infer_schema=False, encoding="utf8")
+    except FileNotFoundError as exc:
+        msg = f"{path}: no such file"
+        raise IngestError(msg) from exc
+    except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError) as exc:
+        msg = f"{path}: cannot read as {'Parquet' if path.suffix.lower() == '.parquet' else 'UTF-8 CSV'} ({exc})"
+        raise IngestError(msg) from exc
+
+
+def describe(problems: pl.DataFrame, source: str, limit: int = SHOWN_PROBLEMS) -> str:
+    """Problems as lines ``file, line N (complaint X): field 'f' = 'v': reason``."""
+    lines = [
+        f"{source}, line {r['row_number'] + 1} (complaint {r['complaint_id']}): "
+        f"field '{r['field']}' = {r['value']!r}: {r['reason']}"
+        for r in problems.head(limit).iter_rows(named=True)
+    ]
+    if problems.height > limit:
+        lines.append(f"... and {problems.height - limit:,} more problems in {source}")
+    return "\n".join(lines)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def ingest(db: Path, files: list[Path], *, strict: bool = False) -> IngestReport:
+    """Check and load canonical event files into the store at ``db`` (see the module docstring)."""
+    checked = []
+    for path in files:
+        good, problems = check_rows(_normalise(read_file(path), str(path)))
+        checked.append((path, good, problems))
+    if strict and any(p.height for _, _, p in checked):
+        text = "\n".join(describe(p, str(path)) for path, _, p in checked if p.height)
+        msg = f"--strict: nothing loaded, bad rows found:\n{text}"
+        raise IngestError(msg)
+
+    reports: list[FileReport] = []
+    new_codes: dict[str, list[str]] = {"departments": [], "districts": [], "categories": []}
+    with store.writing(db) as con:
+        if store.read_table(con, "departments").is_empty():
+            pipeline.load_reference_data(con)
+        touched: list[pl.Series] = []
+        earliest: datetime | None = None
+        for path, good, problems in checked:
+            report = FileReport(str(path), rows_read=good.height + problems["row_number"].n_unique())
+            digest = _sha256(path)
+            if store.already_loaded(con, digest):
+                report.already_loaded = True
+                reports.append(report)
+                continue
+            ingest_id = store.next_ingest_id(con)
+            fresh = store.new_events(con, good.unique(["complaint_id", "event_time", "event"], keep="first"))
+            report.rows_duplicate = good.height - fresh.height
+            report.rows_loaded = fresh.height
+            report.rows_quarantined = problems["row_number"].n_unique()
+            report.problems = problems
+            for table, column in (("departments", "department"), ("districts", "district"), ("categories", "category")):
+                new_codes[table] += store.register_codes(con, table, fresh[column].drop_nulls().unique().to_list())
+            store.append_events(con, fresh.drop("row_number"), ingest_id)
+            store.quarantine(con, problems, ingest_id, str(path))
+            store.log_ingest(
+                con,
+                {
+                    "ingest_id": ingest_id,
+                    "source": str(path),
+                    "sha256": digest,
+                    "kind": "events",
+                    "finished_at": datetime.now(),
+                    "rows_read": report.rows_read,
+                    "rows_loaded": report.rows_loaded,
+                    "rows_duplicate": report.rows_duplicate,
+                    "rows_quarantined": report.rows_quarantined,
+                    "new_codes": None,
+                },
+            )
+            if fresh.height:
+                touched.append(fresh["complaint_id"])
+                first = fresh["event_time"].min()
+                earliest = first if earliest is None or first < earliest else earliest  # type: ignore[operator]
+            reports.append(report)
+        refreshed: list[date] = []
+        if touched and earliest is not None:
+            ids = pl.concat(touched).unique()
+            categories = store.read_table(con, "categories")
+            store.replace_derived(con, derive(store.read_events(con, ids), categories), ids)
+            store.refresh_complainant_counts(con)
+            refreshed = pipeline.refresh_monthly(con, since=date(earliest.year, earliest.month, 1))
+    return IngestReport(reports, {k: sorted(set(v)) for k, v in new_codes.items()}, refreshed)

@@ -1,0 +1,201 @@
+"""The store and the canonical importer on a real DuckDB file."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from grading import ingest, pipeline, schemes, store
+from grading.derive import derive
+from grading.metrics import month_metrics
+from grading.reference import categories as shipped_categories
+from tests.test_metrics import MARCH, STORY, frame
+
+MP = schemes.load("mp-cm-helpline")
+
+
+def write_csv(rows: list[dict[str, object]], path: Path) -> Path:
+    frame(rows).with_columns(pl.col("event_time").dt.strftime("%Y-%m-%dT%H:%M:%S")).write_csv(path)
+    return path
+
+
+def march(db: Path) -> pl.DataFrame:
+    con = store.connect_readonly(db)
+    try:
+        return store.read_monthly_metrics(con, months=[MARCH])
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def loaded(tmp_path: Path) -> Path:
+    db = tmp_path / "n.duckdb"
+    ingest.ingest(db, [write_csv(STORY, tmp_path / "story.csv")])
+    return db
+
+
+def test_store_path_matches_the_pure_pipeline(loaded: Path) -> None:
+    # The categories used by the store are the shipped ones (CAT is unknown there: 7 days a level).
+    expected = month_metrics(derive(frame(STORY), shipped_categories()), MARCH)
+    assert_frame_equal(march(loaded), expected, check_row_order=False, check_dtypes=False)
+
+
+def test_grade_reads_names_and_ranks_from_the_store(loaded: Path) -> None:
+    con = store.connect_readonly(loaded)
+    rows = pipeline.graded(con, MP, "department", MARCH)
+    con.close()
+    # D1 received 6: ranked; D2 received 1 (< 5): listed last, unranked. Codes not in the reference
+    # data are their own names.
+    assert rows.select("department", "rank", "department_name").rows() == [("D1", 1, "D1"), ("D2", None, "D2")]
+
+
+def test_loading_the_same_file_twice_changes_nothing(tmp_path: Path, loaded: Path) -> None:
+    before = march(loaded)
+    report = ingest.ingest(loaded, [tmp_path / "story.csv"])
+    assert report.files[0].already_loaded
+    # An overlapping newer export: the same events plus one more; only the new one loads.
+    newer = write_csv(
+        [*STORY, {"complaint_id": "C", "event_time": datetime(2024, 4, 2, 9), "event": "resolved", "level": "L1"}],
+        tmp_path / "newer.csv",
+    )
+    report = ingest.ingest(loaded, [newer])
+    assert (report.files[0].rows_loaded, report.files[0].rows_duplicate) == (1, len(STORY))
+    assert_frame_equal(march(loaded), before)  # March is graded as of its cut-off: April changes nothing
+
+
+def test_bad_rows_are_quarantined_with_file_line_field_and_reason(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "complaint_id,event_time,event,level,department,district,category,complainant,outcome\n"
+        "K,2024-03-01T10:00:00,registered,L1,D1,X,CAT,P1,\n"
+        "K,2024-03-32T10:00:00,attended,L1,,,,,\n"
+        "K,2024-03-02T10:00:00,solved,L1,,,,,\n"
+        "M,2024-03-02T10:00:00,registered,L1,,X,CAT,P2,\n"
+        "K,2024-03-03T10:00:00,closed,,,,,,happy\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "n.duckdb"
+    report = ingest.ingest(db, [path])
+    f = report.files[0]
+    assert (f.rows_read, f.rows_loaded, f.rows_quarantined) == (5, 1, 4)
+    text = ingest.describe(f.problems, str(path))
+    assert f"{path}, line 3 (complaint K): field 'event_time' = '2024-03-32T10:00:00': not an ISO-8601 time" in text
+    assert "line 4 (complaint K): field 'event' = 'solved': unknown event" in text
+    assert "line 5 (complaint M): field 'department' = None: required for 'registered' events" in text
+    assert "line 6 (complaint K): field 'outcome' = 'happy': a closed outcome is one of" in text
+    con = store.connect_readonly(db)
+    kept = store.read_table(con, "quarantine")
+    con.close()
+    assert sorted(kept["row_number"].to_list()) == [2, 3, 4, 5]
+    assert set(kept["source"]) == {str(path)}
+
+
+def test_strict_refuses_the_whole_load_and_writes_nothing(tmp_path: Path, loaded: Path) -> None:
+    stamp = store.file_stamp(loaded)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("complaint_id,event_time,event\nZ,yesterday,registered\n", encoding="utf-8")
+    with pytest.raises(ingest.IngestError, match=r"line 2 \(complaint Z\): field 'event_time' = 'yesterday'"):
+        ingest.ingest(loaded, [bad], strict=True)
+    assert store.file_stamp(loaded) == stamp
+
+
+def test_missing_required_column_names_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "cols.csv"
+    bad.write_text("id,event_time,event\nZ,2024-01-01,registered\n", encoding="utf-8")
+    with pytest.raises(ingest.IngestError, match=r"cols.csv: missing column\(s\) \['complaint_id'\]"):
+        ingest.ingest(tmp_path / "n.duckdb", [bad])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-03-01T10:00:00", datetime(2024, 3, 1, 10)),
+        ("2024-03-01 10:00", datetime(2024, 3, 1, 10)),
+        ("2024-03-01", datetime(2024, 3, 1)),
+        ("2024-03-01T04:30:00Z", datetime(2024, 3, 1, 10)),
+        ("2024-03-01T10:00:00+05:30", datetime(2024, 3, 1, 10)),
+        ("2024-03-01T00:30:00-0400", datetime(2024, 3, 1, 10)),
+        ("2024-03-01T10:00:00.250", datetime(2024, 3, 1, 10, 0, 0, 250000)),
+        ("2024-02-30T10:00:00", None),
+        ("01/03/2024 10:00", None),
+    ],
+)
+def test_event_times_become_asia_kolkata_wall_clock(text: str, expected: datetime | None) -> None:
+    got = pl.select(ingest.parse_times(pl.lit(text))).item()
+    assert got == expected
+
+
+def test_unknown_codes_are_registered_and_reported(loaded: Path) -> None:
+    con = store.connect_readonly(loaded)
+    departments = store.read_table(con, "departments")
+    con.close()
+    d1 = departments.filter(pl.col("code") == "D1").row(0, named=True)
+    assert (d1["name_en"], d1["is_reference"]) == ("D1", False)
+    assert departments.filter("is_reference").height == 52
+
+
+def test_parquet_input_loads_like_csv(tmp_path: Path, loaded: Path) -> None:
+    pq = tmp_path / "story.parquet"
+    frame(STORY).write_parquet(pq)
+    db = tmp_path / "pq.duckdb"
+    ingest.ingest(db, [pq])
+    assert_frame_equal(march(db), march(loaded))
+
+
+def test_a_writer_swaps_in_a_new_file_while_a_reader_holds_the_old_one(tmp_path: Path, loaded: Path) -> None:
+    reader = store.connect_readonly(loaded)
+    before = reader.sql("select count(*) from events").fetchall()[0][0]
+    extra = write_csv(
+        [
+            {
+                "complaint_id": "NEW",
+                "event_time": datetime(2024, 3, 3, 9),
+                "event": "registered",
+                "level": "L1",
+                "department": "D1",
+                "district": "X",
+                "category": "CAT",
+                "complainant": "Q",
+            }
+        ],
+        tmp_path / "extra.csv",
+    )
+    ingest.ingest(loaded, [extra])  # no "Conflicting lock": the writer works on a copy
+    assert reader.sql("select count(*) from events").fetchall()[0][0] == before  # old snapshot
+    reader.close()
+    fresh = store.connect_readonly(loaded)
+    assert fresh.sql("select count(*) from events").fetchall()[0][0] == before + 1
+    fresh.close()
+
+
+def test_a_failed_write_leaves_the_database_as_it_was(loaded: Path) -> None:
+    stamp = store.file_stamp(loaded)
+
+    def failing_write() -> None:
+        with store.writing(loaded) as con:
+            con.execute("delete from events")
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        failing_write()
+    assert store.file_stamp(loaded) == stamp
+    assert not loaded.with_name(loaded.name + ".building").exists()
+    con = duckdb.connect(str(loaded), read_only=True)
+    assert con.sql("select count(*) from events").fetchall()[0][0] == len(STORY)
+    con.close()
+
+
+def test_missing_database_says_how_to_create_one(tmp_path: Path) -> None:
+    with pytest.raises(store.StoreError, match="nivaran demo --db"):
+        store.connect_readonly(tmp_path / "none.duckdb")
+
+
+def test_month_bounds(loaded: Path) -> None:
+    con = store.connect_readonly(loaded)
+    assert store.month_bounds(con) == (date(2024, 1, 1), date(2024, 4, 1))
+    con.close()
