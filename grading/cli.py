@@ -159,9 +159,9 @@ def render(rows: pl.DataFrame, scheme: schemes.Scheme, by: str, fmt: str) -> str
             head = {k: r.pop(k) for k in ("code", "name", "name_hi", "rank", "score", "grade")}
             out.append({**head, "components": components, **r})
         return json.dumps(out, ensure_ascii=False, indent=1)
-    columns = [*ident, "rank", "score", "grade", *points, "rank_change", "received", *METRICS]
     if fmt == "csv":
-        return rows.select(columns).unique(maintain_order=True).write_csv()
+        columns = [*ident, "rank", "score", "grade", *points, "rank_change", "volume_group", "group_rank", *METRICS]
+        return rows.select(columns).write_csv().rstrip("\n")  # click.echo ends the line
     short = rows.select(
         pl.col("rank"),
         *ident[:1],

@@ -351,25 +351,31 @@ def read_month_inputs(con: duckdb.DuckDBPyConnection, start: datetime, end: date
     """The derived rows needed to grade the month ``[start, end)`` as of its cut-off.
 
     Returns ``complaints`` registered before ``end`` and not closed before ``start`` (registered in the
-    month, closed in it, or open at its cut-off), their ``transfers`` before ``end``, ``stints`` started
-    in the month, and ``feedback_events`` in the month. Columns as in the tables.
+    month, closed in it, or open at its cut-off) or with feedback or a stint in the month, their
+    ``transfers`` before ``end``, ``stints`` started in the month, and ``feedback_events`` in the
+    month. Columns as in the tables.
     """
     params = {"start": start, "end": end}
-    complaints = con.sql(
-        """
-        select * from complaints
+    # A complaint closed before the month can still have activity in it (a call-back after a
+    # "closed resolved", as in 311 systems): keep those too, so the store agrees with a full replay.
+    relevant = """
+        select complaint_id from complaints
         where registered_at < $end and (closed_at is null or closed_at >= $start)
-        """,
+        union
+        select complaint_id from feedback_events where event_time >= $start and event_time < $end
+        union
+        select complaint_id from stints where started_at >= $start and started_at < $end
+    """
+    complaints = con.sql(
+        f"select * from complaints where complaint_id in ({relevant})",  # noqa: S608 - constant text
         params=params,
     ).pl()
     transfers = con.sql(
-        """
-        select t.* from transfers t
-        where t.event_time < $end
-          and t.complaint_id in (
-            select complaint_id from complaints
-            where has_transfer and registered_at < $end and (closed_at is null or closed_at >= $start))
-        """,
+        f"""
+        select * from transfers
+        where event_time < $end
+          and complaint_id in (select complaint_id from complaints where has_transfer and complaint_id in ({relevant}))
+        """,  # noqa: S608 - constant text
         params=params,
     ).pl()
     stints = con.sql("select * from stints where started_at >= $start and started_at < $end", params=params).pl()

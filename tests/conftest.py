@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -51,3 +52,13 @@ def frame(rows: list[dict[str, object]]) -> pl.DataFrame:
 @pytest.fixture
 def categories() -> pl.DataFrame:
     return CATEGORIES
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small demo database built once per test session (6 months to 2024-08, scale 0.01, seed 1)."""
+    from grading import pipeline
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    pipeline.build_demo(path, months=6, end="2024-08", scale=0.01, seed=1)
+    return path

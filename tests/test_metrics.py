@@ -200,3 +200,74 @@ def test_events_after_cutoff_are_ignored() -> None:
     from polars.testing import assert_frame_equal
 
     assert_frame_equal(with_april, without_april)
+
+
+def _many(prefix: str, complainant: str, n: int, day: int = 3, month: int = 3) -> list[dict[str, object]]:
+    return [
+        reg(f"{prefix}{i}", f"2024-{month:02d}-{day:02d} {8 + i % 10:02d}:{i:02d}", complainant=complainant)
+        for i in range(n)
+    ]
+
+
+def test_habitual_complainant_is_left_out_of_everything() -> None:
+    # HAB files 11 complaints in March (> 10): all 11 are left out and counted in excluded_habitual.
+    # TEN files exactly 10: all count. OLD was habitual in February (11 complaints); one of those is
+    # closed in March and must not count as a March closure either.
+    rows = _many("H", "HAB", 11) + _many("T", "TEN", 10) + _many("O", "OLD", 11, month=2)
+    rows.append(ev("O0", "2024-03-04 10:00", "closed", outcome="force"))
+    d1 = row(grade_month(rows), "department", "D1")
+    assert (d1["received"], d1["excluded_habitual"]) == (10, 11)
+    assert d1["closed"] == 0  # O0's force closure is out of the grading
+    assert d1["pending"] == 10  # TEN's ten; HAB's and OLD's are out
+    # With a threshold of 11, HAB (11) is no longer habitual.
+    relaxed = row(grade_month(rows, habitual_threshold=11), "department", "D1")
+    assert (relaxed["received"], relaxed["excluded_habitual"], relaxed["closed"]) == (21, 0, 1)
+
+
+def test_escalation_and_reopen_paths_reach_levels() -> None:
+    # P climbs L1 → L2 → L3 → L4 within March; Q is reopened to L2 after two dissatisfied answers;
+    # R stays at L1. Received 3: reached L2 = P Q (2), L3 = P, L4 = P.
+    rows = [
+        reg("P", "2024-03-01 10:00"),
+        ev("P", "2024-03-08 10:01", "escalated", level="L2"),
+        ev("P", "2024-03-15 10:02", "escalated", level="L3"),
+        ev("P", "2024-03-22 10:03", "escalated", level="L4"),
+        reg("Q", "2024-03-01 10:00"),
+        ev("Q", "2024-03-02 10:00", "resolved", level="L1"),
+        ev("Q", "2024-03-03 10:00", "feedback", outcome="dissatisfied"),
+        ev("Q", "2024-03-03 10:01", "reopened", level="L1"),
+        ev("Q", "2024-03-04 10:00", "resolved", level="L1"),
+        ev("Q", "2024-03-05 10:00", "feedback", outcome="dissatisfied"),
+        ev("Q", "2024-03-05 10:01", "reopened", level="L2"),
+        reg("R", "2024-03-01 10:00"),
+        ev("R", "2024-03-02 10:00", "attended", level="L1"),
+    ]
+    d1 = row(grade_month(rows), "department", "D1")
+    assert (d1["reached_l2"], d1["reached_l3"], d1["reached_l4"]) == (2, 1, 1)
+    assert d1["reached_l4_pct"] == pytest.approx(100 / 3)
+    # P's stints lasted 7d 1m each (> 7 days) and its L4 stint runs 9d 14h at C: overdue.
+    # Q's L2 stint (since 5 Mar 10:01) runs 26d 14h at C: overdue. R: 30d 14h at L1: overdue.
+    assert d1["open_overdue"] == 3
+    assert (d1["reopened"], d1["feedback_dissatisfied"], d1["reopen_pct"]) == (2, 2, 100.0)
+    # Stints started in March: P ×4, Q ×3, R ×1 = 8. Non-attended: P's four (no action at all;
+    # the L4 stint's limit passed on 29 Mar), Q's last (L2 since 5 Mar, no action), none for R.
+    assert (d1["stints_started"], d1["stints_non_attended"]) == (8, 5)
+
+
+def test_a_stint_exactly_at_its_limit_is_not_a_breach() -> None:
+    # Registered 24 Mar 23:59:59.999999: at C it is exactly 7 days old (not older): no breach.
+    # Registered one microsecond earlier: older than 7 days at C: overdue.
+    rows = [
+        reg("ON", "2024-03-24 23:59:59.999999"),
+        reg("OVER", "2024-03-24 23:59:59.999998"),
+    ]
+    d1 = row(grade_month(rows), "department", "D1")
+    assert d1["open_overdue"] == 1
+    assert d1["stints_non_attended"] == 1
+
+
+def test_category_limits_set_the_stint_limit() -> None:
+    # SLOW has a 30-day L1 limit: 20 days unattended at C is neither overdue nor non-attended.
+    rows = [reg("S", "2024-03-11 10:00", category="SLOW"), reg("F", "2024-03-11 10:00")]
+    d1 = row(grade_month(rows), "department", "D1")
+    assert (d1["open_overdue"], d1["stints_non_attended"]) == (1, 1)  # only F (7-day limit)

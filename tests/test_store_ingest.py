@@ -199,3 +199,39 @@ def test_month_bounds(loaded: Path) -> None:
     con = store.connect_readonly(loaded)
     assert store.month_bounds(con) == (date(2024, 1, 1), date(2024, 4, 1))
     con.close()
+
+
+def test_activity_after_an_earlier_closure_counts_in_its_month(tmp_path: Path) -> None:
+    # K was closed 'resolved' in February (no call-back, as in 311 systems); the call-back comes on
+    # 2 March. March's satisfaction counts it: 1 satisfied of 1 rated → 100, in the store as in a replay.
+    rows = [
+        {
+            "complaint_id": "K",
+            "event_time": datetime(2024, 2, 20, 10),
+            "event": "registered",
+            "level": "L1",
+            "department": "D1",
+            "district": "X",
+            "category": "CAT",
+            "complainant": "P",
+        },
+        {"complaint_id": "K", "event_time": datetime(2024, 2, 22, 10), "event": "resolved", "level": "L1"},
+        {"complaint_id": "K", "event_time": datetime(2024, 2, 23, 10), "event": "closed", "outcome": "resolved"},
+        {"complaint_id": "K", "event_time": datetime(2024, 3, 2, 10), "event": "feedback", "outcome": "satisfied"},
+        {
+            "complaint_id": "M",
+            "event_time": datetime(2024, 3, 5, 10),
+            "event": "registered",
+            "level": "L1",
+            "department": "D1",
+            "district": "X",
+            "category": "CAT",
+            "complainant": "Q",
+        },
+    ]
+    db = tmp_path / "k.duckdb"
+    ingest.ingest(db, [write_csv(rows, tmp_path / "k.csv")])
+    d1 = march(db).filter((pl.col("entity_type") == "department") & (pl.col("department") == "D1")).row(0, named=True)
+    assert (d1["feedback_satisfied"], d1["satisfaction_pct"]) == (1, 100.0)
+    expected = month_metrics(derive(frame(rows), shipped_categories()), MARCH)
+    assert_frame_equal(march(db), expected, check_row_order=False, check_dtypes=False)

@@ -1,0 +1,217 @@
+"""Grading benchmark at state scale (run by hand; figures go to BENCHMARKS.md).
+
+    uv run python bench/bench_grading.py --db bench/state.duckdb --build   # build + measure (~15 min)
+    uv run python bench/bench_grading.py --db bench/state.duckdb           # measure an existing build
+
+Each step runs in its own child process so that its wall time and peak memory (``ru_maxrss`` of that
+child) are its own. Steps:
+
+- ``build``: ``nivaran demo --scale 1 --months 24`` (about 10 million complaints);
+- ``one_month``: read the month's derived rows from DuckDB, compute every metric for every entity
+  (Polars) and grade departments and districts with the default scheme, ranks and streaks included;
+- ``all_months``: the same for every month of the history (what a refresh after a full reload does);
+- ``pandas``: the naive pandas version of one month's department metrics (replaying each complaint's
+  events with ``groupby().apply``), from the raw events;
+- ``sql``: one hand-written DuckDB SQL query for the same month's department metrics, from the raw
+  events.
+
+The last two are in ``bench/baselines.py``; ``bench/check_baselines.py`` checks that they agree with
+the Polars pipeline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _month_arg(text: str) -> date:
+    return date(int(text[:4]), int(text[5:7]), 1)
+
+
+def step_one_month(db: Path, month: date) -> dict[str, object]:
+    from grading import schemes, store
+    from grading.grade import grade
+    from grading.metrics import month_metrics, month_window
+
+    scheme = schemes.load()
+    began = time.perf_counter()
+    con = store.connect_readonly(db)
+    start, end, _ = month_window(month)
+    inputs = store.read_month_inputs(con, start, end)
+    read_s = time.perf_counter() - began
+    metrics = month_metrics(inputs, month)
+    graded = grade(metrics, scheme)
+    total = time.perf_counter() - began
+    return {
+        "seconds": total,
+        "read_seconds": read_s,
+        "rows_read": sum(f.height for f in inputs.values()),
+        "entities": graded.height,
+    }
+
+
+def step_all_months(db: Path) -> dict[str, object]:
+    import polars as pl
+
+    from grading import schemes, store
+    from grading.grade import grade
+    from grading.metrics import month_metrics, month_window
+    from grading.pipeline import _months
+
+    scheme = schemes.load()
+    began = time.perf_counter()
+    con = store.connect_readonly(db)
+    bounds = store.month_bounds(con)
+    assert bounds is not None
+    months = _months(*bounds)
+    frames = []
+    for month in months:
+        start, end, _ = month_window(month)
+        frames.append(month_metrics(store.read_month_inputs(con, start, end), month))
+    graded = grade(pl.concat(frames), scheme)
+    return {"seconds": time.perf_counter() - began, "months": len(months), "rows": graded.height}
+
+
+def step_precomputed(db: Path, month: date) -> dict[str, object]:
+    from grading import pipeline, schemes, store
+
+    began = time.perf_counter()
+    con = store.connect_readonly(db)
+    rows = pipeline.graded(con, schemes.load(), "department", month)
+    return {"seconds": time.perf_counter() - began, "rows": rows.height}
+
+
+def step_pandas(db: Path, month: date) -> dict[str, object]:
+    import duckdb
+
+    from bench.baselines import limits_from_store, pandas_month
+    from grading.metrics import month_window
+
+    _, end, _ = month_window(month)
+    began = time.perf_counter()
+    con = duckdb.connect(str(db), read_only=True)
+    # Naive, but not absurd: read only the complaints the month can see, plus their complainants'
+    # other complaints of the same registration month (the habitual rule counts those).
+    events = con.sql(
+        """
+        select * exclude (ingest_id) from events
+        where complaint_id in (
+            select b.complaint_id from complaints a
+            join complaints b on b.complainant = a.complainant
+             and date_trunc('month', b.registered_at) = date_trunc('month', a.registered_at)
+            where a.registered_at < $end and (a.closed_at is null or a.closed_at >= $start))
+        """,
+        params={"end": end, "start": month_window(month)[0]},
+    ).df()
+    load_s = time.perf_counter() - began
+    out = pandas_month(events, month, limits=limits_from_store(con))
+    return {"seconds": time.perf_counter() - began, "load_seconds": load_s, "events": len(events), "rows": len(out)}
+
+
+def step_sql(db: Path, month: date) -> dict[str, object]:
+    import duckdb
+
+    from bench.baselines import duckdb_month
+
+    began = time.perf_counter()
+    con = duckdb.connect(str(db), read_only=True)
+    out = duckdb_month(con, month)
+    return {"seconds": time.perf_counter() - began, "rows": out.height}
+
+
+def step_build(db: Path, scale: float, months: int, end: str) -> dict[str, object]:
+    from grading import pipeline
+
+    began = time.perf_counter()
+    result = pipeline.build_demo(db, months=months, end=end, scale=scale, seed=1)
+    return {"seconds": time.perf_counter() - began, **result}
+
+
+STEPS = {
+    "build": step_build,
+    "one_month": step_one_month,
+    "all_months": step_all_months,
+    "precomputed": step_precomputed,
+    "pandas": step_pandas,
+    "sql": step_sql,
+}
+
+
+def run_child(args: list[str]) -> dict[str, object]:
+    """Run one step in a child process; return its JSON result plus wall time and peak RSS."""
+    began = time.perf_counter()
+    proc = subprocess.Popen(  # noqa: S603 - our own script
+        [sys.executable, __file__, "--child", *args], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    out = proc.stdout.read() if proc.stdout else ""
+    if status != 0:
+        msg = f"step {args} failed (status {status})"
+        raise RuntimeError(msg)
+    result: dict[str, object] = json.loads(out.strip().splitlines()[-1])
+    result["wall_seconds"] = time.perf_counter() - began
+    result["peak_rss_gb"] = usage.ru_maxrss / 1024 / 1024  # KiB on Linux
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", type=Path, default=ROOT / "bench" / "state.duckdb")
+    parser.add_argument("--build", action="store_true", help="(re)build the state-scale demo first")
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--months", type=int, default=24)
+    parser.add_argument("--end", default="2026-10")
+    parser.add_argument("--month", help="month to grade (default: the last)")
+    parser.add_argument("--skip", nargs="*", default=[], choices=list(STEPS))
+    parser.add_argument("--child", nargs="*", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.child:
+        name, db, *rest = args.child
+        fn = STEPS[name]
+        if name == "build":
+            result = fn(Path(db), float(rest[0]), int(rest[1]), rest[2])
+        elif name == "all_months":
+            result = fn(Path(db))
+        else:
+            result = fn(Path(db), _month_arg(rest[0]))
+        print(json.dumps(result, default=str))
+        return
+
+    results: dict[str, dict[str, object]] = {}
+    if args.build or not args.db.exists():
+        results["build"] = run_child(["build", str(args.db), str(args.scale), str(args.months), args.end])
+    month = args.month or args.end
+    for name in ("one_month", "precomputed", "all_months", "sql", "pandas"):
+        if name in args.skip:
+            continue
+        child = [name, str(args.db)] if name == "all_months" else [name, str(args.db), month]
+        results[name] = run_child(child)
+        print(f"{name}: {json.dumps(results[name], default=str)}", file=sys.stderr)
+    memory_gib = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**30
+    machine = f"{platform.node()} · {os.cpu_count()} cores · {memory_gib:.0f} GiB · Python {platform.python_version()}"
+    report = {
+        "machine": machine,
+        "date": time.strftime("%Y-%m-%d"),
+        "db": str(args.db),
+        "month": month,
+        "results": results,
+    }
+    out_dir = ROOT / "bench" / "results"
+    out_dir.mkdir(exist_ok=True)
+    (out_dir / f"grading-{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(json.dumps(report, indent=1, default=str))
+    print(json.dumps(report, indent=1, default=str))
+
+
+if __name__ == "__main__":
+    main()

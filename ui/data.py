@@ -1,0 +1,86 @@
+"""Database access for the pages: one cached read-only connection, cached page data, first start.
+
+The connection is cached per database *file stamp* (inode, mtime): when a writer swaps in a new file
+(see :mod:`grading.store`), the next rerun opens the new file and every cached result keyed by the
+old stamp is no longer used.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import streamlit as st
+
+from grading import pipeline, schemes, store
+from grading.cli import DEFAULT_DEMO
+
+Stamp = tuple[int, int]
+
+
+def db_path() -> Path:
+    """The database the dashboard reads ($NIVARAN_DB, else data/nivaran.duckdb)."""
+    return store.resolve_path()
+
+
+def ensure_database() -> Stamp:
+    """Return the database's stamp; build the demo on first start, or explain and stop.
+
+    The default database is built from the demo generator on first start, with a progress bar. A
+    database named by ``$NIVARAN_DB`` that does not exist is not invented: the page says how to create
+    or import one.
+    """
+    path = db_path()
+    stamp = store.file_stamp(path)
+    if stamp is not None:
+        return stamp
+    if path != store.DEFAULT_DB:
+        st.info(
+            f"No database at `{path}`. Create the demo with `uv run nivaran demo --db {path}`, "
+            f"or import your helpline's export with `uv run nivaran ingest --db {path} FILE`."
+        )
+        st.stop()
+    with st.status("First start: building the demo database…", expanded=True) as status:
+        bar = st.progress(0.0, text="Starting")
+
+        def progress(phase: str, done: int, total: int) -> None:
+            bar.progress(done / max(total, 1), text=f"{phase}: {done} of {total}")
+
+        result = pipeline.build_demo(path, progress=progress, **DEFAULT_DEMO)  # type: ignore[arg-type]
+        status.update(
+            label=f"Demo database ready: {result['complaints']:,} complaints in {result['seconds']} s",
+            state="complete",
+            expanded=False,
+        )
+    stamp = store.file_stamp(path)
+    assert stamp is not None
+    return stamp
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _connection(path: str, stamp: Stamp) -> duckdb.DuckDBPyConnection:
+    return store.connect_readonly(Path(path))
+
+
+def cursor(stamp: Stamp) -> duckdb.DuckDBPyConnection:
+    """A fresh cursor on the cached read-only connection (one per use: cursors are not thread-safe)."""
+    try:
+        return _connection(str(db_path()), stamp).cursor()
+    except store.StoreError as exc:
+        st.info(str(exc))
+        st.stop()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def graded(stamp: Stamp, scheme_name: str, entity_type: str, month: date | None) -> pl.DataFrame:
+    """Graded rows (see :func:`grading.pipeline.graded`), cached per database stamp."""
+    return pipeline.graded(cursor(stamp), schemes.load(scheme_name), entity_type, month)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def months(stamp: Stamp) -> list[date]:
+    """Months with precomputed results, oldest first."""
+    frame = store.read_monthly_metrics(cursor(stamp), "department")
+    return [] if frame.is_empty() else frame["month"].unique().sort().to_list()
