@@ -39,25 +39,34 @@ def _month_arg(text: str) -> date:
 
 
 def step_one_month(db: Path, month: date) -> dict[str, object]:
+    """Grade one month twice in one process: the first run pays for imports, the connection and
+    cold reads (a CLI call); the second is what a running dashboard or service sees."""
     from grading import schemes, store
     from grading.grade import grade
     from grading.metrics import month_metrics, month_window
 
-    scheme = schemes.load()
+    out: dict[str, object] = {}
     began = time.perf_counter()
+    scheme = schemes.load()
     con = store.connect_readonly(db)
     start, end, _ = month_window(month)
-    inputs = store.read_month_inputs(con, start, end)
-    read_s = time.perf_counter() - began
-    metrics = month_metrics(inputs, month)
-    graded = grade(metrics, scheme)
-    total = time.perf_counter() - began
-    return {
-        "seconds": total,
-        "read_seconds": read_s,
-        "rows_read": sum(f.height for f in inputs.values()),
-        "entities": graded.height,
-    }
+    for run in ("cold", "warm"):
+        t0 = time.perf_counter()
+        inputs = store.read_month_inputs(con, start, end)
+        t1 = time.perf_counter()
+        metrics = month_metrics(inputs, month)
+        t2 = time.perf_counter()
+        graded = grade(metrics, scheme)
+        t3 = time.perf_counter()
+        out[run] = {
+            "seconds": (t3 - began) if run == "cold" else (t3 - t0),
+            "read": t1 - t0,
+            "metrics": t2 - t1,
+            "grade": t3 - t2,
+        }
+    out["rows_read"] = sum(f.height for f in inputs.values())
+    out["entities"] = graded.height
+    return out
 
 
 def step_all_months(db: Path) -> dict[str, object]:
@@ -74,10 +83,8 @@ def step_all_months(db: Path) -> dict[str, object]:
     bounds = store.month_bounds(con)
     assert bounds is not None
     months = _months(*bounds)
-    frames = []
-    for month in months:
-        start, end, _ = month_window(month)
-        frames.append(month_metrics(store.read_month_inputs(con, start, end), month))
+    inputs = store.read_month_inputs(con, month_window(months[0])[0], month_window(months[-1])[1])
+    frames = [month_metrics(inputs, month) for month in months]
     graded = grade(pl.concat(frames), scheme)
     return {"seconds": time.perf_counter() - began, "months": len(months), "rows": graded.height}
 

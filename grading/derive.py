@@ -36,6 +36,7 @@ STINT_ACTION: Final = ("attended", "resolved", "closed")
 
 COMPLAINT_SCHEMA: Final = pl.Schema(
     {
+        "complaint_key": pl.Int64,
         "complaint_id": pl.String,
         "registered_at": pl.Datetime("us"),
         "department": pl.String,
@@ -50,6 +51,7 @@ COMPLAINT_SCHEMA: Final = pl.Schema(
         "reached_l3_at": pl.Datetime("us"),
         "reached_l4_at": pl.Datetime("us"),
         "first_breach_at": pl.Datetime("us"),
+        "last_event_at": pl.Datetime("us"),
         "current_level": pl.Int8,
         "has_transfer": pl.Boolean,
         "complainant_month_count": pl.Int32,
@@ -57,7 +59,7 @@ COMPLAINT_SCHEMA: Final = pl.Schema(
 )
 STINT_SCHEMA: Final = pl.Schema(
     {
-        "complaint_id": pl.String,
+        "complaint_key": pl.Int64,
         "started_at": pl.Datetime("us"),
         "ended_at": pl.Datetime("us"),
         "level": pl.Int8,
@@ -67,9 +69,9 @@ STINT_SCHEMA: Final = pl.Schema(
         "nonattended_at": pl.Datetime("us"),
     }
 )
-FEEDBACK_SCHEMA: Final = pl.Schema({"complaint_id": pl.String, "event_time": pl.Datetime("us"), "kind": pl.String})
+FEEDBACK_SCHEMA: Final = pl.Schema({"complaint_key": pl.Int64, "event_time": pl.Datetime("us"), "kind": pl.String})
 TRANSFER_SCHEMA: Final = pl.Schema(
-    {"complaint_id": pl.String, "event_time": pl.Datetime("us"), "department": pl.String}
+    {"complaint_key": pl.Int64, "event_time": pl.Datetime("us"), "department": pl.String}
 )
 
 
@@ -93,11 +95,11 @@ def _next_in_group(is_kind: pl.Expr, value: pl.Expr) -> pl.Expr:
     complaint backwards, then keep it only where the complaint matches.
     """
     carried = pl.when(is_kind).then(value).shift(-1).backward_fill()
-    owner = pl.when(is_kind).then(pl.col("complaint_id")).shift(-1).backward_fill()
-    return pl.when(owner == pl.col("complaint_id")).then(carried)
+    owner = pl.when(is_kind).then(pl.col("complaint_key")).shift(-1).backward_fill()
+    return pl.when(owner == pl.col("complaint_key")).then(carried)
 
 
-def derive(events: pl.DataFrame, categories: pl.DataFrame) -> dict[str, pl.DataFrame]:
+def derive(events: pl.DataFrame, categories: pl.DataFrame, keys: pl.DataFrame | None = None) -> dict[str, pl.DataFrame]:
     """Derive the ``complaints``, ``stints``, ``feedback_events`` and ``transfers`` frames.
 
     Parameters
@@ -106,6 +108,9 @@ def derive(events: pl.DataFrame, categories: pl.DataFrame) -> dict[str, pl.DataF
         complaint present; complaints without a ``registered`` event are dropped.
     categories : the categories table (time limits per level); unknown categories get
         ``DEFAULT_LIMIT_DAYS`` at every level.
+    keys : ``complaint_id`` → ``complaint_key`` (Int64) for every complaint in ``events``, as assigned
+        by the store (:func:`grading.store.assign_keys`); when None, keys number the complaints in
+        ``complaint_id`` order from 1 (for tests and one-off use).
 
     Returns
     -------
@@ -115,8 +120,12 @@ def derive(events: pl.DataFrame, categories: pl.DataFrame) -> dict[str, pl.DataF
     ``complainant_month_count`` counts the complainant's complaints registered in the same calendar
     month *within this input*; :func:`grading.store` refreshes it across the whole store after a load.
     """
+    if keys is None:
+        ids = events["complaint_id"].unique().sort()
+        keys = pl.DataFrame({"complaint_id": ids, "complaint_key": pl.int_range(1, ids.len() + 1, eager=True)})
     ev = (
-        events.sort("complaint_id", "event_time", "event")
+        events.join(keys.select("complaint_id", pl.col("complaint_key").cast(pl.Int64)), on="complaint_id", how="left")
+        .sort("complaint_key", "event_time", "event")
         .with_row_index("idx")
         .with_columns(
             ev=pl.col("event").cast(pl.String),
@@ -134,13 +143,13 @@ def derive(events: pl.DataFrame, categories: pl.DataFrame) -> dict[str, pl.DataF
     )
 
     limits = limits_long(categories)
-    registered = ev.filter(pl.col("ev") == "registered").unique("complaint_id", keep="first")
-    category_of = registered.select("complaint_id", "category")
+    registered = ev.filter(pl.col("ev") == "registered").unique("complaint_key", keep="first")
+    category_of = registered.select("complaint_key", "category")
 
     limit_ns = pl.duration(days=pl.col("limit_days"))
     stints = (
         ev.filter(is_start)
-        .join(category_of, on="complaint_id", how="inner", suffix="_reg")
+        .join(category_of, on="complaint_key", how="inner", suffix="_reg")
         .join(
             limits,
             left_on=["category_reg", "lv"],
@@ -148,7 +157,7 @@ def derive(events: pl.DataFrame, categories: pl.DataFrame) -> dict[str, pl.DataF
             how="left",
         )
         .select(
-            "complaint_id",
+            "complaint_key",
             pl.col("event_time").alias("started_at"),
             "ended_at",
             pl.col("lv").alias("level"),
@@ -170,21 +179,23 @@ def derive(events: pl.DataFrame, categories: pl.DataFrame) -> dict[str, pl.DataF
         .cast(dict(STINT_SCHEMA))  # type: ignore[arg-type]
     )
 
-    per_stint = stints.group_by("complaint_id").agg(
+    per_stint = stints.group_by("complaint_key").agg(
         first_breach_at=pl.col("breach_at").min(),
         reached_l2_at=pl.col("started_at").filter(pl.col("level") >= 2).min(),
         reached_l3_at=pl.col("started_at").filter(pl.col("level") >= 3).min(),
         reached_l4_at=pl.col("started_at").filter(pl.col("level") >= 4).min(),
         current_level=pl.col("level").sort_by("started_at").last(),
     )
-    per_event = ev.group_by("complaint_id").agg(
+    per_event = ev.group_by("complaint_key").agg(
         closed_at=pl.col("event_time").filter(pl.col("ev") == "closed").first(),
         close_outcome=pl.col("outcome").filter(pl.col("ev") == "closed").first().cast(pl.String),
         first_feedback_at=pl.col("event_time").filter(pl.col("ev") == "feedback").min(),
         has_transfer=(pl.col("ev") == "transferred").any(),
+        last_event_at=pl.col("event_time").max(),
     )
     complaints = (
         registered.select(
+            "complaint_key",
             "complaint_id",
             pl.col("event_time").alias("registered_at"),
             "department",
@@ -193,8 +204,8 @@ def derive(events: pl.DataFrame, categories: pl.DataFrame) -> dict[str, pl.DataF
             "complainant",
             pl.col("channel").cast(pl.String),
         )
-        .join(per_event, on="complaint_id", how="left")
-        .join(per_stint, on="complaint_id", how="left")
+        .join(per_event, on="complaint_key", how="left")
+        .join(per_stint, on="complaint_key", how="left")
         .with_columns(
             complainant_month_count=pl.len()
             .over("complainant", pl.col("registered_at").dt.truncate("1mo"))
@@ -202,12 +213,12 @@ def derive(events: pl.DataFrame, categories: pl.DataFrame) -> dict[str, pl.DataF
         )
         .select(COMPLAINT_SCHEMA.names())
         .cast(dict(COMPLAINT_SCHEMA))  # type: ignore[arg-type]
-        .sort("complaint_id")
+        .sort("complaint_key")
     )
     feedback = (
         ev.filter(pl.col("ev").is_in(("feedback", "reopened")))
         .select(
-            "complaint_id",
+            "complaint_key",
             "event_time",
             kind=pl.when(pl.col("ev") == "feedback")
             .then(pl.col("outcome").cast(pl.String))
@@ -217,13 +228,13 @@ def derive(events: pl.DataFrame, categories: pl.DataFrame) -> dict[str, pl.DataF
     )
     transfers = (
         ev.filter(pl.col("ev") == "transferred")
-        .select("complaint_id", "event_time", "department")
+        .select("complaint_key", "event_time", "department")
         .cast(dict(TRANSFER_SCHEMA))  # type: ignore[arg-type]
     )
-    known = complaints.select("complaint_id")
+    known = complaints.select("complaint_key")
     return {
         "complaints": complaints,
-        "stints": stints.join(known, on="complaint_id", how="semi"),
-        "feedback_events": feedback.join(known, on="complaint_id", how="semi"),
-        "transfers": transfers.join(known, on="complaint_id", how="semi"),
+        "stints": stints.join(known, on="complaint_key", how="semi"),
+        "feedback_events": feedback.join(known, on="complaint_key", how="semi"),
+        "transfers": transfers.join(known, on="complaint_key", how="semi"),
     }

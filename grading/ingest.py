@@ -326,7 +326,8 @@ def ingest(db: Path, files: list[Path], *, strict: bool = False) -> IngestReport
         if touched and earliest is not None:
             ids = pl.concat(touched).unique()
             categories = store.read_table(con, "categories")
-            store.replace_derived(con, derive(store.read_events(con, ids), categories), ids)
+            keys = store.assign_keys(con, ids)
+            store.replace_derived(con, derive(store.read_events(con, ids), categories, keys), keys)
             store.refresh_complainant_counts(con)
             refreshed = pipeline.refresh_monthly(con, since=date(earliest.year, earliest.month, 1))
     return IngestReport(reports, {k: sorted(set(v)) for k, v in new_codes.items()}, refreshed)

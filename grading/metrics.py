@@ -87,23 +87,28 @@ def complaint_flags(
     ``habitual`` has one row per complaint registered in the month that the habitual rule leaves out.
     """
     start, _, cutoff = month_window(month)
-    c = inputs["complaints"].filter(pl.col("registered_at") <= cutoff)
+    # The month sees complaints registered by its cut-off that were still alive in it: registered in
+    # it, closed in it, open at its cut-off, or with any event in it (a call-back after a closure).
+    c = inputs["complaints"].filter(
+        (pl.col("registered_at") <= cutoff)
+        & (pl.col("closed_at").is_null() | (pl.col("closed_at") >= start) | (pl.col("last_event_at") >= start))
+    )
     transfers = inputs["transfers"].filter(pl.col("event_time") <= cutoff)
     if transfers.height:
         latest = (
             transfers.sort("event_time")
-            .group_by("complaint_id")
+            .group_by("complaint_key")
             .agg(pl.col("department").last().alias("department_now"))
         )
         c = (
-            c.join(latest, on="complaint_id", how="left")
+            c.join(latest, on="complaint_key", how="left")
             .with_columns(pl.coalesce("department_now", "department").alias("department"))
             .drop("department_now")
         )
 
     is_habitual = pl.col("complainant_month_count") > settings.habitual_threshold
     received = pl.col("registered_at") >= start
-    habitual = c.filter(is_habitual & received).select("complaint_id", "department", "district")
+    habitual = c.filter(is_habitual & received).select("complaint_key", "department", "district")
     c = c.filter(~is_habitual)
 
     closed_by_c = pl.col("closed_at").is_not_null() & (pl.col("closed_at") <= cutoff)
@@ -119,7 +124,7 @@ def complaint_flags(
         return received & pl.col(col).is_not_null() & (pl.col(col) <= cutoff)
 
     flags = c.select(
-        "complaint_id",
+        "complaint_key",
         "department",
         "district",
         received=received,
@@ -223,6 +228,23 @@ def _finish(counts: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def totals(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
+    """Roll metric rows up to ``by`` (e.g. ``["month"]`` for statewide): counts add, percentages are
+    recomputed from the added counts; the resolution-day statistics do not add and are left out.
+
+    Give rows of one entity type only (department rows partition every graded complaint once).
+    """
+    counts = [c for c in COUNT_FLAGS if c in frame.columns] + [
+        c
+        for c in frame.columns
+        if c.startswith("pending_") or c in ("excluded_habitual", "stints_started", "stints_non_attended")
+    ]
+    counts += ["feedback_satisfied", "feedback_dissatisfied", "feedback_unreachable", "reopened"]
+    counts = list(dict.fromkeys(c for c in counts if c in frame.columns and c != "pending_over_50"))
+    summed = frame.group_by(by).agg(pl.col(counts).sum())
+    return _finish(summed).sort(by)
+
+
 def month_metrics(inputs: dict[str, pl.DataFrame], month: date, settings: MetricSettings | None = None) -> pl.DataFrame:
     """Every metric of domain.md section 3 for one month, for all three entity types.
 
@@ -241,16 +263,16 @@ def month_metrics(inputs: dict[str, pl.DataFrame], month: date, settings: Metric
     settings = settings or MetricSettings()
     start, _, cutoff = month_window(month)
     flags, habitual = complaint_flags(inputs, month, settings)
-    entity = flags.select("complaint_id", "department", "district")
+    entity = flags.select("complaint_key", "department", "district")
     events = (
         inputs["feedback_events"]
         .filter(pl.col("event_time").is_between(start, cutoff))
-        .join(entity, on="complaint_id", how="inner")
+        .join(entity, on="complaint_key", how="inner")
     )
     stints = (
         inputs["stints"]
         .filter(pl.col("started_at").is_between(start, cutoff))
-        .join(entity, on="complaint_id", how="inner")
+        .join(entity, on="complaint_key", how="inner")
         .with_columns(is_non_attended=pl.col("nonattended_at").is_not_null() & (pl.col("nonattended_at") < cutoff))
     )
     cells = _cell_counts(flags, habitual, events, stints)

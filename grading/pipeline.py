@@ -63,10 +63,11 @@ def refresh_monthly(
         return []
     first = max(bounds[0], since) if since else bounds[0]
     months = _months(first, bounds[1])
+    # One read for the whole window, then one in-memory pass per month: reading is the slow part.
+    inputs = store.read_month_inputs(con, month_window(months[0])[0], month_window(months[-1])[1])
     frames = []
     for i, month in enumerate(months, start=1):
-        start, end, _ = month_window(month)
-        frames.append(month_metrics(store.read_month_inputs(con, start, end), month, settings))
+        frames.append(month_metrics(inputs, month, settings))
         if progress:
             progress("monthly results", i, len(months))
     store.replace_monthly_metrics(con, pl.concat(frames, how="vertical_relaxed"), months)
@@ -97,7 +98,8 @@ def build_demo(
         )
         for chunk in chunks:
             events += store.append_events(con, chunk, ingest_id=1)
-            store.append_derived(con, derive(chunk, categories))
+            keys = store.assign_keys(con, chunk["complaint_id"])
+            store.append_derived(con, derive(chunk, categories, keys))
         store.refresh_complainant_counts(con)
         store.log_ingest(
             con,
@@ -138,10 +140,10 @@ def metrics_for(
     months = _months(bounds[0], last)
     if stored_settings(con) == scheme.metric_settings:
         return store.read_monthly_metrics(con, entity_type, months)
+    inputs = store.read_month_inputs(con, month_window(months[0])[0], month_window(months[-1])[1])
     frames = []
     for month in months:
-        start, end, _ = month_window(month)
-        frame = month_metrics(store.read_month_inputs(con, start, end), month, scheme.metric_settings)
+        frame = month_metrics(inputs, month, scheme.metric_settings)
         frames.append(frame.filter(pl.col("entity_type") == entity_type) if entity_type else frame)
     return pl.concat(frames, how="vertical_relaxed")
 

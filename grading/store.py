@@ -39,7 +39,7 @@ import polars as pl
 from grading.schema import NivaranError
 
 DEFAULT_DB: Final = Path(__file__).resolve().parent.parent / "data" / "nivaran.duckdb"
-SCHEMA_VERSION: Final = "1"
+SCHEMA_VERSION: Final = "3"
 
 _DDL: Final = """
 create table if not exists meta (key varchar primary key, value varchar not null);
@@ -76,22 +76,24 @@ create table if not exists quarantine (
 );
 
 create table if not exists complaints (
-    complaint_id varchar not null, registered_at timestamp not null, department varchar not null,
+    complaint_key bigint not null, complaint_id varchar not null, registered_at timestamp not null,
+    department varchar not null,
     district varchar not null, category varchar not null, complainant varchar not null, channel varchar,
     closed_at timestamp, close_outcome varchar, first_feedback_at timestamp,
     reached_l2_at timestamp, reached_l3_at timestamp, reached_l4_at timestamp,
-    first_breach_at timestamp, current_level tinyint not null, has_transfer boolean not null,
+    first_breach_at timestamp, last_event_at timestamp not null, current_level tinyint not null,
+    has_transfer boolean not null,
     complainant_month_count integer not null
 );
 create table if not exists stints (
-    complaint_id varchar not null, started_at timestamp not null, ended_at timestamp, level tinyint not null,
+    complaint_key bigint not null, started_at timestamp not null, ended_at timestamp, level tinyint not null,
     limit_days integer not null, first_action_at timestamp, breach_at timestamp, nonattended_at timestamp
 );
 create table if not exists feedback_events (
-    complaint_id varchar not null, event_time timestamp not null, kind varchar not null
+    complaint_key bigint not null, event_time timestamp not null, kind varchar not null
 );
 create table if not exists transfers (
-    complaint_id varchar not null, event_time timestamp not null, department varchar not null
+    complaint_key bigint not null, event_time timestamp not null, department varchar not null
 );
 """
 
@@ -313,19 +315,43 @@ def read_events(con: duckdb.DuckDBPyConnection, complaint_ids: pl.Series | None 
 # --- derived tables --------------------------------------------------------------------------------
 
 
+def assign_keys(con: duckdb.DuckDBPyConnection, complaint_ids: pl.Series) -> pl.DataFrame:
+    """``complaint_id`` → ``complaint_key`` for the given ids: stored keys kept, new ids numbered on.
+
+    Keys are dense integers so that the derived tables join on integers, not text.
+    """
+    ids = complaint_ids.unique().sort().to_frame("complaint_id")  # noqa: F841 - read by DuckDB
+    return con.sql(
+        """
+        with known as (
+            select ids.complaint_id, c.complaint_key
+            from ids join complaints c using (complaint_id)
+        ),
+        fresh as (
+            select complaint_id,
+                   (select coalesce(max(complaint_key), 0) from complaints)
+                   + row_number() over (order by complaint_id) as complaint_key
+            from ids anti join known using (complaint_id)
+        ),
+        final as (
+            select * from known
+            union all
+            select * from fresh
+        )
+        select * from final order by complaint_key
+        """
+    ).pl()
+
+
 def replace_derived(
     con: duckdb.DuckDBPyConnection,
     derived: dict[str, pl.DataFrame],
-    complaint_ids: pl.Series | None = None,
+    keys: pl.DataFrame,
 ) -> None:
-    """Write derived frames: replace everything, or only the rows of ``complaint_ids``."""
-    if complaint_ids is not None:
-        ids = complaint_ids.to_frame("complaint_id")  # noqa: F841 - read by DuckDB
+    """Replace the derived rows of the complaints in ``keys`` (``complaint_id``, ``complaint_key``)."""
+    frame_keys = keys.select("complaint_key")  # noqa: F841 - read by DuckDB
     for table in DERIVED_TABLES:
-        if complaint_ids is None:
-            con.execute(f"delete from {table}")  # noqa: S608 - table names are constants
-        else:
-            con.execute(f"delete from {table} where complaint_id in (select complaint_id from ids)")  # noqa: S608
+        con.execute(f"delete from {table} where complaint_key in (select complaint_key from frame_keys)")  # noqa: S608
         frame = derived[table]  # noqa: F841 - read by DuckDB
         con.execute(f"insert into {table} by name select * from frame")  # noqa: S608
 
@@ -347,47 +373,51 @@ def month_bounds(con: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:
     return row[0], row[1]
 
 
-def read_month_inputs(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> dict[str, pl.DataFrame]:
-    """The derived rows needed to grade the month ``[start, end)`` as of its cut-off.
+#: Columns of ``complaints`` the metrics read (the rest serve case lists).
+GRADING_COLUMNS: Final = (
+    "complaint_key, registered_at, department, district, closed_at, close_outcome, first_feedback_at, "
+    "reached_l2_at, reached_l3_at, reached_l4_at, first_breach_at, last_event_at, complainant_month_count"
+)
 
-    Returns ``complaints`` registered before ``end`` and not closed before ``start`` (registered in the
-    month, closed in it, or open at its cut-off) or with feedback or a stint in the month, their
-    ``transfers`` before ``end``, ``stints`` started in the month, and ``feedback_events`` in the
-    month. Columns as in the tables.
+
+def read_month_inputs(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> dict[str, pl.DataFrame]:
+    """The derived rows needed to grade the months in ``[start, end)`` as of their cut-offs.
+
+    ``complaints`` registered before ``end`` with any event at or after ``start`` (so: registered in
+    the window, closed in it, open at a cut-off in it, or with a call-back or stint in it), their
+    ``transfers`` before ``end``, ``stints`` started in the window and ``feedback_events`` in it. This
+    is a superset for any single month of the window: :func:`grading.metrics.month_metrics` applies
+    the exact rule for each month.
     """
     params = {"start": start, "end": end}
-    # A complaint closed before the month can still have activity in it (a call-back after a
-    # "closed resolved", as in 311 systems): keep those too, so the store agrees with a full replay.
-    relevant = """
-        select complaint_id from complaints
-        where registered_at < $end and (closed_at is null or closed_at >= $start)
-        union
-        select complaint_id from feedback_events where event_time >= $start and event_time < $end
-        union
-        select complaint_id from stints where started_at >= $start and started_at < $end
-    """
     complaints = con.sql(
-        f"select * from complaints where complaint_id in ({relevant})",  # noqa: S608 - constant text
+        f"""
+        select {GRADING_COLUMNS} from complaints
+        where registered_at < $end and last_event_at >= $start
+        """,  # noqa: S608 - constant column list
         params=params,
     ).pl()
     transfers = con.sql(
-        f"""
-        select * from transfers
+        """
+        select complaint_key, event_time, department from transfers
         where event_time < $end
-          and complaint_id in (select complaint_id from complaints where has_transfer and complaint_id in ({relevant}))
-        """,  # noqa: S608 - constant text
+          and complaint_key in (
+            select complaint_key from complaints
+            where has_transfer and registered_at < $end and last_event_at >= $start)
+        """,
         params=params,
     ).pl()
-    stints = con.sql("select * from stints where started_at >= $start and started_at < $end", params=params).pl()
+    stints = con.sql(
+        """
+        select complaint_key, started_at, nonattended_at from stints
+        where started_at >= $start and started_at < $end
+        """,
+        params=params,
+    ).pl()
     feedback = con.sql(
         "select * from feedback_events where event_time >= $start and event_time < $end", params=params
     ).pl()
-    return {
-        "complaints": complaints,
-        "transfers": transfers,
-        "stints": stints,
-        "feedback_events": feedback,
-    }
+    return {"complaints": complaints, "transfers": transfers, "stints": stints, "feedback_events": feedback}
 
 
 def replace_monthly_metrics(con: duckdb.DuckDBPyConnection, metrics: pl.DataFrame, months: list[date]) -> None:
@@ -449,7 +479,7 @@ def refresh_complainant_counts(con: duckdb.DuckDBPyConnection) -> None:
             group by all
         ),
         final as (
-            select c.complaint_id, counted.n
+            select c.complaint_key, counted.n
             from complaints c
             join counted
               on counted.complainant = c.complainant
@@ -458,7 +488,7 @@ def refresh_complainant_counts(con: duckdb.DuckDBPyConnection) -> None:
         )
         update complaints set complainant_month_count = final.n
         from final
-        where complaints.complaint_id = final.complaint_id
+        where complaints.complaint_key = final.complaint_key
         """
     )
 
@@ -495,3 +525,119 @@ def quarantine(con: duckdb.DuckDBPyConnection, problems: pl.DataFrame, ingest_id
         ingest_id=pl.lit(ingest_id, pl.Int32), source=pl.lit(source)
     )
     con.execute("insert into quarantine by name select * from frame")
+
+
+def last_event_time(con: duckdb.DuckDBPyConnection) -> datetime | None:
+    """The time of the latest stored event ("now" for the data)."""
+    return con.sql("select max(event_time) from events").fetchall()[0][0]  # type: ignore[no-any-return]
+
+
+def pending_cases(
+    con: duckdb.DuckDBPyConnection,
+    as_of: datetime,
+    *,
+    districts: list[str] | None = None,
+    departments: list[str] | None = None,
+) -> pl.DataFrame:
+    """Complaints open at ``as_of``, one row each, with their level and due time at that instant.
+
+    ``districts`` / ``departments`` restrict the rows in the query itself (None = no restriction).
+    The department is the one in force at ``as_of`` (latest transfer). Columns: complaint_id,
+    registered_at, department, district, category, channel, level (1-5), stint_started_at, due_at
+    (start of the current level + its limit; null while awaiting the call-back), awaiting_callback,
+    first_breach_at.
+    """
+    return con.sql(
+        """
+        with open_cases as (
+            select complaint_key, complaint_id, registered_at, department as registered_department, district, category,
+                   channel, first_breach_at
+            from complaints
+            where registered_at <= $as_of
+              and (closed_at is null or closed_at > $as_of)
+              and ($districts is null or list_contains($districts, district))
+        ),
+        moved as (
+            select complaint_key, arg_max(department, event_time) as department
+            from transfers
+            where event_time <= $as_of and complaint_key in (select complaint_key from open_cases)
+            group by complaint_key
+        ),
+        current_stint as (
+            select complaint_key, level, started_at, ended_at, limit_days
+            from stints
+            where started_at <= $as_of and complaint_key in (select complaint_key from open_cases)
+            qualify row_number() over (partition by complaint_key order by started_at desc) = 1
+        ),
+        final as (
+            select
+                o.complaint_id,
+                o.registered_at,
+                coalesce(m.department, o.registered_department) as department,
+                o.district,
+                o.category,
+                o.channel,
+                s.level,
+                s.started_at as stint_started_at,
+                s.ended_at is not null and s.ended_at <= $as_of as awaiting_callback,
+                case when s.ended_at is null or s.ended_at > $as_of
+                     then s.started_at + to_days(s.limit_days) end as due_at,
+                case when o.first_breach_at < $as_of then o.first_breach_at end as first_breach_at
+            from open_cases o
+            left join moved m using (complaint_key)
+            left join current_stint s using (complaint_key)
+        )
+        select * from final
+        where $departments is null or list_contains($departments, department)
+        order by registered_at, complaint_id
+        """,
+        params={"as_of": as_of, "districts": districts, "departments": departments},
+    ).pl()
+
+
+def complaint_events(
+    con: duckdb.DuckDBPyConnection,
+    complaint_id: str,
+    *,
+    districts: list[str] | None = None,
+    departments: list[str] | None = None,
+) -> pl.DataFrame:
+    """One complaint's events in order, only if the complaint is inside the given scope."""
+    return con.sql(
+        """
+        with allowed as (
+            select c.complaint_id
+            from complaints c
+            where c.complaint_id = $complaint_id
+              and ($districts is null or list_contains($districts, c.district))
+              and ($departments is null
+                   or list_contains($departments, c.department)
+                   or exists (select 1 from transfers t
+                              where t.complaint_key = c.complaint_key and list_contains($departments, t.department)))
+        ),
+        final as (
+            select e.event_time, e.event, e.level, e.department, e.outcome, e.note
+            from events e
+            where e.complaint_id in (select complaint_id from allowed)
+        )
+        select * from final
+        order by event_time, array_position(
+            ['registered', 'transferred', 'attended', 'resolved', 'feedback', 'reopened', 'escalated', 'closed'],
+            event)
+        """,
+        params={"complaint_id": complaint_id, "districts": districts, "departments": departments},
+    ).pl()
+
+
+def ingest_status(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
+    """The ingest log (newest first) and quarantined rows summarised by source, field and reason."""
+    log = con.sql("select * from ingest_log order by ingest_id desc").pl()
+    reasons = con.sql(
+        """
+        select source, field, reason, count(*) as rows, min(row_number) as first_row
+        from quarantine
+        group by all
+        order by rows desc, source, field
+        """
+    ).pl()
+    return {"log": log, "quarantine": reasons}

@@ -1,0 +1,206 @@
+"""Page-data functions: what each dashboard page shows, computed in the core (no SQL, no Streamlit).
+
+Every function takes an open (read-only) connection and returns frames whose grain is stated in its
+docstring. Functions for the collector and department pages take a :class:`Scope`, which restricts the
+rows in the store query itself: a page cannot widen it. Public functions return aggregates only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Final
+
+import duckdb
+import polars as pl
+
+from grading import pipeline, store
+from grading.metrics import month_window, totals
+from grading.schemes import Scheme
+
+#: Cells of the public district × department table with fewer received complaints are suppressed.
+SUPPRESS_BELOW: Final = 5
+DUE_SOON: Final = timedelta(days=2)
+AGE_BUCKETS: Final = ((0, 7, "0-7"), (8, 15, "8-15"), (16, 30, "16-30"), (31, 50, "31-50"), (51, 100, "51-100"))
+HEADLINE: Final = ("received", "closed", "satisfied_closure_pct", "sla_compliance_pct", "pending_over_50")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which districts and departments a user may see (None = all)."""
+
+    districts: tuple[str, ...] | None = None
+    departments: tuple[str, ...] | None = None
+    label: str = field(default="state", compare=False)
+
+    def district_list(self) -> list[str] | None:
+        return list(self.districts) if self.districts is not None else None
+
+    def department_list(self) -> list[str] | None:
+        return list(self.departments) if self.departments is not None else None
+
+
+EVERYTHING: Final = Scope()
+
+
+def previous_month(month: date) -> date:
+    """The calendar month before ``month``."""
+    return date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
+
+
+def state_headline(con: duckdb.DuckDBPyConnection, scheme: Scheme, month: date) -> pl.DataFrame:
+    """Statewide figures for ``month`` and the month before: one row per month, HEADLINE columns.
+
+    Counts add up over departments (every graded complaint belongs to one); percentages are
+    recomputed from the added counts.
+    """
+    metrics = pipeline.metrics_for(con, scheme, "department", until=month)
+    if metrics.is_empty():
+        return metrics
+    wanted = metrics.filter(pl.col("month").is_in([month, previous_month(month)]))
+    return totals(wanted, ["month"]).select("month", *HEADLINE, "pending")
+
+
+def state_trend(con: duckdb.DuckDBPyConnection, scheme: Scheme) -> pl.DataFrame:
+    """Statewide metrics per month (one row per month; counts and percentages, no day statistics)."""
+    metrics = pipeline.metrics_for(con, scheme, "department")
+    return metrics if metrics.is_empty() else totals(metrics, ["month"])
+
+
+def ranking(con: duckdb.DuckDBPyConnection, scheme: Scheme, entity_type: str, month: date) -> pl.DataFrame:
+    """The month's graded rows of ``entity_type`` with ``trend``: the last 6 monthly scores, oldest first."""
+    every = pipeline.graded(con, scheme, entity_type)
+    if every.is_empty():
+        return every
+    key = entity_type
+    window = [m for m in every["month"].unique().sort().to_list() if m <= month][-6:]
+    trend = every.filter(pl.col("month").is_in(window)).sort("month").group_by(key).agg(trend=pl.col("score"))
+    return every.filter(pl.col("month") == month).join(trend, on=key, how="left", maintain_order="left")
+
+
+def history(
+    con: duckdb.DuckDBPyConnection, scheme: Scheme, entity_type: str, codes: list[str] | None = None
+) -> pl.DataFrame:
+    """Graded rows of every month for ``codes`` of ``entity_type`` (all when None), oldest first."""
+    every = pipeline.graded(con, scheme, entity_type)
+    if codes is not None and not every.is_empty():
+        every = every.filter(pl.col(entity_type).is_in(codes))
+    return every.sort("month") if not every.is_empty() else every
+
+
+def district_department_cells(con: duckdb.DuckDBPyConnection, scheme: Scheme, month: date, metric: str) -> pl.DataFrame:
+    """One row per (district, department) with ``received`` and ``metric``, public-safe.
+
+    A cell with fewer than ``SUPPRESS_BELOW`` received complaints has both values set to null and
+    ``suppressed`` true, so a small count cannot single out a complainant.
+    """
+    rows = pipeline.metrics_for(con, scheme, "department_district", until=month).filter(pl.col("month") == month)
+    small = pl.col("received") < SUPPRESS_BELOW
+    return pipeline.attach_names(
+        con,
+        rows.select(
+            "district",
+            "department",
+            suppressed=small,
+            received=pl.when(~small).then(pl.col("received")),
+            value=pl.when(~small).then(pl.col(metric)),
+        ),
+    )
+
+
+def component_comparison(con: duckdb.DuckDBPyConnection, scheme: Scheme, department: str, month: date) -> pl.DataFrame:
+    """One row per scheme component: this department's points, last month's, the state median among
+    ranked departments and the best department's points, for ``month``.
+    """
+    rows = history(con, scheme, "department")
+    now = rows.filter(pl.col("month") == month)
+    before = rows.filter((pl.col("month") == previous_month(month)) & (pl.col("department") == department))
+    ranked = now.filter("is_ranked")
+    out = []
+    for c in scheme.components:
+        col = f"points_{c.key}"
+        mine = now.filter(pl.col("department") == department)[col]
+        out.append(
+            {
+                "key": c.key,
+                "label_en": c.label_en,
+                "label_hi": c.label_hi,
+                "weight": c.weight,
+                "points": mine.item() if mine.len() else None,
+                "points_last_month": before[col].item() if before.height else None,
+                "state_median": ranked[col].median() if ranked.height else None,
+                "best": ranked[col].max() if ranked.height else None,
+            }
+        )
+    frame = pl.DataFrame(
+        out, schema_overrides=dict.fromkeys(("points", "points_last_month", "state_median", "best"), pl.Float64)
+    )
+    return frame.with_columns(change=pl.col("points") - pl.col("points_last_month"))
+
+
+def as_of(con: duckdb.DuckDBPyConnection, month: date) -> datetime:
+    """The instant a case list describes: the month's cut-off, or the latest event if earlier."""
+    _, _, cutoff = month_window(month)
+    latest = store.last_event_time(con)
+    return min(cutoff, latest) if latest else cutoff
+
+
+def pending_cases(con: duckdb.DuckDBPyConnection, month: date, scope: Scope = EVERYTHING) -> pl.DataFrame:
+    """Open complaints at :func:`as_of` inside ``scope``, oldest first, one row per complaint.
+
+    Adds ``age_days`` (completed days since registration), ``age_bucket``, ``level`` as ``L1``..``L5``,
+    ``is_overdue`` (past the limit of its current level), ``due_soon`` (the limit passes within the
+    next 2 days) and ``days_to_due`` (negative when overdue); names are attached.
+    """
+    when = as_of(con, month)
+    cases = store.pending_cases(con, when, districts=scope.district_list(), departments=scope.department_list())
+    age = ((pl.lit(when) - pl.col("registered_at")).dt.total_hours() // 24).cast(pl.Int32)
+    bucket = pl.lit(">100")
+    for lo, hi, name in reversed(AGE_BUCKETS):
+        bucket = pl.when(pl.col("age_days").is_between(lo, hi)).then(pl.lit(name)).otherwise(bucket)
+    out = cases.with_columns(age_days=age).with_columns(
+        age_bucket=bucket,
+        level=pl.format("L{}", pl.col("level")),
+        is_overdue=(pl.col("due_at") < pl.lit(when)).fill_null(False),
+        due_soon=pl.col("due_at").is_between(pl.lit(when), pl.lit(when + DUE_SOON), closed="right").fill_null(False),
+        days_to_due=((pl.col("due_at") - pl.lit(when)).dt.total_hours() / 24).round(1),
+    )
+    return pipeline.attach_names(con, out).sort("registered_at", "complaint_id")
+
+
+def pending_summary(cases: pl.DataFrame, by: list[str]) -> pl.DataFrame:
+    """Counts of :func:`pending_cases` rows by ``by``: pending, overdue, due soon and per age bucket."""
+    buckets = [name for _, _, name in AGE_BUCKETS] + [">100"]
+    return (
+        cases.group_by(by)
+        .agg(
+            pending=pl.len(),
+            overdue=pl.col("is_overdue").sum(),
+            due_soon=pl.col("due_soon").sum(),
+            over_50=(pl.col("age_days") > 50).sum(),
+            **{f"age_{b}": (pl.col("age_bucket") == b).sum() for b in buckets},
+        )
+        .sort(by)
+    )
+
+
+def case_timeline(con: duckdb.DuckDBPyConnection, complaint_id: str, scope: Scope = EVERYTHING) -> pl.DataFrame:
+    """One complaint's events, oldest first; empty when the complaint is outside ``scope``."""
+    return store.complaint_events(
+        con, complaint_id, districts=scope.district_list(), departments=scope.department_list()
+    )
+
+
+def data_status(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
+    """What is loaded: row counts, the month window, last refresh, ingest log and quarantine reasons."""
+    bounds = store.month_bounds(con)
+    status: dict[str, object] = {
+        "counts": store.counts(con),
+        "first_month": bounds[0] if bounds else None,
+        "last_month": bounds[1] if bounds else None,
+        "last_event": store.last_event_time(con),
+        "refreshed_at": store.get_meta(con, "refreshed_at"),
+        "is_demo": store.get_meta(con, "demo") == "true",
+    }
+    status.update(store.ingest_status(con))
+    return status
