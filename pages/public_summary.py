@@ -1,28 +1,154 @@
-"""Public summary: the statewide department ranking for a month (no personal data)."""
+"""Public summary (journalists and the public): headline figures, rankings, trends, downloads.
 
+Aggregates only: no complaint, complainant or case appears here; district × department cells with
+fewer than 5 complaints received are suppressed.
+"""
+
+import plotly.express as px
 import polars as pl
 import streamlit as st
 
-from grading.registry import label
+from grading.fmt import in_words, indian
+from grading.views import HEADLINE, previous_month
 from ui import data
+from ui.i18n import display_name, lang, metric_label, month_name, t
+from ui.widgets import data_window, download, guarded, headers, page_context, rank_change, sparkline
 
-stamp = st.session_state["db_stamp"]
-months = data.months(stamp)
-if not months:
-    st.info("The database has no graded months yet: import events with `uv run nivaran ingest FILE`.")
-    st.stop()
+stamp, month = page_context()
+scheme = data.scheme()
+st.title(t("public_title"))
+st.write(t("public_intro"))
+data_window(stamp)
 
-st.title("Nivaran · निवारण")
-month = st.selectbox("Month", months[::-1], format_func=lambda m: f"{m:%B %Y}", key="month")
-rows = data.graded(stamp, "mp-cm-helpline", "department", month)
-st.subheader(f"Department ranking, {month:%B %Y}")
-table = rows.select(
-    pl.col("rank").alias("Rank"),
-    pl.col("department_name").alias("Department"),
-    pl.col("department_name_hi").alias("विभाग"),
-    pl.col("score").alias("Score"),
-    pl.col("grade").alias("Grade"),
-    pl.col("received").alias(label("received")),
-    pl.col("satisfied_closure_pct").round(1).alias(label("satisfied_closure_pct")),
-)
-st.table(table.to_pandas().set_index("Rank"))
+# Headline figures with the change from last month.
+with guarded("headline"):
+    figures = data.headline(stamp, month)
+    now = figures.filter(pl.col("month") == month).row(0, named=True)
+    before_rows = figures.filter(pl.col("month") == previous_month(month))
+    before = before_rows.row(0, named=True) if before_rows.height else {}
+    for col, name in zip(st.columns(len(HEADLINE)), HEADLINE, strict=True):
+        value, last = now[name], before.get(name)
+        is_pct = name.endswith("_pct")
+        shown = "—" if value is None else f"{value:.1f}%" if is_pct else indian(value)
+        delta = None if value is None or last is None else f"{value - last:+.1f}" if is_pct else indian(value - last)
+        col.metric(
+            metric_label(name),
+            shown,
+            delta,
+            delta_color="inverse" if name == "pending_over_50" else "normal",
+            help=None if is_pct else in_words(value, lang()),
+        )
+        col.caption(t("vs_last_month"))
+
+
+def ranking_table(rows: pl.DataFrame, kind: str) -> pl.DataFrame:
+    """The displayed ranking: formatted text, labels in the current language."""
+    points = [f"points_{c.key}" for c in scheme.components]
+    labels = {f"points_{c.key}": (c.label_hi if lang() == "hi" else c.label_en) for c in scheme.components}
+    return rows.select(
+        pl.col("rank").cast(pl.String).fill_null("—").alias(t("rank")),
+        display_name(kind).alias(t(kind)),
+        pl.col("grade").alias(t("grade")),
+        pl.col("score").map_elements(lambda v: f"{v:.2f}", return_dtype=pl.String).alias(t("score")),
+        *[pl.col(p).map_elements(lambda v: f"{v:.2f}", return_dtype=pl.String).alias(labels[p]) for p in points],
+        pl.col("rank_change").map_elements(rank_change, return_dtype=pl.String).fill_null("").alias(t("rank_change")),
+        pl.col("trend").map_elements(sparkline, return_dtype=pl.String).fill_null("").alias(t("trend")),
+        pl.col("received").map_elements(indian, return_dtype=pl.String).alias(metric_label("received")),
+    )
+
+
+def ranking_download(rows: pl.DataFrame, kind: str) -> pl.DataFrame:
+    """The downloadable ranking: raw numbers, headers from the registry."""
+    points = [f"points_{c.key}" for c in scheme.components]
+    return headers(
+        rows.select(
+            pl.col(kind).alias("code"),
+            display_name(kind).alias(t(kind)),
+            pl.col("rank").alias(t("rank")),
+            pl.col("score").alias(t("score")),
+            pl.col("grade").alias(t("grade")),
+            *points,
+            pl.col("rank_change").alias(t("rank_change")),
+            "received",
+            "closed_satisfied",
+            "satisfied_closure_pct",
+            "long_pending_disposal_pct",
+            "force_close_pct",
+            "non_attended_pct",
+            "sla_compliance_pct",
+            "pending_over_50",
+        )
+    )
+
+
+st.header(t("dept_ranking", month=month_name(month)))
+st.caption(t("dept_ranking_help", scheme=scheme.title_hi if lang() == "hi" else scheme.title_en))
+with guarded("department ranking"):
+    departments = data.ranking(stamp, "department", month)
+    st.table(ranking_table(departments, "department").to_pandas().set_index(t("rank")))
+    download(ranking_download(departments, "department"), f"department-ranking-{month:%Y-%m}", "dept-rank")
+
+st.header(t("district_ranking", month=month_name(month)))
+with guarded("district ranking"):
+    districts = data.ranking(stamp, "district", month)
+    groups = scheme.volume_groups
+    if groups is not None and "district" in groups.entity_types and groups.top_n:
+        st.caption(t("district_groups", n=groups.top_n))
+    tabs = st.tabs([t("all_groups"), t("group_n", n=1), t("group_n", n=2)])
+    for tab, group in zip(tabs, (None, 1, 2), strict=True):
+        subset = districts if group is None else districts.filter(pl.col("volume_group") == group)
+        if group is not None:
+            subset = subset.sort("group_rank").with_columns(pl.col("group_rank").alias("rank"))
+        tab.table(ranking_table(subset, "district").to_pandas().set_index(t("rank")))
+    download(ranking_download(districts, "district"), f"district-ranking-{month:%Y-%m}", "district-rank")
+
+st.header(t("state_trends"))
+with guarded("state trends"):
+    trend = data.state_trend(stamp)
+    metrics = ["satisfied_closure_pct", "sla_compliance_pct", "satisfaction_pct", "force_close_pct"]
+    long = trend.select("month", *metrics).unpivot(index="month", variable_name="metric", value_name="value")
+    long = long.with_columns(pl.col("metric").replace_strict({m: metric_label(m) for m in metrics}))
+    fig = px.line(
+        long.to_pandas(),
+        x="month",
+        y="value",
+        color="metric",
+        markers=True,
+        labels={"month": t("month"), "value": t("percent"), "metric": t("metric")},
+    )
+    fig.update_layout(legend_title_text="", height=380, margin={"t": 20})
+    st.plotly_chart(fig, width="stretch")
+    download(headers(trend), "state-trend", "state-trend")
+
+metric = "satisfied_closure_pct"
+st.header(t("cells_title", metric=metric_label(metric), month=month_name(month)))
+with guarded("district × department"):
+    grid = data.cells(stamp, month, metric)
+    wide = (
+        grid.with_columns(display_name("district").alias("d"), display_name("department").alias("p"))
+        .pivot(on="p", index="d", values="value", sort_columns=True)
+        .sort("d")
+    )
+    fig = px.imshow(
+        wide.drop("d").to_numpy(),
+        x=wide.columns[1:],
+        y=wide["d"].to_list(),
+        color_continuous_scale="RdYlGn",
+        zmin=0,
+        zmax=100,
+        aspect="auto",
+        labels={"color": "%"},
+    )
+    fig.update_layout(height=1100, margin={"t": 20}, xaxis={"tickangle": -60})
+    st.plotly_chart(fig, width="stretch")
+    st.caption(t("cells_note"))
+    download(
+        grid.select(
+            display_name("district").alias(t("district")),
+            display_name("department").alias(t("department")),
+            pl.col("received").alias(metric_label("received")),
+            pl.col("value").alias(metric_label(metric)),
+        ),
+        f"district-department-{month:%Y-%m}",
+        "cells",
+    )

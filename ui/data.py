@@ -7,14 +7,14 @@ old stamp is no longer used.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 import polars as pl
 import streamlit as st
 
-from grading import pipeline, schemes, store
+from grading import pipeline, schemes, store, views
 from grading.cli import DEFAULT_DEMO
 
 Stamp = tuple[int, int]
@@ -73,10 +73,17 @@ def cursor(stamp: Stamp) -> duckdb.DuckDBPyConnection:
         st.stop()
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def graded(stamp: Stamp, scheme_name: str, entity_type: str, month: date | None) -> pl.DataFrame:
-    """Graded rows (see :func:`grading.pipeline.graded`), cached per database stamp."""
-    return pipeline.graded(cursor(stamp), schemes.load(scheme_name), entity_type, month)
+SCHEME = schemes.DEFAULT_SCHEME
+
+
+def scheme() -> schemes.Scheme:
+    """The grading scheme the dashboard shows (the default, MP CM Helpline)."""
+    return _scheme(SCHEME)
+
+
+@st.cache_resource(show_spinner=False)
+def _scheme(name: str) -> schemes.Scheme:
+    return schemes.load(name)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -84,3 +91,64 @@ def months(stamp: Stamp) -> list[date]:
     """Months with precomputed results, oldest first."""
     frame = store.read_monthly_metrics(cursor(stamp), "department")
     return [] if frame.is_empty() else frame["month"].unique().sort().to_list()
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def headline(stamp: Stamp, month: date) -> pl.DataFrame:
+    return views.state_headline(cursor(stamp), scheme(), month)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def state_trend(stamp: Stamp) -> pl.DataFrame:
+    return views.state_trend(cursor(stamp), scheme())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def ranking(stamp: Stamp, entity_type: str, month: date) -> pl.DataFrame:
+    return views.ranking(cursor(stamp), scheme(), entity_type, month)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def history(stamp: Stamp, entity_type: str) -> pl.DataFrame:
+    return views.history(cursor(stamp), scheme(), entity_type)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def cells(stamp: Stamp, month: date, metric: str) -> pl.DataFrame:
+    return views.district_department_cells(cursor(stamp), scheme(), month, metric)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def components(stamp: Stamp, department: str, month: date) -> pl.DataFrame:
+    return views.component_comparison(cursor(stamp), scheme(), department, month)
+
+
+@st.cache_data(max_entries=32, show_spinner=False, scope="session")
+def pending(stamp: Stamp, month: date, scope: views.Scope) -> pl.DataFrame:
+    """Pending cases inside ``scope`` (cached per session: case lists are not shared between users)."""
+    return views.pending_cases(cursor(stamp), month, scope)
+
+
+@st.cache_data(max_entries=64, show_spinner=False, scope="session")
+def timeline(stamp: Stamp, complaint_id: str, scope: views.Scope) -> pl.DataFrame:
+    return views.case_timeline(cursor(stamp), complaint_id, scope)
+
+
+def status(stamp: Stamp) -> dict[str, object]:
+    """What is loaded (not cached: small, and it should show the newest load)."""
+    return views.data_status(cursor(stamp))
+
+
+def reference(stamp: Stamp, table: str) -> pl.DataFrame:
+    return _reference(stamp, table)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _reference(stamp: Stamp, table: str) -> pl.DataFrame:
+    return store.read_table(cursor(stamp), table)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def as_of(stamp: Stamp, month: date) -> datetime:
+    """The instant the case lists describe (the month's cut-off or the latest event)."""
+    return views.as_of(cursor(stamp), month)

@@ -1,0 +1,33 @@
+"""What is loaded: months, complaints, events, last load, rows rejected and why."""
+
+import polars as pl
+import streamlit as st
+
+from grading.fmt import indian
+from ui import data
+from ui.i18n import month_name, t
+from ui.widgets import data_window
+
+stamp = st.session_state["db_stamp"]
+st.title(t("data_title"))
+data_window(stamp)
+info = data.status(stamp)
+counts = info["counts"]
+cols = st.columns(4)
+cols[0].metric(t("complaints"), indian(counts["complaints"]))
+cols[1].metric(t("events"), indian(counts["events"]))
+cols[2].metric(t("loads"), indian(counts["ingest_log"]))
+cols[3].metric(t("quarantined"), indian(counts["quarantine"]))
+if info["first_month"]:
+    st.write(f"{t('months_loaded')}: {month_name(info['first_month'])} – {month_name(info['last_month'])}")
+
+st.subheader(t("ingest_log"))
+log: pl.DataFrame = info["log"]
+st.dataframe(log.drop("sha256"), hide_index=True, width="stretch")
+
+st.subheader(t("quarantine_reasons"))
+reasons: pl.DataFrame = info["quarantine"]
+if reasons.is_empty():
+    st.write(t("nothing_rejected"))
+else:
+    st.dataframe(reasons, hide_index=True, width="stretch")

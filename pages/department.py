@@ -1,0 +1,109 @@
+"""Department head: rank and grade over time, components against the state, why the rank moved,
+what would move it, and the department's pending cases by district and level."""
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from grading.views import Scope, pending_summary, previous_month
+from ui import data
+from ui.i18n import display_name, lang, month_name, name_column, t
+from ui.widgets import download, guarded, page_context
+
+stamp, month = page_context()
+scheme = data.scheme()
+hi = lang() == "hi"
+ranking = data.ranking(stamp, "department", month)
+labels = dict(ranking.select("department", display_name("department")).iter_rows())
+department = st.selectbox(
+    t("pick_department"), sorted(labels, key=labels.get), format_func=labels.get, key="department"
+)
+me = ranking.filter(pl.col("department") == department).row(0, named=True)
+name = labels[department]
+ranked = ranking.filter("is_ranked").height
+if me["is_ranked"]:
+    st.title(t("dept_title", name=name, rank=me["rank"], of=ranked, grade=me["grade"], score=f"{me['score']:.2f}"))
+else:
+    st.title(t("dept_unranked", name=name, n=scheme.min_received))
+st.caption(month_name(month))
+
+left, right = st.columns(2)
+with left, guarded("rank over time"):
+    st.subheader(t("rank_over_time"))
+    past = data.history(stamp, "department").filter(pl.col("department") == department)
+    fig = go.Figure(
+        go.Scatter(
+            x=past["month"].to_list(),
+            y=past["rank"].to_list(),
+            mode="lines+markers+text",
+            text=past["grade"].to_list(),
+            textposition="top center",
+        )
+    )
+    fig.update_yaxes(autorange="reversed", title=t("rank"))
+    fig.update_layout(height=340, margin={"t": 20})
+    st.plotly_chart(fig, width="stretch")
+
+with right, guarded("components"):
+    st.subheader(t("components_vs"))
+    comp = data.components(stamp, department, month)
+    names = comp["label_hi" if hi else "label_en"].to_list()
+    fig = go.Figure()
+    for col, label in (("points", t("this_department")), ("state_median", t("state_median")), ("best", t("best"))):
+        fig.add_bar(name=label, x=names, y=comp[col].to_list())
+    fig.update_layout(barmode="group", height=340, margin={"t": 20}, yaxis_title=t("score"))
+    st.plotly_chart(fig, width="stretch")
+
+st.subheader(t("why_moved"))
+with guarded("why moved"):
+    before = data.ranking(stamp, "department", previous_month(month)) if month > min(data.months(stamp)) else None
+    prior = before.filter(pl.col("department") == department) if before is not None else None
+    if prior is None or prior.is_empty() or prior["rank"][0] is None or me["rank"] is None:
+        st.write(t("no_last_month"))
+    else:
+        st.write(t("moved_sentence", before=prior["rank"][0], now=me["rank"]))
+    st.table(
+        comp.select(
+            pl.col("label_hi" if hi else "label_en").alias(t("method_components")),
+            pl.col("points_last_month").round(2).alias(t("points_last")),
+            pl.col("points").round(2).alias(t("points_now")),
+            pl.col("change").round(2).alias(t("change")),
+        )
+        .to_pandas()
+        .set_index(t("method_components"))
+    )
+
+st.subheader(t("to_move"))
+st.write(t("needed_rank", n=me["needed_next_rank"]) if me["needed_next_rank"] is not None else t("needed_none_rank"))
+if me["needed_next_grade"] is not None:
+    better = [b.grade for b in scheme.grades if b.min_score > (me["score"] or 0)]
+    st.write(t("needed_grade", n=me["needed_next_grade"], grade=better[-1] if better else ""))
+else:
+    st.write(t("needed_none_grade"))
+
+scope = Scope(departments=(department,), label=f"department:{department}")
+cases = data.pending(stamp, month, scope)
+st.subheader(t("pending_by_district"))
+with guarded("pending by district"):
+    if cases.is_empty():
+        st.write(t("no_cases"))
+    else:
+        by = pending_summary(cases.with_columns(display_name("district").alias("d")), ["d", "level"])
+        wide = by.pivot(on="level", index="d", values="pending", sort_columns=True).fill_null(0).sort("d")
+        st.dataframe(wide.rename({"d": t("district")}), hide_index=True, width="stretch")
+
+st.subheader(t("oldest_cases"))
+oldest = (
+    cases.sort("registered_at")
+    .head(20)
+    .select(
+        pl.col("complaint_id").alias(t("complaint")),
+        pl.col(name_column("district")).alias(t("district")),
+        pl.col("level").alias(t("level")),
+        pl.col("age_days").alias(t("age_days")),
+        pl.col("is_overdue").alias(t("overdue")),
+        pl.col("category").alias(t("category")),
+    )
+)
+st.dataframe(oldest, hide_index=True, width="stretch")
+download(oldest, f"oldest-{department}-{month:%Y-%m}", "oldest")

@@ -1,0 +1,70 @@
+"""Methodology in plain words, generated from the scheme file and the metric registry."""
+
+import polars as pl
+import streamlit as st
+
+from grading import schemes
+from grading.registry import METRICS
+from ui import data
+from ui.i18n import lang, t
+
+scheme = data.scheme()
+hi = lang() == "hi"
+st.title(t("method_title"))
+st.subheader(f"{t('method_scheme')}: {scheme.title_hi if hi else scheme.title_en} ({scheme.name} {scheme.version})")
+st.caption(t("method_source", source=scheme.source))
+
+st.markdown(f"#### {t('method_components')}")
+rows = []
+for c in scheme.components:
+    metric = METRICS[c.metric]
+    formula = f"{c.weight:g} × %/100" if c.direction == "higher" else f"{c.weight:g} × (1 − %/100)"
+    rows.append(
+        {
+            t("method_components"): c.label_hi if hi else c.label_en,
+            t("metric"): metric.label_hi if hi else metric.label_en,
+            t("method_weight"): f"{c.weight:g}",
+            t("method_formula"): formula,
+            t("definition"): metric.description,
+            t("method_reading"): t("method_reading") if c.reading else t("method_official"),
+        }
+    )
+st.table(pl.DataFrame(rows).to_pandas().set_index(t("method_components")))
+
+st.markdown(f"#### {t('method_bands')}")
+bands = pl.DataFrame(
+    {
+        t("grade"): [b.grade for b in scheme.grades],
+        t("method_min"): [f"{b.min_score:g}" for b in scheme.grades],
+        t("method_reading"): [t("method_reading") if b.reading else t("method_official") for b in scheme.grades],
+    }
+)
+st.table(bands.to_pandas().set_index(t("grade")))
+
+st.markdown(f"#### {t('method_rules')}")
+st.markdown(
+    t(
+        "method_rules_text",
+        min_received=scheme.min_received,
+        decimals=scheme.score_decimals,
+        habitual=scheme.habitual_threshold,
+        missing=t("missing_full") if scheme.missing_component == "full" else t("missing_zero"),
+        long_days=scheme.long_pending_days,
+    )
+)
+others = [n for n in schemes.available() if n != scheme.name]
+st.caption(t("method_other", names=", ".join(others)))
+
+st.markdown(f"#### {t('method_metrics')}")
+st.dataframe(
+    pl.DataFrame(
+        {
+            "name": list(METRICS),
+            t("metric"): [m.label_hi if hi else m.label_en for m in METRICS.values()],
+            t("definition"): [m.description for m in METRICS.values()],
+            t("unit"): [m.unit for m in METRICS.values()],
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)

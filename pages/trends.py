@@ -1,0 +1,56 @@
+"""Trends: any metric over the months for chosen departments or districts, with the state line."""
+
+import plotly.express as px
+import polars as pl
+import streamlit as st
+
+from grading.registry import METRICS
+from ui import data
+from ui.i18n import display_name, metric_label, t
+from ui.widgets import download, guarded, headers, page_context
+
+stamp, _ = page_context()
+st.title(t("trends_title"))
+left, mid = st.columns([2, 1])
+metric = left.selectbox(
+    t("pick_metric"),
+    list(METRICS),
+    format_func=metric_label,
+    key="trend_metric",
+    index=list(METRICS).index("satisfied_closure_pct"),
+)
+kind = mid.radio(t("pick_entity_type"), ["department", "district"], format_func=t, key="trend_kind", horizontal=True)
+rows = data.history(stamp, kind)
+labels = dict(rows.select(kind, display_name(kind)).unique().iter_rows())
+default = rows.filter(pl.col("month") == rows["month"].max()).sort("rank", nulls_last=True)[kind].head(3).to_list()
+chosen = st.multiselect(
+    t("pick_entities"),
+    sorted(labels),
+    default=default,
+    format_func=labels.get,
+    max_selections=8,
+    key=f"trend_pick_{kind}",
+)
+
+with guarded("trend"):
+    series = rows.filter(pl.col(kind).is_in(chosen)).select(
+        "month", display_name(kind).alias("who"), pl.col(metric).alias("value")
+    )
+    if METRICS[metric].unit != "days":
+        state = data.state_trend(stamp).select(
+            "month", pl.lit(t("state_line")).alias("who"), pl.col(metric).alias("value")
+        )
+        series = pl.concat([series, state], how="vertical_relaxed")
+    else:
+        st.caption(t("days_no_state"))
+    fig = px.line(
+        series.to_pandas(),
+        x="month",
+        y="value",
+        color="who",
+        markers=True,
+        labels={"month": t("month"), "value": metric_label(metric), "who": ""},
+    )
+    fig.update_layout(height=450, margin={"t": 20})
+    st.plotly_chart(fig, width="stretch")
+    download(headers(series.rename({"value": metric, "who": t(kind)})), f"trend-{metric}", "trend")

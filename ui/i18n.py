@@ -1,0 +1,261 @@
+"""हिन्दी / English: the language switch and the catalogue of every label the pages show.
+
+Metric labels come from :mod:`grading.registry`, department and district names from the reference
+tables; everything else a page writes is a key here. A test checks that every key has both languages
+and that every ``t("...")`` used in pages/ and ui/ exists.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Final
+
+import polars as pl
+import streamlit as st
+
+from grading import fmt
+from grading.registry import label
+
+LANGS: Final = {"en": "English", "hi": "हिन्दी"}
+MONTHS_HI: Final = ("जनवरी", "फ़रवरी", "मार्च", "अप्रैल", "मई", "जून", "जुलाई", "अगस्त", "सितंबर", "अक्टूबर", "नवंबर", "दिसंबर")
+
+CATALOGUE: Final[dict[str, tuple[str, str]]] = {
+    # navigation and shared controls
+    "app_title": ("Nivaran · grievance redressal grading", "निवारण · शिकायत निवारण ग्रेडिंग"),
+    "nav_public": ("Public", "सार्वजनिक"),
+    "nav_departments": ("Department heads", "विभागाध्यक्ष"),
+    "nav_collectors": ("District collectors", "ज़िला कलेक्टर"),
+    "nav_data": ("Data", "डेटा"),
+    "page_public": ("Public summary", "सार्वजनिक सारांश"),
+    "page_methodology": ("Methodology", "पद्धति"),
+    "page_trends": ("Trends", "रुझान"),
+    "page_department": ("Department", "विभाग"),
+    "page_collector": ("District review", "ज़िला समीक्षा"),
+    "page_data": ("Data loaded", "लोड किया गया डेटा"),
+    "language": ("भाषा · Language", "भाषा · Language"),  # one label in both: the switch keeps its identity
+    "month": ("Month", "माह"),
+    "chart_failed": ("This chart could not be drawn", "यह चार्ट नहीं बन सका"),
+    "no_months": (
+        "The database has no graded months yet. Import events with `uv run nivaran ingest FILE`.",
+        "डेटाबेस में अभी कोई ग्रेड किया गया माह नहीं है। `uv run nivaran ingest FILE` से घटनाएँ आयात करें।",
+    ),
+    "download_csv": ("Download CSV", "CSV डाउनलोड करें"),
+    "download_xlsx": ("Download Excel", "Excel डाउनलोड करें"),
+    "data_window": (
+        "Data from {first} to {last}; results refreshed {refreshed}. Months are graded as of their last instant (Asia/Kolkata).",
+        "डेटा {first} से {last} तक; परिणाम {refreshed} को अद्यतन। प्रत्येक माह उसके अंतिम क्षण (भारतीय समय) की स्थिति पर ग्रेड किया जाता है।",
+    ),
+    "demo_note": (
+        "This is the built-in demo: synthetic complaints, not real ones.",
+        "यह अंतर्निहित डेमो है: कृत्रिम शिकायतें, वास्तविक नहीं।",
+    ),
+    # table headers
+    "rank": ("Rank", "रैंक"),
+    "department": ("Department", "विभाग"),
+    "district": ("District", "ज़िला"),
+    "score": ("Score", "अंक"),
+    "grade": ("Grade", "ग्रेड"),
+    "rank_change": ("Change", "परिवर्तन"),
+    "trend": ("Last 6 months", "पिछले 6 माह"),
+    "group": ("Volume group", "मात्रा समूह"),
+    "group_rank": ("Rank in group", "समूह में रैंक"),
+    "not_ranked": ("not ranked (fewer than {n} received)", "रैंक नहीं (प्राप्त {n} से कम)"),
+    "level": ("Level", "स्तर"),
+    "age_days": ("Age (days)", "आयु (दिन)"),
+    "due": ("Due", "नियत तिथि"),
+    "days_to_due": ("Days to due", "नियत तिथि तक दिन"),
+    "overdue": ("Overdue", "समय-सीमा बाहर"),
+    "due_soon": ("Breach in 2 days", "2 दिन में समय-सीमा"),
+    "complaint": ("Complaint", "शिकायत"),
+    "category": ("Category", "श्रेणी"),
+    "registered": ("Registered", "दर्ज"),
+    "awaiting_callback": ("Awaiting call-back", "कॉल-बैक प्रतीक्षित"),
+    "pending": ("Pending", "लंबित"),
+    "over_50": ("Over 50 days", "50 दिन से अधिक"),
+    "yes": ("yes", "हाँ"),
+    "no": ("no", "नहीं"),
+    "event": ("Event", "घटना"),
+    "time": ("Time", "समय"),
+    "outcome": ("Outcome", "परिणाम"),
+    "note": ("Note", "टिप्पणी"),
+    # public summary
+    "public_title": ("How the state's departments redress grievances", "राज्य के विभाग शिकायतों का निवारण कैसे करते हैं"),
+    "public_intro": (
+        "Every month each department and district is graded on how it closed the complaints it received. No personal data is shown on this page; district × department cells with fewer than 5 complaints are hidden.",
+        "हर माह प्रत्येक विभाग और ज़िले को इस आधार पर ग्रेड दिया जाता है कि उसने प्राप्त शिकायतों का निराकरण कैसे किया। इस पृष्ठ पर कोई व्यक्तिगत जानकारी नहीं है; 5 से कम शिकायतों वाले ज़िला × विभाग खाने छिपाए गए हैं।",
+    ),
+    "vs_last_month": ("vs last month", "पिछले माह की तुलना में"),
+    "dept_ranking": ("Department ranking, {month}", "विभागों की रैंकिंग, {month}"),
+    "dept_ranking_help": (
+        "Scheme: {scheme}. Points per component are shown beside the total; change is against last month's rank (▲ climbed).",
+        "योजना: {scheme}। कुल अंकों के साथ प्रत्येक घटक के अंक दिखाए गए हैं; परिवर्तन पिछले माह की रैंक से है (▲ ऊपर)।",
+    ),
+    "district_ranking": ("District ranking, {month}", "ज़िलों की रैंकिंग, {month}"),
+    "district_groups": (
+        "Districts are ranked statewide and inside volume groups: group 1 holds the {n} districts with most complaints received.",
+        "ज़िलों की रैंक राज्य स्तर पर और मात्रा समूहों में दी जाती है: समूह 1 में सबसे अधिक शिकायतों वाले {n} ज़िले हैं।",
+    ),
+    "state_trends": ("Statewide trends", "राज्य स्तरीय रुझान"),
+    "percent": ("Percent", "प्रतिशत"),
+    "cells_title": ("{metric} by district and department, {month}", "ज़िला और विभाग अनुसार {metric}, {month}"),
+    "cells_note": (
+        "Blank cells: fewer than 5 complaints received (suppressed).",
+        "खाली खाने: 5 से कम शिकायतें प्राप्त (छिपाए गए)।",
+    ),
+    "all_groups": ("All districts", "सभी ज़िले"),
+    "group_n": ("Group {n}", "समूह {n}"),
+    # methodology
+    "method_title": ("How the grading works", "ग्रेडिंग कैसे होती है"),
+    "method_scheme": ("Scheme", "योजना"),
+    "method_components": ("Components", "घटक"),
+    "method_weight": ("Weight", "भार"),
+    "method_formula": ("Points", "अंक"),
+    "method_reading": ("Nivaran's reading", "निवारण की व्याख्या"),
+    "method_official": ("published rule", "प्रकाशित नियम"),
+    "method_bands": ("Grades", "ग्रेड"),
+    "method_min": ("Minimum score", "न्यूनतम अंक"),
+    "method_rules": ("Rules", "नियम"),
+    "method_rules_text": (
+        "- A month is graded as of its last instant (Asia/Kolkata): later events never change it.\n"
+        "- An entity with fewer than {min_received} complaints received is listed but not ranked.\n"
+        "- Equal scores (rounded to {decimals} decimals) share a rank and the next rank is skipped (1, 2, 2, 4).\n"
+        "- Complaints of a complainant who filed more than {habitual} in a month are left out of the grading.\n"
+        "- A component with no data scores {missing}.\n"
+        "- Long pending means more than {long_days} completed days old.",
+        "- प्रत्येक माह उसके अंतिम क्षण (भारतीय समय) की स्थिति पर ग्रेड होता है: बाद की घटनाएँ उसे नहीं बदलतीं।\n"
+        "- {min_received} से कम प्राप्त शिकायतों वाली इकाई सूची में है पर रैंक नहीं पाती।\n"
+        "- समान अंक ({decimals} दशमलव तक) पर समान रैंक, अगली रैंक छोड़ी जाती है (1, 2, 2, 4)।\n"
+        "- एक माह में {habitual} से अधिक शिकायतें करने वाले शिकायतकर्ता की शिकायतें ग्रेडिंग से बाहर रहती हैं।\n"
+        "- जिस घटक का डेटा नहीं है उसे {missing} मिलते हैं।\n"
+        "- लंबी लंबित का अर्थ {long_days} पूर्ण दिनों से अधिक पुरानी।",
+    ),
+    "missing_full": ("its full weight", "पूरे अंक"),
+    "missing_zero": ("zero", "शून्य"),
+    "method_metrics": ("Every metric", "सभी मापदंड"),
+    "metric": ("Metric", "मापदंड"),
+    "definition": ("Definition", "परिभाषा"),
+    "unit": ("Unit", "इकाई"),
+    "method_source": ("Source: {source}", "स्रोत: {source}"),
+    "method_other": (
+        "Other schemes shipped: {names}. Copy a file in data/schemes/, change a weight, and grade with `nivaran grade --scheme FILE`.",
+        "अन्य उपलब्ध योजनाएँ: {names}। data/schemes/ की फ़ाइल की प्रति बनाकर भार बदलें और `nivaran grade --scheme FILE` से ग्रेड करें।",
+    ),
+    # department head
+    "pick_department": ("Department", "विभाग"),
+    "dept_title": (
+        "{name}: rank {rank} of {of}, grade {grade}, {score} points",
+        "{name}: {of} में रैंक {rank}, ग्रेड {grade}, {score} अंक",
+    ),
+    "dept_unranked": (
+        "{name}: not ranked this month (fewer than {n} complaints received)",
+        "{name}: इस माह रैंक नहीं (प्राप्त शिकायतें {n} से कम)",
+    ),
+    "rank_over_time": ("Rank over time (1 = best)", "समय के साथ रैंक (1 = सर्वश्रेष्ठ)"),
+    "components_vs": (
+        "Points per component: this department, the state median and the best",
+        "घटकवार अंक: यह विभाग, राज्य माध्यिका और सर्वश्रेष्ठ",
+    ),
+    "this_department": ("This department", "यह विभाग"),
+    "state_median": ("State median", "राज्य माध्यिका"),
+    "best": ("Best department", "सर्वश्रेष्ठ विभाग"),
+    "why_moved": ("Why the rank moved since last month", "पिछले माह से रैंक क्यों बदली"),
+    "moved_sentence": (
+        "Rank {before} → {now}. Points per component, last month → this month:",
+        "रैंक {before} → {now}। घटकवार अंक, पिछला माह → यह माह:",
+    ),
+    "no_last_month": ("Not ranked last month: no comparison.", "पिछले माह रैंक नहीं: तुलना नहीं।"),
+    "points_last": ("Last month", "पिछला माह"),
+    "points_now": ("This month", "यह माह"),
+    "change": ("Change", "परिवर्तन"),
+    "to_move": ("What would move it", "क्या बदलाव लाएगा"),
+    "needed_rank": (
+        "{n} more satisfied closures of this month's complaints would lift it to the next rank.",
+        "इस माह की {n} और शिकायतों का संतुष्टिपूर्ण निराकरण इसे अगली रैंक तक ले जाएगा।",
+    ),
+    "needed_grade": ("{n} more would reach grade {grade}.", "{n} और से ग्रेड {grade} मिलेगा।"),
+    "needed_none_rank": (
+        "Already first, or the next rank is out of reach with satisfied closures alone.",
+        "पहले से प्रथम, या केवल संतुष्टिपूर्ण निराकरण से अगली रैंक संभव नहीं।",
+    ),
+    "needed_none_grade": (
+        "Already in the top grade, or it is out of reach with satisfied closures alone.",
+        "पहले से शीर्ष ग्रेड में, या केवल संतुष्टिपूर्ण निराकरण से संभव नहीं।",
+    ),
+    "pending_by_district": ("Pending by district and level", "ज़िला और स्तर अनुसार लंबित"),
+    "oldest_cases": ("Oldest pending cases", "सबसे पुराने लंबित प्रकरण"),
+    # collector
+    "pick_district": ("District", "ज़िला"),
+    "collector_title": ("Weekly review: {district}", "साप्ताहिक समीक्षा: {district}"),
+    "as_of": ("Pending as of {when}.", "{when} की स्थिति में लंबित।"),
+    "by_dept_level": ("Pending by department and level", "विभाग और स्तर अनुसार लंबित"),
+    "review_list": ("Review list: overdue first, then oldest", "समीक्षा सूची: पहले समय-सीमा बाहर, फिर सबसे पुराने"),
+    "only_overdue": ("Only overdue or breaching in 2 days", "केवल समय-सीमा बाहर या 2 दिन में"),
+    "pick_case": ("Select a row to see the case's timeline.", "प्रकरण की समय-रेखा देखने के लिए पंक्ति चुनें।"),
+    "timeline": ("Timeline of {id}", "{id} की समय-रेखा"),
+    "no_cases": ("No pending cases.", "कोई लंबित प्रकरण नहीं।"),
+    # trends
+    "trends_title": ("A metric over the months", "माह-दर-माह मापदंड"),
+    "pick_metric": ("Metric", "मापदंड"),
+    "pick_entity_type": ("Compare", "तुलना करें"),
+    "pick_entities": ("Choose up to 8", "अधिकतम 8 चुनें"),
+    "state_line": ("State", "राज्य"),
+    "days_no_state": (
+        "Day statistics do not add up across departments, so there is no state line for them.",
+        "दिनों के आँकड़े विभागों में जोड़े नहीं जा सकते, इसलिए उनकी राज्य रेखा नहीं है।",
+    ),
+    # data page
+    "data_title": ("What is loaded", "क्या लोड है"),
+    "events": ("Events", "घटनाएँ"),
+    "complaints": ("Complaints", "शिकायतें"),
+    "quarantined": ("Rows quarantined", "रोकी गई पंक्तियाँ"),
+    "loads": ("Loads", "लोड"),
+    "ingest_log": ("Load history", "लोड इतिहास"),
+    "quarantine_reasons": ("Rows rejected and why", "अस्वीकृत पंक्तियाँ और कारण"),
+    "nothing_rejected": ("No row has been rejected.", "कोई पंक्ति अस्वीकृत नहीं हुई।"),
+    "months_loaded": ("Months", "माह"),
+}
+
+
+def lang() -> str:
+    """The current language code: the switch's value, else the browser's locale (``hi*`` → Hindi)."""
+    if "lang" not in st.session_state:
+        locale = (st.context.locale or "en") if hasattr(st, "context") else "en"
+        st.session_state["lang"] = "hi" if str(locale).lower().startswith("hi") else "en"
+    return str(st.session_state["lang"])
+
+
+def t(key: str, **values: object) -> str:
+    """The catalogue text for ``key`` in the current language, formatted with ``values``."""
+    en, hi = CATALOGUE[key]
+    text = hi if lang() == "hi" else en
+    return text.format(**values) if values else text
+
+
+def metric_label(name: str) -> str:
+    """A metric's label in the current language (from the registry)."""
+    return label(name, lang())
+
+
+def month_name(month: date) -> str:
+    """'August 2024' / 'अगस्त 2024'."""
+    return f"{MONTHS_HI[month.month - 1]} {month.year}" if lang() == "hi" else f"{month:%B %Y}"
+
+
+def name_column(kind: str) -> str:
+    """The column holding names of ``kind`` (department/district) in the current language."""
+    return f"{kind}_name_hi" if lang() == "hi" else f"{kind}_name"
+
+
+def display_name(kind: str) -> pl.Expr:
+    """An expression giving the display name of ``kind`` (falls back to the code)."""
+    return pl.coalesce(pl.col(name_column(kind)), pl.col(kind))
+
+
+def number(value: float | None, decimals: int = 0) -> str:
+    """Indian digit grouping (12,34,567)."""
+    return fmt.indian(value, decimals)
+
+
+def reference_name() -> pl.Expr:
+    """The name column of a reference table (departments, districts) in the current language."""
+    return pl.col("name_hi") if lang() == "hi" else pl.col("name_en")
