@@ -30,6 +30,7 @@ st.subheader(t("by_dept_level"))
 with guarded("pending by department and level"):
     named = cases.with_columns(display_name("department").alias("dept"))
     summary = pending_summary(named, ["dept", "level"])
+    ages = {c: f"{c.removeprefix('age_')} {t('days')}" for c in summary.columns if c.startswith("age_")}
     st.dataframe(
         summary.rename(
             {
@@ -39,6 +40,7 @@ with guarded("pending by department and level"):
                 "overdue": t("overdue"),
                 "due_soon": t("due_soon"),
                 "over_50": t("over_50"),
+                **ages,
             }
         ),
         hide_index=True,

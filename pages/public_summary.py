@@ -9,6 +9,7 @@ import polars as pl
 import streamlit as st
 
 from grading.fmt import in_words, indian
+from grading.registry import METRICS
 from grading.views import HEADLINE, previous_month
 from ui import data
 from ui.i18n import display_name, lang, metric_label, month_name, t
@@ -35,7 +36,7 @@ with guarded("headline"):
             metric_label(name),
             shown,
             delta,
-            delta_color="inverse" if name == "pending_over_50" else "normal",
+            delta_color={True: "normal", False: "inverse", None: "off"}[METRICS[name].higher_is_better],
             help=None if is_pct else in_words(value, lang()),
         )
         col.caption(t("vs_last_month"))

@@ -62,6 +62,7 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "not_ranked": ("not ranked (fewer than {n} received)", "रैंक नहीं (प्राप्त {n} से कम)"),
     "level": ("Level", "स्तर"),
     "age_days": ("Age (days)", "आयु (दिन)"),
+    "days": ("days", "दिन"),
     "due": ("Due", "नियत तिथि"),
     "days_to_due": ("Days to due", "नियत तिथि तक दिन"),
     "overdue": ("Overdue", "समय-सीमा बाहर"),

@@ -1,0 +1,73 @@
+"""Page-data timings on the default demo (run by hand; figures go to BENCHMARKS.md).
+
+    uv run python bench/bench_pages.py [--db bench/default.duckdb]
+
+Times, uncached, the core functions each page calls for one render (what a page costs when
+Streamlit's cache is cold, e.g. after a new load swapped the database in). The target is 2 s a page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from grading import pipeline, schemes, store, views
+from grading.cli import DEFAULT_DEMO
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pages(con, month):  # type: ignore[no-untyped-def]
+    scheme = schemes.load()
+    district = views.Scope(districts=("INDORE",))
+    department = views.Scope(departments=("REVENUE",))
+    work: dict[str, list[Callable[[], object]]] = {
+        "public summary": [
+            lambda: views.state_headline(con, scheme, month),
+            lambda: views.ranking(con, scheme, "department", month),
+            lambda: views.ranking(con, scheme, "district", month),
+            lambda: views.state_trend(con, scheme),
+            lambda: views.district_department_cells(con, scheme, month, "satisfied_closure_pct"),
+        ],
+        "methodology": [lambda: schemes.load()],
+        "trends": [lambda: views.history(con, scheme, "department"), lambda: views.state_trend(con, scheme)],
+        "department": [
+            lambda: views.ranking(con, scheme, "department", month),
+            lambda: views.ranking(con, scheme, "department", views.previous_month(month)),
+            lambda: views.history(con, scheme, "department"),
+            lambda: views.component_comparison(con, scheme, "REVENUE", month),
+            lambda: views.pending_cases(con, month, department),
+        ],
+        "district review": [
+            lambda: views.pending_cases(con, month, district),
+            lambda: views.case_timeline(con, "MP2610-0000001", district),
+        ],
+        "data loaded": [lambda: views.data_status(con)],
+    }
+    return work
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", type=Path, default=ROOT / "bench" / "default.duckdb")
+    args = parser.parse_args()
+    if not args.db.exists():
+        began = time.perf_counter()
+        pipeline.build_demo(args.db, **DEFAULT_DEMO)  # type: ignore[arg-type]
+        print(f"built the default demo in {time.perf_counter() - began:.1f} s")
+    con = store.connect_readonly(args.db)
+    bounds = store.month_bounds(con)
+    assert bounds is not None
+    month = bounds[1]
+    print(f"| page | seconds (uncached, {month:%Y-%m}) |\n|---|---|")
+    for name, calls in pages(con, month).items():
+        began = time.perf_counter()
+        for call in calls:
+            call()
+        print(f"| {name} | {time.perf_counter() - began:.3f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""Indian number formatting and the bilingual catalogue."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from grading.fmt import in_words, indian, pct
+from ui.i18n import CATALOGUE
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "expected"),
+    [
+        (0, 0, "0"),
+        (999, 0, "999"),
+        (1000, 0, "1,000"),
+        (99999, 0, "99,999"),
+        (100000, 0, "1,00,000"),
+        (1234567, 0, "12,34,567"),
+        (123456789, 0, "12,34,56,789"),
+        (-1234567.46, 1, "-12,34,567.5"),
+        (None, 0, "—"),
+    ],
+)
+def test_indian_digit_grouping(value: float | None, decimals: int, expected: str) -> None:
+    assert indian(value, decimals) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "expected"),
+    [
+        (420000, "en", "4.2 lakh"),
+        (100000, "en", "1 lakh"),
+        (15_000_000, "hi", "1.5 करोड़"),
+        (350_000, "hi", "3.5 लाख"),
+        (99999, "en", "99,999"),
+    ],
+)
+def test_lakh_and_crore_in_words(value: float, lang: str, expected: str) -> None:
+    assert in_words(value, lang) == expected
+
+
+def test_percent_display() -> None:
+    assert (pct(93.4333), pct(None)) == ("93.4%", "—")
+
+
+def test_every_catalogue_entry_has_both_languages_with_the_same_placeholders() -> None:
+    fields = string.Formatter()
+    for key, (en, hi) in CATALOGUE.items():
+        assert en.strip(), key
+        assert hi.strip(), key
+        assert any("\u0900" <= ch <= "\u097f" for ch in hi), key
+        assert {f for _, f, _, _ in fields.parse(en) if f} == {f for _, f, _, _ in fields.parse(hi) if f}, key
+
+
+def test_every_text_key_used_by_the_pages_exists() -> None:
+    used: set[str] = set()
+    for path in [ROOT / "dashboard.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]:
+        used |= set(re.findall(r"""\bt\(\s*["']([a-z0-9_]+)["']""", path.read_text(encoding="utf-8")))
+    assert used, "no t() calls found"
+    assert sorted(used - set(CATALOGUE)) == []
