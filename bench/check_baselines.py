@@ -95,7 +95,6 @@ def expect(
 def check_fixtures() -> list[str]:
     """The hand-computed answers of ``tests/test_metrics.py`` for both baselines."""
     from tests import test_metrics as tm
-    from tests.conftest import ev, reg
 
     story = run_both(tm.STORY)
     expected_d1 = {k: v for k, v in tm.D1_EXPECTED.items() if k in COLUMNS}
@@ -114,35 +113,20 @@ def check_fixtures() -> list[str]:
         if sorted(by_dept) != ["D1", "D2"]:
             failures.append(f"STORY: {name}: departments {sorted(by_dept)}, expected D1 and D2")
 
-    habitual_rows = tm._many("H", "HAB", 11) + tm._many("T", "TEN", 10) + tm._many("O", "OLD", 11, month=2)
-    habitual_rows.append(ev("O0", "2024-03-04 10:00", "closed", outcome="force"))
     failures += expect(
-        run_both(habitual_rows), "D1", {"received": 10, "excluded_habitual": 11, "closed": 0, "pending": 10}, "habitual"
+        run_both(tm.HABITUAL_STORY),
+        "D1",
+        {"received": 10, "excluded_habitual": 11, "closed": 0, "pending": 10},
+        "habitual",
     )
     failures += expect(
-        run_both(habitual_rows, habitual_threshold=11),
+        run_both(tm.HABITUAL_STORY, habitual_threshold=11),
         "D1",
         {"received": 21, "excluded_habitual": 0, "closed": 1},
         "habitual (threshold 11)",
     )
-
-    escalation_rows = [
-        reg("P", "2024-03-01 10:00"),
-        ev("P", "2024-03-08 10:01", "escalated", level="L2"),
-        ev("P", "2024-03-15 10:02", "escalated", level="L3"),
-        ev("P", "2024-03-22 10:03", "escalated", level="L4"),
-        reg("Q", "2024-03-01 10:00"),
-        ev("Q", "2024-03-02 10:00", "resolved", level="L1"),
-        ev("Q", "2024-03-03 10:00", "feedback", outcome="dissatisfied"),
-        ev("Q", "2024-03-03 10:01", "reopened", level="L1"),
-        ev("Q", "2024-03-04 10:00", "resolved", level="L1"),
-        ev("Q", "2024-03-05 10:00", "feedback", outcome="dissatisfied"),
-        ev("Q", "2024-03-05 10:01", "reopened", level="L2"),
-        reg("R", "2024-03-01 10:00"),
-        ev("R", "2024-03-02 10:00", "attended", level="L1"),
-    ]
     failures += expect(
-        run_both(escalation_rows),
+        run_both(tm.ESCALATION_STORY),
         "D1",
         {
             "reached_l2_pct": 200 / 3,
@@ -154,10 +138,10 @@ def check_fixtures() -> list[str]:
         },
         "escalation",
     )
-    at_limit = [reg("ON", "2024-03-24 23:59:59.999999"), reg("OVER", "2024-03-24 23:59:59.999998")]
-    failures += expect(run_both(at_limit), "D1", {"open_overdue": 1, "non_attended_pct": 50.0}, "stint at its limit")
-    slow = [reg("S", "2024-03-11 10:00", category="SLOW"), reg("F", "2024-03-11 10:00")]
-    failures += expect(run_both(slow), "D1", {"open_overdue": 1, "non_attended_pct": 50.0}, "category limits")
+    failures += expect(
+        run_both(tm.AT_LIMIT_STORY), "D1", {"open_overdue": 1, "non_attended_pct": 50.0}, "stint at its limit"
+    )
+    failures += expect(run_both(tm.SLOW_STORY), "D1", {"open_overdue": 1, "non_attended_pct": 50.0}, "category limits")
     return failures
 
 

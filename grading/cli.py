@@ -19,6 +19,7 @@ import click
 import polars as pl
 
 from grading import pipeline, schemes, store
+from grading.grade import GRADE_COLUMNS
 from grading.registry import METRICS
 from grading.schema import NivaranError
 
@@ -147,13 +148,7 @@ def render(rows: pl.DataFrame, scheme: schemes.Scheme, by: str, fmt: str) -> str
             "grade",
             *points,
             *METRICS,
-            "volume_group",
-            "group_rank",
-            "rank_change",
-            "streak_rank_1",
-            "streak_top_grade",
-            "needed_next_rank",
-            "needed_next_grade",
+            *[c for c in GRADE_COLUMNS if c not in ("rank", "score", "grade", "is_ranked")],
         ).iter_rows(named=True):
             components = {c.key: r.pop(f"points_{c.key}") for c in scheme.components}
             head = {k: r.pop(k) for k in ("code", "name", "name_hi", "rank", "score", "grade")}

@@ -209,12 +209,19 @@ def _many(prefix: str, complainant: str, n: int, day: int = 3, month: int = 3) -
     ]
 
 
+HABITUAL_STORY = [
+    *_many("H", "HAB", 11),
+    *_many("T", "TEN", 10),
+    *_many("O", "OLD", 11, month=2),
+    ev("O0", "2024-03-04 10:00", "closed", outcome="force"),
+]
+
+
 def test_habitual_complainant_is_left_out_of_everything() -> None:
     # HAB files 11 complaints in March (> 10): all 11 are left out and counted in excluded_habitual.
     # TEN files exactly 10: all count. OLD was habitual in February (11 complaints); one of those is
     # closed in March and must not count as a March closure either.
-    rows = _many("H", "HAB", 11) + _many("T", "TEN", 10) + _many("O", "OLD", 11, month=2)
-    rows.append(ev("O0", "2024-03-04 10:00", "closed", outcome="force"))
+    rows = HABITUAL_STORY
     d1 = row(grade_month(rows), "department", "D1")
     assert (d1["received"], d1["excluded_habitual"]) == (10, 11)
     assert d1["closed"] == 0  # O0's force closure is out of the grading
@@ -224,24 +231,29 @@ def test_habitual_complainant_is_left_out_of_everything() -> None:
     assert (relaxed["received"], relaxed["excluded_habitual"], relaxed["closed"]) == (21, 0, 1)
 
 
+# P climbs L1 → L2 → L3 → L4 within March; Q is reopened to L2 after two dissatisfied answers;
+# R stays at L1.
+ESCALATION_STORY = [
+    reg("P", "2024-03-01 10:00"),
+    ev("P", "2024-03-08 10:01", "escalated", level="L2"),
+    ev("P", "2024-03-15 10:02", "escalated", level="L3"),
+    ev("P", "2024-03-22 10:03", "escalated", level="L4"),
+    reg("Q", "2024-03-01 10:00"),
+    ev("Q", "2024-03-02 10:00", "resolved", level="L1"),
+    ev("Q", "2024-03-03 10:00", "feedback", outcome="dissatisfied"),
+    ev("Q", "2024-03-03 10:01", "reopened", level="L1"),
+    ev("Q", "2024-03-04 10:00", "resolved", level="L1"),
+    ev("Q", "2024-03-05 10:00", "feedback", outcome="dissatisfied"),
+    ev("Q", "2024-03-05 10:01", "reopened", level="L2"),
+    reg("R", "2024-03-01 10:00"),
+    ev("R", "2024-03-02 10:00", "attended", level="L1"),
+]
+
+
 def test_escalation_and_reopen_paths_reach_levels() -> None:
     # P climbs L1 → L2 → L3 → L4 within March; Q is reopened to L2 after two dissatisfied answers;
     # R stays at L1. Received 3: reached L2 = P Q (2), L3 = P, L4 = P.
-    rows = [
-        reg("P", "2024-03-01 10:00"),
-        ev("P", "2024-03-08 10:01", "escalated", level="L2"),
-        ev("P", "2024-03-15 10:02", "escalated", level="L3"),
-        ev("P", "2024-03-22 10:03", "escalated", level="L4"),
-        reg("Q", "2024-03-01 10:00"),
-        ev("Q", "2024-03-02 10:00", "resolved", level="L1"),
-        ev("Q", "2024-03-03 10:00", "feedback", outcome="dissatisfied"),
-        ev("Q", "2024-03-03 10:01", "reopened", level="L1"),
-        ev("Q", "2024-03-04 10:00", "resolved", level="L1"),
-        ev("Q", "2024-03-05 10:00", "feedback", outcome="dissatisfied"),
-        ev("Q", "2024-03-05 10:01", "reopened", level="L2"),
-        reg("R", "2024-03-01 10:00"),
-        ev("R", "2024-03-02 10:00", "attended", level="L1"),
-    ]
+    rows = ESCALATION_STORY
     d1 = row(grade_month(rows), "department", "D1")
     assert (d1["reached_l2"], d1["reached_l3"], d1["reached_l4"]) == (2, 1, 1)
     assert d1["reached_l4_pct"] == pytest.approx(100 / 3)
@@ -254,13 +266,14 @@ def test_escalation_and_reopen_paths_reach_levels() -> None:
     assert (d1["stints_started"], d1["stints_non_attended"]) == (8, 5)
 
 
+AT_LIMIT_STORY = [reg("ON", "2024-03-24 23:59:59.999999"), reg("OVER", "2024-03-24 23:59:59.999998")]
+SLOW_STORY = [reg("S", "2024-03-11 10:00", category="SLOW"), reg("F", "2024-03-11 10:00")]
+
+
 def test_a_stint_exactly_at_its_limit_is_not_a_breach() -> None:
     # Registered 24 Mar 23:59:59.999999: at C it is exactly 7 days old (not older): no breach.
     # Registered one microsecond earlier: older than 7 days at C: overdue.
-    rows = [
-        reg("ON", "2024-03-24 23:59:59.999999"),
-        reg("OVER", "2024-03-24 23:59:59.999998"),
-    ]
+    rows = AT_LIMIT_STORY
     d1 = row(grade_month(rows), "department", "D1")
     assert d1["open_overdue"] == 1
     assert d1["stints_non_attended"] == 1
@@ -268,6 +281,6 @@ def test_a_stint_exactly_at_its_limit_is_not_a_breach() -> None:
 
 def test_category_limits_set_the_stint_limit() -> None:
     # SLOW has a 30-day L1 limit: 20 days unattended at C is neither overdue nor non-attended.
-    rows = [reg("S", "2024-03-11 10:00", category="SLOW"), reg("F", "2024-03-11 10:00")]
+    rows = SLOW_STORY
     d1 = row(grade_month(rows), "department", "D1")
     assert (d1["open_overdue"], d1["stints_non_attended"]) == (1, 1)  # only F (7-day limit)

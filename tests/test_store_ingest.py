@@ -14,6 +14,7 @@ from grading import ingest, pipeline, schemes, store
 from grading.derive import derive
 from grading.metrics import month_metrics
 from grading.reference import categories as shipped_categories
+from tests.conftest import ev, reg
 from tests.test_metrics import MARCH, STORY, frame
 
 MP = schemes.load("mp-cm-helpline")
@@ -150,21 +151,7 @@ def test_parquet_input_loads_like_csv(tmp_path: Path, loaded: Path) -> None:
 def test_a_writer_swaps_in_a_new_file_while_a_reader_holds_the_old_one(tmp_path: Path, loaded: Path) -> None:
     reader = store.connect_readonly(loaded)
     before = reader.sql("select count(*) from events").fetchall()[0][0]
-    extra = write_csv(
-        [
-            {
-                "complaint_id": "NEW",
-                "event_time": datetime(2024, 3, 3, 9),
-                "event": "registered",
-                "level": "L1",
-                "department": "D1",
-                "district": "X",
-                "category": "CAT",
-                "complainant": "Q",
-            }
-        ],
-        tmp_path / "extra.csv",
-    )
+    extra = write_csv([reg("NEW", "2024-03-03 09:00")], tmp_path / "extra.csv")
     ingest.ingest(loaded, [extra])  # no "Conflicting lock": the writer works on a copy
     assert reader.sql("select count(*) from events").fetchall()[0][0] == before  # old snapshot
     reader.close()
@@ -205,29 +192,11 @@ def test_activity_after_an_earlier_closure_counts_in_its_month(tmp_path: Path) -
     # K was closed 'resolved' in February (no call-back, as in 311 systems); the call-back comes on
     # 2 March. March's satisfaction counts it: 1 satisfied of 1 rated → 100, in the store as in a replay.
     rows = [
-        {
-            "complaint_id": "K",
-            "event_time": datetime(2024, 2, 20, 10),
-            "event": "registered",
-            "level": "L1",
-            "department": "D1",
-            "district": "X",
-            "category": "CAT",
-            "complainant": "P",
-        },
-        {"complaint_id": "K", "event_time": datetime(2024, 2, 22, 10), "event": "resolved", "level": "L1"},
-        {"complaint_id": "K", "event_time": datetime(2024, 2, 23, 10), "event": "closed", "outcome": "resolved"},
-        {"complaint_id": "K", "event_time": datetime(2024, 3, 2, 10), "event": "feedback", "outcome": "satisfied"},
-        {
-            "complaint_id": "M",
-            "event_time": datetime(2024, 3, 5, 10),
-            "event": "registered",
-            "level": "L1",
-            "department": "D1",
-            "district": "X",
-            "category": "CAT",
-            "complainant": "Q",
-        },
+        reg("K", "2024-02-20 10:00"),
+        ev("K", "2024-02-22 10:00", "resolved", level="L1"),
+        ev("K", "2024-02-23 10:00", "closed", outcome="resolved"),
+        ev("K", "2024-03-02 10:00", "feedback", outcome="satisfied"),
+        reg("M", "2024-03-05 10:00"),
     ]
     db = tmp_path / "k.duckdb"
     ingest.ingest(db, [write_csv(rows, tmp_path / "k.csv")])
