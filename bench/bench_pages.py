@@ -31,7 +31,7 @@ def pages(con, month):  # type: ignore[no-untyped-def]
             lambda: views.state_trend(con, scheme),
             lambda: views.district_department_cells(con, scheme, month, "satisfied_closure_pct"),
         ],
-        "methodology": [lambda: schemes.load()],
+        "methodology": [schemes.load],
         "trends": [lambda: views.history(con, scheme, "department"), lambda: views.state_trend(con, scheme)],
         "department": [
             lambda: views.ranking(con, scheme, "department", month),

@@ -107,3 +107,20 @@ def test_missing_database_explains_how_to_create_one(tmp_path: Path, monkeypatch
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30).run()
     assert not at.exception
     assert "nivaran demo --db" in at.info[0].value
+
+
+def test_a_failing_chart_shows_a_warning_in_its_place_and_the_page_goes_on() -> None:
+    def script() -> None:
+        import streamlit as st
+
+        from ui.widgets import guarded
+
+        with guarded("broken chart"):
+            raise ValueError("no data for this chart")
+        st.write("the rest of the page")
+
+    at = AppTest.from_function(script).run()
+    assert not at.exception
+    assert "broken chart" in at.warning[0].value
+    assert "no data for this chart" in at.warning[0].value
+    assert at.markdown[0].value == "the rest of the page"
