@@ -33,6 +33,7 @@ from grading.schema import (
     LEVELS,
     REQUIRED_BY_EVENT,
     NivaranError,
+    level_number,
 )
 
 PROBLEM_SCHEMA: Final = pl.Schema(
@@ -228,6 +229,66 @@ def check_rows(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     return good, problems.sort("row_number", "field")
 
 
+def lifecycle_problems(new: pl.DataFrame, stored: pl.DataFrame) -> pl.DataFrame:
+    """Check each new event against its complaint's whole history (stored events plus new ones).
+
+    ``new`` has ``EVENT_SCHEMA`` plus ``row_number``; ``stored`` has ``EVENT_SCHEMA`` (the stored events
+    of the same complaints). Only new rows are reported (``PROBLEM_SCHEMA``). Rules, in lifecycle order
+    (ties in time broken by :data:`grading.schema.EVENTS`):
+
+    - a complaint has exactly one ``registered`` event and nothing comes before it;
+    - ``closed`` is the last event: events after the first closure are rejected, and so is a new
+      ``closed`` with a stored event after it;
+    - ``escalated`` moves exactly one level up from the level the complaint is at.
+    """
+    history = (
+        pl.concat([stored.with_columns(row_number=pl.lit(None, pl.Int64)), new], how="diagonal_relaxed")
+        .sort("complaint_id", "event_time", "event")
+        .with_row_index("idx")
+    )
+    by = "complaint_id"
+    is_reg = pl.col("event") == "registered"
+    is_close = pl.col("event") == "closed"
+    starts_stint = pl.col("event").is_in(("registered", "escalated", "reopened"))
+    level = level_number(pl.col("level"))
+    checked = history.with_columns(
+        registrations_so_far=is_reg.cast(pl.Int32).cum_sum().over(by),
+        registrations=is_reg.sum().over(by),
+        closures_before=is_close.cast(pl.Int32).cum_sum().over(by) - is_close.cast(pl.Int32),
+        level_before=pl.when(starts_stint).then(level).shift(1).forward_fill().over(by),
+        stored_after=pl.col("row_number").is_null().cast(pl.Int32).reverse().cum_sum().reverse().over(by)
+        - pl.col("row_number").is_null().cast(pl.Int32),
+    )
+    rules: list[tuple[str, pl.Expr, str]] = [
+        ("complaint_id", pl.col("registrations") == 0, "no 'registered' event for this complaint"),
+        ("event", is_reg & (pl.col("registrations_so_far") > 1), "the complaint is already registered"),
+        (
+            "event_time",
+            ~is_reg & (pl.col("registrations") > 0) & (pl.col("registrations_so_far") == 0),
+            "before the complaint's registration",
+        ),
+        ("event", pl.col("closures_before") > 0, "after the complaint was closed (closed must be the last event)"),
+        ("event", is_close & (pl.col("stored_after") > 0), "a stored event comes after this closure"),
+        (
+            "level",
+            (pl.col("event") == "escalated") & (level != pl.col("level_before") + 1),
+            "an escalation moves exactly one level up from the complaint's level",
+        ),
+    ]
+    new_rows = checked.filter(pl.col("row_number").is_not_null())
+    found = [
+        new_rows.filter(bad.fill_null(False)).select(
+            "row_number",
+            "complaint_id",
+            field=pl.lit(column),
+            value=pl.col(column).cast(pl.String),
+            reason=pl.lit(reason),
+        )
+        for column, bad, reason in rules
+    ]
+    return pl.concat(found).cast(dict(PROBLEM_SCHEMA)).sort("row_number", "field")  # type: ignore[arg-type]
+
+
 def read_file(path: Path) -> pl.DataFrame:
     """Read a CSV (UTF-8, with or without BOM) or Parquet file with every column as text."""
     try:
@@ -295,6 +356,12 @@ def ingest(db: Path, files: list[Path], *, strict: bool = False) -> IngestReport
             ingest_id = store.next_ingest_id(con)
             fresh = store.new_events(con, good.unique(["complaint_id", "event_time", "event"], keep="first"))
             report.rows_duplicate = good.height - fresh.height
+            broken = lifecycle_problems(fresh, store.read_events(con, fresh["complaint_id"].unique()))
+            if strict and broken.height:
+                msg = f"--strict: nothing loaded, bad rows found:\n{describe(broken, str(path))}"
+                raise IngestError(msg)
+            fresh = fresh.join(broken.select("row_number").unique(), on="row_number", how="anti")
+            problems = pl.concat([problems, broken]).sort("row_number", "field")
             report.rows_loaded = fresh.height
             report.rows_quarantined = problems["row_number"].n_unique()
             report.problems = problems

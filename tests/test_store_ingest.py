@@ -188,9 +188,9 @@ def test_month_bounds(loaded: Path) -> None:
     con.close()
 
 
-def test_activity_after_an_earlier_closure_counts_in_its_month(tmp_path: Path) -> None:
-    # K was closed 'resolved' in February (no call-back, as in 311 systems); the call-back comes on
-    # 2 March. March's satisfaction counts it: 1 satisfied of 1 rated → 100, in the store as in a replay.
+def test_an_event_after_the_closure_is_quarantined_not_graded(tmp_path: Path) -> None:
+    # K was closed 'resolved' on 23 Feb; a call-back on 2 March breaks "closed is the last event":
+    # it is quarantined with its reason, and March is graded on what was loaded.
     rows = [
         reg("K", "2024-02-20 10:00"),
         ev("K", "2024-02-22 10:00", "resolved", level="L1"),
@@ -199,8 +199,63 @@ def test_activity_after_an_earlier_closure_counts_in_its_month(tmp_path: Path) -
         reg("M", "2024-03-05 10:00"),
     ]
     db = tmp_path / "k.duckdb"
-    ingest.ingest(db, [write_csv(rows, tmp_path / "k.csv")])
+    report = ingest.ingest(db, [write_csv(rows, tmp_path / "k.csv")])
+    assert report.files[0].problems.select("row_number", "reason").rows() == [
+        (4, "after the complaint was closed (closed must be the last event)")
+    ]
     d1 = march(db).filter((pl.col("entity_type") == "department") & (pl.col("department") == "D1")).row(0, named=True)
-    assert (d1["feedback_satisfied"], d1["satisfaction_pct"]) == (1, 100.0)
-    expected = month_metrics(derive(frame(rows), shipped_categories()), MARCH)
-    assert_frame_equal(march(db), expected, check_row_order=False, check_dtypes=False)
+    assert (d1["feedback_satisfied"], d1["satisfaction_pct"]) == (0, None)
+    loaded = [r for i, r in enumerate(rows) if i != 3]
+    assert_frame_equal(
+        march(db),
+        month_metrics(derive(frame(loaded), shipped_categories()), MARCH),
+        check_row_order=False,
+        check_dtypes=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("rows", "bad_row", "reason"),
+    [
+        ([ev("Z", "2024-03-02 10:00", "attended", level="L1")], 1, "no 'registered' event for this complaint"),
+        ([reg("Z", "2024-03-02 10:00"), reg("Z", "2024-03-03 10:00")], 2, "the complaint is already registered"),
+        (
+            [reg("Z", "2024-03-02 10:00"), ev("Z", "2024-03-01 10:00", "attended", level="L1")],
+            2,
+            "before the complaint's registration",
+        ),
+        (
+            [reg("Z", "2024-03-02 10:00"), ev("Z", "2024-03-09 10:00", "escalated", level="L3")],
+            2,
+            "an escalation moves exactly one level up",
+        ),
+        (
+            [
+                reg("Z", "2024-03-02 10:00"),
+                ev("Z", "2024-03-03 10:00", "closed", outcome="force"),
+                ev("Z", "2024-03-04 10:00", "closed", outcome="force"),
+            ],
+            3,
+            "after the complaint was closed",
+        ),
+    ],
+)
+def test_impossible_histories_are_quarantined(
+    tmp_path: Path, rows: list[dict[str, object]], bad_row: int, reason: str
+) -> None:
+    report = ingest.ingest(tmp_path / "z.duckdb", [write_csv(rows, tmp_path / "z.csv")])
+    problems = report.files[0].problems
+    assert problems["row_number"].to_list() == [bad_row]
+    assert problems["reason"][0].startswith(reason)
+    assert report.files[0].rows_loaded == len(rows) - 1
+
+
+def test_a_new_closure_before_stored_events_is_refused(tmp_path: Path, loaded: Path) -> None:
+    # C is stored with events on 20 and 21 March; a closure dated 20 March 12:00 would not be last.
+    late = write_csv([ev("C", "2024-03-20 12:00", "closed", outcome="force")], tmp_path / "late.csv")
+    report = ingest.ingest(loaded, [late])
+    assert report.files[0].problems["reason"].to_list() == ["a stored event comes after this closure"]
+    # and strict mode refuses the file with the line named
+    other = write_csv([ev("C", "2024-03-20 13:00", "closed", outcome="force")], tmp_path / "late2.csv")
+    with pytest.raises(ingest.IngestError, match=r"late2.csv, line 2 \(complaint C\)"):
+        ingest.ingest(loaded, [other], strict=True)
