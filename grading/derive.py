@@ -144,11 +144,12 @@ def derive(events: pl.DataFrame, categories: pl.DataFrame, keys: pl.DataFrame | 
 
     limits = limits_long(categories)
     registered = ev.filter(pl.col("ev") == "registered").unique("complaint_key", keep="first")
-    category_of = registered.select("complaint_key", "category")
+    category_of = registered.select("complaint_key", "category", pl.col("limit_days").alias("own_limit"))
 
     limit_ns = pl.duration(days=pl.col("limit_days"))
     stints = (
         ev.filter(is_start)
+        .drop("limit_days")  # the per-complaint limit comes with the registration (own_limit)
         .join(category_of, on="complaint_key", how="inner", suffix="_reg")
         .join(
             limits,
@@ -161,7 +162,7 @@ def derive(events: pl.DataFrame, categories: pl.DataFrame, keys: pl.DataFrame | 
             pl.col("event_time").alias("started_at"),
             "ended_at",
             pl.col("lv").alias("level"),
-            pl.col("limit_days").fill_null(DEFAULT_LIMIT_DAYS).cast(pl.Int32),
+            pl.coalesce("own_limit", "limit_days", pl.lit(DEFAULT_LIMIT_DAYS)).cast(pl.Int32).alias("limit_days"),
             # The first action counts only inside the stint (at or before the event that ends it).
             pl.when(pl.col("end_idx").is_null() | (pl.col("action_idx") <= pl.col("end_idx")))
             .then(pl.col("action_at"))

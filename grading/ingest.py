@@ -179,6 +179,12 @@ def check_rows(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         ),
         ("level", pl.col("level").is_not_null() & ~pl.col("level").str.to_uppercase().is_in(LEVELS), "expected L1..L5"),
         (
+            "limit_days",
+            pl.col("limit_days").is_not_null()
+            & ~pl.col("limit_days").cast(pl.Int32, strict=False).is_between(1, 3650).fill_null(False),
+            "a whole number of days from 1 to 3650",
+        ),
+        (
             "channel",
             pl.col("channel").is_not_null() & ~pl.col("channel").str.to_lowercase().is_in(CHANNELS),
             f"expected one of {', '.join(CHANNELS)}",

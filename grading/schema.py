@@ -70,6 +70,9 @@ EVENT_SCHEMA: Final = pl.Schema(
         "channel": ChannelEnum,
         "outcome": OutcomeEnum,
         "note": pl.String,
+        # Nivaran's extension: on a `registered` event, the complaint's own time limit in days at every
+        # level (set by snapshot imports from a due date); empty = the category's limits.
+        "limit_days": pl.Int32,
     }
 )
 EVENT_COLUMNS: Final = tuple(EVENT_SCHEMA.names())

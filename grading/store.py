@@ -39,7 +39,7 @@ import polars as pl
 from grading.schema import NivaranError
 
 DEFAULT_DB: Final = Path(__file__).resolve().parent.parent / "data" / "nivaran.duckdb"
-SCHEMA_VERSION: Final = "3"
+SCHEMA_VERSION: Final = "4"
 
 _DDL: Final = """
 create table if not exists meta (key varchar primary key, value varchar not null);
@@ -62,7 +62,7 @@ create table if not exists holidays (date date primary key, name_en varchar not 
 create table if not exists events (
     complaint_id varchar not null, event_time timestamp not null, event varchar not null,
     level varchar, department varchar, district varchar, category varchar, complainant varchar,
-    channel varchar, outcome varchar, note varchar, ingest_id integer not null
+    channel varchar, outcome varchar, note varchar, limit_days integer, ingest_id integer not null
 );
 
 create table if not exists ingest_log (

@@ -284,3 +284,11 @@ def test_category_limits_set_the_stint_limit() -> None:
     rows = SLOW_STORY
     d1 = row(grade_month(rows), "department", "D1")
     assert (d1["open_overdue"], d1["stints_non_attended"]) == (1, 1)  # only F (7-day limit)
+
+
+def test_a_complaints_own_limit_overrides_its_category() -> None:
+    # Both registered 11 Mar 10:00, no action by C (20d 14h). OWN carries limit_days = 30 (a due
+    # date from a snapshot import): within its limit. CAT's 7 days have passed: overdue, non-attended.
+    rows = [reg("OWN", "2024-03-11 10:00", limit_days=30), reg("CAT", "2024-03-11 10:00")]
+    d1 = row(grade_month(rows), "department", "D1")
+    assert (d1["open_overdue"], d1["stints_non_attended"]) == (1, 1)

@@ -39,6 +39,7 @@ def test_event_schema_follows_the_domain_contract() -> None:
         "channel",
         "outcome",
         "note",
+        "limit_days",
     ]
     assert set(REQUIRED_BY_EVENT) == set(EVENTS)
     assert LEVELS == ("L1", "L2", "L3", "L4", "L5")
