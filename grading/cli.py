@@ -178,11 +178,18 @@ def render(rows: pl.DataFrame, scheme: schemes.Scheme, by: str, fmt: str) -> str
 @click.option(
     "--strict", is_flag=True, help="Refuse the whole load when any row is bad (default: quarantine bad rows)."
 )
-def ingest_command(db: Path | None, files: tuple[Path, ...], strict: bool) -> None:
-    """Load canonical event-log files (CSV or Parquet, domain.md section 2)."""
-    from grading import ingest
+@click.option(
+    "--mapping",
+    "mapping_name",
+    default=None,
+    help="Per-complaint snapshot files: a mapping file, or a shipped one (la311, cfpb).",
+)
+def ingest_command(db: Path | None, files: tuple[Path, ...], strict: bool, mapping_name: str | None) -> None:
+    """Load event-log files (CSV, JSON Lines or Parquet) or, with --mapping, snapshot exports."""
+    from grading import ingest, mapping
 
-    report = ingest.ingest(store.resolve_path(db), list(files), strict=strict)
+    chosen = mapping.load(mapping_name) if mapping_name else None
+    report = ingest.ingest(store.resolve_path(db), list(files), strict=strict, mapping=chosen)
     click.echo(report.summary())
     for f in report.files:
         if f.problems.height:

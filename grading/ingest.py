@@ -22,6 +22,7 @@ import polars as pl
 
 from grading import pipeline, store
 from grading.derive import derive
+from grading.mapping import Mapping, to_events
 from grading.schema import (
     ALWAYS_REQUIRED,
     CHANNELS,
@@ -87,8 +88,8 @@ class IngestReport:
                 lines.append(f"{f.source}: already loaded (same content), skipped")
                 continue
             lines.append(
-                f"{f.source}: {f.rows_read:,} rows read, {f.rows_loaded:,} loaded, "
-                f"{f.rows_duplicate:,} already stored, {f.rows_quarantined:,} quarantined"
+                f"{f.source}: {f.rows_read:,} rows read, {f.rows_loaded:,} events loaded, "
+                f"{f.rows_duplicate:,} events already stored, {f.rows_quarantined:,} rows quarantined"
             )
             if f.problems.height:
                 by_reason = f.problems.group_by("field", "reason").len().sort("len", descending=True)
@@ -296,8 +297,10 @@ def lifecycle_problems(new: pl.DataFrame, stored: pl.DataFrame) -> pl.DataFrame:
 
 
 def read_file(path: Path) -> pl.DataFrame:
-    """Read a CSV (UTF-8, with or without BOM) or Parquet file with every column as text."""
+    """Read a CSV (UTF-8, with or without BOM), JSON Lines or Parquet file with every column as text."""
     try:
+        if path.suffix.lower() in (".jsonl", ".ndjson"):
+            return pl.read_ndjson(path, infer_schema_length=None).cast(pl.String)
         if path.suffix.lower() == ".parquet":
             raw = pl.read_parquet(path)
             return raw.with_columns(
@@ -334,14 +337,22 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def ingest(db: Path, files: list[Path], *, strict: bool = False) -> IngestReport:
-    """Check and load canonical event files into the store at ``db`` (see the module docstring)."""
+def ingest(db: Path, files: list[Path], *, strict: bool = False, mapping: Mapping | None = None) -> IngestReport:
+    """Check and load files into the store at ``db`` (see the module docstring).
+
+    Without ``mapping`` the files are canonical event logs; with one, per-complaint snapshot exports
+    converted by :func:`grading.mapping.to_events`.
+    """
     checked = []
     for path in files:
-        good, problems = check_rows(_normalise(read_file(path), str(path)))
-        checked.append((path, good, problems))
-    if strict and any(p.height for _, _, p in checked):
-        text = "\n".join(describe(p, str(path)) for path, _, p in checked if p.height)
+        raw = read_file(path)
+        if mapping is None:
+            good, problems = check_rows(_normalise(raw, str(path)))
+        else:
+            good, problems = to_events(raw, mapping, _sha256(path)[:12])
+        checked.append((path, raw.height, good, problems))
+    if strict and any(p.height for *_, p in checked):
+        text = "\n".join(describe(p, str(path)) for path, _, _, p in checked if p.height)
         msg = f"--strict: nothing loaded, bad rows found:\n{text}"
         raise IngestError(msg)
 
@@ -352,8 +363,8 @@ def ingest(db: Path, files: list[Path], *, strict: bool = False) -> IngestReport
             pipeline.load_reference_data(con)
         touched: list[pl.Series] = []
         earliest: datetime | None = None
-        for path, good, problems in checked:
-            report = FileReport(str(path), rows_read=good.height + problems["row_number"].n_unique())
+        for path, rows_read, good, problems in checked:
+            report = FileReport(str(path), rows_read=rows_read)
             digest = _sha256(path)
             if store.already_loaded(con, digest):
                 report.already_loaded = True
@@ -368,6 +379,8 @@ def ingest(db: Path, files: list[Path], *, strict: bool = False) -> IngestReport
                 raise IngestError(msg)
             fresh = fresh.join(broken.select("row_number").unique(), on="row_number", how="anti")
             problems = pl.concat([problems, broken]).sort("row_number", "field")
+            # A snapshot row becomes several events: one bad event quarantines its whole row.
+            fresh = fresh.join(problems.select("row_number").unique(), on="row_number", how="anti")
             report.rows_loaded = fresh.height
             report.rows_quarantined = problems["row_number"].n_unique()
             report.problems = problems
@@ -381,7 +394,7 @@ def ingest(db: Path, files: list[Path], *, strict: bool = False) -> IngestReport
                     "ingest_id": ingest_id,
                     "source": str(path),
                     "sha256": digest,
-                    "kind": "events",
+                    "kind": "events" if mapping is None else f"snapshot:{mapping.path.name}",
                     "finished_at": datetime.now(),
                     "rows_read": report.rows_read,
                     "rows_loaded": report.rows_loaded,

@@ -1,0 +1,251 @@
+"""Per-complaint snapshot exports (one row per complaint, as most helpline and 311 systems export)
+turned into the canonical event log through a TOML mapping file.
+
+A mapping names the source columns, the datetime formats and time zone, and maps each source status
+to ``open`` or to a closure outcome. See ``data/mappings/*.toml`` for two real public exports (Los
+Angeles 311, US CFPB complaints) and the README for the format. Each row becomes:
+
+- ``registered`` at ``registered_at`` (level L1, with department, district, category, channel; the
+  complainant is the mapped column, else the complaint itself, so the habitual rule never fires);
+  ``limit_days`` = whole days from registration to ``due_at``, rounded up, when a due time is given;
+- when the status maps to a closure: a ``feedback`` event if ``satisfaction`` maps to satisfied or
+  dissatisfied, then ``closed`` at ``closed_at``. A closure the complainant confirmed as satisfied
+  has outcome ``satisfied``.
+
+Rows that cannot be converted (unparseable times, unknown status, a closure before the registration,
+a closed status with no closing time) are reported like any bad row: file, line, field, value, reason.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import polars as pl
+
+from grading.schema import CHANNELS, CLOSE_OUTCOMES, EVENT_SCHEMA, NivaranError
+
+MAPPING_DIR: Final = Path(__file__).resolve().parent.parent / "data" / "mappings"
+COLUMN_KEYS: Final = (
+    "complaint_id",
+    "department",
+    "district",
+    "category",
+    "registered_at",
+    "closed_at",
+    "due_at",
+    "status",
+    "channel",
+    "satisfaction",
+    "complainant",
+)
+REQUIRED_COLUMNS: Final = ("department", "registered_at", "status")
+DEFAULTABLE: Final = ("department", "district", "category", "channel")
+
+
+class MappingError(NivaranError):
+    """A mapping file is malformed, or a file does not have the columns its mapping names."""
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """A loaded, checked mapping file."""
+
+    name: str
+    columns: dict[str, str]
+    defaults: dict[str, str]
+    datetime_formats: tuple[str, ...]
+    timezone: str
+    status: dict[str, str]
+    channel: dict[str, str]
+    satisfaction: dict[str, str]
+    path: Path
+
+
+def _fail(path: Path, where: str, what: str) -> None:
+    msg = f"{path}: {where}: {what}"
+    raise MappingError(msg)
+
+
+def _table(raw: dict[str, Any], key: str, path: Path, required: bool = False) -> dict[str, Any]:
+    value = raw.get(key, {} if not required else None)
+    if not isinstance(value, dict):
+        _fail(path, f"[{key}]", "missing" if value is None else "expected a table")
+    return value  # type: ignore[return-value]
+
+
+def load(name_or_path: str | Path) -> Mapping:
+    """Load a shipped mapping by name (``la311``) or any mapping file by path, and check it."""
+    candidate = Path(name_or_path)
+    path = candidate if candidate.suffix == ".toml" or candidate.exists() else MAPPING_DIR / f"{name_or_path}.toml"
+    if not path.exists():
+        shipped = sorted(p.stem for p in MAPPING_DIR.glob("*.toml"))
+        msg = f"no mapping {str(name_or_path)!r}: give a file path or one of {shipped}"
+        raise MappingError(msg)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        msg = f"{path}: not valid TOML ({exc})"
+        raise MappingError(msg) from exc
+    unknown = sorted(set(raw) - {"source", "columns", "defaults", "formats", "status", "channel", "satisfaction"})
+    if unknown:
+        _fail(path, "file", f"unknown table(s) {unknown}")
+    columns = _table(raw, "columns", path, required=True)
+    bad = sorted(set(columns) - set(COLUMN_KEYS))
+    if bad:
+        _fail(path, "[columns]", f"unknown key(s) {bad}; expected some of {list(COLUMN_KEYS)}")
+    defaults = _table(raw, "defaults", path)
+    if sorted(set(defaults) - set(DEFAULTABLE)):
+        _fail(path, "[defaults]", f"only {list(DEFAULTABLE)} can have a default")
+    for key in REQUIRED_COLUMNS:
+        if key not in columns and key not in defaults:
+            _fail(path, "[columns]", f"'{key}' is required")
+    formats = _table(raw, "formats", path)
+    dt = formats.get("datetime", "%Y-%m-%d %H:%M:%S")
+    dt_formats = (dt,) if isinstance(dt, str) else tuple(dt)
+    if not dt_formats or not all(isinstance(f, str) for f in dt_formats):
+        _fail(path, "[formats].datetime", "expected a format string or a list of them")
+    status = {str(k): str(v) for k, v in _table(raw, "status", path, required=True).items()}
+    allowed = ("open", *CLOSE_OUTCOMES)
+    for source, target in status.items():
+        if target not in allowed:
+            _fail(path, f"[status].{source!r}", f"expected one of {list(allowed)}, got {target!r}")
+    channel = {str(k): str(v) for k, v in _table(raw, "channel", path).items()}
+    for source, target in channel.items():
+        if target not in CHANNELS:
+            _fail(path, f"[channel].{source!r}", f"expected one of {list(CHANNELS)}, got {target!r}")
+    satisfaction = {str(k): str(v) for k, v in _table(raw, "satisfaction", path).items()}
+    for source, target in satisfaction.items():
+        if target not in ("satisfied", "dissatisfied", "none"):
+            _fail(path, f"[satisfaction].{source!r}", f"expected satisfied, dissatisfied or none, got {target!r}")
+    source_table = _table(raw, "source", path)
+    return Mapping(
+        name=str(source_table.get("name", path.stem)),
+        columns={k: str(v) for k, v in columns.items()},
+        defaults={k: str(v) for k, v in defaults.items()},
+        datetime_formats=dt_formats,
+        timezone=str(formats.get("timezone", "Asia/Kolkata")),
+        status=status,
+        channel=channel,
+        satisfaction=satisfaction,
+        path=path,
+    )
+
+
+def _times(text: pl.Expr, mapping: Mapping) -> pl.Expr:
+    """Source text → Asia/Kolkata wall-clock time, trying each format in turn (null if none fits)."""
+    stripped = text.str.strip_chars()
+    parsed = pl.coalesce(
+        [stripped.str.to_datetime(f, time_unit="us", strict=False) for f in mapping.datetime_formats]
+    )
+    return (
+        parsed.dt.replace_time_zone(mapping.timezone, ambiguous="earliest", non_existent="null")
+        .dt.convert_time_zone("Asia/Kolkata")
+        .dt.replace_time_zone(None)
+    )
+
+
+def to_events(raw: pl.DataFrame, mapping: Mapping, id_prefix: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Convert a snapshot frame (all text) to canonical events; return ``(events, problems)``.
+
+    ``events`` has ``EVENT_SCHEMA`` plus ``row_number`` (the source row, 1-based); ``problems`` has
+    ``grading.ingest.PROBLEM_SCHEMA``. ``id_prefix`` builds ids (``<prefix>-<row>``) when the mapping
+    names no ``complaint_id`` column.
+    """
+    from grading.ingest import PROBLEM_SCHEMA
+
+    headers = {c.strip().lower(): c for c in raw.columns}
+    missing = [f"{k} = {v!r}" for k, v in mapping.columns.items() if v.strip().lower() not in headers]
+    if missing:
+        msg = f"{mapping.path}: the file has no column(s) {missing}"
+        raise MappingError(msg)
+
+    def col(key: str) -> pl.Expr:
+        if key in mapping.columns:
+            value = pl.col(headers[mapping.columns[key].strip().lower()]).cast(pl.String).str.strip_chars()
+            return pl.when(value.str.len_chars() > 0).then(value)
+        if key in mapping.defaults:
+            return pl.lit(mapping.defaults[key])
+        return pl.lit(None, pl.String)
+
+    rows = raw.with_row_index("row_number", offset=1).with_columns(pl.col("row_number").cast(pl.Int64))
+    ids = col("complaint_id") if "complaint_id" in mapping.columns else pl.format(f"{id_prefix}-{{}}", "row_number")
+    status_text = col("status")
+    frame = rows.select(
+        "row_number",
+        complaint_id=ids,
+        department=col("department"),
+        district=col("district").fill_null("UNKNOWN"),
+        category=col("category").fill_null("GENERAL"),
+        complainant=col("complainant"),
+        channel_text=col("channel"),
+        status_text=status_text,
+        outcome=status_text.replace_strict(mapping.status, default=None),
+        satisfaction=col("satisfaction").replace_strict(mapping.satisfaction, default=None),
+        registered_text=col("registered_at"),
+        closed_text=col("closed_at"),
+        due_text=col("due_at"),
+    ).with_columns(
+        registered_at=_times(pl.col("registered_text"), mapping),
+        closed_at=_times(pl.col("closed_text"), mapping),
+        due_at=_times(pl.col("due_text"), mapping),
+    )
+    closes = pl.col("outcome").is_not_null() & (pl.col("outcome") != "open")
+    rules: list[tuple[str, str, pl.Expr, str]] = [
+        ("complaint_id", "complaint_id", pl.col("complaint_id").is_null(), "required"),
+        ("department", "department", pl.col("department").is_null(), "required"),
+        ("registered_at", "registered_text", pl.col("registered_at").is_null(), f"not a time in {list(mapping.datetime_formats)}"),
+        ("status", "status_text", pl.col("outcome").is_null(), "unknown status: add it to [status] in the mapping"),
+        ("closed_at", "closed_text", closes & pl.col("closed_at").is_null(), "a closed status needs a closing time"),
+        ("closed_at", "closed_text", closes & (pl.col("closed_at") < pl.col("registered_at")), "closed before it was registered"),
+    ]
+    problems = pl.concat(
+        [
+            frame.filter(bad.fill_null(False)).select(
+                "row_number", "complaint_id", field=pl.lit(name), value=pl.col(value_col), reason=pl.lit(reason)
+            )
+            for name, value_col, bad, reason in rules
+        ]
+    ).cast(dict(PROBLEM_SCHEMA))  # type: ignore[arg-type]
+    good = frame.join(problems.select("row_number").unique(), on="row_number", how="anti")
+    limit = (
+        ((pl.col("due_at") - pl.col("registered_at")).dt.total_seconds() / 86_400).ceil().clip(1, 3650).cast(pl.Int32)
+    )
+    registered = good.select(
+        "row_number",
+        "complaint_id",
+        event_time=pl.col("registered_at"),
+        event=pl.lit("registered"),
+        level=pl.lit("L1"),
+        department=pl.col("department"),
+        district=pl.col("district"),
+        category=pl.col("category"),
+        complainant=pl.coalesce("complainant", "complaint_id"),
+        channel=pl.col("channel_text").replace_strict(mapping.channel, default="other")
+        if mapping.channel
+        else pl.lit(None, pl.String),
+        limit_days=pl.when(pl.col("due_at") > pl.col("registered_at")).then(limit),
+    )
+    closing = good.filter(closes)
+    answered = closing.filter(pl.col("satisfaction").is_in(("satisfied", "dissatisfied")))
+    feedback = answered.select(
+        "row_number", "complaint_id", event_time=pl.col("closed_at"), event=pl.lit("feedback"),
+        outcome=pl.col("satisfaction"),
+    )
+    closed = closing.select(
+        "row_number",
+        "complaint_id",
+        event_time=pl.col("closed_at"),
+        event=pl.lit("closed"),
+        outcome=pl.when((pl.col("outcome") == "resolved") & (pl.col("satisfaction") == "satisfied"))
+        .then(pl.lit("satisfied"))
+        .otherwise(pl.col("outcome")),
+    )
+    events = pl.concat([registered, feedback, closed], how="diagonal_relaxed")
+    for name in EVENT_SCHEMA.names():
+        if name not in events.columns:
+            events = events.with_columns(pl.lit(None).alias(name))
+    events = events.select("row_number", *EVENT_SCHEMA.names()).cast(dict(EVENT_SCHEMA))  # type: ignore[arg-type]
+    return events.sort("row_number", "event_time", "event"), problems.sort("row_number", "field")
