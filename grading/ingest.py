@@ -16,13 +16,17 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import polars as pl
 
 from grading import pipeline, store
 from grading.derive import derive
 from grading.mapping import Mapping, to_events
+
+if TYPE_CHECKING:
+    import duckdb
+
 from grading.schema import (
     ALWAYS_REQUIRED,
     CHANNELS,
@@ -337,83 +341,100 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+@dataclass
+class _Checked:
+    """One file after the row checks, before anything is written."""
+
+    path: Path
+    rows_read: int
+    good: pl.DataFrame
+    problems: pl.DataFrame
+    kind: str
+
+
+def _check_file(path: Path, mapping: Mapping | None) -> _Checked:
+    raw = read_file(path)
+    if mapping is None:
+        good, problems = check_rows(_normalise(raw, str(path)))
+        return _Checked(path, raw.height, good, problems, "events")
+    good, problems = to_events(raw, mapping, _sha256(path)[:12])
+    return _Checked(path, raw.height, good, problems, f"snapshot:{mapping.path.name}")
+
+
+def _load_file(
+    con: duckdb.DuckDBPyConnection, f: _Checked, strict: bool, new_codes: dict[str, list[str]]
+) -> tuple[FileReport, pl.DataFrame]:
+    """Write one checked file inside the open writer; return its report and the events it loaded."""
+    report = FileReport(str(f.path), rows_read=f.rows_read)
+    digest = _sha256(f.path)
+    if store.already_loaded(con, digest):
+        report.already_loaded = True
+        return report, f.good.clear()
+    ingest_id = store.next_ingest_id(con)
+    fresh = store.new_events(con, f.good.unique(["complaint_id", "event_time", "event"], keep="first"))
+    report.rows_duplicate = f.good.height - fresh.height
+    broken = lifecycle_problems(fresh, store.read_events(con, fresh["complaint_id"].unique()))
+    if strict and broken.height:
+        msg = f"--strict: nothing loaded, bad rows found:\n{describe(broken, str(f.path))}"
+        raise IngestError(msg)
+    problems = pl.concat([f.problems, broken]).sort("row_number", "field")
+    # A snapshot row becomes several events: one bad event quarantines its whole row.
+    fresh = fresh.join(problems.select("row_number").unique(), on="row_number", how="anti")
+    report.rows_loaded = fresh.height
+    report.rows_quarantined = problems["row_number"].n_unique()
+    report.problems = problems
+    for table, column in (("departments", "department"), ("districts", "district"), ("categories", "category")):
+        new_codes[table] += store.register_codes(con, table, fresh[column].drop_nulls().unique().to_list())
+    store.append_events(con, fresh.drop("row_number"), ingest_id)
+    store.quarantine(con, problems, ingest_id, str(f.path))
+    store.log_ingest(
+        con,
+        {
+            "ingest_id": ingest_id,
+            "source": str(f.path),
+            "sha256": digest,
+            "kind": f.kind,
+            "finished_at": datetime.now(),
+            "rows_read": report.rows_read,
+            "rows_loaded": report.rows_loaded,
+            "rows_duplicate": report.rows_duplicate,
+            "rows_quarantined": report.rows_quarantined,
+            "new_codes": None,
+        },
+    )
+    return report, fresh
+
+
 def ingest(db: Path, files: list[Path], *, strict: bool = False, mapping: Mapping | None = None) -> IngestReport:
     """Check and load files into the store at ``db`` (see the module docstring).
 
     Without ``mapping`` the files are canonical event logs; with one, per-complaint snapshot exports
     converted by :func:`grading.mapping.to_events`.
     """
-    checked = []
-    for path in files:
-        raw = read_file(path)
-        if mapping is None:
-            good, problems = check_rows(_normalise(raw, str(path)))
-        else:
-            good, problems = to_events(raw, mapping, _sha256(path)[:12])
-        checked.append((path, raw.height, good, problems))
-    if strict and any(p.height for *_, p in checked):
-        text = "\n".join(describe(p, str(path)) for path, _, _, p in checked if p.height)
+    checked = [_check_file(path, mapping) for path in files]
+    if strict and any(f.problems.height for f in checked):
+        text = "\n".join(describe(f.problems, str(f.path)) for f in checked if f.problems.height)
         msg = f"--strict: nothing loaded, bad rows found:\n{text}"
         raise IngestError(msg)
 
     reports: list[FileReport] = []
     new_codes: dict[str, list[str]] = {"departments": [], "districts": [], "categories": []}
+    refreshed: list[date] = []
     with store.writing(db) as con:
         if store.read_table(con, "departments").is_empty():
             pipeline.load_reference_data(con)
-        touched: list[pl.Series] = []
-        earliest: datetime | None = None
-        for path, rows_read, good, problems in checked:
-            report = FileReport(str(path), rows_read=rows_read)
-            digest = _sha256(path)
-            if store.already_loaded(con, digest):
-                report.already_loaded = True
-                reports.append(report)
-                continue
-            ingest_id = store.next_ingest_id(con)
-            fresh = store.new_events(con, good.unique(["complaint_id", "event_time", "event"], keep="first"))
-            report.rows_duplicate = good.height - fresh.height
-            broken = lifecycle_problems(fresh, store.read_events(con, fresh["complaint_id"].unique()))
-            if strict and broken.height:
-                msg = f"--strict: nothing loaded, bad rows found:\n{describe(broken, str(path))}"
-                raise IngestError(msg)
-            fresh = fresh.join(broken.select("row_number").unique(), on="row_number", how="anti")
-            problems = pl.concat([problems, broken]).sort("row_number", "field")
-            # A snapshot row becomes several events: one bad event quarantines its whole row.
-            fresh = fresh.join(problems.select("row_number").unique(), on="row_number", how="anti")
-            report.rows_loaded = fresh.height
-            report.rows_quarantined = problems["row_number"].n_unique()
-            report.problems = problems
-            for table, column in (("departments", "department"), ("districts", "district"), ("categories", "category")):
-                new_codes[table] += store.register_codes(con, table, fresh[column].drop_nulls().unique().to_list())
-            store.append_events(con, fresh.drop("row_number"), ingest_id)
-            store.quarantine(con, problems, ingest_id, str(path))
-            store.log_ingest(
-                con,
-                {
-                    "ingest_id": ingest_id,
-                    "source": str(path),
-                    "sha256": digest,
-                    "kind": "events" if mapping is None else f"snapshot:{mapping.path.name}",
-                    "finished_at": datetime.now(),
-                    "rows_read": report.rows_read,
-                    "rows_loaded": report.rows_loaded,
-                    "rows_duplicate": report.rows_duplicate,
-                    "rows_quarantined": report.rows_quarantined,
-                    "new_codes": None,
-                },
-            )
-            if fresh.height:
-                touched.append(fresh["complaint_id"])
-                first = fresh["event_time"].min()
-                earliest = first if earliest is None or first < earliest else earliest  # type: ignore[operator]
+        loaded = []
+        for f in checked:
+            report, events = _load_file(con, f, strict, new_codes)
             reports.append(report)
-        refreshed: list[date] = []
-        if touched and earliest is not None:
-            ids = pl.concat(touched).unique()
-            categories = store.read_table(con, "categories")
+            loaded.append(events)
+        fresh = pl.concat(loaded)
+        if fresh.height:
+            ids = fresh["complaint_id"].unique()
             keys = store.assign_keys(con, ids)
+            categories = store.read_table(con, "categories")
             store.replace_derived(con, derive(store.read_events(con, ids), categories, keys), keys)
             store.refresh_complainant_counts(con)
-            refreshed = pipeline.refresh_monthly(con, since=date(earliest.year, earliest.month, 1))
+            first = fresh["event_time"].min()
+            refreshed = pipeline.refresh_monthly(con, since=date(first.year, first.month, 1))  # type: ignore[union-attr]
     return IngestReport(reports, {k: sorted(set(v)) for k, v in new_codes.items()}, refreshed)

@@ -76,6 +76,17 @@ def _table(raw: dict[str, Any], key: str, path: Path, required: bool = False) ->
     return value  # type: ignore[return-value]
 
 
+def _values(
+    raw: dict[str, Any], key: str, allowed: tuple[str, ...], path: Path, required: bool = False
+) -> dict[str, str]:
+    """A ``[key]`` table mapping source values to one of ``allowed``."""
+    table = {str(k): str(v) for k, v in _table(raw, key, path, required=required).items()}
+    for source, target in table.items():
+        if target not in allowed:
+            _fail(path, f"[{key}].{source!r}", f"expected one of {list(allowed)}, got {target!r}")
+    return table
+
+
 def load(name_or_path: str | Path) -> Mapping:
     """Load a shipped mapping by name (``la311``) or any mapping file by path, and check it."""
     candidate = Path(name_or_path)
@@ -107,19 +118,9 @@ def load(name_or_path: str | Path) -> Mapping:
     dt_formats = (dt,) if isinstance(dt, str) else tuple(dt)
     if not dt_formats or not all(isinstance(f, str) for f in dt_formats):
         _fail(path, "[formats].datetime", "expected a format string or a list of them")
-    status = {str(k): str(v) for k, v in _table(raw, "status", path, required=True).items()}
-    allowed = ("open", *CLOSE_OUTCOMES)
-    for source, target in status.items():
-        if target not in allowed:
-            _fail(path, f"[status].{source!r}", f"expected one of {list(allowed)}, got {target!r}")
-    channel = {str(k): str(v) for k, v in _table(raw, "channel", path).items()}
-    for source, target in channel.items():
-        if target not in CHANNELS:
-            _fail(path, f"[channel].{source!r}", f"expected one of {list(CHANNELS)}, got {target!r}")
-    satisfaction = {str(k): str(v) for k, v in _table(raw, "satisfaction", path).items()}
-    for source, target in satisfaction.items():
-        if target not in ("satisfied", "dissatisfied", "none"):
-            _fail(path, f"[satisfaction].{source!r}", f"expected satisfied, dissatisfied or none, got {target!r}")
+    status = _values(raw, "status", ("open", *CLOSE_OUTCOMES), path, required=True)
+    channel = _values(raw, "channel", CHANNELS, path)
+    satisfaction = _values(raw, "satisfaction", ("satisfied", "dissatisfied", "none"), path)
     source_table = _table(raw, "source", path)
     return Mapping(
         name=str(source_table.get("name", path.stem)),
@@ -137,9 +138,7 @@ def load(name_or_path: str | Path) -> Mapping:
 def _times(text: pl.Expr, mapping: Mapping) -> pl.Expr:
     """Source text → Asia/Kolkata wall-clock time, trying each format in turn (null if none fits)."""
     stripped = text.str.strip_chars()
-    parsed = pl.coalesce(
-        [stripped.str.to_datetime(f, time_unit="us", strict=False) for f in mapping.datetime_formats]
-    )
+    parsed = pl.coalesce([stripped.str.to_datetime(f, time_unit="us", strict=False) for f in mapping.datetime_formats])
     return (
         parsed.dt.replace_time_zone(mapping.timezone, ambiguous="earliest", non_existent="null")
         .dt.convert_time_zone("Asia/Kolkata")
@@ -196,10 +195,20 @@ def to_events(raw: pl.DataFrame, mapping: Mapping, id_prefix: str) -> tuple[pl.D
     rules: list[tuple[str, str, pl.Expr, str]] = [
         ("complaint_id", "complaint_id", pl.col("complaint_id").is_null(), "required"),
         ("department", "department", pl.col("department").is_null(), "required"),
-        ("registered_at", "registered_text", pl.col("registered_at").is_null(), f"not a time in {list(mapping.datetime_formats)}"),
+        (
+            "registered_at",
+            "registered_text",
+            pl.col("registered_at").is_null(),
+            f"not a time in {list(mapping.datetime_formats)}",
+        ),
         ("status", "status_text", pl.col("outcome").is_null(), "unknown status: add it to [status] in the mapping"),
         ("closed_at", "closed_text", closes & pl.col("closed_at").is_null(), "a closed status needs a closing time"),
-        ("closed_at", "closed_text", closes & (pl.col("closed_at") < pl.col("registered_at")), "closed before it was registered"),
+        (
+            "closed_at",
+            "closed_text",
+            closes & (pl.col("closed_at") < pl.col("registered_at")),
+            "closed before it was registered",
+        ),
     ]
     problems = pl.concat(
         [
@@ -231,7 +240,10 @@ def to_events(raw: pl.DataFrame, mapping: Mapping, id_prefix: str) -> tuple[pl.D
     closing = good.filter(closes)
     answered = closing.filter(pl.col("satisfaction").is_in(("satisfied", "dissatisfied")))
     feedback = answered.select(
-        "row_number", "complaint_id", event_time=pl.col("closed_at"), event=pl.lit("feedback"),
+        "row_number",
+        "complaint_id",
+        event_time=pl.col("closed_at"),
+        event=pl.lit("feedback"),
         outcome=pl.col("satisfaction"),
     )
     closed = closing.select(
