@@ -208,3 +208,7 @@ def run() -> None:
     except NivaranError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
+
+
+if __name__ == "__main__":
+    run()
