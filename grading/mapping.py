@@ -25,6 +25,7 @@ from typing import Any, Final
 
 import polars as pl
 
+from grading.problems import Rule, find
 from grading.schema import CHANNELS, CLOSE_OUTCOMES, EVENT_SCHEMA, NivaranError
 
 MAPPING_DIR: Final = Path(__file__).resolve().parent.parent / "data" / "mappings"
@@ -150,11 +151,9 @@ def to_events(raw: pl.DataFrame, mapping: Mapping, id_prefix: str) -> tuple[pl.D
     """Convert a snapshot frame (all text) to canonical events; return ``(events, problems)``.
 
     ``events`` has ``EVENT_SCHEMA`` plus ``row_number`` (the source row, 1-based); ``problems`` has
-    ``grading.ingest.PROBLEM_SCHEMA``. ``id_prefix`` builds ids (``<prefix>-<row>``) when the mapping
+    ``grading.problems.PROBLEM_SCHEMA``. ``id_prefix`` builds ids (``<prefix>-<row>``) when the mapping
     names no ``complaint_id`` column.
     """
-    from grading.ingest import PROBLEM_SCHEMA
-
     headers = {c.strip().lower(): c for c in raw.columns}
     missing = [f"{k} = {v!r}" for k, v in mapping.columns.items() if v.strip().lower() not in headers]
     if missing:
@@ -192,7 +191,7 @@ def to_events(raw: pl.DataFrame, mapping: Mapping, id_prefix: str) -> tuple[pl.D
         due_at=_times(pl.col("due_text"), mapping),
     )
     closes = pl.col("outcome").is_not_null() & (pl.col("outcome") != "open")
-    rules: list[tuple[str, str, pl.Expr, str]] = [
+    rules: list[Rule] = [
         ("complaint_id", "complaint_id", pl.col("complaint_id").is_null(), "required"),
         ("department", "department", pl.col("department").is_null(), "required"),
         (
@@ -210,14 +209,7 @@ def to_events(raw: pl.DataFrame, mapping: Mapping, id_prefix: str) -> tuple[pl.D
             "closed before it was registered",
         ),
     ]
-    problems = pl.concat(
-        [
-            frame.filter(bad.fill_null(False)).select(
-                "row_number", "complaint_id", field=pl.lit(name), value=pl.col(value_col), reason=pl.lit(reason)
-            )
-            for name, value_col, bad, reason in rules
-        ]
-    ).cast(dict(PROBLEM_SCHEMA))  # type: ignore[arg-type]
+    problems = find(frame, rules)
     good = frame.join(problems.select("row_number").unique(), on="row_number", how="anti")
     limit = (
         ((pl.col("due_at") - pl.col("registered_at")).dt.total_seconds() / 86_400).ceil().clip(1, 3650).cast(pl.Int32)
@@ -260,4 +252,4 @@ def to_events(raw: pl.DataFrame, mapping: Mapping, id_prefix: str) -> tuple[pl.D
         if name not in events.columns:
             events = events.with_columns(pl.lit(None).alias(name))
     events = events.select("row_number", *EVENT_SCHEMA.names()).cast(dict(EVENT_SCHEMA))  # type: ignore[arg-type]
-    return events.sort("row_number", "event_time", "event"), problems.sort("row_number", "field")
+    return events.sort("row_number", "event_time", "event"), problems

@@ -499,26 +499,6 @@ def already_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:
     return bool(rows[0][0])
 
 
-def new_events(con: duckdb.DuckDBPyConnection, events: pl.DataFrame) -> pl.DataFrame:
-    """The rows of ``events`` not already stored, keyed by (complaint_id, event_time, event)."""
-    candidates = events.with_columns(pl.col("event").cast(pl.String).alias("event_key"))  # noqa: F841
-    return (
-        con.sql(
-            """
-            select candidates.* exclude (event_key)
-            from candidates
-            anti join events
-              on events.complaint_id = candidates.complaint_id
-             and events.event_time = candidates.event_time
-             and events.event = candidates.event_key
-            """
-        )
-        .pl()
-        .cast(dict(events.schema))  # type: ignore[arg-type]
-        .sort("row_number")
-    )
-
-
 def quarantine(con: duckdb.DuckDBPyConnection, problems: pl.DataFrame, ingest_id: int, source: str) -> None:
     """Keep rejected rows with their reasons (one row per problem)."""
     frame = problems.with_columns(  # noqa: F841 - read by DuckDB
