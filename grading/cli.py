@@ -189,7 +189,8 @@ def ingest_command(db: Path | None, files: tuple[Path, ...], strict: bool, mappi
     from grading import ingest, mapping
 
     chosen = mapping.load(mapping_name) if mapping_name else None
-    report = ingest.ingest(store.resolve_path(db), list(files), strict=strict, mapping=chosen)
+    with _progress() as progress:
+        report = ingest.ingest(store.resolve_path(db), list(files), strict=strict, mapping=chosen, progress=progress)
     click.echo(report.summary())
     for f in report.files:
         if f.problems.height:

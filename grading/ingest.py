@@ -402,13 +402,24 @@ def _load_file(
     return report, fresh
 
 
-def ingest(db: Path, files: list[Path], *, strict: bool = False, mapping: Mapping | None = None) -> IngestReport:
+def ingest(
+    db: Path,
+    files: list[Path],
+    *,
+    strict: bool = False,
+    mapping: Mapping | None = None,
+    progress: pipeline.Progress | None = None,
+) -> IngestReport:
     """Check and load files into the store at ``db`` (see the module docstring).
 
     Without ``mapping`` the files are canonical event logs; with one, per-complaint snapshot exports
     converted by :func:`grading.mapping.to_events`.
     """
-    checked = [_check_file(path, mapping) for path in files]
+    checked = []
+    for i, path in enumerate(files, start=1):
+        checked.append(_check_file(path, mapping))
+        if progress:
+            progress("checking files", i, len(files))
     if strict and any(f.problems.height for f in checked):
         text = "\n".join(describe(f.problems, str(f.path)) for f in checked if f.problems.height)
         msg = f"--strict: nothing loaded, bad rows found:\n{text}"
@@ -421,10 +432,12 @@ def ingest(db: Path, files: list[Path], *, strict: bool = False, mapping: Mappin
         if store.read_table(con, "departments").is_empty():
             pipeline.load_reference_data(con)
         loaded = []
-        for f in checked:
+        for i, f in enumerate(checked, start=1):
             report, events = _load_file(con, f, strict, new_codes)
             reports.append(report)
             loaded.append(events)
+            if progress:
+                progress("loading files", i, len(checked))
         fresh = pl.concat(loaded)
         if fresh.height:
             ids = fresh["complaint_id"].unique()
@@ -433,5 +446,9 @@ def ingest(db: Path, files: list[Path], *, strict: bool = False, mapping: Mappin
             store.replace_derived(con, derive(store.read_events(con, ids), categories, keys), keys)
             store.refresh_complainant_counts(con)
             first = fresh["event_time"].min()
-            refreshed = pipeline.refresh_monthly(con, since=date(first.year, first.month, 1))  # type: ignore[union-attr]
+            refreshed = pipeline.refresh_monthly(
+                con,
+                since=date(first.year, first.month, 1),  # type: ignore[union-attr]
+                progress=progress,
+            )
     return IngestReport(reports, {k: sorted(set(v)) for k, v in new_codes.items()}, refreshed)

@@ -91,3 +91,30 @@ def test_console_script_prints_store_errors_without_traceback(tmp_path: Path) ->
     assert proc.returncode == 2
     assert proc.stderr.startswith("error: No database at")
     assert "Traceback" not in proc.stderr
+
+
+def test_ingest_prints_a_summary_and_strict_mode_exits_non_zero(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "events.csv"
+    path.write_text(
+        "complaint_id,event_time,event,level,department,district,category,complainant\n"
+        "A,2024-03-01T10:00:00,registered,L1,ENERGY,BHOPAL,POWER_SUPPLY_INTERRUPTION,P\n"
+        "A,yesterday,attended,L1,,,,\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "x.duckdb")
+    out = run("ingest", "--db", db, str(path))
+    assert "2 rows read, 1 events loaded, 0 events already stored, 1 rows quarantined" in out
+    assert "quarantined 1: event_time: not an ISO-8601 time" in out
+    strict = subprocess.run(
+        [sys.executable, "-m", "grading.cli", "ingest", "--strict", "--db", str(tmp_path / "y.duckdb"), str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert strict.returncode == 2
+    assert "--strict: nothing loaded" in strict.stderr
+    assert "line 3 (complaint A): field 'event_time' = 'yesterday'" in strict.stderr
+    assert not (tmp_path / "y.duckdb").exists()
