@@ -18,7 +18,6 @@ a closed status with no closing time) are reported like any bad row: file, line,
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -27,6 +26,7 @@ import polars as pl
 
 from grading.problems import Rule, find
 from grading.schema import CHANNELS, CLOSE_OUTCOMES, EVENT_SCHEMA, NivaranError
+from grading.settings import read_toml
 
 MAPPING_DIR: Final = Path(__file__).resolve().parent.parent / "data" / "mappings"
 COLUMN_KEYS: Final = (
@@ -90,17 +90,7 @@ def _values(
 
 def load(name_or_path: str | Path) -> Mapping:
     """Load a shipped mapping by name (``la311``) or any mapping file by path, and check it."""
-    candidate = Path(name_or_path)
-    path = candidate if candidate.suffix == ".toml" or candidate.exists() else MAPPING_DIR / f"{name_or_path}.toml"
-    if not path.exists():
-        shipped = sorted(p.stem for p in MAPPING_DIR.glob("*.toml"))
-        msg = f"no mapping {str(name_or_path)!r}: give a file path or one of {shipped}"
-        raise MappingError(msg)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        msg = f"{path}: not valid TOML ({exc})"
-        raise MappingError(msg) from exc
+    raw, path = read_toml(name_or_path, MAPPING_DIR, "mapping", MappingError)
     unknown = sorted(set(raw) - {"source", "columns", "defaults", "formats", "status", "channel", "satisfaction"})
     if unknown:
         _fail(path, "file", f"unknown table(s) {unknown}")

@@ -12,7 +12,6 @@ Every setting is checked on load; a bad file raises :class:`SchemeError` naming 
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -20,6 +19,7 @@ from typing import Any, Final
 from grading.metrics import ENTITY_TYPES, MetricSettings
 from grading.registry import METRICS
 from grading.schema import NivaranError
+from grading.settings import read_toml
 
 SCHEME_DIR: Final = Path(__file__).resolve().parent.parent / "data" / "schemes"
 DEFAULT_SCHEME: Final = "mp-cm-helpline"
@@ -102,16 +102,7 @@ def load(name_or_path: str | Path = DEFAULT_SCHEME) -> Scheme:
     >>> load("mp-cm-helpline").components[0].weight
     60.0
     """
-    candidate = Path(name_or_path)
-    path = candidate if candidate.suffix == ".toml" or candidate.exists() else SCHEME_DIR / f"{name_or_path}.toml"
-    if not path.exists():
-        msg = f"no grading scheme {str(name_or_path)!r}: give a file path or one of {available()}"
-        raise SchemeError(msg)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        msg = f"{path}: not valid TOML ({exc})"
-        raise SchemeError(msg) from exc
+    raw, path = read_toml(name_or_path, SCHEME_DIR, "grading scheme", SchemeError)
     return _parse(raw, path)
 
 
