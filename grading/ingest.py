@@ -24,10 +24,6 @@ from grading import pipeline, store
 from grading.derive import derive
 from grading.mapping import Mapping, to_events
 from grading.problems import PROBLEM_SCHEMA, Rule, find
-
-if TYPE_CHECKING:
-    import duckdb
-
 from grading.schema import (
     ALWAYS_REQUIRED,
     CHANNELS,
@@ -41,6 +37,9 @@ from grading.schema import (
     NivaranError,
     level_number,
 )
+
+if TYPE_CHECKING:
+    import duckdb
 
 _ISO = (
     r"^(?<date>\d{4}-\d{2}-\d{2})"

@@ -36,7 +36,7 @@ from typing import Final
 import duckdb
 import polars as pl
 
-from grading.schema import NivaranError
+from grading.schema import EVENT_SCHEMA, NivaranError
 
 DEFAULT_DB: Final = Path(__file__).resolve().parent.parent / "data" / "nivaran.duckdb"
 SCHEMA_VERSION: Final = "4"
@@ -299,8 +299,6 @@ def log_ingest(con: duckdb.DuckDBPyConnection, row: dict[str, object]) -> None:
 
 def read_events(con: duckdb.DuckDBPyConnection, complaint_ids: pl.Series | None = None) -> pl.DataFrame:
     """Events as a typed frame (``EVENT_SCHEMA``), all of them or those of ``complaint_ids``."""
-    from grading.schema import EVENT_SCHEMA
-
     cols = ", ".join(EVENT_SCHEMA.names())
     if complaint_ids is None:
         frame = con.sql(f"select {cols} from events").pl()  # noqa: S608 - constant column list

@@ -8,7 +8,7 @@ import plotly.express as px
 import polars as pl
 import streamlit as st
 
-from grading.fmt import in_words, indian
+from grading.fmt import in_words, indian, pct
 from grading.registry import METRICS
 from grading.views import HEADLINE, previous_month
 from ui import data
@@ -30,7 +30,7 @@ with guarded("headline"):
     for col, name in zip(st.columns(len(HEADLINE)), HEADLINE, strict=True):
         value, last = now[name], before.get(name)
         is_pct = name.endswith("_pct")
-        shown = "—" if value is None else f"{value:.1f}%" if is_pct else indian(value)
+        shown = pct(value) if is_pct else indian(value)
         delta = None if value is None or last is None else f"{value - last:+.1f}" if is_pct else indian(value - last)
         col.metric(
             metric_label(name),

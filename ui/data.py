@@ -139,12 +139,9 @@ def status(stamp: Stamp) -> dict[str, object]:
     return views.data_status(cursor(stamp))
 
 
-def reference(stamp: Stamp, table: str) -> pl.DataFrame:
-    return _reference(stamp, table)
-
-
 @st.cache_data(max_entries=8, show_spinner=False)
-def _reference(stamp: Stamp, table: str) -> pl.DataFrame:
+def reference(stamp: Stamp, table: str) -> pl.DataFrame:
+    """A reference table (departments, districts) with codes registered from data."""
     return store.read_table(cursor(stamp), table)
 
 
