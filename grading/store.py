@@ -608,7 +608,8 @@ def complaint_events(
 
 
 def ingest_status(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
-    """The ingest log (newest first) and quarantined rows summarised by source, field and reason."""
+    """The ingest log (newest first), quarantined rows summarised by source, field and reason, and the
+    latest 500 quarantined rows themselves."""
     log = con.sql("select * from ingest_log order by ingest_id desc").pl()
     reasons = con.sql(
         """
@@ -618,4 +619,12 @@ def ingest_status(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
         order by rows desc, source, field
         """
     ).pl()
-    return {"log": log, "quarantine": reasons}
+    rows = con.sql(
+        """
+        select ingest_id, source, row_number + 1 as line, complaint_id, field, value, reason
+        from quarantine
+        order by ingest_id desc, row_number, field
+        limit 500
+        """
+    ).pl()
+    return {"log": log, "quarantine": reasons, "quarantine_rows": rows}

@@ -31,3 +31,5 @@ if reasons.is_empty():
     st.write(t("nothing_rejected"))
 else:
     st.dataframe(reasons, hide_index=True, width="stretch")
+    st.subheader(t("quarantined_rows"))
+    st.dataframe(info["quarantine_rows"], hide_index=True, width="stretch")

@@ -124,3 +124,24 @@ def test_a_failing_chart_shows_a_warning_in_its_place_and_the_page_goes_on() -> 
     assert "broken chart" in at.warning[0].value
     assert "no data for this chart" in at.warning[0].value
     assert at.markdown[0].value == "the rest of the page"
+
+
+def test_data_page_lists_rejected_rows_with_their_reasons(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from grading import ingest
+
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "complaint_id,event_time,event,level,department,district,category,complainant\n"
+        "A,2024-03-01T10:00:00,registered,L1,ENERGY,BHOPAL,POWER_SUPPLY_INTERRUPTION,P\n"
+        "A,2024-03-32T10:00:00,attended,L1,,,,\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "q.duckdb"
+    ingest.ingest(db, [path])
+    monkeypatch.setenv("NIVARAN_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    at.switch_page("pages/data_status.py").run()
+    assert not at.exception
+    rows = at.dataframe[-1].value
+    assert rows[["line", "field", "value"]].values.tolist() == [[3, "event_time", "2024-03-32T10:00:00"]]
+    assert rows["reason"][0].startswith("not an ISO-8601 time")

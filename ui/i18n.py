@@ -212,6 +212,10 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "loads": ("Loads", "लोड"),
     "ingest_log": ("Load history", "लोड इतिहास"),
     "quarantine_reasons": ("Rows rejected and why", "अस्वीकृत पंक्तियाँ और कारण"),
+    "quarantined_rows": (
+        "Latest rejected rows (file, line, field, value, reason)",
+        "हाल में अस्वीकृत पंक्तियाँ (फ़ाइल, पंक्ति, फ़ील्ड, मान, कारण)",
+    ),
     "nothing_rejected": ("No row has been rejected.", "कोई पंक्ति अस्वीकृत नहीं हुई।"),
     "months_loaded": ("Months", "माह"),
 }
