@@ -23,7 +23,7 @@ def indian(value: float | None, decimals: int = 0) -> str:
     text = f"{abs(value):.{decimals}f}"
     whole, _, frac = text.partition(".")
     head, tail = whole[:-3], whole[-3:]
-    groups = []
+    groups: list[str] = []
     while len(head) > 2:
         groups.insert(0, head[-2:])
         head = head[:-2]

@@ -235,7 +235,7 @@ def check_rows(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
             outcome=pl.col("outcome").str.to_lowercase(),
         )
         .select("row_number", *EVENT_COLUMNS)
-        .cast(dict(EVENT_SCHEMA))  # type: ignore[arg-type]
+        .cast(EVENT_SCHEMA)
     )
     return good, problems
 

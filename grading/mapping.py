@@ -241,5 +241,5 @@ def to_events(raw: pl.DataFrame, mapping: Mapping, id_prefix: str) -> tuple[pl.D
     for name in EVENT_SCHEMA.names():
         if name not in events.columns:
             events = events.with_columns(pl.lit(None).alias(name))
-    events = events.select("row_number", *EVENT_SCHEMA.names()).cast(dict(EVENT_SCHEMA))  # type: ignore[arg-type]
+    events = events.select("row_number", *EVENT_SCHEMA.names()).cast(EVENT_SCHEMA)
     return events.sort("row_number", "event_time", "event"), problems

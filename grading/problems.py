@@ -39,4 +39,4 @@ def find(frame: pl.DataFrame, rules: list[Rule]) -> pl.DataFrame:
         )
         for i, (field, value, _, reason) in enumerate(rules)
     ]
-    return pl.concat(found).cast(dict(PROBLEM_SCHEMA)).sort("row_number", "field")  # type: ignore[arg-type]
+    return pl.concat(found).cast(PROBLEM_SCHEMA).sort("row_number", "field")

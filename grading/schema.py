@@ -58,7 +58,7 @@ OutcomeEnum: Final = pl.Enum(OUTCOMES)
 
 #: The canonical event log as a typed Polars frame: one row per event.
 EVENT_SCHEMA: Final = pl.Schema(
-    {
+    {  # type: ignore[arg-type]  # polars stubs reject a dict mixing dtype classes and instances
         "complaint_id": pl.String,
         "event_time": pl.Datetime("us"),
         "event": EventEnum,

@@ -101,6 +101,12 @@ create table if not exists transfers (
 DERIVED_TABLES: Final = ("complaints", "stints", "feedback_events", "transfers")
 
 
+def _pl(relation: duckdb.DuckDBPyRelation) -> pl.DataFrame:
+    """A query result as a Polars frame (typed: DuckDB's stubs return Any)."""
+    frame: pl.DataFrame = relation.pl()
+    return frame
+
+
 class StoreError(NivaranError):
     """The database is missing, empty, locked or of an unknown version."""
 
@@ -235,11 +241,9 @@ def register_codes(con: duckdb.DuckDBPyConnection, table: str, codes: list[str])
         msg = f"unknown reference table {table!r}"
         raise ValueError(msg)
     seen = pl.DataFrame({"code": codes}, schema={"code": pl.String})  # noqa: F841 - read by DuckDB
-    new = (
+    new: list[str] = _pl(
         con.sql(f"select distinct code from seen anti join {table} using (code) order by code")  # noqa: S608
-        .pl()["code"]
-        .to_list()
-    )
+    )["code"].to_list()
     if new:
         extra = ", 7, 7, 7, 7, 7" if table == "categories" else ""
         cols = {
@@ -271,7 +275,7 @@ def read_table(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
     ):
         msg = f"read_table is for small tables, not {table!r}"
         raise ValueError(msg)
-    return con.sql(f"select * from {table} order by all").pl()  # noqa: S608
+    return _pl(con.sql(f"select * from {table} order by all"))  # noqa: S608
 
 
 # --- events ----------------------------------------------------------------------------------------
@@ -301,13 +305,11 @@ def read_events(con: duckdb.DuckDBPyConnection, complaint_ids: pl.Series | None 
     """Events as a typed frame (``EVENT_SCHEMA``), all of them or those of ``complaint_ids``."""
     cols = ", ".join(EVENT_SCHEMA.names())
     if complaint_ids is None:
-        frame = con.sql(f"select {cols} from events").pl()  # noqa: S608 - constant column list
+        frame = _pl(con.sql(f"select {cols} from events"))  # noqa: S608 - constant column list
     else:
         ids = complaint_ids.to_frame("complaint_id")  # noqa: F841 - read by DuckDB
-        frame = con.sql(
-            f"select {cols} from events semi join ids using (complaint_id)"  # noqa: S608
-        ).pl()
-    return frame.cast(dict(EVENT_SCHEMA))  # type: ignore[arg-type]
+        frame = _pl(con.sql(f"select {cols} from events semi join ids using (complaint_id)"))  # noqa: S608
+    return frame.cast(EVENT_SCHEMA)
 
 
 # --- derived tables --------------------------------------------------------------------------------
@@ -319,26 +321,28 @@ def assign_keys(con: duckdb.DuckDBPyConnection, complaint_ids: pl.Series) -> pl.
     Keys are dense integers so that the derived tables join on integers, not text.
     """
     ids = complaint_ids.unique().sort().to_frame("complaint_id")  # noqa: F841 - read by DuckDB
-    return con.sql(
-        """
-        with known as (
-            select ids.complaint_id, c.complaint_key
-            from ids join complaints c using (complaint_id)
-        ),
-        fresh as (
-            select complaint_id,
-                   (select coalesce(max(complaint_key), 0) from complaints)
-                   + row_number() over (order by complaint_id) as complaint_key
-            from ids anti join known using (complaint_id)
-        ),
-        final as (
-            select * from known
-            union all
-            select * from fresh
+    return _pl(
+        con.sql(
+            """
+            with known as (
+                select ids.complaint_id, c.complaint_key
+                from ids join complaints c using (complaint_id)
+            ),
+            fresh as (
+                select complaint_id,
+                       (select coalesce(max(complaint_key), 0) from complaints)
+                       + row_number() over (order by complaint_id) as complaint_key
+                from ids anti join known using (complaint_id)
+            ),
+            final as (
+                select * from known
+                union all
+                select * from fresh
+            )
+            select * from final order by complaint_key
+            """
         )
-        select * from final order by complaint_key
-        """
-    ).pl()
+    )
 
 
 def replace_derived(
@@ -439,15 +443,17 @@ def read_monthly_metrics(
         "entity_type": entity_type,
         "months": months,
     }
-    return con.sql(
-        """
-        select * from monthly_metrics
-        where ($entity_type is null or entity_type = $entity_type)
-          and ($months is null or list_contains($months, month))
-        order by entity_type, month, department nulls first, district nulls first
-        """,
-        params=params,
-    ).pl()
+    return _pl(
+        con.sql(
+            """
+            select * from monthly_metrics
+            where ($entity_type is null or entity_type = $entity_type)
+              and ($months is null or list_contains($months, month))
+            order by entity_type, month, department nulls first, district nulls first
+            """,
+            params=params,
+        )
+    )
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
@@ -525,52 +531,54 @@ def pending_cases(
     (start of the current level + its limit; null while awaiting the call-back), awaiting_callback,
     first_breach_at.
     """
-    return con.sql(
-        """
-        with open_cases as (
-            select complaint_key, complaint_id, registered_at, department as registered_department, district, category,
-                   channel, first_breach_at
-            from complaints
-            where registered_at <= $as_of
-              and (closed_at is null or closed_at > $as_of)
-              and ($districts is null or list_contains($districts, district))
-        ),
-        moved as (
-            select complaint_key, arg_max(department, event_time) as department
-            from transfers
-            where event_time <= $as_of and complaint_key in (select complaint_key from open_cases)
-            group by complaint_key
-        ),
-        current_stint as (
-            select complaint_key, level, started_at, ended_at, limit_days
-            from stints
-            where started_at <= $as_of and complaint_key in (select complaint_key from open_cases)
-            qualify row_number() over (partition by complaint_key order by started_at desc) = 1
-        ),
-        final as (
-            select
-                o.complaint_id,
-                o.registered_at,
-                coalesce(m.department, o.registered_department) as department,
-                o.district,
-                o.category,
-                o.channel,
-                s.level,
-                s.started_at as stint_started_at,
-                s.ended_at is not null and s.ended_at <= $as_of as awaiting_callback,
-                case when s.ended_at is null or s.ended_at > $as_of
-                     then s.started_at + to_days(s.limit_days) end as due_at,
-                case when o.first_breach_at < $as_of then o.first_breach_at end as first_breach_at
-            from open_cases o
-            left join moved m using (complaint_key)
-            left join current_stint s using (complaint_key)
+    return _pl(
+        con.sql(
+            """
+            with open_cases as (
+                select complaint_key, complaint_id, registered_at, department as registered_department,
+                       district, category, channel, first_breach_at
+                from complaints
+                where registered_at <= $as_of
+                  and (closed_at is null or closed_at > $as_of)
+                  and ($districts is null or list_contains($districts, district))
+            ),
+            moved as (
+                select complaint_key, arg_max(department, event_time) as department
+                from transfers
+                where event_time <= $as_of and complaint_key in (select complaint_key from open_cases)
+                group by complaint_key
+            ),
+            current_stint as (
+                select complaint_key, level, started_at, ended_at, limit_days
+                from stints
+                where started_at <= $as_of and complaint_key in (select complaint_key from open_cases)
+                qualify row_number() over (partition by complaint_key order by started_at desc) = 1
+            ),
+            final as (
+                select
+                    o.complaint_id,
+                    o.registered_at,
+                    coalesce(m.department, o.registered_department) as department,
+                    o.district,
+                    o.category,
+                    o.channel,
+                    s.level,
+                    s.started_at as stint_started_at,
+                    s.ended_at is not null and s.ended_at <= $as_of as awaiting_callback,
+                    case when s.ended_at is null or s.ended_at > $as_of
+                         then s.started_at + to_days(s.limit_days) end as due_at,
+                    case when o.first_breach_at < $as_of then o.first_breach_at end as first_breach_at
+                from open_cases o
+                left join moved m using (complaint_key)
+                left join current_stint s using (complaint_key)
+            )
+            select * from final
+            where $departments is null or list_contains($departments, department)
+            order by registered_at, complaint_id
+            """,
+            params={"as_of": as_of, "districts": districts, "departments": departments},
         )
-        select * from final
-        where $departments is null or list_contains($departments, department)
-        order by registered_at, complaint_id
-        """,
-        params={"as_of": as_of, "districts": districts, "departments": departments},
-    ).pl()
+    )
 
 
 def complaint_events(
@@ -581,30 +589,33 @@ def complaint_events(
     departments: list[str] | None = None,
 ) -> pl.DataFrame:
     """One complaint's events in order, only if the complaint is inside the given scope."""
-    return con.sql(
-        """
-        with allowed as (
-            select c.complaint_id
-            from complaints c
-            where c.complaint_id = $complaint_id
-              and ($districts is null or list_contains($districts, c.district))
-              and ($departments is null
-                   or list_contains($departments, c.department)
-                   or exists (select 1 from transfers t
-                              where t.complaint_key = c.complaint_key and list_contains($departments, t.department)))
-        ),
-        final as (
-            select e.event_time, e.event, e.level, e.department, e.outcome, e.note
-            from events e
-            where e.complaint_id in (select complaint_id from allowed)
+    return _pl(
+        con.sql(
+            """
+            with allowed as (
+                select c.complaint_id
+                from complaints c
+                where c.complaint_id = $complaint_id
+                  and ($districts is null or list_contains($districts, c.district))
+                  and ($departments is null
+                       or list_contains($departments, c.department)
+                       or exists (select 1 from transfers t
+                                  where t.complaint_key = c.complaint_key
+                                    and list_contains($departments, t.department)))
+            ),
+            final as (
+                select e.event_time, e.event, e.level, e.department, e.outcome, e.note
+                from events e
+                where e.complaint_id in (select complaint_id from allowed)
+            )
+            select * from final
+            order by event_time, array_position(
+                ['registered', 'transferred', 'attended', 'resolved', 'feedback', 'reopened', 'escalated', 'closed'],
+                event)
+            """,
+            params={"complaint_id": complaint_id, "districts": districts, "departments": departments},
         )
-        select * from final
-        order by event_time, array_position(
-            ['registered', 'transferred', 'attended', 'resolved', 'feedback', 'reopened', 'escalated', 'closed'],
-            event)
-        """,
-        params={"complaint_id": complaint_id, "districts": districts, "departments": departments},
-    ).pl()
+    )
 
 
 def ingest_status(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:

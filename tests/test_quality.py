@@ -1,0 +1,23 @@
+"""Lint and type checks run with the tests, so the one test command keeps them honest."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, check=False)
+
+
+def test_ruff_finds_nothing() -> None:
+    result = run("ruff", "check", "grading", "ui", "pages", "tests", "bench", "dashboard.py")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_strict_passes_on_the_core() -> None:
+    result = run("mypy")
+    assert result.returncode == 0, result.stdout + result.stderr
