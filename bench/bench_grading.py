@@ -70,22 +70,18 @@ def step_one_month(db: Path, month: date) -> dict[str, object]:
 
 
 def step_all_months(db: Path) -> dict[str, object]:
-    import polars as pl
-
     from grading import schemes, store
     from grading.grade import grade
-    from grading.metrics import month_metrics, month_window
-    from grading.pipeline import _months
+    from grading.metrics import MetricSettings
+    from grading.pipeline import calendar_months, compute_months
 
     scheme = schemes.load()
     began = time.perf_counter()
     con = store.connect_readonly(db)
     bounds = store.month_bounds(con)
     assert bounds is not None
-    months = _months(*bounds)
-    inputs = store.read_month_inputs(con, month_window(months[0])[0], month_window(months[-1])[1])
-    frames = [month_metrics(inputs, month) for month in months]
-    graded = grade(pl.concat(frames), scheme)
+    months = calendar_months(*bounds)
+    graded = grade(compute_months(con, months, MetricSettings()), scheme)
     return {"seconds": time.perf_counter() - began, "months": len(months), "rows": graded.height}
 
 

@@ -148,13 +148,13 @@ def check_fixtures() -> list[str]:
 def last_months(con: duckdb.DuckDBPyConnection, n: int) -> list[date]:
     """The last ``n`` calendar months with events in the store, oldest first."""
     from grading import store
-    from grading.pipeline import _months
+    from grading.pipeline import calendar_months
 
     bounds = store.month_bounds(con)
     if bounds is None:
         msg = "the database has no events"
         raise SystemExit(msg)
-    return _months(*bounds)[-n:]
+    return calendar_months(*bounds)[-n:]
 
 
 def compare_with_pipeline(db: Path) -> list[str]:

@@ -25,7 +25,8 @@ Progress = Callable[[str, int, int], None]
 SETTINGS_KEY = "metric_settings"
 
 
-def _months(first: date, last: date) -> list[date]:
+def calendar_months(first: date, last: date) -> list[date]:
+    """Every calendar month from ``first`` to ``last`` (first days, inclusive)."""
     out, m = [], first
     while m <= last:
         out.append(m)
@@ -46,6 +47,24 @@ def load_reference_data(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return categories
 
 
+def compute_months(
+    con: duckdb.DuckDBPyConnection,
+    months: list[date],
+    settings: MetricSettings,
+    progress: Progress | None = None,
+) -> pl.DataFrame:
+    """Every metric for ``months`` (consecutive, oldest first), all entity types, one row per entity
+    and month. Reads the whole window once, then grades each month in memory: reading is the slow part.
+    """
+    inputs = store.read_month_inputs(con, month_window(months[0])[0], month_window(months[-1])[1])
+    frames = []
+    for i, month in enumerate(months, start=1):
+        frames.append(month_metrics(inputs, month, settings))
+        if progress:
+            progress("monthly results", i, len(months))
+    return pl.concat(frames, how="vertical_relaxed")
+
+
 def refresh_monthly(
     con: duckdb.DuckDBPyConnection,
     since: date | None = None,
@@ -62,15 +81,8 @@ def refresh_monthly(
     if bounds is None:
         return []
     first = max(bounds[0], since) if since else bounds[0]
-    months = _months(first, bounds[1])
-    # One read for the whole window, then one in-memory pass per month: reading is the slow part.
-    inputs = store.read_month_inputs(con, month_window(months[0])[0], month_window(months[-1])[1])
-    frames = []
-    for i, month in enumerate(months, start=1):
-        frames.append(month_metrics(inputs, month, settings))
-        if progress:
-            progress("monthly results", i, len(months))
-    store.replace_monthly_metrics(con, pl.concat(frames, how="vertical_relaxed"), months)
+    months = calendar_months(first, bounds[1])
+    store.replace_monthly_metrics(con, compute_months(con, months, settings, progress), months)
     store.set_meta(con, SETTINGS_KEY, json.dumps(settings.__dict__, sort_keys=True))
     store.set_meta(con, "refreshed_at", datetime.now().isoformat(timespec="seconds"))
     return months
@@ -137,15 +149,11 @@ def metrics_for(
     if bounds is None:
         return pl.DataFrame()
     last = min(until, bounds[1]) if until else bounds[1]
-    months = _months(bounds[0], last)
+    months = calendar_months(bounds[0], last)
     if stored_settings(con) == scheme.metric_settings:
         return store.read_monthly_metrics(con, entity_type, months)
-    inputs = store.read_month_inputs(con, month_window(months[0])[0], month_window(months[-1])[1])
-    frames = []
-    for month in months:
-        frame = month_metrics(inputs, month, scheme.metric_settings)
-        frames.append(frame.filter(pl.col("entity_type") == entity_type) if entity_type else frame)
-    return pl.concat(frames, how="vertical_relaxed")
+    computed = compute_months(con, months, scheme.metric_settings)
+    return computed.filter(pl.col("entity_type") == entity_type) if entity_type else computed
 
 
 def graded(con: duckdb.DuckDBPyConnection, scheme: Scheme, entity_type: str, month: date | None = None) -> pl.DataFrame:

@@ -13,7 +13,6 @@ from typing import Final
 import polars as pl
 import streamlit as st
 
-from grading import fmt
 from grading.registry import label
 
 LANGS: Final = {"en": "English", "hi": "हिन्दी"}
@@ -254,11 +253,6 @@ def name_column(kind: str) -> str:
 def display_name(kind: str) -> pl.Expr:
     """An expression giving the display name of ``kind`` (falls back to the code)."""
     return pl.coalesce(pl.col(name_column(kind)), pl.col(kind))
-
-
-def number(value: float | None, decimals: int = 0) -> str:
-    """Indian digit grouping (12,34,567)."""
-    return fmt.indian(value, decimals)
 
 
 def reference_name() -> pl.Expr:
