@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import multiprocessing
 import pstats
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -26,35 +28,63 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=0.1)
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--csv", type=Path, help="load this canonical CSV instead of generating one")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="nivaran-ingest-"))
-    csv = work / "events.csv"
+    csv = args.csv or work / "events.csv"
+    if not args.csv:  # in a child process, so that the peak memory below is the load's alone
+        child = multiprocessing.get_context("spawn").Process(target=write_demo_csv, args=(csv, args.scale, args.months))
+        child.start()
+        child.join()
+    phases = Phases()
+    began = time.perf_counter()
+    if args.profile:
+        with cProfile.Profile() as prof:
+            report = ingest.ingest(work / "db.duckdb", [csv], progress=phases)
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
+    else:
+        report = ingest.ingest(work / "db.duckdb", [csv], progress=phases)
+    seconds = time.perf_counter() - began
+    phases.report(began)
+    loaded = report.files[0].rows_loaded
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    print(f"loaded {loaded:,} events in {seconds:.1f} s: {loaded / seconds:,.0f} events/s end to end")
+    print(f"peak memory (RSS) {peak:.2f} GiB")
+
+
+class Phases:
+    """Progress callback that notes when each phase of the load last reported."""
+
+    def __init__(self) -> None:
+        self.last: dict[str, float] = {}
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        self.last[phase] = time.perf_counter()
+
+    def report(self, began: float) -> None:
+        previous = began
+        for phase, at in self.last.items():
+            print(f"  {phase:<24} until {at - began:6.2f} s  ({at - previous:.2f} s)")
+            previous = at
+
+
+def write_demo_csv(csv: Path, scale: float, months: int) -> None:
+    """The demo history as one canonical event-log CSV."""
     frame = pl.concat(
         list(
             demo.generate(
                 reference.departments(),
                 reference.districts(),
                 reference.categories(),
-                months=args.months,
+                months=months,
                 end="2026-10",
-                scale=args.scale,
+                scale=scale,
                 seed=7,
             )
         )
     )
     frame.with_columns(pl.col("event_time").dt.strftime("%Y-%m-%dT%H:%M:%S%.6f")).write_csv(csv)
     print(f"{frame.height:,} events, {csv.stat().st_size / 2**20:.0f} MiB CSV")
-    del frame
-    began = time.perf_counter()
-    if args.profile:
-        with cProfile.Profile() as prof:
-            report = ingest.ingest(work / "db.duckdb", [csv])
-        pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
-    else:
-        report = ingest.ingest(work / "db.duckdb", [csv])
-    seconds = time.perf_counter() - began
-    loaded = report.files[0].rows_loaded
-    print(f"loaded {loaded:,} events in {seconds:.1f} s: {loaded / seconds:,.0f} events/s end to end")
 
 
 if __name__ == "__main__":

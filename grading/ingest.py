@@ -13,6 +13,7 @@ duplicate and not loaded again, and a file whose content hash was loaded before 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -32,7 +33,6 @@ from grading.schema import (
     EVENT_SCHEMA,
     EVENTS,
     FEEDBACK_OUTCOMES,
-    LEVELS,
     REQUIRED_BY_EVENT,
     NivaranError,
     level_number,
@@ -131,8 +131,11 @@ def parse_times(text: pl.Expr) -> pl.Expr:
     return pl.when(minutes.is_null()).then(local).otherwise(local + shift)
 
 
-def _normalise(raw: pl.DataFrame, source: str) -> pl.DataFrame:
-    """Lower-case headers, add absent optional columns, strip text, turn empty cells into nulls."""
+def _normalise(raw: pl.DataFrame, source: str, first_row: int = 1) -> pl.DataFrame:
+    """Lower-case headers, add absent optional columns, strip text, turn empty cells into nulls.
+
+    ``row_number`` counts data rows from ``first_row`` (the file's first data row is 1).
+    """
     renamed = raw.rename({c: c.strip().lower() for c in raw.columns})
     missing = [c for c in ALWAYS_REQUIRED if c not in renamed.columns]
     if missing:
@@ -146,7 +149,7 @@ def _normalise(raw: pl.DataFrame, source: str) -> pl.DataFrame:
     )
     return (
         frame.with_columns(pl.when(pl.all().str.len_chars() > 0).then(pl.all()).name.keep())
-        .with_row_index("row_number", offset=1)
+        .with_row_index("row_number", offset=first_row)
         .with_columns(pl.col("row_number").cast(pl.Int64))
     )
 
@@ -175,11 +178,19 @@ def check_rows(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     ``good`` has ``EVENT_SCHEMA`` plus ``row_number``; ``problems`` has ``PROBLEM_SCHEMA``, one row per
     (row, field) problem, so a row with two bad fields is reported twice and quarantined once.
     """
-    times = parse_event_times(frame)
-    event = pl.col("event").str.to_lowercase()
+    # Case-normalised values as the store's types, once; values outside a type's list become null.
+    typed = parse_event_times(frame).with_columns(
+        pl.col("event").str.to_lowercase().cast(EVENT_SCHEMA["event"], strict=False).alias("_event"),
+        pl.col("level").str.to_uppercase().cast(EVENT_SCHEMA["level"], strict=False).alias("_level"),
+        pl.col("channel").str.to_lowercase().cast(EVENT_SCHEMA["channel"], strict=False).alias("_channel"),
+        pl.col("outcome").str.to_lowercase().cast(EVENT_SCHEMA["outcome"], strict=False).alias("_outcome"),
+        pl.col("limit_days").cast(pl.Int32, strict=False).alias("_limit_days"),
+    )
+    event, outcome = pl.col("_event"), pl.col("outcome").str.to_lowercase()
 
-    def not_in(column: str, allowed: tuple[str, ...], case: pl.Expr) -> pl.Expr:
-        return pl.col(column).is_not_null() & ~case.is_in(allowed)
+    def not_in(column: str, allowed: tuple[str, ...] | None = None) -> pl.Expr:
+        known = pl.col(f"_{column}").is_not_null() if allowed is None else outcome.is_in(allowed)
+        return pl.col(column).is_not_null() & ~known
 
     rules: list[Rule] = [
         ("complaint_id", "complaint_id", pl.col("complaint_id").is_null(), "required on every row"),
@@ -191,31 +202,31 @@ def check_rows(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
             "not an ISO-8601 time (e.g. 2024-08-01T10:30:00+05:30)",
         ),
         ("event", "event", pl.col("event").is_null(), "required on every row"),
-        ("event", "event", not_in("event", EVENTS, event), f"unknown event; expected one of {', '.join(EVENTS)}"),
-        ("level", "level", not_in("level", LEVELS, pl.col("level").str.to_uppercase()), "expected L1..L5"),
+        ("event", "event", not_in("event"), f"unknown event; expected one of {', '.join(EVENTS)}"),
+        ("level", "level", not_in("level"), "expected L1..L5"),
         (
             "limit_days",
             "limit_days",
-            pl.col("limit_days").is_not_null()
-            & ~pl.col("limit_days").cast(pl.Int32, strict=False).is_between(1, 3650).fill_null(False),
+            pl.col("limit_days").is_not_null() & ~pl.col("_limit_days").is_between(1, 3650).fill_null(False),
             "a whole number of days from 1 to 3650",
         ),
+        ("channel", "channel", not_in("channel"), f"expected one of {', '.join(CHANNELS)}"),
         (
-            "channel",
-            "channel",
-            not_in("channel", CHANNELS, pl.col("channel").str.to_lowercase()),
-            f"expected one of {', '.join(CHANNELS)}",
+            "outcome",
+            "outcome",
+            ~event.is_in(("feedback", "closed")).fill_null(False) & not_in("outcome"),
+            f"unknown outcome; expected one of {', '.join(FEEDBACK_OUTCOMES + CLOSE_OUTCOMES)}",
         ),
         (
             "outcome",
             "outcome",
-            (event == "feedback") & not_in("outcome", FEEDBACK_OUTCOMES, pl.col("outcome").str.to_lowercase()),
+            (event == "feedback") & not_in("outcome", FEEDBACK_OUTCOMES),
             f"a feedback outcome is one of {', '.join(FEEDBACK_OUTCOMES)}",
         ),
         (
             "outcome",
             "outcome",
-            (event == "closed") & not_in("outcome", CLOSE_OUTCOMES, pl.col("outcome").str.to_lowercase()),
+            (event == "closed") & not_in("outcome", CLOSE_OUTCOMES),
             f"a closed outcome is one of {', '.join(CLOSE_OUTCOMES)}",
         ),
     ]
@@ -224,23 +235,22 @@ def check_rows(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
             (column, column, (event == name) & pl.col(column).is_null(), f"required for '{name}' events")
             for column in required
         )
-    problems = find(times, rules)
-    good = (
-        times.join(problems.select("row_number").unique(), on="row_number", how="anti")
-        .with_columns(
-            event_time=pl.col("parsed_time"),
-            event=event,
-            level=pl.col("level").str.to_uppercase(),
-            channel=pl.col("channel").str.to_lowercase(),
-            outcome=pl.col("outcome").str.to_lowercase(),
-        )
-        .select("row_number", *EVENT_COLUMNS)
-        .cast(EVENT_SCHEMA)
-    )
+    problems = find(typed, rules)
+    if problems.height:
+        typed = typed.join(problems.select("row_number").unique(), on="row_number", how="anti")
+    good = typed.select(
+        "row_number",
+        *[
+            pl.col(f"_{c}").alias(c) if c in ("event", "level", "channel", "outcome", "limit_days") else pl.col(c)
+            for c in EVENT_COLUMNS
+            if c != "event_time"
+        ],
+        event_time=pl.col("parsed_time"),
+    ).select("row_number", *EVENT_COLUMNS)
     return good, problems
 
 
-def lifecycle_problems(new: pl.DataFrame, stored: pl.DataFrame) -> pl.DataFrame:
+def lifecycle_problems(new: pl.DataFrame, stored: pl.DataFrame, *, new_sorted: bool = False) -> pl.DataFrame:
     """Check each new event against its complaint's whole history (stored events plus new ones).
 
     ``new`` has ``EVENT_SCHEMA`` plus ``row_number``; ``stored`` has ``EVENT_SCHEMA`` (the stored events
@@ -251,11 +261,18 @@ def lifecycle_problems(new: pl.DataFrame, stored: pl.DataFrame) -> pl.DataFrame:
     - ``closed`` is the last event: events after the first closure are rejected, and so is a new
       ``closed`` with a stored event after it;
     - ``escalated`` moves exactly one level up from the level the complaint is at.
+
+    ``new_sorted`` says that ``new`` is already sorted by complaint, time and event (as
+    :func:`_new_only` returns it), which saves sorting it again when nothing is stored.
     """
-    history = pl.concat([stored.with_columns(row_number=pl.lit(None, pl.Int64)), new], how="diagonal_relaxed").sort(
-        "complaint_id", "event_time", "event"
-    )
-    by = "complaint_id"
+    if stored.is_empty() and new_sorted:
+        history = new
+    else:
+        history = pl.concat([stored.with_columns(row_number=pl.lit(None, pl.Int64)), new], how="diagonal_relaxed").sort(
+            "complaint_id", "event_time", "event"
+        )
+    history = history.with_columns(complaint=pl.col("complaint_id").rle_id())  # sorted: one run each
+    by = "complaint"
     is_reg = pl.col("event") == "registered"
     is_close = pl.col("event") == "closed"
     is_stored = pl.col("row_number").is_null().cast(pl.Int32)
@@ -294,25 +311,77 @@ def lifecycle_problems(new: pl.DataFrame, stored: pl.DataFrame) -> pl.DataFrame:
     return find(checked, rules)
 
 
-def read_file(path: Path) -> pl.DataFrame:
-    """Read a CSV (UTF-8, with or without BOM), JSON Lines or Parquet file with every column as text."""
+def _kind(path: Path) -> str:
+    suffix = path.suffix.lower()
+    return {".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}.get(suffix, "csv")
+
+
+def _as_text(lazy: pl.LazyFrame) -> pl.LazyFrame:
+    """Every column as text; zoned times (Parquet) first converted to Asia/Kolkata wall-clock."""
+    return lazy.with_columns(
+        pl.col(pl.Datetime("us", "*"), pl.Datetime("ms", "*"), pl.Datetime("ns", "*"))
+        .dt.convert_time_zone("Asia/Kolkata")
+        .dt.replace_time_zone(None)
+    ).cast(pl.String)
+
+
+def _scan(path: Path) -> pl.LazyFrame:
+    kind = _kind(path)
+    if kind == "jsonl":
+        return _as_text(pl.scan_ndjson(path, infer_schema_length=None))
+    if kind == "parquet":
+        return _as_text(pl.scan_parquet(path))
+    return pl.scan_csv(path, infer_schema=False, encoding="utf8")
+
+
+def _unreadable(path: Path, exc: Exception) -> IngestError:
+    if isinstance(exc, FileNotFoundError) or not path.exists():
+        return IngestError(f"{path}: no such file")
+    name = {"jsonl": "JSON Lines", "parquet": "Parquet", "csv": "UTF-8 CSV"}[_kind(path)]
+    return IngestError(f"{path}: cannot read as {name} ({exc})")
+
+
+_READ_ERRORS: Final = (pl.exceptions.PolarsError, OSError, UnicodeDecodeError)
+
+
+def read_batches(path: Path, batch_rows: int) -> Iterator[pl.DataFrame]:
+    """A CSV (UTF-8, with or without BOM), JSON Lines or Parquet file in batches of at most
+    ``batch_rows`` rows, every column as text, streamed: the file is never held whole.
+
+    A file without data rows gives one empty batch with the file's columns.
+    """
     try:
-        if path.suffix.lower() in (".jsonl", ".ndjson"):
-            return pl.read_ndjson(path, infer_schema_length=None).cast(pl.String)
-        if path.suffix.lower() == ".parquet":
-            raw = pl.read_parquet(path)
-            return raw.with_columns(
-                pl.col(pl.Datetime("us", "*"), pl.Datetime("ms", "*"), pl.Datetime("ns", "*"))
-                .dt.convert_time_zone("Asia/Kolkata")
-                .dt.replace_time_zone(None)
-            ).cast(pl.String)
-        return pl.read_csv(path, infer_schema=False, encoding="utf8")
-    except FileNotFoundError as exc:
-        msg = f"{path}: no such file"
-        raise IngestError(msg) from exc
-    except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError) as exc:
-        msg = f"{path}: cannot read as {'Parquet' if path.suffix.lower() == '.parquet' else 'UTF-8 CSV'} ({exc})"
-        raise IngestError(msg) from exc
+        lazy = _scan(path)
+        columns = lazy.collect_schema().names()
+        empty = True
+        for batch in lazy.collect_batches(chunk_size=batch_rows):
+            empty = False
+            yield batch
+        if empty:
+            yield pl.DataFrame(schema=dict.fromkeys(columns, pl.String))
+    except _READ_ERRORS as exc:
+        raise _unreadable(path, exc) from exc
+
+
+def read_file(path: Path) -> pl.DataFrame:
+    """A whole file (see :func:`read_batches`) as one frame, every column as text."""
+    try:
+        return _scan(path).collect()
+    except _READ_ERRORS as exc:
+        raise _unreadable(path, exc) from exc
+
+
+def estimate_rows(path: Path) -> int:
+    """Rows in a file: exact for Parquet, else estimated from the line length of its first MiB."""
+    try:
+        if _kind(path) == "parquet":
+            return int(pl.scan_parquet(path).select(pl.len()).collect().item())
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            sample = fh.read(1 << 20)
+    except _READ_ERRORS:
+        return 0
+    return max(1, round(size * sample.count(b"\n") / max(1, len(sample))))
 
 
 def describe(problems: pl.DataFrame, source: str, limit: int = SHOWN_PROBLEMS) -> str:
@@ -329,67 +398,119 @@ def describe(problems: pl.DataFrame, source: str, limit: int = SHOWN_PROBLEMS) -
 
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
+    try:
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        raise _unreadable(path, exc) from exc
     return digest.hexdigest()
 
 
+#: Rows read and checked at a time; memory use of a load grows with this, not with the file.
+BATCH_ROWS: Final = 1_000_000
+#: Checked rows checked against their complaints' histories at a time (a complaint is never split).
+CHUNK_ROWS: Final = 2_000_000
+#: DuckDB's memory during a load; rows held past ``CHUNK_ROWS`` spill to disk beyond it.
+DUCKDB_GIB: Final = 1.5
+_KEY: Final = ["complaint_id", "event_time", "event"]
+
+
 @dataclass
-class _Checked:
-    """One file after the row checks, before anything is written."""
+class _Load:
+    """One load in progress: the open private copy and what has been done so far."""
 
-    path: Path
-    rows_read: int
-    good: pl.DataFrame
-    problems: pl.DataFrame
-    kind: str
+    con: duckdb.DuckDBPyConnection
+    strict: bool
+    batch_rows: int
+    chunk_rows: int
+    progress: pipeline.Progress | None
+    new_codes: dict[str, list[str]] = field(
+        default_factory=lambda: {"departments": [], "districts": [], "categories": []}
+    )
+    touched: list[pl.Series] = field(default_factory=list)
+    earliest: datetime | None = None
+    refused: list[str] = field(default_factory=list)
+
+    def tick(self, phase: str, done: int, total: int) -> None:
+        if self.progress:
+            self.progress(phase, done, total)
 
 
-def _check_file(path: Path, mapping: Mapping | None) -> _Checked:
-    raw = read_file(path)
-    if mapping is None:
-        good, problems = check_rows(_normalise(raw, str(path)))
-        return _Checked(path, raw.height, good, problems, "events")
-    good, problems = to_events(raw, mapping, _sha256(path)[:12])
-    return _Checked(path, raw.height, good, problems, f"snapshot:{mapping.path.name}")
+def _new_only(new: pl.DataFrame, stored: pl.DataFrame) -> pl.DataFrame:
+    """``new`` without repeated events (same complaint, time and type): the first row of each key
+    within the file, and none already stored."""
+    ordered = new.sort(*_KEY, "row_number")
+    repeated = pl.all_horizontal([pl.col(k) == pl.col(k).shift(1) for k in _KEY]).fill_null(False)
+    fresh = ordered.filter(~repeated)
+    if stored.height:
+        fresh = fresh.join(stored.select(_KEY), on=_KEY, how="anti")
+    return fresh
 
 
-def _load_file(
-    con: duckdb.DuckDBPyConnection, f: _Checked, strict: bool, new_codes: dict[str, list[str]]
-) -> tuple[FileReport, pl.DataFrame]:
-    """Write one checked file inside the open writer; return its report and the events it loaded."""
-    report = FileReport(str(f.path), rows_read=f.rows_read)
-    digest = _sha256(f.path)
-    if store.already_loaded(con, digest):
+def _check_batches(load: _Load, path: Path, staging: store.Staging) -> tuple[int, list[pl.DataFrame]]:
+    """Read and row-check a canonical file batch by batch, holding the good rows in ``staging``."""
+    rows, problems = 0, []
+    phase, total = f"checking {path.name}", estimate_rows(path)
+    for batch in read_batches(path, load.batch_rows):
+        good, bad = check_rows(_normalise(batch, str(path), first_row=rows + 1))
+        rows += batch.height
+        staging.add(good)
+        problems.append(bad)
+        load.tick(phase, min(rows, total), total)
+    return rows, problems
+
+
+def _load_file(load: _Load, path: Path, mapping: Mapping | None) -> FileReport:
+    """Check one file and write its good rows into the open private copy (see :func:`ingest`)."""
+    report = FileReport(str(path))
+    digest = _sha256(path)
+    if store.already_loaded(load.con, digest):
         report.already_loaded = True
-        return report, f.good.clear()
-    ingest_id = store.next_ingest_id(con)
-    key = ["complaint_id", "event_time", "event"]
-    stored = store.read_events(con, f.good["complaint_id"].unique())
-    fresh = f.good.unique(key, keep="first", maintain_order=True).join(stored.select(key), on=key, how="anti")
-    report.rows_duplicate = f.good.height - fresh.height
-    broken = lifecycle_problems(fresh, stored)
-    if strict and broken.height:
-        msg = f"--strict: nothing loaded, bad rows found:\n{describe(broken, str(f.path))}"
-        raise IngestError(msg)
-    problems = pl.concat([f.problems, broken]).sort("row_number", "field")
-    # A snapshot row becomes several events: one bad event quarantines its whole row.
-    fresh = fresh.join(problems.select("row_number").unique(), on="row_number", how="anti")
-    report.rows_loaded = fresh.height
-    report.rows_quarantined = problems["row_number"].n_unique()
+        return report
+    staging = store.Staging(load.con, "complaint_id", load.chunk_rows)
+    try:
+        if mapping is None:
+            report.rows_read, found = _check_batches(load, path, staging)
+        else:
+            raw = read_file(path)
+            good, bad = to_events(raw, mapping, digest[:12])
+            report.rows_read, found = raw.height, [bad]
+            staging.add(good)
+        ingest_id = store.next_ingest_id(load.con)
+        for new in staging.chunks():
+            stored = store.read_events(load.con, new["complaint_id"].unique())
+            fresh = _new_only(new, stored)
+            report.rows_duplicate += new.height - fresh.height
+            broken = lifecycle_problems(fresh, stored, new_sorted=True)
+            found.append(broken)
+            if broken.height:  # a snapshot row becomes several events: one bad event drops its row
+                fresh = fresh.join(broken.select("row_number").unique(), on="row_number", how="anti")
+            report.rows_loaded += fresh.height
+            for table, column in (("departments", "department"), ("districts", "district"), ("categories", "category")):
+                load.new_codes[table] += store.register_codes(
+                    load.con, table, fresh[column].drop_nulls().unique().to_list()
+                )
+            store.append_events(load.con, fresh.drop("row_number"), ingest_id)
+            load.touched.append(fresh["complaint_id"].unique())
+            if fresh.height:
+                first: datetime = fresh["event_time"].min()  # type: ignore[assignment]
+                load.earliest = first if load.earliest is None else min(load.earliest, first)
+    finally:
+        staging.close()
+    problems = pl.concat(found).sort("row_number", "field")
     report.problems = problems
-    for table, column in (("departments", "department"), ("districts", "district"), ("categories", "category")):
-        new_codes[table] += store.register_codes(con, table, fresh[column].drop_nulls().unique().to_list())
-    store.append_events(con, fresh.drop("row_number"), ingest_id)
-    store.quarantine(con, problems, ingest_id, str(f.path))
+    report.rows_quarantined = problems["row_number"].n_unique()
+    if load.strict and problems.height:
+        load.refused.append(describe(problems, str(path)))
+    store.quarantine(load.con, problems, ingest_id, str(path))
     store.log_ingest(
-        con,
+        load.con,
         {
             "ingest_id": ingest_id,
-            "source": str(f.path),
+            "source": str(path),
             "sha256": digest,
-            "kind": f.kind,
+            "kind": "events" if mapping is None else f"snapshot:{mapping.path.name}",
             "finished_at": datetime.now(),
             "rows_read": report.rows_read,
             "rows_loaded": report.rows_loaded,
@@ -398,7 +519,26 @@ def _load_file(
             "new_codes": None,
         },
     )
-    return report, fresh
+    return report
+
+
+#: Complaints derived at a time after a load.
+DERIVE_COMPLAINTS: Final = 500_000
+
+
+def _derive_touched(load: _Load) -> None:
+    """Rebuild the derived rows of every complaint the load touched, a slice of complaints at a time."""
+    if not load.touched:
+        return
+    ids = pl.concat(load.touched).unique().sort()
+    categories = store.read_table(load.con, "categories")
+    for start in range(0, ids.len(), DERIVE_COMPLAINTS):
+        part = ids.slice(start, DERIVE_COMPLAINTS)
+        keys = store.assign_keys(load.con, part)
+        events = store.read_events(load.con, part)
+        store.replace_derived(load.con, derive(events, categories, keys), keys)
+        load.tick("deriving", min(start + DERIVE_COMPLAINTS, ids.len()), ids.len())
+    store.refresh_complainant_counts(load.con)
 
 
 def ingest(
@@ -408,46 +548,31 @@ def ingest(
     strict: bool = False,
     mapping: Mapping | None = None,
     progress: pipeline.Progress | None = None,
+    batch_rows: int = BATCH_ROWS,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> IngestReport:
     """Check and load files into the store at ``db`` (see the module docstring).
 
-    Without ``mapping`` the files are canonical event logs; with one, per-complaint snapshot exports
-    converted by :func:`grading.mapping.to_events`.
+    Without ``mapping`` the files are canonical event logs, streamed ``batch_rows`` rows at a time;
+    with one, per-complaint snapshot exports converted by :func:`grading.mapping.to_events`. Checked
+    rows are held (in memory, then on disk past ``chunk_rows``) until the whole file is read, so a
+    complaint's events may come in any order anywhere in the file.
     """
-    checked = []
-    for i, path in enumerate(files, start=1):
-        checked.append(_check_file(path, mapping))
-        if progress:
-            progress("checking files", i, len(files))
-    if strict and any(f.problems.height for f in checked):
-        text = "\n".join(describe(f.problems, str(f.path)) for f in checked if f.problems.height)
-        msg = f"--strict: nothing loaded, bad rows found:\n{text}"
-        raise IngestError(msg)
-
     reports: list[FileReport] = []
-    new_codes: dict[str, list[str]] = {"departments": [], "districts": [], "categories": []}
-    refreshed: list[date] = []
     with store.writing(db) as con:
+        store.limit_memory(con, DUCKDB_GIB)
         if store.read_table(con, "departments").is_empty():
             pipeline.load_reference_data(con)
-        loaded = []
-        for i, f in enumerate(checked, start=1):
-            report, events = _load_file(con, f, strict, new_codes)
-            reports.append(report)
-            loaded.append(events)
-            if progress:
-                progress("loading files", i, len(checked))
-        fresh = pl.concat(loaded)
-        if fresh.height:
-            ids = fresh["complaint_id"].unique()
-            keys = store.assign_keys(con, ids)
-            categories = store.read_table(con, "categories")
-            store.replace_derived(con, derive(store.read_events(con, ids), categories, keys), keys)
-            store.refresh_complainant_counts(con)
-            first = fresh["event_time"].min()
-            refreshed = pipeline.refresh_monthly(
-                con,
-                since=date(first.year, first.month, 1),  # type: ignore[union-attr]
-                progress=progress,
-            )
-    return IngestReport(reports, {k: sorted(set(v)) for k, v in new_codes.items()}, refreshed)
+        load = _Load(con, strict, batch_rows, chunk_rows, progress)
+        for i, path in enumerate(files, start=1):
+            reports.append(_load_file(load, path, mapping))
+            load.tick("loading files", i, len(files))
+        if load.refused:
+            msg = "--strict: nothing loaded, bad rows found:\n" + "\n".join(load.refused)
+            raise IngestError(msg)
+        _derive_touched(load)
+        refreshed = []
+        if load.earliest is not None:  # months before the earliest new event cannot change
+            since = date(load.earliest.year, load.earliest.month, 1)
+            refreshed = pipeline.refresh_monthly(con, since=since, progress=progress)
+    return IngestReport(reports, {k: sorted(set(v)) for k, v in load.new_codes.items()}, refreshed)

@@ -286,7 +286,12 @@ def append_events(con: duckdb.DuckDBPyConnection, events: pl.DataFrame, ingest_i
     frame = events.with_columns(  # noqa: F841 - read by DuckDB below
         pl.col(pl.Enum).cast(pl.String), ingest_id=pl.lit(ingest_id, pl.Int32)
     )
-    con.execute("insert into events by name select * from frame")
+    # The log has no meaningful row order (readers sort): let DuckDB write in parallel.
+    con.execute("set preserve_insertion_order = false")
+    try:
+        con.execute("insert into events by name select * from frame")
+    finally:
+        con.execute("reset preserve_insertion_order")
     return events.height
 
 
@@ -310,6 +315,66 @@ def read_events(con: duckdb.DuckDBPyConnection, complaint_ids: pl.Series | None 
         ids = complaint_ids.to_frame("complaint_id")  # noqa: F841 - read by DuckDB
         frame = _pl(con.sql(f"select {cols} from events semi join ids using (complaint_id)"))  # noqa: S608
     return frame.cast(EVENT_SCHEMA)
+
+
+def limit_memory(con: duckdb.DuckDBPyConnection, gib: float) -> None:
+    """Cap DuckDB's memory for this connection; past it, DuckDB spills to ``<db>.tmp/`` on disk."""
+    con.execute(f"set memory_limit = '{float(gib)}GiB'")
+
+
+class Staging:
+    """Checked rows held for a second pass, grouped by a key column when they come back.
+
+    Rows stay in memory up to ``limit`` rows; past that they go to a temporary table of the open
+    (private) database, which DuckDB spills to disk, so a file larger than memory is held on disk.
+    :meth:`chunks` returns them in chunks of about ``limit`` rows such that every row with the same
+    ``key`` value is in the same chunk (hash partitions of the key).
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, key: str, limit: int) -> None:
+        self.con, self.key, self.limit = con, key, limit
+        self.frames: list[pl.DataFrame] = []
+        self.schema: pl.Schema | None = None
+        self.rows = 0
+        self.spilled = False
+        self.table = f"staging_{id(self)}"
+
+    def add(self, frame: pl.DataFrame) -> None:
+        """Hold ``frame`` (every frame must have the same schema)."""
+        self.schema = self.schema or frame.schema
+        self.frames.append(frame)
+        self.rows += frame.height
+        if self.rows > self.limit:
+            self._spill()
+
+    def _spill(self) -> None:
+        held = pl.concat(self.frames).with_columns(pl.col(pl.Enum).cast(pl.String))  # noqa: F841 - read by DuckDB
+        if self.spilled:
+            self.con.execute(f"insert into {self.table} select * from held")  # noqa: S608
+        else:
+            self.con.execute(f"create temp table {self.table} as select * from held")  # noqa: S608
+            self.spilled = True
+        self.frames = []
+
+    def chunks(self) -> Iterator[pl.DataFrame]:
+        """The held rows, every key value within one chunk; chunks of about ``limit`` rows."""
+        if self.schema is None:
+            return
+        if not self.spilled:
+            yield pl.concat(self.frames)
+            return
+        if self.frames:
+            self._spill()
+        parts = -(-self.rows // self.limit)
+        for part in range(parts):
+            query = f"select * from {self.table} where hash({self.key}) % {parts} = {part}"  # noqa: S608
+            yield _pl(self.con.sql(query)).cast(self.schema)
+
+    def close(self) -> None:
+        """Drop the temporary table, if any."""
+        if self.spilled:
+            self.con.execute(f"drop table if exists {self.table}")
+        self.frames, self.spilled = [], False
 
 
 # --- derived tables --------------------------------------------------------------------------------

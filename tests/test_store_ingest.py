@@ -77,22 +77,24 @@ def test_bad_rows_are_quarantined_with_file_line_field_and_reason(tmp_path: Path
         "K,2024-03-32T10:00:00,attended,L1,,,,,\n"
         "K,2024-03-02T10:00:00,solved,L1,,,,,\n"
         "M,2024-03-02T10:00:00,registered,L1,,X,CAT,P2,\n"
-        "K,2024-03-03T10:00:00,closed,,,,,,happy\n",
+        "K,2024-03-03T10:00:00,closed,,,,,,happy\n"
+        "K,2024-03-01T11:00:00,attended,L1,,,,,maybe\n",
         encoding="utf-8",
     )
     db = tmp_path / "n.duckdb"
     report = ingest.ingest(db, [path])
     f = report.files[0]
-    assert (f.rows_read, f.rows_loaded, f.rows_quarantined) == (5, 1, 4)
+    assert (f.rows_read, f.rows_loaded, f.rows_quarantined) == (6, 1, 5)
     text = ingest.describe(f.problems, str(path))
     assert f"{path}, line 3 (complaint K): field 'event_time' = '2024-03-32T10:00:00': not an ISO-8601 time" in text
     assert "line 4 (complaint K): field 'event' = 'solved': unknown event" in text
     assert "line 5 (complaint M): field 'department' = None: required for 'registered' events" in text
     assert "line 6 (complaint K): field 'outcome' = 'happy': a closed outcome is one of" in text
+    assert "line 7 (complaint K): field 'outcome' = 'maybe': unknown outcome" in text
     con = store.connect_readonly(db)
     kept = store.read_table(con, "quarantine")
     con.close()
-    assert sorted(kept["row_number"].to_list()) == [2, 3, 4, 5]
+    assert sorted(kept["row_number"].to_list()) == [2, 3, 4, 5, 6]
     assert set(kept["source"]) == {str(path)}
 
 
