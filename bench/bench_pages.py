@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from grading import pipeline, schemes, store, views
+from grading.access import Identity
 from grading.cli import DEFAULT_DEMO
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,8 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def pages(con, month):  # type: ignore[no-untyped-def]
     scheme = schemes.load()
-    district = views.Scope(districts=("INDORE",))
-    department = views.Scope(departments=("REVENUE",))
+    district = Identity("bench", "collector", districts=("INDORE",))
+    department = Identity("bench", "department_head", departments=("REVENUE",))
     work: dict[str, list[Callable[[], object]]] = {
         "public summary": [
             lambda: views.state_headline(con, scheme, month),

@@ -18,7 +18,7 @@ from typing import Any
 import click
 import polars as pl
 
-from grading import pipeline, schemes, store
+from grading import access, pipeline, schemes, store
 from grading.grade import GRADE_COLUMNS
 from grading.registry import METRICS
 from grading.schema import NivaranError
@@ -101,6 +101,7 @@ def demo(db: Path | None, months: int, end: str, scale: float, seed: int) -> Non
         f"{path}: {result['complaints']:,} complaints, {result['events']:,} events, "
         f"{months} months to {end}, in {result['seconds']} s"
     )
+    click.echo(access.describe_accounts(access.create_demo_accounts(path)))
 
 
 def _table(frame: pl.DataFrame) -> str:
@@ -195,6 +196,72 @@ def ingest_command(db: Path | None, files: tuple[Path, ...], strict: bool, mappi
     for f in report.files:
         if f.problems.height:
             click.echo(ingest.describe(f.problems, f.source), err=True)
+
+
+@main.group()
+def users() -> None:
+    """Accounts of the dashboard: who signs in, with which role and scope."""
+
+
+@users.command("add")
+@db_option
+@click.argument("username")
+@click.option("--role", type=click.Choice(access.ROLES[1:]), required=True)
+@click.option("--district", "districts", multiple=True, help="A collector's district code (repeatable).")
+@click.option("--department", "departments", multiple=True, help="A department head's department code (repeatable).")
+@click.option(
+    "--oidc",
+    is_flag=True,
+    help="No password: the user signs in through the identity provider; USERNAME is their e-mail.",
+)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
+@click.option("--replace", is_flag=True, help="Redefine an existing account.")
+def users_add(  # noqa: PLR0917 - one parameter per click option
+    db: Path | None,
+    username: str,
+    role: str,
+    districts: tuple[str, ...],
+    departments: tuple[str, ...],
+    oidc: bool,
+    password_stdin: bool,
+    replace: bool,
+) -> None:
+    """Add an account (the password is asked for twice and stored only as an Argon2 hash)."""
+    password = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    elif not oidc:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if not oidc and not password:
+        raise click.BadParameter("a password is required (or --oidc)")
+    accounts = access.Accounts(store.resolve_path(db))
+    accounts.add(
+        username,
+        role,
+        password=password,
+        districts=tuple(d.upper() for d in districts),
+        departments=tuple(d.upper() for d in departments),
+        replace=replace,
+    )
+    click.echo(f"{username.strip().lower()}: {role} added to {accounts.path}")
+
+
+@users.command("list")
+@db_option
+def users_list(db: Path | None) -> None:
+    """List the accounts (never their passwords)."""
+    click.echo(_table(access.Accounts(store.resolve_path(db)).list()))
+
+
+@users.command("remove")
+@db_option
+@click.argument("username")
+def users_remove(db: Path | None, username: str) -> None:
+    """Remove an account."""
+    if not access.Accounts(store.resolve_path(db)).remove(username):
+        msg = f"no user {username!r}"
+        raise click.ClickException(msg)
+    click.echo(f"{username.strip().lower()}: removed")
 
 
 def run() -> None:

@@ -6,6 +6,10 @@ with file, line, field and value. Bad rows go to the ``quarantine`` table with t
 (:func:`grading.store.writing`), followed by a refresh of the derived and monthly tables from the
 first month the new events touch.
 
+Complainant identifiers are stored as keyed pseudonyms (:func:`grading.access.pseudonymise`) and
+notes with phone numbers, e-mail addresses and names masked (:func:`grading.access.mask_personal`),
+so personal data in an export never reach the store.
+
 Loading is idempotent: an event already stored (same complaint, time and type) is counted as a
 duplicate and not loaded again, and a file whose content hash was loaded before is skipped.
 """
@@ -21,7 +25,7 @@ from typing import TYPE_CHECKING, Final
 
 import polars as pl
 
-from grading import pipeline, store
+from grading import access, pipeline, store
 from grading.derive import derive
 from grading.mapping import Mapping, to_events
 from grading.problems import PROBLEM_SCHEMA, Rule, find
@@ -422,6 +426,7 @@ class _Load:
 
     con: duckdb.DuckDBPyConnection
     strict: bool
+    pseudonym_key: bytes
     batch_rows: int
     chunk_rows: int
     progress: pipeline.Progress | None
@@ -491,7 +496,11 @@ def _load_file(load: _Load, path: Path, mapping: Mapping | None) -> FileReport:
                 load.new_codes[table] += store.register_codes(
                     load.con, table, fresh[column].drop_nulls().unique().to_list()
                 )
-            store.append_events(load.con, fresh.drop("row_number"), ingest_id)
+            private = fresh.drop("row_number").with_columns(
+                complainant=access.pseudonymise(fresh["complainant"], load.pseudonym_key),
+                note=access.mask_personal(pl.col("note")),
+            )
+            store.append_events(load.con, private, ingest_id)
             load.touched.append(fresh["complaint_id"].unique())
             if fresh.height:
                 first: datetime = fresh["event_time"].min()  # type: ignore[assignment]
@@ -563,7 +572,8 @@ def ingest(
         store.limit_memory(con, DUCKDB_GIB)
         if store.read_table(con, "departments").is_empty():
             pipeline.load_reference_data(con)
-        load = _Load(con, strict, batch_rows, chunk_rows, progress)
+        key = access.Accounts(db).pseudonym_key()
+        load = _Load(con, strict, key, batch_rows, chunk_rows, progress)
         for i, path in enumerate(files, start=1):
             reports.append(_load_file(load, path, mapping))
             load.tick("loading files", i, len(files))

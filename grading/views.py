@@ -1,13 +1,15 @@
 """Page-data functions: what each dashboard page shows, computed in the core (no SQL, no Streamlit).
 
 Every function takes an open (read-only) connection and returns frames whose grain is stated in its
-docstring. Functions for the collector and department pages take a :class:`Scope`, which restricts the
-rows in the store query itself: a page cannot widen it. Public functions return aggregates only.
+docstring. Case functions (collector and department pages) take the signed-in
+:class:`grading.access.Identity` and may only narrow its scope (:meth:`Identity.scope` raises
+:class:`grading.access.AccessDeniedError` otherwise); the scope filters the store query itself. Free text
+(notes, rejected values) comes back with personal data masked (:func:`grading.access.mask_personal`).
+Public functions return aggregates only.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Final
 
@@ -15,6 +17,7 @@ import duckdb
 import polars as pl
 
 from grading import pipeline, store
+from grading.access import Identity, mask_personal
 from grading.metrics import month_window, totals
 from grading.schemes import Scheme
 
@@ -23,24 +26,6 @@ SUPPRESS_BELOW: Final = 5
 DUE_SOON: Final = timedelta(days=2)
 AGE_BUCKETS: Final = ((0, 7, "0-7"), (8, 15, "8-15"), (16, 30, "16-30"), (31, 50, "31-50"), (51, 100, "51-100"))
 HEADLINE: Final = ("received", "closed", "satisfied_closure_pct", "sla_compliance_pct", "pending_over_50")
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Which districts and departments a user may see (None = all)."""
-
-    districts: tuple[str, ...] | None = None
-    departments: tuple[str, ...] | None = None
-    label: str = field(default="state", compare=False)
-
-    def district_list(self) -> list[str] | None:
-        return list(self.districts) if self.districts is not None else None
-
-    def department_list(self) -> list[str] | None:
-        return list(self.departments) if self.departments is not None else None
-
-
-EVERYTHING: Final = Scope()
 
 
 def previous_month(month: date) -> date:
@@ -145,13 +130,22 @@ def as_of(con: duckdb.DuckDBPyConnection, month: date) -> datetime:
     return min(cutoff, latest) if latest else cutoff
 
 
-def pending_cases(con: duckdb.DuckDBPyConnection, month: date, scope: Scope = EVERYTHING) -> pl.DataFrame:
-    """Open complaints at :func:`as_of` inside ``scope``, oldest first, one row per complaint.
+def pending_cases(
+    con: duckdb.DuckDBPyConnection,
+    month: date,
+    who: Identity,
+    *,
+    district: str | None = None,
+    department: str | None = None,
+) -> pl.DataFrame:
+    """Open complaints at :func:`as_of` inside ``who``'s scope (narrowed to ``district`` and
+    ``department`` when given), oldest first, one row per complaint.
 
     Adds ``age_days`` (completed days since registration), ``age_bucket``, ``level`` as ``L1``..``L5``,
     ``is_overdue`` (past the limit of its current level), ``due_soon`` (the limit passes within the
     next 2 days) and ``days_to_due`` (negative when overdue); names are attached.
     """
+    scope = who.scope(district=district, department=department)
     when = as_of(con, month)
     cases = store.pending_cases(con, when, districts=scope.district_list(), departments=scope.department_list())
     age = ((pl.lit(when) - pl.col("registered_at")).dt.total_hours() // 24).cast(pl.Int32)
@@ -184,11 +178,21 @@ def pending_summary(cases: pl.DataFrame, by: list[str]) -> pl.DataFrame:
     )
 
 
-def case_timeline(con: duckdb.DuckDBPyConnection, complaint_id: str, scope: Scope = EVERYTHING) -> pl.DataFrame:
-    """One complaint's events, oldest first; empty when the complaint is outside ``scope``."""
-    return store.complaint_events(
+def case_timeline(
+    con: duckdb.DuckDBPyConnection,
+    complaint_id: str,
+    who: Identity,
+    *,
+    district: str | None = None,
+    department: str | None = None,
+) -> pl.DataFrame:
+    """One complaint's events, oldest first, notes masked; empty when the complaint is outside
+    ``who``'s scope (narrowed as in :func:`pending_cases`)."""
+    scope = who.scope(district=district, department=department)
+    events = store.complaint_events(
         con, complaint_id, districts=scope.district_list(), departments=scope.department_list()
     )
+    return events.with_columns(note=mask_personal(pl.col("note")))
 
 
 def data_status(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
@@ -202,5 +206,7 @@ def data_status(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
         "refreshed_at": store.get_meta(con, "refreshed_at"),
         "is_demo": store.get_meta(con, "demo") == "true",
     }
-    status.update(store.ingest_status(con))
+    found = store.ingest_status(con)
+    found["quarantine_rows"] = found["quarantine_rows"].with_columns(value=mask_personal(pl.col("value")))
+    status.update(found)
     return status

@@ -4,16 +4,17 @@ overdue and about to breach, oldest first, each case's timeline on click, export
 import polars as pl
 import streamlit as st
 
-from grading.views import Scope, pending_summary
-from ui import data
+from grading.views import pending_summary
+from ui import auth, data
 from ui.i18n import display_name, reference_name, t
 from ui.widgets import download, guarded, page_context
 
+who = auth.require("collector")
 stamp, month = page_context()
 labels = dict(data.reference(stamp, "districts").select("code", reference_name()).iter_rows())
-district = st.selectbox(t("pick_district"), sorted(labels, key=labels.get), format_func=labels.get, key="district")
-scope = Scope(districts=(district,), label=f"district:{district}")
-cases = data.pending(stamp, month, scope)
+mine = [d for d in labels if d in who.districts] if who.role == "collector" else list(labels)
+district = st.selectbox(t("pick_district"), sorted(mine, key=labels.get), format_func=labels.get, key="district")
+cases = data.pending(stamp, month, who, district=district)  # the core refuses a district outside the scope
 st.title(t("collector_title", district=labels[district]))
 st.caption(t("as_of", when=f"{data.as_of(stamp, month):%d-%m-%Y %H:%M}"))
 if cases.is_empty():
@@ -68,13 +69,21 @@ picked = st.dataframe(
     shown, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="review_table"
 )
 st.caption(t("pick_case"))
-download(shown, f"review-{district}-{month:%Y-%m}", "review", excel=True)
+download(
+    shown,
+    f"review-{district}-{month:%Y-%m}",
+    "review",
+    excel=True,
+    audit=lambda: auth.accounts().log_export(
+        who, who.scope(district=district), f"review list {district} {month:%Y-%m}", shown.height
+    ),
+)
 
 rows = picked.selection.rows if picked is not None else []
 if rows:
     complaint_id = shown[t("complaint")][rows[0]]
     st.subheader(t("timeline", id=complaint_id))
-    events = data.timeline(stamp, complaint_id, scope)
+    events = data.timeline(stamp, complaint_id, who, district=district)
     st.dataframe(
         events.select(
             pl.col("event_time").dt.strftime("%d-%m-%Y %H:%M").alias(t("time")),

@@ -4,10 +4,11 @@ import polars as pl
 import streamlit as st
 
 from grading.fmt import indian
-from ui import data
+from ui import auth, data
 from ui.i18n import month_name, t
 from ui.widgets import data_window
 
+auth.require("data")
 stamp = st.session_state["db_stamp"]
 st.title(t("data_title"))
 data_window(stamp)

@@ -5,16 +5,22 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from grading.views import Scope, pending_summary, previous_month
-from ui import data
+from grading.views import pending_summary, previous_month
+from ui import auth, data
 from ui.i18n import display_name, lang, month_name, name_column, t
 from ui.widgets import download, guarded, page_context
 
+who = auth.require("department")
 stamp, month = page_context()
 scheme = data.scheme()
 hi = lang() == "hi"
 ranking = data.ranking(stamp, "department", month)
 labels = dict(ranking.select("department", display_name("department")).iter_rows())
+if who.role == "department_head":
+    labels = {code: name for code, name in labels.items() if code in who.departments}
+if not labels:
+    st.info(t("no_cases"))
+    st.stop()
 department = st.selectbox(
     t("pick_department"), sorted(labels, key=labels.get), format_func=labels.get, key="department"
 )
@@ -81,8 +87,7 @@ if me["needed_next_grade"] is not None:
 else:
     st.write(t("needed_none_grade"))
 
-scope = Scope(departments=(department,), label=f"department:{department}")
-cases = data.pending(stamp, month, scope)
+cases = data.pending(stamp, month, who, department=department)  # the core refuses a department outside
 st.subheader(t("pending_by_district"))
 with guarded("pending by district"):
     if cases.is_empty():
@@ -106,4 +111,11 @@ oldest = (
     )
 )
 st.dataframe(oldest, hide_index=True, width="stretch")
-download(oldest, f"oldest-{department}-{month:%Y-%m}", "oldest")
+download(
+    oldest,
+    f"oldest-{department}-{month:%Y-%m}",
+    "oldest",
+    audit=lambda: auth.accounts().log_export(
+        who, who.scope(department=department), f"oldest cases {department} {month:%Y-%m}", oldest.height
+    ),
+)

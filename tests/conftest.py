@@ -62,3 +62,22 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     pipeline.build_demo(path, months=6, end="2024-08", scale=0.01, seed=1)
     return path
+
+
+#: Accounts the UI tests sign in with: role → (user name, password, districts, departments).
+TEST_USERS = {
+    "admin": ("t.admin", "admin-pass-1", (), ()),
+    "collector": ("t.indore", "indore-pass-1", ("INDORE",), ()),
+    "department_head": ("t.energy", "energy-pass-1", (), ("ENERGY",)),
+}
+
+
+@pytest.fixture(scope="session")
+def demo_users(demo_db: Path) -> dict[str, tuple[str, str]]:
+    """The demo database's access file with one account per role; role → (user name, password)."""
+    from grading.access import Accounts
+
+    accounts = Accounts(demo_db)
+    for role, (name, password, districts, departments) in TEST_USERS.items():
+        accounts.add(name, role, password=password, districts=districts, departments=departments, replace=True)
+    return {role: (name, password) for role, (name, password, _, _) in TEST_USERS.items()}

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from grading.access import Accounts
+
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [
     "pages/public_summary.py",
@@ -20,12 +22,26 @@ PAGES = [
 
 
 @pytest.fixture
-def app(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+def app(demo_db: Path, demo_users: dict[str, tuple[str, str]], monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("NIVARAN_DB", str(demo_db))
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+def sign_in(at: AppTest, username: str, password: str) -> AppTest:
+    """Sign in through the sign-in page's form, as a user would."""
+    at.switch_page("pages/sign_in.py").run()
+    at.text_input(key="username").input(username)
+    at.text_input(key="password").input(password)
+    next(b for b in at.button if b.label == "Sign in").click()
+    return at.run()
+
+
+@pytest.fixture
+def admin(app: AppTest, demo_users: dict[str, tuple[str, str]]) -> AppTest:
+    return sign_in(app, *demo_users["admin"])
 
 
 def open_page(at: AppTest, page: str, lang: str) -> AppTest:
@@ -43,8 +59,10 @@ def has_devanagari(text: str) -> bool:
 
 
 @pytest.mark.parametrize("lang", ["en", "hi"])
-@pytest.mark.parametrize("page", PAGES)
-def test_every_page_renders_in_both_languages(app: AppTest, page: str, lang: str) -> None:
+@pytest.mark.parametrize("page", [*PAGES, "pages/audit.py", "pages/sign_in.py"])
+def test_every_page_renders_in_both_languages(app: AppTest, demo_users, page: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+    if page != "pages/sign_in.py":  # the administrator may open every page
+        sign_in(app, *demo_users["admin"])
     at = open_page(app, page, lang)
     assert at.title, "every page has a title"
     title = at.title[0].value
@@ -68,8 +86,8 @@ def test_public_summary_ranks_52_departments_with_downloads(app: AppTest) -> Non
     assert len(at.metric) == 5
 
 
-def test_collector_picks_a_district_and_filters_overdue(app: AppTest) -> None:
-    at = open_page(app, "pages/collector.py", "en")
+def test_collector_picks_a_district_and_filters_overdue(admin: AppTest) -> None:
+    at = open_page(admin, "pages/collector.py", "en")
     at.session_state["district"] = "INDORE"
     at.run()
     assert not at.exception
@@ -81,8 +99,8 @@ def test_collector_picks_a_district_and_filters_overdue(app: AppTest) -> None:
     assert 0 < urgent <= everything
 
 
-def test_department_page_explains_the_rank(app: AppTest) -> None:
-    at = open_page(app, "pages/department.py", "en")
+def test_department_page_explains_the_rank(admin: AppTest) -> None:
+    at = open_page(admin, "pages/department.py", "en")
     at.session_state["department"] = "ENERGY"
     at.run()
     assert not at.exception
@@ -139,7 +157,9 @@ def test_data_page_lists_rejected_rows_with_their_reasons(tmp_path: Path, monkey
     db = tmp_path / "q.duckdb"
     ingest.ingest(db, [path])
     monkeypatch.setenv("NIVARAN_DB", str(db))
+    Accounts(db).add("root", "admin", password="root-pass")
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    sign_in(at, "root", "root-pass")
     at.switch_page("pages/data_status.py").run()
     assert not at.exception
     rows = at.dataframe[-1].value

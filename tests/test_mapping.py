@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import date, datetime
 from pathlib import Path
 
 import polars as pl
 import pytest
 
-from grading import ingest, mapping, pipeline, schemes, store
+from grading import access, ingest, mapping, pipeline, schemes, store
 from tests.conftest import ev, reg
 from tests.test_store_ingest import write_csv
 
@@ -176,6 +177,7 @@ def test_json_lines_load_like_csv_with_hindi_intact(tmp_path: Path) -> None:
     csv = write_csv(rows, tmp_path / "events.csv")
     a, b = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
     ingest.ingest(a, [jsonl])
+    shutil.copyfile(access.access_path(a), access.access_path(b))  # the same pseudonym key
     ingest.ingest(b, [csv])
     ea, eb = events_of(a).sort("event_time"), events_of(b).sort("event_time")
     assert ea.equals(eb)

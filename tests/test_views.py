@@ -9,9 +9,14 @@ import polars as pl
 import pytest
 
 from grading import schemes, store, views
+from grading.access import PUBLIC, AccessDeniedError, Identity
 
 AUG = date(2024, 8, 1)
 MP = schemes.load()
+ADMIN = Identity("admin", "admin")
+INDORE = Identity("c.indore", "collector", districts=("INDORE",))
+TWO = Identity("c.two", "collector", districts=("INDORE", "BHOPAL"))
+ENERGY = Identity("h.energy", "department_head", departments=("ENERGY",))
 
 
 @pytest.fixture
@@ -22,23 +27,50 @@ def con(demo_db: Path):  # type: ignore[no-untyped-def]
 
 
 def test_pending_cases_stay_inside_the_district_scope(con) -> None:  # type: ignore[no-untyped-def]
-    everything = views.pending_cases(con, AUG)
-    indore = views.pending_cases(con, AUG, views.Scope(districts=("INDORE",)))
+    everything = views.pending_cases(con, AUG, ADMIN)
+    indore = views.pending_cases(con, AUG, INDORE)
     assert indore.height > 0
     assert set(indore["district"]) == {"INDORE"}
     assert indore.height == everything.filter(pl.col("district") == "INDORE").height
+    # A collector of two districts may narrow to one of them, and sees both without narrowing.
+    assert views.pending_cases(con, AUG, TWO, district="INDORE").equals(indore)
+    assert set(views.pending_cases(con, AUG, TWO)["district"]) == {"INDORE", "BHOPAL"}
+
+
+def test_a_collector_cannot_widen_the_scope(con) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(AccessDeniedError, match="may not see district BHOPAL"):
+        views.pending_cases(con, AUG, INDORE, district="BHOPAL")
+    energy_in_indore = views.pending_cases(con, AUG, INDORE, department="ENERGY")  # narrows, keeps the district
+    assert energy_in_indore.height > 0
+    assert set(energy_in_indore["district"]) == {"INDORE"}
+    assert set(energy_in_indore["department"]) == {"ENERGY"}
+    case = views.pending_cases(con, AUG, ADMIN, district="BHOPAL")["complaint_id"][0]
+    assert views.case_timeline(con, case, INDORE).is_empty()
+    with pytest.raises(AccessDeniedError):
+        views.case_timeline(con, case, INDORE, district="BHOPAL")
+
+
+def test_the_public_gets_no_case_list(con) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(AccessDeniedError):
+        views.pending_cases(con, AUG, PUBLIC)
+    with pytest.raises(AccessDeniedError):
+        views.case_timeline(con, "anything", PUBLIC)
 
 
 def test_pending_cases_stay_inside_the_department_scope(con) -> None:  # type: ignore[no-untyped-def]
-    energy = views.pending_cases(con, AUG, views.Scope(departments=("ENERGY",)))
+    energy = views.pending_cases(con, AUG, ENERGY)
     assert energy.height > 0
     assert set(energy["department"]) == {"ENERGY"}
+    with pytest.raises(AccessDeniedError, match="may not see department REVENUE"):
+        views.pending_cases(con, AUG, ENERGY, department="REVENUE")
+    # Narrowing by district stays inside the department.
+    assert set(views.pending_cases(con, AUG, ENERGY, district="INDORE")["department"]) <= {"ENERGY"}
 
 
 def test_case_list_matches_the_pending_metric(con) -> None:  # type: ignore[no-untyped-def]
     # At the month's cut-off the case list and monthly_metrics count the same open complaints
     # (the metric leaves habitual complainants' complaints out of the grading; the list keeps them).
-    cases = views.pending_cases(con, AUG)
+    cases = views.pending_cases(con, AUG, ADMIN)
     metric = store.read_monthly_metrics(con, "department", [AUG])["pending"].sum()
     habitual_open = cases.height - metric
     assert 0 <= habitual_open < cases.height * 0.05
@@ -48,11 +80,11 @@ def test_case_list_matches_the_pending_metric(con) -> None:  # type: ignore[no-u
 
 
 def test_a_case_timeline_outside_the_scope_is_empty(con) -> None:  # type: ignore[no-untyped-def]
-    case = views.pending_cases(con, AUG, views.Scope(districts=("INDORE",)))["complaint_id"][0]
-    inside = views.case_timeline(con, case, views.Scope(districts=("INDORE",)))
+    case = views.pending_cases(con, AUG, INDORE)["complaint_id"][0]
+    inside = views.case_timeline(con, case, INDORE)
     assert inside.height >= 1
     assert inside["event"][0] == "registered"
-    assert views.case_timeline(con, case, views.Scope(districts=("BHOPAL",))).is_empty()
+    assert views.case_timeline(con, case, Identity("b", "collector", districts=("BHOPAL",))).is_empty()
 
 
 def test_small_cells_are_suppressed_in_the_public_grid(con) -> None:  # type: ignore[no-untyped-def]

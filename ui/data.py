@@ -14,7 +14,8 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from grading import pipeline, schemes, store, views
+from grading import access, pipeline, schemes, store, views
+from grading.access import Identity
 from grading.cli import DEFAULT_DEMO
 
 Stamp = tuple[int, int]
@@ -49,6 +50,9 @@ def ensure_database() -> Stamp:
             bar.progress(done / max(total, 1), text=f"{phase}: {done} of {total}")
 
         result = pipeline.build_demo(path, progress=progress, **DEFAULT_DEMO)  # type: ignore[arg-type]
+        # Printed once, in the terminal that started the dashboard (never on a page anyone can open).
+        print(access.describe_accounts(access.create_demo_accounts(path)), flush=True)
+        st.write("Demo accounts (administrator, collectors, department head) were printed in the terminal.")
         status.update(
             label=f"Demo database ready: {result['complaints']:,} complaints in {result['seconds']} s",
             state="complete",
@@ -124,14 +128,19 @@ def components(stamp: Stamp, department: str, month: date) -> pl.DataFrame:
 
 
 @st.cache_data(max_entries=32, show_spinner=False, scope="session")
-def pending(stamp: Stamp, month: date, scope: views.Scope) -> pl.DataFrame:
-    """Pending cases inside ``scope`` (cached per session: case lists are not shared between users)."""
-    return views.pending_cases(cursor(stamp), month, scope)
+def pending(
+    stamp: Stamp, month: date, who: Identity, district: str | None = None, department: str | None = None
+) -> pl.DataFrame:
+    """Pending cases within ``who``'s scope, narrowed to ``district``/``department`` (cached per
+    session: case lists are never shared between users; the core refuses a wider request)."""
+    return views.pending_cases(cursor(stamp), month, who, district=district, department=department)
 
 
 @st.cache_data(max_entries=64, show_spinner=False, scope="session")
-def timeline(stamp: Stamp, complaint_id: str, scope: views.Scope) -> pl.DataFrame:
-    return views.case_timeline(cursor(stamp), complaint_id, scope)
+def timeline(
+    stamp: Stamp, complaint_id: str, who: Identity, district: str | None = None, department: str | None = None
+) -> pl.DataFrame:
+    return views.case_timeline(cursor(stamp), complaint_id, who, district=district, department=department)
 
 
 def status(stamp: Stamp) -> dict[str, object]:

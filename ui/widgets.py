@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 
@@ -58,12 +58,20 @@ def headers(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.rename({c: metric_label(c) for c in frame.columns if c in METRICS})
 
 
-def download(frame: pl.DataFrame, name: str, key: str, excel: bool = False) -> None:
-    """CSV (UTF-8 with BOM, so Excel shows Hindi) and optionally .xlsx download buttons."""
+def download(
+    frame: pl.DataFrame, name: str, key: str, excel: bool = False, audit: Callable[[], None] | None = None
+) -> None:
+    """CSV (UTF-8 with BOM, so Excel shows Hindi) and optionally .xlsx download buttons.
+
+    ``audit`` is called when a button is clicked (case lists log their exports through it).
+    """
     stem = f"{name}-{lang()}"
     csv = "\ufeff" + frame.write_csv()
     cols = st.columns(2 if excel else 1)
-    cols[0].download_button(t("download_csv"), csv.encode("utf-8"), f"{stem}.csv", "text/csv", key=f"{key}-csv")
+    on_click: Callable[[], None] | str = audit or "rerun"
+    cols[0].download_button(
+        t("download_csv"), csv.encode("utf-8"), f"{stem}.csv", "text/csv", key=f"{key}-csv", on_click=on_click
+    )
     if excel:
         buffer = io.BytesIO()
         frame.write_excel(buffer, worksheet=name[:31], autofit=True)
@@ -73,6 +81,7 @@ def download(frame: pl.DataFrame, name: str, key: str, excel: bool = False) -> N
             f"{stem}.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=f"{key}-xlsx",
+            on_click=on_click,
         )
 
 

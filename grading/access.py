@@ -1,0 +1,388 @@
+"""Who sees what: roles and scopes, local accounts, sign-in limits, pseudonyms and the export audit log.
+
+Roles
+-----
+- ``public``: no sign-in; the public pages, which show aggregates only.
+- ``collector``: one or more districts; the collector page, limited to those districts.
+- ``department_head``: one or more departments; the department page, its case counts limited to them.
+- ``admin`` (state administrator): everything, plus the data page and the audit log.
+
+Scope is enforced here and in :mod:`grading.views`, not only in the pages: the case functions take the
+signed-in :class:`Identity` and ask it for the scope of a request (:meth:`Identity.scope`), which can
+narrow the identity's districts or departments but never widen them (:class:`AccessDeniedError`).
+
+Storage
+-------
+Accounts, failed sign-ins, the audit log and the pseudonym key live in a small SQLite file next to the
+database (``<db>.access.sqlite``), not in the DuckDB store: the dashboard writes to it often and in small
+pieces (a failed sign-in, an export) while it holds the store read-only, and a load replaces the store
+file as a whole (:func:`grading.store.writing`). SQLite (Python's standard library) takes such small
+concurrent writes safely. Keeping the pseudonym key out of the store also means a copy of the store
+alone cannot be used to re-identify complainants.
+
+Passwords are hashed with Argon2id (``argon2-cffi``); no password is ever stored or logged in clear.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Final
+
+import polars as pl
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from grading.schema import NivaranError
+
+ROLES: Final = ("public", "collector", "department_head", "admin")
+#: Consecutive failed sign-ins after which a user name is locked for LOCK_TIME.
+MAX_FAILURES: Final = 5
+LOCK_TIME: Final = timedelta(minutes=15)
+#: A session ends this long after sign-in, or after this long without use.
+SESSION_TIME: Final = timedelta(hours=8)
+IDLE_TIME: Final = timedelta(minutes=30)
+#: The one message for every failed sign-in: it never says which part was wrong.
+SIGN_IN_FAILED: Final = "Sign-in failed. Check the user name and password and try again later."
+
+_HASHER: Final = PasswordHasher()
+# Verified against when the user name is unknown, so that a wrong name takes as long as a wrong password.
+_DUMMY_HASH: Final = _HASHER.hash(secrets.token_urlsafe(16))
+
+_DDL: Final = """
+create table if not exists users (
+    username text primary key, role text not null, districts text not null default '',
+    departments text not null default '', password_hash text, created_at text not null
+);
+create table if not exists sign_in_failures (
+    username text primary key, failures integer not null, locked_until text
+);
+create table if not exists audit (
+    at text not null, username text not null, role text not null, scope text not null,
+    action text not null, detail text not null, rows integer not null
+);
+create table if not exists access_meta (key text primary key, value text not null);
+"""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which districts and departments a query may return (None = all); made by :meth:`Identity.scope`."""
+
+    districts: tuple[str, ...] | None = None
+    departments: tuple[str, ...] | None = None
+    label: str = field(default="state", compare=False)
+
+    def district_list(self) -> list[str] | None:
+        return list(self.districts) if self.districts is not None else None
+
+    def department_list(self) -> list[str] | None:
+        return list(self.departments) if self.departments is not None else None
+
+
+class AccessError(NivaranError):
+    """A bad account definition (unknown role, missing scope, duplicate user)."""
+
+
+class AccessDeniedError(NivaranError):
+    """A request outside the signed-in identity's scope."""
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A signed-in (or public) user: role and the districts or departments they may see."""
+
+    username: str
+    role: str
+    districts: tuple[str, ...] = ()
+    departments: tuple[str, ...] = ()
+
+    @property
+    def is_public(self) -> bool:
+        return self.role == "public"
+
+    def can_see(self, page: str) -> bool:
+        """Whether the role may open ``page`` (``collector``, ``department``, ``data``, ``audit``)."""
+        allowed = {
+            "collector": ("collector", "admin"),
+            "department": ("department_head", "admin"),
+            "data": ("admin",),
+            "audit": ("admin",),
+        }
+        return self.role in allowed.get(page, ROLES)
+
+    def scope(self, *, district: str | None = None, department: str | None = None) -> Scope:
+        """The case scope of a request: the identity's own, narrowed to ``district``/``department``.
+
+        Raises :class:`AccessDeniedError` for the public, and for a district or department outside the
+        identity's: a page, widget or URL can ask for less, never for more.
+        """
+        if self.role not in ("collector", "department_head", "admin"):
+            msg = "case lists need a signed-in collector, department head or administrator"
+            raise AccessDeniedError(msg)
+        districts = self.districts if self.role == "collector" else None
+        departments = self.departments if self.role == "department_head" else None
+        if district is not None:
+            if districts is not None and district not in districts:
+                msg = f"{self.username} may not see district {district}"
+                raise AccessDeniedError(msg)
+            districts = (district,)
+        if department is not None:
+            if departments is not None and department not in departments:
+                msg = f"{self.username} may not see department {department}"
+                raise AccessDeniedError(msg)
+            departments = (department,)
+        label = ";".join(
+            part
+            for part in (
+                f"districts={','.join(districts)}" if districts is not None else "",
+                f"departments={','.join(departments)}" if departments is not None else "",
+            )
+            if part
+        )
+        return Scope(districts=districts, departments=departments, label=label or "state")
+
+
+PUBLIC: Final = Identity("", "public")
+
+
+def session_expired(signed_in_at: datetime, seen_at: datetime, now: datetime) -> bool:
+    """Whether a session is over: ``SESSION_TIME`` after sign-in or ``IDLE_TIME`` after its last use."""
+    return now - signed_in_at > SESSION_TIME or now - seen_at > IDLE_TIME
+
+
+def access_path(db: Path) -> Path:
+    """The access file that belongs to the database ``db``."""
+    return db.with_name(db.stem + ".access.sqlite")
+
+
+def _codes(text: str) -> tuple[str, ...]:
+    return tuple(c for c in text.split(",") if c)
+
+
+class Accounts:
+    """The access file of one database: accounts, sign-in, audit log, pseudonym key."""
+
+    def __init__(self, db: Path) -> None:
+        self.path = access_path(db)
+
+    @contextmanager
+    def _open(self) -> Iterator[sqlite3.Connection]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        con = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        try:
+            con.execute("pragma journal_mode = wal")
+            con.executescript(_DDL)
+            yield con
+        finally:
+            con.close()
+
+    # --- accounts ----------------------------------------------------------------------------------
+
+    def add(
+        self,
+        username: str,
+        role: str,
+        *,
+        password: str | None = None,
+        districts: tuple[str, ...] = (),
+        departments: tuple[str, ...] = (),
+        replace: bool = False,
+    ) -> None:
+        """Create (or with ``replace``, redefine) an account.
+
+        ``password`` None makes an account that can only sign in through the identity provider
+        (OIDC), where ``username`` is the e-mail address the provider gives.
+        """
+        name = username.strip().lower()
+        if not name:
+            raise AccessError("a user name is required")
+        if role not in ROLES[1:]:
+            msg = f"role {role!r}: expected one of {', '.join(ROLES[1:])}"
+            raise AccessError(msg)
+        if role == "collector" and not districts:
+            raise AccessError("a collector needs at least one district (--district)")
+        if role == "department_head" and not departments:
+            raise AccessError("a department head needs at least one department (--department)")
+        hashed = _HASHER.hash(password) if password else None
+        row = (name, role, ",".join(districts), ",".join(departments), hashed, datetime.now().isoformat())
+        with self._open() as con:
+            if not replace and con.execute("select 1 from users where username = ?", (name,)).fetchone():
+                msg = f"user {name!r} exists; remove it first or use --replace"
+                raise AccessError(msg)
+            con.execute("insert or replace into users values (?, ?, ?, ?, ?, ?)", row)
+            con.execute("delete from sign_in_failures where username = ?", (name,))
+
+    def remove(self, username: str) -> bool:
+        """Delete an account; False when there was none."""
+        with self._open() as con:
+            return con.execute("delete from users where username = ?", (username.strip().lower(),)).rowcount > 0
+
+    def list(self) -> pl.DataFrame:
+        """Accounts without their hashes: username, role, districts, departments, password (bool), created."""
+        with self._open() as con:
+            rows = con.execute(
+                "select username, role, districts, departments, password_hash is not null, created_at "
+                "from users order by role, username"
+            ).fetchall()
+        return pl.DataFrame(
+            rows,
+            schema=["username", "role", "districts", "departments", "has_password", "created_at"],
+            orient="row",
+        )
+
+    def _identity(self, con: sqlite3.Connection, name: str) -> tuple[Identity, str | None] | None:
+        row = con.execute(
+            "select role, districts, departments, password_hash from users where username = ?", (name,)
+        ).fetchone()
+        if row is None:
+            return None
+        return Identity(name, row[0], _codes(row[1]), _codes(row[2])), row[3]
+
+    # --- sign-in -----------------------------------------------------------------------------------
+
+    def sign_in(self, username: str, password: str, now: datetime | None = None) -> Identity | None:
+        """The account's identity when the password is right and the name is not locked; else None.
+
+        Every failure counts against the user name (known or not); after ``MAX_FAILURES`` in a row the
+        name is locked for ``LOCK_TIME``, even for the right password. Callers show
+        :data:`SIGN_IN_FAILED` for every None: it never says whether the name, the password or a lock
+        was the reason.
+        """
+        now = now or datetime.now()
+        name = username.strip().lower()
+        with self._open() as con:
+            failed = con.execute(
+                "select failures, locked_until from sign_in_failures where username = ?", (name,)
+            ).fetchone()
+            found = self._identity(con, name)
+            stored_hash = found[1] if found else None
+            try:  # always verify (a dummy hash for unknown names): every failure takes as long
+                ok = _HASHER.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+            except (VerificationError, InvalidHashError):
+                ok = False
+            if failed is not None and failed[1] is not None and datetime.fromisoformat(failed[1]) > now:
+                return None  # locked: not even the right password
+            if ok and found is not None:
+                con.execute("delete from sign_in_failures where username = ?", (name,))
+                return found[0]
+            failures = (failed[0] if failed is not None else 0) + 1
+            until = (now + LOCK_TIME).isoformat() if failures >= MAX_FAILURES else None
+            con.execute(
+                "insert or replace into sign_in_failures values (?, ?, ?)",
+                (name, 0 if until else failures, until),
+            )
+            return None
+
+    def identity_for_email(self, email: str) -> Identity | None:
+        """The account for an identity provider's e-mail address (OIDC sign-in), or None."""
+        with self._open() as con:
+            found = self._identity(con, email.strip().lower())
+        return found[0] if found else None
+
+    # --- audit log ---------------------------------------------------------------------------------
+
+    def log_export(self, who: Identity, scope: Scope, detail: str, rows: int, now: datetime | None = None) -> None:
+        """Record that ``who`` exported ``rows`` rows of a case list (``detail``) within ``scope``."""
+        with self._open() as con:
+            con.execute(
+                "insert into audit values (?, ?, ?, ?, 'export', ?, ?)",
+                (
+                    (now or datetime.now()).isoformat(timespec="seconds"),
+                    who.username,
+                    who.role,
+                    scope.label,
+                    detail,
+                    rows,
+                ),
+            )
+
+    def audit(self) -> pl.DataFrame:
+        """The audit log, newest first."""
+        with self._open() as con:
+            rows = con.execute("select * from audit order by at desc").fetchall()
+        return pl.DataFrame(rows, schema=["at", "username", "role", "scope", "action", "detail", "rows"], orient="row")
+
+    # --- pseudonyms --------------------------------------------------------------------------------
+
+    def pseudonym_key(self) -> bytes:
+        """This deployment's secret key for complainant pseudonyms (created on first use)."""
+        with self._open() as con:
+            row = con.execute("select value from access_meta where key = 'pseudonym_key'").fetchone()
+            if row is None:
+                value = secrets.token_hex(32)
+                con.execute("insert or ignore into access_meta values ('pseudonym_key', ?)", (value,))
+                row = con.execute("select value from access_meta where key = 'pseudonym_key'").fetchone()
+        return bytes.fromhex(row[0])
+
+
+def pseudonymise(values: pl.Series, key: bytes) -> pl.Series:
+    """Complainant identifiers (phone numbers, names, source ids) → ``P`` + 16 hex digits of their
+    HMAC-SHA256 under ``key``. The same input gives the same pseudonym, so counting a complainant's
+    complaints (the habitual-complainant rule) still works; the input cannot be read back without the
+    key. Nulls stay null."""
+    uniques = values.drop_nulls().unique()
+    mapping = {v: "P" + hmac.new(key, v.encode("utf-8"), hashlib.sha256).hexdigest()[:16] for v in uniques.to_list()}
+    return values.replace_strict(mapping, default=None, return_dtype=pl.String)
+
+
+# Personal data in free text. Rust-regex syntax (Polars); masking errs towards masking too much.
+_PHONE: Final = r"(?:\+?91[\s-]?|\b0)?\b[6-9](?:[\s-]?\d){9}\b|\b0\d{2,4}[\s-]?\d{6,8}\b"
+_ID_NUMBER: Final = r"\b\d{4}[\s-]?\d{4}[\s-]?\d{4}\b"
+_EMAIL: Final = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+_TITLED_NAME: Final = (
+    r"(?i)\b(shri|shrimati|smt|sri|kumari|mr|mrs|ms|miss|dr|name)\b\.?\s*:?\s*\p{L}+(?:\s+\p{Lu}\p{L}*)?"
+)
+_HINDI_NAME: Final = r"(श्रीमती|सुश्री|कुमारी|श्री|नाम)\s*:?\s*[\p{L}\p{M}]+(?:\s+[\p{L}\p{M}]+)?"
+
+
+def mask_personal(text: pl.Expr) -> pl.Expr:
+    """Free text with phone numbers, 12-digit id numbers, e-mail addresses and titled names masked
+    (``Shri Ramesh Kumar`` → ``Shri [name]``, ``9876543210`` → ``[phone]``)."""
+    return (
+        text.str.replace_all(_EMAIL, "[email]")
+        .str.replace_all(_ID_NUMBER, "[id number]")
+        .str.replace_all(_PHONE, "[phone]")
+        .str.replace_all(_TITLED_NAME, "$1 [name]")
+        .str.replace_all(_HINDI_NAME, "$1 [name]")
+    )
+
+
+#: The demo database's accounts: (user name, role, districts, departments).
+DEMO_ACCOUNTS: Final = (
+    ("admin", "admin", (), ()),
+    ("collector.bhopal", "collector", ("BHOPAL",), ()),
+    ("collector.indore", "collector", ("INDORE",), ()),
+    ("head.energy", "department_head", (), ("ENERGY",)),
+)
+
+
+def create_demo_accounts(db: Path) -> list[tuple[str, str, str]]:
+    """(Re)create the demo accounts with fresh random passwords; return (user, role and scope, password).
+
+    The passwords are shown once (the CLI and the dashboard's first start print them) and stored
+    only as hashes.
+    """
+    accounts = Accounts(db)
+    made = []
+    for name, role, districts, departments in DEMO_ACCOUNTS:
+        password = secrets.token_urlsafe(9)
+        accounts.add(name, role, password=password, districts=districts, departments=departments, replace=True)
+        scope = ",".join(districts + departments) or "state"
+        made.append((name, f"{role} ({scope})", password))
+    return made
+
+
+def describe_accounts(made: list[tuple[str, str, str]]) -> str:
+    """Demo accounts as lines for a terminal."""
+    return "\n".join(
+        ["Demo accounts (shown once; reset with `nivaran demo`):"]
+        + [f"  {name:<18} {what:<28} password: {password}" for name, what, password in made]
+    )
