@@ -63,6 +63,29 @@ def ranking(con: duckdb.DuckDBPyConnection, scheme: Scheme, entity_type: str, mo
     return every.filter(pl.col("month") == month).join(trend, on=key, how="left", maintain_order="left")
 
 
+#: Columns of a ranking row that never reveal a count: who, when, and whether it is ranked.
+_PUBLIC_ALWAYS: Final = frozenset(
+    {"entity_type", "department", "district", "month", "is_ranked", "rank", "volume_group"}
+    | {f"{k}_name{s}" for k in ("department", "district") for s in ("", "_hi")}
+)
+
+
+def public_ranking(con: duckdb.DuckDBPyConnection, scheme: Scheme, entity_type: str, month: date) -> pl.DataFrame:
+    """:func:`ranking` for the public pages and downloads, with small rows suppressed.
+
+    A row with fewer than ``SUPPRESS_BELOW`` complaints received (never ranked: below every scheme's
+    minimum) keeps its name and unranked status, but every figure (counts, percentages, points,
+    score, grade, trend) is null and ``suppressed`` is true: with 1 to 4 complaints, a percentage or
+    a grade would tell what happened to one identifiable complainant.
+    """
+    rows = ranking(con, scheme, entity_type, month)
+    if rows.is_empty():
+        return rows.with_columns(suppressed=pl.lit(value=False))
+    small = pl.col("received") < SUPPRESS_BELOW
+    figures = [c for c in rows.columns if c not in _PUBLIC_ALWAYS]
+    return rows.with_columns(*[pl.when(~small).then(pl.col(c)).alias(c) for c in figures], suppressed=small)
+
+
 def history(
     con: duckdb.DuckDBPyConnection, scheme: Scheme, entity_type: str, codes: list[str] | None = None
 ) -> pl.DataFrame:

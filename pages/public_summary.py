@@ -1,7 +1,8 @@
 """Public summary (journalists and the public): headline figures, rankings, trends, downloads.
 
-Aggregates only: no complaint, complainant or case appears here; district × department cells with
-fewer than 5 complaints received are suppressed.
+Aggregates only: no complaint, complainant or case appears here; ranking rows and district ×
+department cells with fewer than 5 complaints received are suppressed (views.public_ranking,
+views.district_department_cells).
 """
 
 import plotly.express as px
@@ -10,7 +11,7 @@ import streamlit as st
 
 from grading.fmt import in_words, indian, pct
 from grading.registry import METRICS
-from grading.views import HEADLINE, previous_month
+from grading.views import HEADLINE, SUPPRESS_BELOW, previous_month
 from ui import data
 from ui.i18n import display_name, lang, metric_label, month_name, t
 from ui.widgets import data_window, download, guarded, headers, page_context, rank_change, sparkline
@@ -49,12 +50,18 @@ def ranking_table(rows: pl.DataFrame, kind: str) -> pl.DataFrame:
     return rows.select(
         pl.col("rank").cast(pl.String).fill_null("—").alias(t("rank")),
         display_name(kind).alias(t(kind)),
-        pl.col("grade").alias(t("grade")),
-        pl.col("score").map_elements(lambda v: f"{v:.2f}", return_dtype=pl.String).alias(t("score")),
-        *[pl.col(p).map_elements(lambda v: f"{v:.2f}", return_dtype=pl.String).alias(labels[p]) for p in points],
+        pl.col("grade").fill_null("—").alias(t("grade")),
+        pl.col("score").map_elements(lambda v: f"{v:.2f}", return_dtype=pl.String).fill_null("—").alias(t("score")),
+        *[
+            pl.col(p).map_elements(lambda v: f"{v:.2f}", return_dtype=pl.String).fill_null("—").alias(labels[p])
+            for p in points
+        ],
         pl.col("rank_change").map_elements(rank_change, return_dtype=pl.String).fill_null("").alias(t("rank_change")),
         pl.col("trend").map_elements(sparkline, return_dtype=pl.String).fill_null("").alias(t("trend")),
-        pl.col("received").map_elements(indian, return_dtype=pl.String).alias(metric_label("received")),
+        pl.col("received")
+        .map_elements(indian, return_dtype=pl.String)
+        .fill_null(f"< {SUPPRESS_BELOW}")  # suppressed: too few to publish (views.public_ranking)
+        .alias(metric_label("received")),
     )
 
 
@@ -78,6 +85,7 @@ def ranking_download(rows: pl.DataFrame, kind: str) -> pl.DataFrame:
             "non_attended_pct",
             "sla_compliance_pct",
             "pending_over_50",
+            pl.col("suppressed").alias(t("suppressed")),
         )
     )
 
@@ -85,13 +93,13 @@ def ranking_download(rows: pl.DataFrame, kind: str) -> pl.DataFrame:
 st.header(t("dept_ranking", month=month_name(month)))
 st.caption(t("dept_ranking_help", scheme=scheme.title_hi if lang() == "hi" else scheme.title_en))
 with guarded("department ranking"):
-    departments = data.ranking(stamp, "department", month)
+    departments = data.public_ranking(stamp, "department", month)
     st.table(ranking_table(departments, "department").to_pandas().set_index(t("rank")))
     download(ranking_download(departments, "department"), f"department-ranking-{month:%Y-%m}", "dept-rank")
 
 st.header(t("district_ranking", month=month_name(month)))
 with guarded("district ranking"):
-    districts = data.ranking(stamp, "district", month)
+    districts = data.public_ranking(stamp, "district", month)
     groups = scheme.volume_groups
     if groups is not None and "district" in groups.entity_types and groups.top_n:
         st.caption(t("district_groups", n=groups.top_n))

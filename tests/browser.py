@@ -42,16 +42,19 @@ def require_chromium() -> None:
     pytest.skip(reason)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
 @contextmanager
-def streamlit_server(db: Path, log: Path, env: dict[str, str] | None = None) -> Iterator[str]:
-    """Run ``streamlit run dashboard.py`` on ``db``; yield its URL; stop it and keep its log."""
-    port = _free_port()
+def streamlit_server(
+    db: Path, log: Path, env: dict[str, str] | None = None, args: tuple[str, ...] = (), port: int | None = None
+) -> Iterator[str]:
+    """Run ``streamlit run dashboard.py`` on ``db`` (with extra ``args``); yield its URL; stop it and
+    keep its log."""
+    port = port or free_port()
     full_env = {**os.environ, "NIVARAN_DB": str(db), **(env or {})}
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w") as out:
@@ -70,6 +73,7 @@ def streamlit_server(db: Path, log: Path, env: dict[str, str] | None = None) -> 
                 str(port),
                 "--browser.gatherUsageStats",
                 "false",
+                *args,
             ],
             cwd=ROOT,
             env=full_env,

@@ -81,3 +81,17 @@ def demo_users(demo_db: Path) -> dict[str, tuple[str, str]]:
     for role, (name, password, districts, departments) in TEST_USERS.items():
         accounts.add(name, role, password=password, districts=districts, departments=departments, replace=True)
     return {role: (name, password) for role, (name, password, _, _) in TEST_USERS.items()}
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    """Debian's chromium through Playwright (never a downloaded browser); see tests/browser.py."""
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
+
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -113,3 +113,16 @@ def test_component_comparison_has_every_component(con) -> None:  # type: ignore[
     assert comp["key"].to_list() == [c.key for c in MP.components]
     assert (comp["best"] >= comp["state_median"]).all()
     assert (comp["points"] <= comp["best"]).all()
+
+
+def test_public_ranking_rows_with_under_5_complaints_show_no_figures(con) -> None:  # type: ignore[no-untyped-def]
+    full = views.ranking(con, MP, "department", AUG)
+    public = views.public_ranking(con, MP, "department", AUG)
+    small = public.filter("suppressed")
+    assert small.height == full.filter(pl.col("received") < views.SUPPRESS_BELOW).height > 0
+    for column in ("received", "closed_satisfied", "satisfied_closure_pct", "score", "grade", "trend"):
+        assert small[column].null_count() == small.height, column
+    assert small["department_name"].null_count() == 0  # still listed, by name
+    assert not small["is_ranked"].any()
+    big = public.filter(~pl.col("suppressed")).drop("suppressed")
+    assert big.equals(full.filter(pl.col("received") >= views.SUPPRESS_BELOW))

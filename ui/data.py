@@ -112,6 +112,11 @@ def ranking(stamp: Stamp, entity_type: str, month: date) -> pl.DataFrame:
     return views.ranking(cursor(stamp), scheme(), entity_type, month)
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def public_ranking(stamp: Stamp, entity_type: str, month: date) -> pl.DataFrame:
+    return views.public_ranking(cursor(stamp), scheme(), entity_type, month)
+
+
 @st.cache_data(max_entries=8, show_spinner=False)
 def history(stamp: Stamp, entity_type: str) -> pl.DataFrame:
     return views.history(cursor(stamp), scheme(), entity_type)
