@@ -103,3 +103,43 @@ def test_sign_in_tries_are_limited(app: AppTest) -> None:
     # Five failures in this session: the form is gone, with the same message as any failure.
     assert not at.text_input
     assert [e.value for e in at.error] == [FAILED]
+
+
+def test_an_idle_session_is_signed_out() -> None:
+    def script() -> None:
+        from datetime import datetime, timedelta
+
+        import streamlit as st
+
+        from grading.access import Identity
+        from ui import auth
+
+        if "started" not in st.session_state:  # signed in 31 minutes ago, idle since
+            st.session_state["started"] = True
+            then = datetime.now() - timedelta(minutes=31)
+            st.session_state["signed_in"] = {
+                "identity": Identity("x", "admin"),
+                "via": "password",
+                "signed_in_at": then,
+                "seen_at": then,
+            }
+        st.write(f"role={auth.current().role} expired={st.session_state.get('expired', False)}")
+
+    def busy() -> None:
+        from datetime import datetime, timedelta
+
+        import streamlit as st
+
+        from grading.access import Identity
+        from ui import auth
+
+        now = datetime.now()
+        st.session_state.setdefault(
+            "signed_in",
+            {"identity": Identity("x", "admin"), "via": "password", "signed_in_at": now, "seen_at": now},
+        )
+        st.session_state["signed_in"]["signed_in_at"] = now - timedelta(hours=7)
+        st.write(f"role={auth.current().role}")
+
+    assert AppTest.from_function(script).run().markdown[0].value == "role=public expired=True"
+    assert AppTest.from_function(busy).run().markdown[0].value == "role=admin"  # in use, under 8 hours

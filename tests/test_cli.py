@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import polars as pl
@@ -118,3 +119,21 @@ def test_ingest_prints_a_summary_and_strict_mode_exits_non_zero(tmp_path: Path) 
     assert "--strict: nothing loaded" in strict.stderr
     assert "line 3 (complaint A): field 'event_time' = 'yesterday'" in strict.stderr
     assert not (tmp_path / "y.duckdb").exists()
+
+
+def test_demo_prints_demo_accounts_that_sign_in(tmp_path: Path) -> None:
+    from grading.access import Accounts
+
+    db = tmp_path / "d.duckdb"
+    result = CliRunner().invoke(
+        main, ["demo", "--db", str(db), "--months", "1", "--end", "2024-08", "--scale", "0.002"]
+    )
+    assert result.exit_code == 0, result.output
+    printed = dict(re.findall(r"^\s+(\S+)\s+.*password: (\S+)$", result.output, flags=re.MULTILINE))
+    assert set(printed) == {"admin", "collector.bhopal", "collector.indore", "head.energy"}
+    accounts = Accounts(db)
+    who = accounts.sign_in("collector.bhopal", printed["collector.bhopal"])
+    assert who is not None
+    assert who.districts == ("BHOPAL",)
+    raw = b"".join(f.read_bytes() for f in tmp_path.glob("d.access.sqlite*"))
+    assert printed["admin"].encode() not in raw  # shown once, stored only as a hash
