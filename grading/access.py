@@ -49,8 +49,6 @@ LOCK_TIME: Final = timedelta(minutes=15)
 #: A session ends this long after sign-in, or after this long without use.
 SESSION_TIME: Final = timedelta(hours=8)
 IDLE_TIME: Final = timedelta(minutes=30)
-#: The one message for every failed sign-in: it never says which part was wrong.
-SIGN_IN_FAILED: Final = "Sign-in failed. Check the user name and password and try again later."
 
 _HASHER: Final = PasswordHasher()
 # Verified against when the user name is unknown, so that a wrong name takes as long as a wrong password.
@@ -139,15 +137,12 @@ class Identity:
                 msg = f"{self.username} may not see department {department}"
                 raise AccessDeniedError(msg)
             departments = (department,)
-        label = ";".join(
-            part
-            for part in (
-                f"districts={','.join(districts)}" if districts is not None else "",
-                f"departments={','.join(departments)}" if departments is not None else "",
-            )
-            if part
-        )
-        return Scope(districts=districts, departments=departments, label=label or "state")
+        parts = [
+            f"{name}={','.join(codes)}"
+            for name, codes in (("districts", districts), ("departments", departments))
+            if codes is not None
+        ]
+        return Scope(districts=districts, departments=departments, label=";".join(parts) or "state")
 
 
 PUBLIC: Final = Identity("", "public")
@@ -252,9 +247,9 @@ class Accounts:
         """The account's identity when the password is right and the name is not locked; else None.
 
         Every failure counts against the user name (known or not); after ``MAX_FAILURES`` in a row the
-        name is locked for ``LOCK_TIME``, even for the right password. Callers show
-        :data:`SIGN_IN_FAILED` for every None: it never says whether the name, the password or a lock
-        was the reason.
+        name is locked for ``LOCK_TIME``, even for the right password. Callers show one message for
+        every None (the dashboard's ``sign_in_failed`` text): it never says whether the name, the
+        password or a lock was the reason.
         """
         now = now or datetime.now()
         name = username.strip().lower()

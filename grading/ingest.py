@@ -190,10 +190,12 @@ def check_rows(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         pl.col("outcome").str.to_lowercase().cast(EVENT_SCHEMA["outcome"], strict=False).alias("_outcome"),
         pl.col("limit_days").cast(pl.Int32, strict=False).alias("_limit_days"),
     )
-    event, outcome = pl.col("_event"), pl.col("outcome").str.to_lowercase()
+    event = pl.col("_event")
 
     def not_in(column: str, allowed: tuple[str, ...] | None = None) -> pl.Expr:
-        known = pl.col(f"_{column}").is_not_null() if allowed is None else outcome.is_in(allowed)
+        """The column has a value that is unknown (or, with ``allowed``, not one of those)."""
+        typed_value = pl.col(f"_{column}")
+        known = typed_value.is_not_null() if allowed is None else typed_value.is_in(allowed).fill_null(False)
         return pl.col(column).is_not_null() & ~known
 
     rules: list[Rule] = [
@@ -242,14 +244,9 @@ def check_rows(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     problems = find(typed, rules)
     if problems.height:
         typed = typed.join(problems.select("row_number").unique(), on="row_number", how="anti")
-    good = typed.select(
-        "row_number",
-        *[
-            pl.col(f"_{c}").alias(c) if c in ("event", "level", "channel", "outcome", "limit_days") else pl.col(c)
-            for c in EVENT_COLUMNS
-            if c != "event_time"
-        ],
+    good = typed.with_columns(
         event_time=pl.col("parsed_time"),
+        **{c: pl.col(f"_{c}") for c in ("event", "level", "channel", "outcome", "limit_days")},
     ).select("row_number", *EVENT_COLUMNS)
     return good, problems
 
