@@ -2,17 +2,31 @@
 
 A scheme is a weighted sum of percentage metrics. Each component scores
 ``weight × value / 100`` (``direction = "higher"``) or ``weight × (1 − value / 100)`` (``"lower"``),
-with the value clipped to 0-100; a component whose metric is empty (null) scores its full weight or
-zero (``missing_component``). Grade bands, the minimum received to be ranked, the habitual-complainant
-threshold, the long-pending age and volume groups are settings too, so a state can change them
+with the value clipped to 0-100. A component whose metric is empty (null: no denominator) counts as
+the scheme's ``missing`` setting says, overridable per component: ``"reweight"`` (the default: left
+out, the components with data are scaled up to the maximum, but only when they carry at least
+``min_data_pct`` % of the maximum; otherwise the entity gets no score), ``"zero"`` (no points) or
+``"full"`` (its whole weight; never a good idea, kept for comparison). Grade bands, the minimum
+received to be ranked, the habitual-complainant threshold, the long-pending age, volume groups, the
+reliability rule and the integrity-flag thresholds are settings too, so a state can change them
 without touching code: copy a file, edit it, pass its path to ``nivaran grade --scheme``.
+
+**Versions by effective month.** A file may end with ``[[versions]]`` tables, each with
+``effective_from = "YYYY-MM"`` and ``version``, and any of ``[versions.scheme]`` (settings that change),
+``[[versions.components]]``, ``[[versions.grades]]``, ``[[versions.volume_groups]]`` and
+``[versions.flags]`` (each replaces the base file's whole table). :meth:`Scheme.in_force` gives the
+version that grades a month: the latest one whose ``effective_from`` is not after it, else the base.
+The metric settings (habitual threshold, long-pending days) apply to the whole file and may not
+change in a version: the monthly metrics are computed once for all months.
 
 Every setting is checked on load; a bad file raises :class:`SchemeError` naming the file and the key.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import copy
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
@@ -23,6 +37,7 @@ from grading.settings import read_toml
 
 SCHEME_DIR: Final = Path(__file__).resolve().parent.parent / "data" / "schemes"
 DEFAULT_SCHEME: Final = "mp-cm-helpline"
+MISSING_MODES: Final = ("reweight", "zero", "full")
 
 
 class SchemeError(NivaranError):
@@ -40,6 +55,7 @@ class Component:
     label_en: str
     label_hi: str
     reading: bool
+    missing: str | None = None  # overrides the scheme's ``missing`` for this component
 
 
 @dataclass(frozen=True)
@@ -53,13 +69,41 @@ class GradeBand:
 
 @dataclass(frozen=True)
 class VolumeGroups:
-    """How entities are split into volume groups before a second, in-group ranking."""
+    """How entities are split into volume groups before a second, in-group ranking.
+
+    ``top_n``: the ``top_n`` entities with most received form group 1, the rest group 2.
+    ``min_received``: thresholds in complaints received, highest first; an entity with at least the
+    first threshold is in group 1, at least the second in group 2, ..., fewer than the last in the
+    last group (one threshold: two groups, as GRAI's ≥ 1,500 / fewer).
+    """
 
     entity_types: tuple[str, ...]
     method: str
     top_n: int | None
-    min_received: int | None
+    min_received: tuple[int, ...]
     reading: bool
+
+    @property
+    def count(self) -> int:
+        """How many groups this rule forms."""
+        return 2 if self.method == "top_n" else len(self.min_received) + 1
+
+
+@dataclass(frozen=True)
+class FlagSettings:
+    """Thresholds of the integrity flags (see :mod:`grading.flags` for what each one means)."""
+
+    min_count: int = 10  # fewest events (closures, stints...) behind a flag: below it, no flag
+    ratio: float = 2.0  # "far above": at least this many times the reference share
+    spike_days: int = 3  # the last days before the cut-off watched for a closure spike
+    spike_min_pct: float = 30.0  # share of the month's closures in those days that can raise it
+    repeat_days: int = 30  # a complaint by the same complainant and category within this many days
+    repeat_min_pct: float = 10.0  # share of satisfied closures that came back
+    forced_min_pct: float = 15.0  # force + special closures as a share of closures
+    forced_history_months: int = 6  # the entity's own history: this many previous months
+    no_callback_min_pct: float = 30.0  # closures without any call-back
+    brink_hours: int = 24  # "just before the limit": in the last hours of a level's time limit
+    brink_min_pct: float = 25.0  # share of resolutions at a level that came in those hours
 
 
 @dataclass(frozen=True)
@@ -76,17 +120,49 @@ class Scheme:
     min_received: int
     habitual_threshold: int
     long_pending_days: int
-    missing_component: str
+    missing: str
+    min_data_pct: float
+    reliability_z: float
     reading: bool
     components: tuple[Component, ...]
     grades: tuple[GradeBand, ...]
-    volume_groups: VolumeGroups | None
+    volume_groups: tuple[VolumeGroups, ...]
+    flags: FlagSettings
     path: Path
+    effective_from: date | None = None
+    versions: tuple[Scheme, ...] = field(default=(), repr=False)
 
     @property
     def metric_settings(self) -> MetricSettings:
         """The settings that change metric values themselves."""
         return MetricSettings(self.habitual_threshold, self.long_pending_days)
+
+    def groups_for(self, entity_type: str) -> VolumeGroups | None:
+        """The volume-group rule for ``entity_type``, or None when it is ranked in one list."""
+        return next((g for g in self.volume_groups if entity_type in g.entity_types), None)
+
+    def missing_for(self, component: Component) -> str:
+        """How ``component`` counts when its metric is empty: its own setting, else the scheme's."""
+        return component.missing or self.missing
+
+    def in_force(self, month: date) -> Scheme:
+        """The version of this scheme that grades ``month`` (the base when no later version applies).
+
+        Examples
+        --------
+        >>> s = load("mp-cm-helpline")
+        >>> s.in_force(date(2024, 3, 1)).version == s.version
+        True
+        """
+        chosen = self
+        for v in self.versions:
+            if v.effective_from is not None and v.effective_from <= month:
+                chosen = v
+        return chosen
+
+    def all_versions(self) -> tuple[Scheme, ...]:
+        """The base scheme and every later version, oldest first."""
+        return (self, *self.versions)
 
 
 def available() -> list[str]:
@@ -103,7 +179,44 @@ def load(name_or_path: str | Path = DEFAULT_SCHEME) -> Scheme:
     60.0
     """
     raw, path = read_toml(name_or_path, SCHEME_DIR, "grading scheme", SchemeError)
-    return _parse(raw, path)
+    raw_versions = raw.pop("versions", [])
+    base = _parse(raw, path)
+    if not isinstance(raw_versions, list):
+        _Reader._fail(path, "[[versions]]", "expected an array of [[versions]] tables")
+    versions: list[Scheme] = []
+    for i, item in enumerate(raw_versions, start=1):
+        versions.append(_version(raw, item, path, i, (versions[-1] if versions else base).effective_from))
+    return Scheme(**{**base.__dict__, "versions": tuple(versions)})
+
+
+_VERSION_TABLES: Final = ("components", "grades", "volume_groups", "flags")
+
+
+def _version(raw: dict[str, Any], item: Any, path: Path, i: int, floor: date | None) -> Scheme:
+    """Parse one ``[[versions]]`` entry: the base file with that entry's tables laid over it."""
+    where = f"[[versions]] #{i}"
+    v = _Reader(item, path, where)
+    text = v.get("effective_from", str, check=_is_month, expect="a month as 'YYYY-MM'")
+    effective = date(int(text[:4]), int(text[5:7]), 1)
+    merged = copy.deepcopy(raw)
+    overrides = v.get("scheme", dict, {})
+    for key in ("name", "habitual_threshold", "long_pending_days", "effective_from"):
+        if key in overrides:
+            _Reader._fail(path, f"{where}.scheme.{key}", "cannot change in a version (it applies to the whole file)")
+    merged["scheme"].update(overrides)
+    merged["scheme"]["version"] = v.get("version", str)
+    for table in _VERSION_TABLES:
+        if table in item:
+            merged[table] = v.get(table, (list, dict))
+    v.done()
+    parsed = _parse(merged, path)
+    if floor is not None and effective <= floor:
+        _Reader._fail(path, f"{where}.effective_from", f"must come after {floor:%Y-%m}, got {text!r}")
+    return Scheme(**{**parsed.__dict__, "effective_from": effective})
+
+
+def _is_month(text: str) -> bool:
+    return len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit() and 1 <= int(text[5:]) <= 12
 
 
 class _Reader:
@@ -156,11 +269,14 @@ def _parse(raw: dict[str, Any], path: Path) -> Scheme:
         "min_received": head.get("min_received", int, 5, lambda v: v >= 0, "an integer ≥ 0"),
         "habitual_threshold": head.get("habitual_threshold", int, 10, lambda v: v >= 1, "an integer ≥ 1"),
         "long_pending_days": head.get("long_pending_days", int, 50, lambda v: v >= 1, "an integer ≥ 1"),
-        "missing_component": head.get(
-            "missing_component", str, "full", lambda v: v in ("full", "zero"), "'full' or 'zero'"
-        ),
+        "missing": head.get("missing", str, "reweight", lambda v: v in MISSING_MODES, f"one of {MISSING_MODES}"),
+        "min_data_pct": float(head.get("min_data_pct", number, 50, lambda v: 0 < v <= 100, "a number in (0, 100]")),
+        "reliability_z": float(head.get("reliability_z", number, 1.96, lambda v: v >= 0, "a number ≥ 0")),
         "reading": head.get("reading", bool, False),
     }
+    if "effective_from" in head.table:
+        text = head.get("effective_from", str, check=_is_month, expect="a month as 'YYYY-MM'")
+        scheme_kwargs["effective_from"] = date(int(text[:4]), int(text[5:7]), 1)
     head.done()
 
     raw_components = top.get("components", list, check=bool, expect="a non-empty array of [[components]]")
@@ -183,6 +299,7 @@ def _parse(raw: dict[str, Any], path: Path) -> Scheme:
                 label_en=c.get("label_en", str),
                 label_hi=c.get("label_hi", str),
                 reading=c.get("reading", bool, False),
+                missing=c.get("missing", str, None, lambda v: v in MISSING_MODES, f"one of {MISSING_MODES}"),
             )
         )
         c.done()
@@ -211,28 +328,68 @@ def _parse(raw: dict[str, Any], path: Path) -> Scheme:
     if floors != sorted(floors, reverse=True) or len(set(floors)) != len(floors) or floors[-1] != 0:
         _Reader._fail(path, "[[grades]]", f"min_score must fall strictly from best to worst and end at 0, got {floors}")
 
-    groups = None
-    if "volume_groups" in raw:
-        v = _Reader(top.get("volume_groups", dict), path, "[volume_groups]")
-        method = v.get(
-            "method", str, check=lambda m: m in ("top_n", "min_received"), expect="'top_n' or 'min_received'"
-        )
-        groups = VolumeGroups(
-            entity_types=tuple(
-                v.get(
-                    "entity_types",
-                    list,
-                    check=lambda ts: bool(ts) and all(t in ENTITY_TYPES[:2] for t in ts),
-                    expect="a list of 'department' and/or 'district'",
-                )
-            ),
-            method=method,
-            top_n=v.get("top_n", int, None if method != "top_n" else ..., lambda n: n >= 1, "an integer ≥ 1"),
-            min_received=v.get(
-                "min_received", int, None if method != "min_received" else ..., lambda n: n >= 1, "an integer ≥ 1"
-            ),
-            reading=v.get("reading", bool, False),
-        )
-        v.done()
+    raw_groups = top.get("volume_groups", (dict, list), [])
+    if isinstance(raw_groups, dict):
+        groups: tuple[VolumeGroups, ...] = (_groups(raw_groups, path, "[volume_groups]"),)
+    else:
+        groups = tuple(_groups(item, path, f"[[volume_groups]] #{i}") for i, item in enumerate(raw_groups, start=1))
+    covered = [t for g in groups for t in g.entity_types]
+    if len(set(covered)) != len(covered):
+        _Reader._fail(path, "[[volume_groups]]", f"an entity type has two rules: {covered}")
+    flags = _flags(top.get("flags", dict, {}), path)
     top.done()
-    return Scheme(**scheme_kwargs, components=tuple(components), grades=tuple(grades), volume_groups=groups, path=path)
+    return Scheme(
+        **scheme_kwargs,
+        components=tuple(components),
+        grades=tuple(grades),
+        volume_groups=groups,
+        flags=flags,
+        path=path,
+    )
+
+
+def _groups(table: Any, path: Path, where: str) -> VolumeGroups:
+    v = _Reader(table, path, where)
+    method = v.get("method", str, check=lambda m: m in ("top_n", "min_received"), expect="'top_n' or 'min_received'")
+    thresholds = v.get(
+        "min_received",
+        (int, list),
+        [] if method != "min_received" else ...,
+        _descending_counts,
+        "an integer ≥ 1 or a list of them, highest first",
+    )
+    groups = VolumeGroups(
+        entity_types=tuple(
+            v.get(
+                "entity_types",
+                list,
+                check=lambda ts: bool(ts) and all(t in ENTITY_TYPES[:2] for t in ts),
+                expect="a list of 'department' and/or 'district'",
+            )
+        ),
+        method=method,
+        top_n=v.get("top_n", int, None if method != "top_n" else ..., lambda n: n >= 1, "an integer ≥ 1"),
+        min_received=tuple([thresholds] if isinstance(thresholds, int) else thresholds),
+        reading=v.get("reading", bool, False),
+    )
+    v.done()
+    return groups
+
+
+def _descending_counts(value: int | list[Any]) -> bool:
+    items = [value] if isinstance(value, int) else value
+    whole = all(isinstance(x, int) and not isinstance(x, bool) and x >= 1 for x in items)
+    return bool(items) and whole and items == sorted(set(items), reverse=True)
+
+
+def _flags(table: Any, path: Path) -> FlagSettings:
+    f = _Reader(table, path, "[flags]")
+    defaults = FlagSettings()
+    values: dict[str, Any] = {}
+    for name, default in defaults.__dict__.items():
+        if isinstance(default, int):
+            values[name] = f.get(name, int, default, lambda n: n >= 1, "an integer ≥ 1")
+        else:
+            values[name] = float(f.get(name, (int, float), default, lambda x: x > 0, "a positive number"))
+    f.done()
+    return FlagSettings(**values)

@@ -48,7 +48,7 @@ st.markdown(
         min_received=scheme.min_received,
         decimals=scheme.score_decimals,
         habitual=scheme.habitual_threshold,
-        missing=t("missing_full") if scheme.missing_component == "full" else t("missing_zero"),
+        missing=t(f"missing_{scheme.missing}", min_data=f"{scheme.min_data_pct:g}"),
         long_days=scheme.long_pending_days,
     )
 )

@@ -100,8 +100,8 @@ with guarded("department ranking"):
 st.header(t("district_ranking", month=month_name(month)))
 with guarded("district ranking"):
     districts = data.public_ranking(stamp, "district", month)
-    groups = scheme.volume_groups
-    if groups is not None and "district" in groups.entity_types and groups.top_n:
+    groups = scheme.groups_for("district")
+    if groups is not None and groups.top_n:
         st.caption(t("district_groups", n=groups.top_n))
     tabs = st.tabs([t("all_groups"), t("group_n", n=1), t("group_n", n=2)])
     for tab, group in zip(tabs, (None, 1, 2), strict=True):

@@ -32,6 +32,12 @@ def metric_rows(rows: list[dict[str, object]], entity_type: str = "department") 
         "overdue_pending_pct": None,
         "satisfaction_pct": None,
         "reopen_pct": None,
+        # The counts behind the other shares: zero here, so only satisfied_closure_pct (over
+        # `received`) carries sampling uncertainty (grading.reliability).
+        **dict.fromkeys(
+            ("closed", "feedback_satisfied", "feedback_dissatisfied", "on_time", "late", "open_overdue", "pending"), 0
+        ),
+        **dict.fromkeys(("stints_started", "long_pending_closed", "long_pending_open"), 0),
     }
     return pl.DataFrame([{**base, **r} for r in rows], infer_schema_length=None).with_columns(
         pl.col("department", "district").cast(pl.String)
@@ -79,15 +85,49 @@ def test_grade_bands(sat: float, expected_score: float, expected_grade: str) -> 
     assert (got["score"], got["grade"]) == (pytest.approx(expected_score), expected_grade)
 
 
-def test_missing_component_scores_full_weight_or_zero(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("mode", "points", "expected"),
+    [
+        # sat 50 → 30 points; force and attended 10 each; long-pending (20) has no data.
+        ("reweight", None, 62.5),  # (30 + 10 + 10) / 80 × 100 = 62.5
+        ("zero", 0.0, 50.0),  # 30 + 0 + 10 + 10
+        ("full", 20.0, 70.0),  # 30 + 20 + 10 + 10
+    ],
+)
+def test_missing_component_reweight_zero_or_full(
+    tmp_path: Path, mode: str, points: float | None, expected: float
+) -> None:
     rows = metric_rows([{"department": "D", "long_pending_disposal_pct": None}])
-    assert score(rows, MP)["points_long_pending_disposal"][0] == 20.0
-    zero = tmp_path / "zero.toml"
-    zero.write_text(
-        MP.path.read_text(encoding="utf-8").replace('missing_component = "full"', 'missing_component = "zero"'),
-        encoding="utf-8",
+    custom = tmp_path / f"{mode}.toml"
+    custom.write_text(
+        MP.path.read_text(encoding="utf-8").replace('missing = "reweight"', f'missing = "{mode}"'), encoding="utf-8"
     )
-    assert score(rows, schemes.load(zero))["points_long_pending_disposal"][0] == 0.0
+    got = score(rows, schemes.load(custom)).row(0, named=True)
+    assert (got["points_long_pending_disposal"], got["score"]) == (points, expected)
+
+
+def test_too_little_data_gives_no_score_and_no_rank() -> None:
+    # Only satisfied closure (60 of 100) has data → graded; only force (10) and attended (10) → 20 < 50: none.
+    rows = metric_rows(
+        [
+            {
+                "department": "SOME",
+                "long_pending_disposal_pct": None,
+                "force_close_pct": None,
+                "non_attended_pct": None,
+            },
+            {"department": "NONE", "satisfied_closure_pct": None, "long_pending_disposal_pct": None},
+        ]
+    )
+    out = grade(rows, MP)
+    some, none = (out.filter(pl.col("department") == d).row(0, named=True) for d in ("SOME", "NONE"))
+    assert (some["score"], some["grade"], some["rank"], some["not_graded"]) == (
+        50.0,
+        "D",
+        1,
+        None,
+    )  # 30 / 60 × 100 = 50: D (below 60)
+    assert (none["score"], none["grade"], none["rank"], none["not_graded"]) == (None, None, None, "too_little_data")
 
 
 def test_competition_ranking_ties_and_minimum_cases() -> None:
@@ -104,7 +144,14 @@ def test_competition_ranking_ties_and_minimum_cases() -> None:
     out = grade(rows, MP)
     ranks = dict(zip(out["department"], out["rank"], strict=True))
     assert ranks == {"TOP": 1, "TIE1": 2, "TIE2": 2, "LOW": 4, "TINY": None}
-    assert out.filter(pl.col("department") == "TINY")["is_ranked"].to_list() == [False]
+    tiny = out.filter(pl.col("department") == "TINY").row(0, named=True)
+    # listed without score or grade: 4 complaints at 100 % must never read as "A"
+    assert (tiny["is_ranked"], tiny["score"], tiny["grade"], tiny["not_graded"]) == (
+        False,
+        None,
+        None,
+        "few_complaints",
+    )
     assert out["department"].to_list()[-1] == "TINY"  # unranked listed last
 
 
@@ -265,7 +312,8 @@ def test_a_copied_scheme_with_a_changed_weight_grades_without_code(tmp_path: Pat
         (("min_score = 70", "min_score = 90"), "min_score must fall strictly"),
         (("min_received = 5", "min_receivd = 5"), "[scheme]: unknown key(s) ['min_receivd']"),
         (('direction = "lower"', 'direction = "down"'), "expected 'higher' or 'lower'"),
-        (("top_n = 26", "top_n = 0"), "[volume_groups].top_n: expected an integer ≥ 1"),
+        (("top_n = 26", "top_n = 0"), "[[volume_groups]] #1.top_n: expected an integer ≥ 1"),
+        (('missing = "reweight"', 'missing = "free"'), "[scheme].missing: expected one of"),
         (("[scheme]", "[scheme"), "not valid TOML"),
     ],
 )

@@ -195,6 +195,12 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     ),
     "missing_full": ("its full weight", "पूरे अंक"),
     "missing_zero": ("zero", "शून्य"),
+    "missing_reweight": (
+        "nothing: it is left out and the components with data are scaled up to the maximum, but only when "
+        "they carry at least {min_data} % of it (otherwise the entity gets no score or grade)",
+        "कुछ नहीं: उसे छोड़ दिया जाता है और डेटा वाले घटकों को अधिकतम तक अनुपात में बढ़ाया जाता है, पर केवल तब जब "
+        "उनका भार अधिकतम का कम से कम {min_data} % हो (अन्यथा इकाई को न अंक मिलते हैं न ग्रेड)",
+    ),
     "method_metrics": ("Every metric", "सभी मापदंड"),
     "metric": ("Metric", "मापदंड"),
     "definition": ("Definition", "परिभाषा"),
