@@ -93,15 +93,17 @@ class VolumeGroups:
 class FlagSettings:
     """Thresholds of the integrity flags (see :mod:`grading.flags` for what each one means)."""
 
-    min_count: int = 10  # fewest events (closures, stints...) behind a flag: below it, no flag
+    min_count: int = 20  # fewest events (closures, stints...) behind a flag: below it, no flag
     ratio: float = 2.0  # "far above": at least this many times the reference share
+    min_z: float = 3.0  # ... and beyond chance: this many binomial standard deviations above it
     spike_days: int = 3  # the last days before the cut-off watched for a closure spike
-    spike_min_pct: float = 30.0  # share of the month's closures in those days that can raise it
+    spike_min_pct: float = 20.0  # share of the month's closures in those days that can raise it
     repeat_days: int = 30  # a complaint by the same complainant and category within this many days
     repeat_min_pct: float = 10.0  # share of satisfied closures that came back
     forced_min_pct: float = 15.0  # force + special closures as a share of closures
     forced_history_months: int = 6  # the entity's own history: this many previous months
-    no_callback_min_pct: float = 30.0  # closures without any call-back
+    forced_peer_ratio: float = 3.0  # ... or at least this many times the state's share
+    no_callback_min_pct: float = 20.0  # closures without any call-back
     brink_hours: int = 24  # "just before the limit": in the last hours of a level's time limit
     brink_min_pct: float = 25.0  # share of resolutions at a level that came in those hours
 

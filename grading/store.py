@@ -487,6 +487,38 @@ def read_month_inputs(con: duckdb.DuckDBPyConnection, start: datetime, end: date
     return {"complaints": complaints, "transfers": transfers, "stints": stints, "feedback_events": feedback}
 
 
+def flag_complaints(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> pl.DataFrame:
+    """Complaints registered or closed in ``[start, end)`` with who filed them and how they closed
+    (for the integrity flags): complaint_key, registered_at, category, complainant, closed_at,
+    close_outcome. One row per complaint."""
+    return _pl(
+        con.sql(
+            """
+            select complaint_key, registered_at, category, complainant, closed_at, close_outcome
+            from complaints
+            where (registered_at >= $start and registered_at < $end)
+               or (closed_at >= $start and closed_at < $end)
+            """,
+            params={"start": start, "end": end},
+        )
+    )
+
+
+def stints_ended(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> pl.DataFrame:
+    """Stints that ended in ``[start, end)`` (for the integrity flags): complaint_key, level,
+    started_at, ended_at, limit_days. One row per stint."""
+    return _pl(
+        con.sql(
+            """
+            select complaint_key, level, started_at, ended_at, limit_days
+            from stints
+            where ended_at >= $start and ended_at < $end
+            """,
+            params={"start": start, "end": end},
+        )
+    )
+
+
 def replace_monthly_metrics(con: duckdb.DuckDBPyConnection, metrics: pl.DataFrame, months: list[date]) -> None:
     """Replace the precomputed rows of ``months`` in ``monthly_metrics`` (created on first write)."""
     frame = metrics  # noqa: F841 - read by DuckDB
