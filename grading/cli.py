@@ -1,4 +1,4 @@
-"""The ``nivaran`` command line: ``demo``, ``ingest``, ``grade``.
+"""The ``nivaran`` command line: ``demo``, ``ingest``, ``grade``, ``flags``, ``users``.
 
 Every command takes ``--db PATH`` (default: ``$NIVARAN_DB``, else ``data/nivaran.duckdb``). Errors a
 user can fix are printed as one clear message (no traceback) with exit code 2.
@@ -104,8 +104,10 @@ def demo(db: Path | None, months: int, end: str, scale: float, seed: int) -> Non
     click.echo(access.describe_accounts(access.create_demo_accounts(path)))
 
 
-def _table(frame: pl.DataFrame) -> str:
-    with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=250, fmt_str_lengths=60, tbl_hide_dataframe_shape=True):
+def _table(frame: pl.DataFrame, text_width: int = 60) -> str:
+    with pl.Config(
+        tbl_rows=-1, tbl_cols=-1, tbl_width_chars=250, fmt_str_lengths=text_width, tbl_hide_dataframe_shape=True
+    ):
         return str(frame)
 
 
@@ -171,6 +173,56 @@ def render(rows: pl.DataFrame, scheme: schemes.Scheme, by: str, fmt: str) -> str
         "pending_over_50",
     )
     return _table(short)
+
+
+@main.command("flags")
+@db_option
+@click.option("--month", "month_text", required=True, help="Month to check, YYYY-MM.")
+@click.option("--by", "by", type=click.Choice(["department", "district"]), default="department", show_default=True)
+@click.option(
+    "--scheme",
+    "scheme_name",
+    default=schemes.DEFAULT_SCHEME,
+    show_default=True,
+    help="The scheme whose [flags] thresholds apply (a shipped name or a file).",
+)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def flags_command(db: Path | None, month_text: str, by: str, scheme_name: str, fmt: str) -> None:
+    """List the integrity flags raised for one month: one row per (entity, flag) with its evidence."""
+    from grading import flags
+
+    month = _month(month_text)
+    scheme = schemes.load(scheme_name)
+    con = store.connect_readonly(store.resolve_path(db))
+    try:
+        bounds = store.month_bounds(con)
+        if bounds is None or month < bounds[0] or month > bounds[1]:
+            msg = (
+                f"no data for {month_text}: the database holds no months"
+                if bounds is None
+                else (f"no data for {month_text}: the database holds {bounds[0]:%Y-%m} to {bounds[1]:%Y-%m}")
+            )
+            raise NivaranError(msg)
+        rows = pipeline.attach_names(con, flags.compute(con, scheme, month, by))
+    finally:
+        con.close()
+    out = rows.select(
+        pl.col(by).alias("code"),
+        pl.col(f"{by}_name").alias("name"),
+        "flag",
+        "sentence",
+        "count",
+        "base",
+        *[pl.col(c).round(2) for c in ("share_pct", "own_pct", "state_pct")],
+    )
+    if fmt == "json":
+        click.echo(json.dumps(out.to_dicts(), ensure_ascii=False, indent=1))
+    elif fmt == "csv":
+        click.echo(out.write_csv().rstrip("\n"))
+    elif out.is_empty():
+        click.echo(f"No integrity flag raised for {by}s in {month_text}.")
+    else:
+        click.echo(_table(out, text_width=200))
 
 
 @main.command("ingest")
