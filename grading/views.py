@@ -16,7 +16,7 @@ from typing import Final
 import duckdb
 import polars as pl
 
-from grading import pipeline, store
+from grading import flags, grade, pipeline, store
 from grading.access import Identity, mask_personal
 from grading.metrics import month_window, totals
 from grading.schemes import Scheme
@@ -94,6 +94,24 @@ def history(
     if codes is not None and not every.is_empty():
         every = every.filter(pl.col(entity_type).is_in(codes))
     return every.sort("month") if not every.is_empty() else every
+
+
+def streaks(con: duckdb.DuckDBPyConnection, scheme: Scheme, entity_type: str, month: date) -> pl.DataFrame:
+    """The streaks standing in ``month`` (:func:`grading.grade.streaks`: one row per entity at rank 1
+    or in the top grade for one or more months in a row), names attached. Public: only ranked
+    entities hold streaks, and a ranked entity has at least the scheme's minimum of complaints."""
+    every = pipeline.graded(con, scheme, entity_type, None)
+    if every.is_empty():
+        return every
+    return pipeline.attach_names(con, grade.streaks(every, month))
+
+
+def integrity_flags(
+    con: duckdb.DuckDBPyConnection, scheme: Scheme, month: date, entity_type: str = "department"
+) -> pl.DataFrame:
+    """The integrity flags raised for ``month`` (:func:`grading.flags.compute`: one row per entity and
+    flag, with its sentence and evidence figures), names attached. Aggregates only."""
+    return pipeline.attach_names(con, flags.compute(con, scheme, month, entity_type))
 
 
 def district_department_cells(con: duckdb.DuckDBPyConnection, scheme: Scheme, month: date, metric: str) -> pl.DataFrame:

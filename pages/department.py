@@ -8,6 +8,7 @@ import streamlit as st
 from grading.views import pending_summary, previous_month
 from ui import auth, data
 from ui.i18n import display_name, lang, month_name, name_column, t
+from ui.ranking import flags_section
 from ui.widgets import download, guarded, page_context
 
 who = auth.require("department")
@@ -29,9 +30,12 @@ name = labels[department]
 ranked = ranking.filter("is_ranked").height
 if me["is_ranked"]:
     st.title(t("dept_title", name=name, rank=me["rank"], of=ranked, grade=me["grade"], score=f"{me['score']:.2f}"))
+elif me.get("not_graded") == "too_little_data":
+    st.title(t("dept_no_data", name=name, pct=f"{scheme.in_force(month).min_data_pct:g}"))
 else:
     st.title(t("dept_unranked", name=name, n=scheme.min_received))
 st.caption(month_name(month))
+flags_section(stamp, month, department)
 
 left, right = st.columns(2)
 with left, guarded("rank over time"):

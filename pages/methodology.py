@@ -7,8 +7,11 @@ from grading import schemes
 from grading.registry import METRICS
 from ui import data
 from ui.i18n import lang, t
+from ui.ranking import methodology_section
+from ui.widgets import page_context
 
-scheme = data.scheme()
+_, month = page_context()
+scheme = data.scheme().in_force(month)  # the version that grades the selected month
 hi = lang() == "hi"
 st.title(t("method_title"))
 st.subheader(f"{t('method_scheme')}: {scheme.title_hi if hi else scheme.title_en} ({scheme.name} {scheme.version})")
@@ -52,6 +55,7 @@ st.markdown(
         long_days=scheme.long_pending_days,
     )
 )
+methodology_section(data.scheme(), month)
 others = [n for n in schemes.available() if n != scheme.name]
 st.caption(t("method_other", names=", ".join(others)))
 

@@ -14,6 +14,7 @@ from grading.registry import METRICS
 from grading.views import HEADLINE, SUPPRESS_BELOW, previous_month
 from ui import data
 from ui.i18n import display_name, lang, metric_label, month_name, t
+from ui.ranking import grouped_tables, rank_label, streaks_section
 from ui.widgets import data_window, download, guarded, headers, page_context, rank_change, sparkline
 
 stamp, month = page_context()
@@ -48,7 +49,7 @@ def ranking_table(rows: pl.DataFrame, kind: str) -> pl.DataFrame:
     points = [f"points_{c.key}" for c in scheme.components]
     labels = {f"points_{c.key}": (c.label_hi if lang() == "hi" else c.label_en) for c in scheme.components}
     return rows.select(
-        pl.col("rank").cast(pl.String).fill_null("—").alias(t("rank")),
+        rank_label().alias(t("rank")),
         display_name(kind).alias(t(kind)),
         pl.col("grade").fill_null("—").alias(t("grade")),
         pl.col("score").map_elements(lambda v: f"{v:.2f}", return_dtype=pl.String).fill_null("—").alias(t("score")),
@@ -73,6 +74,11 @@ def ranking_download(rows: pl.DataFrame, kind: str) -> pl.DataFrame:
             pl.col(kind).alias("code"),
             display_name(kind).alias(t(kind)),
             pl.col("rank").alias(t("rank")),
+            "volume_group",
+            "group_rank",
+            "rank_best",
+            "rank_worst",
+            "rank_is_reliable",
             pl.col("score").alias(t("score")),
             pl.col("grade").alias(t("grade")),
             *points,
@@ -94,8 +100,10 @@ st.header(t("dept_ranking", month=month_name(month)))
 st.caption(t("dept_ranking_help", scheme=scheme.title_hi if lang() == "hi" else scheme.title_en))
 with guarded("department ranking"):
     departments = data.public_ranking(stamp, "department", month)
-    st.table(ranking_table(departments, "department").to_pandas().set_index(t("rank")))
+    st.caption(t("dept_groups"))
+    grouped_tables(departments, "department", lambda rows: ranking_table(rows, "department"))
     download(ranking_download(departments, "department"), f"department-ranking-{month:%Y-%m}", "dept-rank")
+streaks_section(stamp, month)
 
 st.header(t("district_ranking", month=month_name(month)))
 with guarded("district ranking"):
@@ -103,12 +111,7 @@ with guarded("district ranking"):
     groups = scheme.groups_for("district")
     if groups is not None and groups.top_n:
         st.caption(t("district_groups", n=groups.top_n))
-    tabs = st.tabs([t("all_groups"), t("group_n", n=1), t("group_n", n=2)])
-    for tab, group in zip(tabs, (None, 1, 2), strict=True):
-        subset = districts if group is None else districts.filter(pl.col("volume_group") == group)
-        if group is not None:
-            subset = subset.sort("group_rank").with_columns(pl.col("group_rank").alias("rank"))
-        tab.table(ranking_table(subset, "district").to_pandas().set_index(t("rank")))
+    grouped_tables(districts, "district", lambda rows: ranking_table(rows, "district"))
     download(ranking_download(districts, "district"), f"district-ranking-{month:%Y-%m}", "district-rank")
 
 st.header(t("state_trends"))

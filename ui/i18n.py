@@ -287,6 +287,74 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     ),
     "nothing_rejected": ("No row has been rejected.", "कोई पंक्ति अस्वीकृत नहीं हुई।"),
     "months_loaded": ("Months", "माह"),
+    # ranking rules, streaks and integrity flags
+    "dept_groups": (
+        "Departments are ranked inside volume groups (group 1: the busiest), so a department with a few dozen "
+        "complaints is not compared with one with thousands. A rank shown as a range (e.g. 3–7) is not certain: "
+        "another department's score is within its margin of error.",
+        "विभागों की रैंक मात्रा समूहों में दी जाती है (समूह 1: सबसे अधिक शिकायतों वाले), ताकि कुछ दर्जन शिकायतों वाले "
+        "विभाग की तुलना हज़ारों वाले से न हो। सीमा के रूप में दिखाई गई रैंक (जैसे 3–7) निश्चित नहीं है: किसी अन्य विभाग "
+        "के अंक उसकी त्रुटि-सीमा के भीतर हैं।",
+    ),
+    "all_departments": ("All departments", "सभी विभाग"),
+    "all_districts": ("All districts", "सभी ज़िले"),
+    "streaks_title": ("Streaks", "लगातार प्रदर्शन"),
+    "streak_rank": ("{name}: rank 1{group} for {n} months in a row", "{name}: लगातार {n} माह से रैंक 1{group}"),
+    "streak_grade": ("{name}: grade {grade} for {n} months in a row", "{name}: लगातार {n} माह से ग्रेड {grade}"),
+    "in_group": (" in group {g}", " (समूह {g})"),
+    "no_streaks": ("No streak this month.", "इस माह कोई लगातार प्रदर्शन नहीं।"),
+    "flags_title": ("Integrity flags", "सत्यनिष्ठा संकेत"),
+    "flags_intro": (
+        "Signs of gaming the grading, computed from the month's events. A flag is a reason to look, not a verdict.",
+        "ग्रेडिंग में हेरफेर के संकेत, माह की घटनाओं से गणना किए गए। संकेत जाँच का कारण है, निर्णय नहीं।",
+    ),
+    "no_flags": ("No integrity flag raised this month.", "इस माह कोई सत्यनिष्ठा संकेत नहीं।"),
+    "flag": ("Flag", "संकेत"),
+    "evidence": ("Evidence", "प्रमाण"),
+    "share_pct": ("Share %", "हिस्सा %"),
+    "own_pct": ("Own usual %", "सामान्य स्तर %"),
+    "state_pct": ("State %", "राज्य %"),
+    "dept_no_data": (
+        "{name}: no grade this month (components with data weigh less than {pct} % of the score)",
+        "{name}: इस माह ग्रेड नहीं (डेटा वाले घटकों का भार अंकों के {pct} % से कम)",
+    ),
+    "method_version": (
+        "Version in force for {month}: {version}",
+        "{month} के लिए लागू संस्करण: {version}",
+    ),
+    "method_versions": ("Versions of this scheme", "इस योजना के संस्करण"),
+    "effective_from": ("In force from", "लागू तिथि"),
+    "from_start": ("the first month", "प्रथम माह से"),
+    "method_groups": ("Volume groups", "मात्रा समूह"),
+    "groups_top_n": (
+        "{kind}: the {n} with most complaints received form group 1, the others group 2.",
+        "{kind}: सबसे अधिक प्राप्त शिकायतों वाले {n} समूह 1 में, शेष समूह 2 में।",
+    ),
+    "groups_thresholds": (
+        "{kind}: groups by complaints received, thresholds {thresholds} (group 1 at or above the first).",
+        "{kind}: प्राप्त शिकायतों के अनुसार समूह, सीमाएँ {thresholds} (पहली सीमा या अधिक: समूह 1)।",
+    ),
+    "method_reliability": ("When a rank is printed", "रैंक कब दिखाई जाती है"),
+    "method_reliability_text": (
+        "Each share in the score (e.g. satisfied closures out of complaints received) is uncertain when it rests on "
+        "few complaints. Nivaran puts a {pct} % Wilson interval around each share and carries it to the score in "
+        "points (shares combined as independent). One department is surely above another only when the gap between "
+        "their scores is larger than the combined uncertainty. A rank is printed only when no other department in "
+        "its group is within reach; otherwise the page prints the range of ranks it could hold (e.g. 3–7). "
+        "The exact competition rank (1, 2, 2, 4) is still computed and used for streaks and rank changes.",
+        "अंकों का प्रत्येक हिस्सा (जैसे प्राप्त शिकायतों में संतुष्टिपूर्ण निराकरण) कम शिकायतों पर अनिश्चित होता है। निवारण "
+        "प्रत्येक हिस्से के चारों ओर {pct} % विल्सन अंतराल लेता है और उसे अंकों तक ले जाता है। एक विभाग दूसरे से निश्चित "
+        "रूप से ऊपर तभी है जब उनके अंकों का अंतर संयुक्त अनिश्चितता से अधिक हो। रैंक तभी दिखाई जाती है जब समूह का कोई "
+        "अन्य विभाग पहुँच में न हो; अन्यथा संभावित रैंकों की सीमा (जैसे 3–7) दिखाई जाती है।",
+    ),
+    "method_flags": ("Integrity flags", "सत्यनिष्ठा संकेत"),
+    "method_flags_text": (
+        "Flags look for the known ways of gaming a grading. Each compares the entity's share with a reference: "
+        "it must be at least {ratio:g} times the reference and beyond chance ({z:g} standard deviations), and rest "
+        "on at least {n} closures or stays at a level. `nivaran flags --month YYYY-MM` lists them.",
+        "संकेत ग्रेडिंग में हेरफेर के ज्ञात तरीकों को खोजते हैं। प्रत्येक इकाई के हिस्से की तुलना संदर्भ से करता है: वह "
+        "संदर्भ का कम से कम {ratio:g} गुना और संयोग से परे ({z:g} मानक विचलन) हो, और कम से कम {n} निराकरणों पर आधारित हो।",
+    ),
 }
 
 

@@ -1,0 +1,136 @@
+"""Page sections for the ranking rules: printed ranks, volume-group tables, streaks, integrity flags
+and the methodology of all three. Each section is one function a page calls."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from grading import flags, views
+from grading.schemes import Scheme
+from ui import data
+from ui.i18n import display_name, lang, month_name, t
+from ui.widgets import guarded
+
+Stamp = tuple[int, int]
+
+
+def rank_label() -> pl.Expr:
+    """The rank a reader sees: the rank in its group when it is certain, else the range of ranks it
+    could hold ("3–7"), "—" when not ranked (grading.reliability)."""
+    shown = pl.coalesce("group_rank", "rank").cast(pl.String)
+    span = pl.format("{}–{}", "rank_best", "rank_worst")
+    return (
+        pl.when(~pl.col("is_ranked").fill_null(False))
+        .then(pl.lit("—"))
+        .when(pl.col("rank_is_reliable").fill_null(False))
+        .then(shown)
+        .otherwise(span)
+    )
+
+
+def grouped_tables(rows: pl.DataFrame, kind: str, draw: Callable[[pl.DataFrame], pl.DataFrame]) -> None:
+    """Tabs leading with volume group 1, then the other groups, then everyone (ranked by group
+    first); ``draw`` turns rows into the displayed table."""
+    groups = sorted(g for g in rows["volume_group"].unique().to_list() if g is not None)
+    every = rows.sort(["volume_group", "group_rank", "rank"], nulls_last=True)
+    labels = [t("group_n", n=g) for g in groups] + [t(f"all_{kind}s")]
+    subsets = [rows.filter(pl.col("volume_group") == g).sort("group_rank") for g in groups] + [every]
+    for tab, subset in zip(st.tabs(labels), subsets, strict=True):
+        tab.dataframe(draw(subset), hide_index=True, width="stretch")
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _streaks(stamp: Stamp, entity_type: str, month: date) -> pl.DataFrame:
+    return views.streaks(data.cursor(stamp), data.scheme(), entity_type, month)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _flags(stamp: Stamp, month: date, entity_type: str) -> pl.DataFrame:
+    return views.integrity_flags(data.cursor(stamp), data.scheme(), month, entity_type)
+
+
+def streaks_section(stamp: Stamp, month: date, entity_type: str = "department", top: int = 5) -> None:
+    """The month's longest streaks: rank 1 (in its group) and top grade, in sentences."""
+    st.subheader(t("streaks_title"))
+    with guarded("streaks"):
+        rows = _streaks(stamp, entity_type, month)
+        if rows.is_empty():
+            st.write(t("no_streaks"))
+            return
+        named = rows.with_columns(display_name(entity_type).alias("shown"))
+        lines = []
+        for r in named.filter(pl.col("streak_rank_1") > 0).head(top).iter_rows(named=True):
+            group = t("in_group", g=r["volume_group"]) if r["volume_group"] is not None else ""
+            lines.append(t("streak_rank", name=r["shown"], n=r["streak_rank_1"], group=group))
+        by_grade = named.filter(pl.col("streak_top_grade") > 0).sort("streak_top_grade", descending=True)
+        for r in by_grade.head(top).iter_rows(named=True):
+            lines.append(t("streak_grade", name=r["shown"], n=r["streak_top_grade"], grade=r["grade"] or "A"))
+        st.markdown("\n".join(f"- {line}" for line in lines))
+
+
+def flags_section(stamp: Stamp, month: date, department: str) -> None:
+    """The integrity flags of one department for the month, each with its sentence and figures."""
+    st.subheader(t("flags_title"))
+    st.caption(t("flags_intro"))
+    with guarded("integrity flags"):
+        rows = _flags(stamp, month, "department").filter(pl.col("department") == department)
+        if rows.is_empty():
+            st.write(t("no_flags"))
+            return
+        titles = {code: (hi if lang() == "hi" else en) for code, (en, hi, _) in flags.FLAGS.items()}
+        st.dataframe(
+            rows.select(
+                pl.col("flag").replace_strict(titles).alias(t("flag")),
+                pl.col("sentence").alias(t("evidence")),
+                pl.col("share_pct").round(1).alias(t("share_pct")),
+                pl.col("own_pct").round(1).alias(t("own_pct")),
+                pl.col("state_pct").round(1).alias(t("state_pct")),
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+
+
+def methodology_section(scheme: Scheme, month: date) -> None:
+    """Which version grades the month, volume groups, when a rank is printed, and the flags."""
+    hi = lang() == "hi"
+    version = scheme.in_force(month)
+    st.markdown(f"#### {t('method_versions')}")
+    st.write(t("method_version", month=month_name(month), version=version.version))
+    st.table(
+        pl.DataFrame(
+            {
+                t("method_scheme"): [v.version for v in scheme.all_versions()],
+                t("effective_from"): [
+                    v.effective_from.strftime("%Y-%m") if v.effective_from else t("from_start")
+                    for v in scheme.all_versions()
+                ],
+            }
+        )
+    )
+    st.markdown(f"#### {t('method_groups')}")
+    for groups in version.volume_groups:
+        for kind in groups.entity_types:
+            if groups.method == "top_n":
+                st.markdown(f"- {t('groups_top_n', kind=t(kind), n=groups.top_n)}")
+            else:
+                limits = ", ".join(f"{n:,}" for n in groups.min_received)
+                st.markdown(f"- {t('groups_thresholds', kind=t(kind), thresholds=limits)}")
+    st.markdown(f"#### {t('method_reliability')}")
+    confidence = {1.96: 95, 1.645: 90, 2.576: 99}.get(version.reliability_z, version.reliability_z)
+    st.markdown(t("method_reliability_text", pct=confidence))
+    st.markdown(f"#### {t('method_flags')}")
+    s = version.flags
+    st.markdown(t("method_flags_text", ratio=s.ratio, z=s.min_z, n=s.min_count))
+    st.table(
+        pl.DataFrame(
+            {
+                t("flag"): [hi_t if hi else en for en, hi_t, _ in flags.FLAGS.values()],
+                t("definition"): [flags.describe(code, s) for code in flags.FLAGS],
+            }
+        )
+    )
