@@ -158,9 +158,29 @@ def render(rows: pl.DataFrame, scheme: schemes.Scheme, by: str, fmt: str) -> str
             out.append({**head, "components": components, **r})
         return json.dumps(out, ensure_ascii=False, indent=1)
     if fmt == "csv":
-        columns = [*ident, "rank", "score", "grade", *points, "rank_change", "volume_group", "group_rank", *METRICS]
+        columns = [
+            *ident,
+            "rank",
+            "score",
+            "grade",
+            *points,
+            "rank_change",
+            "volume_group",
+            "group_rank",
+            "rank_best",
+            "rank_worst",
+            "rank_is_reliable",
+            "not_graded",
+            "scheme_version",
+            *METRICS,
+        ]
         return rows.select(columns).write_csv().rstrip("\n")  # click.echo ends the line
-    short = rows.select(
+    # The table leads with volume group 1, as the public ranking does; "range" is the plausible ranks
+    # inside the group (grading.reliability), "rank" the overall rank.
+    short = rows.sort(["volume_group", "group_rank", "rank"], nulls_last=True).select(
+        pl.col("volume_group").alias("group"),
+        "group_rank",
+        pl.format("{}-{}", "rank_best", "rank_worst").alias("range"),
         pl.col("rank"),
         *ident[:1],
         *ident[2:],

@@ -15,9 +15,8 @@ cut-off, so a month needs at most ~12 rounds and no per-complaint Python code. D
 drifts month to month (a seeded AR(1) walk on a logit scale) so rankings move; the persistent leader
 (ENERGY) tops most months.
 
-One department games the last month (:data:`GAMING_DEPARTMENT`, so the demo shows integrity flags):
-in the last :data:`GAMING_DAYS` days before the final cut-off it bulk-closes most of its open
-complaints, half force-closed and half closed as resolved, none called back (:func:`_plant_gaming`).
+One department games the last month so that the demo shows integrity flags
+(:func:`grading.demo_gaming.plant_gaming`).
 """
 
 from __future__ import annotations
@@ -31,6 +30,7 @@ from typing import Final
 import numpy as np
 import polars as pl
 
+from grading.demo_gaming import plant_gaming
 from grading.schema import (
     CHANNELS,
     DEFAULT_LIMIT_DAYS,
@@ -61,9 +61,6 @@ P_UNREACHABLE: Final = 0.15
 CALL_TRIES: Final = 3
 P_NOTE: Final = 0.05
 HABITUAL_RATE: Final = 3e-5
-GAMING_DEPARTMENT: Final = "REVENUE"
-GAMING_DAYS: Final = 3
-GAMING_SHARE: Final = 70  # % of its open complaints it bulk-closes
 # Senior officers resolve more readily; index = level number (0 unused).
 LEVEL_BONUS: Final = np.array([0.0, 0.0, 0.3, 0.6, -0.3])
 # Only L3/L4 officers may special-close (out of scope, policy matter, sub-judice).
@@ -243,53 +240,9 @@ def generate(
     for i in range(months):
         rng = np.random.default_rng(month_seeds[i])
         events = _month(ref, profiles, rng, first + i, bounds=bounds, cutoff=cutoff, scale=scale)
-        yield _plant_gaming(events, cutoff, seed)
+        yield plant_gaming(events, cutoff, seed)
         if progress:
             progress(i + 1, months)
-
-
-def _plant_gaming(events: pl.DataFrame, cutoff: int, seed: int) -> pl.DataFrame:
-    """Close :data:`GAMING_SHARE` % of :data:`GAMING_DEPARTMENT`'s complaints still open
-    :data:`GAMING_DAYS` days before the cut-off at a time in those days, without any call-back: the
-    complaint's later events are dropped and a ``closed`` event (``force`` or ``resolved``) ends it."""
-    end = pl.lit(cutoff).cast(pl.Datetime("us"))
-    window = GAMING_DAYS * DAY
-    start = end - pl.duration(microseconds=window)
-    draw = pl.col("complaint_id").hash(seed)
-    per = events.group_by("complaint_id").agg(
-        department=pl.col("department").drop_nulls().last(),
-        registered_at=pl.col("event_time").first(),
-        closed_at=pl.col("event_time").filter(pl.col("event") == "closed").first(),
-    )
-    gamed = per.filter(
-        (pl.col("department") == GAMING_DEPARTMENT) & (pl.col("registered_at") < start) & (draw % 100 < GAMING_SHARE)
-    ).select(
-        "complaint_id",
-        "closed_at",
-        close_at=start + pl.duration(microseconds=(draw // 100) % window),
-        outcome=pl.when(draw // 7 % 2 == 0).then(pl.lit("force")).otherwise(pl.lit("resolved")).cast(OutcomeEnum),
-    )
-    gamed = gamed.filter(pl.col("closed_at").is_null() | (pl.col("closed_at") >= pl.col("close_at")))
-    if gamed.is_empty():
-        return events
-    kept = (
-        events.join(gamed.select("complaint_id", "close_at"), on="complaint_id", how="left")
-        .filter(pl.col("close_at").is_null() | (pl.col("event_time") < pl.col("close_at")))
-        .drop("close_at")
-    )
-    closing = gamed.select(
-        "complaint_id",
-        pl.col("close_at").alias("event_time"),
-        pl.lit("closed").cast(EventEnum).alias("event"),
-        "outcome",
-    )
-    return check_frame(
-        pl.concat([kept, closing], how="diagonal")
-        .select(EVENT_SCHEMA.names())
-        .sort("complaint_id", "event_time", "event"),
-        EVENT_SCHEMA,
-        "demo events",
-    )
 
 
 def _month_number(text: str) -> int:

@@ -126,3 +126,19 @@ def test_public_ranking_rows_with_under_5_complaints_show_no_figures(con) -> Non
     assert not small["is_ranked"].any()
     big = public.filter(~pl.col("suppressed")).drop("suppressed")
     assert big.equals(full.filter(pl.col("received") >= views.SUPPRESS_BELOW))
+
+
+def test_streaks_and_flags_for_the_public_pages(demo_db: Path) -> None:
+    con = store.connect_readonly(demo_db)
+    try:
+        scheme = schemes.load("mp-cm-helpline")
+        rows = views.streaks(con, scheme, "department", date(2024, 8, 1))
+        flagged = views.integrity_flags(con, scheme, date(2024, 8, 1))
+    finally:
+        con.close()
+    assert rows.height > 0
+    assert ((rows["streak_rank_1"] > 0) | (rows["streak_top_grade"] > 0)).all()
+    assert rows["department_name"].null_count() == 0
+    leaders = rows.filter(pl.col("streak_rank_1") > 0)
+    assert (leaders["published_rank"] == 1).all()
+    assert "Revenue" in flagged.filter(pl.col("flag") == "closure_spike")["department_name"].to_list()
