@@ -80,7 +80,7 @@ def test_month_picker_offers_every_month_newest_first(app: AppTest) -> None:
 
 def test_public_summary_ranks_52_departments_with_downloads(app: AppTest) -> None:
     at = open_page(app, "pages/public_summary.py", "en")
-    group_1, _, everyone = (at.dataframe[i].value for i in range(3))  # the department tabs lead the page
+    group_1, _, everyone = (at.table[i].value for i in range(3))  # the department tabs lead the page
     assert len(group_1) == 26  # the 26 busiest departments (mp-cm-helpline's volume groups)
     assert len(everyone) == 52
     assert at.tabs[0].label == "Group 1"

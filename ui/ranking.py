@@ -40,7 +40,7 @@ def grouped_tables(rows: pl.DataFrame, kind: str, draw: Callable[[pl.DataFrame],
     labels = [t("group_n", n=g) for g in groups] + [t(f"all_{kind}s")]
     subsets = [rows.filter(pl.col("volume_group") == g).sort("group_rank") for g in groups] + [every]
     for tab, subset in zip(st.tabs(labels), subsets, strict=True):
-        tab.dataframe(draw(subset), hide_index=True, width="stretch")
+        tab.table(draw(subset), hide_index=True)  # a table: its rows are text a reader (and a test) can find
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
