@@ -8,7 +8,7 @@ import streamlit as st
 from grading.views import pending_summary, previous_month
 from ui import auth, data
 from ui.i18n import display_name, lang, month_name, name_column, t
-from ui.ranking import flags_section
+from ui.ranking import flags_section, published, rank_title
 from ui.widgets import download, guarded, page_context
 
 who = auth.require("department")
@@ -27,9 +27,8 @@ department = st.selectbox(
 )
 me = ranking.filter(pl.col("department") == department).row(0, named=True)
 name = labels[department]
-ranked = ranking.filter("is_ranked").height
 if me["is_ranked"]:
-    st.title(t("dept_title", name=name, rank=me["rank"], of=ranked, grade=me["grade"], score=f"{me['score']:.2f}"))
+    st.title(rank_title(me, ranking, name))
 elif me.get("not_graded") == "too_little_data":
     st.title(t("dept_no_data", name=name, pct=f"{scheme.in_force(month).min_data_pct:g}"))
 else:
@@ -68,10 +67,11 @@ st.subheader(t("why_moved"))
 with guarded("why moved"):
     before = data.ranking(stamp, "department", previous_month(month)) if month > min(data.months(stamp)) else None
     prior = before.filter(pl.col("department") == department) if before is not None else None
-    if prior is None or prior.is_empty() or prior["rank"][0] is None or me["rank"] is None:
-        st.write(t("no_last_month"))
+    last = prior.row(0, named=True) if prior is not None and not prior.is_empty() else None
+    if published(last) is None or published(me) is None or me["rank_change"] is None:
+        st.write(t("no_last_month"))  # not ranked last month, or ranked in another volume group
     else:
-        st.write(t("moved_sentence", before=prior["rank"][0], now=me["rank"]))
+        st.write(t("moved_sentence", before=published(last), now=published(me)))
     st.table(
         comp.select(
             pl.col("label_hi" if hi else "label_en").alias(t("method_components")),

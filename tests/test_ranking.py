@@ -227,3 +227,19 @@ def test_a_version_may_not_change_metric_settings(tmp_path: Path) -> None:
     )
     with pytest.raises(schemes.SchemeError, match=r"\[\[versions\]\] #1.scheme.long_pending_days: cannot change"):
         schemes.load(path)
+
+
+def test_the_printed_rank_is_the_group_rank_or_a_range() -> None:
+    from ui.ranking import rank_label
+
+    rows = pl.DataFrame(
+        {
+            "is_ranked": [True, True, False, True],
+            "rank": [5, 7, None, 3],
+            "group_rank": [2, 3, None, None],
+            "rank_best": [2, 2, None, 3],
+            "rank_worst": [2, 5, None, 3],
+            "rank_is_reliable": [True, False, None, True],
+        }
+    )
+    assert rows.select(rank_label().alias("shown"))["shown"].to_list() == ["2", "2–5", "—", "3"]

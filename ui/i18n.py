@@ -297,6 +297,10 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "के अंक उसकी त्रुटि-सीमा के भीतर हैं।",
     ),
     "all_departments": ("All departments", "सभी विभाग"),
+    "dept_title_group": (
+        "{name}: rank {rank} of {of} in group {group}, grade {grade}, {score} points",
+        "{name}: समूह {group} के {of} में रैंक {rank}, ग्रेड {grade}, {score} अंक",
+    ),
     "all_districts": ("All districts", "सभी ज़िले"),
     "streaks_title": ("Streaks", "लगातार प्रदर्शन"),
     "streak_rank": ("{name}: rank 1{group} for {n} months in a row", "{name}: लगातार {n} माह से रैंक 1{group}"),

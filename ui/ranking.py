@@ -32,6 +32,25 @@ def rank_label() -> pl.Expr:
     )
 
 
+def published(row: dict[str, object] | None) -> object:
+    """The published rank of one graded row: its rank in its volume group, else its overall rank."""
+    if row is None:
+        return None
+    return row["group_rank"] if row.get("group_rank") is not None else row["rank"]
+
+
+def rank_title(me: dict[str, object], ranking: pl.DataFrame, name: str) -> str:
+    """The department page's title: the published rank out of the ranked entities of its list."""
+    peers = ranking.filter("is_ranked")
+    if me.get("volume_group") is not None:
+        peers = peers.filter(pl.col("volume_group") == me["volume_group"])
+    score = f"{me['score']:.2f}" if isinstance(me["score"], float) else "—"
+    values = {"name": name, "rank": published(me), "of": peers.height, "grade": me["grade"], "score": score}
+    if me.get("volume_group") is None:
+        return t("dept_title", **values)
+    return t("dept_title_group", group=me["volume_group"], **values)
+
+
 def grouped_tables(rows: pl.DataFrame, kind: str, draw: Callable[[pl.DataFrame], pl.DataFrame]) -> None:
     """Tabs leading with volume group 1, then the other groups, then everyone (ranked by group
     first); ``draw`` turns rows into the displayed table."""
