@@ -10,8 +10,10 @@ Rules, on purpose:
   as the scheme says (``missing``, per component or for the scheme): ``reweight`` leaves it out and
   scales the components with data up to the maximum (``points_<key>`` stays null, ``data_weight``
   is the weight with data); ``zero`` gives 0 points; ``full`` its whole weight. When the components
-  with data weigh less than ``min_data_pct`` % of the maximum, the entity gets **no score and no
-  grade** (``not_graded = "too_little_data"``).
+  with data weigh less than ``min_data_pct`` % of the weight the month offers, the entity gets **no
+  score and no grade** (``not_graded = "too_little_data"``). The month offers every component some
+  entity of the type has data for: a component nobody has data for (a source without call-backs)
+  is left out for everyone rather than failing everyone.
 - **Score** is the (reweighted) sum of component points rounded to the scheme's ``score_decimals``
   (half away from zero, as published sheets round). Ranks compare the rounded scores, so 94.80 and
   94.80 tie.
@@ -86,8 +88,11 @@ def score(metrics: pl.DataFrame, scheme: Scheme) -> pl.DataFrame:
     >>> score(m, schemes.load("mp-cm-helpline")).select("score", "grade").row(0)
     (94.8, 'A')
     """
-    points, has_data, shares = [], [], {}
+    points, has_data, offered, shares = [], [], [], {}
     weights: dict[str, float] = {}
+    # A component no entity has data for in the month (e.g. a source without call-backs) is left
+    # out for everyone: the data floor is taken on the weight the month can offer.
+    month_of = [c for c in ("entity_type", "month") if c in metrics.columns]
     for c in scheme.components:
         value = pl.col(c.metric).cast(pl.Float64).clip(0.0, 100.0) / 100.0
         earned = (value if c.direction == "higher" else 1.0 - value) * c.weight
@@ -95,13 +100,17 @@ def score(metrics: pl.DataFrame, scheme: Scheme) -> pl.DataFrame:
         filled = earned if mode == "reweight" else earned.fill_null(c.weight if mode == "full" else 0.0)
         points.append(filled.alias(points_column(c.key)))
         has_data.append(pl.when(pl.col(points_column(c.key)).is_not_null()).then(c.weight).otherwise(0.0))
+        anywhere = pl.col(points_column(c.key)).is_not_null().any()
+        offered.append(pl.when(anywhere.over(month_of) if month_of else anywhere).then(c.weight).otherwise(0.0))
         shares[c.metric] = value
         weights[c.metric] = weights.get(c.metric, 0.0) + c.weight
     scale = pl.lit(scheme.max_score) / pl.col("data_weight")
-    enough = pl.col("data_weight") >= scheme.min_data_pct / 100 * scheme.max_score - 1e-9
+    enough = (pl.col("data_weight") > 0) & (
+        pl.col("data_weight") >= scheme.min_data_pct / 100 * pl.col("_offered") - 1e-9
+    )
     scored = (
         metrics.with_columns(points)
-        .with_columns(data_weight=pl.sum_horizontal(has_data))
+        .with_columns(data_weight=pl.sum_horizontal(has_data), _offered=pl.sum_horizontal(offered))
         .with_columns(
             score_raw=pl.when(enough).then(pl.sum_horizontal([points_column(c.key) for c in scheme.components]) * scale)
         )
@@ -113,10 +122,14 @@ def score(metrics: pl.DataFrame, scheme: Scheme) -> pl.DataFrame:
     grade = pl.lit(None, pl.String)
     for band in reversed(scheme.grades):
         grade = pl.when(pl.col("score") >= band.min_score).then(pl.lit(band.grade)).otherwise(grade)
-    return scored.with_columns(
-        score=pl.col("score_raw").round(scheme.score_decimals, mode="half_away_from_zero"),
-        score_uncertainty=pl.when(enough).then(uncertainty),
-    ).with_columns(grade=grade)
+    return (
+        scored.with_columns(
+            score=pl.col("score_raw").round(scheme.score_decimals, mode="half_away_from_zero"),
+            score_uncertainty=pl.when(enough).then(uncertainty),
+        )
+        .with_columns(grade=grade)
+        .drop("_offered")
+    )
 
 
 def _partition(entity_type: str) -> list[str]:

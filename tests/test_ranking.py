@@ -243,3 +243,18 @@ def test_the_printed_rank_is_the_group_rank_or_a_range() -> None:
         }
     )
     assert rows.select(rank_label().alias("shown"))["shown"].to_list() == ["2", "2–5", "—", "3"]
+
+
+def test_a_component_nobody_has_data_for_is_left_out_for_everyone() -> None:
+    # A 311 export without call-backs: no department has satisfaction or reopen data (60 of CPGRAMS' 100).
+    # The month offers 40 points (disposed in time 30, not pending beyond 10), so the floor is 50 % of 40.
+    # A: 30 × 0.8 + 10 × 0.9 = 33 of 40 → 82.5.  B: 30 × 0.5 + 10 × 1.0 = 25 of 40 → 62.5.
+    rows = metric_rows(
+        [
+            {"department": "A", "on_time_closure_pct": 80.0, "overdue_pending_pct": 10.0},
+            {"department": "B", "on_time_closure_pct": 50.0, "overdue_pending_pct": 0.0},
+        ]
+    )
+    out = grade(rows, schemes.load("cpgrams-gri"))
+    assert dict(zip(out["department"], out["score"], strict=True)) == {"A": 82.5, "B": 62.5}
+    assert out["rank"].to_list() == [1, 2]
