@@ -7,7 +7,6 @@ user can fix are printed as one clear message (no traceback) with exit code 2.
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,7 +17,7 @@ from typing import Any
 import click
 import polars as pl
 
-from grading import access, pipeline, schemes, store
+from grading import access, asof, pipeline, schemes, store
 from grading.grade import GRADE_COLUMNS
 from grading.registry import METRICS
 from grading.schema import NivaranError
@@ -59,10 +58,11 @@ def _progress() -> Iterator[Callable[[str, int, int], None]]:
 
 
 def _month(value: str) -> date:
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+    month = asof.parse_month(value)
+    if month is None:
         msg = f"expected a month as YYYY-MM, got {value!r}"
         raise click.BadParameter(msg)
-    return date(int(value[:4]), int(value[5:]), 1)
+    return month
 
 
 db_option = click.option(

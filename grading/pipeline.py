@@ -16,22 +16,17 @@ import duckdb
 import polars as pl
 
 from grading import reference, store
+from grading.asof import calendar_months, month_window, next_month
 from grading.derive import derive
 from grading.grade import grade
-from grading.metrics import MetricSettings, month_metrics, month_window
+from grading.metrics import MetricSettings, month_metrics
 from grading.schemes import Scheme
 
 Progress = Callable[[str, int, int], None]
 SETTINGS_KEY = "metric_settings"
-
-
-def calendar_months(first: date, last: date) -> list[date]:
-    """Every calendar month from ``first`` to ``last`` (first days, inclusive)."""
-    out, m = [], first
-    while m <= last:
-        out.append(m)
-        m = date(m.year + (m.month == 12), m.month % 12 + 1, 1)
-    return out
+#: Months read from the store at a time by :func:`compute_months`: memory grows with this, not with
+#: the length of the history (a chunk holds the complaints alive in it and its stints and call-backs).
+MONTHS_PER_READ = 6
 
 
 def load_reference_data(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -53,16 +48,32 @@ def compute_months(
     settings: MetricSettings,
     progress: Progress | None = None,
 ) -> pl.DataFrame:
-    """Every metric for ``months`` (consecutive, oldest first), all entity types, one row per entity
-    and month. Reads the whole window once, then grades each month in memory: reading is the slow part.
+    """Every metric for ``months`` (oldest first), all entity types, one row per entity and month.
+
+    The store is read ``MONTHS_PER_READ`` consecutive months at a time (reading is the slow part; one
+    read per month would repeat the open complaints), and each month is graded as of its own cut-off,
+    so the answer for a month never depends on which other months are asked for.
     """
-    inputs = store.read_month_inputs(con, month_window(months[0])[0], month_window(months[-1])[1])
     frames = []
-    for i, month in enumerate(months, start=1):
-        frames.append(month_metrics(inputs, month, settings))
-        if progress:
-            progress("monthly results", i, len(months))
-    return pl.concat(frames, how="vertical_relaxed")
+    for i, chunk in enumerate(_consecutive(months, MONTHS_PER_READ)):
+        inputs = store.read_month_inputs(con, month_window(chunk[0])[0], month_window(chunk[-1])[1])
+        for j, month in enumerate(chunk, start=1):
+            frames.append(month_metrics(inputs, month, settings))
+            if progress:
+                progress("monthly results", i * MONTHS_PER_READ + j, len(months))
+        del inputs
+    return pl.concat(frames, how="vertical_relaxed") if frames else pl.DataFrame()
+
+
+def _consecutive(months: list[date], size: int) -> list[list[date]]:
+    """``months`` cut into runs of at most ``size`` consecutive calendar months."""
+    runs: list[list[date]] = []
+    for month in sorted(set(months)):
+        if runs and len(runs[-1]) < size and next_month(runs[-1][-1]) == month:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    return runs
 
 
 def refresh_monthly(
@@ -74,13 +85,17 @@ def refresh_monthly(
     """Recompute ``monthly_metrics`` for every month from ``since`` (default: the first) to the last.
 
     Months before ``since`` cannot change when the new events are all at or after ``since``: a month
-    is computed as of its cut-off and ignores later events.
+    is computed as of its cut-off and ignores later events. Months never computed before (a gap with
+    no events between two loads, whose open complaints still count) are computed too.
     """
     settings = settings or MetricSettings()
     bounds = store.month_bounds(con)
     if bounds is None:
         return []
-    first = max(bounds[0], since) if since else bounds[0]
+    first = bounds[0]
+    if since is not None:
+        computed = store.last_computed_month(con)
+        first = max(first, min(since, next_month(computed)) if computed else first)
     months = calendar_months(first, bounds[1])
     store.replace_monthly_metrics(con, compute_months(con, months, settings, progress), months)
     store.set_meta(con, SETTINGS_KEY, json.dumps(settings.__dict__, sort_keys=True))

@@ -16,21 +16,19 @@ from typing import Final
 import duckdb
 import polars as pl
 
-from grading import pipeline, store
+from grading import asof, pipeline, store
 from grading.access import Identity, mask_personal
-from grading.metrics import month_window, totals
+from grading.asof import previous_month
+from grading.metrics import totals
 from grading.schemes import Scheme
 
 #: Cells of the public district × department table with fewer received complaints are suppressed.
 SUPPRESS_BELOW: Final = 5
 DUE_SOON: Final = timedelta(days=2)
-AGE_BUCKETS: Final = ((0, 7, "0-7"), (8, 15, "8-15"), (16, 30, "16-30"), (31, 50, "31-50"), (51, 100, "51-100"))
 HEADLINE: Final = ("received", "closed", "satisfied_closure_pct", "sla_compliance_pct", "pending_over_50")
 
 
-def previous_month(month: date) -> date:
-    """The calendar month before ``month``."""
-    return date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
+__all__ = ["previous_month"]  # re-exported for the pages
 
 
 def state_headline(con: duckdb.DuckDBPyConnection, scheme: Scheme, month: date) -> pl.DataFrame:
@@ -148,7 +146,7 @@ def component_comparison(con: duckdb.DuckDBPyConnection, scheme: Scheme, departm
 
 def as_of(con: duckdb.DuckDBPyConnection, month: date) -> datetime:
     """The instant a case list describes: the month's cut-off, or the latest event if earlier."""
-    _, _, cutoff = month_window(month)
+    cutoff = asof.cutoff(month)
     latest = store.last_event_time(con)
     return min(cutoff, latest) if latest else cutoff
 
@@ -170,24 +168,40 @@ def pending_cases(
     """
     scope = who.scope(district=district, department=department)
     when = as_of(con, month)
-    cases = store.pending_cases(con, when, districts=scope.district_list(), departments=scope.department_list())
-    age = ((pl.lit(when) - pl.col("registered_at")).dt.total_hours() // 24).cast(pl.Int32)
-    bucket = pl.lit(">100")
-    for lo, hi, name in reversed(AGE_BUCKETS):
-        bucket = pl.when(pl.col("age_days").is_between(lo, hi)).then(pl.lit(name)).otherwise(bucket)
-    out = cases.with_columns(age_days=age).with_columns(
-        age_bucket=bucket,
+    rows = store.pending_cases(con, when, districts=scope.district_list(), departments=scope.department_list())
+    wanted = scope.department_list()
+    cases = (
+        asof.department_at(rows["complaints"], rows["transfers"], when)
+        .filter(asof.is_open_at(when))
+        .filter(pl.col("department").is_in(wanted) if wanted is not None else pl.lit(value=True))
+        .join(asof.stage_at(rows["stints"], when), on="complaint_key", how="left")
+    )
+    out = cases.select(
+        "complaint_id",
+        "registered_at",
+        "department",
+        "district",
+        "category",
+        "channel",
+        "level",
+        "stint_started_at",
+        "awaiting_callback",
+        "due_at",
+        pl.when(asof.has_breached_by(when)).then(pl.col("first_breach_at")).alias("first_breach_at"),
+        age_days=asof.age_days(when),
+    ).with_columns(
+        age_bucket=asof.age_bucket(pl.col("age_days")),
         level=pl.format("L{}", pl.col("level")),
         is_overdue=(pl.col("due_at") < pl.lit(when)).fill_null(False),
         due_soon=pl.col("due_at").is_between(pl.lit(when), pl.lit(when + DUE_SOON), closed="right").fill_null(False),
-        days_to_due=((pl.col("due_at") - pl.lit(when)).dt.total_hours() / 24).round(1),
+        days_to_due=(asof.days(pl.col("due_at") - pl.lit(when))).round(1),
     )
     return pipeline.attach_names(con, out).sort("registered_at", "complaint_id")
 
 
 def pending_summary(cases: pl.DataFrame, by: list[str]) -> pl.DataFrame:
     """Counts of :func:`pending_cases` rows by ``by``: pending, overdue, due soon and per age bucket."""
-    buckets = [name for _, _, name in AGE_BUCKETS] + [">100"]
+    buckets = [label for _, label, _, _ in asof.PENDING_BUCKETS]
     return (
         cases.group_by(by)
         .agg(
