@@ -28,9 +28,6 @@ DUE_SOON: Final = timedelta(days=2)
 HEADLINE: Final = ("received", "closed", "satisfied_closure_pct", "sla_compliance_pct", "pending_over_50")
 
 
-__all__ = ["previous_month"]  # re-exported for the pages
-
-
 def state_headline(con: duckdb.DuckDBPyConnection, scheme: Scheme, month: date) -> pl.DataFrame:
     """Statewide figures for ``month`` and the month before: one row per month, HEADLINE columns.
 

@@ -5,7 +5,8 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from grading.views import pending_summary, previous_month
+from grading.asof import previous_month
+from grading.views import pending_summary
 from ui import auth, data
 from ui.i18n import display_name, lang, month_name, name_column, t
 from ui.widgets import download, guarded, page_context

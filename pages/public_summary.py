@@ -9,9 +9,10 @@ import plotly.express as px
 import polars as pl
 import streamlit as st
 
+from grading.asof import previous_month
 from grading.fmt import in_words, indian, pct
 from grading.registry import METRICS
-from grading.views import HEADLINE, SUPPRESS_BELOW, previous_month
+from grading.views import HEADLINE, SUPPRESS_BELOW
 from ui import data
 from ui.i18n import display_name, lang, metric_label, month_name, t
 from ui.widgets import data_window, download, guarded, headers, page_context, rank_change, sparkline
