@@ -36,12 +36,14 @@ from typing import Final
 import duckdb
 import polars as pl
 
+from grading import migrations
 from grading.schema import EVENT_SCHEMA, NivaranError
 
 DEFAULT_DB: Final = Path(__file__).resolve().parent.parent / "data" / "nivaran.duckdb"
-SCHEMA_VERSION: Final = "4"
+SCHEMA_VERSION: Final = "5"
 
-_DDL: Final = """
+_DDL: Final = (
+    """
 create table if not exists meta (key varchar primary key, value varchar not null);
 
 create table if not exists departments (
@@ -96,6 +98,8 @@ create table if not exists transfers (
     complaint_key bigint not null, event_time timestamp not null, department varchar not null
 );
 """
+    + migrations.PUBLICATIONS_DDL
+)
 
 #: Derived tables and their column order, as written by :func:`replace_derived`.
 DERIVED_TABLES: Final = ("complaints", "stints", "feedback_events", "transfers")
@@ -170,8 +174,7 @@ def writing(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConne
             shutil.copyfile(path, building)
         con = duckdb.connect(str(building))
         try:
-            con.execute(_DDL)
-            con.execute("insert or replace into meta values ('schema_version', ?)", [SCHEMA_VERSION])
+            prepare_schema(con, path)
             yield con
             con.execute("checkpoint")
         except BaseException:
@@ -185,6 +188,27 @@ def writing(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConne
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+def prepare_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Bring the open store to :data:`SCHEMA_VERSION` before a write, or refuse it.
+
+    An empty file gets every table and the current version. A store of an older version is migrated
+    by the explicit steps of :mod:`grading.migrations` (the version is stamped after each step); one
+    too old to migrate, newer than this code, or with tables but no version raises
+    :class:`grading.migrations.MigrationError` naming ``path``, and nothing is changed.
+    """
+    found = _meta(con, "schema_version")
+    if found is None:
+        if _has_table(con, "events"):
+            msg = f"{path}: a store without a schema version; rebuild it by importing the event logs into a new file."
+            raise migrations.MigrationError(msg)
+        con.execute(_DDL)
+        set_meta(con, "schema_version", SCHEMA_VERSION)
+        return
+    for step in migrations.plan(str(path), found, SCHEMA_VERSION):
+        con.execute(step.ddl)
+        set_meta(con, "schema_version", step.target)
 
 
 def _remove(building: Path) -> None:
