@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from grading import reference, store
+from grading import reference, store, store_published
 from grading.asof import calendar_months, month_window, next_month
 from grading.derive import derive
 from grading.grade import grade
@@ -157,33 +157,96 @@ def stored_settings(con: duckdb.DuckDBPyConnection) -> MetricSettings | None:
 
 
 def metrics_for(
-    con: duckdb.DuckDBPyConnection, scheme: Scheme, entity_type: str | None = None, until: date | None = None
+    con: duckdb.DuckDBPyConnection,
+    scheme: Scheme,
+    entity_type: str | None = None,
+    until: date | None = None,
+    *,
+    live: bool = False,
 ) -> pl.DataFrame:
-    """Monthly metrics for the scheme's settings: precomputed when they match, else computed now."""
+    """Monthly metrics for the scheme's settings: precomputed when they match, else computed now.
+
+    A month published under this scheme (:mod:`grading.publish`) shows its published department and
+    district rows, whatever arrived since; ``live`` gives the current reading of every month instead.
+    """
     bounds = store.month_bounds(con)
     if bounds is None:
         return pl.DataFrame()
     last = min(until, bounds[1]) if until else bounds[1]
     months = calendar_months(bounds[0], last)
     if stored_settings(con) == scheme.metric_settings:
-        return store.read_monthly_metrics(con, entity_type, months)
-    computed = compute_months(con, months, scheme.metric_settings)
-    return computed.filter(pl.col("entity_type") == entity_type) if entity_type else computed
+        frame = store.read_monthly_metrics(con, entity_type, months)
+    else:
+        computed = compute_months(con, months, scheme.metric_settings)
+        frame = computed.filter(pl.col("entity_type") == entity_type) if entity_type else computed
+    if live or frame.is_empty():
+        return frame
+    return _overlay(frame, standing_publications(con, scheme, last), frame.columns, entity_type)
 
 
-def graded(con: duckdb.DuckDBPyConnection, scheme: Scheme, entity_type: str, month: date | None = None) -> pl.DataFrame:
+def standing_publications(
+    con: duckdb.DuckDBPyConnection, scheme: Scheme, until: date | None = None
+) -> dict[date, pl.DataFrame]:
+    """The graded rows of every month published under ``scheme`` (by name) that still stands, up
+    to ``until``: month → rows of every published entity type, each with ``published_at``."""
+    found = store_published.publications(con, scheme=scheme.name, standing=True)
+    if until is not None:
+        found = found.filter(pl.col("month") <= until)
+    out = {}
+    for month, version, published_at in found.select("month", "version", "published_at").iter_rows():
+        frames = store_published.published_rows(con, month, version).values()
+        out[month] = pl.concat(list(frames), how="diagonal_relaxed").with_columns(
+            published_at=pl.lit(published_at, pl.Datetime("us"))
+        )
+    return out
+
+
+def _overlay(
+    frame: pl.DataFrame, published: dict[date, pl.DataFrame], keep: list[str], entity_type: str | None
+) -> pl.DataFrame:
+    """``frame`` with the rows of each published (month, entity type) replaced by the published rows
+    (columns ``keep``; a column the publication lacks is empty). ``entity_type``: the only type in
+    ``frame`` (None = any)."""
+    for month, rows in published.items():
+        types = [t for t in rows["entity_type"].unique().to_list() if entity_type in (None, t)]
+        if not types:
+            continue
+        replaced = (pl.col("month") == month) & pl.col("entity_type").is_in(types)
+        fresh = rows.filter(pl.col("entity_type").is_in(types)).select([c for c in keep if c in rows.columns])
+        frame = pl.concat([frame.filter(~replaced), fresh], how="diagonal_relaxed").select(keep)
+    return frame
+
+
+def graded(
+    con: duckdb.DuckDBPyConnection,
+    scheme: Scheme,
+    entity_type: str,
+    month: date | None = None,
+    *,
+    live: bool = False,
+) -> pl.DataFrame:
     """Graded rows of one entity type with names attached; all months, or only ``month``.
 
     History (rank change, streaks) is computed from the first month, so the answer for a month does
-    not depend on which months are asked for.
+    not depend on which months are asked for. A published month (see :func:`metrics_for`) shows its
+    published rows exactly, with ``published_at`` set (null on months that are not published); the
+    months after it take their rank change from the published ranks. ``live``: the current reading.
     """
-    metrics = metrics_for(con, scheme, entity_type, until=month)
+    metrics = metrics_for(con, scheme, entity_type, until=month, live=live)
     if metrics.is_empty():
         return metrics
     out = grade(metrics, scheme)
     if month is not None:
         out = out.filter(pl.col("month") == month)
-    return attach_names(con, out)
+    out = attach_names(con, out).with_columns(published_at=pl.lit(None, pl.Datetime("us")))
+    if live:
+        return out
+    published = standing_publications(con, scheme, month)
+    if month is not None:
+        published = {m: rows for m, rows in published.items() if m == month}
+    return _overlay(out, published, out.columns, entity_type).sort(
+        ["entity_type", "month", "rank", "department", "district"], nulls_last=True
+    )
 
 
 def attach_names(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> pl.DataFrame:

@@ -16,7 +16,7 @@ from typing import Final
 import duckdb
 import polars as pl
 
-from grading import asof, pipeline, store
+from grading import asof, pipeline, store, store_published
 from grading.access import Identity, mask_personal
 from grading.asof import previous_month
 from grading.metrics import totals
@@ -60,7 +60,7 @@ def ranking(con: duckdb.DuckDBPyConnection, scheme: Scheme, entity_type: str, mo
 
 #: Columns of a ranking row that never reveal a count: who, when, and whether it is ranked.
 _PUBLIC_ALWAYS: Final = frozenset(
-    {"entity_type", "department", "district", "month", "is_ranked", "rank", "volume_group"}
+    {"entity_type", "department", "district", "month", "is_ranked", "rank", "volume_group", "published_at"}
     | {f"{k}_name{s}" for k in ("department", "district") for s in ("", "_hi")}
 )
 
@@ -73,7 +73,14 @@ def public_ranking(con: duckdb.DuckDBPyConnection, scheme: Scheme, entity_type: 
     score, grade, trend) is null and ``suppressed`` is true: with 1 to 4 complaints, a percentage or
     a grade would tell what happened to one identifiable complainant.
     """
-    rows = ranking(con, scheme, entity_type, month)
+    return suppress(ranking(con, scheme, entity_type, month))
+
+
+def suppress(rows: pl.DataFrame) -> pl.DataFrame:
+    """Graded rows made public-safe (the rule of :func:`public_ranking`), with ``suppressed`` added.
+
+    Every public output (pages, downloads, the published package) goes through this one rule.
+    """
     if rows.is_empty():
         return rows.with_columns(suppressed=pl.lit(value=False))
     small = pl.col("received") < SUPPRESS_BELOW
@@ -139,6 +146,13 @@ def component_comparison(con: duckdb.DuckDBPyConnection, scheme: Scheme, departm
         out, schema_overrides=dict.fromkeys(("points", "points_last_month", "state_median", "best"), pl.Float64)
     )
     return frame.with_columns(change=pl.col("points") - pl.col("points_last_month"))
+
+
+def publication(con: duckdb.DuckDBPyConnection, scheme: Scheme, month: date) -> dict[str, object] | None:
+    """The publication of ``month`` under ``scheme`` that stands (what the pages mark as published):
+    version, published_at, scheme_version, scheme_sha256; None while the month is provisional."""
+    found = store_published.publications(con, month, scheme=scheme.name, standing=True)
+    return None if found.is_empty() else found.row(0, named=True)
 
 
 def as_of(con: duckdb.DuckDBPyConnection, month: date) -> datetime:

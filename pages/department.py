@@ -9,7 +9,7 @@ from grading.asof import previous_month
 from grading.views import pending_summary
 from ui import auth, data
 from ui.i18n import display_name, lang, month_name, name_column, t
-from ui.widgets import download, guarded, page_context
+from ui.widgets import download, guarded, page_context, published_marker
 
 who = auth.require("department")
 stamp, month = page_context()
@@ -33,6 +33,7 @@ if me["is_ranked"]:
 else:
     st.title(t("dept_unranked", name=name, n=scheme.min_received))
 st.caption(month_name(month))
+published_marker(stamp, month)
 
 left, right = st.columns(2)
 with left, guarded("rank over time"):

@@ -108,6 +108,14 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "Data from {first} to {last}; results refreshed {refreshed}. Months are graded as of their last instant (Asia/Kolkata).",
         "डेटा {first} से {last} तक; परिणाम {refreshed} को अद्यतन। प्रत्येक माह उसके अंतिम क्षण (भारतीय समय) की स्थिति पर ग्रेड किया जाता है।",
     ),
+    "published_on": (
+        "{month}: published grading, published on {date} (version {version}). Events that arrived later change it only as a listed revision.",
+        "{month}: प्रकाशित ग्रेडिंग, {date} को प्रकाशित (संस्करण {version})। बाद में आई घटनाएँ इसे नहीं बदलतीं, केवल संशोधन सूची में दिखती हैं।",
+    ),
+    "provisional": (
+        "{month}: provisional, not yet published; figures can change as late events arrive.",
+        "{month}: अनंतिम, अभी प्रकाशित नहीं; देर से आई घटनाओं से आँकड़े बदल सकते हैं।",
+    ),
     "demo_note": (
         "This is the built-in demo: synthetic complaints, not real ones.",
         "यह अंतर्निहित डेमो है: कृत्रिम शिकायतें, वास्तविक नहीं।",
