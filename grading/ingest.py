@@ -1,4 +1,4 @@
-"""Import the canonical event log (domain.md section 2) from CSV or Parquet.
+"""Import the canonical event log (``docs/reference.md`` section 1) from CSV, JSON Lines or Parquet.
 
 Check everything, then write once: every row of every file is checked and each problem is reported
 with file, line, field and value. Bad rows go to the ``quarantine`` table with their reason (or, with

@@ -1,12 +1,12 @@
-"""Monthly metrics per entity (domain.md section 3): pure Polars, frames in and out.
+"""Monthly metrics per entity (``docs/reference.md`` section 3): pure Polars, frames in and out.
 
 Grain: one row per (entity_type, department, district, month), where ``entity_type`` is
 ``department`` (district null), ``district`` (department null) or ``department_district``.
 Units: counts are complaints (or events, where the name says so); percentages are 0-100; days are
 calendar days as decimals. A percentage whose denominator is zero is null, except
-``long_pending_disposal_pct`` (100 when nothing is long pending, as domain.md says).
+``long_pending_disposal_pct`` (100 when nothing is long pending: a reading of MP's 50-day component).
 
-Nivaran's readings where domain.md leaves room (also on the methodology page):
+Nivaran's readings where the helplines' rules leave room (also on the methodology page):
 
 - **Cut-off.** Month m is computed as of C, the last microsecond of m (Asia/Kolkata). Nothing after C
   is seen, so a month's figures never change once it is over.
@@ -21,7 +21,7 @@ Nivaran's readings where domain.md leaves room (also on the methodology page):
   "over 50 days" from its 51st day, so ``pending_51_100 + pending_over_100 == pending_over_50``.
 - **Resolution days** are exact (``closed_at - registered_at`` in days); ``resolution_days_p90`` uses
   linear interpolation between order statistics.
-- Extra metrics beside domain.md's names: the counts behind each percentage, ``closed_satisfied_in_month``
+- Extra metrics beside the helplines' own: the counts behind each percentage, ``closed_satisfied_in_month``
   (so that satisfied + force + special + other = closed), ``on_time_closure_pct`` and
   ``overdue_pending_pct`` (used by the CPGRAMS scheme).
 """
@@ -167,7 +167,7 @@ def _cell_counts(
 
 
 def _finish(counts: pl.DataFrame) -> pl.DataFrame:
-    """Add every percentage from the counts (domain.md section 3 formulas)."""
+    """Add every percentage from the counts (the formulas of ``docs/reference.md`` section 3)."""
     return (
         counts.with_columns(
             pending_over_50=pl.col("pending_51_100") + pl.col("pending_over_100"),
@@ -212,7 +212,7 @@ def totals(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
 
 
 def month_metrics(inputs: dict[str, pl.DataFrame], month: date, settings: MetricSettings | None = None) -> pl.DataFrame:
-    """Every metric of domain.md section 3 for one month, for all three entity types.
+    """Every metric of ``docs/reference.md`` section 3 for one month, for all three entity types.
 
     Parameters
     ----------

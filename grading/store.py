@@ -15,7 +15,7 @@ next writer deletes: the previous data stay intact.
 
 Tables
 ------
-Source data: ``events`` (the canonical event log, domain.md section 2), ``departments``, ``districts``,
+Source data: ``events`` (the canonical event log, ``docs/reference.md`` section 1), ``departments``, ``districts``,
 ``categories``, ``holidays``, ``ingest_log``, ``quarantine``, ``meta``.
 Derived from ``events`` (rebuilt by :mod:`grading.derive`): ``complaints`` (one row per complaint),
 ``stints`` (one row per stay at a level), ``feedback_events``, ``transfers``.
