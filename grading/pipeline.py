@@ -54,13 +54,13 @@ def compute_months(
     read per month would repeat the open complaints), and each month is graded as of its own cut-off,
     so the answer for a month never depends on which other months are asked for.
     """
-    frames = []
-    for i, chunk in enumerate(_consecutive(months, MONTHS_PER_READ)):
+    frames: list[pl.DataFrame] = []
+    for chunk in _consecutive(months, MONTHS_PER_READ):
         inputs = store.read_month_inputs(con, month_window(chunk[0])[0], month_window(chunk[-1])[1])
-        for j, month in enumerate(chunk, start=1):
+        for month in chunk:
             frames.append(month_metrics(inputs, month, settings))
             if progress:
-                progress("monthly results", i * MONTHS_PER_READ + j, len(months))
+                progress("monthly results", len(frames), len(months))
         del inputs
     return pl.concat(frames, how="vertical_relaxed") if frames else pl.DataFrame()
 
@@ -93,9 +93,10 @@ def refresh_monthly(
     if bounds is None:
         return []
     first = bounds[0]
-    if since is not None:
-        computed = store.last_computed_month(con)
-        first = max(first, min(since, next_month(computed)) if computed else first)
+    computed = store.last_computed_month(con)
+    if since is not None and computed is not None:
+        # A month after the last computed one was never computed (no event in it before this load).
+        first = max(first, min(since, next_month(computed)))
     months = calendar_months(first, bounds[1])
     store.replace_monthly_metrics(con, compute_months(con, months, settings, progress), months)
     store.set_meta(con, SETTINGS_KEY, json.dumps(settings.__dict__, sort_keys=True))

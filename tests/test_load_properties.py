@@ -238,3 +238,21 @@ def test_splitting_the_log_in_two_time_ordered_files_does_not_change_a_grade(tmp
     # points and grade A); force closures 0 of 4 -> 10 points; non-attended 0 of 5 stints -> 10 points.
     # 48 + 0 + 10 + 10 = 68: grade C (B needs 70), whichever way the log arrived.
     assert grades == [(68.0, "C"), (68.0, "C")]
+
+
+def test_months_without_events_between_two_loads_are_computed(tmp_path: Path) -> None:
+    # January's load ends with G open; April's load starts on 5 April. February and March have no
+    # event at all, yet G is pending in each (ages at the cut-offs: 21, 50, 81, 111 completed days).
+    rows = [reg("G", "2024-01-10 10:00"), reg("A", "2024-04-05 10:00", department="D2")]
+    check(tmp_path, rows, [datetime(2024, 4, 5, 10, 0)])
+    d1 = stored(tmp_path / "pieces.duckdb").filter(
+        (pl.col("entity_type") == "department") & (pl.col("department") == "D1")
+    )
+    assert d1.select(
+        "month", "pending", "pending_16_30", "pending_31_50", "pending_51_100", "pending_over_100"
+    ).rows() == [
+        (date(2024, 1, 1), 1, 1, 0, 0, 0),
+        (date(2024, 2, 1), 1, 0, 1, 0, 0),
+        (date(2024, 3, 1), 1, 0, 0, 1, 0),
+        (date(2024, 4, 1), 1, 0, 0, 0, 1),
+    ]
