@@ -286,10 +286,12 @@ def lifecycle_problems(new: pl.DataFrame, stored: pl.DataFrame, *, new_sorted: b
     # registration, nothing stored after it): a fault stays with its own row.
     lawful_close = (is_close & (pl.col("registrations_so_far") > 0) & (pl.col("stored_after") == 0)).cast(pl.Int32)
     checked = (
-        history.with_columns(
+        _levels_before(
+            history.with_columns(level_before=pl.when(starts_stint).then(level).shift(1).forward_fill().over(by))
+        )
+        .with_columns(
             registrations_so_far=is_reg.cast(pl.Int32).cum_sum().over(by),
             registrations=is_reg.sum().over(by),
-            level_before=pl.when(starts_stint).then(level).shift(1).forward_fill().over(by),
             stored_after=is_stored.reverse().cum_sum().reverse().over(by) - is_stored,
         )
         .with_columns(closures_before=(lawful_close.cum_sum() - lawful_close).over(by))
@@ -319,6 +321,38 @@ def lifecycle_problems(new: pl.DataFrame, stored: pl.DataFrame, *, new_sorted: b
         ),
     ]
     return find(checked, rules)
+
+
+#: Rounds of re-reading levels past rejected escalations (a chain of wrong escalations is rare).
+_LEVEL_ROUNDS: Final = 5
+
+
+def _levels_before(history: pl.DataFrame) -> pl.DataFrame:
+    """Recompute ``level_before`` so that a rejected escalation does not move the complaint's level.
+
+    ``history`` is sorted by complaint and time with a first ``level_before`` that counts every stint
+    start. A wrong escalation (say L1 to L3) is rejected; the next escalation is then judged against
+    the level the complaint really is at (L1), so a lawful L1 to L2 after it is kept. Only complaints
+    with a wrong escalation are re-read, a few rounds at most.
+    """
+    level = level_number(pl.col("level"))
+    escalated = pl.col("event") == "escalated"
+    wrong = (escalated & (level != pl.col("level_before") + 1)).fill_null(False)
+    suspects = history.filter(wrong)["complaint"].unique()
+    if suspects.is_empty():
+        return history
+    part = history.filter(pl.col("complaint").is_in(suspects.implode())).with_columns(_wrong=wrong)
+    starts = pl.col("event").is_in(("registered", "escalated", "reopened"))
+    for _ in range(_LEVEL_ROUNDS):
+        part = part.with_columns(
+            level_before=pl.when(starts & ~pl.col("_wrong")).then(level).shift(1).forward_fill().over("complaint")
+        )
+        again = part.select(wrong)[:, 0]
+        if again.equals(part["_wrong"]):
+            break
+        part = part.with_columns(_wrong=again)
+    rest = history.filter(~pl.col("complaint").is_in(suspects.implode()))
+    return pl.concat([rest, part.drop("_wrong")]).sort("complaint", maintain_order=True)
 
 
 def _kind(path: Path) -> str:

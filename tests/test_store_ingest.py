@@ -231,6 +231,16 @@ def test_an_event_after_the_closure_is_quarantined_not_graded(tmp_path: Path) ->
             2,
             "an escalation moves exactly one level up",
         ),
+        (  # the wrong escalation does not move the level: the lawful ones after it are kept
+            [
+                reg("Z", "2024-03-02 10:00"),
+                ev("Z", "2024-03-09 10:00", "escalated", level="L3"),
+                ev("Z", "2024-03-10 10:00", "escalated", level="L2"),
+                ev("Z", "2024-03-18 10:00", "escalated", level="L3"),
+            ],
+            2,
+            "an escalation moves exactly one level up",
+        ),
         (
             [
                 reg("Z", "2024-03-02 10:00"),
