@@ -256,3 +256,22 @@ def test_months_without_events_between_two_loads_are_computed(tmp_path: Path) ->
         (date(2024, 3, 1), 1, 0, 0, 1, 0),
         (date(2024, 4, 1), 1, 0, 0, 0, 1),
     ]
+
+
+def test_the_compute_path_of_metrics_for_equals_the_precomputed_table(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # metrics_for reads the table when the scheme's settings are the stored ones and computes the
+    # months otherwise; with the same settings both paths must give the same rows, month by month.
+    db = load(tmp_path / "two.duckdb", pieces(WORKED, SPLIT))
+    scheme = schemes.load("mp-cm-helpline")
+    con = store.connect_readonly(db)
+    try:
+        from_table = pipeline.metrics_for(con, scheme, until=date(2024, 4, 1))
+        monkeypatch.setattr(pipeline, "stored_settings", lambda _con: None)
+        computed = pipeline.metrics_for(con, scheme, until=date(2024, 4, 1))
+    finally:
+        con.close()
+    order = ["entity_type", "month", "department", "district"]
+    assert from_table["month"].n_unique() == 4  # January to April
+    assert_frame_equal(
+        computed.sort(order, nulls_last=False), from_table.sort(order, nulls_last=False), check_dtypes=False
+    )
