@@ -201,3 +201,9 @@ def stage_at(stints: pl.DataFrame, t: datetime) -> pl.DataFrame:
         awaiting_callback=ended,
         due_at=pl.when(~ended).then(pl.col("started_at") + pl.duration(days=pl.col("limit_days"))),
     )
+
+
+def is_overdue_at(t: datetime) -> pl.Expr:
+    """The current stint (from :func:`stage_at`) is past its limit at ``t`` (false while awaiting the
+    call-back)."""
+    return (pl.col("due_at") < t).fill_null(False)

@@ -203,7 +203,7 @@ def pending_cases(
     ).with_columns(
         age_bucket=asof.age_bucket(pl.col("age_days")),
         level=pl.format("L{}", pl.col("level")),
-        is_overdue=(pl.col("due_at") < pl.lit(when)).fill_null(False),
+        is_overdue=asof.is_overdue_at(when),
         due_soon=pl.col("due_at").is_between(pl.lit(when), pl.lit(when + DUE_SOON), closed="right").fill_null(False),
         days_to_due=(asof.days(pl.col("due_at") - pl.lit(when))).round(1),
     )
