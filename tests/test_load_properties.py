@@ -158,7 +158,7 @@ def check(tmp: Path, rows: list[Row], splits: list[datetime]) -> None:
 
 
 @settings(
-    max_examples=12,
+    max_examples=10,
     deadline=None,
     derandomize=True,  # the same examples on every run: CI is not flaky
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
