@@ -82,3 +82,15 @@ def test_every_step_leads_to_the_current_version() -> None:
     assert migrations.STEPS[-1].target == store.SCHEMA_VERSION
     for earlier, later in zip(migrations.STEPS, migrations.STEPS[1:], strict=False):
         assert earlier.target == later.source
+
+
+def test_nivaran_migrate_brings_an_older_store_up_to_date(loaded: Path) -> None:
+    from click.testing import CliRunner
+
+    from grading.cli import main
+
+    _set_version(loaded, "4", drop_publications=True)
+    result = CliRunner().invoke(main, ["migrate", "--db", str(loaded)])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == f"{loaded}: schema version {store.SCHEMA_VERSION}"
+    store.connect_readonly(loaded).close()  # readable again
