@@ -1,4 +1,4 @@
-"""Import the canonical event log (domain.md section 2) from CSV or Parquet.
+"""Import the canonical event log (``docs/reference.md`` section 1) from CSV, JSON Lines or Parquet.
 
 Check everything, then write once: every row of every file is checked and each problem is reported
 with file, line, field and value. Bad rows go to the ``quarantine`` table with their reason (or, with
@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING, Final
 
 import polars as pl
 
-from grading import access, pipeline, store
+from grading import access, asof, pipeline, store
 from grading.derive import derive
+from grading.lifecycle import lifecycle_problems
 from grading.mapping import Mapping, to_events
 from grading.problems import PROBLEM_SCHEMA, Rule, find
 from grading.schema import (
@@ -39,7 +40,6 @@ from grading.schema import (
     FEEDBACK_OUTCOMES,
     REQUIRED_BY_EVENT,
     NivaranError,
-    level_number,
 )
 
 if TYPE_CHECKING:
@@ -249,67 +249,6 @@ def check_rows(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         **{c: pl.col(f"_{c}") for c in ("event", "level", "channel", "outcome", "limit_days")},
     ).select("row_number", *EVENT_COLUMNS)
     return good, problems
-
-
-def lifecycle_problems(new: pl.DataFrame, stored: pl.DataFrame, *, new_sorted: bool = False) -> pl.DataFrame:
-    """Check each new event against its complaint's whole history (stored events plus new ones).
-
-    ``new`` has ``EVENT_SCHEMA`` plus ``row_number``; ``stored`` has ``EVENT_SCHEMA`` (the stored events
-    of the same complaints). Only new rows are reported (``PROBLEM_SCHEMA``). Rules, in lifecycle order
-    (ties in time broken by :data:`grading.schema.EVENTS`):
-
-    - a complaint has exactly one ``registered`` event and nothing comes before it;
-    - ``closed`` is the last event: events after the first closure are rejected, and so is a new
-      ``closed`` with a stored event after it;
-    - ``escalated`` moves exactly one level up from the level the complaint is at.
-
-    ``new_sorted`` says that ``new`` is already sorted by complaint, time and event (as
-    :func:`_new_only` returns it), which saves sorting it again when nothing is stored.
-    """
-    if stored.is_empty() and new_sorted:
-        history = new
-    else:
-        history = pl.concat([stored.with_columns(row_number=pl.lit(None, pl.Int64)), new], how="diagonal_relaxed").sort(
-            "complaint_id", "event_time", "event"
-        )
-    history = history.with_columns(complaint=pl.col("complaint_id").rle_id())  # sorted: one run each
-    by = "complaint"
-    is_reg = pl.col("event") == "registered"
-    is_close = pl.col("event") == "closed"
-    is_stored = pl.col("row_number").is_null().cast(pl.Int32)
-    starts_stint = pl.col("event").is_in(("registered", "escalated", "reopened"))
-    level = level_number(pl.col("level"))
-    checked = history.with_columns(
-        registrations_so_far=is_reg.cast(pl.Int32).cum_sum().over(by),
-        registrations=is_reg.sum().over(by),
-        closures_before=is_close.cast(pl.Int32).cum_sum().over(by) - is_close.cast(pl.Int32),
-        level_before=pl.when(starts_stint).then(level).shift(1).forward_fill().over(by),
-        stored_after=is_stored.reverse().cum_sum().reverse().over(by) - is_stored,
-    ).filter(pl.col("row_number").is_not_null())
-    rules: list[Rule] = [
-        ("complaint_id", "complaint_id", pl.col("registrations") == 0, "no 'registered' event for this complaint"),
-        ("event", "event", is_reg & (pl.col("registrations_so_far") > 1), "the complaint is already registered"),
-        (
-            "event_time",
-            "event_time",
-            ~is_reg & (pl.col("registrations") > 0) & (pl.col("registrations_so_far") == 0),
-            "before the complaint's registration",
-        ),
-        (
-            "event",
-            "event",
-            pl.col("closures_before") > 0,
-            "after the complaint was closed (closed must be the last event)",
-        ),
-        ("event", "event", is_close & (pl.col("stored_after") > 0), "a stored event comes after this closure"),
-        (
-            "level",
-            "level",
-            (pl.col("event") == "escalated") & (level != pl.col("level_before") + 1),
-            "an escalation moves exactly one level up from the complaint's level",
-        ),
-    ]
-    return find(checked, rules)
 
 
 def _kind(path: Path) -> str:
@@ -580,6 +519,6 @@ def ingest(
         _derive_touched(load)
         refreshed = []
         if load.earliest is not None:  # months before the earliest new event cannot change
-            since = date(load.earliest.year, load.earliest.month, 1)
+            since = asof.month_of(load.earliest)
             refreshed = pipeline.refresh_monthly(con, since=since, progress=progress)
     return IngestReport(reports, {k: sorted(set(v)) for k, v in load.new_codes.items()}, refreshed)
