@@ -533,18 +533,22 @@ DERIVE_COMPLAINTS: Final = 500_000
 
 
 def _derive_touched(load: _Load) -> None:
-    """Rebuild the derived rows of every complaint the load touched, a slice of complaints at a time."""
+    """Rebuild the derived rows of every complaint the load touched, a slice of complaints at a time,
+    and recount the complainant-months of those complaints only."""
     if not load.touched:
         return
     ids = pl.concat(load.touched).unique().sort()
     categories = store.read_table(load.con, "categories")
+    derived = []
     for start in range(0, ids.len(), DERIVE_COMPLAINTS):
         part = ids.slice(start, DERIVE_COMPLAINTS)
         keys = store.assign_keys(load.con, part)
         events = store.read_events(load.con, part)
         store.replace_derived(load.con, derive(events, categories, keys), keys)
+        derived.append(keys.select("complaint_key"))
         load.tick("deriving", min(start + DERIVE_COMPLAINTS, ids.len()), ids.len())
-    store.refresh_complainant_counts(load.con)
+    if derived:
+        store.refresh_complainant_counts(load.con, pl.concat(derived))
 
 
 def ingest(

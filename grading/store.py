@@ -25,9 +25,7 @@ Precomputed results: ``monthly_metrics`` (one row per entity and month).
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
-import shutil
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -36,7 +34,8 @@ from typing import Final
 import duckdb
 import polars as pl
 
-from grading.schema import EVENT_SCHEMA, NivaranError
+from grading import storage
+from grading.schema import EVENT_SCHEMA
 
 DEFAULT_DB: Final = Path(__file__).resolve().parent.parent / "data" / "nivaran.duckdb"
 SCHEMA_VERSION: Final = "4"
@@ -107,8 +106,7 @@ def _pl(relation: duckdb.DuckDBPyRelation) -> pl.DataFrame:
     return frame
 
 
-class StoreError(NivaranError):
-    """The database is missing, empty, locked or of an unknown version."""
+StoreError = storage.StoreError
 
 
 def resolve_path(db: str | os.PathLike[str] | None = None) -> Path:
@@ -120,26 +118,23 @@ def resolve_path(db: str | os.PathLike[str] | None = None) -> Path:
 
 
 def file_stamp(path: Path) -> tuple[int, int] | None:
-    """``(inode, mtime_ns)`` of the database file, or None when it does not exist.
+    """A hashable stamp of the current version, None when there is no store (see :mod:`grading.storage`).
 
-    A reader compares stamps to notice that a writer swapped in a new file and reopen.
+    A reader compares stamps to notice that a writer swapped in a new version and reopen.
     """
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return None
-    return (st.st_ino, st.st_mtime_ns)
+    return storage.file_stamp(path)
 
 
 def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
-    """Open the database read-only; raise :class:`StoreError` with a how-to when it is missing."""
-    if not path.exists():
-        msg = (
-            f"No database at {path}. Create the demo with `uv run nivaran demo --db {path}` "
-            f"or load your data with `uv run nivaran ingest --db {path} FILE`."
-        )
-        raise StoreError(msg)
-    con = duckdb.connect(str(path), read_only=True)
+    """Open the current version read-only (a consistent snapshot while open).
+
+    Raises :class:`StoreError` with one sentence when the database is missing (with a how-to), not a
+    DuckDB file, another application's DuckDB file, or of another schema version.
+    """
+    con = storage.open_readonly(path)
+    if not storage.is_nivaran(con):
+        con.close()
+        raise StoreError(storage.foreign_message(path))
     version = _meta(con, "schema_version")
     if version != SCHEMA_VERSION:
         con.close()
@@ -150,46 +145,21 @@ def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
 
 @contextlib.contextmanager
 def writing(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Yield a read-write connection to a private copy of the database, swapped in on success.
+    """Yield a read-write connection to the next version of the database, made visible on success.
 
     Parameters
     ----------
-    path : the database file (created when missing).
-    fresh : start from an empty database instead of a copy of the current one (used by ``demo``).
+    path : the database (created when missing).
+    fresh : start from an empty database instead of the current one (used by ``demo``).
 
     Nothing is visible to readers until the block exits without an exception; on an exception (or a
-    kill) the copy is discarded and the database is as it was.
+    kill) the database is as it was. The write costs in proportion to what it changes, not to the
+    store (:mod:`grading.storage`). A file that is not a Nivaran store is refused, never overwritten.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = path.with_name(path.name + ".lock")
-    building = path.with_name(path.name + ".building")
-    with lock_path.open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        _remove(building)
-        if path.exists() and not fresh:
-            shutil.copyfile(path, building)
-        con = duckdb.connect(str(building))
-        try:
-            con.execute(_DDL)
-            con.execute("insert or replace into meta values ('schema_version', ?)", [SCHEMA_VERSION])
-            yield con
-            con.execute("checkpoint")
-        except BaseException:
-            con.close()
-            _remove(building)
-            raise
-        con.close()
-        os.replace(building, path)
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-
-
-def _remove(building: Path) -> None:
-    for stale in (building, building.with_name(building.name + ".wal")):
-        stale.unlink(missing_ok=True)
+    with storage.next_version(path, fresh=fresh) as con:
+        con.execute(_DDL)
+        con.execute("insert or replace into meta values ('schema_version', ?)", [SCHEMA_VERSION])
+        yield con
 
 
 def _meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
@@ -415,12 +385,14 @@ def replace_derived(
     derived: dict[str, pl.DataFrame],
     keys: pl.DataFrame,
 ) -> None:
-    """Replace the derived rows of the complaints in ``keys`` (``complaint_id``, ``complaint_key``)."""
+    """Replace the derived rows of the complaints in ``keys`` (``complaint_id``, ``complaint_key``) and
+    record them as changed (:data:`grading.storage.CHANGED_KEYS`: the next write replays them)."""
     frame_keys = keys.select("complaint_key")  # noqa: F841 - read by DuckDB
     for table in DERIVED_TABLES:
         con.execute(f"delete from {table} where complaint_key in (select complaint_key from frame_keys)")  # noqa: S608
         frame = derived[table]  # noqa: F841 - read by DuckDB
         con.execute(f"insert into {table} by name select * from frame")  # noqa: S608
+    con.execute("insert into changed_keys select complaint_key from frame_keys")
 
 
 def append_derived(con: duckdb.DuckDBPyConnection, derived: dict[str, pl.DataFrame]) -> None:
@@ -534,17 +506,32 @@ def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return out
 
 
-def refresh_complainant_counts(con: duckdb.DuckDBPyConnection) -> None:
-    """Recount, for every complaint, its complainant's complaints registered in the same month.
+def refresh_complainant_counts(con: duckdb.DuckDBPyConnection, keys: pl.DataFrame | None = None) -> None:
+    """Recount each complaint's complainant's complaints registered in the same month.
 
-    The habitual-complainant rule reads this count; a load can add complaints of a complainant whose
-    earlier complaints are already stored, so the count is refreshed across the whole store.
+    The habitual-complainant rule reads this count. A load that adds complaints changes it only for
+    the complainant-months of those complaints, so with ``keys`` (``complaint_key`` of the complaints a
+    load derived) only those complainant-months are recounted; without, the whole store is (the
+    demo build). A complaint's complainant and registration time never change once stored (a second
+    ``registered`` event is refused), so no other complainant-month can change. Every complaint whose
+    count changes is recorded as changed (:data:`grading.storage.CHANGED_KEYS`).
     """
+    frame = (keys if keys is not None else pl.DataFrame(schema={"complaint_key": pl.Int64})).select(  # noqa: F841
+        "complaint_key"
+    )
     con.execute(
         """
-        with counted as (
-            select complainant, date_trunc('month', registered_at) as registered_month, count(*) as n
+        create or replace temp table recounted as
+        with touched as (
+            select distinct complainant, date_trunc('month', registered_at) as registered_month
             from complaints
+            where $everything or complaint_key in (select complaint_key from frame)
+        ),
+        counted as (
+            select c.complainant, date_trunc('month', c.registered_at) as registered_month, count(*) as n
+            from complaints c
+            semi join touched t
+              on t.complainant = c.complainant and t.registered_month = date_trunc('month', c.registered_at)
             group by all
         ),
         final as (
@@ -555,11 +542,19 @@ def refresh_complainant_counts(con: duckdb.DuckDBPyConnection) -> None:
              and counted.registered_month = date_trunc('month', c.registered_at)
             where c.complainant_month_count <> counted.n
         )
-        update complaints set complainant_month_count = final.n
-        from final
-        where complaints.complaint_key = final.complaint_key
+        select * from final
+        """,
+        {"everything": keys is None},
+    )
+    con.execute(
+        """
+        update complaints set complainant_month_count = recounted.n
+        from recounted
+        where complaints.complaint_key = recounted.complaint_key
         """
     )
+    con.execute("insert into changed_keys select complaint_key from recounted")
+    con.execute("drop table recounted")
 
 
 def already_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:

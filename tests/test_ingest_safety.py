@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import signal
@@ -133,6 +134,20 @@ def big_export(path: Path) -> int:
     return frame.height
 
 
+def writer_holds_lock(db: Path) -> bool:
+    """Whether a writer holds the database's writer lock (a non-blocking attempt to take it fails)."""
+    lock_path = db.with_name(db.name + ".lock")
+    if not lock_path.exists():
+        return False
+    with lock_path.open("a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    return False
+
+
 def test_a_load_killed_midway_leaves_the_previous_data_and_the_next_run_completes(tmp_path: Path) -> None:
     db = tmp_path / "k.duckdb"
     small = tmp_path / "small.csv"
@@ -145,7 +160,6 @@ def test_a_load_killed_midway_leaves_the_previous_data_and_the_next_run_complete
     stamp = store.file_stamp(db)
     big = tmp_path / "big.csv"
     n_events = big_export(big)
-    building = db.with_name(db.name + ".building")
     proc = subprocess.Popen(
         [sys.executable, "-m", "grading.cli", "ingest", "--db", str(db), str(big)],
         cwd=ROOT,
@@ -153,7 +167,7 @@ def test_a_load_killed_midway_leaves_the_previous_data_and_the_next_run_complete
         stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
-    while not building.exists():  # the writer has started working on its copy
+    while not writer_holds_lock(db):  # the writer has started working on the standby copy
         assert proc.poll() is None, "the load finished before it could be killed"
         assert time.monotonic() < deadline
         time.sleep(0.01)
@@ -166,7 +180,7 @@ def test_a_load_killed_midway_leaves_the_previous_data_and_the_next_run_complete
     con.close()
     report = ingest.ingest(db, [big])  # the next run removes the stale copy and completes the load
     assert report.files[0].rows_loaded == n_events
-    assert not building.exists()
+    assert list(tmp_path.glob("*.partial")) == []
     con = store.connect_readonly(db)
     assert con.sql("select count(*) from events").fetchall()[0][0] == n_events + 1
     con.close()
