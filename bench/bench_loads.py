@@ -17,8 +17,9 @@ Files loaded, in order (made once, from the store and the demo generator, in ``-
 - ``hour.csv``: the first hour of 2 November in the same way (and 1,250 closures).
 
 Each load runs in its own child process (``nivaran ingest``'s code path, :func:`grading.ingest.ingest`):
-wall time, bytes written (``write_bytes`` of ``/proc/self/io``: what the process sent to the storage
-layer), peak memory (``ru_maxrss``) and how the write was made (``meta.write_mode``) are its own.
+wall time (under cProfile, whose report is written next to the results), bytes written
+(``write_bytes`` of ``/proc/self/io``: what the process sent to the storage layer), peak memory
+(``ru_maxrss``) and how the write was made (``meta.write_mode``) are its own.
 """
 
 from __future__ import annotations
@@ -41,13 +42,17 @@ HOUR_START, HOUR_END = datetime(2026, 11, 2), datetime(2026, 11, 2, 1)
 DAY_CLOSURES, HOUR_CLOSURES = 30_000, 1_250
 
 CHILD = """
-import json, resource, sys, time
+import cProfile, json, pstats, resource, sys, time
 from pathlib import Path
 from grading import ingest, store
-db, path = Path(sys.argv[1]), Path(sys.argv[2])
+db, path, profile = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 began = time.perf_counter()
-report = ingest.ingest(db, [path])
+with cProfile.Profile() as prof:
+    report = ingest.ingest(db, [path])
 seconds = time.perf_counter() - began
+if profile:
+    with open(profile, "w") as out:
+        pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(40)
 io = dict(line.split(": ") for line in Path("/proc/self/io").read_text().splitlines())
 con = store.connect_readonly(db)
 mode = store.get_meta(con, "write_mode")
@@ -149,7 +154,7 @@ def run_variant(name: str, code: Path, db: Path, files: dict[str, Path], work: P
     for label in ("warm", "day", "hour"):
         began = time.perf_counter()
         out = subprocess.run(  # noqa: S603 - our own script
-            [sys.executable, "-c", CHILD, str(copy), str(files[label])],
+            [sys.executable, "-c", CHILD, str(copy), str(files[label]), str(work / f"{name}-{label}.prof.txt")],
             cwd=code,
             capture_output=True,
             text=True,
