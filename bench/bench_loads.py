@@ -19,7 +19,8 @@ Files loaded, in order (made once, from the store and the demo generator, in ``-
 Each load runs in its own child process (``nivaran ingest``'s code path, :func:`grading.ingest.ingest`):
 wall time (under cProfile, whose report is written next to the results), bytes written
 (``write_bytes`` of ``/proc/self/io``: what the process sent to the storage layer), peak memory
-(``ru_maxrss``) and how the write was made (``meta.write_mode``) are its own.
+(``ru_maxrss``), CPU time of the whole child (user + system, imports included: less sensitive than
+wall time to other work on the machine) and how the write was made (``meta.write_mode``) are its own.
 """
 
 from __future__ import annotations
@@ -57,8 +58,10 @@ io = dict(line.split(": ") for line in Path("/proc/self/io").read_text().splitli
 con = store.connect_readonly(db)
 mode = store.get_meta(con, "write_mode")
 con.close()
+usage = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({
     "seconds": round(seconds, 2),
+    "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
     "write_mib": round(int(io["write_bytes"]) / 2**20, 1),
     "peak_gib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, 2),
     "events": report.files[0].rows_loaded,

@@ -540,12 +540,13 @@ DERIVE_COMPLAINTS: Final = 500_000
 
 def _derive_touched(load: _Load) -> None:
     """Rebuild the derived rows of every complaint the load touched, a slice of complaints at a time,
-    and recount the complainant-months of those complaints only."""
+    and recount the complainant-months of the complaints it added only."""
     if not load.touched:
         return
     ids = pl.concat(load.touched).unique().sort()
     categories = store.read_table(load.con, "categories")
-    derived = []
+    stored_keys = store.max_complaint_key(load.con)
+    added = []
     for start in range(0, ids.len(), DERIVE_COMPLAINTS):
         part = ids.slice(start, DERIVE_COMPLAINTS)
         keys = store.assign_keys(load.con, part)
@@ -556,10 +557,10 @@ def _derive_touched(load: _Load) -> None:
             else store.read_events(load.con, part)
         )
         store.replace_derived(load.con, derive(events, categories, keys), keys)
-        derived.append(keys.select("complaint_key"))
+        added.append(keys.select("complaint_key").filter(pl.col("complaint_key") > stored_keys))
         load.tick("deriving", min(start + DERIVE_COMPLAINTS, ids.len()), ids.len())
-    if derived:
-        store.refresh_complainant_counts(load.con, pl.concat(derived))
+    if added:
+        store.refresh_complainant_counts(load.con, pl.concat(added))
 
 
 def ingest(

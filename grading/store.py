@@ -1,17 +1,13 @@
-"""The DuckDB store: the only module of Nivaran that talks to DuckDB.
+"""The DuckDB store: with its file layer :mod:`grading.storage`, the only code of Nivaran that talks to DuckDB.
 
 Concurrency model
 -----------------
 DuckDB allows one writing process per file, and a writer cannot open a file that a reader holds. The
-dashboard therefore opens the database **read-only**, and every write goes through :func:`writing`:
-
-1. an exclusive ``flock`` on ``<db>.lock`` serialises writers;
-2. the current file is copied to ``<db>.building`` and the writer works on the copy;
-3. on success the copy is checkpointed, closed and swapped in with ``os.replace`` (atomic on POSIX).
-
-Readers keep reading the old file until they reopen (:func:`file_stamp` tells them when), a writer
-never waits for a reader, and a writer killed half-way leaves only a stale ``.building`` file that the
-next writer deletes: the previous data stay intact.
+dashboard therefore opens the database **read-only** (:func:`connect_readonly`), and every write goes
+through :func:`writing`, which writes the next version on a standby copy and swaps it in atomically
+(:mod:`grading.storage`: the file layout, the replayed delta, what a killed or failed write leaves).
+Readers keep their version until they reopen (:func:`file_stamp` tells them when); a writer costs in
+proportion to what it changes, not to the store.
 
 Tables
 ------
@@ -20,6 +16,8 @@ Source data: ``events`` (the canonical event log, domain.md section 2), ``depart
 Derived from ``events`` (rebuilt by :mod:`grading.derive`): ``complaints`` (one row per complaint),
 ``stints`` (one row per stay at a level), ``feedback_events``, ``transfers``.
 Precomputed results: ``monthly_metrics`` (one row per entity and month).
+Bookkeeping of the last write: ``changed_keys`` (the complaints whose derived rows it changed; every
+function here that writes derived rows records them, so that the next write can replay it).
 """
 
 from __future__ import annotations
@@ -397,13 +395,41 @@ def replace_derived(
     keys: pl.DataFrame,
 ) -> None:
     """Replace the derived rows of the complaints in ``keys`` (``complaint_id``, ``complaint_key``) and
-    record them as changed (:data:`grading.storage.CHANGED_KEYS`: the next write replays them)."""
+    record them as changed (:data:`grading.storage.CHANGED_KEYS`: the next write replays them).
+
+    A complaint already stored keeps its ``complainant_month_count``: its complainant and registration
+    month never change, and :func:`grading.derive.derive` counts only within the frame it is given.
+    :func:`refresh_complainant_counts` then recounts the months that gained complaints.
+    """
     frame_keys = keys.select("complaint_key")  # noqa: F841 - read by DuckDB
+    con.execute(
+        """
+        create or replace temp table kept_counts as
+        select complaint_key, complainant_month_count from complaints
+        where complaint_key in (select complaint_key from frame_keys)
+        """
+    )
     for table in DERIVED_TABLES:
         con.execute(f"delete from {table} where complaint_key in (select complaint_key from frame_keys)")  # noqa: S608
         frame = derived[table]  # noqa: F841 - read by DuckDB
-        con.execute(f"insert into {table} by name select * from frame")  # noqa: S608
+        if table == "complaints":
+            con.execute(
+                """
+                insert into complaints by name
+                select f.* exclude (complainant_month_count),
+                       coalesce(k.complainant_month_count, f.complainant_month_count) as complainant_month_count
+                from frame f left join kept_counts k on k.complaint_key = f.complaint_key
+                """
+            )
+        else:
+            con.execute(f"insert into {table} by name select * from frame")  # noqa: S608
+    con.execute("drop table kept_counts")
     con.execute("insert into changed_keys select complaint_key from frame_keys")
+
+
+def max_complaint_key(con: duckdb.DuckDBPyConnection) -> int:
+    """The highest ``complaint_key`` stored (0 for none): keys above it are new."""
+    return int(con.sql("select coalesce(max(complaint_key), 0) from complaints").fetchall()[0][0])
 
 
 def append_derived(con: duckdb.DuckDBPyConnection, derived: dict[str, pl.DataFrame]) -> None:
@@ -520,16 +546,24 @@ def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 def refresh_complainant_counts(con: duckdb.DuckDBPyConnection, keys: pl.DataFrame | None = None) -> None:
     """Recount each complaint's complainant's complaints registered in the same month.
 
-    The habitual-complainant rule reads this count. A load that adds complaints changes it only for
-    the complainant-months of those complaints, so with ``keys`` (``complaint_key`` of the complaints a
-    load derived) only those complainant-months are recounted; without, the whole store is (the
-    demo build). A complaint's complainant and registration time never change once stored (a second
-    ``registered`` event is refused), so no other complainant-month can change. Every complaint whose
-    count changes is recorded as changed (:data:`grading.storage.CHANGED_KEYS`).
+    The habitual-complainant rule reads this count. Only a new complaint changes it, and only in its
+    complainant-month (a complaint's complainant and registration time never change once stored: a
+    second ``registered`` event is refused). So with ``keys`` (``complaint_key`` of the complaints a load
+    added) only those complainant-months are recounted, reading only the complaints registered in their
+    months; without, the whole store is (the demo build). Every complaint whose count changes is
+    recorded as changed (:data:`grading.storage.CHANGED_KEYS`).
     """
     frame = (  # noqa: F841 - read by DuckDB
         con.sql("select complaint_key from complaints") if keys is None else keys.select("complaint_key")
     )
+    months = con.sql(
+        """
+        select date_trunc('month', min(registered_at)), date_trunc('month', max(registered_at)) + interval 1 month
+        from complaints where complaint_key in (select complaint_key from frame)
+        """
+    ).fetchall()[0]
+    if months[0] is None:
+        return
     con.execute(
         """
         create or replace temp table recounted as
@@ -544,9 +578,11 @@ def refresh_complainant_counts(con: duckdb.DuckDBPyConnection, keys: pl.DataFram
             from complaints c
             join touched t
               on t.complainant = c.complainant and t.registered_month = date_trunc('month', c.registered_at)
+            where c.registered_at >= $first and c.registered_at < $end
         )
         select complaint_key, n from members where complainant_month_count <> n
-        """
+        """,
+        {"first": months[0], "end": months[1]},
     )
     con.execute(
         """

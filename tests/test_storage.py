@@ -147,9 +147,13 @@ def test_recounting_touched_complainant_months_equals_a_full_recount(tmp_path: P
     # Complainant P registers 6 complaints in March 2024 in the first load and 5 more in the second:
     # 11 in the month, more than 10, so all 11 are habitual, including the 6 of the first load that the
     # second load does not touch otherwise. P's April complaint counts 1; Q's March complaint 1.
+    # R registers 11 in May in the first load; the second load only adds an event to R0, which is
+    # derived again from its own events alone and must keep its count of 11.
     first = [reg(f"P{i}", f"2024-03-{i + 1:02d} 10:00", complainant="P") for i in range(6)]
     first += [reg("Q1", "2024-03-01 11:00", complainant="Q"), reg("P-APR", "2024-04-01 10:00", complainant="P")]
+    first += [reg(f"R{i}", f"2024-05-{i + 1:02d} 10:00", complainant="R") for i in range(11)]
     second = [reg(f"P{i}", f"2024-03-{i + 1:02d} 10:00", complainant="P") for i in range(6, 11)]
+    second += [ev("R0", "2024-05-20 10:00", "attended", level="L1")]
     db = tmp_path / "n.duckdb"
     ingest.ingest(db, [write_csv(first, tmp_path / "first.csv")])
     con = store.connect_readonly(db)
@@ -173,6 +177,7 @@ def test_recounting_touched_complainant_months_equals_a_full_recount(tmp_path: P
     assert counts == full
     assert {counts[f"P{i}"] for i in range(11)} == {11}
     assert (counts["Q1"], counts["P-APR"]) == (1, 1)
+    assert {counts[f"R{i}"] for i in range(11)} == {11}
     # D1 in March: 12 registered, P's 11 left out as habitual, Q's 1 received.
     assert march.select("received", "excluded_habitual").row(0) == (1, 11)
 
