@@ -303,3 +303,39 @@ def test_a_full_disk_during_the_copy_is_one_sentence_and_removes_the_copy(
     )
     for table, frame in snapshot(db).items():
         assert_frame_equal(frame, before[table])
+
+
+def test_a_load_killed_on_the_standby_rolls_back_and_the_next_load_is_still_a_delta(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    from tests.test_ingest_safety import big_export, writer_holds_lock
+
+    db = tmp_path / "k.duckdb"
+    for i in range(2):  # the second load leaves a standby one write behind
+        ingest.ingest(db, [write_csv(LOADS[i], tmp_path / f"l{i}.csv")])
+    stamp, current = store.file_stamp(db), storage.current_file(db)
+    before = snapshot(db)
+    big = tmp_path / "big.csv"
+    n_events = big_export(big)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "grading.cli", "ingest", "--db", str(db), str(big)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not writer_holds_lock(db):
+        assert proc.poll() is None, "the load finished before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    time.sleep(0.5)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert (store.file_stamp(db), storage.current_file(db)) == (stamp, current)
+    for table, frame in snapshot(db).items():
+        assert_frame_equal(frame, before[table])
+    report = ingest.ingest(db, [big])  # the standby's transaction was rolled back: still one write behind
+    assert write_mode(db) == "delta"
+    assert report.files[0].rows_loaded == n_events
+    assert snapshot(db)["events"].height == before["events"].height + n_events
