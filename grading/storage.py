@@ -226,15 +226,14 @@ def _check_current(path: Path, current: Path) -> None:
 
 
 def _connect_writable(slot: Path, deadline: float) -> duckdb.DuckDBPyConnection | None:
-    """Open ``slot`` read-write, retrying while readers hold it; None when they still do at ``deadline``."""
+    """Open ``slot`` read-write, retrying while readers hold it; None when they still do at ``deadline``
+    or it cannot be opened at all."""
     while True:
         try:
             return duckdb.connect(str(slot))
         except duckdb.Error as exc:
-            if not _is_lock_conflict(exc):
-                raise
-            if time.monotonic() >= deadline:
-                return None
+            if not _is_lock_conflict(exc) or time.monotonic() >= deadline:
+                return None  # held for too long, or not a database any more: the caller copies
             time.sleep(0.1)
 
 
@@ -310,6 +309,34 @@ def _catch_up(con: duckdb.DuckDBPyConnection) -> None:
         else:
             con.execute(_sql("delete from {t}", t=table))
             con.execute(_sql("insert into {t} by name select * from src.{t}", t=table))
+
+
+def _catalog(con: duckdb.DuckDBPyConnection, database: str) -> list[tuple[str, ...]]:
+    """Every column, constraint, view, index and sequence of a database: after a replay the standby's
+    must equal the current version's (a schema change made by a migration is not replayed: it makes
+    the next write a full copy)."""
+    query = """
+        select 'column', table_name, column_name, data_type from duckdb_columns()
+        where database_name = $db and not internal and table_name <> $changed
+        union all
+        select 'constraint', table_name, constraint_type, constraint_text from duckdb_constraints()
+        where database_name = $db and table_name <> $changed
+        union all
+        select 'view', view_name, sql, '' from duckdb_views() where database_name = $db and not internal
+        union all
+        select 'index', index_name, table_name, sql from duckdb_indexes() where database_name = $db
+        union all
+        select 'sequence', sequence_name, '', '' from duckdb_sequences() where database_name = $db
+        order by all
+    """
+    return [tuple(map(str, row)) for row in con.execute(query, {"db": database, "changed": CHANGED_KEYS}).fetchall()]
+
+
+def not_replayable(con: duckdb.DuckDBPyConnection) -> None:
+    """Declare that the write in progress changed rows in a way the next write cannot replay (an update
+    or delete of logged or derived rows outside :mod:`grading.store`'s recording functions, e.g. a data
+    migration): the next write then makes a full copy instead of replaying."""
+    con.execute("insert or replace into meta values ('replayable', 'false')")
 
 
 def current_database(con: duckdb.DuckDBPyConnection) -> str:
@@ -409,15 +436,18 @@ def _open_standby(path: Path, current: Path | None, *, fresh: bool) -> tuple[duc
                 head = _meta(con, "src", "generation")
                 con.execute("begin transaction")
                 if mine != head:
-                    if mine is None or mine != _meta(con, "src", "parent"):
+                    if mine != _meta(con, "src", "parent") or _meta(con, "src", "replayable") == "false":
                         raise duckdb.InvalidInputException("the standby is not one write behind")
                     _catch_up(con)
+                    if _catalog(con, current_database(con)) != _catalog(con, "src"):
+                        raise duckdb.InvalidInputException("the replay left a different catalog")
                 _start(con, parent=head, mode="delta")
                 return con, standby, False
             except duckdb.Error as exc:
-                if _disk_full(exc):
-                    raise
                 con.close()
+                if _disk_full(exc):
+                    _discard(standby)
+                    raise
     # No usable standby (none, partial, of another generation, or still held by readers): readers that
     # hold it keep their open file; the next version is a full copy of the current one, under a new name.
     if standby is not None:
@@ -442,6 +472,7 @@ def _start(con: duckdb.DuckDBPyConnection, *, parent: str | None, mode: str) -> 
     con.execute("create table if not exists meta (key varchar primary key, value varchar not null)")
     con.execute("insert or replace into meta values ('generation', ?)", [uuid.uuid4().hex])
     con.execute("insert or replace into meta values ('write_mode', ?)", [mode])
+    con.execute("delete from meta where key = 'replayable'")
     if parent is None:
         con.execute("delete from meta where key = 'parent'")
     else:

@@ -339,3 +339,39 @@ def test_a_load_killed_on_the_standby_rolls_back_and_the_next_load_is_still_a_de
     assert write_mode(db) == "delta"
     assert report.files[0].rows_loaded == n_events
     assert snapshot(db)["events"].height == before["events"].height + n_events
+
+
+def views(db: Path) -> list[str]:
+    con = store.connect_readonly(db)
+    try:
+        return [r[0] for r in con.sql("select view_name from duckdb_views() where not internal").fetchall()]
+    finally:
+        con.close()
+
+
+def test_what_a_replay_cannot_reproduce_makes_the_next_write_a_full_copy(tmp_path: Path) -> None:
+    db = tmp_path / "n.duckdb"
+    for i in range(2):
+        ingest.ingest(db, [write_csv(LOADS[i], tmp_path / f"l{i}.csv")])
+    # A schema change (here a view) is not replayed: the catalogs differ after the replay.
+    with store.writing(db) as con:
+        con.execute("create view open_complaints as select * from complaints where closed_at is null")
+    ingest.ingest(db, [write_csv(LOADS[2], tmp_path / "l2.csv")])
+    assert write_mode(db) == "full copy"
+    assert views(db) == ["open_complaints"]
+    # A write that changes rows behind the store's back says so, and is not replayed either.
+    with store.writing(db) as con:
+        con.execute("update complaints set channel = 'web'")
+        storage.not_replayable(con)
+    ingest.ingest(db, [write_csv([reg("A5", "2024-04-03 10:00")], tmp_path / "l3.csv")])
+    assert write_mode(db) == "full copy"
+    assert set(snapshot(db)["complaints"]["channel"].to_list()) == {"web", None}  # A5 has no channel
+    # A standby that is no database any more is replaced, not fatal.
+    current = storage.current_file(db)
+    (standby,) = [s for s in storage._slots(db) if s != current]
+    standby.write_text("garbage", encoding="utf-8")
+    ingest.ingest(db, [write_csv([reg("A6", "2024-04-04 10:00")], tmp_path / "l4.csv")])
+    assert write_mode(db) == "full copy"
+    assert snapshot(db)["complaints"].height == 6
+    ingest.ingest(db, [write_csv([reg("A7", "2024-04-05 10:00")], tmp_path / "l5.csv")])
+    assert write_mode(db) == "delta"
