@@ -252,7 +252,8 @@ def _full_copy(current: Path, slot: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _meta(con: duckdb.DuckDBPyConnection, schema: str, key: str) -> str | None:
+def read_meta(con: duckdb.DuckDBPyConnection, key: str, schema: str = "main") -> str | None:
+    """One value of a database's ``meta`` table (None when unset or when there is no such table)."""
     try:
         rows = con.execute(_sql("select value from {s}.meta where key = ?", s=schema), [key]).fetchall()
     except duckdb.Error:
@@ -432,11 +433,11 @@ def _open_standby(path: Path, current: Path | None, *, fresh: bool) -> tuple[duc
             con = held
             con.execute("attach '" + str(current).replace("'", "''") + "' as src (read_only)")
             try:
-                mine = _meta(con, "main", "generation") or identity
-                head = _meta(con, "src", "generation")
+                mine = read_meta(con, "generation", "main") or identity
+                head = read_meta(con, "generation", "src")
                 con.execute("begin transaction")
                 if mine != head:
-                    if mine != _meta(con, "src", "parent") or _meta(con, "src", "replayable") == "false":
+                    if mine != read_meta(con, "parent", "src") or read_meta(con, "replayable", "src") == "false":
                         raise duckdb.InvalidInputException("the standby is not one write behind")
                     _catch_up(con)
                     if _catalog(con, current_database(con)) != _catalog(con, "src"):
@@ -455,7 +456,7 @@ def _open_standby(path: Path, current: Path | None, *, fresh: bool) -> tuple[duc
     identity = _identity(current)
     con = _full_copy(current, target)
     con.execute("begin transaction")
-    _start(con, parent=_meta(con, "main", "generation") or identity, mode="full copy")
+    _start(con, parent=read_meta(con, "generation", "main") or identity, mode="full copy")
     return con, target, False
 
 

@@ -161,11 +161,7 @@ def writing(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConne
 
 
 def _meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
-    try:
-        row = con.execute("select value from meta where key = ?", [key]).fetchall()
-    except duckdb.CatalogException:
-        return None
-    return row[0][0] if row else None
+    return storage.read_meta(con, key)
 
 
 def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:

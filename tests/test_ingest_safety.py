@@ -148,6 +148,24 @@ def writer_holds_lock(db: Path) -> bool:
     return False
 
 
+def kill_load_midway(db: Path, path: Path, after: float = 0.3) -> None:
+    """Start ``nivaran ingest --db DB PATH`` and kill -9 it ``after`` seconds into its write."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "grading.cli", "ingest", "--db", str(db), str(path)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not writer_holds_lock(db):  # the writer has started working on the standby copy
+        assert proc.poll() is None, "the load finished before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    time.sleep(after)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
 def test_a_load_killed_midway_leaves_the_previous_data_and_the_next_run_completes(tmp_path: Path) -> None:
     db = tmp_path / "k.duckdb"
     small = tmp_path / "small.csv"
@@ -160,20 +178,7 @@ def test_a_load_killed_midway_leaves_the_previous_data_and_the_next_run_complete
     stamp = store.file_stamp(db)
     big = tmp_path / "big.csv"
     n_events = big_export(big)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "grading.cli", "ingest", "--db", str(db), str(big)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while not writer_holds_lock(db):  # the writer has started working on the standby copy
-        assert proc.poll() is None, "the load finished before it could be killed"
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
-    time.sleep(0.3)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    kill_load_midway(db, big)
     assert store.file_stamp(db) == stamp  # the previous file was never touched
     con = store.connect_readonly(db)
     assert con.sql("select count(*) from events").fetchall()[0][0] == 1

@@ -306,10 +306,7 @@ def test_a_full_disk_during_the_copy_is_one_sentence_and_removes_the_copy(
 
 
 def test_a_load_killed_on_the_standby_rolls_back_and_the_next_load_is_still_a_delta(tmp_path: Path) -> None:
-    import signal
-    import time
-
-    from tests.test_ingest_safety import big_export, writer_holds_lock
+    from tests.test_ingest_safety import big_export, kill_load_midway
 
     db = tmp_path / "k.duckdb"
     for i in range(2):  # the second load leaves a standby one write behind
@@ -318,20 +315,7 @@ def test_a_load_killed_on_the_standby_rolls_back_and_the_next_load_is_still_a_de
     before = snapshot(db)
     big = tmp_path / "big.csv"
     n_events = big_export(big)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "grading.cli", "ingest", "--db", str(db), str(big)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while not writer_holds_lock(db):
-        assert proc.poll() is None, "the load finished before it could be killed"
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
-    time.sleep(0.5)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    kill_load_midway(db, big, after=0.5)
     assert (store.file_stamp(db), storage.current_file(db)) == (stamp, current)
     for table, frame in snapshot(db).items():
         assert_frame_equal(frame, before[table])
