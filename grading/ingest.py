@@ -370,6 +370,10 @@ class _Load:
         default_factory=lambda: {"departments": [], "districts": [], "categories": []}
     )
     touched: list[pl.Series] = field(default_factory=list)
+    #: The whole history (stored + new events) of the first chunk's complaints, and how many chunks
+    #: were loaded: when there was one (a daily file), the derive step need not read the events again.
+    history: pl.DataFrame | None = None
+    chunks: int = 0
     earliest: datetime | None = None
     refused: list[str] = field(default_factory=list)
 
@@ -438,6 +442,8 @@ def _load_file(load: _Load, path: Path, mapping: Mapping | None) -> FileReport:
             )
             store.append_events(load.con, private, ingest_id)
             load.touched.append(fresh["complaint_id"].unique())
+            load.chunks += 1
+            load.history = pl.concat([stored, private.cast(EVENT_SCHEMA)]) if load.chunks == 1 else None
             if fresh.height:
                 first: datetime = fresh["event_time"].min()  # type: ignore[assignment]
                 load.earliest = first if load.earliest is None else min(load.earliest, first)
@@ -472,18 +478,28 @@ DERIVE_COMPLAINTS: Final = 500_000
 
 
 def _derive_touched(load: _Load) -> None:
-    """Rebuild the derived rows of every complaint the load touched, a slice of complaints at a time."""
+    """Rebuild the derived rows of every complaint the load touched, a slice of complaints at a time,
+    and recount the complainant-months of the complaints it added only."""
     if not load.touched:
         return
     ids = pl.concat(load.touched).unique().sort()
     categories = store.read_table(load.con, "categories")
+    stored_keys = store.max_complaint_key(load.con)
+    added = []
     for start in range(0, ids.len(), DERIVE_COMPLAINTS):
         part = ids.slice(start, DERIVE_COMPLAINTS)
         keys = store.assign_keys(load.con, part)
-        events = store.read_events(load.con, part)
+        # One chunk holds every new event of its complaints and was read with their stored events.
+        events = (
+            load.history.filter(pl.col("complaint_id").is_in(part.implode()))
+            if load.history is not None and load.chunks == 1
+            else store.read_events(load.con, part)
+        )
         store.replace_derived(load.con, derive(events, categories, keys), keys)
+        added.append(keys.select("complaint_key").filter(pl.col("complaint_key") > stored_keys))
         load.tick("deriving", min(start + DERIVE_COMPLAINTS, ids.len()), ids.len())
-    store.refresh_complainant_counts(load.con)
+    if added:
+        store.refresh_complainant_counts(load.con, pl.concat(added))
 
 
 def ingest(

@@ -1,17 +1,13 @@
-"""The DuckDB store: the only module of Nivaran that talks to DuckDB.
+"""The DuckDB store: with its file layer :mod:`grading.storage`, the only code of Nivaran that talks to DuckDB.
 
 Concurrency model
 -----------------
 DuckDB allows one writing process per file, and a writer cannot open a file that a reader holds. The
-dashboard therefore opens the database **read-only**, and every write goes through :func:`writing`:
-
-1. an exclusive ``flock`` on ``<db>.lock`` serialises writers;
-2. the current file is copied to ``<db>.building`` and the writer works on the copy;
-3. on success the copy is checkpointed, closed and swapped in with ``os.replace`` (atomic on POSIX).
-
-Readers keep reading the old file until they reopen (:func:`file_stamp` tells them when), a writer
-never waits for a reader, and a writer killed half-way leaves only a stale ``.building`` file that the
-next writer deletes: the previous data stay intact.
+dashboard therefore opens the database **read-only** (:func:`connect_readonly`), and every write goes
+through :func:`writing`, which writes the next version on a standby copy and swaps it in atomically
+(:mod:`grading.storage`: the file layout, the replayed delta, what a killed or failed write leaves).
+Readers keep their version until they reopen (:func:`file_stamp` tells them when); a writer costs in
+proportion to what it changes, not to the store.
 
 Tables
 ------
@@ -20,14 +16,14 @@ Source data: ``events`` (the canonical event log, ``docs/reference.md`` section 
 Derived from ``events`` (rebuilt by :mod:`grading.derive`): ``complaints`` (one row per complaint),
 ``stints`` (one row per stay at a level), ``feedback_events``, ``transfers``.
 Precomputed results: ``monthly_metrics`` (one row per entity and month).
+Bookkeeping of the last write: ``changed_keys`` (the complaints whose derived rows it changed; every
+function here that writes derived rows records them, so that the next write can replay it).
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
-import shutil
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -36,8 +32,8 @@ from typing import Final
 import duckdb
 import polars as pl
 
-from grading import migrations
-from grading.schema import EVENT_SCHEMA, NivaranError
+from grading import migrations, storage
+from grading.schema import EVENT_SCHEMA
 
 DEFAULT_DB: Final = Path(__file__).resolve().parent.parent / "data" / "nivaran.duckdb"
 SCHEMA_VERSION: Final = "5"
@@ -111,8 +107,7 @@ def _pl(relation: duckdb.DuckDBPyRelation) -> pl.DataFrame:
     return frame
 
 
-class StoreError(NivaranError):
-    """The database is missing, empty, locked or of an unknown version."""
+StoreError = storage.StoreError
 
 
 def resolve_path(db: str | os.PathLike[str] | None = None) -> Path:
@@ -124,26 +119,23 @@ def resolve_path(db: str | os.PathLike[str] | None = None) -> Path:
 
 
 def file_stamp(path: Path) -> tuple[int, int] | None:
-    """``(inode, mtime_ns)`` of the database file, or None when it does not exist.
+    """A hashable stamp of the current version, None when there is no store (see :mod:`grading.storage`).
 
-    A reader compares stamps to notice that a writer swapped in a new file and reopen.
+    A reader compares stamps to notice that a writer swapped in a new version and reopen.
     """
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return None
-    return (st.st_ino, st.st_mtime_ns)
+    return storage.file_stamp(path)
 
 
 def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
-    """Open the database read-only; raise :class:`StoreError` with a how-to when it is missing."""
-    if not path.exists():
-        msg = (
-            f"No database at {path}. Create the demo with `uv run nivaran demo --db {path}` "
-            f"or load your data with `uv run nivaran ingest --db {path} FILE`."
-        )
-        raise StoreError(msg)
-    con = duckdb.connect(str(path), read_only=True)
+    """Open the current version read-only (a consistent snapshot while open).
+
+    Raises :class:`StoreError` with one sentence when the database is missing (with a how-to), not a
+    DuckDB file, another application's DuckDB file, or of another schema version.
+    """
+    con = storage.open_readonly(path)
+    if not storage.is_nivaran(con):
+        con.close()
+        raise StoreError(storage.foreign_message(path))
     version = _meta(con, "schema_version")
     if version != SCHEMA_VERSION:
         con.close()
@@ -154,40 +146,20 @@ def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
 
 @contextlib.contextmanager
 def writing(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Yield a read-write connection to a private copy of the database, swapped in on success.
+    """Yield a read-write connection to the next version of the database, made visible on success.
 
     Parameters
     ----------
-    path : the database file (created when missing).
-    fresh : start from an empty database instead of a copy of the current one (used by ``demo``).
+    path : the database (created when missing).
+    fresh : start from an empty database instead of the current one (used by ``demo``).
 
     Nothing is visible to readers until the block exits without an exception; on an exception (or a
-    kill) the copy is discarded and the database is as it was.
+    kill) the database is as it was. The write costs in proportion to what it changes, not to the
+    store (:mod:`grading.storage`). A file that is not a Nivaran store is refused, never overwritten.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = path.with_name(path.name + ".lock")
-    building = path.with_name(path.name + ".building")
-    with lock_path.open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        _remove(building)
-        if path.exists() and not fresh:
-            shutil.copyfile(path, building)
-        con = duckdb.connect(str(building))
-        try:
-            prepare_schema(con, path)
-            yield con
-            con.execute("checkpoint")
-        except BaseException:
-            con.close()
-            _remove(building)
-            raise
-        con.close()
-        os.replace(building, path)
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+    with storage.next_version(path, fresh=fresh) as con:
+        prepare_schema(con, path)
+        yield con
 
 
 def prepare_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
@@ -195,14 +167,11 @@ def prepare_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
 
     An empty file gets every table and the current version. A store of an older version is migrated
     by the explicit steps of :mod:`grading.migrations` (the version is stamped after each step); one
-    too old to migrate, newer than this code, or with tables but no version raises
+    too old to migrate or newer than this code raises
     :class:`grading.migrations.MigrationError` naming ``path``, and nothing is changed.
     """
     found = _meta(con, "schema_version")
-    if found is None:
-        if _has_table(con, "events"):
-            msg = f"{path}: a store without a schema version; rebuild it by importing the event logs into a new file."
-            raise migrations.MigrationError(msg)
+    if found is None:  # a new file: grading.storage refuses a DuckDB file of another application
         con.execute(_DDL)
         set_meta(con, "schema_version", SCHEMA_VERSION)
         return
@@ -211,17 +180,8 @@ def prepare_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         set_meta(con, "schema_version", step.target)
 
 
-def _remove(building: Path) -> None:
-    for stale in (building, building.with_name(building.name + ".wal")):
-        stale.unlink(missing_ok=True)
-
-
 def _meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
-    try:
-        row = con.execute("select value from meta where key = ?", [key]).fetchall()
-    except duckdb.CatalogException:
-        return None
-    return row[0][0] if row else None
+    return storage.read_meta(con, key)
 
 
 def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
@@ -331,13 +291,24 @@ def log_ingest(con: duckdb.DuckDBPyConnection, row: dict[str, object]) -> None:
 
 
 def read_events(con: duckdb.DuckDBPyConnection, complaint_ids: pl.Series | None = None) -> pl.DataFrame:
-    """Events as a typed frame (``EVENT_SCHEMA``), all of them or those of ``complaint_ids``."""
+    """Events as a typed frame (``EVENT_SCHEMA``), all of them or those of ``complaint_ids``.
+
+    For given ids, the rows are found first by scanning ``complaint_id`` alone, then fetched by row id:
+    a semi-join that reads every column of every row costs about four times as much.
+    """
     cols = ", ".join(EVENT_SCHEMA.names())
     if complaint_ids is None:
         frame = _pl(con.sql(f"select {cols} from events"))  # noqa: S608 - constant column list
     else:
         ids = complaint_ids.to_frame("complaint_id")  # noqa: F841 - read by DuckDB
-        frame = _pl(con.sql(f"select {cols} from events semi join ids using (complaint_id)"))  # noqa: S608
+        frame = _pl(
+            con.sql(
+                f"""
+                with found as (select rowid as row_id from events semi join ids using (complaint_id))
+                select {cols} from events where rowid in (select row_id from found)
+                """  # noqa: S608 - constant column list
+            )
+        )
     return frame.cast(EVENT_SCHEMA)
 
 
@@ -439,12 +410,42 @@ def replace_derived(
     derived: dict[str, pl.DataFrame],
     keys: pl.DataFrame,
 ) -> None:
-    """Replace the derived rows of the complaints in ``keys`` (``complaint_id``, ``complaint_key``)."""
+    """Replace the derived rows of the complaints in ``keys`` (``complaint_id``, ``complaint_key``) and
+    record them as changed (:data:`grading.storage.CHANGED_KEYS`: the next write replays them).
+
+    A complaint already stored keeps its ``complainant_month_count``: its complainant and registration
+    month never change, and :func:`grading.derive.derive` counts only within the frame it is given.
+    :func:`refresh_complainant_counts` then recounts the months that gained complaints.
+    """
     frame_keys = keys.select("complaint_key")  # noqa: F841 - read by DuckDB
+    con.execute(
+        """
+        create or replace temp table kept_counts as
+        select complaint_key, complainant_month_count from complaints
+        where complaint_key in (select complaint_key from frame_keys)
+        """
+    )
     for table in DERIVED_TABLES:
         con.execute(f"delete from {table} where complaint_key in (select complaint_key from frame_keys)")  # noqa: S608
         frame = derived[table]  # noqa: F841 - read by DuckDB
-        con.execute(f"insert into {table} by name select * from frame")  # noqa: S608
+        if table == "complaints":
+            con.execute(
+                """
+                insert into complaints by name
+                select f.* exclude (complainant_month_count),
+                       coalesce(k.complainant_month_count, f.complainant_month_count) as complainant_month_count
+                from frame f left join kept_counts k on k.complaint_key = f.complaint_key
+                """
+            )
+        else:
+            con.execute(f"insert into {table} by name select * from frame")  # noqa: S608
+    con.execute("drop table kept_counts")
+    con.execute("insert into changed_keys select complaint_key from frame_keys")
+
+
+def max_complaint_key(con: duckdb.DuckDBPyConnection) -> int:
+    """The highest ``complaint_key`` stored (0 for none): keys above it are new."""
+    return int(con.sql("select coalesce(max(complaint_key), 0) from complaints").fetchall()[0][0])
 
 
 def append_derived(con: duckdb.DuckDBPyConnection, derived: dict[str, pl.DataFrame]) -> None:
@@ -597,32 +598,56 @@ def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return out
 
 
-def refresh_complainant_counts(con: duckdb.DuckDBPyConnection) -> None:
-    """Recount, for every complaint, its complainant's complaints registered in the same month.
+def refresh_complainant_counts(con: duckdb.DuckDBPyConnection, keys: pl.DataFrame | None = None) -> None:
+    """Recount each complaint's complainant's complaints registered in the same month.
 
-    The habitual-complainant rule reads this count; a load can add complaints of a complainant whose
-    earlier complaints are already stored, so the count is refreshed across the whole store.
+    The habitual-complainant rule reads this count. Only a new complaint changes it, and only in its
+    complainant-month (a complaint's complainant and registration time never change once stored: a
+    second ``registered`` event is refused). So with ``keys`` (``complaint_key`` of the complaints a load
+    added) only those complainant-months are recounted, reading only the complaints registered in their
+    months; without, the whole store is (the demo build). Every complaint whose count changes is
+    recorded as changed (:data:`grading.storage.CHANGED_KEYS`).
     """
+    frame = (  # noqa: F841 - read by DuckDB
+        con.sql("select complaint_key from complaints") if keys is None else keys.select("complaint_key")
+    )
+    months = con.sql(
+        """
+        select date_trunc('month', min(registered_at)), date_trunc('month', max(registered_at)) + interval 1 month
+        from complaints where complaint_key in (select complaint_key from frame)
+        """
+    ).fetchall()[0]
+    if months[0] is None:
+        return
     con.execute(
         """
-        with counted as (
-            select complainant, date_trunc('month', registered_at) as registered_month, count(*) as n
+        create or replace temp table recounted as
+        with touched as (
+            select distinct complainant, date_trunc('month', registered_at) as registered_month
             from complaints
-            group by all
+            where complaint_key in (select complaint_key from frame)
         ),
-        final as (
-            select c.complaint_key, counted.n
+        members as (
+            select c.complaint_key, c.complainant_month_count,
+                   count(*) over (partition by c.complainant, t.registered_month) as n
             from complaints c
-            join counted
-              on counted.complainant = c.complainant
-             and counted.registered_month = date_trunc('month', c.registered_at)
-            where c.complainant_month_count <> counted.n
+            join touched t
+              on t.complainant = c.complainant and t.registered_month = date_trunc('month', c.registered_at)
+            where c.registered_at >= $first and c.registered_at < $end
         )
-        update complaints set complainant_month_count = final.n
-        from final
-        where complaints.complaint_key = final.complaint_key
+        select complaint_key, n from members where complainant_month_count <> n
+        """,
+        {"first": months[0], "end": months[1]},
+    )
+    con.execute(
+        """
+        update complaints set complainant_month_count = recounted.n
+        from recounted
+        where complaints.complaint_key = recounted.complaint_key
         """
     )
+    con.execute("insert into changed_keys select complaint_key from recounted")
+    con.execute("drop table recounted")
 
 
 def already_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import signal
@@ -133,6 +134,38 @@ def big_export(path: Path) -> int:
     return frame.height
 
 
+def writer_holds_lock(db: Path) -> bool:
+    """Whether a writer holds the database's writer lock (a non-blocking attempt to take it fails)."""
+    lock_path = db.with_name(db.name + ".lock")
+    if not lock_path.exists():
+        return False
+    with lock_path.open("a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    return False
+
+
+def kill_load_midway(db: Path, path: Path, after: float = 0.3) -> None:
+    """Start ``nivaran ingest --db DB PATH`` and kill -9 it ``after`` seconds into its write."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "grading.cli", "ingest", "--db", str(db), str(path)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not writer_holds_lock(db):  # the writer has started working on the standby copy
+        assert proc.poll() is None, "the load finished before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    time.sleep(after)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
 def test_a_load_killed_midway_leaves_the_previous_data_and_the_next_run_completes(tmp_path: Path) -> None:
     db = tmp_path / "k.duckdb"
     small = tmp_path / "small.csv"
@@ -145,28 +178,14 @@ def test_a_load_killed_midway_leaves_the_previous_data_and_the_next_run_complete
     stamp = store.file_stamp(db)
     big = tmp_path / "big.csv"
     n_events = big_export(big)
-    building = db.with_name(db.name + ".building")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "grading.cli", "ingest", "--db", str(db), str(big)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while not building.exists():  # the writer has started working on its copy
-        assert proc.poll() is None, "the load finished before it could be killed"
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
-    time.sleep(0.3)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    kill_load_midway(db, big)
     assert store.file_stamp(db) == stamp  # the previous file was never touched
     con = store.connect_readonly(db)
     assert con.sql("select count(*) from events").fetchall()[0][0] == 1
     con.close()
     report = ingest.ingest(db, [big])  # the next run removes the stale copy and completes the load
     assert report.files[0].rows_loaded == n_events
-    assert not building.exists()
+    assert list(tmp_path.glob("*.partial")) == []
     con = store.connect_readonly(db)
     assert con.sql("select count(*) from events").fetchall()[0][0] == n_events + 1
     con.close()

@@ -1,0 +1,198 @@
+"""Daily and hourly loads into a state-scale store (run by hand; figures go to BENCHMARKS.md).
+
+    uv run python bench/bench_loads.py --db bench/state.duckdb            # this code
+    uv run python bench/bench_loads.py --db bench/state.duckdb --before   # also the code this branch started from
+
+``--db`` is a store built by ``nivaran demo --scale 1 --months 24`` (its history ends with 2026-10); it
+is never written: every variant works on its own copy in ``--work`` (default ``bench/results/loads``,
+about 2 GB per variant).
+
+Files loaded, in order (made once, from the store and the demo generator, in ``--work``):
+
+- ``warm.csv``: one new complaint. The first write after a store made by an older Nivaran, or by
+  ``demo``, copies the store once (there is no standby yet); this load pays for that.
+- ``day.csv``: the day after the store ends, 1 November 2026: the complaints the demo generator
+  registers that day (``--scale 1``: ~13k) with their events of that day, plus a ``closed`` event for
+  30,000 complaints open in the store (old complaints touched by the load).
+- ``hour.csv``: the first hour of 2 November in the same way (and 1,250 closures).
+
+Each load runs in its own child process (``nivaran ingest``'s code path, :func:`grading.ingest.ingest`):
+wall time (under cProfile, whose report is written next to the results), bytes written
+(``write_bytes`` of ``/proc/self/io``: what the process sent to the storage layer), peak memory
+(``ru_maxrss``), CPU time of the whole child (user + system, imports included: less sensitive than
+wall time to other work on the machine) and how the write was made (``meta.write_mode``) are its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+import polars as pl
+
+ROOT = Path(__file__).resolve().parent.parent
+DAY = datetime(2026, 11, 1)
+HOUR_START, HOUR_END = datetime(2026, 11, 2), datetime(2026, 11, 2, 1)
+DAY_CLOSURES, HOUR_CLOSURES = 30_000, 1_250
+
+CHILD = """
+import cProfile, json, pstats, resource, sys, time
+from pathlib import Path
+from grading import ingest, store
+db, path, profile = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+began = time.perf_counter()
+with cProfile.Profile() as prof:
+    report = ingest.ingest(db, [path])
+seconds = time.perf_counter() - began
+if profile:
+    with open(profile, "w") as out:
+        pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(40)
+io = dict(line.split(": ") for line in Path("/proc/self/io").read_text().splitlines())
+con = store.connect_readonly(db)
+mode = store.get_meta(con, "write_mode")
+con.close()
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({
+    "seconds": round(seconds, 2),
+    "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
+    "write_mib": round(int(io["write_bytes"]) / 2**20, 1),
+    "peak_gib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, 2),
+    "events": report.files[0].rows_loaded,
+    "mode": mode,
+}))
+"""
+
+
+def make_files(db: Path, work: Path) -> dict[str, Path]:
+    """The three files described in the module docstring (kept in ``work`` and reused)."""
+    from grading import demo, reference, store
+
+    files = {name: work / f"{name}.csv" for name in ("warm", "day", "hour")}
+    if all(p.exists() for p in files.values()):
+        return files
+    con = store.connect_readonly(db)
+    open_ids = con.sql(
+        "select complaint_id, registered_at from complaints where closed_at is null order by complaint_id"
+    ).pl()
+    con.close()
+    month = pl.concat(
+        list(
+            demo.generate(
+                reference.departments(),
+                reference.districts(),
+                reference.categories(),
+                months=1,
+                end="2026-11",
+                scale=1.0,
+                seed=1111,
+            )
+        )
+    )
+    first = month.group_by("complaint_id").agg(pl.col("event_time").min().alias("registered_at"))
+
+    def window(start: datetime, end: datetime, closures: pl.DataFrame) -> pl.DataFrame:
+        new = first.filter(pl.col("registered_at").is_between(start, end, closed="left")).select("complaint_id")
+        events = month.join(new, on="complaint_id").filter(pl.col("event_time") < end)
+        spread = (end - start) / max(1, closures.height)
+        closed = closures.with_row_index("i").select(
+            "complaint_id",
+            event_time=pl.lit(start) + pl.col("i").cast(pl.Int64) * spread,
+            event=pl.lit("closed"),
+            outcome=pl.lit("resolved"),
+        )
+        return pl.concat([events.with_columns(pl.col(pl.Enum).cast(pl.String)), closed], how="diagonal_relaxed")
+
+    shuffled = open_ids.sample(fraction=1.0, seed=7, shuffle=True)
+    day = window(DAY, HOUR_START, shuffled.head(DAY_CLOSURES))
+    hour = window(HOUR_START, HOUR_END, shuffled.slice(DAY_CLOSURES, HOUR_CLOSURES))
+    warm = month.filter(pl.col("complaint_id") == month["complaint_id"].min(), pl.col("event") == "registered")
+    warm = warm.with_columns(pl.col(pl.Enum).cast(pl.String))
+    for name, frame in (("warm", warm), ("day", day), ("hour", hour)):
+        frame.with_columns(pl.col("event_time").dt.strftime("%Y-%m-%dT%H:%M:%S%.6f")).write_csv(files[name])
+        print(f"{name}: {frame.height:,} events, {frame['complaint_id'].n_unique():,} complaints")
+    return files
+
+
+def code_before(work: Path) -> Path:
+    """The ``grading`` package and ``data`` of the commit this branch started from, unpacked in ``work``."""
+    base = subprocess.run(
+        ["git", "merge-base", "HEAD", "main"],  # noqa: S607
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    target = work / "before-code"
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    archive = subprocess.run(  # noqa: S603 - a commit id from git itself
+        ["git", "archive", base, "grading", "data"],  # noqa: S607
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    )
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)  # noqa: S603, S607
+    return target
+
+
+def run_variant(name: str, code: Path, db: Path, files: dict[str, Path], work: Path) -> list[dict[str, object]]:
+    """Copy the store, then load warm, day and hour files into the copy, each in a child process."""
+    copy = work / name / "store.duckdb"
+    shutil.rmtree(copy.parent, ignore_errors=True)
+    copy.parent.mkdir(parents=True)
+    from grading import storage
+
+    source = storage.current_file(db)
+    assert source is not None, f"no store at {db}"
+    shutil.copyfile(source, copy)
+    shutil.copyfile(db.with_name(db.stem + ".access.sqlite"), copy.with_name("store.access.sqlite"))
+    rows = []
+    for label in ("warm", "day", "hour"):
+        began = time.perf_counter()
+        out = subprocess.run(  # noqa: S603 - our own script
+            [sys.executable, "-c", CHILD, str(copy), str(files[label]), str(work / f"{name}-{label}.prof.txt")],
+            cwd=code,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if out.returncode:
+            print(out.stderr[-2000:])
+            raise SystemExit(f"{name} {label}: failed")
+        row = {"variant": name, "file": label, **json.loads(out.stdout.strip().splitlines()[-1])}
+        row["child_seconds"] = round(time.perf_counter() - began, 2)
+        current = storage.current_file(copy)
+        assert current is not None
+        row["store_mib"] = round(current.stat().st_size / 2**20, 1)
+        row["write_pct"] = round(100 * float(row["write_mib"]) / float(row["store_mib"]), 2)  # type: ignore[arg-type]
+        print(json.dumps(row), flush=True)
+        rows.append(row)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", type=Path, default=ROOT / "bench" / "state.duckdb")
+    parser.add_argument("--work", type=Path, default=ROOT / "bench" / "results" / "loads")
+    parser.add_argument("--before", action="store_true", help="also measure the code this branch started from")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    print(f"{platform.node()} {platform.processor() or platform.machine()}, {datetime.now():%Y-%m-%d %H:%M}")
+    files = make_files(args.db, args.work)
+    rows = []
+    if args.before:
+        rows += run_variant("before", code_before(args.work), args.db, files, args.work)
+        shutil.rmtree(args.work / "before", ignore_errors=True)
+    rows += run_variant("after", ROOT, args.db, files, args.work)
+    print(pl.DataFrame(rows))
+
+
+if __name__ == "__main__":
+    main()

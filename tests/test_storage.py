@@ -1,0 +1,361 @@
+"""The store's files: versions written on a standby and swapped in, replayed deltas, faults."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from grading import ingest, storage, store
+from tests.conftest import ev, reg
+from tests.test_store_ingest import write_csv
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: Tables compared between stores; ingest_log without its clock column.
+COMPARED = (
+    "events",
+    "complaints",
+    "stints",
+    "feedback_events",
+    "transfers",
+    "monthly_metrics",
+    "quarantine",
+    "departments",
+    "districts",
+    "categories",
+)
+
+
+def snapshot(db: Path) -> dict[str, pl.DataFrame]:
+    con = store.connect_readonly(db)
+    try:
+        # Complainants are keyed pseudonyms, and each store has its own key: compared without them.
+        out = {
+            t: con.sql(f"select * exclude (complainant) from {t} order by all").pl()
+            if t in ("events", "complaints")
+            else con.sql(f"select * from {t} order by all").pl()
+            for t in COMPARED
+        }
+        out["ingest_log"] = con.sql("select * exclude (finished_at) from ingest_log order by all").pl()
+        return out
+    finally:
+        con.close()
+
+
+def write_mode(db: Path) -> str | None:
+    con = store.connect_readonly(db)
+    try:
+        return store.get_meta(con, "write_mode")
+    finally:
+        con.close()
+
+
+# Three loads into March 2024 that touch each other's complaints: a closure of a complaint of the first
+# load, a transfer, a feedback, an escalation, new complaints of a complainant seen before.
+LOADS = [
+    [
+        reg("A1", "2024-03-01 10:00", complainant="P"),
+        reg("A2", "2024-03-02 10:00", department="D2", complainant="Q"),
+        ev("A1", "2024-03-03 10:00", "attended", level="L1"),
+    ],
+    [
+        ev("A1", "2024-03-05 10:00", "resolved", level="L1"),
+        ev("A1", "2024-03-06 10:00", "feedback", outcome="satisfied"),
+        ev("A2", "2024-03-06 11:00", "transferred", department="D1"),
+        reg("A3", "2024-03-07 10:00", complainant="P"),
+        ev("A9", "2024-03-07 10:00", "attended", level="L1"),  # no registration: quarantined
+    ],
+    [
+        ev("A1", "2024-03-08 10:00", "closed", outcome="satisfied"),
+        ev("A2", "2024-03-20 10:00", "escalated", level="L2"),
+        reg("A4", "2024-04-02 10:00", complainant="P"),
+    ],
+]
+
+
+def load_all(db: Path, tmp_path: Path, *, full_copies: bool) -> list[str | None]:
+    """Load :data:`LOADS` one file at a time; with ``full_copies``, remove the standby before each
+    load so that every version is a full copy of the previous one."""
+    modes = []
+    for i, rows in enumerate(LOADS):
+        if full_copies and db.exists():
+            current = storage.current_file(db)
+            for slot in storage._slots(db):
+                if slot != current:
+                    slot.unlink()
+        ingest.ingest(db, [write_csv(rows, tmp_path / f"load{i}.csv")])
+        modes.append(write_mode(db))
+    return modes
+
+
+def test_replaying_deltas_on_the_standby_equals_full_copies(tmp_path: Path) -> None:
+    (tmp_path / "delta").mkdir()
+    (tmp_path / "copy").mkdir()
+    delta_db, copy_db = tmp_path / "delta" / "n.duckdb", tmp_path / "copy" / "n.duckdb"
+    # The first load builds a new file, the second copies it once (no standby yet), the third replays
+    # the second's delta on the first file.
+    assert load_all(delta_db, tmp_path, full_copies=False) == ["fresh", "full copy", "delta"]
+    assert load_all(copy_db, tmp_path, full_copies=True) == ["fresh", "full copy", "full copy"]
+    delta, copied = snapshot(delta_db), snapshot(copy_db)
+    for table in delta:
+        assert_frame_equal(delta[table], copied[table], check_row_order=False)
+    assert delta["quarantine"]["complaint_id"].to_list() == ["A9"]
+    assert delta["events"].height == 10  # 11 rows, one quarantined
+    # A fourth load replays the third: the standby becomes equal to the current version again.
+    ingest.ingest(delta_db, [write_csv([reg("A5", "2024-04-03 10:00")], tmp_path / "load3.csv")])
+    ingest.ingest(copy_db, [tmp_path / "load3.csv"])
+    assert write_mode(delta_db) == "delta"
+    assert snapshot(delta_db)["complaints"].equals(snapshot(copy_db)["complaints"])
+    assert len(storage._slots(delta_db)) == 2  # the current version and the standby, nothing else
+
+
+def test_a_writer_copies_when_a_reader_holds_the_standby_for_too_long(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "n.duckdb"
+    ingest.ingest(db, [write_csv(LOADS[0], tmp_path / "l0.csv")])
+    ingest.ingest(db, [write_csv(LOADS[1], tmp_path / "l1.csv")])
+    old = storage.current_file(db)
+    reader = store.connect_readonly(db)  # a dashboard that has not reopened since
+    ingest.ingest(db, [write_csv(LOADS[2], tmp_path / "l2.csv")])
+    assert write_mode(db) == "delta"  # the reader holds the current file, not the standby
+    monkeypatch.setenv("NIVARAN_WRITE_WAIT", "0.2")
+    # The reader now holds the standby: the writer gives up waiting, and copies under a new name.
+    ingest.ingest(db, [write_csv([reg("A5", "2024-04-03 10:00")], tmp_path / "l3.csv")])
+    assert write_mode(db) == "full copy"
+    assert reader.sql("select count(*) from complaints").fetchall()[0][0] == 3  # A1-A3: its snapshot holds
+    reader.close()
+    assert storage.current_file(db) != old
+    assert not old.exists()  # unlinked while held; the reader kept its open file
+    con = store.connect_readonly(db)
+    assert con.sql("select count(*) from complaints").fetchall()[0][0] == 5
+    con.close()
+
+
+def test_recounting_touched_complainant_months_equals_a_full_recount(tmp_path: Path) -> None:
+    # Complainant P registers 6 complaints in March 2024 in the first load and 5 more in the second:
+    # 11 in the month, more than 10, so all 11 are habitual, including the 6 of the first load that the
+    # second load does not touch otherwise. P's April complaint counts 1; Q's March complaint 1.
+    # R registers 11 in May in the first load; the second load only adds an event to R0, which is
+    # derived again from its own events alone and must keep its count of 11.
+    first = [reg(f"P{i}", f"2024-03-{i + 1:02d} 10:00", complainant="P") for i in range(6)]
+    first += [reg("Q1", "2024-03-01 11:00", complainant="Q"), reg("P-APR", "2024-04-01 10:00", complainant="P")]
+    first += [reg(f"R{i}", f"2024-05-{i + 1:02d} 10:00", complainant="R") for i in range(11)]
+    second = [reg(f"P{i}", f"2024-03-{i + 1:02d} 10:00", complainant="P") for i in range(6, 11)]
+    second += [ev("R0", "2024-05-20 10:00", "attended", level="L1")]
+    db = tmp_path / "n.duckdb"
+    ingest.ingest(db, [write_csv(first, tmp_path / "first.csv")])
+    con = store.connect_readonly(db)
+    before = dict(con.sql("select complaint_id, complainant_month_count from complaints").fetchall())
+    con.close()
+    assert before["P0"] == 6
+    ingest.ingest(db, [write_csv(second, tmp_path / "second.csv")])
+    con = store.connect_readonly(db)
+    counts = dict(con.sql("select complaint_id, complainant_month_count from complaints").fetchall())
+    full = dict(
+        con.sql(
+            """
+            select complaint_id,
+                   count(*) over (partition by complainant, date_trunc('month', registered_at)) as n
+            from complaints
+            """
+        ).fetchall()
+    )
+    march = store.read_monthly_metrics(con, "department", [date(2024, 3, 1)]).filter(pl.col("department") == "D1")
+    con.close()
+    assert counts == full
+    assert {counts[f"P{i}"] for i in range(11)} == {11}
+    assert (counts["Q1"], counts["P-APR"]) == (1, 1)
+    assert {counts[f"R{i}"] for i in range(11)} == {11}
+    # D1 in March: 12 registered, P's 11 left out as habitual, Q's 1 received.
+    assert march.select("received", "excluded_habitual").row(0) == (1, 11)
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def foreign_files(tmp_path: Path) -> dict[str, Path]:
+    text = tmp_path / "notes.duckdb"
+    text.write_text("not a database\n" * 100, encoding="utf-8")
+    other = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(other))
+    con.execute("create table invoices (id integer, amount double); insert into invoices values (1, 9.5)")
+    con.close()
+    return {"not DuckDB": text, "another application": other}
+
+
+@pytest.mark.parametrize(
+    ("kind", "sentence"),
+    [
+        ("not DuckDB", "is not a DuckDB database file; Nivaran will neither read nor overwrite it."),
+        ("another application", "is a DuckDB database of another application"),
+    ],
+)
+def test_a_foreign_database_is_refused_for_readers_and_writers_and_never_overwritten(
+    tmp_path: Path, foreign_files: dict[str, Path], kind: str, sentence: str
+) -> None:
+    db = foreign_files[kind]
+    digest = sha(db)
+    with pytest.raises(store.StoreError, match=sentence):
+        store.connect_readonly(db)
+    with pytest.raises(store.StoreError, match=sentence):
+        ingest.ingest(db, [write_csv(LOADS[0], tmp_path / "l0.csv")])
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from grading.cli import run; run()",
+            "ingest",
+            "--db",
+            str(db),
+            str(tmp_path / "l0.csv"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert sentence in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert sha(db) == digest
+    assert not db.is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(db.name + ".")) == [db.name + ".lock"]
+
+
+def can_mount_tmpfs(where: Path) -> bool:
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        return False
+    where.mkdir()
+    mount = ["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(where)]
+    return subprocess.run(mount, check=False, capture_output=True).returncode == 0
+
+
+@pytest.mark.parametrize("loads_before", [1, 2], ids=["full copy", "delta on the standby"])
+def test_a_full_disk_leaves_the_previous_data_and_nothing_else(tmp_path: Path, loads_before: int) -> None:
+    small = tmp_path / "disk"
+    if not can_mount_tmpfs(small):
+        pytest.skip("needs root and tmpfs to make a small disk (the simulated test below covers the logic)")
+    try:
+        db = small / "n.duckdb"
+        for i in range(loads_before):
+            ingest.ingest(db, [write_csv(LOADS[i], tmp_path / f"l{i}.csv")])
+        before = snapshot(db)
+        current = storage.current_file(db)
+        # Fill the disk but for 1 MiB: the next version (a full copy when there is no standby yet, else
+        # a delta on the standby) cannot be written.
+        filler = small / "filler"
+        filler.write_bytes(b"\0" * (shutil.disk_usage(small).free - (1 << 20)))
+        rows = [reg(f"B{i}", "2024-03-05 10:00", note="x" * 500) for i in range(3000)]
+        big = write_csv(rows, tmp_path / "big.csv")
+        with pytest.raises(store.StoreError, match="the disk is full") as failure:
+            ingest.ingest(db, [big])
+        assert "\n" not in str(failure.value)
+        assert storage.current_file(db) == current
+        leftovers = {p.name for p in small.iterdir()} - {
+            "filler",
+            db.name,
+            current.name,
+            db.name + ".lock",
+            "n.access.sqlite",
+        }
+        assert leftovers == set()  # no partial copy, no standby filling the disk
+        filler.unlink()
+        for table, frame in snapshot(db).items():
+            assert_frame_equal(frame, before[table])
+        ingest.ingest(db, [big])  # with room again, the load completes
+        assert snapshot(db)["complaints"].height == before["complaints"].height + 3000
+    finally:
+        subprocess.run(["umount", str(small)], check=False)
+
+
+def test_a_full_disk_during_the_copy_is_one_sentence_and_removes_the_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "n.duckdb"
+    ingest.ingest(db, [write_csv(LOADS[0], tmp_path / "l0.csv")])
+    before = snapshot(db)
+    current = storage.current_file(db)
+
+    def copy_until_full(src: Path, dst: Path) -> None:
+        Path(dst).write_bytes(Path(src).read_bytes()[:4096])  # a partial copy, then the disk is full
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(shutil, "copyfile", copy_until_full)
+    with pytest.raises(store.StoreError, match="the disk is full"):
+        ingest.ingest(db, [write_csv(LOADS[1], tmp_path / "l1.csv")])
+    assert storage.current_file(db) == current
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(db.name)) == sorted(
+        [db.name, current.name, db.name + ".lock"]
+    )
+    for table, frame in snapshot(db).items():
+        assert_frame_equal(frame, before[table])
+
+
+def test_a_load_killed_on_the_standby_rolls_back_and_the_next_load_is_still_a_delta(tmp_path: Path) -> None:
+    from tests.test_ingest_safety import big_export, kill_load_midway
+
+    db = tmp_path / "k.duckdb"
+    for i in range(2):  # the second load leaves a standby one write behind
+        ingest.ingest(db, [write_csv(LOADS[i], tmp_path / f"l{i}.csv")])
+    stamp, current = store.file_stamp(db), storage.current_file(db)
+    before = snapshot(db)
+    big = tmp_path / "big.csv"
+    n_events = big_export(big)
+    kill_load_midway(db, big, after=0.5)
+    assert (store.file_stamp(db), storage.current_file(db)) == (stamp, current)
+    for table, frame in snapshot(db).items():
+        assert_frame_equal(frame, before[table])
+    report = ingest.ingest(db, [big])  # the standby's transaction was rolled back: still one write behind
+    assert write_mode(db) == "delta"
+    assert report.files[0].rows_loaded == n_events
+    assert snapshot(db)["events"].height == before["events"].height + n_events
+
+
+def views(db: Path) -> list[str]:
+    con = store.connect_readonly(db)
+    try:
+        return [r[0] for r in con.sql("select view_name from duckdb_views() where not internal").fetchall()]
+    finally:
+        con.close()
+
+
+def test_what_a_replay_cannot_reproduce_makes_the_next_write_a_full_copy(tmp_path: Path) -> None:
+    db = tmp_path / "n.duckdb"
+    for i in range(2):
+        ingest.ingest(db, [write_csv(LOADS[i], tmp_path / f"l{i}.csv")])
+    # A schema change (here a view) is not replayed: the catalogs differ after the replay.
+    with store.writing(db) as con:
+        con.execute("create view open_complaints as select * from complaints where closed_at is null")
+    ingest.ingest(db, [write_csv(LOADS[2], tmp_path / "l2.csv")])
+    assert write_mode(db) == "full copy"
+    assert views(db) == ["open_complaints"]
+    # A write that changes rows behind the store's back says so, and is not replayed either.
+    with store.writing(db) as con:
+        con.execute("update complaints set channel = 'web'")
+        storage.not_replayable(con)
+    ingest.ingest(db, [write_csv([reg("A5", "2024-04-03 10:00")], tmp_path / "l3.csv")])
+    assert write_mode(db) == "full copy"
+    assert set(snapshot(db)["complaints"]["channel"].to_list()) == {"web", None}  # A5 has no channel
+    # A standby that is no database any more is replaced, not fatal.
+    current = storage.current_file(db)
+    (standby,) = [s for s in storage._slots(db) if s != current]
+    standby.write_text("garbage", encoding="utf-8")
+    ingest.ingest(db, [write_csv([reg("A6", "2024-04-04 10:00")], tmp_path / "l4.csv")])
+    assert write_mode(db) == "full copy"
+    assert snapshot(db)["complaints"].height == 6
+    ingest.ingest(db, [write_csv([reg("A7", "2024-04-05 10:00")], tmp_path / "l5.csv")])
+    assert write_mode(db) == "delta"
