@@ -59,6 +59,11 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "This page needs a signed-in user with the right role (see Sign in).",
         "इस पृष्ठ के लिए उचित भूमिका वाले उपयोगकर्ता का साइन इन आवश्यक है (साइन इन देखें)।",
     ),
+    "continue": ("Continue", "आगे बढ़ें"),
+    "export_note": (
+        "Exports of cases are recorded in the audit log (who, when, which scope, how many rows).",
+        "प्रकरणों का हर निर्यात ऑडिट लॉग में दर्ज होता है (किसने, कब, किस दायरे में, कितनी पंक्तियाँ)।",
+    ),
     "session_expired": ("Your session ended; please sign in again.", "आपका सत्र समाप्त हो गया; कृपया फिर से साइन इन करें।"),
     "signed_in_as": ("Signed in: {user} · {role} · {scope}", "साइन इन: {user} · {role} · {scope}"),
     "whole_state": ("whole state", "पूरा राज्य"),
@@ -284,11 +289,18 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
 }
 
 
+def browser_lang() -> str:
+    """The browser's language: Hindi for a ``hi*`` locale, else English."""
+    locale = (st.context.locale or "en") if hasattr(st, "context") else "en"
+    return "hi" if str(locale).lower().startswith("hi") else "en"
+
+
 def lang() -> str:
-    """The current language code: the switch's value, else the browser's locale (``hi*`` → Hindi)."""
+    """The current language code: the switch's value, else ``?lang=`` in the address (kept across the
+    sign-in's page load), else the browser's locale."""
     if "lang" not in st.session_state:
-        locale = (st.context.locale or "en") if hasattr(st, "context") else "en"
-        st.session_state["lang"] = "hi" if str(locale).lower().startswith("hi") else "en"
+        asked = st.query_params.get("lang")
+        st.session_state["lang"] = asked if asked in LANGS else browser_lang()
     return str(st.session_state["lang"])
 
 
