@@ -131,12 +131,20 @@ def test_an_idle_session_is_signed_out(tmp_path: Path, monkeypatch: pytest.Monke
     assert AppTest.from_function(script, args=(busy,)).run().markdown[0].value == "role=admin expired=False"
 
 
-def test_a_removed_account_is_signed_out_at_the_next_rerun(app: AppTest, demo_db: Path) -> None:
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda a: a.remove("t.leaving"),
+        lambda a: a.set_scope("t.leaving", districts=("SEHORE",)),
+    ],
+    ids=["removed", "scope-changed"],
+)
+def test_a_removed_or_changed_account_is_signed_out_at_the_next_rerun(app: AppTest, demo_db: Path, change) -> None:  # type: ignore[no-untyped-def]
     Accounts(demo_db).add("t.leaving", "collector", password="leaving-pass-1", districts=("BHOPAL",), replace=True)
     at = sign_in(app, "t.leaving", "leaving-pass-1")
     at.switch_page("pages/collector.py").run()
     assert at.selectbox(key="district").options == ["Bhopal"]
-    Accounts(demo_db).remove("t.leaving")  # from the CLI, while the session is open
+    change(Accounts(demo_db))  # from the CLI, while the session is open
     at.run()
     assert "signed_in" not in at.session_state
     assert not any(s.key == "district" for s in at.selectbox)

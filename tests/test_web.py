@@ -69,6 +69,9 @@ def test_the_start_route_sets_the_cookie_once_per_ticket(client: TestClient) -> 
         ("//evil.example/x", "/"),
         ("https://evil.example/", "/"),
         ("/\\evil.example", "/"),
+        ("/\t/evil.example", "/"),
+        ("/\n/evil.example", "/"),
+        ("/collector\r\nSet-Cookie: x=1", "/"),
         ("", "/"),
     ],
 )

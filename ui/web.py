@@ -20,6 +20,7 @@ back to Streamlit's download button (through the same audited function).
 
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 import time
@@ -35,6 +36,7 @@ from grading.access import Accounts, Identity, Scope
 from grading.sessions import COOKIE_NAME, Sessions
 
 PREFIX: Final = "/nivaran"
+_LOCAL_PATH: Final = re.compile(r"/(?![/\\])[^\x00-\x20\x7f\\]*")
 TICKET_TIME: Final = 30.0  # seconds
 OFFER_TIME: Final = 15 * 60.0  # seconds
 #: True once app.py has mounted the routes in this process.
@@ -69,7 +71,8 @@ def sessions() -> Sessions:
 
 def safe_next(path: str | None) -> str:
     """``path`` when it is a path on this site (``/collector?district=X``), else ``/``: never another site."""
-    if not path or not path.startswith("/") or path.startswith("//") or "\\" in path or "\n" in path:
+    # Browsers drop tabs and newlines from addresses and read "\\" as "/": "/\t/x" would be "//x".
+    if not path or not _LOCAL_PATH.fullmatch(path):
         return "/"
     return path
 
