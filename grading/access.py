@@ -1,4 +1,4 @@
-"""Who sees what: roles and scopes, local accounts, sign-in limits, pseudonyms and the export audit log.
+"""Who sees what: roles and scopes, local accounts, sign-in limits, the access file and the audit log.
 
 Roles
 -----
@@ -13,14 +13,16 @@ narrow the identity's districts or departments but never widen them (:class:`Acc
 
 Storage
 -------
-Accounts, failed sign-ins, the audit log and the pseudonym key live in a small SQLite file next to the
-database (``<db>.access.sqlite``), not in the DuckDB store: the dashboard writes to it often and in small
-pieces (a failed sign-in, an export) while it holds the store read-only, and a load replaces the store
-file as a whole (:func:`grading.store.writing`). SQLite (Python's standard library) takes such small
+Accounts, failed sign-ins, session records (:mod:`grading.sessions`), the audit log and the deployment's
+secrets (pseudonym key, session key) live in a small SQLite file next to the database
+(``<db>.access.sqlite``), not in the DuckDB store: the dashboard writes to it often and in small pieces
+(a failed sign-in, an export) while it holds the store read-only, and a load replaces the store file as a
+whole (:func:`grading.store.writing`). SQLite (Python's standard library) takes such small
 concurrent writes safely. Keeping the pseudonym key out of the store also means a copy of the store
 alone cannot be used to re-identify complainants.
 
 Passwords are hashed with Argon2id (``argon2-cffi``); no password is ever stored or logged in clear.
+Pseudonyms and masking live in :mod:`grading.privacy` (re-exported here).
 """
 
 from __future__ import annotations

@@ -81,8 +81,8 @@ def current() -> Identity:
     if session is not None:
         check = sessions().check(session["token"])
         if check.identity is None:
-            if _SESSION in st.session_state:  # live in this tab until now: end it here too
-                sign_out(expired=check.expired)
+            if _SESSION in st.session_state:  # live in this tab until now: ended elsewhere or ran out
+                sign_out(expired=check.expired, here=False)
             elif check.expired:  # a reload after the session ran out: say so, keep the page asked for
                 st.session_state["expired"] = True
             return PUBLIC
@@ -127,8 +127,9 @@ def session_locked() -> bool:
     return bool(st.session_state.get(_FAILURES, 0) >= MAX_FAILURES)
 
 
-def sign_out(expired: bool = False) -> None:
-    """End the session: its record (every tab of it), the cookie, and the identity provider's session."""
+def sign_out(expired: bool = False, here: bool = True) -> None:
+    """End the session: its record (every tab of it), the identity provider's session, and, when signed
+    out ``here`` (the button), the cookie (a tab whose session ended elsewhere stays on its page)."""
     session = st.session_state.pop(_SESSION, None)
     st.session_state.pop("no_role", None)
     st.session_state[_SIGNED_OUT] = True
@@ -139,7 +140,7 @@ def sign_out(expired: bool = False) -> None:
     sessions().end(session["token"])
     if session["via"] == "oidc":
         st.logout()
-    elif web.MOUNTED:
+    elif web.MOUNTED and here:
         st.session_state[_HANDOFF] = ("end", "")
 
 
