@@ -83,8 +83,9 @@ def current() -> Identity:
         if check.identity is None:
             if _SESSION in st.session_state:  # live in this tab until now: ended elsewhere or ran out
                 sign_out(expired=check.expired, here=False)
-            elif check.expired:  # a reload after the session ran out: say so, keep the page asked for
-                st.session_state["expired"] = True
+            else:  # a reload after the session ended: stay public (no silent identity-provider sign-in)
+                st.session_state[_SIGNED_OUT] = True
+                st.session_state["expired"] = check.expired
             return PUBLIC
         session["identity"] = check.identity
         st.session_state[_SESSION] = session
