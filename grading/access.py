@@ -308,27 +308,28 @@ class Accounts:
         from this ``client`` on this name locks the pair; ``CLIENT_MAX_FAILURES`` from this client on
         any names lock the client; ``NAME_MAX_FAILURES`` on this name from all clients lock the name for
         the clients that have failed on it. A lock lasts ``LOCK_TIME`` and refuses even the right
-        password. The counting happens in one ``BEGIN IMMEDIATE`` transaction, so parallel attempts
-        cannot slip past it. Callers show one message for every None: it never says whether the name,
-        the password or a lock was the reason.
+        password; while it holds, an attempt is refused without the (deliberately slow) password check,
+        so a locked attacker costs the server almost nothing, and still counts. The counting happens in
+        one ``BEGIN IMMEDIATE`` transaction, so parallel attempts cannot slip past it. Callers show one
+        message for every None: it never says whether the name, the password or a lock was the reason.
         """
         now = now or datetime.now()
         name = username.strip().lower()
         with self._open() as con:
             found = self._identity(con, name)
+            locked = _locked(con, name, client, now)
         stored_hash = found[1] if found else None
-        # Verify outside the transaction (Argon2 takes a while by design); always verify, against a
-        # dummy hash for unknown names, so every failure takes as long.
-        try:
-            with _VERIFYING:
-                ok = _HASHER.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
-        except (VerificationError, InvalidHashError):
-            ok = False
+        ok = False
+        # Verify outside the transaction (Argon2 takes a while by design); always verify when not
+        # locked, against a dummy hash for unknown names, so a wrong name takes as long as a wrong password.
+        if not locked:
+            try:
+                with _VERIFYING:
+                    ok = _HASHER.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+            except (VerificationError, InvalidHashError):
+                ok = False
         with self._open() as con, _immediate(con):
-            if _locked(con, name, client, now):
-                if ok:
-                    return None  # the right password, refused while locked, is not another failure
-            elif ok:
+            if ok and not _locked(con, name, client, now):
                 con.execute("delete from failures where kind = 'pair' and username = ? and client = ?", (name, client))
                 return found[0] if found else None
             for kind, user, who, limit in (

@@ -67,8 +67,8 @@ def test_a_pair_locks_after_five_failures_and_only_that_pair(accounts: Accounts)
         assert accounts.sign_in("collector.bhopal", "guess", NOW, client="a") is None
     assert accounts.sign_in("collector.bhopal", RIGHT, NOW, client="a") is None
     assert accounts.sign_in("collector.bhopal", RIGHT, NOW, client="b") is not None
-    # The right password refused during the lock is not counted as one more failure.
-    assert failures(accounts, "pair")[("collector.bhopal", "a")] == (access.MAX_FAILURES, True)
+    # Attempts during the lock count on, but the lock does not grow.
+    assert failures(accounts, "pair")[("collector.bhopal", "a")] == (access.MAX_FAILURES + 1, True)
     assert accounts.sign_in("collector.bhopal", RIGHT, NOW + access.LOCK_TIME + timedelta(seconds=1), client="a")
 
 
@@ -91,6 +91,26 @@ def test_many_clients_failing_on_one_name_lock_it_for_those_clients_only(account
     assert failures(accounts, "name")[("collector.bhopal", "")] == (access.NAME_MAX_FAILURES, True)
     assert accounts.sign_in("collector.bhopal", RIGHT, NOW, client="bot7") is None  # it failed on this name
     assert accounts.sign_in("collector.bhopal", RIGHT, NOW, client="office") is not None  # it never failed
+
+
+def test_a_locked_client_is_refused_without_a_password_check(
+    accounts: Accounts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for _ in range(access.MAX_FAILURES):
+        accounts.sign_in("collector.bhopal", "guess", NOW, client="a")
+    checked: list[str] = []
+    real = access._HASHER
+
+    class Counting:
+        def verify(self, hashed: str, password: str) -> bool:
+            checked.append(password)
+            return bool(real.verify(hashed, password))
+
+    monkeypatch.setattr(access, "_HASHER", Counting())
+    assert accounts.sign_in("collector.bhopal", "guess", NOW, client="a") is None
+    assert checked == []  # the slow Argon2 check was skipped for the locked client
+    assert accounts.sign_in("collector.bhopal", RIGHT, NOW, client="b") is not None
+    assert checked == [RIGHT]
 
 
 def test_counts_start_again_after_a_quiet_lock_time(accounts: Accounts) -> None:
