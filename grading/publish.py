@@ -22,7 +22,7 @@ from typing import Final
 import duckdb
 import polars as pl
 
-from grading import pipeline, store, store_published, views
+from grading import export, pipeline, store, store_published, views
 from grading.schema import NivaranError
 from grading.schemes import Scheme
 
@@ -128,7 +128,7 @@ def _ranking_csv(entity_type: str) -> Callable[[Publication, Path], None]:
         rows = views.suppress(publication.graded[entity_type])
         first = ["month", entity_type, f"{entity_type}_name", f"{entity_type}_name_hi", "rank", "score", "grade"]
         rest = [c for c in rows.columns if c not in first and c != "entity_type" and rows[c].dtype != pl.List]
-        rows.select(*first, *rest).write_csv(path)
+        path.write_text(export.csv_text(rows.select(*first, *rest)), encoding="utf-8")
 
     return write
 
