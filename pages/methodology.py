@@ -29,7 +29,7 @@ for c in scheme.components:
             t("method_reading"): t("method_reading") if c.reading else t("method_official"),
         }
     )
-st.table(pl.DataFrame(rows).to_pandas().set_index(t("method_components")))
+st.table(pl.DataFrame(rows), hide_index=True)
 
 st.markdown(f"#### {t('method_bands')}")
 bands = pl.DataFrame(
@@ -39,7 +39,7 @@ bands = pl.DataFrame(
         t("method_reading"): [t("method_reading") if b.reading else t("method_official") for b in scheme.grades],
     }
 )
-st.table(bands.to_pandas().set_index(t("grade")))
+st.table(bands, hide_index=True)
 
 st.markdown(f"#### {t('method_rules')}")
 st.markdown(

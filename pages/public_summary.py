@@ -9,12 +9,12 @@ import plotly.express as px
 import polars as pl
 import streamlit as st
 
-from grading.fmt import in_words, indian, pct
+from grading.fmt import fixed_expr, in_words, indian, indian_expr, pct, rank_change_expr, sparkline_expr
 from grading.registry import METRICS
 from grading.views import HEADLINE, SUPPRESS_BELOW, previous_month
 from ui import data
 from ui.i18n import display_name, lang, metric_label, month_name, t
-from ui.widgets import data_window, download, guarded, headers, page_context, rank_change, sparkline
+from ui.widgets import data_window, download, guarded, headers, page_context
 
 stamp, month = page_context()
 scheme = data.scheme()
@@ -51,15 +51,11 @@ def ranking_table(rows: pl.DataFrame, kind: str) -> pl.DataFrame:
         pl.col("rank").cast(pl.String).fill_null("—").alias(t("rank")),
         display_name(kind).alias(t(kind)),
         pl.col("grade").fill_null("—").alias(t("grade")),
-        pl.col("score").map_elements(lambda v: f"{v:.2f}", return_dtype=pl.String).fill_null("—").alias(t("score")),
-        *[
-            pl.col(p).map_elements(lambda v: f"{v:.2f}", return_dtype=pl.String).fill_null("—").alias(labels[p])
-            for p in points
-        ],
-        pl.col("rank_change").map_elements(rank_change, return_dtype=pl.String).fill_null("").alias(t("rank_change")),
-        pl.col("trend").map_elements(sparkline, return_dtype=pl.String).fill_null("").alias(t("trend")),
-        pl.col("received")
-        .map_elements(indian, return_dtype=pl.String)
+        fixed_expr(pl.col("score"), 2).fill_null("—").alias(t("score")),
+        *[fixed_expr(pl.col(p), 2).fill_null("—").alias(labels[p]) for p in points],
+        rank_change_expr(pl.col("rank_change")).fill_null("").alias(t("rank_change")),
+        sparkline_expr(pl.col("trend")).alias(t("trend")),
+        indian_expr(pl.col("received"))
         .fill_null(f"< {SUPPRESS_BELOW}")  # suppressed: too few to publish (views.public_ranking)
         .alias(metric_label("received")),
     )
@@ -94,7 +90,7 @@ st.header(t("dept_ranking", month=month_name(month)))
 st.caption(t("dept_ranking_help", scheme=scheme.title_hi if lang() == "hi" else scheme.title_en))
 with guarded("department ranking"):
     departments = data.public_ranking(stamp, "department", month)
-    st.table(ranking_table(departments, "department").to_pandas().set_index(t("rank")))
+    st.table(ranking_table(departments, "department"), hide_index=True)
     download(ranking_download(departments, "department"), f"department-ranking-{month:%Y-%m}", "dept-rank")
 
 st.header(t("district_ranking", month=month_name(month)))
@@ -108,7 +104,7 @@ with guarded("district ranking"):
         subset = districts if group is None else districts.filter(pl.col("volume_group") == group)
         if group is not None:
             subset = subset.sort("group_rank").with_columns(pl.col("group_rank").alias("rank"))
-        tab.table(ranking_table(subset, "district").to_pandas().set_index(t("rank")))
+        tab.table(ranking_table(subset, "district"), hide_index=True)
     download(ranking_download(districts, "district"), f"district-ranking-{month:%Y-%m}", "district-rank")
 
 st.header(t("state_trends"))
@@ -118,7 +114,7 @@ with guarded("state trends"):
     long = trend.select("month", *metrics).unpivot(index="month", variable_name="metric", value_name="value")
     long = long.with_columns(pl.col("metric").replace_strict({m: metric_label(m) for m in metrics}))
     fig = px.line(
-        long.to_pandas(),
+        long,
         x="month",
         y="value",
         color="metric",

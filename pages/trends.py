@@ -44,7 +44,7 @@ with guarded("trend"):
     else:
         st.caption(t("days_no_state"))
     fig = px.line(
-        series.to_pandas(),
+        series,
         x="month",
         y="value",
         color="who",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 
@@ -12,8 +12,6 @@ import streamlit as st
 
 from grading.registry import METRICS
 from ui.i18n import LANGS, lang, metric_label, month_name, t
-
-SPARK = "▁▂▃▄▅▆▇█"
 
 
 def sidebar_controls(months: list[date]) -> date | None:
@@ -34,23 +32,6 @@ def guarded(what: str) -> Iterator[None]:
         yield
     except Exception as exc:
         st.warning(f"{t('chart_failed')} ({what}): {exc}")
-
-
-def sparkline(values: Iterable[float | None] | None) -> str:
-    """Unicode bars for a short series of scores, spread over the series' own range."""
-    vals = [v for v in (list(values) if values is not None else []) if v is not None]
-    if not vals:
-        return ""
-    lo, hi = min(vals), max(vals)
-    span = (hi - lo) or 1.0
-    return "".join(SPARK[min(len(SPARK) - 1, int((v - lo) / span * (len(SPARK) - 1)))] for v in vals)
-
-
-def rank_change(value: int | None) -> str:
-    """▲2 / ▼1 / – (empty when there is nothing to compare)."""
-    if value is None:
-        return ""
-    return f"▲{value}" if value > 0 else f"▼{-value}" if value < 0 else "–"
 
 
 def headers(frame: pl.DataFrame) -> pl.DataFrame:
