@@ -9,12 +9,12 @@ import plotly.express as px
 import polars as pl
 import streamlit as st
 
-from grading.fmt import fixed_expr, in_words, indian, indian_expr, pct, rank_change_expr, sparkline_expr
+from grading.fmt import in_words, indian, pct
 from grading.registry import METRICS
-from grading.views import HEADLINE, SUPPRESS_BELOW, previous_month
+from grading.views import HEADLINE, previous_month
 from ui import data
 from ui.i18n import display_name, lang, metric_label, month_name, t
-from ui.widgets import data_window, download, guarded, headers, page_context
+from ui.widgets import data_window, download, guarded, headers, page_context, ranking_table
 
 stamp, month = page_context()
 scheme = data.scheme()
@@ -41,24 +41,6 @@ with guarded("headline"):
             help=None if is_pct else in_words(value, lang()),
         )
         col.caption(t("vs_last_month"))
-
-
-def ranking_table(rows: pl.DataFrame, kind: str) -> pl.DataFrame:
-    """The displayed ranking: formatted text, labels in the current language."""
-    points = [f"points_{c.key}" for c in scheme.components]
-    labels = {f"points_{c.key}": (c.label_hi if lang() == "hi" else c.label_en) for c in scheme.components}
-    return rows.select(
-        pl.col("rank").cast(pl.String).fill_null("—").alias(t("rank")),
-        display_name(kind).alias(t(kind)),
-        pl.col("grade").fill_null("—").alias(t("grade")),
-        fixed_expr(pl.col("score"), 2).fill_null("—").alias(t("score")),
-        *[fixed_expr(pl.col(p), 2).fill_null("—").alias(labels[p]) for p in points],
-        rank_change_expr(pl.col("rank_change")).fill_null("").alias(t("rank_change")),
-        sparkline_expr(pl.col("trend")).alias(t("trend")),
-        indian_expr(pl.col("received"))
-        .fill_null(f"< {SUPPRESS_BELOW}")  # suppressed: too few to publish (views.public_ranking)
-        .alias(metric_label("received")),
-    )
 
 
 def ranking_download(rows: pl.DataFrame, kind: str) -> pl.DataFrame:
@@ -90,7 +72,7 @@ st.header(t("dept_ranking", month=month_name(month)))
 st.caption(t("dept_ranking_help", scheme=scheme.title_hi if lang() == "hi" else scheme.title_en))
 with guarded("department ranking"):
     departments = data.public_ranking(stamp, "department", month)
-    st.table(ranking_table(departments, "department"), hide_index=True)
+    st.table(ranking_table(departments, "department", scheme), hide_index=True)
     download(ranking_download(departments, "department"), f"department-ranking-{month:%Y-%m}", "dept-rank")
 
 st.header(t("district_ranking", month=month_name(month)))
@@ -104,7 +86,7 @@ with guarded("district ranking"):
         subset = districts if group is None else districts.filter(pl.col("volume_group") == group)
         if group is not None:
             subset = subset.sort("group_rank").with_columns(pl.col("group_rank").alias("rank"))
-        tab.table(ranking_table(subset, "district"), hide_index=True)
+        tab.table(ranking_table(subset, "district", scheme), hide_index=True)
     download(ranking_download(districts, "district"), f"district-ranking-{month:%Y-%m}", "district-rank")
 
 st.header(t("state_trends"))

@@ -6,9 +6,8 @@ import re
 import string
 from pathlib import Path
 
-import pytest
-
 import polars as pl
+import pytest
 
 from grading.fmt import fixed_expr, in_words, indian, indian_expr, pct, rank_change_expr, sparkline_expr
 from ui.i18n import CATALOGUE

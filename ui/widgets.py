@@ -10,8 +10,11 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
+from grading.fmt import EMPTY, fixed_expr, indian_expr, rank_change_expr, sparkline_expr
 from grading.registry import METRICS
-from ui.i18n import LANGS, lang, metric_label, month_name, t
+from grading.schemes import Scheme
+from grading.views import SUPPRESS_BELOW
+from ui.i18n import LANGS, display_name, lang, metric_label, month_name, t
 
 
 def sidebar_controls(months: list[date]) -> date | None:
@@ -32,6 +35,25 @@ def guarded(what: str) -> Iterator[None]:
         yield
     except Exception as exc:
         st.warning(f"{t('chart_failed')} ({what}): {exc}")
+
+
+def ranking_table(rows: pl.DataFrame, kind: str, scheme: Scheme) -> pl.DataFrame:
+    """A ranking as displayed: text formatted by Polars expressions (no Python per cell), labels in
+    the current language; ``rows`` as from ``views.public_ranking`` (one row per department or district)."""
+    hi = lang() == "hi"
+    points = {f"points_{c.key}": c.label_hi if hi else c.label_en for c in scheme.components}
+    return rows.select(
+        pl.col("rank").cast(pl.String).fill_null(EMPTY).alias(t("rank")),
+        display_name(kind).alias(t(kind)),
+        pl.col("grade").fill_null(EMPTY).alias(t("grade")),
+        fixed_expr(pl.col("score"), 2).fill_null(EMPTY).alias(t("score")),
+        *[fixed_expr(pl.col(p), 2).fill_null(EMPTY).alias(label) for p, label in points.items()],
+        rank_change_expr(pl.col("rank_change")).fill_null("").alias(t("rank_change")),
+        sparkline_expr(pl.col("trend")).alias(t("trend")),
+        indian_expr(pl.col("received"))
+        .fill_null(f"< {SUPPRESS_BELOW}")  # suppressed: too few to publish (views.public_ranking)
+        .alias(metric_label("received")),
+    )
 
 
 def headers(frame: pl.DataFrame) -> pl.DataFrame:
