@@ -10,7 +10,7 @@ import streamlit as st
 
 from ui import auth, data
 from ui.i18n import t
-from ui.widgets import sidebar_controls
+from ui.widgets import freshness, sidebar_controls
 
 st.set_page_config(page_title="Nivaran · निवारण", page_icon="⚖️", layout="wide")
 who = auth.current()
@@ -39,4 +39,5 @@ stamp = data.ensure_database()
 st.session_state["db_stamp"] = stamp
 st.session_state["selected_month"] = sidebar_controls(data.months(stamp))
 auth.sidebar(who)
+freshness(stamp)  # every page: how fresh its data are, in words
 navigation.run()

@@ -24,6 +24,12 @@ from typing import Final
 import polars as pl
 
 _WORDS = {"en": ("lakh", "crore"), "hi": ("लाख", "करोड़")}
+#: (seconds in the unit, English singular, English plural, Hindi singular, Hindi plural), largest first.
+_AGO_UNITS: Final = (
+    (86_400, "day", "days", "दिन", "दिन"),
+    (3_600, "hour", "hours", "घंटा", "घंटे"),
+    (60, "minute", "minutes", "मिनट", "मिनट"),
+)
 EMPTY: Final = "—"
 SPARK: Final = "▁▂▃▄▅▆▇█"
 
@@ -119,3 +125,17 @@ def pct(value: float | None, decimals: int = 1) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return EMPTY
     return _one(fixed_expr(pl.lit(value, pl.Float64), decimals), value) + "%"
+
+
+def ago(seconds: float, lang: str = "en") -> str:
+    """How long ago, in words, in whole units (rounded down): 600 → '10 minutes ago' / '10 मिनट पहले'.
+
+    Under a minute (or a clock slightly ahead) reads 'just now' / 'अभी-अभी'.
+    """
+    for size, one, many, one_hi, many_hi in _AGO_UNITS:
+        if seconds >= size:
+            n = int(seconds // size)
+            if lang == "hi":
+                return f"{n} {one_hi if n == 1 else many_hi} पहले"
+            return f"{n} {one if n == 1 else many} ago"
+    return "अभी-अभी" if lang == "hi" else "just now"

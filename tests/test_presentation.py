@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from grading.fmt import fixed_expr, in_words, indian, indian_expr, pct, rank_change_expr, sparkline_expr
+from grading.fmt import ago, fixed_expr, in_words, indian, indian_expr, pct, rank_change_expr, sparkline_expr
 from ui.i18n import CATALOGUE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,3 +100,22 @@ def test_every_text_key_used_by_the_pages_exists() -> None:
         used |= set(re.findall(r"""\bt\(\s*["']([a-z0-9_]+)["']""", path.read_text(encoding="utf-8")))
     assert used, "no t() calls found"
     assert sorted(used - set(CATALOGUE)) == []
+
+
+@pytest.mark.parametrize(
+    ("seconds", "lang", "expected"),
+    [
+        (-5, "en", "just now"),  # the writer's clock slightly ahead
+        (59, "en", "just now"),
+        (60, "en", "1 minute ago"),
+        (600, "en", "10 minutes ago"),
+        (7_300, "en", "2 hours ago"),  # 2 h 1 min 40 s, whole hours
+        (3 * 86_400 + 5, "en", "3 days ago"),
+        (30, "hi", "अभी-अभी"),
+        (600, "hi", "10 मिनट पहले"),
+        (3_600, "hi", "1 घंटा पहले"),
+        (7_200, "hi", "2 घंटे पहले"),
+    ],
+)
+def test_how_long_ago_in_words(seconds: float, lang: str, expected: str) -> None:
+    assert ago(seconds, lang) == expected

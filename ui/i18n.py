@@ -7,7 +7,7 @@ and that every ``t("...")`` used in pages/ and ui/ exists.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Final
 
 import polars as pl
@@ -108,6 +108,8 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "Data from {first} to {last}; results refreshed {refreshed}. Months are graded as of their last instant (Asia/Kolkata).",
         "डेटा {first} से {last} तक; परिणाम {refreshed} को अद्यतन। प्रत्येक माह उसके अंतिम क्षण (भारतीय समय) की स्थिति पर ग्रेड किया जाता है।",
     ),
+    "freshness": ("Data up to {upto}, loaded {ago}.", "{upto} तक का डेटा, {ago} लोड किया गया।"),
+    "freshness_empty": ("No events loaded yet.", "अभी कोई घटना लोड नहीं हुई है।"),
     "demo_note": (
         "This is the built-in demo: synthetic complaints, not real ones.",
         "यह अंतर्निहित डेमो है: कृत्रिम शिकायतें, वास्तविक नहीं।",
@@ -307,6 +309,13 @@ def metric_label(name: str) -> str:
 def month_name(month: date) -> str:
     """'August 2024' / 'अगस्त 2024'."""
     return f"{MONTHS_HI[month.month - 1]} {month.year}" if lang() == "hi" else f"{month:%B %Y}"
+
+
+def moment(when: datetime) -> str:
+    """'28 Nov 2026 18:00' / '28 नवंबर 2026 18:00' (the time as stored: Asia/Kolkata wall clock)."""
+    if lang() == "hi":
+        return f"{when.day} {MONTHS_HI[when.month - 1]} {when.year} {when:%H:%M}"
+    return f"{when.day} {when:%b %Y %H:%M}"
 
 
 def name_column(kind: str) -> str:

@@ -5,16 +5,16 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 
 import polars as pl
 import streamlit as st
 
-from grading.fmt import EMPTY, fixed_expr, indian_expr, rank_change_expr, sparkline_expr
+from grading.fmt import EMPTY, ago, fixed_expr, indian_expr, rank_change_expr, sparkline_expr
 from grading.registry import METRICS
 from grading.schemes import Scheme
 from grading.views import SUPPRESS_BELOW
-from ui.i18n import LANGS, display_name, lang, metric_label, month_name, t
+from ui.i18n import LANGS, display_name, lang, metric_label, moment, month_name, t
 
 
 def sidebar_controls(months: list[date]) -> date | None:
@@ -96,6 +96,19 @@ def page_context() -> tuple[tuple[int, int], date]:
         st.info(t("no_months"))
         st.stop()
     return stamp, month
+
+
+def freshness(stamp: tuple[int, int]) -> None:
+    """The line at the top of every page: how recent the data are and when they were loaded, in words
+    ("Data up to 28 Nov 2026 18:00, loaded 10 minutes ago")."""
+    from ui import data
+
+    latest, loaded = data.freshness(stamp)
+    if latest is None:
+        st.caption(t("freshness_empty"))
+        return
+    since = (datetime.now() - loaded).total_seconds() if loaded else None
+    st.caption(t("freshness", upto=moment(latest), ago=ago(since, lang()) if since is not None else EMPTY))
 
 
 def data_window(stamp: tuple[int, int]) -> None:
