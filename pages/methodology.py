@@ -7,12 +7,13 @@ from grading import schemes
 from grading.registry import METRICS
 from ui import data
 from ui.i18n import lang, t
+from ui.text import Text
 
 scheme = data.scheme()
 hi = lang() == "hi"
 st.title(t("method_title"))
 st.subheader(f"{t('method_scheme')}: {scheme.title_hi if hi else scheme.title_en} ({scheme.name} {scheme.version})")
-st.caption(t("method_source", source=scheme.source))
+st.caption(t("method_source", source=Text(scheme.source)))  # our settings file: a link may stay a link
 
 st.markdown(f"#### {t('method_components')}")
 rows = []

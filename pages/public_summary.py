@@ -14,6 +14,7 @@ from grading.registry import METRICS
 from grading.views import HEADLINE, previous_month
 from ui import data
 from ui.i18n import display_name, lang, metric_label, month_name, t
+from ui.text import chart_text
 from ui.widgets import data_window, download, guarded, headers, page_context, ranking_table
 
 stamp, month = page_context()
@@ -112,7 +113,9 @@ st.header(t("cells_title", metric=metric_label(metric), month=month_name(month))
 with guarded("district × department"):
     grid = data.cells(stamp, month, metric)
     wide = (
-        grid.with_columns(display_name("district").alias("d"), display_name("department").alias("p"))
+        grid.with_columns(
+            chart_text(display_name("district")).alias("d"), chart_text(display_name("department")).alias("p")
+        )
         .pivot(on="p", index="d", values="value", sort_columns=True)
         .sort("d")
     )

@@ -14,6 +14,7 @@ import polars as pl
 import streamlit as st
 
 from grading.registry import label
+from ui.text import Text, plain
 
 LANGS: Final = {"en": "English", "hi": "हिन्दी"}
 MONTHS_HI: Final = ("जनवरी", "फ़रवरी", "मार्च", "अप्रैल", "मई", "जून", "जुलाई", "अगस्त", "सितंबर", "अक्टूबर", "नवंबर", "दिसंबर")
@@ -294,11 +295,12 @@ def lang() -> str:
     return str(st.session_state["lang"])
 
 
-def t(key: str, **values: object) -> str:
-    """The catalogue text for ``key`` in the current language, formatted with ``values``."""
+def t(key: str, **values: object) -> Text:
+    """The catalogue text for ``key`` in the current language, with ``values`` filled in as plain
+    text (:func:`ui.text.plain`: a name never renders as Markdown or HTML)."""
     en, hi = CATALOGUE[key]
     text = hi if lang() == "hi" else en
-    return text.format(**values) if values else text
+    return Text(text.format(**{k: plain(v) for k, v in values.items()}) if values else text)
 
 
 def metric_label(name: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -15,6 +16,7 @@ from grading.registry import METRICS
 from grading.schemes import Scheme
 from grading.views import SUPPRESS_BELOW
 from ui.i18n import LANGS, display_name, lang, metric_label, moment, month_name, t
+from ui.text import plain_expr
 
 
 def sidebar_controls(months: list[date]) -> date | None:
@@ -44,7 +46,7 @@ def ranking_table(rows: pl.DataFrame, kind: str, scheme: Scheme) -> pl.DataFrame
     points = {f"points_{c.key}": c.label_hi if hi else c.label_en for c in scheme.components}
     return rows.select(
         pl.col("rank").cast(pl.String).fill_null(EMPTY).alias(t("rank")),
-        display_name(kind).alias(t(kind)),
+        plain_expr(display_name(kind)).alias(t(kind)),  # st.table renders Markdown in cells
         pl.col("grade").fill_null(EMPTY).alias(t("grade")),
         fixed_expr(pl.col("score"), 2).fill_null(EMPTY).alias(t("score")),
         *[fixed_expr(pl.col(p), 2).fill_null(EMPTY).alias(label) for p, label in points.items()],
@@ -68,6 +70,7 @@ def download(
 
     ``audit`` is called when a button is clicked (case lists log their exports through it).
     """
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", name)  # codes may hold / : * ? [ ]: not in file or sheet names
     stem = f"{name}-{lang()}"
     csv = "\ufeff" + frame.write_csv()
     cols = st.columns(2 if excel else 1)
