@@ -111,6 +111,10 @@ class StoreError(NivaranError):
     """The database is missing, empty, locked or of an unknown version."""
 
 
+class NotADatabaseError(StoreError):
+    """The file at the database path is not a Nivaran database (not DuckDB, damaged, or foreign)."""
+
+
 def resolve_path(db: str | os.PathLike[str] | None = None) -> Path:
     """The database path: ``db`` if given, else ``$NIVARAN_DB``, else ``data/nivaran.duckdb``."""
     if db:
@@ -132,17 +136,29 @@ def file_stamp(path: Path) -> tuple[int, int] | None:
 
 
 def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
-    """Open the database read-only; raise :class:`StoreError` with a how-to when it is missing."""
+    """Open the database read-only; raise :class:`StoreError` with one clear sentence when it is
+    missing, not a DuckDB file (text, truncated, damaged) or not a Nivaran database."""
     if not path.exists():
         msg = (
             f"No database at {path}. Create the demo with `uv run nivaran demo --db {path}` "
             f"or load your data with `uv run nivaran ingest --db {path} FILE`."
         )
         raise StoreError(msg)
-    con = duckdb.connect(str(path), read_only=True)
-    version = _meta(con, "schema_version")
+    con = None
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+        version = _meta(con, "schema_version")
+    except duckdb.Error as exc:
+        if con is not None:
+            con.close()
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        msg = f"{path} is not a readable DuckDB database (another kind of file, or truncated or damaged): {reason}"
+        raise NotADatabaseError(msg) from exc
     if version != SCHEMA_VERSION:
         con.close()
+        if version is None:
+            msg = f"{path} is a DuckDB file but not a Nivaran database; point --db (or $NIVARAN_DB) at one."
+            raise NotADatabaseError(msg)
         msg = f"{path}: schema version {version!r}, this Nivaran reads {SCHEMA_VERSION!r}; rebuild or re-import."
         raise StoreError(msg)
     return con
