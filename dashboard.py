@@ -6,12 +6,16 @@ pages for administrators. The sidebar holds the language switch, the month picke
 and the signed-in user; the first start builds the demo database.
 """
 
+import os
+import time
+
 import streamlit as st
 
 from ui import auth, data
 from ui.i18n import t
 from ui.widgets import freshness, sidebar_controls
 
+started = time.perf_counter()
 st.set_page_config(page_title="Nivaran · निवारण", page_icon="⚖️", layout="wide")
 who = auth.current()
 # Register the pages before anything slow runs, so the sidebar never falls back to listing pages/.
@@ -40,4 +44,8 @@ st.session_state["db_stamp"] = stamp
 st.session_state["selected_month"] = sidebar_controls(data.months(stamp))
 auth.sidebar(who)
 freshness(stamp)  # every page: how fresh its data are, in words
-navigation.run()
+try:
+    navigation.run()
+finally:  # server time of this run, for bench/bench_crowd.py (off unless asked for)
+    if os.environ.get("NIVARAN_PAGE_TIMES"):
+        print(f"nivaran-page-time\t{navigation.title}\t{time.perf_counter() - started:.4f}", flush=True)
