@@ -7,6 +7,7 @@ and the signed-in user; the first start builds the demo database.
 """
 
 import os
+import sys
 import time
 
 import streamlit as st
@@ -48,4 +49,4 @@ try:
     navigation.run()
 finally:  # server time of this run, for bench/bench_crowd.py (off unless asked for)
     if os.environ.get("NIVARAN_PAGE_TIMES"):
-        print(f"nivaran-page-time\t{navigation.title}\t{time.perf_counter() - started:.4f}", flush=True)
+        sys.stdout.write(f"nivaran-page-time\t{navigation.title}\t{time.perf_counter() - started:.4f}\n")

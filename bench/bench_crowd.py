@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import time
 from pathlib import Path
@@ -61,10 +62,8 @@ def main() -> None:
         print("  ", failure)
     print(f"server peak RSS: {peak:.0f} MiB")
     server: dict[str, list[float]] = {}
-    for line in log.read_text().splitlines():
-        if line.startswith("nivaran-page-time\t"):
-            _, page, seconds = line.split("\t")
-            server.setdefault(page, []).append(float(seconds))
+    for page, seconds in re.findall(r"nivaran-page-time\t([^\t\n]+)\t([0-9.]+)", log.read_text()):
+        server.setdefault(page, []).append(float(seconds))
     for what, table in (("browser: click to page done", result.times), ("server: one script run", server)):
         print(f"\n{what}\n| page | n | p50 s | p95 s | max s |\n|---|---|---|---|---|")
         for title, times in table.items():

@@ -73,7 +73,7 @@ st.header(t("dept_ranking", month=month_name(month)))
 st.caption(t("dept_ranking_help", scheme=scheme.title_hi if lang() == "hi" else scheme.title_en))
 with guarded("department ranking"):
     departments = data.public_ranking(stamp, "department", month)
-    st.table(ranking_table(departments, "department", scheme), hide_index=True)
+    st.dataframe(ranking_table(departments, "department", scheme), hide_index=True)
     download(ranking_download(departments, "department"), f"department-ranking-{month:%Y-%m}", "dept-rank")
 
 st.header(t("district_ranking", month=month_name(month)))
@@ -87,7 +87,7 @@ with guarded("district ranking"):
         subset = districts if group is None else districts.filter(pl.col("volume_group") == group)
         if group is not None:
             subset = subset.sort("group_rank").with_columns(pl.col("group_rank").alias("rank"))
-        tab.table(ranking_table(subset, "district", scheme), hide_index=True)
+        tab.dataframe(ranking_table(subset, "district", scheme), hide_index=True)
     download(ranking_download(districts, "district"), f"district-ranking-{month:%Y-%m}", "district-rank")
 
 st.header(t("state_trends"))

@@ -152,8 +152,8 @@ def set_language(code: str) -> None:
 
 def main(argv: list[str]) -> int:
     mode, db, threads, rounds, seconds = argv[0], Path(argv[1]), int(argv[2]), int(argv[3]), float(argv[4])
-    faulthandler.dump_traceback_later(seconds, exit=True)  # a hang fails with every thread's stack
-    task = {"pages": lambda: pages_task(db), "hang": hang_task}[mode]()
+    task = {"pages": lambda: pages_task(db), "hang": hang_task}[mode]()  # imports and connection first
+    faulthandler.dump_traceback_later(seconds, exit=True)  # then a hang fails with every thread's stack
     for n in range(rounds):
         set_language("hi" if n % 2 else "en")
         errors = in_threads(task, threads)

@@ -80,7 +80,7 @@ def test_month_picker_offers_every_month_newest_first(app: AppTest) -> None:
 
 def test_public_summary_ranks_52_departments_with_downloads(app: AppTest) -> None:
     at = open_page(app, "pages/public_summary.py", "en")
-    ranking = at.table[0].value
+    ranking = at.dataframe[0].value
     assert len(ranking) == 52
     assert len(at.get("download_button")) >= 4
     assert len(at.metric) == 5

@@ -36,9 +36,9 @@ def test_every_page_data_and_formatting_path_from_8_threads(demo_db: Path) -> No
 
 
 def test_a_deadlock_fails_with_the_stacks_instead_of_hanging() -> None:
-    result = run_child("hang", "-", rounds=1, seconds=3)
+    result = run_child("hang", "-", rounds=1, seconds=5)
     assert result.returncode != 0
-    assert "Timeout (0:00:03)!" in result.stderr  # faulthandler's watchdog fired ...
+    assert "Timeout (0:00:05)!" in result.stderr  # faulthandler's watchdog fired ...
     assert "in task" in result.stderr  # ... and printed where each thread waits
     assert "done" not in result.stdout
 

@@ -9,9 +9,9 @@ as ``[x](http://evil) ![i](http://e/i.png) <b>`` must show exactly those charact
 - :func:`plain` escapes one value for Markdown; :func:`ui.i18n.t` applies it to every value it
   fills into catalogue text, so page code cannot forget it. Catalogue text itself is ours
   (:class:`Text`) and is not escaped again.
-- :func:`plain_expr` does the same to a Polars column: ``st.table`` renders Markdown in its cells.
 - :func:`chart_text` escapes a Polars column for Plotly.
-- ``st.dataframe`` cells and selectbox options are shown as plain text by Streamlit.
+- ``st.dataframe`` cells and selectbox options are shown as plain text by Streamlit, but ``st.table``
+  renders Markdown in its cells: tables holding imported names use ``st.dataframe``.
 """
 
 from __future__ import annotations
@@ -22,8 +22,7 @@ from typing import Final
 import polars as pl
 
 #: Every ASCII punctuation character: CommonMark lets a backslash escape each of them.
-_PUNCTUATION_CLASS: Final = r"[!-/:-@\[-`{-~]"
-_PUNCTUATION: Final = re.compile(f"({_PUNCTUATION_CLASS})")
+_PUNCTUATION: Final = re.compile(r"([!-/:-@\[-`{-~])")
 
 
 class Text(str):
@@ -42,12 +41,6 @@ def plain(value: object) -> Text:
         return value
     one_line = " ".join(str(value).split())
     return Text(_PUNCTUATION.sub(r"\\\1", one_line))
-
-
-def plain_expr(expr: pl.Expr) -> pl.Expr:
-    """:func:`plain` for a text column (for ``st.table``, which renders Markdown in cells)."""
-    one_line = expr.str.replace_all(r"\s+", " ").str.strip_chars()
-    return one_line.str.replace_all(f"({_PUNCTUATION_CLASS})", r"\${1}")
 
 
 def chart_text(expr: pl.Expr) -> pl.Expr:

@@ -16,7 +16,6 @@ from grading.registry import METRICS
 from grading.schemes import Scheme
 from grading.views import SUPPRESS_BELOW
 from ui.i18n import LANGS, display_name, lang, metric_label, moment, month_name, t
-from ui.text import plain_expr
 
 
 def sidebar_controls(months: list[date]) -> date | None:
@@ -40,13 +39,14 @@ def guarded(what: str) -> Iterator[None]:
 
 
 def ranking_table(rows: pl.DataFrame, kind: str, scheme: Scheme) -> pl.DataFrame:
-    """A ranking as displayed: text formatted by Polars expressions (no Python per cell), labels in
-    the current language; ``rows`` as from ``views.public_ranking`` (one row per department or district)."""
+    """A ranking as displayed with ``st.dataframe`` (plain-text cells, drawn cheaply by the browser):
+    text formatted by Polars expressions (no Python per cell), labels in the current language; ``rows``
+    as from ``views.public_ranking`` (one row per department or district)."""
     hi = lang() == "hi"
     points = {f"points_{c.key}": c.label_hi if hi else c.label_en for c in scheme.components}
     return rows.select(
         pl.col("rank").cast(pl.String).fill_null(EMPTY).alias(t("rank")),
-        plain_expr(display_name(kind)).alias(t(kind)),  # st.table renders Markdown in cells
+        display_name(kind).alias(t(kind)),  # for st.dataframe: plain-text cells
         pl.col("grade").fill_null(EMPTY).alias(t("grade")),
         fixed_expr(pl.col("score"), 2).fill_null(EMPTY).alias(t("score")),
         *[fixed_expr(pl.col(p), 2).fill_null(EMPTY).alias(label) for p, label in points.items()],
