@@ -155,7 +155,8 @@ def main(argv: list[str]) -> int:
     task = {"pages": lambda: pages_task(db), "hang": hang_task}[mode]()  # imports and connection first
     faulthandler.dump_traceback_later(seconds, exit=True)  # then a hang fails with every thread's stack
     for n in range(rounds):
-        set_language("hi" if n % 2 else "en")
+        if mode == "pages":  # (streamlit is imported by then: nothing slow under the watchdog)
+            set_language("hi" if n % 2 else "en")
         errors = in_threads(task, threads)
         if errors:
             print(f"round {n + 1}:", *errors, sep="\n", file=sys.stderr)

@@ -7,7 +7,7 @@ reader would. A visit's **time** runs from the click (or the first navigation) u
 title is shown, the script state is ``notRunning`` and the page's last piece of content is there
 (the ranking table, the metric table, the chart): what a reader waits for, server work included. A
 visit **fails** on an exception box, a missing piece of content or a timeout. A watcher asks
-``/_stcore/health`` twice a second throughout; an answer that takes over 10 s counts as a failure.
+``/_stcore/health`` twice a second throughout; an answer that takes over 15 s counts as a failure.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ class CrowdResult:
 class HealthWatch:
     """Ask ``/_stcore/health`` every ``every`` seconds in a thread until stopped; count what fails."""
 
-    def __init__(self, url: str, result: CrowdResult, every: float = 0.5, timeout: float = 10.0) -> None:
+    def __init__(self, url: str, result: CrowdResult, every: float = 0.5, timeout: float = 15.0) -> None:
         self.url, self.result, self.every, self.timeout = url, result, every, timeout
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)

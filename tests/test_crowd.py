@@ -20,7 +20,8 @@ def test_six_sessions_at_once_each_see_every_public_page(demo_db: Path) -> None:
     require_chromium()
     log = ARTIFACTS / "crowd.server.log"
     with streamlit_server(demo_db, log) as url:
-        result = run_crowd(url, sessions=SESSIONS, rounds=ROUNDS, timeout_ms=45_000)
+        # A visit fails after 120 s: generous, so that a busy CI machine does not fail a healthy server.
+        result = run_crowd(url, sessions=SESSIONS, rounds=ROUNDS, timeout_ms=120_000)
     assert result.failures == [], "\n".join(result.failures) + "\nserver log:\n" + log.read_text()[-3000:]
     assert result.visits() == SESSIONS * ROUNDS * len(PUBLIC_PAGES)
     assert {title: len(times) for title, times in result.times.items()} == {
