@@ -6,11 +6,15 @@ pages for administrators. The sidebar holds the language switch, the month picke
 and the signed-in user; the first start builds the demo database.
 """
 
+import os
+import sys
+import time
+
 import streamlit as st
 
 from ui import auth, data
 from ui.i18n import t
-from ui.widgets import sidebar_controls
+from ui.widgets import freshness, sidebar_controls
 
 #: Pages that need a role: name (Identity.can_see) → (file, title, icon, navigation section).
 PROTECTED = {
@@ -20,6 +24,7 @@ PROTECTED = {
     "audit": ("pages/audit.py", "page_audit", "🔏", "nav_data"),
 }
 
+started = time.perf_counter()
 st.set_page_config(page_title="Nivaran · निवारण", page_icon="⚖️", layout="wide")
 who = auth.current()
 # Register the pages before anything slow runs, so the sidebar never falls back to listing pages/.
@@ -47,4 +52,9 @@ stamp = data.ensure_database()
 st.session_state["db_stamp"] = stamp
 st.session_state["selected_month"] = sidebar_controls(data.months(stamp))
 auth.sidebar(who)
-navigation.run()
+freshness(stamp)  # every page: how fresh its data are, in words
+try:
+    navigation.run()
+finally:  # server time of this run, for bench/bench_crowd.py (off unless asked for)
+    if os.environ.get("NIVARAN_PAGE_TIMES"):
+        sys.stdout.write(f"nivaran-page-time\t{navigation.title}\t{time.perf_counter() - started:.4f}\n")

@@ -20,6 +20,7 @@ import polars as pl
 
 from grading import access, asof, export, pipeline, schemes, store
 from grading.grade import GRADE_COLUMNS
+from grading.limits import MAX_LINE_BYTES
 from grading.registry import METRICS
 from grading.schema import NivaranError
 
@@ -75,6 +76,22 @@ db_option = click.option(
 )
 
 
+def _database(db: Path | None, *, replacing: bool = False) -> Path:
+    """The ``--db`` path, refused (one sentence, nothing written) when a file is there that is not a
+    Nivaran database: a command never writes next to, over or into someone else's file. ``replacing``
+    (the demo) accepts a Nivaran database of another schema version, which it rebuilds."""
+    path = store.resolve_path(db)
+    if path.exists():
+        try:
+            store.connect_readonly(path).close()
+        except store.NotADatabaseError:
+            raise
+        except store.StoreError:
+            if not replacing:
+                raise
+    return path
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Nivaran: grade public-grievance helplines month by month."""
@@ -95,7 +112,7 @@ def main() -> None:
 def demo(db: Path | None, months: int, end: str, scale: float, seed: int) -> None:
     """Build a realistic synthetic complaint history (replaces the database)."""
     _month(end)
-    path = store.resolve_path(db)
+    path = _database(db, replacing=True)
     with _progress() as progress:
         result = pipeline.build_demo(path, months=months, end=end, scale=scale, seed=seed, progress=progress)
     click.echo(
@@ -316,13 +333,24 @@ def flags_command(db: Path | None, month_text: str, by: str, scheme_name: str, f
     default=None,
     help="Per-complaint snapshot files: a mapping file, or a shipped one (la311, cfpb).",
 )
-def ingest_command(db: Path | None, files: tuple[Path, ...], strict: bool, mapping_name: str | None) -> None:
+@click.option(
+    "--max-line-bytes",
+    type=click.IntRange(1024),
+    default=MAX_LINE_BYTES,
+    show_default=True,
+    help="Refuse a CSV or JSON Lines file with a longer line (a sign of a broken or hostile file).",
+)
+def ingest_command(
+    db: Path | None, files: tuple[Path, ...], strict: bool, mapping_name: str | None, max_line_bytes: int
+) -> None:
     """Load event-log files (CSV, JSON Lines or Parquet) or, with --mapping, snapshot exports."""
     from grading import ingest, mapping
 
     chosen = mapping.load(mapping_name) if mapping_name else None
     with _progress() as progress:
-        report = ingest.ingest(store.resolve_path(db), list(files), strict=strict, mapping=chosen, progress=progress)
+        report = ingest.ingest(
+            _database(db), list(files), strict=strict, mapping=chosen, progress=progress, max_line_bytes=max_line_bytes
+        )
     click.echo(report.summary())
     for f in report.files:
         if f.problems.height:
@@ -365,7 +393,7 @@ def users_add(  # noqa: PLR0917 - one parameter per click option
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     if not oidc and not password:
         raise click.BadParameter("a password is required (or --oidc)")
-    accounts = access.Accounts(store.resolve_path(db))
+    accounts = access.Accounts(_database(db))
     accounts.add(
         username,
         role,
@@ -381,7 +409,7 @@ def users_add(  # noqa: PLR0917 - one parameter per click option
 @db_option
 def users_list(db: Path | None) -> None:
     """List the accounts (never their passwords)."""
-    click.echo(_table(access.Accounts(store.resolve_path(db)).list()))
+    click.echo(_table(access.Accounts(_database(db)).list()))
 
 
 @users.command("remove")
@@ -389,7 +417,7 @@ def users_list(db: Path | None) -> None:
 @click.argument("username")
 def users_remove(db: Path | None, username: str) -> None:
     """Remove an account; its signed-in sessions end at once."""
-    if not access.Accounts(store.resolve_path(db)).remove(username):
+    if not access.Accounts(_database(db)).remove(username):
         msg = f"no user {username!r}"
         raise click.ClickException(msg)
     click.echo(f"{username.strip().lower()}: removed")

@@ -10,6 +10,7 @@ number. Case-level rows leave only through :func:`export_cases`, which writes th
 from __future__ import annotations
 
 import io
+import re
 from datetime import datetime
 from typing import Final
 
@@ -53,7 +54,9 @@ def write(frame: pl.DataFrame, fmt: str, sheet: str = "data") -> bytes:
         return ("\ufeff" + csv_text(frame)).encode("utf-8")
     if fmt == "xlsx":
         buffer = io.BytesIO()
-        neutralise(frame).write_excel(buffer, worksheet=sheet[:31] or "data", autofit=True)
+        # Excel refuses [ ] : * ? / \ in a sheet name (a district code may hold "/") and more than 31 characters.
+        name = re.sub(r"[\[\]:*?/\\]", "_", sheet)[:31] or "data"
+        neutralise(frame).write_excel(buffer, worksheet=name, autofit=True)
         return buffer.getvalue()
     msg = f"export format {fmt!r}: expected one of {', '.join(FORMATS)}"
     raise ValueError(msg)

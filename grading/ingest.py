@@ -28,6 +28,7 @@ import polars as pl
 from grading import access, asof, pipeline, store
 from grading.derive import derive
 from grading.lifecycle import lifecycle_problems
+from grading.limits import MAX_LINE_BYTES, check_line_lengths
 from grading.mapping import Mapping, to_events
 from grading.problems import PROBLEM_SCHEMA, Rule, find
 from grading.schema import (
@@ -511,14 +512,18 @@ def ingest(
     progress: pipeline.Progress | None = None,
     batch_rows: int = BATCH_ROWS,
     chunk_rows: int = CHUNK_ROWS,
+    max_line_bytes: int = MAX_LINE_BYTES,
 ) -> IngestReport:
     """Check and load files into the store at ``db`` (see the module docstring).
 
     Without ``mapping`` the files are canonical event logs, streamed ``batch_rows`` rows at a time;
     with one, per-complaint snapshot exports converted by :func:`grading.mapping.to_events`. Checked
     rows are held (in memory, then on disk past ``chunk_rows``) until the whole file is read, so a
-    complaint's events may come in any order anywhere in the file.
+    complaint's events may come in any order anywhere in the file. A CSV or JSON Lines file with a
+    line longer than ``max_line_bytes`` is refused before anything is written.
     """
+    for path in files:  # before anything is written (grading.limits)
+        check_line_lengths(path, max_line_bytes)
     reports: list[FileReport] = []
     with store.writing(db) as con:
         store.limit_memory(con, DUCKDB_GIB)

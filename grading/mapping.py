@@ -18,7 +18,10 @@ a closed status with no closing time) are reported like any bad row: file, line,
 
 from __future__ import annotations
 
+import difflib
+import zoneinfo
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
@@ -88,6 +91,18 @@ def _values(
     return table
 
 
+def _check_timezone(name: str, path: Path) -> None:
+    """Fail with one sentence (and the nearest IANA names) when ``name`` is not a time zone Polars knows."""
+    try:
+        pl.select(pl.lit(datetime(2000, 1, 1)).dt.replace_time_zone(name))
+    except pl.exceptions.PolarsError:
+        near = difflib.get_close_matches(name, sorted(zoneinfo.available_timezones()), n=2)
+        hint = (
+            f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else " (an IANA name like 'Asia/Kolkata')"
+        )
+        _fail(path, "[formats].timezone", f"unknown time zone {name!r}{hint}")
+
+
 def load(name_or_path: str | Path) -> Mapping:
     """Load a shipped mapping by name (``la311``) or any mapping file by path, and check it."""
     raw, path = read_toml(name_or_path, MAPPING_DIR, "mapping", MappingError)
@@ -109,6 +124,8 @@ def load(name_or_path: str | Path) -> Mapping:
     dt_formats = (dt,) if isinstance(dt, str) else tuple(dt)
     if not dt_formats or not all(isinstance(f, str) for f in dt_formats):
         _fail(path, "[formats].datetime", "expected a format string or a list of them")
+    timezone = str(formats.get("timezone", "Asia/Kolkata"))
+    _check_timezone(timezone, path)
     status = _values(raw, "status", ("open", *CLOSE_OUTCOMES), path, required=True)
     channel = _values(raw, "channel", CHANNELS, path)
     satisfaction = _values(raw, "satisfaction", ("satisfied", "dissatisfied", "none"), path)
@@ -118,7 +135,7 @@ def load(name_or_path: str | Path) -> Mapping:
         columns={k: str(v) for k, v in columns.items()},
         defaults={k: str(v) for k, v in defaults.items()},
         datetime_formats=dt_formats,
-        timezone=str(formats.get("timezone", "Asia/Kolkata")),
+        timezone=timezone,
         status=status,
         channel=channel,
         satisfaction=satisfaction,

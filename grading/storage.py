@@ -80,6 +80,10 @@ class StoreError(NivaranError):
     """The database is missing, empty, locked, foreign, of an unknown version, or the disk is full."""
 
 
+class NotADatabaseError(StoreError):
+    """The file at the database path is not a Nivaran database (not DuckDB, damaged, or foreign)."""
+
+
 def wait_seconds() -> float:
     """How long a writer waits for readers to release the standby (``$NIVARAN_WRITE_WAIT``, seconds)."""
     raw = os.environ.get("NIVARAN_WRITE_WAIT", "")
@@ -127,10 +131,14 @@ def _is_lock_conflict(exc: duckdb.Error) -> bool:
     return "Conflicting lock" in text or "different configuration" in text
 
 
-def _not_duckdb(path: Path, exc: duckdb.Error) -> StoreError | None:
-    if "not a valid DuckDB database file" in str(exc):
-        return StoreError(f"{path} is not a DuckDB database file; Nivaran will neither read nor overwrite it.")
-    return None
+def _not_duckdb(path: Path, exc: duckdb.Error) -> NotADatabaseError | None:
+    """The sentence for a file DuckDB cannot open as a database (None for a lock conflict: retry)."""
+    if _is_lock_conflict(exc):
+        return None
+    return NotADatabaseError(
+        f"{path} is not a readable DuckDB database (another kind of file, or truncated or damaged); "
+        "Nivaran will neither read nor overwrite it."
+    )
 
 
 def is_nivaran(con: duckdb.DuckDBPyConnection) -> bool:
@@ -173,7 +181,7 @@ def open_readonly(path: Path, attempts: int = 20) -> duckdb.DuckDBPyConnection:
             foreign = _not_duckdb(path, exc)
             if foreign is not None:
                 raise foreign from exc
-            if not _is_lock_conflict(exc) or attempt == attempts - 1:
+            if attempt == attempts - 1:
                 msg = f"{path}: cannot open the database ({exc})"
                 raise StoreError(msg) from exc
             time.sleep(0.05)
@@ -215,12 +223,10 @@ def _check_current(path: Path, current: Path) -> None:
         foreign = _not_duckdb(path, exc)
         if foreign is not None:
             raise foreign from exc
-        if _is_lock_conflict(exc):
-            return  # opened by this process already (as a Nivaran store) or by a reader
-        raise
+        return  # a lock conflict: opened by this process already (as a Nivaran store) or by a reader
     try:
         if not is_nivaran(con):
-            raise StoreError(foreign_message(path))
+            raise NotADatabaseError(foreign_message(path))
     finally:
         con.close()
 

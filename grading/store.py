@@ -109,6 +109,9 @@ def _pl(relation: duckdb.DuckDBPyRelation) -> pl.DataFrame:
 
 
 StoreError = storage.StoreError
+NotADatabaseError = storage.NotADatabaseError
+
+
 
 
 def resolve_path(db: str | os.PathLike[str] | None = None) -> Path:
@@ -136,11 +139,14 @@ def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
     con = storage.open_readonly(path)
     if not storage.is_nivaran(con):
         con.close()
-        raise StoreError(storage.foreign_message(path))
+        raise NotADatabaseError(storage.foreign_message(path))
     version = _meta(con, "schema_version")
     if version != SCHEMA_VERSION:
         con.close()
-        msg = f"{path}: schema version {version!r}, this Nivaran reads {SCHEMA_VERSION!r}; rebuild or re-import."
+        msg = (
+            f"{path}: schema version {version!r}, this Nivaran reads {SCHEMA_VERSION!r}; "
+            f"run `uv run nivaran migrate --db {path}`."
+        )
         raise StoreError(msg)
     return con
 

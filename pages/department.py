@@ -80,9 +80,8 @@ with guarded("why moved"):
             pl.col("points_last_month").round(2).alias(t("points_last")),
             pl.col("points").round(2).alias(t("points_now")),
             pl.col("change").round(2).alias(t("change")),
-        )
-        .to_pandas()
-        .set_index(t("method_components"))
+        ),
+        hide_index=True,
     )
 
 st.subheader(t("to_move"))

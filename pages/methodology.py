@@ -8,6 +8,7 @@ from grading.registry import METRICS
 from ui import data
 from ui.i18n import lang, t
 from ui.ranking import methodology_section
+from ui.text import Text
 from ui.widgets import page_context
 
 _, month = page_context()
@@ -15,7 +16,7 @@ scheme = data.scheme().in_force(month)  # the version that grades the selected m
 hi = lang() == "hi"
 st.title(t("method_title"))
 st.subheader(f"{t('method_scheme')}: {scheme.title_hi if hi else scheme.title_en} ({scheme.name} {scheme.version})")
-st.caption(t("method_source", source=scheme.source))
+st.caption(t("method_source", source=Text(scheme.source)))  # our settings file: a link may stay a link
 
 st.markdown(f"#### {t('method_components')}")
 rows = []
@@ -32,7 +33,7 @@ for c in scheme.components:
             t("method_reading"): t("method_reading") if c.reading else t("method_official"),
         }
     )
-st.table(pl.DataFrame(rows).to_pandas().set_index(t("method_components")))
+st.table(pl.DataFrame(rows), hide_index=True)
 
 st.markdown(f"#### {t('method_bands')}")
 bands = pl.DataFrame(
@@ -42,7 +43,7 @@ bands = pl.DataFrame(
         t("method_reading"): [t("method_reading") if b.reading else t("method_official") for b in scheme.grades],
     }
 )
-st.table(bands.to_pandas().set_index(t("grade")))
+st.table(bands, hide_index=True)
 
 st.markdown(f"#### {t('method_rules')}")
 st.markdown(

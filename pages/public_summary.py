@@ -12,20 +12,12 @@ import streamlit as st
 from grading.asof import previous_month
 from grading.fmt import in_words, indian, pct
 from grading.registry import METRICS
-from grading.views import HEADLINE, SUPPRESS_BELOW
+from grading.views import HEADLINE
 from ui import data
 from ui.i18n import display_name, lang, metric_label, month_name, t
-from ui.ranking import grouped_tables, rank_label, streaks_section
-from ui.widgets import (
-    data_window,
-    download,
-    guarded,
-    headers,
-    page_context,
-    published_marker,
-    rank_change,
-    sparkline,
-)
+from ui.ranking import grouped_tables, streaks_section
+from ui.text import chart_text
+from ui.widgets import data_window, download, guarded, headers, page_context, published_marker, ranking_table
 
 stamp, month = page_context()
 scheme = data.scheme()
@@ -53,28 +45,6 @@ with guarded("headline"):
             help=None if is_pct else in_words(value, lang()),
         )
         col.caption(t("vs_last_month"))
-
-
-def ranking_table(rows: pl.DataFrame, kind: str) -> pl.DataFrame:
-    """The displayed ranking: formatted text, labels in the current language."""
-    points = [f"points_{c.key}" for c in scheme.components]
-    labels = {f"points_{c.key}": (c.label_hi if lang() == "hi" else c.label_en) for c in scheme.components}
-    return rows.select(
-        rank_label().alias(t("rank")),
-        display_name(kind).alias(t(kind)),
-        pl.col("grade").fill_null("—").alias(t("grade")),
-        pl.col("score").map_elements(lambda v: f"{v:.2f}", return_dtype=pl.String).fill_null("—").alias(t("score")),
-        *[
-            pl.col(p).map_elements(lambda v: f"{v:.2f}", return_dtype=pl.String).fill_null("—").alias(labels[p])
-            for p in points
-        ],
-        pl.col("rank_change").map_elements(rank_change, return_dtype=pl.String).fill_null("").alias(t("rank_change")),
-        pl.col("trend").map_elements(sparkline, return_dtype=pl.String).fill_null("").alias(t("trend")),
-        pl.col("received")
-        .map_elements(indian, return_dtype=pl.String)
-        .fill_null(f"< {SUPPRESS_BELOW}")  # suppressed: too few to publish (views.public_ranking)
-        .alias(metric_label("received")),
-    )
 
 
 def ranking_download(rows: pl.DataFrame, kind: str) -> pl.DataFrame:
@@ -112,7 +82,7 @@ st.caption(t("dept_ranking_help", scheme=scheme.title_hi if lang() == "hi" else 
 with guarded("department ranking"):
     departments = data.public_ranking(stamp, "department", month)
     st.caption(t("dept_groups"))
-    grouped_tables(departments, "department", lambda rows: ranking_table(rows, "department"))
+    grouped_tables(departments, "department", lambda rows: ranking_table(rows, "department", scheme))
     download(ranking_download(departments, "department"), f"department-ranking-{month:%Y-%m}", "dept-rank")
 streaks_section(stamp, month)
 
@@ -122,7 +92,7 @@ with guarded("district ranking"):
     groups = scheme.groups_for("district")
     if groups is not None and groups.top_n:
         st.caption(t("district_groups", n=groups.top_n))
-    grouped_tables(districts, "district", lambda rows: ranking_table(rows, "district"))
+    grouped_tables(districts, "district", lambda rows: ranking_table(rows, "district", scheme))
     download(ranking_download(districts, "district"), f"district-ranking-{month:%Y-%m}", "district-rank")
 
 st.header(t("state_trends"))
@@ -132,7 +102,7 @@ with guarded("state trends"):
     long = trend.select("month", *metrics).unpivot(index="month", variable_name="metric", value_name="value")
     long = long.with_columns(pl.col("metric").replace_strict({m: metric_label(m) for m in metrics}))
     fig = px.line(
-        long.to_pandas(),
+        long,
         x="month",
         y="value",
         color="metric",
@@ -148,7 +118,9 @@ st.header(t("cells_title", metric=metric_label(metric), month=month_name(month))
 with guarded("district × department"):
     grid = data.cells(stamp, month, metric)
     wide = (
-        grid.with_columns(display_name("district").alias("d"), display_name("department").alias("p"))
+        grid.with_columns(
+            chart_text(display_name("district")).alias("d"), chart_text(display_name("department")).alias("p")
+        )
         .pivot(on="p", index="d", values="value", sort_columns=True)
         .sort("d")
     )

@@ -7,6 +7,7 @@ import streamlit as st
 from grading.registry import METRICS
 from ui import data
 from ui.i18n import display_name, metric_label, t
+from ui.text import chart_text
 from ui.widgets import download, guarded, headers, page_context
 
 stamp, _ = page_context()
@@ -44,7 +45,7 @@ with guarded("trend"):
     else:
         st.caption(t("days_no_state"))
     fig = px.line(
-        series.to_pandas(),
+        series.with_columns(chart_text(pl.col("who"))),
         x="month",
         y="value",
         color="who",

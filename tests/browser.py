@@ -51,10 +51,16 @@ def free_port() -> int:
 
 @contextmanager
 def streamlit_server(
-    db: Path, log: Path, env: dict[str, str] | None = None, args: tuple[str, ...] = (), port: int | None = None
+    db: Path,
+    log: Path,
+    *,
+    env: dict[str, str] | None = None,
+    args: tuple[str, ...] = (),
+    port: int | None = None,
+    info: dict[str, int] | None = None,
 ) -> Iterator[str]:
     """Run ``streamlit run app.py`` (dashboard.py with Nivaran's routes) on ``db`` (with extra ``args``);
-    yield its URL; stop it and keep its log."""
+    yield its URL; stop it and keep its log. ``info`` (when given) receives the server's ``pid``."""
     port = port or free_port()
     full_env = {**os.environ, "NIVARAN_DB": str(db), **(env or {})}
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -82,6 +88,8 @@ def streamlit_server(
             stderr=subprocess.STDOUT,
         )
         url = f"http://127.0.0.1:{port}"
+        if info is not None:
+            info["pid"] = proc.pid
         try:
             deadline = time.monotonic() + 60
             while True:

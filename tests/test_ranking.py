@@ -230,7 +230,7 @@ def test_a_version_may_not_change_metric_settings(tmp_path: Path) -> None:
 
 
 def test_the_printed_rank_is_the_group_rank_or_a_range() -> None:
-    from ui.ranking import rank_label
+    from ui.widgets import rank_label
 
     rows = pl.DataFrame(
         {

@@ -200,7 +200,7 @@ def foreign_files(tmp_path: Path) -> dict[str, Path]:
 @pytest.mark.parametrize(
     ("kind", "sentence"),
     [
-        ("not DuckDB", "is not a DuckDB database file; Nivaran will neither read nor overwrite it."),
+        ("not DuckDB", "is not a readable DuckDB database"),
         ("another application", "is a DuckDB database of another application"),
     ],
 )

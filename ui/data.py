@@ -1,15 +1,27 @@
-"""Database access for the pages: one cached read-only connection, cached page data, first start.
+"""Database access for the pages: one shared read-only connection, cached page data, first start.
 
-The connection is cached per database *file stamp* (inode, mtime): when a writer swaps in a new file
-(see :mod:`grading.store`), the next rerun opens the new file and every cached result keyed by the
-old stamp is no longer used.
+Live data: a writer swaps a new database file in with ``os.replace`` (see :mod:`grading.store`).
+Every run of a page starts from the file's stamp (:func:`grading.store.file_stamp`) and reads only
+that version: results are cached per stamp, and every read goes through :class:`SharedReader`,
+which opens the new file when a newer stamp is asked for and closes the old connection first.
+Closing matters: DuckDB keeps one database instance per path while any connection to it is open,
+so reopening the path with the old connection alive hands back the old, already replaced file;
+and an open connection keeps the old file's disk space in use. A run that asks for a stamp that is
+no longer the file on disk is rerun from the start on the new one, so a page never mixes two
+versions.
 """
 
 from __future__ import annotations
 
+import atexit
 import threading
+import time
+import weakref
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 import duckdb
 import polars as pl
@@ -20,6 +32,7 @@ from grading.access import Identity
 from grading.cli import DEFAULT_DEMO
 
 Stamp = tuple[int, int]
+T = TypeVar("T")
 
 
 def db_path() -> Path:
@@ -64,30 +77,118 @@ def ensure_database() -> Stamp:
     return stamp
 
 
-_opened: dict[str, duckdb.DuckDBPyConnection] = {}
-_opening = threading.Lock()
+class Stale(Exception):  # noqa: N818 - a signal, not an error
+    """The stamp a read asked for is no longer the database file on disk."""
 
 
-@st.cache_resource(max_entries=1, show_spinner=False)
-def _connection(path: str, stamp: Stamp) -> duckdb.DuckDBPyConnection:
-    # DuckDB shares one open database per path within a process: while the connection to the old
-    # file is open, connecting again reads the old file. Close it first (cursors already handed out
-    # keep reading the old file until they are done).
-    with _opening:
-        old = _opened.pop(path, None)
-        if old is not None:
-            old.close()
-        _opened[path] = store.connect_readonly(Path(path))
-        return _opened[path]
+class SharedReader:
+    """One read-only connection to the current version of the database, shared by every session.
+
+    :meth:`reading` lends a cursor (one per use: cursors are not thread-safe). A read for a newer
+    stamp waits until the reads in flight on the old connection are done (at most ``drain_seconds``),
+    closes the old connection and opens the new file; a read for an older stamp raises
+    :class:`Stale`.
+    """
+
+    def __init__(self, drain_seconds: float = 30.0, poll_seconds: float = 2.0) -> None:
+        self._changed = threading.Condition()
+        self._key: tuple[Path, Stamp] | None = None
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._leases = 0
+        self.drain_seconds = drain_seconds
+        self.poll_seconds = poll_seconds
+        self._watcher: threading.Thread | None = None
+
+    def release_if_replaced(self) -> bool:
+        """Close the connection when its version has been replaced and no read is in flight.
+
+        Called every ``poll_seconds`` by a watcher thread, so that an idle dashboard lets go of the old
+        version within seconds: the store's next write reuses that file as its standby (a small delta)
+        instead of waiting for it and then copying the whole store (see :mod:`grading.storage`).
+        """
+        with self._changed:
+            if self._key is None or self._leases or store.file_stamp(self._key[0]) == self._key[1]:
+                return False
+            self.close()
+            return True
+
+    @staticmethod
+    def _watch(ref: weakref.ref[SharedReader], poll_seconds: float) -> None:
+        # A weak reference: the watcher never keeps a reader (and its connection) alive by itself.
+        while True:
+            time.sleep(poll_seconds)
+            reader = ref()
+            if reader is None:
+                return
+            reader.release_if_replaced()
+            del reader
+
+    @contextmanager
+    def reading(self, path: Path, stamp: Stamp) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor on version ``stamp`` of ``path``; :class:`Stale` when the file has moved on."""
+        with self._changed:
+            if store.file_stamp(path) != stamp:
+                raise Stale
+            if self._key != (path, stamp):
+                self._changed.wait_for(lambda: self._leases == 0, timeout=self.drain_seconds)
+                if self._key != (path, stamp):  # no other thread opened it while this one waited
+                    self._open(path, stamp)
+            assert self._con is not None
+            cur = self._con.cursor()
+            self._leases += 1
+        try:
+            yield cur
+        finally:
+            cur.close()
+            with self._changed:
+                self._leases -= 1
+                self._changed.notify_all()
+
+    def _open(self, path: Path, stamp: Stamp) -> None:
+        self.close()
+        con = store.connect_readonly(path)
+        if store.file_stamp(path) != stamp:  # replaced again between the check and the open
+            con.close()
+            raise Stale
+        self._key, self._con = (path, stamp), con
+        if self._watcher is None:
+            self._watcher = threading.Thread(
+                target=self._watch,
+                args=(weakref.ref(self), self.poll_seconds),
+                name="nivaran-reader-watch",
+                daemon=True,
+            )
+            self._watcher.start()
+
+    def close(self) -> None:
+        """Close the connection (the next read opens the file again)."""
+        if self._con is not None:
+            self._con.close()
+        self._key, self._con = None, None
 
 
-def cursor(stamp: Stamp) -> duckdb.DuckDBPyConnection:
-    """A fresh cursor on the cached read-only connection (one per use: cursors are not thread-safe)."""
+READER = SharedReader()
+atexit.register(READER.close)  # close the database before the interpreter (and DuckDB's bindings) go
+
+
+@contextmanager
+def reading(stamp: Stamp) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor on the database version ``stamp``; when the file has been replaced since, the page
+    reruns on the new version (never a half state); a missing or unreadable file is explained."""
     try:
-        return _connection(str(db_path()), stamp).cursor()
+        with READER.reading(db_path(), stamp) as cur:
+            yield cur
+    except Stale:
+        st.rerun()
     except store.StoreError as exc:
         st.info(str(exc))
         st.stop()
+
+
+def read(stamp: Stamp, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``fn(cursor, *args, **kwargs)`` on the database version ``stamp`` (see :func:`reading`)."""
+    with reading(stamp) as cur:
+        return fn(cur, *args, **kwargs)
 
 
 SCHEME = schemes.DEFAULT_SCHEME
@@ -106,43 +207,43 @@ def _scheme(name: str) -> schemes.Scheme:
 @st.cache_data(max_entries=8, show_spinner=False)
 def months(stamp: Stamp) -> list[date]:
     """Months with precomputed results, oldest first."""
-    frame = store.read_monthly_metrics(cursor(stamp), "department")
+    frame = read(stamp, store.read_monthly_metrics, "department")
     return [] if frame.is_empty() else frame["month"].unique().sort().to_list()
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def headline(stamp: Stamp, month: date) -> pl.DataFrame:
-    return views.state_headline(cursor(stamp), scheme(), month)
+    return read(stamp, views.state_headline, scheme(), month)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def state_trend(stamp: Stamp) -> pl.DataFrame:
-    return views.state_trend(cursor(stamp), scheme())
+    return read(stamp, views.state_trend, scheme())
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def ranking(stamp: Stamp, entity_type: str, month: date) -> pl.DataFrame:
-    return views.ranking(cursor(stamp), scheme(), entity_type, month)
+    return read(stamp, views.ranking, scheme(), entity_type, month)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def public_ranking(stamp: Stamp, entity_type: str, month: date) -> pl.DataFrame:
-    return views.public_ranking(cursor(stamp), scheme(), entity_type, month)
+    return read(stamp, views.public_ranking, scheme(), entity_type, month)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def history(stamp: Stamp, entity_type: str) -> pl.DataFrame:
-    return views.history(cursor(stamp), scheme(), entity_type)
+    return read(stamp, views.history, scheme(), entity_type)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def cells(stamp: Stamp, month: date, metric: str) -> pl.DataFrame:
-    return views.district_department_cells(cursor(stamp), scheme(), month, metric)
+    return read(stamp, views.district_department_cells, scheme(), month, metric)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def components(stamp: Stamp, department: str, month: date) -> pl.DataFrame:
-    return views.component_comparison(cursor(stamp), scheme(), department, month)
+    return read(stamp, views.component_comparison, scheme(), department, month)
 
 
 @st.cache_data(max_entries=32, show_spinner=False, scope="session")
@@ -151,34 +252,45 @@ def pending(
 ) -> pl.DataFrame:
     """Pending cases within ``who``'s scope, narrowed to ``district``/``department`` (cached per
     session: case lists are never shared between users; the core refuses a wider request)."""
-    return views.pending_cases(cursor(stamp), month, who, district=district, department=department)
+    return read(stamp, views.pending_cases, month, who, district=district, department=department)
 
 
 @st.cache_data(max_entries=64, show_spinner=False, scope="session")
 def timeline(
     stamp: Stamp, complaint_id: str, who: Identity, district: str | None = None, department: str | None = None
 ) -> pl.DataFrame:
-    return views.case_timeline(cursor(stamp), complaint_id, who, district=district, department=department)
+    return read(stamp, views.case_timeline, complaint_id, who, district=district, department=department)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def publication(stamp: Stamp, month: date) -> dict[str, object] | None:
     """The standing publication of ``month`` under the dashboard's scheme (None: provisional)."""
-    return views.publication(cursor(stamp), scheme(), month)
+    return read(stamp, views.publication, scheme(), month)
 
 
 def status(stamp: Stamp) -> dict[str, object]:
     """What is loaded (not cached: small, and it should show the newest load)."""
-    return views.data_status(cursor(stamp))
+    return read(stamp, views.data_status)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def reference(stamp: Stamp, table: str) -> pl.DataFrame:
     """A reference table (departments, districts) with codes registered from data."""
-    return store.read_table(cursor(stamp), table)
+    return read(stamp, store.read_table, table)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def freshness(stamp: Stamp) -> tuple[datetime | None, datetime | None]:
+    """(latest event time, when the last load finished) of the database version ``stamp``."""
+
+    def both(con: duckdb.DuckDBPyConnection) -> tuple[datetime | None, datetime | None]:
+        loaded = store.get_meta(con, "refreshed_at")
+        return store.last_event_time(con), datetime.fromisoformat(loaded) if loaded else None
+
+    return read(stamp, both)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def as_of(stamp: Stamp, month: date) -> datetime:
     """The instant the case lists describe (the month's cut-off or the latest event)."""
-    return views.as_of(cursor(stamp), month)
+    return read(stamp, views.as_of, month)

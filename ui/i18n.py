@@ -7,13 +7,14 @@ and that every ``t("...")`` used in pages/ and ui/ exists.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Final
 
 import polars as pl
 import streamlit as st
 
 from grading.registry import label
+from ui.text import Text, plain
 
 LANGS: Final = {"en": "English", "hi": "हिन्दी"}
 MONTHS_HI: Final = ("जनवरी", "फ़रवरी", "मार्च", "अप्रैल", "मई", "जून", "जुलाई", "अगस्त", "सितंबर", "अक्टूबर", "नवंबर", "दिसंबर")
@@ -129,6 +130,8 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "{month}: provisional, not yet published; figures can change as late events arrive.",
         "{month}: अनंतिम, अभी प्रकाशित नहीं; देर से आई घटनाओं से आँकड़े बदल सकते हैं।",
     ),
+    "freshness": ("Data up to {upto}, loaded {ago}.", "{upto} तक का डेटा, {ago} लोड किया गया।"),
+    "freshness_empty": ("No events loaded yet.", "अभी कोई घटना लोड नहीं हुई है।"),
     "demo_note": (
         "This is the built-in demo: synthetic complaints, not real ones.",
         "यह अंतर्निहित डेमो है: कृत्रिम शिकायतें, वास्तविक नहीं।",
@@ -398,11 +401,16 @@ def lang() -> str:
     return str(st.session_state["lang"])
 
 
-def t(key: str, **values: object) -> str:
-    """The catalogue text for ``key`` in the current language, formatted with ``values``."""
+def t(key: str, **values: object) -> Text:
+    """The catalogue text for ``key`` in the current language, with ``values`` filled in as plain
+    text (:func:`ui.text.plain`: a name never renders as Markdown or HTML); numbers stay numbers, so the
+    catalogue may format them (``{ratio:g}``)."""
     en, hi = CATALOGUE[key]
     text = hi if lang() == "hi" else en
-    return text.format(**values) if values else text
+    if not values:
+        return Text(text)
+    filled = {k: v if isinstance(v, int | float) else plain(v) for k, v in values.items()}
+    return Text(text.format(**filled))
 
 
 def metric_label(name: str) -> str:
@@ -413,6 +421,13 @@ def metric_label(name: str) -> str:
 def month_name(month: date) -> str:
     """'August 2024' / 'अगस्त 2024'."""
     return f"{MONTHS_HI[month.month - 1]} {month.year}" if lang() == "hi" else f"{month:%B %Y}"
+
+
+def moment(when: datetime) -> str:
+    """'28 Nov 2026 18:00' / '28 नवंबर 2026 18:00' (the time as stored: Asia/Kolkata wall clock)."""
+    if lang() == "hi":
+        return f"{when.day} {MONTHS_HI[when.month - 1]} {when.year} {when:%H:%M}"
+    return f"{when.day} {when:%b %Y %H:%M}"
 
 
 def name_column(kind: str) -> str:

@@ -18,20 +18,6 @@ from ui.widgets import guarded
 Stamp = tuple[int, int]
 
 
-def rank_label() -> pl.Expr:
-    """The rank a reader sees: the rank in its group when it is certain, else the range of ranks it
-    could hold ("3–7"), "—" when not ranked (grading.reliability)."""
-    shown = pl.coalesce("group_rank", "rank").cast(pl.String)
-    span = pl.format("{}–{}", "rank_best", "rank_worst")
-    return (
-        pl.when(~pl.col("is_ranked").fill_null(False))
-        .then(pl.lit("—"))
-        .when(pl.col("rank_is_reliable").fill_null(False))
-        .then(shown)
-        .otherwise(span)
-    )
-
-
 def published(row: dict[str, object] | None) -> object:
     """The published rank of one graded row: its rank in its volume group, else its overall rank."""
     if row is None:
@@ -59,17 +45,19 @@ def grouped_tables(rows: pl.DataFrame, kind: str, draw: Callable[[pl.DataFrame],
     labels = [t("group_n", n=g) for g in groups] + [t(f"all_{kind}s")]
     subsets = [rows.filter(pl.col("volume_group") == g).sort("group_rank") for g in groups] + [every]
     for tab, subset in zip(st.tabs(labels), subsets, strict=True):
-        tab.table(draw(subset), hide_index=True)  # a table: its rows are text a reader (and a test) can find
+        # st.dataframe, not st.table: st.table renders Markdown in its cells (an imported name could
+        # become a link or an image), and the browser draws a grid of 52 rows far faster.
+        tab.dataframe(draw(subset), hide_index=True)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _streaks(stamp: Stamp, entity_type: str, month: date) -> pl.DataFrame:
-    return views.streaks(data.cursor(stamp), data.scheme(), entity_type, month)
+    return data.read(stamp, views.streaks, data.scheme(), entity_type, month)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _flags(stamp: Stamp, month: date, entity_type: str) -> pl.DataFrame:
-    return views.integrity_flags(data.cursor(stamp), data.scheme(), month, entity_type)
+    return data.read(stamp, views.integrity_flags, data.scheme(), month, entity_type)
 
 
 def streaks_section(stamp: Stamp, month: date, entity_type: str = "department", top: int = 5) -> None:

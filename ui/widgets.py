@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from functools import partial
@@ -12,11 +13,12 @@ import streamlit as st
 
 from grading import export
 from grading.access import Identity, Scope
+from grading.fmt import EMPTY, ago, fixed_expr, indian_expr, rank_change_expr, sparkline_expr
 from grading.registry import METRICS
+from grading.schemes import Scheme
+from grading.views import SUPPRESS_BELOW
 from ui import web
-from ui.i18n import LANGS, lang, metric_label, month_name, t
-
-SPARK = "▁▂▃▄▅▆▇█"
+from ui.i18n import LANGS, display_name, lang, metric_label, moment, month_name, t
 
 
 def sidebar_controls(months: list[date]) -> date | None:
@@ -39,21 +41,38 @@ def guarded(what: str) -> Iterator[None]:
         st.warning(f"{t('chart_failed')} ({what}): {exc}")
 
 
-def sparkline(values: Iterable[float | None] | None) -> str:
-    """Unicode bars for a short series of scores, spread over the series' own range."""
-    vals = [v for v in (list(values) if values is not None else []) if v is not None]
-    if not vals:
-        return ""
-    lo, hi = min(vals), max(vals)
-    span = (hi - lo) or 1.0
-    return "".join(SPARK[min(len(SPARK) - 1, int((v - lo) / span * (len(SPARK) - 1)))] for v in vals)
+def rank_label() -> pl.Expr:
+    """The rank a reader sees: the rank in its group when it is certain, else the range of ranks it
+    could hold ("3–7"), "—" when not ranked (grading.reliability)."""
+    shown = pl.coalesce("group_rank", "rank").cast(pl.String)
+    span = pl.format("{}–{}", "rank_best", "rank_worst")
+    return (
+        pl.when(~pl.col("is_ranked").fill_null(False))
+        .then(pl.lit("—"))
+        .when(pl.col("rank_is_reliable").fill_null(False))
+        .then(shown)
+        .otherwise(span)
+    )
 
 
-def rank_change(value: int | None) -> str:
-    """▲2 / ▼1 / – (empty when there is nothing to compare)."""
-    if value is None:
-        return ""
-    return f"▲{value}" if value > 0 else f"▼{-value}" if value < 0 else "–"
+def ranking_table(rows: pl.DataFrame, kind: str, scheme: Scheme) -> pl.DataFrame:
+    """A ranking as displayed with ``st.dataframe`` (plain-text cells, drawn cheaply by the browser):
+    text formatted by Polars expressions (no Python per cell), labels in the current language; ``rows``
+    as from ``views.public_ranking`` (one row per department or district)."""
+    hi = lang() == "hi"
+    points = {f"points_{c.key}": c.label_hi if hi else c.label_en for c in scheme.components}
+    return rows.select(
+        rank_label().alias(t("rank")),
+        display_name(kind).alias(t(kind)),  # for st.dataframe: plain-text cells
+        pl.col("grade").fill_null(EMPTY).alias(t("grade")),
+        fixed_expr(pl.col("score"), 2).fill_null(EMPTY).alias(t("score")),
+        *[fixed_expr(pl.col(p), 2).fill_null(EMPTY).alias(label) for p, label in points.items()],
+        rank_change_expr(pl.col("rank_change")).fill_null("").alias(t("rank_change")),
+        sparkline_expr(pl.col("trend")).alias(t("trend")),
+        indian_expr(pl.col("received"))
+        .fill_null(f"< {SUPPRESS_BELOW}")  # suppressed: too few to publish (views.public_ranking)
+        .alias(metric_label("received")),
+    )
 
 
 def headers(frame: pl.DataFrame) -> pl.DataFrame:
@@ -61,9 +80,15 @@ def headers(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.rename({c: metric_label(c) for c in frame.columns if c in METRICS})
 
 
+def _safe_name(name: str) -> str:
+    """``name`` fit for a file or sheet name: codes may hold / : * ? [ ], which neither allows."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name)
+
+
 def download(frame: pl.DataFrame, name: str, key: str, excel: bool = False) -> None:
     """CSV (UTF-8 with BOM, so Excel shows Hindi) and optionally .xlsx download buttons for aggregate
     tables (no case rows: those go through :func:`case_download`). Formula cells are neutralised."""
+    name = _safe_name(name)
     stem = f"{name}-{lang()}"
     formats = ["csv", "xlsx"] if excel else ["csv"]
     for col, fmt in zip(st.columns(len(formats)), formats, strict=True):
@@ -86,6 +111,7 @@ def case_download(frame: pl.DataFrame, name: str, key: str, *, who: Identity, sc
     """
     from ui import auth
 
+    name = _safe_name(name)
     stem = f"{name}-{lang()}"
     token = auth.token()
     cols = st.columns(3)
@@ -115,6 +141,19 @@ def page_context() -> tuple[tuple[int, int], date]:
         st.info(t("no_months"))
         st.stop()
     return stamp, month
+
+
+def freshness(stamp: tuple[int, int]) -> None:
+    """The line at the top of every page: how recent the data are and when they were loaded, in words
+    ("Data up to 28 Nov 2026 18:00, loaded 10 minutes ago")."""
+    from ui import data
+
+    latest, loaded = data.freshness(stamp)
+    if latest is None:
+        st.caption(t("freshness_empty"))
+        return
+    since = (datetime.now() - loaded).total_seconds() if loaded else None
+    st.caption(t("freshness", upto=moment(latest), ago=ago(since, lang()) if since is not None else EMPTY))
 
 
 def data_window(stamp: tuple[int, int]) -> None:

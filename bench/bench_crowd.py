@@ -1,0 +1,75 @@
+"""A crowd against the default demo (run by hand; figures go to BENCHMARKS.md).
+
+    uv run python -m bench.bench_crowd [--db bench/default.duckdb] [--sessions 20] [--browsers 2] [--seconds 120]
+
+Starts ``streamlit run dashboard.py`` on the default demo (``nivaran demo`` defaults; built when
+missing), then drives ``--sessions`` Playwright sessions spread over ``--browsers`` chromium
+processes round the public pages for ``--seconds`` (tests/crowd.py). Reports errors, health-check
+failures, the server's peak resident memory and, per page, p50/p95 of two times: the **server time**
+of one script run (dashboard.py logs it with ``NIVARAN_PAGE_TIMES=1``: from the top of the script
+to the end of the page, every rerun) and the **browser time** of a visit (click to title +
+``notRunning`` + the page's last content: server time plus transfer and drawing, on the same
+machine). Target: 0 errors and server p95 ≤ 3 s for every page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import time
+from pathlib import Path
+
+from grading import pipeline
+from grading.cli import DEFAULT_DEMO
+from tests.browser import ARTIFACTS, streamlit_server
+from tests.crowd import peak_rss_mib, run_crowd
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100), nearest rank."""
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, default=ROOT / "bench" / "default.duckdb")
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--browsers", type=int, default=2)
+    parser.add_argument("--seconds", type=float, default=120.0)
+    args = parser.parse_args()
+    if not args.db.exists():
+        pipeline.build_demo(args.db, **DEFAULT_DEMO)  # type: ignore[arg-type]
+    log = ARTIFACTS / "bench-crowd.server.log"
+    info: dict[str, int] = {}
+    load_before = os.getloadavg()
+    with streamlit_server(args.db, log, info=info, env={"NIVARAN_PAGE_TIMES": "1"}) as url:
+        started = time.monotonic()
+        result = run_crowd(url, sessions=args.sessions, browsers=args.browsers, seconds=args.seconds)
+        elapsed = time.monotonic() - started
+        peak = peak_rss_mib(info["pid"])
+    load_after = os.getloadavg()
+    print(f"{args.sessions} sessions over {args.browsers} browsers, {elapsed:.0f} s, {result.visits()} visits")
+    print(f"load average (1 min) before {load_before[0]:.1f}, after {load_after[0]:.1f}")
+    print(
+        f"errors: {len(result.failures)}; health checks: {result.health_checks}, failed {len(result.health_failures)}"
+    )
+    for failure in result.failures[:10]:
+        print("  ", failure)
+    print(f"server peak RSS: {peak:.0f} MiB")
+    server: dict[str, list[float]] = {}
+    for page, seconds in re.findall(r"nivaran-page-time\t([^\t\n]+)\t([0-9.]+)", log.read_text()):
+        server.setdefault(page, []).append(float(seconds))
+    for what, table in (("browser: click to page done", result.times), ("server: one script run", server)):
+        print(f"\n{what}\n| page | n | p50 s | p95 s | max s |\n|---|---|---|---|---|")
+        for title, times in table.items():
+            p50, p95 = statistics.median(times), percentile(times, 95)
+            print(f"| {title} | {len(times)} | {p50:.2f} | {p95:.2f} | {max(times):.2f} |")
+
+
+if __name__ == "__main__":
+    main()
