@@ -1,4 +1,4 @@
-"""Who sees what: roles and scopes, local accounts, sign-in limits, pseudonyms and the export audit log.
+"""Who sees what: roles and scopes, local accounts, sign-in limits, the access file and the audit log.
 
 Roles
 -----
@@ -13,22 +13,23 @@ narrow the identity's districts or departments but never widen them (:class:`Acc
 
 Storage
 -------
-Accounts, failed sign-ins, the audit log and the pseudonym key live in a small SQLite file next to the
-database (``<db>.access.sqlite``), not in the DuckDB store: the dashboard writes to it often and in small
-pieces (a failed sign-in, an export) while it holds the store read-only, and a load replaces the store
-file as a whole (:func:`grading.store.writing`). SQLite (Python's standard library) takes such small
+Accounts, failed sign-ins, session records (:mod:`grading.sessions`), the audit log and the deployment's
+secrets (pseudonym key, session key) live in a small SQLite file next to the database
+(``<db>.access.sqlite``), not in the DuckDB store: the dashboard writes to it often and in small pieces
+(a failed sign-in, an export) while it holds the store read-only, and a load replaces the store file as a
+whole (:func:`grading.store.writing`). SQLite (Python's standard library) takes such small
 concurrent writes safely. Keeping the pseudonym key out of the store also means a copy of the store
 alone cannot be used to re-identify complainants.
 
 Passwords are hashed with Argon2id (``argon2-cffi``); no password is ever stored or logged in clear.
+Pseudonyms and masking live in :mod:`grading.privacy` (re-exported here).
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,27 +41,60 @@ import polars as pl
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from grading.privacy import mask_personal, pseudonymise
 from grading.schema import NivaranError
 
+# mask_personal and pseudonymise live in grading.privacy; callers also reach them here.
+__all__ = [
+    "PUBLIC",
+    "AccessDeniedError",
+    "AccessError",
+    "Accounts",
+    "Identity",
+    "Scope",
+    "mask_personal",
+    "pseudonymise",
+]
+
 ROLES: Final = ("public", "collector", "department_head", "admin")
-#: Consecutive failed sign-ins after which a user name is locked for LOCK_TIME.
+#: Sign-in limits (docs/sign-in.md explains the scheme). Failures in a row from one client on one user
+#: name after which that pair is locked for LOCK_TIME, even for the right password:
 MAX_FAILURES: Final = 5
+#: Failures from one client on any user names after which the client is locked for every name:
+CLIENT_MAX_FAILURES: Final = 20
+#: Failures on one user name from all clients after which the name is locked for every client that has
+#: failed on it (a client with no failure on the name still signs in):
+NAME_MAX_FAILURES: Final = 50
 LOCK_TIME: Final = timedelta(minutes=15)
+#: The client of a sign-in whose address is unknown (the dashboard on this machine, the CLI, tests).
+LOCAL_CLIENT: Final = "local"
 #: A session ends this long after sign-in, or after this long without use.
 SESSION_TIME: Final = timedelta(hours=8)
 IDLE_TIME: Final = timedelta(minutes=30)
 
 _HASHER: Final = PasswordHasher()
+# Argon2id uses 64 MiB per verification by design: a burst of parallel sign-ins would need that much
+# each, so at most this many verify at once (the rest wait their turn).
+_VERIFYING: Final = threading.BoundedSemaphore(4)
 # Verified against when the user name is unknown, so that a wrong name takes as long as a wrong password.
 _DUMMY_HASH: Final = _HASHER.hash(secrets.token_urlsafe(16))
 
+# failures: one row per counter; kind 'pair' (username, client), 'client' (client; username ''),
+# 'name' (username; client ''). A counter starts again when its last failure is LOCK_TIME old.
+# sessions: one row per sign-in; the browser holds the token, this file only its SHA-256.
 _DDL: Final = """
 create table if not exists users (
     username text primary key, role text not null, districts text not null default '',
     departments text not null default '', password_hash text, created_at text not null
 );
-create table if not exists sign_in_failures (
-    username text primary key, failures integer not null, locked_until text
+drop table if exists sign_in_failures;
+create table if not exists failures (
+    kind text not null, username text not null, client text not null, failures integer not null,
+    last_at text not null, locked_until text, primary key (kind, username, client)
+);
+create table if not exists sessions (
+    token_hash text primary key, username text not null, via text not null, client text not null,
+    created_at text not null, seen_at text not null, expires_at text not null, revoked_at text
 );
 create table if not exists audit (
     at text not null, username text not null, role text not null, scope text not null,
@@ -213,12 +247,34 @@ class Accounts:
                 msg = f"user {name!r} exists; remove it first or use --replace"
                 raise AccessError(msg)
             con.execute("insert or replace into users values (?, ?, ?, ?, ?, ?)", row)
-            con.execute("delete from sign_in_failures where username = ?", (name,))
+            con.execute("delete from failures where kind in ('pair', 'name') and username = ?", (name,))
+            _end_sessions(con, name)  # a redefined account starts again: its live sessions end
 
     def remove(self, username: str) -> bool:
-        """Delete an account; False when there was none."""
+        """Delete an account and end its sessions at once; False when there was none."""
+        name = username.strip().lower()
         with self._open() as con:
-            return con.execute("delete from users where username = ?", (username.strip().lower(),)).rowcount > 0
+            _end_sessions(con, name)
+            return con.execute("delete from users where username = ?", (name,)).rowcount > 0
+
+    def set_scope(self, username: str, *, districts: tuple[str, ...] = (), departments: tuple[str, ...] = ()) -> None:
+        """Change a collector's districts or a department head's departments; their sessions end at once."""
+        name = username.strip().lower()
+        with self._open() as con:
+            found = self._identity(con, name)
+            if found is None:
+                msg = f"no user {name!r}"
+                raise AccessError(msg)
+            role = found[0].role
+            if role == "collector" and not districts:
+                raise AccessError("a collector needs at least one district (--district)")
+            if role == "department_head" and not departments:
+                raise AccessError("a department head needs at least one department (--department)")
+            con.execute(
+                "update users set districts = ?, departments = ? where username = ?",
+                (",".join(districts), ",".join(departments), name),
+            )
+            _end_sessions(con, name)
 
     def list(self) -> pl.DataFrame:
         """Accounts without their hashes: username, role, districts, departments, password (bool), created."""
@@ -243,38 +299,45 @@ class Accounts:
 
     # --- sign-in -----------------------------------------------------------------------------------
 
-    def sign_in(self, username: str, password: str, now: datetime | None = None) -> Identity | None:
-        """The account's identity when the password is right and the name is not locked; else None.
+    def sign_in(
+        self, username: str, password: str, now: datetime | None = None, client: str = LOCAL_CLIENT
+    ) -> Identity | None:
+        """The account's identity when the password is right and no limit holds; else None.
 
-        Every failure counts against the user name (known or not); after ``MAX_FAILURES`` in a row the
-        name is locked for ``LOCK_TIME``, even for the right password. Callers show one message for
-        every None (the dashboard's ``sign_in_failed`` text): it never says whether the name, the
-        password or a lock was the reason.
+        Every failure counts (known user name or not) against three limits: ``MAX_FAILURES`` in a row
+        from this ``client`` on this name locks the pair; ``CLIENT_MAX_FAILURES`` from this client on
+        any names lock the client; ``NAME_MAX_FAILURES`` on this name from all clients lock the name for
+        the clients that have failed on it. A lock lasts ``LOCK_TIME`` and refuses even the right
+        password. The counting happens in one ``BEGIN IMMEDIATE`` transaction, so parallel attempts
+        cannot slip past it. Callers show one message for every None: it never says whether the name,
+        the password or a lock was the reason.
         """
         now = now or datetime.now()
         name = username.strip().lower()
         with self._open() as con:
-            failed = con.execute(
-                "select failures, locked_until from sign_in_failures where username = ?", (name,)
-            ).fetchone()
             found = self._identity(con, name)
-            stored_hash = found[1] if found else None
-            try:  # always verify (a dummy hash for unknown names): every failure takes as long
+        stored_hash = found[1] if found else None
+        # Verify outside the transaction (Argon2 takes a while by design); always verify, against a
+        # dummy hash for unknown names, so every failure takes as long.
+        try:
+            with _VERIFYING:
                 ok = _HASHER.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
-            except (VerificationError, InvalidHashError):
-                ok = False
-            if failed is not None and failed[1] is not None and datetime.fromisoformat(failed[1]) > now:
-                return None  # locked: not even the right password
-            if ok and found is not None:
-                con.execute("delete from sign_in_failures where username = ?", (name,))
-                return found[0]
-            failures = (failed[0] if failed is not None else 0) + 1
-            until = (now + LOCK_TIME).isoformat() if failures >= MAX_FAILURES else None
-            con.execute(
-                "insert or replace into sign_in_failures values (?, ?, ?)",
-                (name, 0 if until else failures, until),
-            )
-            return None
+        except (VerificationError, InvalidHashError):
+            ok = False
+        with self._open() as con, _immediate(con):
+            if _locked(con, name, client, now):
+                if ok:
+                    return None  # the right password, refused while locked, is not another failure
+            elif ok:
+                con.execute("delete from failures where kind = 'pair' and username = ? and client = ?", (name, client))
+                return found[0] if found else None
+            for kind, user, who, limit in (
+                ("pair", name, client, MAX_FAILURES),
+                ("client", "", client, CLIENT_MAX_FAILURES),
+                ("name", name, "", NAME_MAX_FAILURES),
+            ):
+                _count_failure(con, (kind, user, who), limit, now)
+        return None
 
     def identity_for_email(self, email: str) -> Identity | None:
         """The account for an identity provider's e-mail address (OIDC sign-in), or None."""
@@ -309,44 +372,71 @@ class Accounts:
 
     def pseudonym_key(self) -> bytes:
         """This deployment's secret key for complainant pseudonyms (created on first use)."""
+        return self.secret("pseudonym_key")
+
+    def secret(self, key: str) -> bytes:
+        """A random 32-byte secret of this deployment, kept in the access file (created on first use):
+        ``pseudonym_key``, ``session_key`` (signs the sign-in cookie)."""
         with self._open() as con:
-            row = con.execute("select value from access_meta where key = 'pseudonym_key'").fetchone()
+            row = con.execute("select value from access_meta where key = ?", (key,)).fetchone()
             if row is None:
-                value = secrets.token_hex(32)
-                con.execute("insert or ignore into access_meta values ('pseudonym_key', ?)", (value,))
-                row = con.execute("select value from access_meta where key = 'pseudonym_key'").fetchone()
+                con.execute("insert or ignore into access_meta values (?, ?)", (key, secrets.token_hex(32)))
+                row = con.execute("select value from access_meta where key = ?", (key,)).fetchone()
         return bytes.fromhex(row[0])
 
-
-def pseudonymise(values: pl.Series, key: bytes) -> pl.Series:
-    """Complainant identifiers (phone numbers, names, source ids) → ``P`` + 16 hex digits of their
-    HMAC-SHA256 under ``key``. The same input gives the same pseudonym, so counting a complainant's
-    complaints (the habitual-complainant rule) still works; the input cannot be read back without the
-    key. Nulls stay null."""
-    uniques = values.drop_nulls().unique()
-    mapping = {v: "P" + hmac.new(key, v.encode("utf-8"), hashlib.sha256).hexdigest()[:16] for v in uniques.to_list()}
-    return values.replace_strict(mapping, default=None, return_dtype=pl.String)
+    @contextmanager
+    def connection(self) -> Iterator[sqlite3.Connection]:
+        """A connection to the access file (for :mod:`grading.sessions`)."""
+        with self._open() as con:
+            yield con
 
 
-# Personal data in free text. Rust-regex syntax (Polars); masking errs towards masking too much.
-_PHONE: Final = r"(?:\+?91[\s-]?|\b0)?\b[6-9](?:[\s-]?\d){9}\b|\b0\d{2,4}[\s-]?\d{6,8}\b"
-_ID_NUMBER: Final = r"\b\d{4}[\s-]?\d{4}[\s-]?\d{4}\b"
-_EMAIL: Final = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-_TITLED_NAME: Final = (
-    r"(?i)\b(shri|shrimati|smt|sri|kumari|mr|mrs|ms|miss|dr|name)\b\.?\s*:?\s*\p{L}+(?:\s+\p{Lu}\p{L}*)?"
-)
-_HINDI_NAME: Final = r"(श्रीमती|सुश्री|कुमारी|श्री|नाम)\s*:?\s*[\p{L}\p{M}]+(?:\s+[\p{L}\p{M}]+)?"
+@contextmanager
+def _immediate(con: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction taken at its start (``BEGIN IMMEDIATE``): read, check and write as one step."""
+    con.execute("begin immediate")
+    try:
+        yield
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
 
 
-def mask_personal(text: pl.Expr) -> pl.Expr:
-    """Free text with phone numbers, 12-digit id numbers, e-mail addresses and titled names masked
-    (``Shri Ramesh Kumar`` → ``Shri [name]``, ``9876543210`` → ``[phone]``)."""
-    return (
-        text.str.replace_all(_EMAIL, "[email]")
-        .str.replace_all(_ID_NUMBER, "[id number]")
-        .str.replace_all(_PHONE, "[phone]")
-        .str.replace_all(_TITLED_NAME, "$1 [name]")
-        .str.replace_all(_HINDI_NAME, "$1 [name]")
+def _locked(con: sqlite3.Connection, name: str, client: str, now: datetime) -> bool:
+    """Whether a sign-in of ``name`` from ``client`` is refused by a lock (see :meth:`Accounts.sign_in`)."""
+    rows = con.execute(
+        "select kind, locked_until, last_at from failures "
+        "where (kind = 'pair' and username = ? and client = ?) or (kind = 'client' and client = ?) "
+        "or (kind = 'name' and username = ?)",
+        (name, client, client, name),
+    ).fetchall()
+    held = {kind for kind, until, _ in rows if until is not None and datetime.fromisoformat(until) > now}
+    failed_here = any(kind == "pair" and now - datetime.fromisoformat(last) < LOCK_TIME for kind, _, last in rows)
+    return "pair" in held or "client" in held or ("name" in held and failed_here)
+
+
+def _count_failure(con: sqlite3.Connection, key: tuple[str, str, str], limit: int, now: datetime) -> None:
+    """Add one failure to a counter; lock it for LOCK_TIME when it reaches ``limit``."""
+    row = con.execute(
+        "select failures, last_at, locked_until from failures where kind = ? and username = ? and client = ?", key
+    ).fetchone()
+    failures, until = 1, None
+    if row is not None:
+        if row[2] is not None and datetime.fromisoformat(row[2]) > now:
+            failures, until = row[0] + 1, row[2]  # locked: count on, the lock does not grow
+        elif now - datetime.fromisoformat(row[1]) < LOCK_TIME and row[2] is None:
+            failures = row[0] + 1
+    if until is None and failures >= limit:
+        until = (now + LOCK_TIME).isoformat()
+    con.execute("insert or replace into failures values (?, ?, ?, ?, ?, ?)", (*key, failures, now.isoformat(), until))
+
+
+def _end_sessions(con: sqlite3.Connection, username: str) -> None:
+    """End every live session of ``username`` (account removed or changed)."""
+    con.execute(
+        "update sessions set revoked_at = ? where username = ? and revoked_at is null",
+        (datetime.now().isoformat(), username),
     )
 
 

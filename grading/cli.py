@@ -18,7 +18,7 @@ from typing import Any
 import click
 import polars as pl
 
-from grading import access, pipeline, schemes, store
+from grading import access, export, pipeline, schemes, store
 from grading.grade import GRADE_COLUMNS
 from grading.registry import METRICS
 from grading.schema import NivaranError
@@ -174,7 +174,7 @@ def render(rows: pl.DataFrame, scheme: schemes.Scheme, by: str, fmt: str) -> str
             "scheme_version",
             *METRICS,
         ]
-        return rows.select(columns).write_csv().rstrip("\n")  # click.echo ends the line
+        return export.csv_text(rows.select(columns)).rstrip("\n")  # click.echo ends the line
     # The table leads with volume group 1, as the public ranking does; "range" is the plausible ranks
     # inside the group (grading.reliability), "rank" the overall rank.
     short = rows.sort(["volume_group", "group_rank", "rank"], nulls_last=True).select(
@@ -329,11 +329,25 @@ def users_list(db: Path | None) -> None:
 @db_option
 @click.argument("username")
 def users_remove(db: Path | None, username: str) -> None:
-    """Remove an account."""
+    """Remove an account; its signed-in sessions end at once."""
     if not access.Accounts(store.resolve_path(db)).remove(username):
         msg = f"no user {username!r}"
         raise click.ClickException(msg)
     click.echo(f"{username.strip().lower()}: removed")
+
+
+@users.command("set-scope")
+@db_option
+@click.argument("username")
+@click.option("--district", "districts", multiple=True, help="The collector's district codes (repeatable).")
+@click.option("--department", "departments", multiple=True, help="The head's department codes (repeatable).")
+def users_set_scope(db: Path | None, username: str, districts: tuple[str, ...], departments: tuple[str, ...]) -> None:
+    """Change the districts or departments of an account; its signed-in sessions end at once."""
+    accounts = access.Accounts(store.resolve_path(db))
+    accounts.set_scope(
+        username, districts=tuple(d.upper() for d in districts), departments=tuple(d.upper() for d in departments)
+    )
+    click.echo(f"{username.strip().lower()}: scope set; its sessions are ended")
 
 
 def run() -> None:

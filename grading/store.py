@@ -36,6 +36,7 @@ from typing import Final
 import duckdb
 import polars as pl
 
+from grading.privacy import mask_personal
 from grading.schema import EVENT_SCHEMA, NivaranError
 
 DEFAULT_DB: Final = Path(__file__).resolve().parent.parent / "data" / "nivaran.duckdb"
@@ -601,9 +602,10 @@ def already_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:
 
 
 def quarantine(con: duckdb.DuckDBPyConnection, problems: pl.DataFrame, ingest_id: int, source: str) -> None:
-    """Keep rejected rows with their reasons (one row per problem)."""
+    """Keep rejected rows with their reasons (one row per problem); personal data in the rejected
+    values is masked like notes, so it never reaches the file."""
     frame = problems.with_columns(  # noqa: F841 - read by DuckDB
-        ingest_id=pl.lit(ingest_id, pl.Int32), source=pl.lit(source)
+        value=mask_personal(pl.col("value")), ingest_id=pl.lit(ingest_id, pl.Int32), source=pl.lit(source)
     )
     con.execute("insert into quarantine by name select * from frame")
 

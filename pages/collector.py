@@ -7,7 +7,7 @@ import streamlit as st
 from grading.views import pending_summary
 from ui import auth, data
 from ui.i18n import display_name, reference_name, t
-from ui.widgets import download, guarded, page_context
+from ui.widgets import case_download, guarded, page_context
 
 who = auth.require("collector")
 stamp, month = page_context()
@@ -69,14 +69,13 @@ picked = st.dataframe(
     shown, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="review_table"
 )
 st.caption(t("pick_case"))
-download(
+case_download(
     shown,
     f"review-{district}-{month:%Y-%m}",
     "review",
-    excel=True,
-    audit=lambda: auth.accounts().log_export(
-        who, who.scope(district=district), f"review list {district} {month:%Y-%m}", shown.height
-    ),
+    who=who,
+    scope=who.scope(district=district),
+    detail=f"review list {district} {month:%Y-%m}",
 )
 
 rows = picked.selection.rows if picked is not None else []
@@ -84,15 +83,20 @@ if rows:
     complaint_id = shown[t("complaint")][rows[0]]
     st.subheader(t("timeline", id=complaint_id))
     events = data.timeline(stamp, complaint_id, who, district=district)
-    st.dataframe(
-        events.select(
-            pl.col("event_time").dt.strftime("%d-%m-%Y %H:%M").alias(t("time")),
-            pl.col("event").alias(t("event")),
-            pl.col("level").alias(t("level")),
-            pl.col("department").alias(t("department")),
-            pl.col("outcome").alias(t("outcome")),
-            pl.col("note").alias(t("note")),
-        ),
-        hide_index=True,
-        width="stretch",
+    timeline = events.select(
+        pl.col("event_time").dt.strftime("%d-%m-%Y %H:%M").alias(t("time")),
+        pl.col("event").alias(t("event")),
+        pl.col("level").alias(t("level")),
+        pl.col("department").alias(t("department")),
+        pl.col("outcome").alias(t("outcome")),
+        pl.col("note").alias(t("note")),
+    )
+    st.dataframe(timeline, hide_index=True, width="stretch")
+    case_download(
+        timeline,
+        f"timeline-{complaint_id}",
+        "timeline",
+        who=who,
+        scope=who.scope(district=district),
+        detail=f"timeline {complaint_id}",
     )

@@ -9,7 +9,7 @@ from grading.views import pending_summary, previous_month
 from ui import auth, data
 from ui.i18n import display_name, lang, month_name, name_column, t
 from ui.ranking import flags_section, published, rank_title
-from ui.widgets import download, guarded, page_context
+from ui.widgets import case_download, guarded, page_context
 
 who = auth.require("department")
 stamp, month = page_context()
@@ -115,11 +115,11 @@ oldest = (
     )
 )
 st.dataframe(oldest, hide_index=True, width="stretch")
-download(
+case_download(
     oldest,
     f"oldest-{department}-{month:%Y-%m}",
     "oldest",
-    audit=lambda: auth.accounts().log_export(
-        who, who.scope(department=department), f"oldest cases {department} {month:%Y-%m}", oldest.height
-    ),
+    who=who,
+    scope=who.scope(department=department),
+    detail=f"oldest cases {department} {month:%Y-%m}",
 )

@@ -1,4 +1,5 @@
-"""Real-browser harness: `streamlit run dashboard.py` on a temporary database, driven by Debian chromium.
+"""Real-browser harness: `streamlit run app.py` (the dashboard with Nivaran's routes) on a temporary
+database, driven by Debian chromium.
 
 Never downloads a browser: Playwright launches ``/usr/bin/chromium``. With ``CI=true`` a missing
 browser is a failure; elsewhere the browser tests skip with the reason.
@@ -52,8 +53,8 @@ def free_port() -> int:
 def streamlit_server(
     db: Path, log: Path, env: dict[str, str] | None = None, args: tuple[str, ...] = (), port: int | None = None
 ) -> Iterator[str]:
-    """Run ``streamlit run dashboard.py`` on ``db`` (with extra ``args``); yield its URL; stop it and
-    keep its log."""
+    """Run ``streamlit run app.py`` (dashboard.py with Nivaran's routes) on ``db`` (with extra ``args``);
+    yield its URL; stop it and keep its log."""
     port = port or free_port()
     full_env = {**os.environ, "NIVARAN_DB": str(db), **(env or {})}
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -64,7 +65,7 @@ def streamlit_server(
                 "-m",
                 "streamlit",
                 "run",
-                "dashboard.py",
+                "app.py",
                 "--server.headless",
                 "true",
                 "--server.address",

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from grading import store, views
-from grading.access import Identity
+from grading.access import Accounts, Identity
+from grading.sessions import Sessions
 from tests.test_app import ROOT, sign_in
 
 AUG = date(2024, 8, 1)
@@ -105,41 +106,46 @@ def test_sign_in_tries_are_limited(app: AppTest) -> None:
     assert [e.value for e in at.error] == [FAILED]
 
 
-def test_an_idle_session_is_signed_out() -> None:
-    def script() -> None:
-        from datetime import datetime, timedelta
+def test_an_idle_session_is_signed_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "n.duckdb"
+    monkeypatch.setenv("NIVARAN_DB", str(db))
+    accounts = Accounts(db)
+    accounts.add("x", "admin", password="p")
+    records = Sessions(accounts)
+    now = datetime.now()
+    idle = records.open(Identity("x", "admin"), "password", "local", now - timedelta(minutes=31))
+    busy = records.open(Identity("x", "admin"), "password", "local", now - timedelta(hours=7))
+    for minutes in range(20, 7 * 60, 20):  # signed in 7 hours ago, in use every 20 minutes since
+        assert records.check(busy, now - timedelta(hours=7) + timedelta(minutes=minutes)).identity
 
+    def script(token: str) -> None:
         import streamlit as st
 
-        from grading.access import Identity
+        from grading.access import PUBLIC
         from ui import auth
 
-        if "started" not in st.session_state:  # signed in 31 minutes ago, idle since
-            st.session_state["started"] = True
-            then = datetime.now() - timedelta(minutes=31)
-            st.session_state["signed_in"] = {
-                "identity": Identity("x", "admin"),
-                "via": "password",
-                "signed_in_at": then,
-                "seen_at": then,
-            }
+        st.session_state.setdefault("signed_in", {"identity": PUBLIC, "via": "password", "token": token})
         st.write(f"role={auth.current().role} expired={st.session_state.get('expired', False)}")
 
-    def busy() -> None:
-        from datetime import datetime, timedelta
+    assert AppTest.from_function(script, args=(idle,)).run().markdown[0].value == "role=public expired=True"
+    assert AppTest.from_function(script, args=(busy,)).run().markdown[0].value == "role=admin expired=False"
 
-        import streamlit as st
 
-        from grading.access import Identity
-        from ui import auth
-
-        now = datetime.now()
-        st.session_state.setdefault(
-            "signed_in",
-            {"identity": Identity("x", "admin"), "via": "password", "signed_in_at": now, "seen_at": now},
-        )
-        st.session_state["signed_in"]["signed_in_at"] = now - timedelta(hours=7)
-        st.write(f"role={auth.current().role}")
-
-    assert AppTest.from_function(script).run().markdown[0].value == "role=public expired=True"
-    assert AppTest.from_function(busy).run().markdown[0].value == "role=admin"  # in use, under 8 hours
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda a: a.remove("t.leaving"),
+        lambda a: a.set_scope("t.leaving", districts=("SEHORE",)),
+    ],
+    ids=["removed", "scope-changed"],
+)
+def test_a_removed_or_changed_account_is_signed_out_at_the_next_rerun(app: AppTest, demo_db: Path, change) -> None:  # type: ignore[no-untyped-def]
+    Accounts(demo_db).add("t.leaving", "collector", password="leaving-pass-1", districts=("BHOPAL",), replace=True)
+    at = sign_in(app, "t.leaving", "leaving-pass-1")
+    at.switch_page("pages/collector.py").run()
+    assert at.selectbox(key="district").options == ["Bhopal"]
+    change(Accounts(demo_db))  # from the CLI, while the session is open
+    at.run()
+    assert "signed_in" not in at.session_state
+    assert not any(s.key == "district" for s in at.selectbox)
+    assert not any(d.value.shape[0] and "complaint" in str(d.value.columns).lower() for d in at.dataframe)

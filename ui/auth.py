@@ -2,29 +2,50 @@
 in ``.streamlit/secrets.toml``, Streamlit's built-in OIDC sign-in (``st.login``) whose e-mail is mapped to
 an account.
 
-The signed-in identity lives in this browser session only (``st.session_state``), so no URL or query
-parameter can set or widen it. A session ends ``SESSION_TIME`` after sign-in or ``IDLE_TIME`` after
-its last use; failed sign-ins are limited per user name (in the access file) and per session.
+A sign-in opens a session record in the access file (:mod:`grading.sessions`); this browser session
+keeps its token in ``st.session_state``, and, when the server runs with Nivaran's routes (``app.py``),
+the browser gets it as a signed HttpOnly cookie, so a reload or a new tab stays signed in. Every rerun
+checks the record: sign-out, expiry (``SESSION_TIME`` after sign-in, ``IDLE_TIME`` without use) and a
+removed or changed account end the session at once. No URL or query parameter can set or widen the
+identity. Failed sign-ins are limited per client and user name (in the access file) and per tab.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import streamlit as st
 
-from grading.access import MAX_FAILURES, PUBLIC, Accounts, Identity, session_expired
-from ui import data
-from ui.i18n import t
+from grading.access import LOCAL_CLIENT, MAX_FAILURES, PUBLIC, Accounts, Identity
+from grading.sessions import COOKIE_NAME, Sessions
+from ui import data, web
+from ui.i18n import browser_lang, lang, t
 
-_SESSION = "signed_in"
+_SESSION = "signed_in"  # {"identity": Identity, "via": "password" | "oidc", "token": str}
 _FAILURES = "sign_in_failures"
+_NEXT = "after_sign_in"  # where a deep link wanted to go
+_HANDOFF = "handoff"  # a pending redirect: ("start", ticket) or ("end", "")
+_COOKIE_READ = "cookie_read"  # the cookie (fixed for the life of a tab) is looked at once
+_SIGNED_OUT = "signed_out"  # signed out in this tab: an OIDC identity no longer signs it in again
 
 
 def accounts() -> Accounts:
     """The access file of the database the dashboard reads."""
     return Accounts(data.db_path())
+
+
+def sessions() -> Sessions:
+    """The session records of that access file."""
+    return Sessions(accounts())
+
+
+def client() -> str:
+    """Who is signing in, for the sign-in limits: the connection's IP address (uvicorn takes it from
+    ``X-Forwarded-For`` only when a reverse proxy on this machine sends it), else ``local``."""
+    ip = st.context.ip_address
+    return ip if isinstance(ip, str) and ip else LOCAL_CLIENT
 
 
 def oidc_configured() -> bool:
@@ -42,59 +63,151 @@ def _oidc_email() -> str | None:
     return str(user.email) if user.get("is_logged_in") and user.get("email") else None
 
 
-def current(now: datetime | None = None) -> Identity:
-    """The identity of this session (``PUBLIC`` when nobody is signed in), after the expiry checks."""
-    now = now or datetime.now()
+def _from_cookie() -> dict[str, Any] | None:
+    """The session named by this browser's cookie (a reload or a new tab); read once per tab."""
+    st.session_state[_COOKIE_READ] = True
+    value = st.context.cookies.get(COOKIE_NAME)
+    token = sessions().token_from_cookie(value) if isinstance(value, str) else None
+    if token is None:
+        return None
+    return {"identity": PUBLIC, "via": "oidc" if _oidc_email() else "password", "token": token}
+
+
+def current() -> Identity:
+    """The identity of this session (``PUBLIC`` when nobody is signed in), checked against its record."""
     session = st.session_state.get(_SESSION)
+    if session is None and not st.session_state.get(_COOKIE_READ):
+        session = _from_cookie()
     if session is not None:
-        if session_expired(session["signed_in_at"], session["seen_at"], now):
-            sign_out(expired=True)
+        check = sessions().check(session["token"])
+        if check.identity is None:
+            if _SESSION in st.session_state:  # live in this tab until now: ended elsewhere or ran out
+                sign_out(expired=check.expired, here=False)
+            elif check.expired:  # a reload after the session ran out: say so, keep the page asked for
+                st.session_state["expired"] = True
             return PUBLIC
-        session["seen_at"] = now
-        identity: Identity = session["identity"]
-        return identity
+        session["identity"] = check.identity
+        st.session_state[_SESSION] = session
+        return check.identity
     email = _oidc_email()
-    if email is not None:
+    if email is not None and not st.session_state.get(_SIGNED_OUT):
         found = accounts().identity_for_email(email)
         if found is None:
             st.session_state["no_role"] = email
             return PUBLIC
-        _start(found, "oidc", now)
+        _start(found, "oidc")
         return found
     return PUBLIC
 
 
-def _start(identity: Identity, via: str, now: datetime) -> None:
-    st.session_state[_SESSION] = {"identity": identity, "via": via, "signed_in_at": now, "seen_at": now}
+def _start(identity: Identity, via: str) -> None:
+    token = sessions().open(identity, via, client())
+    st.session_state[_SESSION] = {"identity": identity, "via": via, "token": token}
     st.session_state.pop(_FAILURES, None)
+    st.session_state.pop(_SIGNED_OUT, None)
+    if web.MOUNTED:
+        st.session_state[_HANDOFF] = ("start", web.issue_ticket(*sessions().cookie(token)))
 
 
 def sign_in(username: str, password: str) -> bool:
-    """Check a local account; start the session when right. A session gets ``MAX_FAILURES`` tries."""
+    """Check a local account; start the session when right. A tab gets ``MAX_FAILURES`` tries."""
     failures = st.session_state.get(_FAILURES, 0)
     if failures >= MAX_FAILURES:
         return False
-    found = accounts().sign_in(username, password)
+    found = accounts().sign_in(username, password, client=client())
     if found is None:
         st.session_state[_FAILURES] = failures + 1
         return False
-    _start(found, "password", datetime.now())
+    _start(found, "password")
     return True
 
 
 def session_locked() -> bool:
-    """Whether this session has used up its sign-in tries."""
+    """Whether this tab has used up its sign-in tries."""
     return bool(st.session_state.get(_FAILURES, 0) >= MAX_FAILURES)
 
 
-def sign_out(expired: bool = False) -> None:
-    """End the session (and the identity provider's, for an OIDC sign-in)."""
+def sign_out(expired: bool = False, here: bool = True) -> None:
+    """End the session: its record (every tab of it), the identity provider's session, and, when signed
+    out ``here`` (the button), the cookie (a tab whose session ended elsewhere stays on its page)."""
     session = st.session_state.pop(_SESSION, None)
     st.session_state.pop("no_role", None)
+    st.session_state[_SIGNED_OUT] = True
     if expired:
         st.session_state["expired"] = True
-    if session is not None and session["via"] == "oidc":
+    if session is None:
+        return
+    sessions().end(session["token"])
+    if session["via"] == "oidc":
         st.logout()
+    elif web.MOUNTED and here:
+        st.session_state[_HANDOFF] = ("end", "")
+
+
+def this_url() -> str:
+    """The path and query of the page being shown (``/collector?district=BHOPAL``)."""
+    page = st.context.url if isinstance(st.context.url, str) else ""
+    path = "/" + page.split("://", 1)[-1].partition("/")[2] if "://" in page else "/"
+    query = urlencode(st.query_params.to_dict())
+    return path + (f"?{query}" if query else "")
+
+
+def hand_off() -> None:
+    """Send the browser to the cookie route when a sign-in or sign-out is pending (then stop)."""
+    pending = st.session_state.pop(_HANDOFF, None)
+    if pending is None:
+        return
+    kind, ticket = pending
+    next_path = st.session_state.pop(_NEXT, None) or "/"
+    if lang() != browser_lang():  # the new page load keeps the language chosen on this one
+        next_path += ("&" if "?" in next_path else "?") + urlencode({"lang": lang()})
+    target = web.start_url(ticket, next_path) if kind == "start" else f"{web.PREFIX}/session/end"
+    # The URL is built here from our own ticket and a checked local path: nothing from the user.
+    st.html(f"<script>window.location.replace({target!r});</script>", unsafe_allow_javascript=True)
+    st.link_button(t("continue"), target)
+    st.stop()
+
+
+def stand_in(page: str) -> Callable[[], None]:
+    """The page at a protected page's address for someone whose role may not open it.
+
+    The public get the sign-in form, and after signing in land on the address they asked for (with its
+    query: a bookmark works). Others are told the page is not for their role. The page's own code
+    never runs.
+    """
+
+    def show() -> None:
+        if current().is_public:
+            st.session_state[_NEXT] = this_url()
+            sign_in_form()
+        else:
+            st.warning(t("not_allowed"))
+
+    show.__name__ = f"stand_in_{page}"
+    return show
+
+
+def sign_in_form() -> None:
+    """The sign-in page: the identity provider (when configured) and the local account form."""
+    st.title(t("sign_in_title"))
+    st.write(t("sign_in_intro"))
+    if email := st.session_state.get("no_role"):
+        st.warning(t("no_role", email=email))
+    if oidc_configured():
+        if st.button(t("sign_in_oidc"), key="oidc_sign_in", type="primary"):
+            st.login()
+        st.divider()
+    if session_locked():
+        st.error(t("sign_in_failed"))
+        return
+    with st.form("sign_in", clear_on_submit=True):
+        username = st.text_input(t("username"), key="username")
+        password = st.text_input(t("password"), type="password", key="password")
+        submitted = st.form_submit_button(t("sign_in"))
+    if submitted:
+        if sign_in(username, password):
+            st.rerun()
+        st.error(t("sign_in_failed"))
 
 
 def require(page: str) -> Identity:
@@ -104,6 +217,12 @@ def require(page: str) -> Identity:
         st.warning(t("not_allowed"))
         st.stop()
     return who
+
+
+def token() -> str | None:
+    """This tab's session token (for exports bound to the session), None for the public."""
+    session = st.session_state.get(_SESSION)
+    return str(session["token"]) if session else None
 
 
 def sidebar(who: Identity) -> None:

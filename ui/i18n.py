@@ -59,6 +59,11 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "This page needs a signed-in user with the right role (see Sign in).",
         "इस पृष्ठ के लिए उचित भूमिका वाले उपयोगकर्ता का साइन इन आवश्यक है (साइन इन देखें)।",
     ),
+    "continue": ("Continue", "आगे बढ़ें"),
+    "export_note": (
+        "Exports of cases are recorded in the audit log (who, when, which scope, how many rows).",
+        "प्रकरणों का हर निर्यात ऑडिट लॉग में दर्ज होता है (किसने, कब, किस दायरे में, कितनी पंक्तियाँ)।",
+    ),
     "session_expired": ("Your session ended; please sign in again.", "आपका सत्र समाप्त हो गया; कृपया फिर से साइन इन करें।"),
     "signed_in_as": ("Signed in: {user} · {role} · {scope}", "साइन इन: {user} · {role} · {scope}"),
     "whole_state": ("whole state", "पूरा राज्य"),
@@ -79,20 +84,23 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "fewer than 5 complaints received shows no figures (marked *< 5*): with so few, a percentage or "
         "a grade could tell what happened to one complainant.\n"
         "- Complainant identifiers are stored as keyed pseudonyms; phone numbers, e-mail addresses, "
-        "12-digit id numbers and titled names (Shri, Smt, श्री, श्रीमती, Name: …) in notes are masked "
-        "when loaded and again when shown.\n"
+        "12-digit id numbers, titled names (Shri, Smt, श्री, श्रीमती, Name: …) and names after S/O, D/O, "
+        "W/O, C/O in notes are masked when loaded and again when shown, and in rejected rows.\n"
         "- Case lists need a sign-in: a collector sees only their districts, a department head only "
         "their departments, the state administrator everything. Every download of a case list is "
-        "recorded (who, when, which scope) in an audit log the administrator sees.",
+        "recorded (who, when, which scope) in an audit log the administrator sees, and the file is "
+        "given only to the signed-in session that asked for it. Cells that a spreadsheet would run as "
+        "a formula (starting with =, +, -, @) are written as text.",
         "- सार्वजनिक पृष्ठ केवल समेकित आँकड़े दिखाते हैं। जिस रैंकिंग पंक्ति या ज़िला × विभाग खाने में 5 से कम "
         "शिकायतें प्राप्त हुई हों, उसमें कोई आँकड़ा नहीं दिखता (*< 5* अंकित): इतनी कम संख्या में प्रतिशत या "
         "ग्रेड किसी एक शिकायतकर्ता के बारे में बता सकता है।\n"
         "- शिकायतकर्ता की पहचान छद्म नाम (कुंजीबद्ध) के रूप में संग्रहीत होती है; टिप्पणियों में फ़ोन नंबर, "
-        "ई-मेल पते, 12 अंकों के पहचान क्रमांक और उपाधि सहित नाम (श्री, श्रीमती, Shri, Smt, नाम: …) लोड करते "
-        "समय और दिखाते समय छिपाए जाते हैं।\n"
+        "ई-मेल पते, 12 अंकों के पहचान क्रमांक, उपाधि सहित नाम (श्री, श्रीमती, Shri, Smt, नाम: …) और S/O, D/O, "
+        "W/O, C/O के बाद के नाम लोड करते समय, दिखाते समय और अस्वीकृत पंक्तियों में भी छिपाए जाते हैं।\n"
         "- प्रकरण सूचियों के लिए साइन इन आवश्यक है: कलेक्टर केवल अपने ज़िले, विभागाध्यक्ष केवल अपने विभाग, "
         "और राज्य प्रशासक सब कुछ देखते हैं। प्रकरण सूची का हर डाउनलोड ऑडिट लॉग में दर्ज होता है (किसने, कब, "
-        "किस दायरे में), जिसे प्रशासक देखते हैं।",
+        "किस दायरे में), जिसे प्रशासक देखते हैं, और फ़ाइल केवल उसी साइन-इन सत्र को मिलती है जिसने उसे माँगा। "
+        "जो खाने स्प्रेडशीट में सूत्र की तरह चल सकते हैं (=, +, -, @ से शुरू), वे पाठ के रूप में लिखे जाते हैं।",
     ),
     "suppressed": ("suppressed (fewer than 5 complaints)", "छिपाया गया (5 से कम शिकायतें)"),
     "language": ("भाषा · Language", "भाषा · Language"),  # one label in both: the switch keeps its identity
@@ -362,11 +370,18 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
 }
 
 
+def browser_lang() -> str:
+    """The browser's language: Hindi for a ``hi*`` locale, else English."""
+    locale = (st.context.locale or "en") if hasattr(st, "context") else "en"
+    return "hi" if str(locale).lower().startswith("hi") else "en"
+
+
 def lang() -> str:
-    """The current language code: the switch's value, else the browser's locale (``hi*`` → Hindi)."""
+    """The current language code: the switch's value, else ``?lang=`` in the address (kept across the
+    sign-in's page load), else the browser's locale."""
     if "lang" not in st.session_state:
-        locale = (st.context.locale or "en") if hasattr(st, "context") else "en"
-        st.session_state["lang"] = "hi" if str(locale).lower().startswith("hi") else "en"
+        asked = st.query_params.get("lang")
+        st.session_state["lang"] = asked if asked in LANGS else browser_lang()
     return str(st.session_state["lang"])
 
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from functools import partial
 
 import polars as pl
 import streamlit as st
 
+from grading import export
+from grading.access import Identity, Scope
 from grading.registry import METRICS
+from ui import web
 from ui.i18n import LANGS, lang, metric_label, month_name, t
 
 SPARK = "▁▂▃▄▅▆▇█"
@@ -58,31 +61,50 @@ def headers(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.rename({c: metric_label(c) for c in frame.columns if c in METRICS})
 
 
-def download(
-    frame: pl.DataFrame, name: str, key: str, excel: bool = False, audit: Callable[[], None] | None = None
-) -> None:
-    """CSV (UTF-8 with BOM, so Excel shows Hindi) and optionally .xlsx download buttons.
-
-    ``audit`` is called when a button is clicked (case lists log their exports through it).
-    """
+def download(frame: pl.DataFrame, name: str, key: str, excel: bool = False) -> None:
+    """CSV (UTF-8 with BOM, so Excel shows Hindi) and optionally .xlsx download buttons for aggregate
+    tables (no case rows: those go through :func:`case_download`). Formula cells are neutralised."""
     stem = f"{name}-{lang()}"
-    csv = "\ufeff" + frame.write_csv()
-    cols = st.columns(2 if excel else 1)
-    on_click: Callable[[], None] | str = audit or "rerun"
-    cols[0].download_button(
-        t("download_csv"), csv.encode("utf-8"), f"{stem}.csv", "text/csv", key=f"{key}-csv", on_click=on_click
-    )
-    if excel:
-        buffer = io.BytesIO()
-        frame.write_excel(buffer, worksheet=name[:31], autofit=True)
-        cols[1].download_button(
-            t("download_xlsx"),
-            buffer.getvalue(),
-            f"{stem}.xlsx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            key=f"{key}-xlsx",
-            on_click=on_click,
+    formats = ["csv", "xlsx"] if excel else ["csv"]
+    for col, fmt in zip(st.columns(len(formats)), formats, strict=True):
+        col.download_button(
+            t(f"download_{fmt}"),
+            export.write(frame, fmt, sheet=name),
+            f"{stem}.{fmt}",
+            export.FORMATS[fmt][0],
+            key=f"{key}-{fmt}",
+            on_click="ignore",
         )
+
+
+def case_download(frame: pl.DataFrame, name: str, key: str, *, who: Identity, scope: Scope, detail: str) -> None:
+    """CSV and Excel downloads of case rows, through the one audited path (:func:`grading.export.export_cases`).
+
+    Served by Nivaran's export route (ui/web.py), the files answer only to this signed-in session's
+    cookie, and each download is audited when it happens. Without the routes (plain ``streamlit run
+    dashboard.py``), Streamlit's download button makes the file on click through the same function.
+    """
+    from ui import auth
+
+    stem = f"{name}-{lang()}"
+    token = auth.token()
+    cols = st.columns(3)
+    for col, fmt in zip(cols[:2], ("csv", "xlsx"), strict=True):
+        label = t(f"download_{fmt}")
+        if web.MOUNTED and token is not None:
+            url = web.offer(token, f"{key}-{fmt}", who=who, scope=scope, rows=frame, fmt=fmt, detail=detail, name=stem)
+            col.link_button(label, url, key=f"{key}-{fmt}")
+        else:
+            accounts = auth.accounts()
+            col.download_button(
+                label,
+                partial(export.export_cases, accounts, who, scope, frame, fmt=fmt, detail=detail),
+                f"{stem}.{export.FORMATS[fmt][1]}",
+                export.FORMATS[fmt][0],
+                key=f"{key}-{fmt}",
+                on_click="ignore",
+            )
+    cols[2].caption(t("export_note"))
 
 
 def page_context() -> tuple[tuple[int, int], date]:

@@ -1,0 +1,113 @@
+"""Nivaran's HTTP routes (ui/web.py) without a browser: the cookie hand-off and session-bound exports."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import polars as pl
+import pytest
+from starlette.applications import Starlette
+from starlette.exceptions import StarletteDeprecationWarning
+
+with warnings.catch_warnings():  # starlette asks for httpx2 over the httpx already installed: same API here
+    warnings.simplefilter("ignore", StarletteDeprecationWarning)
+    from starlette.testclient import TestClient
+
+from grading.access import Accounts, Identity
+from grading.sessions import COOKIE_NAME, Sessions
+from ui import web
+
+WHO = Identity("c", "collector", districts=("BHOPAL",))
+ROWS = pl.DataFrame({"complaint_id": ["MP2408-0000001", "MP2408-0000002"], "note": ["=1+1", "ok"]})
+
+
+@pytest.fixture
+def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    monkeypatch.setenv("NIVARAN_DB", str(tmp_path / "n.duckdb"))
+    Accounts(tmp_path / "n.duckdb").add("c", "collector", password="pw", districts=("BHOPAL",))
+    monkeypatch.setattr(web, "MOUNTED", False)
+    with TestClient(Starlette(routes=web.routes()), base_url="http://127.0.0.1") as c:
+        yield c
+
+
+def signed_in(client: TestClient) -> str:
+    """Open a session and pass its ticket through the start route, as the page does; return the token."""
+    records = web.sessions()
+    token = records.open(WHO, "password", "local")
+    ticket = web.issue_ticket(*records.cookie(token))
+    answer = client.get(web.start_url(ticket, "/collector?district=BHOPAL"), follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/collector?district=BHOPAL"
+    cookie = answer.headers["set-cookie"]
+    assert cookie.startswith(f"{COOKIE_NAME}=v1.")
+    for attribute in ("HttpOnly", "SameSite=lax", "Path=/"):
+        assert attribute in cookie
+    max_age = int(re.search(r"Max-Age=(\d+)", cookie).group(1))  # type: ignore[union-attr]
+    assert 8 * 3600 - 60 < max_age <= 8 * 3600  # as long as the session may last
+    assert "Secure" not in cookie  # plain http on this machine; https gets Secure
+    return token
+
+
+def test_the_start_route_sets_the_cookie_once_per_ticket(client: TestClient) -> None:
+    assert web.MOUNTED  # routes() marks them mounted for the pages
+    records = web.sessions()
+    ticket = web.issue_ticket(*records.cookie(records.open(WHO, "password", "local")))
+    first = client.get(web.start_url(ticket, "/"), follow_redirects=False)
+    again = client.get(web.start_url(ticket, "/"), follow_redirects=False)
+    assert COOKIE_NAME in first.headers["set-cookie"]
+    assert "set-cookie" not in again.headers  # a ticket is good once
+    assert "set-cookie" not in client.get(web.start_url("made-up", "/"), follow_redirects=False).headers
+
+
+@pytest.mark.parametrize(
+    ("asked", "lands"),
+    [
+        ("/collector?district=BHOPAL", "/collector?district=BHOPAL"),
+        ("//evil.example/x", "/"),
+        ("https://evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("/\t/evil.example", "/"),
+        ("/\n/evil.example", "/"),
+        ("/collector\r\nSet-Cookie: x=1", "/"),
+        ("", "/"),
+    ],
+)
+def test_after_sign_in_the_browser_goes_only_to_a_path_on_this_site(asked: str, lands: str) -> None:
+    assert web.safe_next(asked) == lands
+
+
+def test_an_export_answers_only_to_the_session_that_offered_it(client: TestClient) -> None:
+    token = signed_in(client)  # the client now holds the cookie
+    url = web.offer(token, "review-csv", who=WHO, scope=WHO.scope(), rows=ROWS, fmt="csv", detail="review", name="r")
+    answer = client.get(url)
+    assert answer.status_code == 200
+    assert answer.headers["cache-control"] == "no-store"
+    assert answer.headers["content-disposition"] == "attachment; filename*=UTF-8''r.csv"
+    assert answer.content.decode("utf-8-sig").splitlines() == ["complaint_id,note", "MP2408-0000001,'=1+1", "MP2408-0000002,ok"]
+    assert web.sessions().accounts.audit()["detail"].to_list() == ["review (csv)"]
+    # Without the cookie, or with another session's cookie: refused, nothing audited.
+    stranger = TestClient(client.app, base_url="http://127.0.0.1")
+    assert stranger.get(url).status_code == 403
+    other = Sessions(web.sessions().accounts)
+    value, _ = other.cookie(other.open(WHO, "password", "local"))
+    stranger.cookies.set(COOKIE_NAME, value)
+    assert stranger.get(url).status_code == 403
+    # Signed out (the end route revokes the record and deletes the cookie): refused.
+    ended = client.get(f"{web.PREFIX}/session/end", follow_redirects=False)
+    assert ended.status_code == 303
+    assert f'{COOKIE_NAME}=""' in ended.headers["set-cookie"]
+    assert web.sessions().check(token).identity is None
+    client.cookies.set(COOKIE_NAME, web.sessions().cookie(token)[0])  # even replaying the old cookie
+    assert client.get(url).status_code == 403
+    assert web.sessions().accounts.audit().height == 1
+
+
+def test_a_new_offer_for_the_same_button_replaces_the_old_one(client: TestClient) -> None:
+    token = signed_in(client)
+    first = web.offer(token, "k", who=WHO, scope=WHO.scope(), rows=ROWS, fmt="xlsx", detail="d", name="r")
+    second = web.offer(token, "k", who=WHO, scope=WHO.scope(), rows=ROWS, fmt="xlsx", detail="d", name="r")
+    assert client.get(first).status_code == 403
+    assert client.get(second).content.startswith(b"PK")

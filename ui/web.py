@@ -1,0 +1,180 @@
+"""Nivaran's own HTTP routes beside Streamlit's (mounted by ``app.py`` through ``st.App``).
+
+A Streamlit page talks to the browser over a WebSocket and cannot set a cookie. Sign-in state that
+survives reloads and new tabs needs an HttpOnly cookie, which only an HTTP response can set; and case
+exports need a URL that answers only to the session that made them. So:
+
+- ``/nivaran/session/start?ticket=…&next=…``: the page, after a sign-in, sends the browser here with a
+  one-time ticket (30 seconds, kept in this process's memory, never on disk). The route sets the
+  signed session cookie (HttpOnly, SameSite=Lax, Secure on HTTPS) and redirects to ``next`` (a path on
+  this site only).
+- ``/nivaran/session/end``: ends the session record, deletes the cookie, goes to the start page.
+- ``/nivaran/export/<id>``: a case export the page offered. It answers only to a request carrying the
+  cookie of the live session that offered it; each download goes through
+  :func:`grading.export.export_cases` (audit entry first). Offers live ``OFFER_TIME`` at most.
+
+The pages find out whether the routes are there through :data:`MOUNTED`: run as plain
+``streamlit run dashboard.py`` (or in ``AppTest``), sign-in holds for the tab only and exports fall
+back to Streamlit's download button (through the same audited function).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Final
+from urllib.parse import quote
+
+import polars as pl
+
+from grading import export, store
+from grading.access import Accounts, Identity, Scope
+from grading.sessions import COOKIE_NAME, Sessions
+
+PREFIX: Final = "/nivaran"
+_LOCAL_PATH: Final = re.compile(r"/(?![/\\])[^\x00-\x20\x7f\\]*")
+TICKET_TIME: Final = 30.0  # seconds
+OFFER_TIME: Final = 15 * 60.0  # seconds
+#: True once app.py has mounted the routes in this process.
+MOUNTED = False
+
+_lock = threading.Lock()
+_tickets: dict[str, tuple[str, int, float]] = {}  # ticket → (cookie value, max-age, deadline)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A case export a page offered: what, for whom, within which scope, in which session."""
+
+    session_token: str
+    who: Identity
+    scope: Scope
+    rows: pl.DataFrame
+    fmt: str
+    detail: str
+    file_name: str
+    deadline: float
+
+
+_offers: dict[str, Offer] = {}
+_offer_ids: dict[tuple[str, str], str] = {}  # (session token, page key) → offer id: one live offer per button
+
+
+def sessions() -> Sessions:
+    """The session records of the database the dashboard serves."""
+    return Sessions(Accounts(store.resolve_path()))
+
+
+def safe_next(path: str | None) -> str:
+    """``path`` when it is a path on this site (``/collector?district=X``), else ``/``: never another site."""
+    # Browsers drop tabs and newlines from addresses and read "\\" as "/": "/\t/x" would be "//x".
+    if not path or not _LOCAL_PATH.fullmatch(path):
+        return "/"
+    return path
+
+
+def issue_ticket(cookie_value: str, max_age: int) -> str:
+    """A one-time ticket that the start route exchanges for the cookie (within ``TICKET_TIME``)."""
+    ticket = secrets.token_urlsafe(24)
+    now = time.monotonic()
+    with _lock:
+        for old in [k for k, (_, _, deadline) in _tickets.items() if deadline < now]:
+            del _tickets[old]
+        _tickets[ticket] = (cookie_value, max_age, now + TICKET_TIME)
+    return ticket
+
+
+def start_url(ticket: str, next_path: str) -> str:
+    """Where the page sends the browser after a sign-in."""
+    return f"{PREFIX}/session/start?ticket={quote(ticket)}&next={quote(safe_next(next_path))}"
+
+
+def offer(
+    session_token: str, key: str, *, who: Identity, scope: Scope, rows: pl.DataFrame, fmt: str, detail: str, name: str
+) -> str:
+    """Register a case export for the session's button ``key``; return its URL (replaces the button's
+    previous offer, so reruns do not pile up copies)."""
+    now = time.monotonic()
+    offer_id = secrets.token_urlsafe(24)
+    file_name = f"{name}.{export.FORMATS[fmt][1]}"
+    with _lock:
+        for old in [k for k, o in _offers.items() if o.deadline < now]:
+            del _offers[old]
+        previous = _offer_ids.pop((session_token, key), None)
+        if previous is not None:
+            _offers.pop(previous, None)
+        _offers[offer_id] = Offer(session_token, who, scope, rows, fmt, detail, file_name, now + OFFER_TIME)
+        _offer_ids[(session_token, key)] = offer_id
+    return f"{PREFIX}/export/{offer_id}"
+
+
+def _token(cookies: dict[str, str]) -> str | None:
+    value = cookies.get(COOKIE_NAME)
+    return sessions().token_from_cookie(value) if value else None
+
+
+def routes() -> list[Any]:
+    """The Starlette routes; marks them mounted for the pages of this process."""
+    from starlette.concurrency import run_in_threadpool
+    from starlette.requests import Request
+    from starlette.responses import PlainTextResponse, RedirectResponse, Response
+    from starlette.routing import Route
+
+    global MOUNTED  # noqa: PLW0603 - set once, when the server mounts the routes
+    MOUNTED = True
+    no_store = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff"}
+
+    async def start(request: Request) -> Response:
+        with _lock:
+            found = _tickets.pop(request.query_params.get("ticket", ""), None)
+        target = safe_next(request.query_params.get("next"))
+        response = RedirectResponse(target, status_code=303, headers=no_store)
+        if found is not None and found[2] >= time.monotonic():
+            response.set_cookie(
+                COOKIE_NAME,
+                found[0],
+                max_age=found[1],
+                path="/",
+                httponly=True,
+                samesite="lax",
+                secure=request.url.scheme == "https",
+            )
+        return response
+
+    async def end(request: Request) -> Response:
+        token = await run_in_threadpool(_token, dict(request.cookies))
+        if token is not None:
+            await run_in_threadpool(sessions().end, token)
+        response = RedirectResponse("/", status_code=303, headers=no_store)
+        response.delete_cookie(COOKIE_NAME, path="/")
+        return response
+
+    def serve(offer_id: str, cookies: dict[str, str]) -> tuple[int, bytes, Offer | None]:
+        with _lock:
+            found = _offers.get(offer_id)
+        token = _token(cookies)
+        if found is None or found.deadline < time.monotonic() or token is None or token != found.session_token:
+            return 403, b"", None
+        if sessions().check(token, datetime.now()).identity is None:
+            return 403, b"", None
+        accounts = Accounts(store.resolve_path())
+        data = export.export_cases(accounts, found.who, found.scope, found.rows, fmt=found.fmt, detail=found.detail)
+        return 200, data, found
+
+    async def download(request: Request) -> Response:
+        status, data, found = await run_in_threadpool(serve, request.path_params["offer_id"], dict(request.cookies))
+        if found is None:
+            return PlainTextResponse("This export belongs to a signed-in session that has ended.", 403, no_store)
+        disposition = f"attachment; filename*=UTF-8''{quote(found.file_name)}"
+        media = export.FORMATS[found.fmt][0]
+        return Response(data, status, media_type=media, headers={**no_store, "Content-Disposition": disposition})
+
+    return [
+        Route(f"{PREFIX}/session/start", start),
+        Route(f"{PREFIX}/session/end", end),
+        Route(PREFIX + "/export/{offer_id}", download),
+    ]
