@@ -189,6 +189,20 @@ def pending_cases(
     department: str | None = None,
 ) -> pl.DataFrame:
     """Open complaints at :func:`as_of` inside ``who``'s scope (narrowed to ``district`` and
+    ``department`` when given), oldest first, one row per complaint; see :func:`open_cases`.
+    """
+    return open_cases(con, as_of(con, month), who, district=district, department=department)
+
+
+def open_cases(
+    con: duckdb.DuckDBPyConnection,
+    when: datetime,
+    who: Identity,
+    *,
+    district: str | None = None,
+    department: str | None = None,
+) -> pl.DataFrame:
+    """Open complaints at the instant ``when`` inside ``who``'s scope (narrowed to ``district`` and
     ``department`` when given), oldest first, one row per complaint.
 
     Adds ``age_days`` (completed days since registration), ``age_bucket``, ``level`` as ``L1``..``L5``,
@@ -196,7 +210,6 @@ def pending_cases(
     next 2 days) and ``days_to_due`` (negative when overdue); names are attached.
     """
     scope = who.scope(district=district, department=department)
-    when = as_of(con, month)
     rows = store.pending_cases(con, when, districts=scope.district_list(), departments=scope.department_list())
     wanted = scope.department_list()
     cases = (
