@@ -21,9 +21,11 @@ import math
 from datetime import date
 from typing import Final
 
+import duckdb
 import polars as pl
 
-from grading import asof
+from grading import asof, store
+from grading.access import Identity
 from grading.reliability import DENOMINATORS
 from grading.schemes import Scheme
 
@@ -302,3 +304,11 @@ def outcome_lists(found: dict[str, pl.DataFrame], month: date, department: str) 
         .sort("kind", "event_time", "complaint_id")
         .drop("complaint_key", "department")
     )
+
+
+def outcome_complaints(con: duckdb.DuckDBPyConnection, month: date, who: Identity, department: str) -> pl.DataFrame:
+    """:func:`outcome_lists` of ``department`` for ``month``, read through the store; refuses (raises
+    :class:`grading.access.AccessDeniedError`) a department outside ``who``'s scope."""
+    who.scope(department=department)
+    start, end, _ = asof.month_window(month)
+    return outcome_lists(store.outcome_cases(con, start, end), month, department)

@@ -19,7 +19,7 @@ import polars as pl
 from grading import asof, flags, grade, pipeline, store, store_published
 from grading.access import Identity, mask_personal
 from grading.asof import previous_month
-from grading.metrics import totals
+from grading.metrics import ENTITY_KEYS, totals
 from grading.schemes import Scheme
 
 #: Cells of the public district × department table with fewer received complaints are suppressed.
@@ -52,7 +52,7 @@ def ranking(con: duckdb.DuckDBPyConnection, scheme: Scheme, entity_type: str, mo
     every = pipeline.graded(con, scheme, entity_type)
     if every.is_empty():
         return every
-    key = entity_type
+    key = list(ENTITY_KEYS[entity_type])  # department_district: both codes
     window = [m for m in every["month"].unique().sort().to_list() if m <= month][-6:]
     trend = every.filter(pl.col("month").is_in(window)).sort("month").group_by(key).agg(trend=pl.col("score"))
     return every.filter(pl.col("month") == month).join(trend, on=key, how="left", maintain_order="left")

@@ -14,6 +14,7 @@ import polars as pl
 import streamlit as st
 
 from grading.registry import label
+from ui.meetings_text import MEETINGS
 
 LANGS: Final = {"en": "English", "hi": "हिन्दी"}
 MONTHS_HI: Final = ("जनवरी", "फ़रवरी", "मार्च", "अप्रैल", "मई", "जून", "जुलाई", "अगस्त", "सितंबर", "अक्टूबर", "नवंबर", "दिसंबर")
@@ -381,6 +382,8 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "संदर्भ का कम से कम {ratio:g} गुना और संयोग से परे ({z:g} मानक विचलन) हो, और कम से कम {n} निराकरणों पर आधारित हो।",
     ),
 }
+assert not set(MEETINGS) & set(CATALOGUE), "a meeting-tools key repeats a catalogue key"
+CATALOGUE.update(MEETINGS)  # the meeting tools' words (ui/meetings_text.py)
 
 
 def browser_lang() -> str:
