@@ -11,19 +11,23 @@ The story (Bhopal unless said; BILLING_EXCESS has a 7-day limit at every level; 
 - D  ENERGY  registered 15-03 11:00 (due 22-03): new since the 10th, 2 days to due on the 20th.
 - F  ENERGY  registered 01-03 08:00, nothing since (due 08-03): overdue on both days (-2 and -12).
 - E  ENERGY  in Indore: never in Bhopal's review.
+- G  ENERGY  in Indore: dissatisfied call-back and reopened on 05-03, force-closed 18-03; H (REVENUE,
+  Indore) force-closed 06-03: the month's outcome lists of ENERGY hold G three times, never H.
 """
 
 from __future__ import annotations
 
+import io
 import xml.etree.ElementTree as ET
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
 import polars as pl
+import pypdf
 import pytest
 
-from grading import ingest, review, store
+from grading import ingest, pdf, review, store
 from grading.access import AccessDeniedError, Identity
 from grading.schema import NivaranError
 from tests.conftest import ev, reg
@@ -52,6 +56,14 @@ STORY = [
     _reg("D", "2024-03-15 11:00"),
     _reg("F", "2024-03-01 08:00"),
     _reg("E", "2024-03-01 08:00", district="INDORE"),
+    # For the department's outcome lists (Indore, closed before the 20th: not in any review list above).
+    _reg("G", "2024-03-02 10:00", district="INDORE"),
+    ev("G", "2024-03-04 10:00", "resolved", level="L1"),
+    ev("G", "2024-03-05 10:00", "feedback", outcome="dissatisfied"),
+    ev("G", "2024-03-05 11:00", "reopened", level="L1"),
+    ev("G", "2024-03-18 10:00", "closed", outcome="force"),
+    _reg("H", "2024-03-02 10:00", department="REVENUE", district="INDORE"),
+    ev("H", "2024-03-06 10:00", "closed", outcome="force"),
 ]
 
 
@@ -192,3 +204,34 @@ def test_the_review_command_writes_the_meeting_workbook(tmp_path: Path) -> None:
     # One clear sentence (``nivaran`` prints it and exits 2; see grading.cli.run).
     assert isinstance(bad.exception, NivaranError)
     assert "--district 'NOWHERE': no such district code" in str(bad.exception)
+
+
+def test_the_months_outcome_lists_of_a_department(con) -> None:  # type: ignore[no-untyped-def]
+    from grading import plan
+
+    energy = Identity("h.energy", "department_head", departments=("ENERGY",))
+    got = plan.outcome_complaints(con, date(2024, 3, 1), energy, "ENERGY")
+    assert got.select(pl.col("kind").cast(pl.String), "complaint_id", "event_time").rows() == [
+        ("dissatisfied", "G", datetime(2024, 3, 5, 10, 0)),
+        ("reopened", "G", datetime(2024, 3, 5, 11, 0)),
+        ("force_closed", "G", datetime(2024, 3, 18, 10, 0)),
+    ]
+    assert plan.outcome_complaints(con, date(2024, 2, 1), energy, "ENERGY").is_empty()
+    with pytest.raises(AccessDeniedError):
+        plan.outcome_complaints(con, date(2024, 3, 1), energy, "REVENUE")
+
+
+def test_the_agenda_holds_the_same_tables(con) -> None:  # type: ignore[no-untyped-def]
+    from grading import meeting
+
+    pack = meeting.build(con, BHOPAL, "BHOPAL", TWENTIETH, TENTH)
+    page = meeting.agenda_html(pack)
+    assert page.count("<table>") == 4
+    assert "<h1>Bhopal district review, 20-03-2024 (changes since 10-03-2024)</h1>" in page
+    assert page.index("<td>F</td>") < page.index("<td>A</td>") < page.index("<td>D</td>")  # overdue first
+    assert "<td>E</td>" not in page
+    if not Path(pdf.DEFAULT_CHROMIUM).exists():
+        pytest.skip("the PDF needs Debian's chromium")
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(meeting.render(pack, "pdf"))).pages)
+    assert "Bhopal district review" in text
+    assert "Newly overdue" in text
