@@ -37,6 +37,10 @@ MEETINGS: Final[dict[str, tuple[str, str]]] = {
     "meeting_pack": ("Meeting pack (summary, case list, changes)", "बैठक पैकेट (सारांश, प्रकरण सूची, बदलाव)"),
     "download_pack_xlsx": ("Download the pack (Excel)", "पैकेट डाउनलोड करें (एक्सेल)"),
     "download_pack_pdf": ("Download the agenda (PDF)", "एजेंडा डाउनलोड करें (पीडीएफ)"),
+    "pdf_unavailable": (
+        "The PDF agenda needs chromium on the server; the Excel pack has the same content.",
+        "पीडीएफ एजेंडा के लिए सर्वर पर क्रोमियम चाहिए; एक्सेल पैकेट में वही सामग्री है।",
+    ),
     "list_filtered": ("List shown: overdue or due within 2 days only.", "दिखाई गई सूची: केवल समय-सीमा बाहर या 2 दिन में।"),
     "plan_title": ("The plan: where the points are", "योजना: अंक कहाँ हैं"),
     "plan_intro": (

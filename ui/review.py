@@ -105,6 +105,17 @@ def timeline(stamp: tuple[int, int], complaint_id: str, who: Identity, district:
     )
 
 
+def _can_print() -> bool:
+    """Whether this server can print PDFs (Debian's chromium is installed)."""
+    from grading.pdf import PdfError, chromium_path
+
+    try:
+        chromium_path()
+    except PdfError:
+        return False
+    return True
+
+
 def pack_downloads(pack: meeting.Pack, who: Identity, district: str, day: date) -> None:
     """The meeting pack as Excel and PDF, each made on click through the one audited path."""
     from ui import auth
@@ -113,6 +124,9 @@ def pack_downloads(pack: meeting.Pack, who: Identity, district: str, day: date) 
     detail = f"meeting pack {district} {day:%Y-%m-%d}"
     accounts = auth.accounts()
     for col, fmt in zip(st.columns(2), ("xlsx", "pdf"), strict=True):
+        if fmt == "pdf" and not _can_print():
+            col.caption(t("pdf_unavailable"))
+            continue
         make = partial(meeting.render, pack, fmt)
         col.download_button(
             t(f"download_pack_{fmt}"),
