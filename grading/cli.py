@@ -1,4 +1,5 @@
-"""The ``nivaran`` command line: ``demo``, ``ingest``, ``grade``, ``flags``, ``publish``, ``migrate``, ``users``.
+"""The ``nivaran`` command line: ``demo``, ``ingest``, ``grade``, ``flags``, ``review``, ``publish``, ``migrate``,
+``users``.
 
 Every command takes ``--db PATH`` (default: ``$NIVARAN_DB``, else ``data/nivaran.duckdb``). Errors a
 user can fix are printed as one clear message (no traceback) with exit code 2.
@@ -319,6 +320,67 @@ def flags_command(db: Path | None, month_text: str, by: str, scheme_name: str, f
         click.echo(f"No integrity flag raised for {by}s in {month_text}.")
     else:
         click.echo(_table(out, text_width=200))
+
+
+def _day(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        msg = f"{option}: expected a day as YYYY-MM-DD, got {value!r}"
+        raise click.BadParameter(msg) from None
+
+
+@main.command("review")
+@db_option
+@click.option("--district", required=True, help="District code (see data/districts.csv).")
+@click.option("--as-of", "as_of_text", default=None, help="Review day, YYYY-MM-DD (default: the latest data).")
+@click.option("--since", "since_text", default=None, help="Last review day, YYYY-MM-DD (default: 7 days earlier).")
+@click.option(
+    "--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="FILE.xlsx or FILE.pdf"
+)
+def review_command(db: Path | None, district: str, as_of_text: str | None, since_text: str | None, out: Path) -> None:
+    """Write a district's meeting pack: summary, case list (overdue first), changes since the last review.
+
+    The export is recorded in the audit log as the operating-system user running the command.
+    """
+    import getpass
+
+    from grading import export, meeting, review
+
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in ("xlsx", "pdf"):
+        msg = f"--out {out}: the pack is written as .xlsx or .pdf"
+        raise NivaranError(msg)
+    path = store.resolve_path(db)
+    con = store.connect_readonly(path)
+    try:
+        known = store.read_table(con, "districts")["code"].to_list()
+        if district not in known:
+            msg = f"--district {district!r}: no such district code in {path}"
+            raise NivaranError(msg)
+        day = _day(as_of_text, "--as-of") if as_of_text else review.latest_day(con)
+        if day is None:
+            msg = f"{path} holds no events yet"
+            raise NivaranError(msg)
+        since = _day(since_text, "--since") if since_text else None
+        if since is not None and since >= day:
+            msg = f"--since {since_text}: the last review must be before the review day {day:%Y-%m-%d}"
+            raise NivaranError(msg)
+        who = access.Identity(f"cli:{getpass.getuser()}", "admin")
+        pack = meeting.build(con, who, district, day, since)
+    finally:
+        con.close()
+    data = export.audited(
+        access.Accounts(path),
+        who,
+        who.scope(district=district),
+        make=lambda: meeting.render(pack, fmt),
+        rows=pack.rows,
+        fmt=fmt,
+        detail=f"meeting pack {district} {day:%Y-%m-%d}",
+    )
+    out.write_bytes(data)
+    click.echo(f"{out}: {pack.title}; {pack.cases.height} pending, {pack.changes.height} changes")
 
 
 @main.command("ingest")

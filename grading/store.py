@@ -550,6 +550,48 @@ def stints_ended(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime)
     )
 
 
+def outcome_cases(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> dict[str, pl.DataFrame]:
+    """Complaints with a dissatisfied call-back, a reopening or a force closure in ``[start, end)``.
+
+    ``cases``: one row per (complaint, event) with kind ``dissatisfied``, ``reopened`` or ``force_closed``,
+    event_time, complaint_key, complaint_id, registered_at, department (at registration), district,
+    category, level (current); ``transfers`` of those complaints before ``end`` (for the department at
+    a time, :func:`grading.asof.department_at`).
+    """
+    params = {"start": start, "end": end}
+    cases = _pl(
+        con.sql(
+            """
+            with happened as (
+                select complaint_key, kind, event_time from feedback_events
+                where kind in ('dissatisfied', 'reopened') and event_time >= $start and event_time < $end
+                union all
+                select complaint_key, 'force_closed' as kind, closed_at as event_time from complaints
+                where close_outcome = 'force' and closed_at >= $start and closed_at < $end
+            ),
+            final as (
+                select h.kind, h.event_time, c.complaint_key, c.complaint_id, c.registered_at, c.department,
+                       c.district, c.category, c.current_level as level
+                from happened h join complaints c using (complaint_key)
+            )
+            select * from final
+            """,
+            params=params,
+        )
+    )
+    keys = cases.select("complaint_key")  # noqa: F841 - read by DuckDB
+    transfers = _pl(
+        con.sql(
+            """
+            select complaint_key, event_time, department from transfers
+            where event_time < $end and complaint_key in (select complaint_key from keys)
+            """,
+            params={"end": end},
+        )
+    )
+    return {"cases": cases, "transfers": transfers}
+
+
 def last_computed_month(con: duckdb.DuckDBPyConnection) -> date | None:
     """The latest month in ``monthly_metrics`` (None when nothing is computed yet)."""
     if not _has_table(con, "monthly_metrics"):

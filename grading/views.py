@@ -19,7 +19,7 @@ import polars as pl
 from grading import asof, flags, grade, pipeline, store, store_published
 from grading.access import Identity, mask_personal
 from grading.asof import previous_month
-from grading.metrics import totals
+from grading.metrics import ENTITY_KEYS, totals
 from grading.schemes import Scheme
 
 #: Cells of the public district × department table with fewer received complaints are suppressed.
@@ -52,7 +52,7 @@ def ranking(con: duckdb.DuckDBPyConnection, scheme: Scheme, entity_type: str, mo
     every = pipeline.graded(con, scheme, entity_type)
     if every.is_empty():
         return every
-    key = entity_type
+    key = list(ENTITY_KEYS[entity_type])  # department_district: both codes
     window = [m for m in every["month"].unique().sort().to_list() if m <= month][-6:]
     trend = every.filter(pl.col("month").is_in(window)).sort("month").group_by(key).agg(trend=pl.col("score"))
     return every.filter(pl.col("month") == month).join(trend, on=key, how="left", maintain_order="left")
@@ -189,6 +189,20 @@ def pending_cases(
     department: str | None = None,
 ) -> pl.DataFrame:
     """Open complaints at :func:`as_of` inside ``who``'s scope (narrowed to ``district`` and
+    ``department`` when given), oldest first, one row per complaint; see :func:`open_cases`.
+    """
+    return open_cases(con, as_of(con, month), who, district=district, department=department)
+
+
+def open_cases(
+    con: duckdb.DuckDBPyConnection,
+    when: datetime,
+    who: Identity,
+    *,
+    district: str | None = None,
+    department: str | None = None,
+) -> pl.DataFrame:
+    """Open complaints at the instant ``when`` inside ``who``'s scope (narrowed to ``district`` and
     ``department`` when given), oldest first, one row per complaint.
 
     Adds ``age_days`` (completed days since registration), ``age_bucket``, ``level`` as ``L1``..``L5``,
@@ -196,7 +210,6 @@ def pending_cases(
     next 2 days) and ``days_to_due`` (negative when overdue); names are attached.
     """
     scope = who.scope(district=district, department=department)
-    when = as_of(con, month)
     rows = store.pending_cases(con, when, districts=scope.district_list(), departments=scope.department_list())
     wanted = scope.department_list()
     cases = (

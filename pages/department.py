@@ -8,6 +8,7 @@ import streamlit as st
 from grading.asof import previous_month
 from grading.views import pending_summary
 from ui import auth, data
+from ui import plan as plan_ui
 from ui.i18n import display_name, lang, month_name, name_column, t
 from ui.ranking import flags_section, published, rank_title
 from ui.widgets import case_download, guarded, page_context, published_marker
@@ -18,6 +19,7 @@ scheme = data.scheme()
 hi = lang() == "hi"
 ranking = data.ranking(stamp, "department", month)
 labels = dict(ranking.select("department", display_name("department")).iter_rows())
+labels_all = dict(labels)  # every department's name (the plan names the best and the median one)
 if who.role == "department_head":
     labels = {code: name for code, name in labels.items() if code in who.departments}
 if not labels:
@@ -74,15 +76,8 @@ with guarded("why moved"):
         st.write(t("no_last_month"))  # not ranked last month, or ranked in another volume group
     else:
         st.write(t("moved_sentence", before=published(last), now=published(me)))
-    st.table(
-        comp.select(
-            pl.col("label_hi" if hi else "label_en").alias(t("method_components")),
-            pl.col("points_last_month").round(2).alias(t("points_last")),
-            pl.col("points").round(2).alias(t("points_now")),
-            pl.col("change").round(2).alias(t("change")),
-        ),
-        hide_index=True,
-    )
+    if last is not None and last.get("score") is not None and me.get("score") is not None:
+        plan_ui.why_moved_table(last, me)
 
 st.subheader(t("to_move"))
 st.write(t("needed_rank", n=me["needed_next_rank"]) if me["needed_next_rank"] is not None else t("needed_none_rank"))
@@ -91,6 +86,21 @@ if me["needed_next_grade"] is not None:
     st.write(t("needed_grade", n=me["needed_next_grade"], grade=better[-1] if better else ""))
 else:
     st.write(t("needed_none_grade"))
+
+st.subheader(t("plan_title"))
+with guarded("department plan"):
+    if me["is_ranked"]:
+        plan_ui.plan_section(stamp, department, month, labels_all)
+    else:
+        st.write(t("plan_none"))
+
+st.subheader(t("by_district_score"))
+with guarded("score by district"):
+    plan_ui.by_district(stamp, department, month)
+
+st.subheader(t("outcome_lists"))
+with guarded("outcome lists"):
+    plan_ui.outcome_lists(stamp, month, who, department)
 
 cases = data.pending(stamp, month, who, department=department)  # the core refuses a department outside
 st.subheader(t("pending_by_district"))

@@ -99,10 +99,9 @@ def test_every_page_in_both_languages(browser, server, demo_users, lang: str) ->
             assert any("\u0900" <= ch <= "\u097f" for ch in text), f"{key}: no Hindi text"
         if public:
             assert_nothing_personal(text, key)
-        if key == "page_public":  # group 1, group 2, all departments (grids: a header row and their rows)
-            grids = page.locator('[data-testid="stDataFrame"]')
+        if key == "page_public":  # the first tab: volume group 1 (a header row and its 26 rows)
+            grids = page.locator('[data-testid="stDataFrame"]')  # other tabs' grids draw when opened
             assert grids.nth(0).locator("[aria-rowcount]").first.get_attribute("aria-rowcount") == "27"
-            assert grids.nth(2).locator("[aria-rowcount]").first.get_attribute("aria-rowcount") == "53"
             names = grids.nth(0).text_content() or ""
             assert any("\u0900" <= ch <= "\u097f" for ch in names) == (lang == "hi")
     page.close()

@@ -27,7 +27,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from grading import access, pipeline, schemes, store, views
+from grading import access, meeting, pipeline, plan, review, schemes, store, views
 from grading.access import Identity
 from grading.cli import DEFAULT_DEMO
 
@@ -294,3 +294,42 @@ def freshness(stamp: Stamp) -> tuple[datetime | None, datetime | None]:
 def as_of(stamp: Stamp, month: date) -> datetime:
     """The instant the case lists describe (the month's cut-off or the latest event)."""
     return read(stamp, views.as_of, month)
+
+
+# --- the meeting tools (district review, department plan) ------------------------------------------
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def latest_day(stamp: Stamp) -> date | None:
+    """The day of the latest event: the default review day."""
+    return read(stamp, review.latest_day)
+
+
+@st.cache_data(max_entries=32, show_spinner=False, scope="session")
+def review_cases(stamp: Stamp, day: date, who: Identity, district: str) -> pl.DataFrame:
+    """The review list of ``district`` at the end of ``day`` (the core refuses a district outside scope)."""
+    return read(stamp, review.cases, day, who, district=district)
+
+
+@st.cache_data(max_entries=32, show_spinner=False, scope="session")
+def review_changes(stamp: Stamp, day: date, since: date, who: Identity, district: str) -> pl.DataFrame:
+    """What changed in ``district`` between the ends of ``since`` and ``day``."""
+    return read(stamp, review.changes, day, since, who, district=district)
+
+
+@st.cache_data(max_entries=16, show_spinner=False, scope="session")
+def review_pack(stamp: Stamp, day: date, since: date, who: Identity, district: str) -> meeting.Pack:
+    """The meeting pack of ``district`` (its files are made on download, through the audited path)."""
+    return read(stamp, meeting.build, who, district, day, since)
+
+
+@st.cache_data(max_entries=32, show_spinner=False, scope="session")
+def outcomes(stamp: Stamp, month: date, who: Identity, department: str) -> pl.DataFrame:
+    """The month's dissatisfied, reopened and force-closed complaints of ``department`` (scope checked)."""
+    return read(stamp, plan.outcome_complaints, month, who, department)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def plan_rows(stamp: Stamp, department: str, month: date) -> pl.DataFrame:
+    """The department plan of ``month`` (aggregates only)."""
+    return plan.department_plan(ranking(stamp, "department", month), scheme(), department)

@@ -1,0 +1,105 @@
+"""The department plan and "why the score moved" (grading.plan) on hand-made graded rows (MP scheme:
+60 satisfied closure + 20 long-pending disposal + 10 no force close + 10 attended in time; every
+component has data, so the reweighting scale is 1 and contributions are the points)."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from grading import plan, schemes
+
+MP = schemes.load("mp-cm-helpline")
+
+
+def dept(
+    code: str, counts: dict[str, int], points: tuple[float, float, float, float], score: float
+) -> dict[str, object]:
+    keys = ("satisfied_closure", "long_pending_disposal", "no_force_close", "attended_in_time")
+    return {
+        "department": code,
+        "is_ranked": True,
+        "volume_group": 1,
+        "data_weight": 100.0,
+        "score": score,
+        **counts,
+        **{f"points_{k}": p for k, p in zip(keys, points, strict=True)},
+    }
+
+
+def counts(*values: int) -> dict[str, int]:
+    """received, closed_satisfied, long_pending_closed, long_pending_open, closed, closed_force,
+    stints_started, stints_non_attended."""
+    received, sat, lp_closed, lp_open, closed, force, stints, late = values
+    return {
+        "received": received,
+        "closed_satisfied": sat,
+        "long_pending_closed": lp_closed,
+        "long_pending_open": lp_open,
+        "closed": closed,
+        "closed_force": force,
+        "stints_started": stints,
+        "stints_non_attended": late,
+    }
+
+
+# A (best):   90/100 satisfied -> 54;  20 of 20 old disposed -> 20;   0/100 forced -> 10;  0/100 late -> 10;  94
+# C (median): 35/50 -> 42;            5 of 10 -> 10;                 0/40 -> 10;         5/50 = 10% -> 9;  71
+# B (this):   100/200 -> 30;          10 of 60 -> 3.3333;            8/80 = 10% -> 9;    20/200 = 10% -> 9; 51.3333
+ROWS = pl.DataFrame(
+    [
+        dept("A", counts(100, 90, 20, 0, 100, 0, 100, 0), (54.0, 20.0, 10.0, 10.0), 94.0),
+        dept("B", counts(200, 100, 10, 50, 80, 8, 200, 20), (30.0, 20 / 6, 9.0, 9.0), 51.33),
+        dept("C", counts(50, 35, 5, 5, 40, 0, 50, 5), (42.0, 10.0, 10.0, 9.0), 71.0),
+    ]
+)
+
+
+def test_best_and_median_department() -> None:
+    # Ordered by score: A 94, C 71, B 51.33 -> best A, median (the middle of three) C.
+    assert plan.reference_departments(ROWS, MP) == ("A", "C")
+
+
+def test_the_plan_adds_up_to_the_gap_and_ranks_work_by_points_per_case() -> None:
+    got = plan.department_plan(ROWS, MP, "B")
+    # Points per case for B: 20/60 old = 0.3333, 60/200 = 0.3, 10/80 = 0.125, 10/200 = 0.05.
+    assert got["key"].to_list() == ["long_pending_disposal", "satisfied_closure", "no_force_close", "attended_in_time"]
+    assert got["per_case"].to_list() == pytest.approx([1 / 3, 0.3, 0.125, 0.05])
+    # Gaps to the median department C: 6.6667 + 12 + 1 + 0 = 19.6667 = 71 - 51.3333; to A: 16.667 + 24 + 1 + 1.
+    assert got["gap_median"].sum() == pytest.approx(71 - (30 + 20 / 6 + 9 + 9))
+    assert got["gap_best"].sum() == pytest.approx(94 - (30 + 20 / 6 + 9 + 9))
+    # Cases: 6.6667 / 0.3333 = 20 old complaints; 12 / 0.3 = 40 satisfied closures; 1 / 0.125 = 8 force
+    # closures (all 8 B has); level with C on attendance, so to A: 1 / 0.05 = 20 (all 20 late stints).
+    assert got["cases_median"].to_list() == [20, 40, 8, 0]
+    assert got["cases_best"].to_list() == [50, 80, 8, 20]  # 16.667 / 0.3333 = 50 = all 50 old ones
+    assert got["gain_median"].to_list() == pytest.approx([20 / 3, 12.0, 1.0, 0.0])
+    assert got["work_en"].to_list() == [
+        "dispose 20 complaints older than 50 days",
+        "close 40 more of the month's complaints with the complainant satisfied",
+        "close 8 fewer complaints by force (resolve them instead)",
+        "attend 20 more complaints within the level's time limit",
+    ]
+    # Passing C (71) needs 19.6667 points: 19.6667 / 0.3 = 65.6 -> 66 satisfied closures; the 50 old
+    # complaints (16.67 points), 8 force closures and 20 late stints cannot do it alone.
+    assert got["cases_next_rank"].to_list() == [None, 66, None, None]
+
+
+def test_apportion_keeps_the_shown_parts_equal_to_the_shown_total() -> None:
+    # 0.104 + 0.104 + 0.002 = 0.21: floors 0.10 + 0.10 + 0.00, the missing cent to the largest remainder.
+    assert plan.apportion([0.104, 0.104, 0.002], 0.21) == [0.11, 0.10, 0.0]
+    assert plan.apportion([-0.104, -0.104, 0.002], -0.21) == [-0.10, -0.11, 0.0]
+    assert sum(plan.apportion([1 / 3, 1 / 3, 1 / 3], 1.0)) == pytest.approx(1.0)
+
+
+def test_why_it_moved_sums_to_the_score_change() -> None:
+    # The issue's example: 49.74 -> 49.94. Before: 30.004 + 3.333 + 9 + 7.4 = 49.737 (shown 49.74);
+    # now: 30.1 + 3.44 + 9 + 7.4 = 49.94. Changes 0.096 and 0.107 (0.203 in all); rounding each part
+    # would show 0.10 + 0.11 = 0.21 against a total of 0.20; largest remainder shows 0.09 + 0.11.
+    before = dept("B", counts(200, 100, 10, 50, 80, 8, 200, 20), (30.004, 3.333, 9.0, 7.4), 49.74)
+    now = dept("B", counts(200, 100, 10, 50, 80, 8, 200, 20), (30.1, 3.44, 9.0, 7.4), 49.94)
+    got = plan.why_moved(before, now, MP)
+    assert got["change_shown"].to_list() == pytest.approx([0.09, 0.11, 0.0, 0.0, 0.20])
+    parts, total = got["change_shown"][:-1], got["change_shown"][-1]
+    assert round(parts.sum(), 2) == total
+    assert got["change"][:-1].sum() == pytest.approx(0.203)
+    assert got["key"][-1] == "total"

@@ -1,0 +1,67 @@
+"""Catalogue entries of the meeting tools (district review and department plan): key → (English, हिन्दी).
+
+Kept apart from :mod:`ui.i18n` (which merges them into its catalogue) so that the meeting pages' words
+live beside each other.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+MEETINGS: Final[dict[str, tuple[str, str]]] = {
+    "review_day": ("Review day", "समीक्षा दिनांक"),
+    "last_review": ("Last review (changes since)", "पिछली समीक्षा (तब से बदलाव)"),
+    "review_as_of": (
+        "Pending at the end of {day}; changes since the end of {since}. Days are whole calendar days.",
+        "{day} की समाप्ति पर लंबित; {since} की समाप्ति से बदलाव। दिन पूरे कैलेंडर दिन हैं।",
+    ),
+    "since_last": ("Since the last review", "पिछली समीक्षा से"),
+    "change_new": ("New (still pending)", "नई (अभी लंबित)"),
+    "change_newly_overdue": ("Newly overdue", "नई समय-सीमा बाहर"),
+    "change_escalated": ("Escalated to L3 or above", "L3 या ऊपर भेजी गईं"),
+    "change_cleared": ("Cleared", "निराकृत"),
+    "change_moved_out": ("Transferred out", "अन्यत्र अंतरित"),
+    "changes_detail": ("Each change since the last review", "पिछली समीक्षा से प्रत्येक बदलाव"),
+    "change_kind": ("Change", "बदलाव"),
+    "level_then": ("Level then", "तब स्तर"),
+    "level_now": ("Level now", "अब स्तर"),
+    "total": ("Total", "कुल"),
+    "search_case": ("Find a complaint by its id (your district only)", "शिकायत क्रमांक से खोजें (केवल आपका जिला)"),
+    "case_not_found": ("No complaint {id} in your scope.", "आपके दायरे में शिकायत {id} नहीं है।"),
+    "due_date": ("Due date", "नियत दिनांक"),
+    "days_to_due_whole": ("Days to due", "नियत तिथि तक दिन"),
+    "days_at_level": ("Days at level", "स्तर पर दिन"),
+    "last_action": ("Last action", "अंतिम कार्यवाही"),
+    "last_action_on": ("Last action on", "अंतिम कार्यवाही दिनांक"),
+    "category_name": ("Category", "श्रेणी"),
+    "meeting_pack": ("Meeting pack (summary, case list, changes)", "बैठक पैकेट (सारांश, प्रकरण सूची, बदलाव)"),
+    "download_pack_xlsx": ("Download the pack (Excel)", "पैकेट डाउनलोड करें (एक्सेल)"),
+    "download_pack_pdf": ("Download the agenda (PDF)", "एजेंडा डाउनलोड करें (पीडीएफ)"),
+    "pdf_unavailable": (
+        "The PDF agenda needs chromium on the server; the Excel pack has the same content.",
+        "पीडीएफ एजेंडा के लिए सर्वर पर क्रोमियम चाहिए; एक्सेल पैकेट में वही सामग्री है।",
+    ),
+    "list_filtered": ("List shown: overdue or due within 2 days only.", "दिखाई गई सूची: केवल समय-सीमा बाहर या 2 दिन में।"),
+    "plan_title": ("The plan: where the points are", "योजना: अंक कहाँ हैं"),
+    "plan_intro": (
+        "Against the best department ({best}) and the median department ({median}); work ranked by points per case.",
+        "सर्वश्रेष्ठ विभाग ({best}) और मध्य विभाग ({median}) की तुलना में; कार्य प्रति प्रकरण अंकों के क्रम में।",
+    ),
+    "gap_best": ("Missing vs best", "सर्वश्रेष्ठ से कमी"),
+    "gap_median": ("Missing vs median", "मध्य से कमी"),
+    "per_case": ("Points per case", "प्रति प्रकरण अंक"),
+    "work": ("Work that recovers it", "इसे वापस लाने वाला कार्य"),
+    "gain": ("Points", "अंक"),
+    "next_rank_cases": ("Cases for +1 rank", "+1 रैंक हेतु प्रकरण"),
+    "plan_none": ("Not ranked this month: no plan against the others.", "इस माह रैंक नहीं: तुलना की योजना नहीं।"),
+    "moved_note": (
+        "Component changes are rounded so that they add up to the change of the published score.",
+        "घटकों के बदलाव इस तरह पूर्णांकित हैं कि उनका योग प्रकाशित अंक के बदलाव के बराबर हो।",
+    ),
+    "by_district_score": ("The department's score by district", "जिलेवार विभाग के अंक"),
+    "outcome_lists": ("Complaints of the month to look at", "माह की देखने योग्य शिकायतें"),
+    "outcome_dissatisfied": ("Dissatisfied call-backs", "असंतुष्ट प्रतिक्रिया"),
+    "outcome_reopened": ("Reopened", "पुनः खोली गईं"),
+    "outcome_force_closed": ("Force-closed", "बलपूर्वक बंद"),
+    "event_on": ("On", "दिनांक"),
+}
