@@ -6,7 +6,7 @@ Starts ``streamlit run dashboard.py`` on the default demo (``nivaran demo`` defa
 missing), then drives ``--sessions`` Playwright sessions spread over ``--browsers`` chromium
 processes round the public pages for ``--seconds`` (tests/crowd.py). Reports errors, health-check
 failures, the server's peak resident memory and, per page, p50/p95 of two times: the **server time**
-of one script run (dashboard.py logs it with ``NIVARAN_PAGE_TIMES=1``: from the top of the script
+of one script run (navigation.py logs it with ``NIVARAN_PAGE_TIMES=1``: from the top of the script
 to the end of the page, every rerun) and the **browser time** of a visit (click to title +
 ``notRunning`` + the page's last content: server time plus transfer and drawing, on the same
 machine). Target: 0 errors and server p95 ≤ 3 s for every page.

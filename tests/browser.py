@@ -1,4 +1,4 @@
-"""Real-browser harness: `streamlit run app.py` (the dashboard with Nivaran's routes) on a temporary
+"""Real-browser harness: `streamlit run dashboard.py` (the pages with Nivaran's routes) on a temporary
 database, driven by Debian chromium.
 
 Never downloads a browser: Playwright launches ``/usr/bin/chromium``. With ``CI=true`` a missing
@@ -59,7 +59,7 @@ def streamlit_server(
     port: int | None = None,
     info: dict[str, int] | None = None,
 ) -> Iterator[str]:
-    """Run ``streamlit run app.py`` (dashboard.py with Nivaran's routes) on ``db`` (with extra ``args``);
+    """Run ``streamlit run dashboard.py`` (navigation.py with Nivaran's routes) on ``db`` (with extra ``args``);
     yield its URL; stop it and keep its log. ``info`` (when given) receives the server's ``pid``."""
     port = port or free_port()
     full_env = {**os.environ, "NIVARAN_DB": str(db), **(env or {})}
@@ -71,7 +71,7 @@ def streamlit_server(
                 "-m",
                 "streamlit",
                 "run",
-                "app.py",
+                "dashboard.py",
                 "--server.headless",
                 "true",
                 "--server.address",

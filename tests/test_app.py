@@ -25,7 +25,7 @@ PAGES = [
 @pytest.fixture
 def app(demo_db: Path, demo_users: dict[str, tuple[str, str]], monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("NIVARAN_DB", str(demo_db))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "navigation.py"), default_timeout=60)
     at.run()
     assert not at.exception, at.exception
     return at
@@ -149,7 +149,7 @@ def test_trends_page_switches_metric_and_entity_type(app: AppTest) -> None:
 
 def test_missing_database_explains_how_to_create_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NIVARAN_DB", str(tmp_path / "none.duckdb"))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30).run()
+    at = AppTest.from_file(str(ROOT / "navigation.py"), default_timeout=30).run()
     assert not at.exception
     assert "nivaran demo --db" in at.info[0].value
 
@@ -185,7 +185,7 @@ def test_data_page_lists_rejected_rows_with_their_reasons(tmp_path: Path, monkey
     ingest.ingest(db, [path])
     monkeypatch.setenv("NIVARAN_DB", str(db))
     Accounts(db).add("root", "admin", password="root-pass")
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(ROOT / "navigation.py"), default_timeout=60).run()
     sign_in(at, "root", "root-pass")
     at.switch_page("pages/data_status.py").run()
     assert not at.exception
@@ -204,7 +204,7 @@ def test_a_published_month_is_marked_on_the_public_page(demo_db: Path, tmp_path:
     monkeypatch.setenv("NIVARAN_DB", str(db))
 
     def public_page() -> AppTest:
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+        at = AppTest.from_file(str(ROOT / "navigation.py"), default_timeout=60)
         at.run()
         return open_page(at, "pages/public_summary.py", "en")
 

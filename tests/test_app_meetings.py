@@ -23,7 +23,7 @@ ENERGY = Identity("t.energy", "department_head", departments=("ENERGY",))
 @pytest.fixture
 def app(demo_db: Path, demo_users: dict[str, tuple[str, str]], monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("NIVARAN_DB", str(demo_db))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "navigation.py"), default_timeout=60)
     at.session_state["lang"] = "en"
     return at.run()
 

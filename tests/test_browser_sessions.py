@@ -1,4 +1,4 @@
-"""Sessions and exports in a real browser against `streamlit run app.py`: the sign-in holds across a
+"""Sessions and exports in a real browser against `streamlit run dashboard.py`: the sign-in holds across a
 reload and a new tab (HttpOnly cookie), deep links land after sign-in, sign-out ends the session
 everywhere, case exports answer only to the session that made them, and case tables have no toolbar
 download."""

@@ -79,7 +79,7 @@ def test_the_dashboard_explains_a_foreign_database(tmp_path: Path, monkeypatch: 
     path = tmp_path / "notes.duckdb"
     path.write_text("not a database\n", encoding="utf-8")
     monkeypatch.setenv("NIVARAN_DB", str(path))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(ROOT / "navigation.py"), default_timeout=60).run()
     assert not at.exception, [e.message for e in at.exception]
     assert any("is not a readable DuckDB database" in i.value for i in at.info)
 

@@ -98,15 +98,15 @@ def test_every_page_says_how_fresh_its_data_are(demo_db: Path, monkeypatch: pyte
         latest.close()
     assert when is not None
     monkeypatch.setenv("NIVARAN_DB", str(demo_db))
-    # dashboard.py writes the line before it runs the page, so it is on every page (the browser tests
+    # navigation.py writes the line before it runs the page, so it is on every page (the browser tests
     # check each page; AppTest drops the entry script's own elements after switch_page).
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(ROOT / "navigation.py"), default_timeout=60).run()
     lines = [c.value for c in at.caption if c.value.startswith("Data up to")]  # Markdown source: ":" escaped
     assert len(lines) == 1, [c.value for c in at.caption]
     assert re.fullmatch(
         rf"Data up to {when.day} {when:%b %Y %H}\\:{when:%M}, loaded (just now|\d+ \w+ ago)\.", lines[0]
     )
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "navigation.py"), default_timeout=60)
     at.session_state["lang"] = "hi"
     at.run()
     assert any(c.value.startswith(f"{when.day} ") and "तक का डेटा" in c.value for c in at.caption), [

@@ -55,7 +55,7 @@ def admin_app(odd_db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     from tests.conftest import TEST_USERS
 
     monkeypatch.setenv("NIVARAN_DB", str(odd_db))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(ROOT / "navigation.py"), default_timeout=60).run()
     name, password, _, _ = TEST_USERS["admin"]
     return sign_in(at, name, password)
 

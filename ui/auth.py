@@ -3,7 +3,7 @@ in ``.streamlit/secrets.toml``, Streamlit's built-in OIDC sign-in (``st.login``)
 an account.
 
 A sign-in opens a session record in the access file (:mod:`grading.sessions`); this browser session
-keeps its token in ``st.session_state``, and, when the server runs with Nivaran's routes (``app.py``),
+keeps its token in ``st.session_state``, and, when the server runs with Nivaran's routes (``dashboard.py``),
 the browser gets it as a signed HttpOnly cookie, so a reload or a new tab stays signed in. Every rerun
 checks the record: sign-out, expiry (``SESSION_TIME`` after sign-in, ``IDLE_TIME`` without use) and a
 removed or changed account end the session at once. No URL or query parameter can set or widen the

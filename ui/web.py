@@ -1,4 +1,4 @@
-"""Nivaran's own HTTP routes beside Streamlit's (mounted by ``app.py`` through ``st.App``).
+"""Nivaran's own HTTP routes beside Streamlit's (mounted by ``dashboard.py`` through ``st.App``).
 
 A Streamlit page talks to the browser over a WebSocket and cannot set a cookie. Sign-in state that
 survives reloads and new tabs needs an HttpOnly cookie, which only an HTTP response can set; and case
@@ -14,7 +14,7 @@ exports need a URL that answers only to the session that made them. So:
   :func:`grading.export.export_cases` (audit entry first). Offers live ``OFFER_TIME`` at most.
 
 The pages find out whether the routes are there through :data:`MOUNTED`: run as plain
-``streamlit run dashboard.py`` (or in ``AppTest``), sign-in holds for the tab only and exports fall
+``streamlit run navigation.py`` (or in ``AppTest``), sign-in holds for the tab only and exports fall
 back to Streamlit's download button (through the same audited function).
 """
 
@@ -39,7 +39,7 @@ PREFIX: Final = "/nivaran"
 _LOCAL_PATH: Final = re.compile(r"/(?![/\\])[^\x00-\x20\x7f\\]*")
 TICKET_TIME: Final = 30.0  # seconds
 OFFER_TIME: Final = 15 * 60.0  # seconds
-#: True once app.py has mounted the routes in this process.
+#: True once dashboard.py has mounted the routes in this process.
 MOUNTED = False
 
 _lock = threading.Lock()

@@ -107,7 +107,7 @@ def case_download(frame: pl.DataFrame, name: str, key: str, *, who: Identity, sc
 
     Served by Nivaran's export route (ui/web.py), the files answer only to this signed-in session's
     cookie, and each download is audited when it happens. Without the routes (plain ``streamlit run
-    dashboard.py``), Streamlit's download button makes the file on click through the same function.
+    navigation.py``), Streamlit's download button makes the file on click through the same function.
     """
     from ui import auth
 

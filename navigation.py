@@ -1,0 +1,60 @@
+"""Nivaran dashboard: the pages each browser session runs (served by dashboard.py: `uv run streamlit run dashboard.py`).
+
+Routes pages by audience and role with st.navigation: the public pages for everyone, the collector and
+department pages for signed-in collectors, department heads and administrators, the data and audit
+pages for administrators. The sidebar holds the language switch, the month picker shared by every page
+and the signed-in user; the first start builds the demo database.
+"""
+
+import os
+import sys
+import time
+
+import streamlit as st
+
+from ui import auth, data
+from ui.i18n import t
+from ui.widgets import freshness, sidebar_controls
+
+#: Pages that need a role: name (Identity.can_see) → (file, title, icon, navigation section).
+PROTECTED = {
+    "department": ("pages/department.py", "page_department", "🏛️", "nav_departments"),
+    "collector": ("pages/collector.py", "page_collector", "🗂️", "nav_collectors"),
+    "data": ("pages/data_status.py", "page_data", "🗄️", "nav_data"),
+    "audit": ("pages/audit.py", "page_audit", "🔏", "nav_data"),
+}
+
+started = time.perf_counter()
+st.set_page_config(page_title="Nivaran · निवारण", page_icon="⚖️", layout="wide")
+who = auth.current()
+# Register the pages before anything slow runs, so the sidebar never falls back to listing pages/.
+pages = {
+    t("nav_public"): [
+        st.Page("pages/public_summary.py", title=t("page_public"), icon="📊", default=True),
+        st.Page("pages/methodology.py", title=t("page_methodology"), icon="📐"),
+        st.Page("pages/trends.py", title=t("page_trends"), icon="📈"),
+    ],
+}
+for name, (file, title, icon, section) in PROTECTED.items():
+    if who.can_see(name):
+        pages.setdefault(t(section), []).append(st.Page(file, title=t(title), icon=icon))
+    else:
+        # Not this role's page: its address (a bookmark) still answers, hidden from the menu, with the
+        # sign-in form for the public (then the page itself) or a refusal; the page's code never runs.
+        url_path = file.removeprefix("pages/").removesuffix(".py")
+        stand_in = st.Page(auth.stand_in(name), title=t(title), url_path=url_path, visibility="hidden")
+        pages[t("nav_public")].append(stand_in)
+if who.is_public:
+    pages[t("nav_account")] = [st.Page("pages/sign_in.py", title=t("page_sign_in"), icon="🔑")]
+navigation = st.navigation(pages)
+auth.hand_off()  # a sign-in or sign-out waiting for its cookie: the browser goes there now
+stamp = data.ensure_database()
+st.session_state["db_stamp"] = stamp
+st.session_state["selected_month"] = sidebar_controls(data.months(stamp))
+auth.sidebar(who)
+freshness(stamp)  # every page: how fresh its data are, in words
+try:
+    navigation.run()
+finally:  # server time of this run, for bench/bench_crowd.py (off unless asked for)
+    if os.environ.get("NIVARAN_PAGE_TIMES"):
+        sys.stdout.write(f"nivaran-page-time\t{navigation.title}\t{time.perf_counter() - started:.4f}\n")
