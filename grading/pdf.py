@@ -21,10 +21,9 @@ from typing import Final
 from grading.schema import NivaranError
 
 DEFAULT_CHROMIUM: Final = "/usr/bin/chromium"
-#: Flags that keep a headless chromium quiet and offline: no sandbox (we run as root in CI), no GPU, no
-#: background fetches, a fresh profile per run (``--user-data-dir`` is added per call).
-_FLAGS: Final = (
-    "--headless",
+#: Flags that keep chromium quiet and offline: no sandbox (we run as root in CI), no GPU, no background
+#: fetches (the browser tests launch chromium with these too).
+QUIET_FLAGS: Final = (
     "--no-sandbox",
     "--disable-gpu",
     "--disable-quic",
@@ -32,6 +31,12 @@ _FLAGS: Final = (
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+)
+#: Printing: headless, no extensions, no header or footer of chromium's own (a fresh profile per run:
+#: ``--user-data-dir`` is added per call).
+_FLAGS: Final = (
+    "--headless",
+    *QUIET_FLAGS,
     "--disable-extensions",
     "--no-pdf-header-footer",
     "--run-all-compositor-stages-before-draw",

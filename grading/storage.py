@@ -274,16 +274,25 @@ def _tables(con: duckdb.DuckDBPyConnection, database: str) -> list[str]:
     return [str(r[0]) for r in rows]
 
 
-def _sql(template: str, **names: str) -> str:
-    """SQL text with table names put in: each name is checked against ``[a-z_][a-z0-9_]*`` first.
+def sql(template: str, **names: str | tuple[str, ...]) -> str:
+    """SQL text with table or column names put in: each name is checked against ``[a-z_][a-z0-9_]*``
+    first (a tuple of names becomes a comma-separated list).
 
-    The only place this module builds SQL text; values are always bound parameters.
+    The only place Nivaran builds SQL text (:mod:`grading.store` uses it too); values are always bound
+    parameters.
     """
-    for name in names.values():
-        if not _NAME.match(name):
-            msg = f"unexpected table name {name!r}"
-            raise duckdb.CatalogException(msg)
-    return template.format(**names)
+    filled = {}
+    for key, value in names.items():
+        parts = (value,) if isinstance(value, str) else value
+        for name in parts:
+            if not _NAME.match(name):
+                msg = f"unexpected table or column name {name!r}"
+                raise duckdb.CatalogException(msg)
+        filled[key] = ", ".join(parts)
+    return template.format(**filled)
+
+
+_sql = sql
 
 
 def _catch_up(con: duckdb.DuckDBPyConnection) -> None:

@@ -216,8 +216,8 @@ def load_reference(
     frames = {"departments": departments, "districts": districts, "categories": categories}
     for table, frame in frames.items():
         rows = frame.with_columns(is_reference=pl.lit(True))  # noqa: F841 - read by DuckDB below
-        con.execute(f"delete from {table} where is_reference or code in (select code from rows)")  # noqa: S608 - table names are constants
-        con.execute(f"insert into {table} by name select * from rows")  # noqa: S608
+        con.execute(storage.sql("delete from {t} where is_reference or code in (select code from rows)", t=table))
+        con.execute(storage.sql("insert into {t} by name select * from rows", t=table))
     con.execute("delete from holidays")
     holidays_frame = holidays  # noqa: F841 - read by DuckDB below
     con.execute("insert into holidays by name select * from holidays_frame")
@@ -233,7 +233,7 @@ def register_codes(con: duckdb.DuckDBPyConnection, table: str, codes: list[str])
         raise ValueError(msg)
     seen = pl.DataFrame({"code": codes}, schema={"code": pl.String})  # noqa: F841 - read by DuckDB
     new: list[str] = _pl(
-        con.sql(f"select distinct code from seen anti join {table} using (code) order by code")  # noqa: S608
+        con.sql(storage.sql("select distinct code from seen anti join {t} using (code) order by code", t=table))
     )["code"].to_list()
     if new:
         extra = ", 7, 7, 7, 7, 7" if table == "categories" else ""
@@ -266,7 +266,7 @@ def read_table(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
     ):
         msg = f"read_table is for small tables, not {table!r}"
         raise ValueError(msg)
-    return _pl(con.sql(f"select * from {table} order by all"))  # noqa: S608
+    return _pl(con.sql(storage.sql("select * from {t} order by all", t=table)))
 
 
 # --- events ----------------------------------------------------------------------------------------
@@ -303,17 +303,20 @@ def read_events(con: duckdb.DuckDBPyConnection, complaint_ids: pl.Series | None 
     For given ids, the rows are found first by scanning ``complaint_id`` alone, then fetched by row id:
     a semi-join that reads every column of every row costs about four times as much.
     """
-    cols = ", ".join(EVENT_SCHEMA.names())
+    cols = tuple(EVENT_SCHEMA.names())
     if complaint_ids is None:
-        frame = _pl(con.sql(f"select {cols} from events"))  # noqa: S608 - constant column list
+        frame = _pl(con.sql(storage.sql("select {c} from events", c=cols)))
     else:
         ids = complaint_ids.to_frame("complaint_id")  # noqa: F841 - read by DuckDB
         frame = _pl(
             con.sql(
-                f"""
-                with found as (select rowid as row_id from events semi join ids using (complaint_id))
-                select {cols} from events where rowid in (select row_id from found)
-                """  # noqa: S608 - constant column list
+                storage.sql(
+                    """
+                    with found as (select rowid as row_id from events semi join ids using (complaint_id))
+                    select {c} from events where rowid in (select row_id from found)
+                    """,
+                    c=cols,
+                )
             )
         )
     return frame.cast(EVENT_SCHEMA)
@@ -321,7 +324,7 @@ def read_events(con: duckdb.DuckDBPyConnection, complaint_ids: pl.Series | None 
 
 def limit_memory(con: duckdb.DuckDBPyConnection, gib: float) -> None:
     """Cap DuckDB's memory for this connection; past it, DuckDB spills to ``<db>.tmp/`` on disk."""
-    con.execute(f"set memory_limit = '{float(gib)}GiB'")
+    con.execute("set memory_limit = ?", [f"{float(gib)}GiB"])
 
 
 class Staging:
@@ -352,9 +355,9 @@ class Staging:
     def _spill(self) -> None:
         held = pl.concat(self.frames).with_columns(pl.col(pl.Enum).cast(pl.String))  # noqa: F841 - read by DuckDB
         if self.spilled:
-            self.con.execute(f"insert into {self.table} select * from held")  # noqa: S608
+            self.con.execute(storage.sql("insert into {t} select * from held", t=self.table))
         else:
-            self.con.execute(f"create temp table {self.table} as select * from held")  # noqa: S608
+            self.con.execute(storage.sql("create temp table {t} as select * from held", t=self.table))
             self.spilled = True
         self.frames = []
 
@@ -375,7 +378,7 @@ class Staging:
     def close(self) -> None:
         """Drop the temporary table, if any."""
         if self.spilled:
-            self.con.execute(f"drop table if exists {self.table}")
+            self.con.execute(storage.sql("drop table if exists {t}", t=self.table))
         self.frames, self.spilled = [], False
 
 
@@ -433,7 +436,8 @@ def replace_derived(
         """
     )
     for table in DERIVED_TABLES:
-        con.execute(f"delete from {table} where complaint_key in (select complaint_key from frame_keys)")  # noqa: S608
+        delete = "delete from {t} where complaint_key in (select complaint_key from frame_keys)"
+        con.execute(storage.sql(delete, t=table))
         frame = derived[table]  # noqa: F841 - read by DuckDB
         if table == "complaints":
             con.execute(
@@ -445,7 +449,7 @@ def replace_derived(
                 """
             )
         else:
-            con.execute(f"insert into {table} by name select * from frame")  # noqa: S608
+            con.execute(storage.sql("insert into {t} by name select * from frame", t=table))
     con.execute("drop table kept_counts")
     con.execute("insert into changed_keys select complaint_key from frame_keys")
 
@@ -459,7 +463,7 @@ def append_derived(con: duckdb.DuckDBPyConnection, derived: dict[str, pl.DataFra
     """Append derived frames for complaints not yet in the store (the demo builds month by month)."""
     for table in DERIVED_TABLES:
         frame = derived[table]  # noqa: F841 - read by DuckDB
-        con.execute(f"insert into {table} by name select * from frame")  # noqa: S608
+        con.execute(storage.sql("insert into {t} by name select * from frame", t=table))
 
 
 def month_bounds(con: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:
@@ -643,7 +647,7 @@ def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Row counts of the main tables (for the data page and CLI summaries)."""
     out = {}
     for table in ("events", "complaints", "quarantine", "ingest_log"):
-        out[table] = int(con.sql(f"select count(*) from {table}").fetchall()[0][0])  # noqa: S608
+        out[table] = int(con.sql(storage.sql("select count(*) from {t}", t=table)).fetchall()[0][0])
     return out
 
 

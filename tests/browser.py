@@ -19,18 +19,12 @@ from pathlib import Path
 
 import pytest
 
+from grading.pdf import QUIET_FLAGS
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM_ARGS = list(QUIET_FLAGS)
 
 
 def require_chromium() -> None:
