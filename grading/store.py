@@ -25,7 +25,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Final
 
@@ -554,6 +554,20 @@ def stints_ended(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime)
     )
 
 
+def transfers_until(con: duckdb.DuckDBPyConnection, keys: pl.DataFrame, until: datetime) -> pl.DataFrame:
+    """The transfers at or before ``until`` of the complaints in ``keys`` (a ``complaint_key`` column):
+    complaint_key, event_time, department; for the department at a time (:func:`grading.asof.department_at`)."""
+    return _pl(
+        con.sql(
+            """
+            select complaint_key, event_time, department from transfers
+            where event_time <= $until and complaint_key in (select complaint_key from keys)
+            """,
+            params={"until": until},
+        )
+    )
+
+
 def outcome_cases(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> dict[str, pl.DataFrame]:
     """Complaints with a dissatisfied call-back, a reopening or a force closure in ``[start, end)``.
 
@@ -583,16 +597,7 @@ def outcome_cases(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime
             params=params,
         )
     )
-    keys = cases.select("complaint_key")  # noqa: F841 - read by DuckDB
-    transfers = _pl(
-        con.sql(
-            """
-            select complaint_key, event_time, department from transfers
-            where event_time < $end and complaint_key in (select complaint_key from keys)
-            """,
-            params={"end": end},
-        )
-    )
+    transfers = transfers_until(con, cases.select("complaint_key"), end - timedelta(microseconds=1))
     return {"cases": cases, "transfers": transfers}
 
 
@@ -765,16 +770,8 @@ def pending_cases(
             params=params,
         )
     )
-    keys = complaints.select("complaint_key")  # noqa: F841 - read by DuckDB
-    transfers = _pl(
-        con.sql(
-            """
-            select complaint_key, event_time, department from transfers
-            where event_time <= $as_of and complaint_key in (select complaint_key from keys)
-            """,
-            params={"as_of": as_of},
-        )
-    )
+    keys = complaints.select("complaint_key")  # also read by DuckDB in the stints query below
+    transfers = transfers_until(con, keys, as_of)
     stints = _pl(
         con.sql(
             """
