@@ -24,6 +24,7 @@ import polars as pl
 
 from grading import pipeline, store
 from grading.metrics import ENTITY_KEYS, complaint_flags, month_window
+from grading.schema import limit_duration
 from grading.schemes import FlagSettings, Scheme
 
 if TYPE_CHECKING:
@@ -269,7 +270,7 @@ def no_callback(metrics: pl.DataFrame, month: date, by: str, s: FlagSettings) ->
 def closure_at_limit(stints: pl.DataFrame, month: date, by: str, s: FlagSettings) -> pl.DataFrame:
     """``stints``: :func:`grading.store.stints_ended` rows of the month with their entity."""
     keys = list(ENTITY_KEYS[by])
-    limit = pl.duration(days=pl.col("limit_days"))
+    limit = limit_duration(pl.col("limit_days"))
     lasted = pl.col("ended_at") - pl.col("started_at")
     in_time = stints.filter(lasted < limit)
     at_brink = lasted >= limit - pl.duration(hours=s.brink_hours)

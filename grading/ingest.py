@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Final
 
 import polars as pl
 
-from grading import access, pipeline, store
+from grading import access, helpline, pipeline, store, timeparse
 from grading.derive import derive
 from grading.mapping import Mapping, to_events
 from grading.problems import PROBLEM_SCHEMA, Rule, find
@@ -38,6 +38,7 @@ from grading.schema import (
     EVENTS,
     FEEDBACK_OUTCOMES,
     REQUIRED_BY_EVENT,
+    TIMEZONE,
     NivaranError,
     level_number,
 )
@@ -45,12 +46,6 @@ from grading.schema import (
 if TYPE_CHECKING:
     import duckdb
 
-_ISO = (
-    r"^(?<date>\d{4}-\d{2}-\d{2})"
-    r"(?:[T ](?<time>\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?))?"
-    r"\s*(?<offset>Z|[+-]\d{2}(?::?\d{2})?)?$"
-)
-IST_MINUTES: Final = 330
 SHOWN_PROBLEMS: Final = 20
 
 
@@ -103,36 +98,14 @@ class IngestReport:
         return "\n".join(lines)
 
 
-def parse_times(text: pl.Expr) -> pl.Expr:
-    """ISO-8601 text to Asia/Kolkata wall-clock ``Datetime('us')``; null when it cannot be parsed.
+def parse_times(text: pl.Expr, zone: str = TIMEZONE) -> pl.Expr:
+    """ISO-8601 text to the store's wall-clock ``Datetime('us')``; null when it cannot be parsed.
 
     Accepts a date, a date and time (``T`` or space, optional seconds and fraction) and an optional
-    offset (``Z``, ``+05:30``, ``+0530``, ``-04``). Without an offset the time already means
-    Asia/Kolkata; with one it is converted.
+    offset (``Z``, ``+05:30``, ``+0530``, ``-04``). Without an offset the time already means the store's
+    zone ``zone``; with one it is converted (rules: :mod:`grading.timeparse`).
     """
-    parts = text.str.strip_chars().str.extract_groups(_ISO)
-    clock = parts.struct.field("time").fill_null("00:00")
-    clock = pl.when(clock.str.len_chars() == 5).then(clock + ":00").otherwise(clock).str.replace(",", ".")
-    local = (parts.struct.field("date") + " " + clock).str.to_datetime(
-        "%Y-%m-%d %H:%M:%S%.f", time_unit="us", strict=False
-    )
-    offset = parts.struct.field("offset")
-    digits = offset.str.replace_all(":", "")
-    sign = pl.when(digits.str.head(1) == "-").then(-1).otherwise(1)
-    minutes = (
-        pl.when(offset == "Z")
-        .then(0)
-        .when(offset.is_not_null())
-        .then(
-            sign
-            * (
-                digits.str.slice(1, 2).cast(pl.Int32, strict=False) * 60
-                + digits.str.slice(3, 2).cast(pl.Int32, strict=False).fill_null(0)
-            )
-        )
-    )
-    shift = pl.duration(minutes=IST_MINUTES - minutes)
-    return pl.when(minutes.is_null()).then(local).otherwise(local + shift)
+    return timeparse.read_times(text, zone=zone, store_zone=zone)
 
 
 def _normalise(raw: pl.DataFrame, source: str, first_row: int = 1) -> pl.DataFrame:
@@ -161,12 +134,14 @@ def _normalise(raw: pl.DataFrame, source: str, first_row: int = 1) -> pl.DataFra
 FAST_ISO: Final = "%Y-%m-%dT%H:%M:%S%.f"
 
 
-def parse_event_times(frame: pl.DataFrame) -> pl.DataFrame:
+def parse_event_times(frame: pl.DataFrame, zone: str = TIMEZONE) -> pl.DataFrame:
     """Add ``parsed_time`` from ``event_time`` (see :func:`parse_times`).
 
-    The common shape (``2024-08-01T10:30:00[.ffffff]``, no offset) is parsed directly; only rows it
-    does not fit go through the general ISO-8601 parser.
+    The common shape (``2024-08-01T10:30:00[.ffffff]``, no offset) is parsed directly in a zone without
+    daylight saving (Asia/Kolkata); only rows it does not fit go through the general reader.
     """
+    if zone != TIMEZONE:  # a zone with DST gaps: every value through the reader that resolves them
+        return frame.with_columns(parsed_time=parse_times(pl.col("event_time"), zone))
     fast = frame.with_columns(parsed_time=pl.col("event_time").str.to_datetime(FAST_ISO, time_unit="us", strict=False))
     missed = pl.col("parsed_time").is_null() & pl.col("event_time").is_not_null()
     slow = fast.filter(missed)
@@ -176,19 +151,24 @@ def parse_event_times(frame: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([fast.filter(~missed), slow]).sort("row_number")
 
 
-def check_rows(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+def check_rows(
+    frame: pl.DataFrame, zone: str = TIMEZONE, bounds: tuple[datetime, datetime] | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Check every row of a normalised frame; return ``(good events, problems)``.
+
+    ``zone`` is the store's zone (times without an offset mean it); ``bounds`` the store's plausible
+    window (:func:`grading.timeparse.window`): a time outside it is a bad row.
 
     ``good`` has ``EVENT_SCHEMA`` plus ``row_number``; ``problems`` has ``PROBLEM_SCHEMA``, one row per
     (row, field) problem, so a row with two bad fields is reported twice and quarantined once.
     """
     # Case-normalised values as the store's types, once; values outside a type's list become null.
-    typed = parse_event_times(frame).with_columns(
+    typed = parse_event_times(frame, zone).with_columns(
         pl.col("event").str.to_lowercase().cast(EVENT_SCHEMA["event"], strict=False).alias("_event"),
         pl.col("level").str.to_uppercase().cast(EVENT_SCHEMA["level"], strict=False).alias("_level"),
         pl.col("channel").str.to_lowercase().cast(EVENT_SCHEMA["channel"], strict=False).alias("_channel"),
         pl.col("outcome").str.to_lowercase().cast(EVENT_SCHEMA["outcome"], strict=False).alias("_outcome"),
-        pl.col("limit_days").cast(pl.Int32, strict=False).alias("_limit_days"),
+        pl.col("limit_days").cast(pl.Float64, strict=False).alias("_limit_days"),
     )
     event = pl.col("_event")
 
@@ -207,14 +187,16 @@ def check_rows(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
             pl.col("event_time").is_not_null() & pl.col("parsed_time").is_null(),
             "not an ISO-8601 time (e.g. 2024-08-01T10:30:00+05:30)",
         ),
+        *_window_rule(bounds),
         ("event", "event", pl.col("event").is_null(), "required on every row"),
         ("event", "event", not_in("event"), f"unknown event; expected one of {', '.join(EVENTS)}"),
         ("level", "level", not_in("level"), "expected L1..L5"),
         (
             "limit_days",
             "limit_days",
-            pl.col("limit_days").is_not_null() & ~pl.col("_limit_days").is_between(1, 3650).fill_null(False),
-            "a whole number of days from 1 to 3650",
+            pl.col("limit_days").is_not_null()
+            & ~((pl.col("_limit_days") > 0) & (pl.col("_limit_days") <= 3650)).fill_null(False),
+            "a number of days above 0 and up to 3650 (fractions allowed: 0.5 = 12 hours)",
         ),
         ("channel", "channel", not_in("channel"), f"expected one of {', '.join(CHANNELS)}"),
         (
@@ -249,6 +231,14 @@ def check_rows(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         **{c: pl.col(f"_{c}") for c in ("event", "level", "channel", "outcome", "limit_days")},
     ).select("row_number", *EVENT_COLUMNS)
     return good, problems
+
+
+def _window_rule(bounds: tuple[datetime, datetime] | None) -> list[Rule]:
+    """The plausible-date rule on ``parsed_time`` (none without a window)."""
+    if bounds is None:
+        return []
+    outside = timeparse.outside_window(pl.col("parsed_time"), bounds)
+    return [("event_time", "event_time", outside, timeparse.window_reason(bounds))]
 
 
 def lifecycle_problems(new: pl.DataFrame, stored: pl.DataFrame, *, new_sorted: bool = False) -> pl.DataFrame:
@@ -427,6 +417,7 @@ class _Load:
     batch_rows: int
     chunk_rows: int
     progress: pipeline.Progress | None
+    settings: helpline.Helpline = field(default_factory=helpline.Helpline)
     new_codes: dict[str, list[str]] = field(
         default_factory=lambda: {"departments": [], "districts": [], "categories": []}
     )
@@ -455,7 +446,9 @@ def _check_batches(load: _Load, path: Path, staging: store.Staging) -> tuple[int
     rows, problems = 0, []
     phase, total = f"checking {path.name}", estimate_rows(path)
     for batch in read_batches(path, load.batch_rows):
-        good, bad = check_rows(_normalise(batch, str(path), first_row=rows + 1))
+        good, bad = check_rows(
+            _normalise(batch, str(path), first_row=rows + 1), load.settings.timezone, load.settings.window()
+        )
         rows += batch.height
         staging.add(good)
         problems.append(bad)
@@ -476,7 +469,7 @@ def _load_file(load: _Load, path: Path, mapping: Mapping | None) -> FileReport:
             report.rows_read, found = _check_batches(load, path, staging)
         else:
             raw = read_file(path)
-            good, bad = to_events(raw, mapping, digest[:12])
+            good, bad = to_events(raw, mapping, digest[:12], load.settings.timezone, load.settings.window())
             report.rows_read, found = raw.height, [bad]
             staging.add(good)
         ingest_id = store.next_ingest_id(load.con)
@@ -567,10 +560,9 @@ def ingest(
     reports: list[FileReport] = []
     with store.writing(db) as con:
         store.limit_memory(con, DUCKDB_GIB)
-        if store.read_table(con, "departments").is_empty():
-            pipeline.load_reference_data(con)
+        settings = helpline.ensure(con)  # a new store gets today's defaults (MP reference, Asia/Kolkata)
         key = access.Accounts(db).pseudonym_key()
-        load = _Load(con, strict, key, batch_rows, chunk_rows, progress)
+        load = _Load(con, strict, key, batch_rows, chunk_rows, progress, settings)
         for i, path in enumerate(files, start=1):
             reports.append(_load_file(load, path, mapping))
             load.tick("loading files", i, len(files))

@@ -7,7 +7,8 @@ Angeles 311, US CFPB complaints) and the README for the format. Each row becomes
 
 - ``registered`` at ``registered_at`` (level L1, with department, district, category, channel; the
   complainant is the mapped column, else the complaint itself, so the habitual rule never fires);
-  ``limit_days`` = whole days from registration to ``due_at``, rounded up, when a due time is given;
+  ``limit_days`` = the time from registration to ``due_at`` in days, kept to the second (8 hours =
+  0.3333 days), when a due time is given;
 - when the status maps to a closure: a ``feedback`` event if ``satisfaction`` maps to satisfied or
   dissatisfied, then ``closed`` at ``closed_at``. A closure the complainant confirmed as satisfied
   has outcome ``satisfied``.
@@ -19,13 +20,15 @@ a closed status with no closing time) are reported like any bad row: file, line,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
 import polars as pl
 
+from grading import timeparse
 from grading.problems import Rule, find
-from grading.schema import CHANNELS, CLOSE_OUTCOMES, EVENT_SCHEMA, NivaranError
+from grading.schema import CHANNELS, CLOSE_OUTCOMES, EVENT_SCHEMA, TIMEZONE, NivaranError
 from grading.settings import read_toml
 
 MAPPING_DIR: Final = Path(__file__).resolve().parent.parent / "data" / "mappings"
@@ -126,18 +129,29 @@ def load(name_or_path: str | Path) -> Mapping:
     )
 
 
-def _times(text: pl.Expr, mapping: Mapping) -> pl.Expr:
-    """Source text → Asia/Kolkata wall-clock time, trying each format in turn (null if none fits)."""
-    stripped = text.str.strip_chars()
-    parsed = pl.coalesce([stripped.str.to_datetime(f, time_unit="us", strict=False) for f in mapping.datetime_formats])
-    return (
-        parsed.dt.replace_time_zone(mapping.timezone, ambiguous="earliest", non_existent="null")
-        .dt.convert_time_zone("Asia/Kolkata")
-        .dt.replace_time_zone(None)
-    )
+def _times(text: pl.Expr, mapping: Mapping, store_zone: str) -> pl.Expr:
+    """Source text → the store's wall-clock time (rules: :mod:`grading.timeparse`; null if none fits)."""
+    return timeparse.read_times(text, formats=mapping.datetime_formats, zone=mapping.timezone, store_zone=store_zone)
 
 
-def to_events(raw: pl.DataFrame, mapping: Mapping, id_prefix: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+def window_rules(bounds: tuple[datetime, datetime] | None) -> list[Rule]:
+    """A registration or closing time outside the store's plausible window is a bad row."""
+    if bounds is None:
+        return []
+    reason = timeparse.window_reason(bounds)
+    return [
+        (field, f"{field[:-3]}_text", timeparse.outside_window(pl.col(field), bounds), reason)
+        for field in ("registered_at", "closed_at")
+    ]
+
+
+def to_events(
+    raw: pl.DataFrame,
+    mapping: Mapping,
+    id_prefix: str,
+    store_zone: str = TIMEZONE,
+    bounds: tuple[datetime, datetime] | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Convert a snapshot frame (all text) to canonical events; return ``(events, problems)``.
 
     ``events`` has ``EVENT_SCHEMA`` plus ``row_number`` (the source row, 1-based); ``problems`` has
@@ -176,9 +190,9 @@ def to_events(raw: pl.DataFrame, mapping: Mapping, id_prefix: str) -> tuple[pl.D
         closed_text=col("closed_at"),
         due_text=col("due_at"),
     ).with_columns(
-        registered_at=_times(pl.col("registered_text"), mapping),
-        closed_at=_times(pl.col("closed_text"), mapping),
-        due_at=_times(pl.col("due_text"), mapping),
+        registered_at=_times(pl.col("registered_text"), mapping, store_zone),
+        closed_at=_times(pl.col("closed_text"), mapping, store_zone),
+        due_at=_times(pl.col("due_text"), mapping, store_zone),
     )
     closes = pl.col("outcome").is_not_null() & (pl.col("outcome") != "open")
     rules: list[Rule] = [
@@ -192,6 +206,7 @@ def to_events(raw: pl.DataFrame, mapping: Mapping, id_prefix: str) -> tuple[pl.D
         ),
         ("status", "status_text", pl.col("outcome").is_null(), "unknown status: add it to [status] in the mapping"),
         ("closed_at", "closed_text", closes & pl.col("closed_at").is_null(), "a closed status needs a closing time"),
+        *window_rules(bounds),
         (
             "closed_at",
             "closed_text",
@@ -201,9 +216,9 @@ def to_events(raw: pl.DataFrame, mapping: Mapping, id_prefix: str) -> tuple[pl.D
     ]
     problems = find(frame, rules)
     good = frame.join(problems.select("row_number").unique(), on="row_number", how="anti")
-    limit = (
-        ((pl.col("due_at") - pl.col("registered_at")).dt.total_seconds() / 86_400).ceil().clip(1, 3650).cast(pl.Int32)
-    )
+    # Kept to the microsecond: an 8-hour due time is 0.3333 days, never rounded up to a whole day.
+    lasts = (pl.col("due_at") - pl.col("registered_at")).dt.total_microseconds()
+    limit = (lasts / 86_400_000_000).clip(upper_bound=3650)
     registered = good.select(
         "row_number",
         "complaint_id",

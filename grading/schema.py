@@ -71,8 +71,9 @@ EVENT_SCHEMA: Final = pl.Schema(
         "outcome": OutcomeEnum,
         "note": pl.String,
         # Nivaran's extension: on a `registered` event, the complaint's own time limit in days at every
-        # level (set by snapshot imports from a due date); empty = the category's limits.
-        "limit_days": pl.Int32,
+        # level (set by snapshot imports from a due time, kept to the second: 8 hours = 0.3333 days);
+        # empty = the category's limits.
+        "limit_days": pl.Float64,
     }
 )
 EVENT_COLUMNS: Final = tuple(EVENT_SCHEMA.names())
@@ -103,6 +104,14 @@ HOLIDAY_SCHEMA: Final = pl.Schema({"date": pl.Date, "name_en": pl.String, "name_
 
 #: Time limit per level when a complaint's category is unknown (domain.md section 1).
 DEFAULT_LIMIT_DAYS: Final = 7
+
+
+def limit_duration(limit_days: pl.Expr) -> pl.Expr:
+    """A time limit in (possibly fractional) days as an exact duration, to the microsecond.
+
+    The one home of this conversion: an 8-hour limit (0.3333 days) is 8 hours, never a whole day.
+    """
+    return pl.duration(microseconds=(limit_days.cast(pl.Float64) * 86_400_000_000).round().cast(pl.Int64))
 
 
 def level_number(level: pl.Expr) -> pl.Expr:

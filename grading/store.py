@@ -39,7 +39,7 @@ import polars as pl
 from grading.schema import EVENT_SCHEMA, NivaranError
 
 DEFAULT_DB: Final = Path(__file__).resolve().parent.parent / "data" / "nivaran.duckdb"
-SCHEMA_VERSION: Final = "4"
+SCHEMA_VERSION: Final = "5"
 
 _DDL: Final = """
 create table if not exists meta (key varchar primary key, value varchar not null);
@@ -62,7 +62,7 @@ create table if not exists holidays (date date primary key, name_en varchar not 
 create table if not exists events (
     complaint_id varchar not null, event_time timestamp not null, event varchar not null,
     level varchar, department varchar, district varchar, category varchar, complainant varchar,
-    channel varchar, outcome varchar, note varchar, limit_days integer, ingest_id integer not null
+    channel varchar, outcome varchar, note varchar, limit_days double, ingest_id integer not null
 );
 
 create table if not exists ingest_log (
@@ -87,7 +87,7 @@ create table if not exists complaints (
 );
 create table if not exists stints (
     complaint_key bigint not null, started_at timestamp not null, ended_at timestamp, level tinyint not null,
-    limit_days integer not null, first_action_at timestamp, breach_at timestamp, nonattended_at timestamp
+    limit_days double not null, first_action_at timestamp, breach_at timestamp, nonattended_at timestamp
 );
 create table if not exists feedback_events (
     complaint_key bigint not null, event_time timestamp not null, kind varchar not null
@@ -663,7 +663,8 @@ def pending_cases(
                     s.started_at as stint_started_at,
                     s.ended_at is not null and s.ended_at <= $as_of as awaiting_callback,
                     case when s.ended_at is null or s.ended_at > $as_of
-                         then s.started_at + to_days(s.limit_days) end as due_at,
+                         then s.started_at + to_microseconds(cast(round(s.limit_days * 86400000000) as bigint))
+                    end as due_at,
                     case when o.first_breach_at < $as_of then o.first_breach_at end as first_breach_at
                 from open_cases o
                 left join moved m using (complaint_key)
