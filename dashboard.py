@@ -10,7 +10,7 @@ import streamlit as st
 
 from ui import auth, data
 from ui.i18n import t
-from ui.widgets import sidebar_controls
+from ui.widgets import helpline_banner, sidebar_controls
 
 st.set_page_config(page_title="Nivaran · निवारण", page_icon="⚖️", layout="wide")
 who = auth.current()
@@ -37,6 +37,7 @@ if who.is_public:
 navigation = st.navigation(pages)
 stamp = data.ensure_database()
 st.session_state["db_stamp"] = stamp
+helpline_banner(stamp)
 st.session_state["selected_month"] = sidebar_controls(data.months(stamp))
 auth.sidebar(who)
 navigation.run()

@@ -1,4 +1,4 @@
-"""The ``nivaran`` command line: ``demo``, ``ingest``, ``grade``, ``flags``, ``users``.
+"""The ``nivaran`` command line: ``init``, ``demo``, ``ingest``, ``grade``, ``flags``, ``users``.
 
 Every command takes ``--db PATH`` (default: ``$NIVARAN_DB``, else ``data/nivaran.duckdb``). Errors a
 user can fix are printed as one clear message (no traceback) with exit code 2.
@@ -18,7 +18,7 @@ from typing import Any
 import click
 import polars as pl
 
-from grading import access, pipeline, schemes, store
+from grading import access, helpline, pipeline, schemes, store
 from grading.grade import GRADE_COLUMNS
 from grading.registry import METRICS
 from grading.schema import NivaranError
@@ -79,6 +79,55 @@ def main() -> None:
     """Nivaran: grade public-grievance helplines month by month."""
 
 
+@main.command("init")
+@db_option
+@click.option("--timezone", "zone", required=True, help="The helpline's IANA time zone (America/Chicago).")
+@click.option("--name", default=None, help='The helpline\'s name, shown on every page ("Baltimore 311").')
+@click.option(
+    "--scheme",
+    "scheme_name",
+    default=None,
+    help=f"The default grading scheme: {', '.join(schemes.available())} or a file (default: {schemes.DEFAULT_SCHEME}).",
+)
+@click.option(
+    "--reference",
+    "reference_choice",
+    default="none",
+    show_default=True,
+    help="Reference data: mp (Madhya Pradesh's departments, districts, categories), none, or a folder of CSVs.",
+)
+@click.option(
+    "--plausible-from",
+    "plausible_from",
+    default=None,
+    help="Earliest plausible event date, YYYY-MM-DD (default 2000-01-01); the window ends tomorrow.",
+)
+def init_command(  # noqa: PLR0917 - one parameter per click option
+    db: Path | None,
+    zone: str,
+    name: str | None,
+    scheme_name: str | None,
+    reference_choice: str,
+    plausible_from: str | None,
+) -> None:
+    """Create a store for one helpline (its zone, name, default scheme, reference data)."""
+    first = None
+    if plausible_from is not None:
+        try:
+            first = date.fromisoformat(plausible_from)
+        except ValueError:
+            msg = f"--plausible-from: expected a date as YYYY-MM-DD, got {plausible_from!r}"
+            raise click.BadParameter(msg) from None
+    path = store.resolve_path(db)
+    settings = helpline.init(
+        path, timezone=zone, name=name, scheme=scheme_name, reference_choice=reference_choice, plausible_from=first
+    )
+    click.echo(
+        f"{path}: {settings.name!r}, months in {settings.timezone}, scheme {settings.scheme}, "
+        f"reference data {settings.reference}"
+    )
+
+
 @main.command()
 @db_option
 @click.option("--months", type=click.IntRange(1, 120), default=DEFAULT_DEMO["months"], show_default=True)
@@ -118,17 +167,16 @@ def _table(frame: pl.DataFrame, text_width: int = 60) -> str:
 @click.option(
     "--scheme",
     "scheme_name",
-    default=schemes.DEFAULT_SCHEME,
-    show_default=True,
-    help=f"A shipped scheme ({', '.join(schemes.available())}) or a scheme file.",
+    default=None,
+    help=f"A shipped scheme ({', '.join(schemes.available())}) or a scheme file (default: the store's).",
 )
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def grade_command(db: Path | None, month_text: str, by: str, scheme_name: str, fmt: str) -> None:
+def grade_command(db: Path | None, month_text: str, by: str, scheme_name: str | None, fmt: str) -> None:
     """Grade and rank departments or districts for one month."""
     month = _month(month_text)
-    scheme = schemes.load(scheme_name)
     con = store.connect_readonly(store.resolve_path(db))
     try:
+        scheme = schemes.load(scheme_name or helpline.read(con).scheme)
         rows = pipeline.graded(con, scheme, by, month)
     finally:
         con.close()
@@ -202,19 +250,18 @@ def render(rows: pl.DataFrame, scheme: schemes.Scheme, by: str, fmt: str) -> str
 @click.option(
     "--scheme",
     "scheme_name",
-    default=schemes.DEFAULT_SCHEME,
-    show_default=True,
-    help="The scheme whose [flags] thresholds apply (a shipped name or a file).",
+    default=None,
+    help="The scheme whose [flags] thresholds apply (a shipped name or a file; default: the store's).",
 )
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def flags_command(db: Path | None, month_text: str, by: str, scheme_name: str, fmt: str) -> None:
+def flags_command(db: Path | None, month_text: str, by: str, scheme_name: str | None, fmt: str) -> None:
     """List the integrity flags raised for one month: one row per (entity, flag) with its evidence."""
     from grading import flags
 
     month = _month(month_text)
-    scheme = schemes.load(scheme_name)
     con = store.connect_readonly(store.resolve_path(db))
     try:
+        scheme = schemes.load(scheme_name or helpline.read(con).scheme)
         bounds = store.month_bounds(con)
         if bounds is None or month < bounds[0] or month > bounds[1]:
             msg = (

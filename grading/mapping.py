@@ -109,9 +109,14 @@ def load(name_or_path: str | Path) -> Mapping:
             _fail(path, "[columns]", f"'{key}' is required")
     formats = _table(raw, "formats", path)
     dt = formats.get("datetime", "%Y-%m-%d %H:%M:%S")
-    dt_formats = (dt,) if isinstance(dt, str) else tuple(dt)
-    if not dt_formats or not all(isinstance(f, str) for f in dt_formats):
+    if not isinstance(dt, (str, list)):
         _fail(path, "[formats].datetime", "expected a format string or a list of them")
+    where = f"{path}: [formats]"
+    try:
+        dt_formats = timeparse.check_formats([dt] if isinstance(dt, str) else dt, f"{where}.datetime")
+        zone = timeparse.check_zone(str(formats.get("timezone", TIMEZONE)), f"{where}.timezone")
+    except timeparse.TimeFormatError as exc:
+        raise MappingError(str(exc)) from None
     status = _values(raw, "status", ("open", *CLOSE_OUTCOMES), path, required=True)
     channel = _values(raw, "channel", CHANNELS, path)
     satisfaction = _values(raw, "satisfaction", ("satisfied", "dissatisfied", "none"), path)
@@ -121,7 +126,7 @@ def load(name_or_path: str | Path) -> Mapping:
         columns={k: str(v) for k, v in columns.items()},
         defaults={k: str(v) for k, v in defaults.items()},
         datetime_formats=dt_formats,
-        timezone=str(formats.get("timezone", "Asia/Kolkata")),
+        timezone=zone,
         status=status,
         channel=channel,
         satisfaction=satisfaction,

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from grading import reference, store
+from grading import helpline, reference, store
 from grading.derive import derive
 from grading.grade import grade
 from grading.metrics import MetricSettings, month_metrics, month_window
@@ -23,6 +23,7 @@ from grading.schemes import Scheme
 
 Progress = Callable[[str, int, int], None]
 SETTINGS_KEY = "metric_settings"
+DEMO_NAME = "MP CM Helpline 181 (demo)"
 
 
 def calendar_months(first: date, last: date) -> list[date]:
@@ -130,6 +131,7 @@ def build_demo(
         )
         refresh_monthly(con, progress=progress)
         store.set_meta(con, "demo", "true")
+        helpline.write(con, helpline.Helpline(name=DEMO_NAME))
         result = store.counts(con)
     result["seconds"] = round(time.perf_counter() - began)
     return result

@@ -77,16 +77,16 @@ def check_formats(formats: Sequence[str], where: str) -> tuple[str, ...]:
     An offset directive (``%z``) is allowed and ignored: an offset in a value is always honoured.
     """
     if isinstance(formats, str) or not formats:
-        msg = f"{where}: expected a list of formats, e.g. [\"%m/%d/%Y %I:%M:%S %p\", \"epoch\"]"
+        msg = f'{where}: expected a list of formats, e.g. ["%m/%d/%Y %I:%M:%S %p", "epoch"]'
         raise TimeFormatError(msg)
     out = []
     for fmt in formats:
         if not isinstance(fmt, str) or not fmt.strip():
-            msg = f"{where}: {fmt!r} is not a format; give a strftime pattern such as \"%Y-%m-%d %H:%M\" or \"epoch\""
+            msg = f'{where}: {fmt!r} is not a format; give a strftime pattern such as "%Y-%m-%d %H:%M" or "epoch"'
             raise TimeFormatError(msg)
         if fmt not in EPOCH_FORMATS and "%" not in fmt:
             msg = (
-                f"{where}: {fmt!r} has no % directive; give a strftime pattern such as \"%d/%m/%Y %H:%M\", "
+                f'{where}: {fmt!r} has no % directive; give a strftime pattern such as "%d/%m/%Y %H:%M", '
                 f"or one of {list(EPOCH_FORMATS)}"
             )
             raise TimeFormatError(msg)
