@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Final
 
 import polars as pl
 
-from grading import access, helpline, pipeline, store, timeparse
+from grading import access, helpline, pipeline, readers, store, timeparse
 from grading.derive import derive
 from grading.mapping import Mapping, to_events
 from grading.problems import PROBLEM_SCHEMA, Rule, find
@@ -317,6 +317,8 @@ def _as_text(lazy: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def _scan(path: Path) -> pl.LazyFrame:
+    if readers.handles(path):  # JSON arrays (Socrata, Open311) and Open311 XML: read whole, as text
+        return readers.read(path).lazy()
     kind = _kind(path)
     if kind == "jsonl":
         return _as_text(pl.scan_ndjson(path, infer_schema_length=None))
@@ -497,6 +499,8 @@ def _load_file(load: _Load, path: Path, mapping: Mapping | None) -> FileReport:
                 load.earliest = first if load.earliest is None else min(load.earliest, first)
     finally:
         staging.close()
+    for column, names in (mapping.names if mapping else {}).items():  # display names from the mapping
+        store.name_codes(load.con, f"{column}s" if column != "category" else "categories", names)
     problems = pl.concat(found).sort("row_number", "field")
     report.problems = problems
     report.rows_quarantined = problems["row_number"].n_unique()

@@ -19,7 +19,7 @@ a closed status with no closing time) are reported like any bad row: file, line,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
@@ -47,6 +47,11 @@ COLUMN_KEYS: Final = (
 )
 REQUIRED_COLUMNS: Final = ("department", "registered_at", "status")
 DEFAULTABLE: Final = ("department", "district", "category", "channel")
+#: Code columns whose values a mapping may clean up (``[clean.X]``) and name (``[names.X]``).
+CODED: Final = ("department", "district", "category")
+TABLES: Final = ("source", "columns", "defaults", "formats", "status", "status_if_closed", "channel", "satisfaction")
+#: A blank district: listed under this code, never ranked (grading.grade).
+UNASSIGNED: Final = "UNASSIGNED"
 
 
 class MappingError(NivaranError):
@@ -58,14 +63,18 @@ class Mapping:
     """A loaded, checked mapping file."""
 
     name: str
-    columns: dict[str, str]
+    columns: dict[str, tuple[str, ...]]  # each field's header spellings, first present wins
     defaults: dict[str, str]
     datetime_formats: tuple[str, ...]
     timezone: str
-    status: dict[str, str]
+    status: dict[str, str]  # keys lower-case: statuses match without regard to case
     channel: dict[str, str]
     satisfaction: dict[str, str]
     path: Path
+    status_if_closed: dict[str, str] = field(default_factory=dict)  # lower-case keys; rows with a closing time
+    clean: dict[str, dict[str, str]] = field(default_factory=dict)  # field → lower-case source value → code
+    names: dict[str, dict[str, str]] = field(default_factory=dict)  # field → code → display name
+    sentinels: tuple[str, ...] = ()  # time values that mean "no time" (1900-01-01)
 
 
 def _fail(path: Path, where: str, what: str) -> None:
@@ -94,13 +103,26 @@ def _values(
 def load(name_or_path: str | Path) -> Mapping:
     """Load a shipped mapping by name (``la311``) or any mapping file by path, and check it."""
     raw, path = read_toml(name_or_path, MAPPING_DIR, "mapping", MappingError)
-    unknown = sorted(set(raw) - {"source", "columns", "defaults", "formats", "status", "channel", "satisfaction"})
+    unknown = sorted(set(raw) - {*TABLES, "clean", "names"})
     if unknown:
-        _fail(path, "file", f"unknown table(s) {unknown}")
+        _fail(path, "file", f"unknown table(s) {unknown}; expected some of {[*TABLES, 'clean', 'names']}")
     columns = _table(raw, "columns", path, required=True)
     bad = sorted(set(columns) - set(COLUMN_KEYS))
     if bad:
         _fail(path, "[columns]", f"unknown key(s) {bad}; expected some of {list(COLUMN_KEYS)}")
+    spellings: dict[str, tuple[str, ...]] = {}
+    for key, value in columns.items():
+        names = (value,) if isinstance(value, str) else value
+        if not isinstance(names, list | tuple) or not names or not all(isinstance(n, str) and n.strip() for n in names):
+            _fail(path, f"[columns].{key}", "expected a header name or a list of header spellings")
+        spellings[key] = tuple(names)
+    coded = {}
+    for table in ("clean", "names"):
+        given = _table(raw, table, path)
+        if sorted(set(given) - set(CODED)):
+            _fail(path, f"[{table}]", f"only {list(CODED)} can have a [{table}.X] table")
+        coded[table] = {k: {str(a): str(b) for a, b in _table(given, k, path).items()} for k in given}
+
     defaults = _table(raw, "defaults", path)
     if sorted(set(defaults) - set(DEFAULTABLE)):
         _fail(path, "[defaults]", f"only {list(DEFAULTABLE)} can have a default")
@@ -108,6 +130,9 @@ def load(name_or_path: str | Path) -> Mapping:
         if key not in columns and key not in defaults:
             _fail(path, "[columns]", f"'{key}' is required")
     formats = _table(raw, "formats", path)
+    sentinels = formats.get("sentinels", [])
+    if not isinstance(sentinels, list) or not all(isinstance(v, str) and v for v in sentinels):
+        _fail(path, "[formats].sentinels", 'expected a list of texts, e.g. ["1900-01-01"]')
     dt = formats.get("datetime", "%Y-%m-%d %H:%M:%S")
     if not isinstance(dt, (str, list)):
         _fail(path, "[formats].datetime", "expected a format string or a list of them")
@@ -123,14 +148,20 @@ def load(name_or_path: str | Path) -> Mapping:
     source_table = _table(raw, "source", path)
     return Mapping(
         name=str(source_table.get("name", path.stem)),
-        columns={k: str(v) for k, v in columns.items()},
+        columns=spellings,
         defaults={k: str(v) for k, v in defaults.items()},
         datetime_formats=dt_formats,
         timezone=zone,
-        status=status,
+        status={k.strip().lower(): v for k, v in status.items()},
         channel=channel,
         satisfaction=satisfaction,
         path=path,
+        status_if_closed={
+            k.strip().lower(): v for k, v in _values(raw, "status_if_closed", ("open", *CLOSE_OUTCOMES), path).items()
+        },
+        clean={k: {a.strip().lower(): b for a, b in v.items()} for k, v in coded["clean"].items()},
+        names=coded["names"],
+        sentinels=tuple(sentinels),
     )
 
 
@@ -164,18 +195,34 @@ def to_events(
     names no ``complaint_id`` column.
     """
     headers = {c.strip().lower(): c for c in raw.columns}
-    missing = [f"{k} = {v!r}" for k, v in mapping.columns.items() if v.strip().lower() not in headers]
+    found = {
+        k: next((headers[n.strip().lower()] for n in v if n.strip().lower() in headers), None)
+        for k, v in mapping.columns.items()
+    }
+    missing = [f"{k} = {' or '.join(repr(n) for n in mapping.columns[k])}" for k, v in found.items() if v is None]
     if missing:
         msg = f"{mapping.path}: the file has no column(s) {missing}"
         raise MappingError(msg)
 
     def col(key: str) -> pl.Expr:
         if key in mapping.columns:
-            value = pl.col(headers[mapping.columns[key].strip().lower()]).cast(pl.String).str.strip_chars()
-            return pl.when(value.str.len_chars() > 0).then(value)
+            value = pl.col(str(found[key])).cast(pl.String).str.strip_chars()
+            value = pl.when(value.str.len_chars() > 0).then(value)
+            if key in mapping.clean:  # clean-up table: source spellings → one code (others unchanged)
+                value = value.str.to_lowercase().replace_strict(mapping.clean[key], default=value)
+            if key in mapping.defaults:
+                value = value.fill_null(pl.lit(mapping.defaults[key]))
+            return value
         if key in mapping.defaults:
             return pl.lit(mapping.defaults[key])
         return pl.lit(None, pl.String)
+
+    def time_text(key: str) -> pl.Expr:
+        """A time column with the mapping's sentinel values (1900-01-01 …) read as empty."""
+        text = col(key)
+        for sentinel in mapping.sentinels:
+            text = pl.when(text.str.starts_with(sentinel)).then(None).otherwise(text)
+        return text
 
     rows = raw.with_row_index("row_number", offset=1).with_columns(pl.col("row_number").cast(pl.Int64))
     ids = col("complaint_id") if "complaint_id" in mapping.columns else pl.format(f"{id_prefix}-{{}}", "row_number")
@@ -184,20 +231,28 @@ def to_events(
         "row_number",
         complaint_id=ids,
         department=col("department"),
-        district=col("district").fill_null("UNKNOWN"),
+        district=col("district").fill_null(UNASSIGNED),
         category=col("category").fill_null("GENERAL"),
         complainant=col("complainant"),
         channel_text=col("channel"),
         status_text=status_text,
-        outcome=status_text.replace_strict(mapping.status, default=None),
+        outcome=status_text.str.to_lowercase().replace_strict(mapping.status, default=None),
+        outcome_if_closed=status_text.str.to_lowercase().replace_strict(mapping.status_if_closed, default=None),
         satisfaction=col("satisfaction").replace_strict(mapping.satisfaction, default=None),
-        registered_text=col("registered_at"),
-        closed_text=col("closed_at"),
-        due_text=col("due_at"),
+        registered_text=time_text("registered_at"),
+        closed_text=time_text("closed_at"),
+        due_text=time_text("due_at"),
     ).with_columns(
         registered_at=_times(pl.col("registered_text"), mapping, store_zone),
         closed_at=_times(pl.col("closed_text"), mapping, store_zone),
         due_at=_times(pl.col("due_text"), mapping, store_zone),
+    )
+    # Two-column statuses: a status listed in [status_if_closed] reads so when the row has a closing time
+    # (NYC's "Pending" with a closed date is a closure).
+    frame = frame.with_columns(
+        outcome=pl.when(pl.col("closed_at").is_not_null() & pl.col("outcome_if_closed").is_not_null())
+        .then(pl.col("outcome_if_closed"))
+        .otherwise(pl.col("outcome"))
     )
     closes = pl.col("outcome").is_not_null() & (pl.col("outcome") != "open")
     rules: list[Rule] = [

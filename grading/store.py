@@ -262,6 +262,20 @@ def register_codes(con: duckdb.DuckDBPyConnection, table: str, codes: list[str])
     return new
 
 
+def name_codes(con: duckdb.DuckDBPyConnection, table: str, names: dict[str, str]) -> None:
+    """Give codes registered from data their display names (a mapping's ``[names.X]``); shipped
+    reference rows keep theirs. Codes not yet registered are ignored."""
+    if table not in ("departments", "districts", "categories"):
+        msg = f"unknown reference table {table!r}"
+        raise ValueError(msg)
+    schema = {"code": pl.String, "name": pl.String}
+    given = pl.DataFrame({"code": list(names), "name": list(names.values())}, schema=schema)  # noqa: F841 - read by DuckDB
+    con.execute(
+        f"update {table} set name_en = given.name, name_hi = given.name from given "  # noqa: S608 - table name checked above
+        f"where {table}.code = given.code and not {table}.is_reference"
+    )
+
+
 def read_table(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
     """A whole small table (reference data, logs) as a Polars frame."""
     if table not in (
