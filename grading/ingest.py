@@ -462,7 +462,9 @@ def _load_file(load: _Load, path: Path, mapping: Mapping | None) -> FileReport:
     """Check one file and write its good rows into the open private copy (see :func:`ingest`)."""
     report = FileReport(str(path))
     digest = _sha256(path)
-    if store.already_loaded(load.con, digest):
+    # A snapshot is keyed by its content and its mapping's: after a mapping is fixed the file loads again.
+    key = digest if mapping is None else f"{digest}:{mapping.digest[:16]}"
+    if store.already_loaded(load.con, key):
         report.already_loaded = True
         return report
     staging = store.Staging(load.con, "complaint_id", load.chunk_rows)
@@ -512,7 +514,7 @@ def _load_file(load: _Load, path: Path, mapping: Mapping | None) -> FileReport:
         {
             "ingest_id": ingest_id,
             "source": str(path),
-            "sha256": digest,
+            "sha256": key,
             "kind": "events" if mapping is None else f"snapshot:{mapping.path.name}",
             "finished_at": datetime.now(),
             "rows_read": report.rows_read,

@@ -19,6 +19,7 @@ a closed status with no closing time) are reported like any bad row: file, line,
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -75,6 +76,7 @@ class Mapping:
     clean: dict[str, dict[str, str]] = field(default_factory=dict)  # field → lower-case source value → code
     names: dict[str, dict[str, str]] = field(default_factory=dict)  # field → code → display name
     sentinels: tuple[str, ...] = ()  # time values that mean "no time" (1900-01-01)
+    digest: str = ""  # sha256 of the mapping file: a file loaded under a changed mapping loads again
 
 
 def _fail(path: Path, where: str, what: str) -> None:
@@ -162,6 +164,7 @@ def load(name_or_path: str | Path) -> Mapping:
         clean={k: {a.strip().lower(): b for a, b in v.items()} for k, v in coded["clean"].items()},
         names=coded["names"],
         sentinels=tuple(sentinels),
+        digest=hashlib.sha256(path.read_bytes()).hexdigest(),
     )
 
 

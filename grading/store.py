@@ -615,11 +615,25 @@ def already_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:
 
 
 def quarantine(con: duckdb.DuckDBPyConnection, problems: pl.DataFrame, ingest_id: int, source: str) -> None:
-    """Keep rejected rows with their reasons (one row per problem)."""
+    """Keep rejected rows with their reasons (one row per problem).
+
+    A problem already kept for the same complaint, field, value and reason (an overlapping newer export
+    carrying the same bad row) is not kept again.
+    """
     frame = problems.with_columns(  # noqa: F841 - read by DuckDB
         ingest_id=pl.lit(ingest_id, pl.Int32), source=pl.lit(source)
     )
-    con.execute("insert into quarantine by name select * from frame")
+    con.execute(
+        """
+        insert into quarantine by name
+        select * from frame f
+        where f.complaint_id is null or not exists (
+            select 1 from quarantine q
+            where q.complaint_id = f.complaint_id and q.field is not distinct from f.field
+              and q.value is not distinct from f.value and q.reason = f.reason
+        )
+        """
+    )
 
 
 def last_event_time(con: duckdb.DuckDBPyConnection) -> datetime | None:

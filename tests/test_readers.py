@@ -165,3 +165,31 @@ def test_georeport_sample_times_keep_their_offsets(tmp_path: Path) -> None:
     ingest.ingest(db, [SAMPLES / "open311-springfield.xml"], mapping=mapping.load("open311"))
     row = loaded(db).filter((pl.col("complaint_id") == "301") & (pl.col("event") == "registered"))
     assert row.select("event_time", "limit_days").rows() == [(datetime(2024, 8, 3, 14, 0), 8 / 24)]
+
+
+def quarantined(db: Path) -> pl.DataFrame:
+    return loaded(db, "quarantine").select("complaint_id", "field", "reason").sort(pl.all())
+
+
+def test_a_file_loads_again_once_its_mapping_is_fixed_and_quarantine_is_kept_once(tmp_path: Path) -> None:
+    # The first mapping does not know the status "Done": both rows are quarantined. Loading the same file
+    # again with the same mapping is skipped; with the fixed mapping it loads. An overlapping newer export
+    # repeating row 2's bad closing time adds no second quarantine row for it.
+    db = tmp_path / "q.duckdb"
+    helpline.init(db, timezone="UTC")
+    base = '[columns]\ncomplaint_id = "ID"\ndepartment = "A"\nregistered_at = "Opened"\nclosed_at = "Closed"\n'
+    base += 'status = "S"\n[formats]\ndatetime = ["%Y-%m-%d"]\ntimezone = "UTC"\n[status]\nOpen = "open"\n'
+    wrong = mapping.load(write(tmp_path / "wrong.toml", base))
+    fixed = mapping.load(write(tmp_path / "fixed.toml", base + 'Done = "resolved"\n'))
+    first = write(tmp_path / "a.csv", "ID,A,Opened,Closed,S\n1,X,2024-08-01,2024-08-02,Done\n2,X,2024-08-03,,Done\n")
+    assert ingest.ingest(db, [first], mapping=wrong).files[0].rows_quarantined == 2
+    assert ingest.ingest(db, [first], mapping=wrong).files[0].already_loaded
+    again = ingest.ingest(db, [first], mapping=fixed).files[0]
+    assert (again.already_loaded, again.rows_loaded, again.rows_quarantined) == (False, 2, 1)
+    newer = write(tmp_path / "b.csv", "ID,A,Opened,Closed,S\n2,X,2024-08-03,,Done\n3,X,2024-08-04,,Open\n")
+    assert ingest.ingest(db, [newer], mapping=fixed).files[0].rows_quarantined == 1
+    assert quarantined(db).rows() == [
+        ("1", "status", "unknown status: add it to [status] in the mapping"),
+        ("2", "closed_at", "a closed status needs a closing time"),
+        ("2", "status", "unknown status: add it to [status] in the mapping"),
+    ]
