@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Final
 
 import polars as pl
 
-from grading import access, helpline, pipeline, readers, store, timeparse
+from grading import access, helpline, pipeline, readers, snapshots, store, timeparse
 from grading.derive import derive
 from grading.mapping import Mapping, to_events
 from grading.problems import PROBLEM_SCHEMA, Rule, find
@@ -477,8 +477,14 @@ def _load_file(load: _Load, path: Path, mapping: Mapping | None) -> FileReport:
             report.rows_read, found = raw.height, [bad]
             staging.add(good)
         ingest_id = store.next_ingest_id(load.con)
-        for new in staging.chunks():
-            stored = store.read_events(load.con, new["complaint_id"].unique())
+        for staged in staging.chunks():
+            stored = store.read_events(load.con, staged["complaint_id"].unique())
+            new = staged
+            if mapping is not None:  # a newer snapshot's changes become events (grading.snapshots)
+                new, replaced = snapshots.changes(staged, stored)
+                if replaced.height:
+                    store.delete_events(load.con, replaced)
+                    stored = stored.join(replaced, on=_KEY, how="anti")
             fresh = _new_only(new, stored)
             report.rows_duplicate += new.height - fresh.height
             broken = lifecycle_problems(fresh, stored, new_sorted=True)

@@ -276,6 +276,16 @@ def name_codes(con: duckdb.DuckDBPyConnection, table: str, names: dict[str, str]
     )
 
 
+def delete_events(con: duckdb.DuckDBPyConnection, keys: pl.DataFrame) -> None:
+    """Delete the stored events named by ``keys`` (``complaint_id``, ``event_time``, ``event``): a
+    snapshot's corrected closure replaces the old one (:mod:`grading.snapshots`)."""
+    gone = keys.select("complaint_id", "event_time", pl.col("event").cast(pl.String))  # noqa: F841 - read by DuckDB
+    con.execute(
+        "delete from events e using gone g "
+        "where e.complaint_id = g.complaint_id and e.event_time = g.event_time and e.event = g.event"
+    )
+
+
 def read_table(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
     """A whole small table (reference data, logs) as a Polars frame."""
     if table not in (

@@ -193,3 +193,39 @@ def test_a_file_loads_again_once_its_mapping_is_fixed_and_quarantine_is_kept_onc
         ("2", "closed_at", "a closed status needs a closing time"),
         ("2", "status", "unknown status: add it to [status] in the mapping"),
     ]
+
+
+def test_a_newer_snapshot_records_transfers_and_corrections(tmp_path: Path) -> None:
+    # Day 1 export: 1 open at PARKS; 2 closed 2024-08-02. Day 5 export: 1 moved to DPW (still open),
+    # 2's closing time corrected to 2024-08-03; 3 new. Expected: 1 gets a transfer to DPW at the latest
+    # time the newer file shows (3's registration, 2024-08-04); 2's closure is replaced, its note keeps
+    # the old value; nothing is quarantined; loading the newer export again changes nothing.
+    db = tmp_path / "snap.duckdb"
+    helpline.init(db, timezone="UTC")
+    rules = mapping.load(
+        write(
+            tmp_path / "m.toml",
+            '[columns]\ncomplaint_id = "ID"\ndepartment = "A"\nregistered_at = "Opened"\nclosed_at = "Closed"\n'
+            'status = "S"\n[formats]\ndatetime = ["%Y-%m-%d"]\ntimezone = "UTC"\n[status]\nOpen = "open"\n'
+            'Closed = "resolved"\n',
+        )
+    )
+    day1 = write(tmp_path / "d1.csv", "ID,A,Opened,Closed,S\n1,PARKS,2024-08-01,,Open\n2,PARKS,2024-08-01,2024-08-02,Closed\n")
+    day5 = write(
+        tmp_path / "d5.csv",
+        "ID,A,Opened,Closed,S\n1,DPW,2024-08-01,,Open\n2,PARKS,2024-08-01,2024-08-03,Closed\n3,DOT,2024-08-04,,Open\n",
+    )
+    ingest.ingest(db, [day1], mapping=rules)
+    report = ingest.ingest(db, [day5], mapping=rules).files[0]
+    assert report.rows_quarantined == 0
+    got = loaded(db).select("complaint_id", "event_time", "event", "department", "note")
+    assert got.rows() == [
+        ("1", datetime(2024, 8, 1), "registered", "PARKS", None),
+        ("1", datetime(2024, 8, 4), "transferred", "DPW", "agency changed in a newer export; was PARKS"),
+        ("2", datetime(2024, 8, 1), "registered", "PARKS", None),
+        ("2", datetime(2024, 8, 3), "closed", None, "closing time corrected; was 2024-08-02 00:00:00"),
+        ("3", datetime(2024, 8, 4), "registered", "DOT", None),
+    ]
+    again = write(tmp_path / "d5-copy.csv", day5.read_text(encoding="utf-8") + "\n")
+    assert ingest.ingest(db, [again], mapping=rules).files[0].rows_loaded == 0
+    assert loaded(db).height == 5
