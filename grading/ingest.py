@@ -378,11 +378,17 @@ def estimate_rows(path: Path) -> int:
 
 
 def describe(problems: pl.DataFrame, source: str, limit: int = SHOWN_PROBLEMS) -> str:
-    """Problems as lines ``file, line N (complaint X): field 'f' = 'v': reason``."""
+    """Problems as lines ``file, line N (complaint X): field 'f' = 'v': reason``.
+
+    N is the physical line where the row starts (quoted fields may span lines; see
+    :func:`grading.readers.physical_lines`), else the row number + 1 (the header is line 1).
+    """
+    shown = problems.head(limit)
+    at = readers.physical_lines(Path(source), shown["row_number"].unique().to_list())
     lines = [
-        f"{source}, line {r['row_number'] + 1} (complaint {r['complaint_id']}): "
+        f"{source}, line {at.get(r['row_number'], r['row_number'] + 1)} (complaint {r['complaint_id']}): "
         f"field '{r['field']}' = {r['value']!r}: {r['reason']}"
-        for r in problems.head(limit).iter_rows(named=True)
+        for r in shown.iter_rows(named=True)
     ]
     if problems.height > limit:
         lines.append(f"... and {problems.height - limit:,} more problems in {source}")

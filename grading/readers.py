@@ -15,6 +15,7 @@ Errors are one sentence naming the file and, where known, the record.
 
 from __future__ import annotations
 
+import csv
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -103,6 +104,34 @@ def read_xml(path: Path) -> pl.DataFrame:
         raise ReaderError(msg)
     records = [{child.tag: (child.text or "").strip() or None for child in request} for request in requests]
     return _frame(records)
+
+
+def physical_lines(path: Path, records: list[int]) -> dict[int, int]:
+    """The file line on which each of ``records`` (1-based data rows of a CSV) starts.
+
+    A quoted field may hold line breaks, so record N is not always line N + 1. Reads the file only up
+    to the last record asked for; an unreadable file or a non-CSV gives an empty answer (callers then
+    fall back to the record number).
+    """
+    wanted = set(records)
+    out: dict[int, int] = {}
+    if not wanted or handles(path) or path.suffix.lower() in (".parquet", ".jsonl", ".ndjson"):
+        return out
+    last = max(wanted)
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh)
+            next(reader, None)
+            start = reader.line_num + 1
+            for number, _ in enumerate(reader, start=1):
+                if number in wanted:
+                    out[number] = start
+                if number >= last:
+                    break
+                start = reader.line_num + 1
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return {}
+    return out
 
 
 def read(path: Path) -> pl.DataFrame:

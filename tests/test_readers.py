@@ -229,3 +229,16 @@ def test_a_newer_snapshot_records_transfers_and_corrections(tmp_path: Path) -> N
     again = write(tmp_path / "d5-copy.csv", day5.read_text(encoding="utf-8") + "\n")
     assert ingest.ingest(db, [again], mapping=rules).files[0].rows_loaded == 0
     assert loaded(db).height == 5
+
+
+def test_errors_name_the_physical_line_of_a_row_with_line_breaks_in_quotes(tmp_path: Path) -> None:
+    # Row 1's note spans lines 2-4, so row 2 (a bad event) starts on line 5, not line 3.
+    log = write(
+        tmp_path / "log.csv",
+        "complaint_id,event_time,event,level,department,district,category,complainant,note\n"
+        'A,2024-03-01T10:00:00,registered,L1,D,X,C,P,"first line\nsecond line\nthird line"\n'
+        "A,2024-03-02T10:00:00,exploded,,,,,,\n",
+    )
+    report = ingest.ingest(tmp_path / "l.duckdb", [log])
+    text = ingest.describe(report.files[0].problems, str(log))
+    assert text.startswith(f"{log}, line 5 (complaint A): field 'event' = 'exploded': unknown event")
