@@ -51,6 +51,7 @@ import polars as pl
 
 from grading.metrics import ENTITY_KEYS
 from grading.reliability import DENOMINATORS, rank_ranges, score_uncertainty
+from grading.schema import UNASSIGNED
 from grading.schemes import Scheme
 
 RANK_PARTITION: Final[dict[str, tuple[str, ...]]] = {
@@ -61,9 +62,6 @@ RANK_PARTITION: Final[dict[str, tuple[str, ...]]] = {
 SATISFIED_METRIC: Final = "satisfied_closure_pct"
 #: Why an entity has no grade: too few complaints received, or too little of the score has data.
 NOT_GRADED: Final = ("few_complaints", "too_little_data", "unassigned")
-#: The code a snapshot import gives a complaint with no district or department: listed, never ranked
-#: (a pile of cases nobody was assigned is not a place or an office that can be compared).
-UNASSIGNED: Final = "UNASSIGNED"
 
 
 def points_column(key: str) -> str:

@@ -29,7 +29,7 @@ import polars as pl
 
 from grading import timeparse
 from grading.problems import Rule, find
-from grading.schema import CHANNELS, CLOSE_OUTCOMES, EVENT_SCHEMA, TIMEZONE, NivaranError
+from grading.schema import CHANNELS, CLOSE_OUTCOMES, EVENT_SCHEMA, TIMEZONE, UNASSIGNED, NivaranError
 from grading.settings import read_toml
 
 MAPPING_DIR: Final = Path(__file__).resolve().parent.parent / "data" / "mappings"
@@ -51,8 +51,6 @@ DEFAULTABLE: Final = ("department", "district", "category", "channel")
 #: Code columns whose values a mapping may clean up (``[clean.X]``) and name (``[names.X]``).
 CODED: Final = ("department", "district", "category")
 TABLES: Final = ("source", "columns", "defaults", "formats", "status", "status_if_closed", "channel", "satisfaction")
-#: A blank district: listed under this code, never ranked (grading.grade).
-UNASSIGNED: Final = "UNASSIGNED"
 
 
 class MappingError(NivaranError):

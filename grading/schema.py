@@ -102,6 +102,11 @@ CATEGORY_SCHEMA: Final = pl.Schema(
 )
 HOLIDAY_SCHEMA: Final = pl.Schema({"date": pl.Date, "name_en": pl.String, "name_hi": pl.String})
 
+#: The code a snapshot import gives a complaint with no district (or a mapping's default department):
+#: listed with its figures, never ranked (grading.grade): a pile of cases nobody placed is not a place
+#: or an office that can be compared.
+UNASSIGNED: Final = "UNASSIGNED"
+
 #: Time limit per level when a complaint's category is unknown (domain.md section 1).
 DEFAULT_LIMIT_DAYS: Final = 7
 
