@@ -14,7 +14,7 @@ import streamlit as st
 
 from ui import auth, data
 from ui.i18n import t
-from ui.widgets import freshness, sidebar_controls
+from ui.widgets import freshness, helpline_banner, sidebar_controls
 
 #: Pages that need a role: name (Identity.can_see) → (file, title, icon, navigation section).
 PROTECTED = {
@@ -50,6 +50,7 @@ navigation = st.navigation(pages)
 auth.hand_off()  # a sign-in or sign-out waiting for its cookie: the browser goes there now
 stamp = data.ensure_database()
 st.session_state["db_stamp"] = stamp
+helpline_banner(stamp)  # every page: whose data, months in which zone, graded under which scheme
 st.session_state["selected_month"] = sidebar_controls(data.months(stamp))
 auth.sidebar(who)
 freshness(stamp)  # every page: how fresh its data are, in words

@@ -102,6 +102,20 @@ def days(duration: pl.Expr) -> pl.Expr:
     return duration.dt.total_microseconds() / DAY_US
 
 
+def limit_duration(limit_days: pl.Expr) -> pl.Expr:
+    """A time limit in (possibly fractional) days as an exact duration, to the microsecond.
+
+    An 8-hour limit (``limit_days`` 0.3333…) is 8 hours, never a whole day: due times imported from a
+    311 export are kept to the second.
+    """
+    return pl.duration(microseconds=(limit_days.cast(pl.Float64) * DAY_US).round().cast(pl.Int64))
+
+
+def due_at(started: pl.Expr, limit_days: pl.Expr) -> pl.Expr:
+    """When a stint that started at ``started`` with a limit of ``limit_days`` becomes overdue."""
+    return started + limit_duration(limit_days)
+
+
 def completed_days(later: pl.Expr, earlier: pl.Expr) -> pl.Expr:
     """Whole days completed from ``earlier`` to ``later`` (``floor``): 6 days 23 hours is 6."""
     return days(later - earlier).floor().cast(pl.Int32)
@@ -199,7 +213,7 @@ def stage_at(stints: pl.DataFrame, t: datetime) -> pl.DataFrame:
         "level",
         pl.col("started_at").alias("stint_started_at"),
         awaiting_callback=ended,
-        due_at=pl.when(~ended).then(pl.col("started_at") + pl.duration(days=pl.col("limit_days"))),
+        due_at=pl.when(~ended).then(due_at(pl.col("started_at"), pl.col("limit_days"))),
     )
 
 

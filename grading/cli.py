@@ -1,5 +1,5 @@
-"""The ``nivaran`` command line: ``demo``, ``ingest``, ``grade``, ``flags``, ``review``, ``publish``, ``migrate``,
-``users``.
+"""The ``nivaran`` command line: ``init``, ``demo``, ``ingest``, ``grade``, ``flags``, ``review``, ``publish``,
+``migrate``, ``users``.
 
 Every command takes ``--db PATH`` (default: ``$NIVARAN_DB``, else ``data/nivaran.duckdb``). Errors a
 user can fix are printed as one clear message (no traceback) with exit code 2.
@@ -14,16 +14,19 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import polars as pl
 
-from grading import access, asof, export, pipeline, schemes, store
+from grading import access, asof, export, helpline, pipeline, schemes, store
 from grading.grade import GRADE_COLUMNS
 from grading.limits import MAX_LINE_BYTES
 from grading.registry import METRICS
 from grading.schema import NivaranError
+
+if TYPE_CHECKING:
+    import duckdb
 
 DEFAULT_DEMO = {"months": 12, "end": "2026-10", "scale": 0.05, "seed": 181}
 
@@ -98,6 +101,55 @@ def main() -> None:
     """Nivaran: grade public-grievance helplines month by month."""
 
 
+@main.command("init")
+@db_option
+@click.option("--timezone", "zone", required=True, help="The helpline's IANA time zone (America/Chicago).")
+@click.option("--name", default=None, help='The helpline\'s name, shown on every page ("Baltimore 311").')
+@click.option(
+    "--scheme",
+    "scheme_name",
+    default=None,
+    help=f"The default grading scheme: {', '.join(schemes.available())} or a file (default: {schemes.DEFAULT_SCHEME}).",
+)
+@click.option(
+    "--reference",
+    "reference_choice",
+    default="none",
+    show_default=True,
+    help="Reference data: mp (Madhya Pradesh's departments, districts, categories), none, or a folder of CSVs.",
+)
+@click.option(
+    "--plausible-from",
+    "plausible_from",
+    default=None,
+    help="Earliest plausible event date, YYYY-MM-DD (default 2000-01-01); the window ends tomorrow.",
+)
+def init_command(  # noqa: PLR0917 - one parameter per click option
+    db: Path | None,
+    zone: str,
+    name: str | None,
+    scheme_name: str | None,
+    reference_choice: str,
+    plausible_from: str | None,
+) -> None:
+    """Create a store for one helpline (its zone, name, default scheme, reference data)."""
+    first = None
+    if plausible_from is not None:
+        try:
+            first = date.fromisoformat(plausible_from)
+        except ValueError:
+            msg = f"--plausible-from: expected a date as YYYY-MM-DD, got {plausible_from!r}"
+            raise click.BadParameter(msg) from None
+    path = store.resolve_path(db)
+    settings = helpline.init(
+        path, timezone=zone, name=name, scheme=scheme_name, reference_choice=reference_choice, plausible_from=first
+    )
+    click.echo(
+        f"{path}: {settings.name!r}, months in {settings.timezone}, scheme {settings.scheme}, "
+        f"reference data {settings.reference}"
+    )
+
+
 @main.command()
 @db_option
 @click.option("--months", type=click.IntRange(1, 120), default=DEFAULT_DEMO["months"], show_default=True)
@@ -133,10 +185,14 @@ def _table(frame: pl.DataFrame, text_width: int = 60) -> str:
 scheme_option = click.option(
     "--scheme",
     "scheme_name",
-    default=schemes.DEFAULT_SCHEME,
-    show_default=True,
-    help=f"A shipped scheme ({', '.join(schemes.available())}) or a scheme file.",
+    default=None,
+    help=f"A shipped scheme ({', '.join(schemes.available())}) or a scheme file (default: the store's).",
 )
+
+
+def store_scheme(con: duckdb.DuckDBPyConnection, name: str | None) -> schemes.Scheme:
+    """The scheme ``--scheme`` names, else the store's default (``nivaran init --scheme``)."""
+    return schemes.load(name or helpline.read(con).scheme)
 
 
 @main.command("grade")
@@ -151,15 +207,15 @@ scheme_option = click.option(
     help="For a published month: show the current reading and what differs from the published grading.",
 )
 def grade_command(  # noqa: PLR0917 - one parameter per click option
-    db: Path | None, month_text: str, by: str, scheme_name: str, fmt: str, recompute: bool
+    db: Path | None, month_text: str, by: str, scheme_name: str | None, fmt: str, recompute: bool
 ) -> None:
     """Grade and rank departments or districts for one month (a published month shows its publication)."""
     from grading import publish
 
     month = _month(month_text)
-    scheme = schemes.load(scheme_name)
     con = store.connect_readonly(store.resolve_path(db))
     try:
+        scheme = store_scheme(con, scheme_name)
         rows = pipeline.graded(con, scheme, by, month, live=recompute)
         published = publish.standing(con, month, scheme.name)
     finally:
@@ -191,12 +247,18 @@ def grade_command(  # noqa: PLR0917 - one parameter per click option
     "--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Package directory."
 )
 @click.option("--force", is_flag=True, help="Publish an already published month again (the old one is kept).")
-def publish_command(db: Path | None, month_text: str, scheme_name: str, out: Path, force: bool) -> None:
+def publish_command(db: Path | None, month_text: str, scheme_name: str | None, out: Path, force: bool) -> None:
     """Freeze a month's grading in the store and write its package (rankings as CSV) to --out."""
     from grading import publish
 
     month = _month(month_text)
-    done = publish.publish(store.resolve_path(db), month, schemes.load(scheme_name), out, force=force)
+    path = store.resolve_path(db)
+    con = store.connect_readonly(path)
+    try:
+        scheme = store_scheme(con, scheme_name)
+    finally:
+        con.close()
+    done = publish.publish(path, month, scheme, out, force=force)
     click.echo(done.describe())
     for name in publish.PACKAGE:
         click.echo(f"  wrote {out / name}")
@@ -279,19 +341,18 @@ def render(rows: pl.DataFrame, scheme: schemes.Scheme, by: str, fmt: str) -> str
 @click.option(
     "--scheme",
     "scheme_name",
-    default=schemes.DEFAULT_SCHEME,
-    show_default=True,
-    help="The scheme whose [flags] thresholds apply (a shipped name or a file).",
+    default=None,
+    help="The scheme whose [flags] thresholds apply (a shipped name or a file; default: the store's).",
 )
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def flags_command(db: Path | None, month_text: str, by: str, scheme_name: str, fmt: str) -> None:
+def flags_command(db: Path | None, month_text: str, by: str, scheme_name: str | None, fmt: str) -> None:
     """List the integrity flags raised for one month: one row per (entity, flag) with its evidence."""
     from grading import flags
 
     month = _month(month_text)
-    scheme = schemes.load(scheme_name)
     con = store.connect_readonly(store.resolve_path(db))
     try:
+        scheme = store_scheme(con, scheme_name)
         bounds = store.month_bounds(con)
         if bounds is None or month < bounds[0] or month > bounds[1]:
             msg = (

@@ -582,6 +582,6 @@ def _frame(sim: _Sim, cutoff: int, prefix: str) -> pl.DataFrame:
             "channel": _codes(np.where(is_reg, c.channel[cid], -1)).cat.to(ChannelEnum),
             "outcome": _codes(outcome).cat.to(OutcomeEnum),
             "note": _NOTE_TEXT.gather(_codes(note)),
-            "limit_days": pl.Series([None] * n_rows, dtype=pl.Int32),  # the category sets the limits
+            "limit_days": pl.Series([None] * n_rows, dtype=pl.Float64),  # the category sets the limits
         }
     )

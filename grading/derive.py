@@ -19,7 +19,7 @@ So the store keeps these derived rows, and grading any month is a filter, not a 
 old month gives the same answer however many events arrived since.
 
 Event order: by ``event_time``, ties broken by lifecycle order (``grading.schema.EVENTS``).
-Durations are exact (microseconds); limits are calendar days.
+Durations are exact (microseconds); limits are calendar days, fractions kept (8 hours = 0.3333 days).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from typing import Final
 
 import polars as pl
 
+from grading.asof import limit_duration
 from grading.schema import DEFAULT_LIMIT_DAYS, LEVELS, level_number
 
 STINT_START: Final = ("registered", "escalated", "reopened")
@@ -63,7 +64,7 @@ STINT_SCHEMA: Final = pl.Schema(
         "started_at": pl.Datetime("us"),
         "ended_at": pl.Datetime("us"),
         "level": pl.Int8,
-        "limit_days": pl.Int32,
+        "limit_days": pl.Float64,
         "first_action_at": pl.Datetime("us"),
         "breach_at": pl.Datetime("us"),
         "nonattended_at": pl.Datetime("us"),
@@ -146,7 +147,7 @@ def derive(events: pl.DataFrame, categories: pl.DataFrame, keys: pl.DataFrame | 
     registered = ev.filter(pl.col("ev") == "registered").unique("complaint_key", keep="first")
     category_of = registered.select("complaint_key", "category", pl.col("limit_days").alias("own_limit"))
 
-    limit_ns = pl.duration(days=pl.col("limit_days"))
+    limit_ns = limit_duration(pl.col("limit_days"))
     stints = (
         ev.filter(is_start)
         .drop("limit_days")  # the per-complaint limit comes with the registration (own_limit)
@@ -162,7 +163,7 @@ def derive(events: pl.DataFrame, categories: pl.DataFrame, keys: pl.DataFrame | 
             pl.col("event_time").alias("started_at"),
             "ended_at",
             pl.col("lv").alias("level"),
-            pl.coalesce("own_limit", "limit_days", pl.lit(DEFAULT_LIMIT_DAYS)).cast(pl.Int32).alias("limit_days"),
+            pl.coalesce("own_limit", "limit_days", pl.lit(DEFAULT_LIMIT_DAYS)).cast(pl.Float64).alias("limit_days"),
             # The first action counts only inside the stint (at or before the event that ends it).
             pl.when(pl.col("end_idx").is_null() | (pl.col("action_idx") <= pl.col("end_idx")))
             .then(pl.col("action_at"))

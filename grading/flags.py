@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Final
 import polars as pl
 
 from grading import pipeline, store
-from grading.asof import month_window
+from grading.asof import limit_duration, month_window
 from grading.metrics import ENTITY_KEYS, complaint_flags
 from grading.schemes import FlagSettings, Scheme
 
@@ -270,7 +270,7 @@ def no_callback(metrics: pl.DataFrame, month: date, by: str, s: FlagSettings) ->
 def closure_at_limit(stints: pl.DataFrame, month: date, by: str, s: FlagSettings) -> pl.DataFrame:
     """``stints``: :func:`grading.store.stints_ended` rows of the month with their entity."""
     keys = list(ENTITY_KEYS[by])
-    limit = pl.duration(days=pl.col("limit_days"))
+    limit = limit_duration(pl.col("limit_days"))
     lasted = pl.col("ended_at") - pl.col("started_at")
     in_time = stints.filter(lasted < limit)
     at_brink = lasted >= limit - pl.duration(hours=s.brink_hours)

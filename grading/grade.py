@@ -51,6 +51,7 @@ import polars as pl
 
 from grading.metrics import ENTITY_KEYS
 from grading.reliability import DENOMINATORS, rank_ranges, score_uncertainty
+from grading.schema import UNASSIGNED
 from grading.schemes import Scheme
 
 RANK_PARTITION: Final[dict[str, tuple[str, ...]]] = {
@@ -60,7 +61,7 @@ RANK_PARTITION: Final[dict[str, tuple[str, ...]]] = {
 }
 SATISFIED_METRIC: Final = "satisfied_closure_pct"
 #: Why an entity has no grade: too few complaints received, or too little of the score has data.
-NOT_GRADED: Final = ("few_complaints", "too_little_data")
+NOT_GRADED: Final = ("few_complaints", "too_little_data", "unassigned")
 
 
 def points_column(key: str) -> str:
@@ -144,9 +145,12 @@ def rank(scored: pl.DataFrame, scheme: Scheme) -> pl.DataFrame:
         etype = str(entity_type[0])
         part = _partition(etype)
         few = pl.col("received") < scheme.min_received
+        unassigned = pl.any_horizontal([pl.col(k) == UNASSIGNED for k in ENTITY_KEYS[etype]]).fill_null(False)
         ranked = frame.with_columns(
-            is_ranked=~few & pl.col("score").is_not_null(),
-            not_graded=pl.when(few)
+            is_ranked=~few & ~unassigned & pl.col("score").is_not_null(),
+            not_graded=pl.when(unassigned)
+            .then(pl.lit(NOT_GRADED[2]))
+            .when(few)
             .then(pl.lit(NOT_GRADED[0]))
             .when(pl.col("score").is_null())
             .then(pl.lit(NOT_GRADED[1])),

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Final
 
 import polars as pl
 
-from grading import access, asof, pipeline, store
+from grading import access, asof, helpline, pipeline, readers, snapshots, store, timeparse
 from grading.derive import derive
 from grading.lifecycle import lifecycle_problems
 from grading.limits import MAX_LINE_BYTES, check_line_lengths
@@ -40,18 +40,13 @@ from grading.schema import (
     EVENTS,
     FEEDBACK_OUTCOMES,
     REQUIRED_BY_EVENT,
+    TIMEZONE,
     NivaranError,
 )
 
 if TYPE_CHECKING:
     import duckdb
 
-_ISO = (
-    r"^(?<date>\d{4}-\d{2}-\d{2})"
-    r"(?:[T ](?<time>\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?))?"
-    r"\s*(?<offset>Z|[+-]\d{2}(?::?\d{2})?)?$"
-)
-IST_MINUTES: Final = 330
 SHOWN_PROBLEMS: Final = 20
 
 
@@ -104,36 +99,14 @@ class IngestReport:
         return "\n".join(lines)
 
 
-def parse_times(text: pl.Expr) -> pl.Expr:
-    """ISO-8601 text to Asia/Kolkata wall-clock ``Datetime('us')``; null when it cannot be parsed.
+def parse_times(text: pl.Expr, zone: str = TIMEZONE) -> pl.Expr:
+    """ISO-8601 text to the store's wall-clock ``Datetime('us')``; null when it cannot be parsed.
 
     Accepts a date, a date and time (``T`` or space, optional seconds and fraction) and an optional
-    offset (``Z``, ``+05:30``, ``+0530``, ``-04``). Without an offset the time already means
-    Asia/Kolkata; with one it is converted.
+    offset (``Z``, ``+05:30``, ``+0530``, ``-04``). Without an offset the time already means the store's
+    zone ``zone``; with one it is converted (rules: :mod:`grading.timeparse`).
     """
-    parts = text.str.strip_chars().str.extract_groups(_ISO)
-    clock = parts.struct.field("time").fill_null("00:00")
-    clock = pl.when(clock.str.len_chars() == 5).then(clock + ":00").otherwise(clock).str.replace(",", ".")
-    local = (parts.struct.field("date") + " " + clock).str.to_datetime(
-        "%Y-%m-%d %H:%M:%S%.f", time_unit="us", strict=False
-    )
-    offset = parts.struct.field("offset")
-    digits = offset.str.replace_all(":", "")
-    sign = pl.when(digits.str.head(1) == "-").then(-1).otherwise(1)
-    minutes = (
-        pl.when(offset == "Z")
-        .then(0)
-        .when(offset.is_not_null())
-        .then(
-            sign
-            * (
-                digits.str.slice(1, 2).cast(pl.Int32, strict=False) * 60
-                + digits.str.slice(3, 2).cast(pl.Int32, strict=False).fill_null(0)
-            )
-        )
-    )
-    shift = pl.duration(minutes=IST_MINUTES - minutes)
-    return pl.when(minutes.is_null()).then(local).otherwise(local + shift)
+    return timeparse.read_times(text, zone=zone, store_zone=zone)
 
 
 def _normalise(raw: pl.DataFrame, source: str, first_row: int = 1) -> pl.DataFrame:
@@ -162,12 +135,14 @@ def _normalise(raw: pl.DataFrame, source: str, first_row: int = 1) -> pl.DataFra
 FAST_ISO: Final = "%Y-%m-%dT%H:%M:%S%.f"
 
 
-def parse_event_times(frame: pl.DataFrame) -> pl.DataFrame:
+def parse_event_times(frame: pl.DataFrame, zone: str = TIMEZONE) -> pl.DataFrame:
     """Add ``parsed_time`` from ``event_time`` (see :func:`parse_times`).
 
-    The common shape (``2024-08-01T10:30:00[.ffffff]``, no offset) is parsed directly; only rows it
-    does not fit go through the general ISO-8601 parser.
+    The common shape (``2024-08-01T10:30:00[.ffffff]``, no offset) is parsed directly in a zone without
+    daylight saving (Asia/Kolkata); only rows it does not fit go through the general reader.
     """
+    if zone != TIMEZONE:  # a zone with DST gaps: every value through the reader that resolves them
+        return frame.with_columns(parsed_time=parse_times(pl.col("event_time"), zone))
     fast = frame.with_columns(parsed_time=pl.col("event_time").str.to_datetime(FAST_ISO, time_unit="us", strict=False))
     missed = pl.col("parsed_time").is_null() & pl.col("event_time").is_not_null()
     slow = fast.filter(missed)
@@ -177,19 +152,24 @@ def parse_event_times(frame: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([fast.filter(~missed), slow]).sort("row_number")
 
 
-def check_rows(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+def check_rows(
+    frame: pl.DataFrame, zone: str = TIMEZONE, bounds: tuple[datetime, datetime] | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Check every row of a normalised frame; return ``(good events, problems)``.
+
+    ``zone`` is the store's zone (times without an offset mean it); ``bounds`` the store's plausible
+    window (:func:`grading.timeparse.window`): a time outside it is a bad row.
 
     ``good`` has ``EVENT_SCHEMA`` plus ``row_number``; ``problems`` has ``PROBLEM_SCHEMA``, one row per
     (row, field) problem, so a row with two bad fields is reported twice and quarantined once.
     """
     # Case-normalised values as the store's types, once; values outside a type's list become null.
-    typed = parse_event_times(frame).with_columns(
+    typed = parse_event_times(frame, zone).with_columns(
         pl.col("event").str.to_lowercase().cast(EVENT_SCHEMA["event"], strict=False).alias("_event"),
         pl.col("level").str.to_uppercase().cast(EVENT_SCHEMA["level"], strict=False).alias("_level"),
         pl.col("channel").str.to_lowercase().cast(EVENT_SCHEMA["channel"], strict=False).alias("_channel"),
         pl.col("outcome").str.to_lowercase().cast(EVENT_SCHEMA["outcome"], strict=False).alias("_outcome"),
-        pl.col("limit_days").cast(pl.Int32, strict=False).alias("_limit_days"),
+        pl.col("limit_days").cast(pl.Float64, strict=False).alias("_limit_days"),
     )
     event = pl.col("_event")
 
@@ -208,14 +188,16 @@ def check_rows(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
             pl.col("event_time").is_not_null() & pl.col("parsed_time").is_null(),
             "not an ISO-8601 time (e.g. 2024-08-01T10:30:00+05:30)",
         ),
+        *_window_rule(bounds),
         ("event", "event", pl.col("event").is_null(), "required on every row"),
         ("event", "event", not_in("event"), f"unknown event; expected one of {', '.join(EVENTS)}"),
         ("level", "level", not_in("level"), "expected L1..L5"),
         (
             "limit_days",
             "limit_days",
-            pl.col("limit_days").is_not_null() & ~pl.col("_limit_days").is_between(1, 3650).fill_null(False),
-            "a whole number of days from 1 to 3650",
+            pl.col("limit_days").is_not_null()
+            & ~((pl.col("_limit_days") > 0) & (pl.col("_limit_days") <= 3650)).fill_null(False),
+            "a number of days above 0 and up to 3650 (fractions allowed: 0.5 = 12 hours)",
         ),
         ("channel", "channel", not_in("channel"), f"expected one of {', '.join(CHANNELS)}"),
         (
@@ -252,6 +234,14 @@ def check_rows(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     return good, problems
 
 
+def _window_rule(bounds: tuple[datetime, datetime] | None) -> list[Rule]:
+    """The plausible-date rule on ``parsed_time`` (none without a window)."""
+    if bounds is None:
+        return []
+    outside = timeparse.outside_window(pl.col("parsed_time"), bounds)
+    return [("event_time", "event_time", outside, timeparse.window_reason(bounds))]
+
+
 def _kind(path: Path) -> str:
     suffix = path.suffix.lower()
     return {".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}.get(suffix, "csv")
@@ -267,6 +257,8 @@ def _as_text(lazy: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def _scan(path: Path) -> pl.LazyFrame:
+    if readers.handles(path):  # JSON arrays (Socrata, Open311) and Open311 XML: read whole, as text
+        return readers.read(path).lazy()
     kind = _kind(path)
     if kind == "jsonl":
         return _as_text(pl.scan_ndjson(path, infer_schema_length=None))
@@ -326,11 +318,17 @@ def estimate_rows(path: Path) -> int:
 
 
 def describe(problems: pl.DataFrame, source: str, limit: int = SHOWN_PROBLEMS) -> str:
-    """Problems as lines ``file, line N (complaint X): field 'f' = 'v': reason``."""
+    """Problems as lines ``file, line N (complaint X): field 'f' = 'v': reason``.
+
+    N is the physical line where the row starts (quoted fields may span lines; see
+    :func:`grading.readers.physical_lines`), else the row number + 1 (the header is line 1).
+    """
+    shown = problems.head(limit)
+    at = readers.physical_lines(Path(source), shown["row_number"].unique().to_list())
     lines = [
-        f"{source}, line {r['row_number'] + 1} (complaint {r['complaint_id']}): "
+        f"{source}, line {at.get(r['row_number'], r['row_number'] + 1)} (complaint {r['complaint_id']}): "
         f"field '{r['field']}' = {r['value']!r}: {r['reason']}"
-        for r in problems.head(limit).iter_rows(named=True)
+        for r in shown.iter_rows(named=True)
     ]
     if problems.height > limit:
         lines.append(f"... and {problems.height - limit:,} more problems in {source}")
@@ -367,6 +365,7 @@ class _Load:
     batch_rows: int
     chunk_rows: int
     progress: pipeline.Progress | None
+    settings: helpline.Helpline = field(default_factory=helpline.Helpline)
     new_codes: dict[str, list[str]] = field(
         default_factory=lambda: {"departments": [], "districts": [], "categories": []}
     )
@@ -399,7 +398,9 @@ def _check_batches(load: _Load, path: Path, staging: store.Staging) -> tuple[int
     rows, problems = 0, []
     phase, total = f"checking {path.name}", estimate_rows(path)
     for batch in read_batches(path, load.batch_rows):
-        good, bad = check_rows(_normalise(batch, str(path), first_row=rows + 1))
+        good, bad = check_rows(
+            _normalise(batch, str(path), first_row=rows + 1), load.settings.timezone, load.settings.window()
+        )
         rows += batch.height
         staging.add(good)
         problems.append(bad)
@@ -411,7 +412,9 @@ def _load_file(load: _Load, path: Path, mapping: Mapping | None) -> FileReport:
     """Check one file and write its good rows into the open private copy (see :func:`ingest`)."""
     report = FileReport(str(path))
     digest = _sha256(path)
-    if store.already_loaded(load.con, digest):
+    # A snapshot is keyed by its content and its mapping's: after a mapping is fixed the file loads again.
+    key = digest if mapping is None else f"{digest}:{mapping.digest[:16]}"
+    if store.already_loaded(load.con, key):
         report.already_loaded = True
         return report
     staging = store.Staging(load.con, "complaint_id", load.chunk_rows)
@@ -420,12 +423,18 @@ def _load_file(load: _Load, path: Path, mapping: Mapping | None) -> FileReport:
             report.rows_read, found = _check_batches(load, path, staging)
         else:
             raw = read_file(path)
-            good, bad = to_events(raw, mapping, digest[:12])
+            good, bad = to_events(raw, mapping, digest[:12], load.settings.timezone, load.settings.window())
             report.rows_read, found = raw.height, [bad]
             staging.add(good)
         ingest_id = store.next_ingest_id(load.con)
-        for new in staging.chunks():
-            stored = store.read_events(load.con, new["complaint_id"].unique())
+        for staged in staging.chunks():
+            stored = store.read_events(load.con, staged["complaint_id"].unique())
+            new = staged
+            if mapping is not None:  # a newer snapshot's changes become events (grading.snapshots)
+                new, replaced = snapshots.changes(staged, stored)
+                if replaced.height:
+                    store.delete_events(load.con, replaced)
+                    stored = stored.join(replaced, on=_KEY, how="anti")
             fresh = _new_only(new, stored)
             report.rows_duplicate += new.height - fresh.height
             broken = lifecycle_problems(fresh, stored, new_sorted=True)
@@ -450,6 +459,8 @@ def _load_file(load: _Load, path: Path, mapping: Mapping | None) -> FileReport:
                 load.earliest = first if load.earliest is None else min(load.earliest, first)
     finally:
         staging.close()
+    for column, names in (mapping.names if mapping else {}).items():  # display names from the mapping
+        store.name_codes(load.con, f"{column}s" if column != "category" else "categories", names)
     problems = pl.concat(found).sort("row_number", "field")
     report.problems = problems
     report.rows_quarantined = problems["row_number"].n_unique()
@@ -461,7 +472,7 @@ def _load_file(load: _Load, path: Path, mapping: Mapping | None) -> FileReport:
         {
             "ingest_id": ingest_id,
             "source": str(path),
-            "sha256": digest,
+            "sha256": key,
             "kind": "events" if mapping is None else f"snapshot:{mapping.path.name}",
             "finished_at": datetime.now(),
             "rows_read": report.rows_read,
@@ -527,10 +538,9 @@ def ingest(
     reports: list[FileReport] = []
     with store.writing(db) as con:
         store.limit_memory(con, DUCKDB_GIB)
-        if store.read_table(con, "departments").is_empty():
-            pipeline.load_reference_data(con)
+        settings = helpline.ensure(con)  # a new store gets today's defaults (MP reference, Asia/Kolkata)
         key = access.Accounts(db).pseudonym_key()
-        load = _Load(con, strict, key, batch_rows, chunk_rows, progress)
+        load = _Load(con, strict, key, batch_rows, chunk_rows, progress, settings)
         for i, path in enumerate(files, start=1):
             reports.append(_load_file(load, path, mapping))
             load.tick("loading files", i, len(files))

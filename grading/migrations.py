@@ -4,7 +4,9 @@ A store records its schema version in ``meta``. A write (:func:`grading.store.wr
 restamps it: :func:`grading.store.prepare_schema` creates a new store at the current version, runs
 the steps below, one version at a time, on a store of an older version it knows how to migrate,
 and refuses (with one sentence saying what to do) a store too old to migrate or newer than the code.
-Each step is plain DDL that only adds, so the rows already stored are kept as they are.
+Each step is plain DDL that keeps the rows already stored; a step that rewrites stored values (a
+column's type) says so (``rewrites``), and the write then declares itself not replayable
+(:func:`grading.storage.not_replayable`), so the next write copies the migrated file whole.
 """
 
 from __future__ import annotations
@@ -30,6 +32,15 @@ create table if not exists published_gradings (
 """
 
 
+#: Due times kept to the second: a complaint's own limit (``events.limit_days``, set by snapshot imports
+#: from a due time) and every stint's limit become fractional days (8 hours = 0.3333 days). Whole-day
+#: values are kept exactly (7 becomes 7.0).
+FRACTIONAL_LIMITS_DDL: Final = """
+alter table events alter limit_days type double;
+alter table stints alter limit_days type double;
+"""
+
+
 class MigrationError(NivaranError):
     """The store's schema version is too old to migrate, newer than this code, or unreadable."""
 
@@ -42,10 +53,14 @@ class Step:
     target: str
     what: str
     ddl: str
+    rewrites: bool = False
 
 
 #: Every migration, oldest first. Versions 1-3 predate migrations (rebuilt stores only).
-STEPS: Final = (Step("4", "5", "add the publication tables (nivaran publish)", PUBLICATIONS_DDL),)
+STEPS: Final = (
+    Step("4", "5", "add the publication tables (nivaran publish)", PUBLICATIONS_DDL),
+    Step("5", "6", "keep due times to the second (fractional limit_days)", FRACTIONAL_LIMITS_DDL, rewrites=True),
+)
 
 
 def plan(where: str, found: str, current: str) -> list[Step]:
@@ -53,8 +68,8 @@ def plan(where: str, found: str, current: str) -> list[Step]:
 
     ``where`` names the store in the message (its path).
 
-    >>> [s.target for s in plan("db", "4", "5")]
-    ['5']
+    >>> [s.target for s in plan("db", "4", "6")]
+    ['5', '6']
     """
     if not found.isdigit():
         msg = f"{where}: unknown schema version {found!r}; this Nivaran reads version {current}."

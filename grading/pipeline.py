@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from grading import reference, store, store_published
+from grading import helpline, reference, store, store_published
 from grading.asof import calendar_months, month_window, next_month
 from grading.derive import derive
 from grading.grade import grade
@@ -27,6 +27,7 @@ SETTINGS_KEY = "metric_settings"
 #: Months read from the store at a time by :func:`compute_months`: memory grows with this, not with
 #: the length of the history (a chunk holds the complaints alive in it and its stints and call-backs).
 MONTHS_PER_READ = 6
+DEMO_NAME = "MP CM Helpline 181 (demo)"
 
 
 def load_reference_data(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -146,6 +147,7 @@ def build_demo(
         )
         refresh_monthly(con, progress=progress)
         store.set_meta(con, "demo", "true")
+        helpline.write(con, helpline.Helpline(name=DEMO_NAME))
         result = store.counts(con)
     result["seconds"] = round(time.perf_counter() - began)
     return result

@@ -71,8 +71,9 @@ EVENT_SCHEMA: Final = pl.Schema(
         "outcome": OutcomeEnum,
         "note": pl.String,
         # Nivaran's extension: on a `registered` event, the complaint's own time limit in days at every
-        # level (set by snapshot imports from a due date); empty = the category's limits.
-        "limit_days": pl.Int32,
+        # level (set by snapshot imports from a due time, kept to the second: 8 hours = 0.3333 days);
+        # empty = the category's limits.
+        "limit_days": pl.Float64,
     }
 )
 EVENT_COLUMNS: Final = tuple(EVENT_SCHEMA.names())
@@ -100,6 +101,11 @@ CATEGORY_SCHEMA: Final = pl.Schema(
     }
 )
 HOLIDAY_SCHEMA: Final = pl.Schema({"date": pl.Date, "name_en": pl.String, "name_hi": pl.String})
+
+#: The code a snapshot import gives a complaint with no district (or a mapping's default department):
+#: listed with its figures, never ranked (grading.grade): a pile of cases nobody placed is not a place
+#: or an office that can be compared.
+UNASSIGNED: Final = "UNASSIGNED"
 
 #: Time limit per level when a complaint's category is unknown (the helplines' default: 7 days).
 DEFAULT_LIMIT_DAYS: Final = 7

@@ -37,7 +37,7 @@ from grading.privacy import mask_personal
 from grading.schema import EVENT_SCHEMA
 
 DEFAULT_DB: Final = Path(__file__).resolve().parent.parent / "data" / "nivaran.duckdb"
-SCHEMA_VERSION: Final = "5"
+SCHEMA_VERSION: Final = "6"
 
 _DDL: Final = (
     """
@@ -61,7 +61,7 @@ create table if not exists holidays (date date primary key, name_en varchar not 
 create table if not exists events (
     complaint_id varchar not null, event_time timestamp not null, event varchar not null,
     level varchar, department varchar, district varchar, category varchar, complainant varchar,
-    channel varchar, outcome varchar, note varchar, limit_days integer, ingest_id integer not null
+    channel varchar, outcome varchar, note varchar, limit_days double, ingest_id integer not null
 );
 
 create table if not exists ingest_log (
@@ -86,7 +86,7 @@ create table if not exists complaints (
 );
 create table if not exists stints (
     complaint_key bigint not null, started_at timestamp not null, ended_at timestamp, level tinyint not null,
-    limit_days integer not null, first_action_at timestamp, breach_at timestamp, nonattended_at timestamp
+    limit_days double not null, first_action_at timestamp, breach_at timestamp, nonattended_at timestamp
 );
 create table if not exists feedback_events (
     complaint_key bigint not null, event_time timestamp not null, kind varchar not null
@@ -184,6 +184,8 @@ def prepare_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         return
     for step in migrations.plan(str(path), found, SCHEMA_VERSION):
         con.execute(step.ddl)
+        if step.rewrites:  # stored values changed in place: the standby cannot replay this write
+            storage.not_replayable(con)
         set_meta(con, "schema_version", step.target)
 
 
@@ -251,6 +253,30 @@ def register_codes(con: duckdb.DuckDBPyConnection, table: str, codes: list[str])
             f"insert into {table} ({cols}) select code, code, code, {middle}{extra}, false from new_frame"  # noqa: S608
         )
     return new
+
+
+def name_codes(con: duckdb.DuckDBPyConnection, table: str, names: dict[str, str]) -> None:
+    """Give codes registered from data their display names (a mapping's ``[names.X]``); shipped
+    reference rows keep theirs. Codes not yet registered are ignored."""
+    if table not in ("departments", "districts", "categories"):
+        msg = f"unknown reference table {table!r}"
+        raise ValueError(msg)
+    schema = {"code": pl.String, "name": pl.String}
+    given = pl.DataFrame({"code": list(names), "name": list(names.values())}, schema=schema)  # noqa: F841 - read by DuckDB
+    con.execute(
+        f"update {table} set name_en = given.name, name_hi = given.name from given "  # noqa: S608 - table name checked above
+        f"where {table}.code = given.code and not {table}.is_reference"
+    )
+
+
+def delete_events(con: duckdb.DuckDBPyConnection, keys: pl.DataFrame) -> None:
+    """Delete the stored events named by ``keys`` (``complaint_id``, ``event_time``, ``event``): a
+    snapshot's corrected closure replaces the old one (:mod:`grading.snapshots`)."""
+    gone = keys.select("complaint_id", "event_time", pl.col("event").cast(pl.String))  # noqa: F841 - read by DuckDB
+    con.execute(
+        "delete from events e using gone g "
+        "where e.complaint_id = g.complaint_id and e.event_time = g.event_time and e.event = g.event"
+    )
 
 
 def read_table(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
@@ -716,11 +742,25 @@ def already_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:
 
 def quarantine(con: duckdb.DuckDBPyConnection, problems: pl.DataFrame, ingest_id: int, source: str) -> None:
     """Keep rejected rows with their reasons (one row per problem); personal data in the rejected
-    values is masked like notes, so it never reaches the file."""
+    values is masked like notes, so it never reaches the file.
+
+    A problem already kept for the same complaint, field, value and reason (an overlapping newer export
+    carrying the same bad row) is not kept again.
+    """
     frame = problems.with_columns(  # noqa: F841 - read by DuckDB
         value=mask_personal(pl.col("value")), ingest_id=pl.lit(ingest_id, pl.Int32), source=pl.lit(source)
     )
-    con.execute("insert into quarantine by name select * from frame")
+    con.execute(
+        """
+        insert into quarantine by name
+        select * from frame f
+        where f.complaint_id is null or not exists (
+            select 1 from quarantine q
+            where q.complaint_id = f.complaint_id and q.field is not distinct from f.field
+              and q.value is not distinct from f.value and q.reason = f.reason
+        )
+        """
+    )
 
 
 def last_event_time(con: duckdb.DuckDBPyConnection) -> datetime | None:

@@ -54,6 +54,7 @@ st.markdown(
         habitual=scheme.habitual_threshold,
         missing=t(f"missing_{scheme.missing}", min_data=f"{scheme.min_data_pct:g}"),
         long_days=scheme.long_pending_days,
+        zone=data.settings(st.session_state["db_stamp"]).timezone,
     )
 )
 methodology_section(data.scheme(), month)

@@ -119,7 +119,10 @@ def test_a_misspelled_time_zone_in_a_mapping_names_the_setting_and_the_likely_on
     db = tmp_path / "la.duckdb"
     code, err = nivaran(monkeypatch, capsys, "ingest", "--db", str(db), "--mapping", str(mapping), str(export))
     assert code == 2
-    expected = f"error: {mapping}: [formats].timezone: unknown time zone 'America/Los_Angles'; did you mean 'America/Los_Angeles'"
+    expected = (
+        f"error: {mapping}: [formats].timezone: 'America/Los_Angles' is not a time zone; give an IANA name; "
+        "did you mean 'America/Los_Angeles'?"
+    )
     assert err.startswith(expected)
     assert err.count("\n") == 1
     assert not db.exists()

@@ -332,7 +332,7 @@ def test_unknown_scheme_name_lists_the_shipped_ones() -> None:
 
 
 def test_shipped_schemes_load() -> None:
-    assert schemes.available() == ["cpgrams-gri", "mp-cm-helpline", "up-igrs-points"]
+    assert schemes.available() == ["city-311", "cpgrams-gri", "mp-cm-helpline", "up-igrs-points"]
     for name in schemes.available():
         s = schemes.load(name)
         assert sum(c.weight for c in s.components) == s.max_score

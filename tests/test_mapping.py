@@ -29,7 +29,8 @@ def events_of(db: Path) -> pl.DataFrame:
 
 def test_a_snapshot_row_becomes_its_events(tmp_path: Path) -> None:
     # Times are New York wall clock; +9h30 gives Asia/Kolkata (EST, UTC-5, in January).
-    # R1: due 3 days 1 hour after registration → limit 4 days; closed and not disputed → satisfied.
+    # R1: due 3 days 1 hour after registration → limit 73/24 days (kept to the second, never rounded
+    # up to 4); closed and not disputed → satisfied.
     # R2: still open. R3: closed before it was opened → quarantined with its reason.
     path = tmp_path / "snap.csv"
     path.write_text(
@@ -81,7 +82,7 @@ Yes = "dissatisfied"
         .select("complaint_id", "event_time", "event", "level", "department", "channel", "outcome", "limit_days")
     )
     assert got.rows() == [
-        ("R1", datetime(2024, 1, 10, 18, 30), "registered", "L1", "WATER", "call", None, 4),
+        ("R1", datetime(2024, 1, 10, 18, 30), "registered", "L1", "WATER", "call", None, 73 / 24),
         ("R1", datetime(2024, 1, 13, 4, 0), "feedback", None, None, None, "satisfied", None),
         ("R1", datetime(2024, 1, 13, 4, 0), "closed", None, None, None, "satisfied", None),
         ("R2", datetime(2024, 1, 11, 20, 30), "registered", "L1", "ROADS", "web", None, None),

@@ -58,11 +58,41 @@ def test_a_version_4_store_is_migrated_by_the_next_write_and_keeps_its_rows(tmp_
     assert march(loaded).equals(before)
 
 
+def _limit_types(db: Path) -> set[str]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute(
+            "select data_type from information_schema.columns where column_name = 'limit_days'"
+        ).fetchall()
+    finally:
+        con.close()
+    return {r[0] for r in rows}
+
+
+def test_a_version_5_store_gets_fractional_limits_and_keeps_its_rows(tmp_path: Path, loaded: Path) -> None:
+    before = march(loaded)
+    con = duckdb.connect(str(loaded))
+    try:  # what a version-5 store looked like: whole-day limits
+        con.execute("alter table events alter limit_days type integer")
+        con.execute("alter table stints alter limit_days type integer")
+        con.execute("update meta set value = '5' where key = 'schema_version'")
+    finally:
+        con.close()
+    assert _limit_types(loaded) == {"INTEGER"}
+    with pytest.raises(store.StoreError, match="schema version '5'"):  # readers do not migrate
+        store.connect_readonly(loaded)
+    ingest.ingest(loaded, [write_csv(STORY[:3], tmp_path / "again.csv")])  # the next write migrates
+    version, _ = _version_and_tables(loaded)
+    assert version == "6"
+    assert _limit_types(loaded) == {"DOUBLE"}
+    assert march(loaded).equals(before)  # the same rows already stored: March graded as before
+
+
 @pytest.mark.parametrize(
     ("version", "message"),
     [
-        ("3", "schema version 3 is too old to migrate to 5; rebuild the store"),
-        ("9", "schema version 9 was written by a newer Nivaran (this one knows up to 5)"),
+        ("3", "schema version 3 is too old to migrate to 6; rebuild the store"),
+        ("9", "schema version 9 was written by a newer Nivaran (this one knows up to 6)"),
         ("four", "unknown schema version 'four'"),
         (None, "a DuckDB database of another application"),
     ],

@@ -27,7 +27,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from grading import access, meeting, pipeline, plan, review, schemes, store, views
+from grading import access, helpline, meeting, pipeline, plan, review, schemes, store, views
 from grading.access import Identity
 from grading.cli import DEFAULT_DEMO
 
@@ -191,12 +191,16 @@ def read(stamp: Stamp, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return fn(cur, *args, **kwargs)
 
 
-SCHEME = schemes.DEFAULT_SCHEME
+@st.cache_data(max_entries=4, show_spinner=False)
+def settings(stamp: Stamp) -> helpline.Helpline:
+    """The store's settings: helpline name, time zone, default scheme (:mod:`grading.helpline`)."""
+    return read(stamp, helpline.read)
 
 
 def scheme() -> schemes.Scheme:
-    """The grading scheme the dashboard shows (the default, MP CM Helpline)."""
-    return _scheme(SCHEME)
+    """The grading scheme the dashboard shows: the store's default (``nivaran init --scheme``)."""
+    stamp = st.session_state.get("db_stamp")
+    return _scheme(settings(stamp).scheme if stamp else schemes.DEFAULT_SCHEME)
 
 
 @st.cache_resource(show_spinner=False)

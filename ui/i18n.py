@@ -112,6 +112,10 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "suppressed": ("suppressed (fewer than 5 complaints)", "छिपाया गया (5 से कम शिकायतें)"),
     "language": ("भाषा · Language", "भाषा · Language"),  # one label in both: the switch keeps its identity
     "month": ("Month", "माह"),
+    "helpline_banner": (
+        "**{name}** · months in {zone} · graded under {scheme}",
+        "**{name}** · माह {zone} समय में · {scheme} के अनुसार ग्रेड",
+    ),
     "chart_failed": ("This chart could not be drawn", "यह चार्ट नहीं बन सका"),
     "no_months": (
         "The database has no graded months yet. Import events with `uv run nivaran ingest FILE`.",
@@ -120,8 +124,8 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "download_csv": ("Download CSV", "CSV डाउनलोड करें"),
     "download_xlsx": ("Download Excel", "Excel डाउनलोड करें"),
     "data_window": (
-        "Data from {first} to {last}; results refreshed {refreshed}. Months are graded as of their last instant (Asia/Kolkata).",
-        "डेटा {first} से {last} तक; परिणाम {refreshed} को अद्यतन। प्रत्येक माह उसके अंतिम क्षण (भारतीय समय) की स्थिति पर ग्रेड किया जाता है।",
+        "Data from {first} to {last}; results refreshed {refreshed}. Months are graded as of their last instant ({zone}).",
+        "डेटा {first} से {last} तक; परिणाम {refreshed} को अद्यतन। प्रत्येक माह उसके अंतिम क्षण ({zone}) की स्थिति पर ग्रेड किया जाता है।",
     ),
     "published_on": (
         "{month}: published grading, published on {date} (version {version}). Events that arrived later change it only as a listed revision.",
@@ -205,13 +209,13 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "method_min": ("Minimum score", "न्यूनतम अंक"),
     "method_rules": ("Rules", "नियम"),
     "method_rules_text": (
-        "- A month is graded as of its last instant (Asia/Kolkata): later events never change it.\n"
+        "- A month is graded as of its last instant ({zone}): later events never change it.\n"
         "- An entity with fewer than {min_received} complaints received is listed but not ranked.\n"
         "- Equal scores (rounded to {decimals} decimals) share a rank and the next rank is skipped (1, 2, 2, 4).\n"
         "- Complaints of a complainant who filed more than {habitual} in a month are left out of the grading.\n"
         "- A component with no data scores {missing}.\n"
         "- Long pending means more than {long_days} completed days old.",
-        "- प्रत्येक माह उसके अंतिम क्षण (भारतीय समय) की स्थिति पर ग्रेड होता है: बाद की घटनाएँ उसे नहीं बदलतीं।\n"
+        "- प्रत्येक माह उसके अंतिम क्षण ({zone}) की स्थिति पर ग्रेड होता है: बाद की घटनाएँ उसे नहीं बदलतीं।\n"
         "- {min_received} से कम प्राप्त शिकायतों वाली इकाई सूची में है पर रैंक नहीं पाती।\n"
         "- समान अंक ({decimals} दशमलव तक) पर समान रैंक, अगली रैंक छोड़ी जाती है (1, 2, 2, 4)।\n"
         "- एक माह में {habitual} से अधिक शिकायतें करने वाले शिकायतकर्ता की शिकायतें ग्रेडिंग से बाहर रहती हैं।\n"

@@ -156,6 +156,15 @@ def freshness(stamp: tuple[int, int]) -> None:
     st.caption(t("freshness", upto=moment(latest), ago=ago(since, lang()) if since is not None else EMPTY))
 
 
+def helpline_banner(stamp: tuple[int, int]) -> None:
+    """The store's helpline name, zone and default scheme, at the top of the sidebar on every page."""
+    from ui import data
+
+    settings = data.settings(stamp)
+    title = data.scheme().title_hi if lang() == "hi" else data.scheme().title_en
+    st.sidebar.markdown(t("helpline_banner", name=settings.name, zone=settings.timezone, scheme=title))
+
+
 def data_window(stamp: tuple[int, int]) -> None:
     """The caption every public page carries: data window, last refresh, demo notice."""
     from ui import data
@@ -168,6 +177,7 @@ def data_window(stamp: tuple[int, int]) -> None:
             first=month_name(first) if isinstance(first, date) else "—",
             last=month_name(last) if isinstance(last, date) else "—",
             refreshed=info["refreshed_at"] or "—",
+            zone=data.settings(stamp).timezone,
         )
     )
     if info["is_demo"]:

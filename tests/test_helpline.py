@@ -1,0 +1,184 @@
+"""`nivaran init`: a store for one helpline, its zone, name, default scheme and reference data."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+from streamlit.testing.v1 import AppTest
+
+from grading import helpline, ingest, mapping, store
+from grading.cli import main
+from ui.text import plain
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def read(db: Path, what: str) -> pl.DataFrame:
+    con = store.connect_readonly(db)
+    try:
+        if what == "metrics":
+            return store.read_monthly_metrics(con, "department")
+        return store.read_table(con, what)
+    finally:
+        con.close()
+
+
+def settings_of(db: Path) -> helpline.Helpline:
+    con = store.connect_readonly(db)
+    try:
+        return helpline.read(con)
+    finally:
+        con.close()
+
+
+def test_init_stores_the_helpline_settings_without_mp_data(tmp_path: Path) -> None:
+    db = tmp_path / "b.duckdb"
+    result = CliRunner().invoke(
+        main,
+        [
+            "init",
+            "--db",
+            str(db),
+            "--timezone",
+            "America/New_York",
+            "--name",
+            "Baltimore 311",
+            "--scheme",
+            "cpgrams-gri",
+        ],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    got = settings_of(db)
+    assert (got.name, got.timezone, got.scheme, got.reference) == (
+        "Baltimore 311",
+        "America/New_York",
+        "cpgrams-gri",
+        "none",
+    )
+    assert read(db, "departments").is_empty()  # no Madhya Pradesh departments in a 311 store
+    assert read(db, "districts").is_empty()
+
+
+def test_init_with_mp_reference_loads_the_52_departments(tmp_path: Path) -> None:
+    db = tmp_path / "mp.duckdb"
+    helpline.init(db, timezone="Asia/Kolkata", reference_choice="mp")
+    assert read(db, "departments").height == 52
+    assert read(db, "districts").height == 55
+
+
+def test_ingest_into_a_missing_store_uses_todays_defaults(tmp_path: Path) -> None:
+    db = tmp_path / "new.duckdb"
+    log = tmp_path / "log.csv"
+    log.write_text(
+        "complaint_id,event_time,event,level,department,district,category,complainant\n"
+        "A,2024-03-01T10:00:00,registered,L1,ENERGY,BHOPAL,POWER_SUPPLY_INTERRUPTION,P\n",
+        encoding="utf-8",
+    )
+    ingest.ingest(db, [log])
+    got = settings_of(db)
+    assert (got.timezone, got.scheme, got.reference) == ("Asia/Kolkata", "mp-cm-helpline", "mp")
+    assert read(db, "departments").height == 52
+
+
+def test_a_misspelled_zone_is_one_sentence_on_the_command_line(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from grading.cli import run; run()",
+            "init",
+            "--db",
+            str(tmp_path / "x.duckdb"),
+            "--timezone",
+            "America/Chicgo",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == (
+        "error: --timezone: 'America/Chicgo' is not a time zone; give an IANA name; did you mean 'America/Chicago'?"
+    )
+    assert not (tmp_path / "x.duckdb").exists()
+
+
+def test_the_zone_of_a_store_with_events_cannot_change(tmp_path: Path) -> None:
+    db = tmp_path / "z.duckdb"
+    helpline.init(db, timezone="America/Chicago", name="Z")
+    log = tmp_path / "log.csv"
+    log.write_text(
+        "complaint_id,event_time,event,level,department,district,category,complainant\n"
+        "A,2024-03-01T10:00:00,registered,L1,PARKS,D1,C,P\n",
+        encoding="utf-8",
+    )
+    ingest.ingest(db, [log])
+    with pytest.raises(helpline.HelplineError, match="holds events stored in America/Chicago; its zone cannot change"):
+        helpline.init(db, timezone="America/Denver")
+    helpline.init(db, timezone="America/Chicago", name="Renamed")  # the name may change
+    assert settings_of(db).name == "Renamed"
+
+
+def snapshot_store(tmp_path: Path, due: str) -> Path:
+    """One LA-style request registered 1 Aug 2024 08:00, closed 18:00 (10 hours), due as given."""
+    db = tmp_path / "due.duckdb"
+    helpline.init(db, timezone="America/Los_Angeles", name="Due test")
+    rules = tmp_path / "m.toml"
+    rules.write_text(
+        '[columns]\ncomplaint_id = "ID"\ndepartment = "Agency"\nregistered_at = "Opened"\nclosed_at = "Closed"\n'
+        'due_at = "Due"\nstatus = "Status"\n[formats]\ndatetime = ["%Y-%m-%d %H:%M"]\ntimezone = "America/Los_Angeles"\n'
+        '[status]\nClosed = "resolved"\n',
+        encoding="utf-8",
+    )
+    data = tmp_path / "s.csv"
+    data.write_text(f"ID,Agency,Opened,Closed,Due,Status\nR1,PD,2024-08-01 08:00,2024-08-01 18:00,{due},Closed\n")
+    ingest.ingest(db, [data], mapping=mapping.load(rules))
+    return db
+
+
+@pytest.mark.parametrize(
+    ("due", "on_time", "late"),
+    [
+        # Due 8 hours after registration, closed after 10: late. Rounded up to a whole day it read on time.
+        ("2024-08-01 16:00", 0, 1),
+        # Due 12 hours after: closed within it.
+        ("2024-08-01 20:00", 1, 0),
+    ],
+)
+def test_a_sub_day_due_time_is_kept_to_the_second(tmp_path: Path, due: str, on_time: int, late: int) -> None:
+    metrics = read(snapshot_store(tmp_path, due), "metrics").filter(pl.col("month") == date(2024, 8, 1))
+    assert metrics.select("department", "closed", "on_time", "late").rows() == [("PD", 1, on_time, late)]
+
+
+def test_the_dashboard_shows_the_store_name_and_its_scheme(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "d.duckdb"
+    helpline.init(db, timezone="America/New_York", name="Springfield 311", scheme="cpgrams-gri")
+    log = tmp_path / "log.csv"
+    log.write_text(
+        "complaint_id,event_time,event,level,department,district,category,complainant,outcome\n"
+        "A,2024-03-01T10:00:00,registered,L1,PARKS,D1,C,P,\n"
+        "A,2024-03-02T10:00:00,closed,,,,,,resolved\n",
+        encoding="utf-8",
+    )
+    ingest.ingest(db, [log])
+    monkeypatch.setenv("NIVARAN_DB", str(db))
+    # The banner is drawn by the page script (navigation.py) before any page runs, so every page carries it.
+    at = AppTest.from_file(str(ROOT / "navigation.py"), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    banner = " ".join(m.value for m in at.markdown if m.value.startswith("**"))
+    assert "Springfield 311" in banner
+    assert plain("America/New_York") in banner  # store text is shown as text (Markdown escaped)
+    assert "CPGRAMS" in banner
+    at.switch_page("pages/methodology.py").run()
+    assert not at.exception, at.exception
+    assert "CPGRAMS" in at.subheader[0].value
+    methodology = " ".join(m.value for m in at.markdown)
+    assert f"({plain('America/New_York')})" in methodology
