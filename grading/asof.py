@@ -5,10 +5,10 @@ The metrics (:mod:`grading.metrics`), the case lists (:func:`grading.store.pendi
 month, or the latest event. Each rule lives here so that a month's pending count and the case list of
 that month cannot disagree.
 
-Months are calendar months of Asia/Kolkata wall-clock time (the store keeps times without a zone, see
-:mod:`grading.schema`), written as the first day of the month (``date``). Ages are **completed**
-days (``floor``), durations exact to the microsecond. The rules, in plain words, are in
-``docs/reference.md``.
+Months are calendar months of the store's wall-clock time (Asia/Kolkata unless ``nivaran init
+--timezone`` chose another zone; times are kept without a zone, see :mod:`grading.timeparse`),
+written as the first day of the month (``date``). Ages are **completed** days (``floor``), durations
+exact to the microsecond. The rules, in plain words, are in ``docs/reference.md``.
 """
 
 from __future__ import annotations
@@ -75,6 +75,20 @@ def month_window(month: date) -> tuple[datetime, datetime, datetime]:
 def cutoff(month: date) -> datetime:
     """The cut-off of ``month``: its last instant. Events after it are not seen by that month."""
     return month_window(month)[2]
+
+
+def judged_at(month: date, until: datetime | None = None) -> datetime:
+    """The instant ``month`` is graded as of: its cut-off, or ``until`` when the data stop earlier.
+
+    ``until`` is the store's data horizon (:func:`grading.store.data_until`): the export time of a
+    snapshot (``exported_at``), or a later event. A request still open in a 2-hour extract is judged as
+    of the extract, never counted overdue at a month end the data do not reach.
+
+    >>> judged_at(date(2024, 8, 1), datetime(2024, 8, 15, 10, 0))
+    datetime.datetime(2024, 8, 15, 10, 0)
+    """
+    end = cutoff(month)
+    return end if until is None else min(end, until)
 
 
 def calendar_months(first: date, last: date) -> list[date]:

@@ -463,8 +463,21 @@ def review_command(db: Path | None, district: str, as_of_text: str | None, since
     show_default=True,
     help="Refuse a CSV or JSON Lines file with a longer line (a sign of a broken or hostile file).",
 )
-def ingest_command(
-    db: Path | None, files: tuple[Path, ...], strict: bool, mapping_name: str | None, max_line_bytes: int
+@click.option(
+    "--exported-at",
+    "exported_at",
+    default=None,
+    metavar="TIME",
+    help="When the files were exported (their cut-off): open requests are judged as of it, not at a month end the "
+    "data never reached. ISO-8601; without an offset, the mapping's (else the store's) zone.",
+)
+def ingest_command(  # noqa: PLR0917 - one parameter per click option
+    db: Path | None,
+    files: tuple[Path, ...],
+    strict: bool,
+    mapping_name: str | None,
+    max_line_bytes: int,
+    exported_at: str | None,
 ) -> None:
     """Load event-log files (CSV, JSON Lines or Parquet) or, with --mapping, snapshot exports."""
     from grading import ingest, mapping
@@ -472,7 +485,13 @@ def ingest_command(
     chosen = mapping.load(mapping_name) if mapping_name else None
     with _progress() as progress:
         report = ingest.ingest(
-            _database(db), list(files), strict=strict, mapping=chosen, progress=progress, max_line_bytes=max_line_bytes
+            _database(db),
+            list(files),
+            strict=strict,
+            mapping=chosen,
+            progress=progress,
+            max_line_bytes=max_line_bytes,
+            exported_at=exported_at,
         )
     click.echo(report.summary())
     for f in report.files:

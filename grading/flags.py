@@ -336,7 +336,7 @@ def compute(con: duckdb.DuckDBPyConnection, scheme: Scheme, month: date, by: str
     (thresholds: the scheme version in force that month)."""
     start, end, _ = month_window(month)
     inputs = store.read_month_inputs(con, start, end)
-    entities, _ = complaint_flags(inputs, month, scheme.metric_settings)
+    entities, _ = complaint_flags(inputs, month, scheme.metric_settings, store.data_until(con))
     return raise_flags(
         entities=entities.select("complaint_key", "department", "district"),
         complaints=store.flag_complaints(con, start, end),

@@ -514,6 +514,21 @@ def _derive_touched(load: _Load) -> None:
         store.refresh_complainant_counts(load.con, pl.concat(added))
 
 
+def _export_time(text: str | None, mapping: Mapping | None, settings: helpline.Helpline) -> datetime | None:
+    """The load's export time as store wall clock (``--exported-at``, else the mapping's), checked
+    against the store's plausible window; None when neither is given."""
+    if text is None:
+        return mapping.export_time(settings.timezone) if mapping else None
+    zone = mapping.timezone if mapping else settings.timezone  # a value without an offset: the source's zone
+    formats = mapping.datetime_formats if mapping else ()
+    when = timeparse.read_one(text, formats=formats, zone=zone, store_zone=settings.timezone, where="--exported-at")
+    low, high = settings.window()
+    if not low <= when < high:
+        msg = f"--exported-at: {text!r} is {timeparse.window_reason((low, high))}"
+        raise IngestError(msg)
+    return when
+
+
 def ingest(
     db: Path,
     files: list[Path],
@@ -524,6 +539,7 @@ def ingest(
     batch_rows: int = BATCH_ROWS,
     chunk_rows: int = CHUNK_ROWS,
     max_line_bytes: int = MAX_LINE_BYTES,
+    exported_at: str | None = None,
 ) -> IngestReport:
     """Check and load files into the store at ``db`` (see the module docstring).
 
@@ -532,6 +548,11 @@ def ingest(
     rows are held (in memory, then on disk past ``chunk_rows``) until the whole file is read, so a
     complaint's events may come in any order anywhere in the file. A CSV or JSON Lines file with a
     line longer than ``max_line_bytes`` is refused before anything is written.
+
+    ``exported_at`` (else the mapping's ``[source].exported_at``) is the files' export time, the
+    snapshot's cut-off: the store keeps the newest one, and the month it falls in is judged as of it
+    (:func:`grading.store.data_until`), so requests still open in a short extract are not counted
+    overdue at a month end the data never reached.
     """
     for path in files:  # before anything is written (grading.limits)
         check_line_lengths(path, max_line_bytes)
@@ -539,6 +560,8 @@ def ingest(
     with store.writing(db) as con:
         store.limit_memory(con, DUCKDB_GIB)
         settings = helpline.ensure(con)  # a new store gets today's defaults (MP reference, Asia/Kolkata)
+        until = _export_time(exported_at, mapping, settings)
+        horizon = store.data_until(con)  # the horizon the stored months were judged as of
         key = access.Accounts(db).pseudonym_key()
         load = _Load(con, strict, key, batch_rows, chunk_rows, progress, settings)
         for i, path in enumerate(files, start=1):
@@ -548,6 +571,12 @@ def ingest(
             msg = "--strict: nothing loaded, bad rows found:\n" + "\n".join(load.refused)
             raise IngestError(msg)
         _derive_touched(load)
+        if until is not None:
+            store.record_export(con, until)
+        if until is not None or (horizon is not None and load.earliest is not None):
+            # The month the old horizon fell in was judged as of it: it is judged again.
+            mark = min(t for t in (horizon, until) if t is not None)
+            load.earliest = mark if load.earliest is None else min(load.earliest, mark)
         refreshed = []
         if load.earliest is not None:  # months before the earliest new event cannot change
             since = asof.month_of(load.earliest)

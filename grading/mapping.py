@@ -75,6 +75,19 @@ class Mapping:
     names: dict[str, dict[str, str]] = field(default_factory=dict)  # field → code → display name
     sentinels: tuple[str, ...] = ()  # time values that mean "no time" (1900-01-01)
     digest: str = ""  # sha256 of the mapping file: a file loaded under a changed mapping loads again
+    exported_at: str | None = None  # [source].exported_at: the export's cut-off, as written (read at load)
+
+    def export_time(self, store_zone: str) -> datetime | None:
+        """``[source].exported_at`` as the store's wall clock (values without an offset: the mapping's zone)."""
+        if self.exported_at is None:
+            return None
+        where = f"{self.path}: [source].exported_at"
+        try:
+            return timeparse.read_one(
+                self.exported_at, formats=self.datetime_formats, zone=self.timezone, store_zone=store_zone, where=where
+            )
+        except timeparse.TimeFormatError as exc:
+            raise MappingError(str(exc)) from None
 
 
 def _fail(path: Path, where: str, what: str) -> None:
@@ -98,6 +111,13 @@ def _values(
         if target not in allowed:
             _fail(path, f"[{key}].{source!r}", f"expected one of {list(allowed)}, got {target!r}")
     return table
+
+
+def _text_or_none(table: dict[str, Any], key: str, path: Path) -> str | None:
+    value = table.get(key)
+    if value is not None and not isinstance(value, str):
+        _fail(path, f"[source].{key}", "expected a time as text, e.g. '2024-08-15T10:00:00-05:00'")
+    return value
 
 
 def load(name_or_path: str | Path) -> Mapping:
@@ -146,7 +166,8 @@ def load(name_or_path: str | Path) -> Mapping:
     channel = _values(raw, "channel", CHANNELS, path)
     satisfaction = _values(raw, "satisfaction", ("satisfied", "dissatisfied", "none"), path)
     source_table = _table(raw, "source", path)
-    return Mapping(
+    exported_at = _text_or_none(source_table, "exported_at", path)
+    mapping = Mapping(
         name=str(source_table.get("name", path.stem)),
         columns=spellings,
         defaults={k: str(v) for k, v in defaults.items()},
@@ -163,7 +184,10 @@ def load(name_or_path: str | Path) -> Mapping:
         names=coded["names"],
         sentinels=tuple(sentinels),
         digest=hashlib.sha256(path.read_bytes()).hexdigest(),
+        exported_at=exported_at,
     )
+    mapping.export_time(zone)  # a time that cannot be read is refused now, before any file is read
+    return mapping
 
 
 def _times(text: pl.Expr, mapping: Mapping, store_zone: str) -> pl.Expr:

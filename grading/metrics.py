@@ -29,7 +29,7 @@ Nivaran's readings where the helplines' rules leave room (also on the methodolog
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Final
 
 import polars as pl
@@ -58,15 +58,16 @@ def _pct(num: str, den: str) -> pl.Expr:
 
 
 def complaint_flags(
-    inputs: dict[str, pl.DataFrame], month: date, settings: MetricSettings
+    inputs: dict[str, pl.DataFrame], month: date, settings: MetricSettings, until: datetime | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Per-complaint flags as of the month's cut-off.
+    """Per-complaint flags as of the month's cut-off (or ``until``, the data's horizon, when earlier:
+    :func:`grading.asof.judged_at`).
 
     Returns ``(flags, habitual)``: ``flags`` has one row per graded complaint relevant to the month
     (registered in it, closed in it, or open at its cut-off) with its entity and 0/1 flags;
     ``habitual`` has one row per complaint registered in the month that the habitual rule leaves out.
     """
-    start, _, cutoff = asof.month_window(month)
+    start, cutoff = asof.month_window(month)[0], asof.judged_at(month, until)
     # The month sees complaints registered by its cut-off that were still alive in it: registered in
     # it, closed in it, open at its cut-off, or with any event in it (a call-back after a closure).
     c = inputs["complaints"].filter(
@@ -211,7 +212,9 @@ def totals(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
     return _finish(summed).sort(by)
 
 
-def month_metrics(inputs: dict[str, pl.DataFrame], month: date, settings: MetricSettings | None = None) -> pl.DataFrame:
+def month_metrics(
+    inputs: dict[str, pl.DataFrame], month: date, settings: MetricSettings | None = None, until: datetime | None = None
+) -> pl.DataFrame:
     """Every metric of ``docs/reference.md`` section 3 for one month, for all three entity types.
 
     Parameters
@@ -220,6 +223,8 @@ def month_metrics(inputs: dict[str, pl.DataFrame], month: date, settings: Metric
         rows outside the month's window are filtered here too).
     month : the first day of the calendar month.
     settings : the habitual threshold and long-pending days (default 10 and 50).
+    until : the store's data horizon (:func:`grading.store.data_until`): a month that reaches past it
+        is judged as of it instead of its cut-off (None: the cut-off).
 
     Returns
     -------
@@ -227,8 +232,8 @@ def month_metrics(inputs: dict[str, pl.DataFrame], month: date, settings: Metric
     :data:`grading.registry.METRICS`, in that order. Entities with no activity in the month are absent.
     """
     settings = settings or MetricSettings()
-    start, _, cutoff = asof.month_window(month)
-    flags, habitual = complaint_flags(inputs, month, settings)
+    start, cutoff = asof.month_window(month)[0], asof.judged_at(month, until)
+    flags, habitual = complaint_flags(inputs, month, settings, until)
     entity = flags.select("complaint_key", "department", "district")
     events = (
         inputs["feedback_events"]

@@ -56,10 +56,11 @@ def compute_months(
     so the answer for a month never depends on which other months are asked for.
     """
     frames: list[pl.DataFrame] = []
+    until = store.data_until(con)  # a snapshot's export time: its month is judged as of it
     for chunk in _consecutive(months, MONTHS_PER_READ):
         inputs = store.read_month_inputs(con, month_window(chunk[0])[0], month_window(chunk[-1])[1])
         for month in chunk:
-            frames.append(month_metrics(inputs, month, settings))
+            frames.append(month_metrics(inputs, month, settings, until))
             if progress:
                 progress("monthly results", len(frames), len(months))
         del inputs

@@ -768,6 +768,28 @@ def last_event_time(con: duckdb.DuckDBPyConnection) -> datetime | None:
     return con.sql("select max(event_time) from events").fetchall()[0][0]  # type: ignore[no-any-return]
 
 
+#: ``meta`` key: the latest export time (``exported_at``) any load declared, store wall clock, ISO text.
+EXPORTED_AT_KEY: Final = "exported_at"
+
+
+def data_until(con: duckdb.DuckDBPyConnection) -> datetime | None:
+    """The instant the stored data describe, when a load declared an export time (``exported_at``):
+    the later of the newest declared export time and the latest stored event; None when no load
+    declared one (months are then judged as of their cut-offs)."""
+    text = _meta(con, EXPORTED_AT_KEY)
+    if not text:
+        return None
+    exported, latest = datetime.fromisoformat(text), last_event_time(con)
+    return exported if latest is None else max(exported, latest)
+
+
+def record_export(con: duckdb.DuckDBPyConnection, exported_at: datetime) -> None:
+    """Record a load's export time; an older export loaded after a newer one keeps the newer time."""
+    text = _meta(con, EXPORTED_AT_KEY)
+    if text is None or datetime.fromisoformat(text) < exported_at:
+        set_meta(con, EXPORTED_AT_KEY, exported_at.isoformat())
+
+
 def pending_cases(
     con: duckdb.DuckDBPyConnection,
     as_of: datetime,

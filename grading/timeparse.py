@@ -171,6 +171,20 @@ def read_times(text: pl.Expr, *, formats: Sequence[str] = (), zone: str, store_z
     return instant.dt.convert_time_zone(store_zone).dt.replace_time_zone(None).cast(pl.Datetime("us"))
 
 
+def read_one(text: str, *, formats: Sequence[str] = (), zone: str, store_zone: str, where: str) -> datetime:
+    """One time given as a setting (an export time) → store wall clock, by the rules above; one
+    sentence naming ``where`` when it cannot be read.
+
+    >>> read_one("2024-08-15T10:00:00-05:00", zone="UTC", store_zone="America/Chicago", where="--exported-at")
+    datetime.datetime(2024, 8, 15, 10, 0)
+    """
+    value = pl.select(read_times(pl.lit(text, pl.String), formats=formats, zone=zone, store_zone=store_zone)).item()
+    if value is None:
+        msg = f"{where}: {text!r} is not a time; give ISO-8601 such as '2024-08-15T10:00:00-05:00'"
+        raise TimeFormatError(msg)
+    return value  # type: ignore[no-any-return]
+
+
 def window(store_zone: str, first: date = PLAUSIBLE_FROM, last: date | None = None) -> tuple[datetime, datetime]:
     """The plausible window ``[first 00:00, day after last 00:00)`` as store wall clock.
 

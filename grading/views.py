@@ -174,10 +174,10 @@ def publication(con: duckdb.DuckDBPyConnection, scheme: Scheme, month: date) -> 
 
 
 def as_of(con: duckdb.DuckDBPyConnection, month: date) -> datetime:
-    """The instant a case list describes: the month's cut-off, or the latest event if earlier."""
-    cutoff = asof.cutoff(month)
-    latest = store.last_event_time(con)
-    return min(cutoff, latest) if latest else cutoff
+    """The instant a case list describes: the month's cut-off, or the data's end if earlier (the
+    latest event, or a snapshot's export time when a load declared one)."""
+    latest = store.data_until(con) or store.last_event_time(con)
+    return asof.judged_at(month, latest)
 
 
 def pending_cases(
