@@ -95,16 +95,17 @@ def score(metrics: pl.DataFrame, scheme: Scheme) -> pl.DataFrame:
     # out for everyone: the data floor is taken on the weight the month can offer.
     month_of = [c for c in ("entity_type", "month") if c in metrics.columns]
     for c in scheme.components:
-        value = pl.col(c.metric).cast(pl.Float64).clip(0.0, 100.0) / 100.0
-        earned = (value if c.direction == "higher" else 1.0 - value) * c.weight
+        value = c.share()
+        earned = value * c.weight
         mode = scheme.missing_for(c)
         filled = earned if mode == "reweight" else earned.fill_null(c.weight if mode == "full" else 0.0)
         points.append(filled.alias(points_column(c.key)))
         has_data.append(pl.when(pl.col(points_column(c.key)).is_not_null()).then(c.weight).otherwise(0.0))
         anywhere = pl.col(points_column(c.key)).is_not_null().any()
         offered.append(pl.when(anywhere.over(month_of) if month_of else anywhere).then(c.weight).otherwise(0.0))
-        shares[c.metric] = value
-        weights[c.metric] = weights.get(c.metric, 0.0) + c.weight
+        if c.metric in DENOMINATORS:  # a share of n complaints; a median days component has no such n
+            shares[c.metric] = value
+            weights[c.metric] = weights.get(c.metric, 0.0) + c.weight
     scale = pl.lit(scheme.max_score) / pl.col("data_weight")
     enough = (pl.col("data_weight") > 0) & (
         pl.col("data_weight") >= scheme.min_data_pct / 100 * pl.col("_offered") - 1e-9

@@ -148,7 +148,8 @@ def department_plan(ranked: pl.DataFrame, scheme: Scheme, department: str) -> pl
     for c in scheme.components:
         room_expr, work_en, work_hi = WORK.get(c.metric, (pl.lit(None, pl.Int64), "move {n} cases", "{n} मामले बदलें"))
         n, room = me.select(
-            DENOMINATORS[c.metric].cast(pl.Float64).alias("n"), room_expr.cast(pl.Int64).alias("room")
+            DENOMINATORS.get(c.metric, pl.lit(None)).cast(pl.Float64).alias("n"),  # no n for a days component
+            room_expr.cast(pl.Int64).alias("room"),
         ).row(0)
         row_scale = me.select(scale(scheme)).item()
         per_case = c.weight * row_scale / n if n and row_scale else None

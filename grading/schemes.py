@@ -2,10 +2,12 @@
 
 A scheme is a weighted sum of percentage metrics. Each component scores
 ``weight × value / 100`` (``direction = "higher"``) or ``weight × (1 − value / 100)`` (``"lower"``),
-with the value clipped to 0-100. A component whose metric is empty (null: no denominator) counts as
-the scheme's ``missing`` setting says, overridable per component: ``"reweight"`` (the default: left
-out, the components with data are scaled up to the maximum, but only when they carry at least
-``min_data_pct`` % of the maximum; otherwise the entity gets no score), ``"zero"`` (no points) or
+with the value clipped to 0-100. A component may instead read a days metric (median days to close)
+against its ``target_days``: ``weight × min(1, target_days / days)`` (``direction = "lower"``).
+A component whose metric is empty (null: no denominator) counts as the scheme's ``missing`` setting
+says, overridable per component: ``"reweight"`` (the default: left out, the components with data are
+scaled up to the maximum, but only when they carry at least ``min_data_pct`` % of the maximum;
+otherwise the entity gets no score), ``"zero"`` (no points) or
 ``"full"`` (its whole weight; never a good idea, kept for comparison). Grade bands, the minimum
 received to be ranked, the habitual-complainant threshold, the long-pending age, volume groups, the
 reliability rule and the integrity-flag thresholds are settings too, so a state can change them
@@ -29,6 +31,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Final
+
+import polars as pl
 
 from grading.metrics import ENTITY_TYPES, MetricSettings
 from grading.registry import METRICS
@@ -56,6 +60,26 @@ class Component:
     label_hi: str
     reading: bool
     missing: str | None = None  # overrides the scheme's ``missing`` for this component
+    target_days: float | None = None  # a days metric (median days to close): full points at or under it
+
+    def share(self) -> pl.Expr:
+        """The fraction of the component's points earned, 0-1 (null when the metric is empty).
+
+        A percentage earns ``%/100`` (``higher``) or ``1 − %/100`` (``lower``). A days metric earns
+        ``min(1, target_days ÷ days)``: full points at or under the target, half at twice the target
+        (Boston's CityScore reads each measure against its target the same way).
+        """
+        value = pl.col(self.metric).cast(pl.Float64)
+        if self.target_days is not None:
+            return pl.when(value <= self.target_days).then(1.0).otherwise(self.target_days / value)
+        share = value.clip(0.0, 100.0) / 100.0
+        return share if self.direction == "higher" else 1.0 - share
+
+    def formula(self) -> str:
+        """The component's points in words-and-symbols, for the methodology page."""
+        if self.target_days is not None:
+            return f"{self.weight:g} × min(1, {self.target_days:g} ÷ days)"
+        return f"{self.weight:g} × %/100" if self.direction == "higher" else f"{self.weight:g} × (1 − %/100)"
 
 
 @dataclass(frozen=True)
@@ -285,15 +309,23 @@ def _parse(raw: dict[str, Any], path: Path) -> Scheme:
     components = []
     for i, item in enumerate(raw_components, start=1):
         c = _Reader(item, path, f"[[components]] #{i}")
+        metric = c.get(
+            "metric",
+            str,
+            check=lambda v: v in METRICS and METRICS[v].unit in ("pct", "days"),
+            expect="a percentage or days metric from grading.registry",
+        )
+        is_days = METRICS[metric].unit == "days"
+        target = c.get("target_days", number, None, lambda v: v > 0, "a positive number of days")
+        if is_days and (target is None or c.table.get("direction") != "lower"):
+            what = f"{metric} is in days: give target_days and direction = 'lower'"
+            _Reader._fail(path, f"[[components]] #{i}", what)
+        if not is_days and target is not None:
+            _Reader._fail(path, f"[[components]] #{i}.target_days", f"only a days metric has a target, not {metric}")
         components.append(
             Component(
                 key=c.get("key", str, check=str.isidentifier, expect="an identifier"),
-                metric=c.get(
-                    "metric",
-                    str,
-                    check=lambda v: v in METRICS and METRICS[v].unit == "pct",
-                    expect="a percentage metric from grading.registry",
-                ),
+                metric=metric,
                 weight=float(c.get("weight", number, check=lambda v: v > 0, expect="a positive number")),
                 direction=c.get(
                     "direction", str, check=lambda v: v in ("higher", "lower"), expect="'higher' or 'lower'"
@@ -302,6 +334,7 @@ def _parse(raw: dict[str, Any], path: Path) -> Scheme:
                 label_hi=c.get("label_hi", str),
                 reading=c.get("reading", bool, False),
                 missing=c.get("missing", str, None, lambda v: v in MISSING_MODES, f"one of {MISSING_MODES}"),
+                target_days=float(target) if target is not None else None,
             )
         )
         c.done()

@@ -22,7 +22,7 @@ st.markdown(f"#### {t('method_components')}")
 rows = []
 for c in scheme.components:
     metric = METRICS[c.metric]
-    formula = f"{c.weight:g} × %/100" if c.direction == "higher" else f"{c.weight:g} × (1 − %/100)"
+    formula = c.formula()
     rows.append(
         {
             t("method_components"): c.label_hi if hi else c.label_en,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -32,6 +33,7 @@ def metric_rows(rows: list[dict[str, object]], entity_type: str = "department") 
         "overdue_pending_pct": None,
         "satisfaction_pct": None,
         "reopen_pct": None,
+        "resolution_days_median": None,
         # The counts behind the other shares: zero here, so only satisfied_closure_pct (over
         # `received`) carries sampling uncertainty (grading.reliability).
         **dict.fromkeys(
@@ -291,6 +293,46 @@ def test_cpgrams_and_up_schemes_score_by_hand() -> None:
     assert (up["score"], up["grade"]) == (117.5, "A")
 
 
+def test_city_311_reads_median_days_to_close_against_its_target() -> None:
+    city = schemes.load("city-311")
+    common = {"on_time_closure_pct": 80.0, "overdue_pending_pct": 10.0}
+    rows = metric_rows(
+        [
+            {"department": "SLOW", **common, "resolution_days_median": 6.0},
+            {"department": "FAST", **common, "resolution_days_median": 1.5},
+            {"department": "NONE", **common},  # nothing closed: no median
+        ]
+    )
+    got = {r["department"]: r for r in score(rows, city).iter_rows(named=True)}
+    # Nobody has reopening data: that component (10) is left out for everyone, the rest scaled to 100/90.
+    # SLOW: 50 × 0.8 + 25 × 0.9 + 15 × min(1, 3 ÷ 6) = 40 + 22.5 + 7.5 = 70 → 70 × 100/90 = 77.78 → B
+    # FAST: 40 + 22.5 + 15 × min(1, 3 ÷ 1.5) = 77.5 → 86.11 → A
+    # NONE: 40 + 22.5 with 75 of 90 points' data → 62.5 × 100/75 = 83.33 → A (no free points for the median)
+    assert {d: (r["points_close_fast"], r["score"], r["grade"]) for d, r in got.items()} == {
+        "SLOW": (7.5, 77.78, "B"),
+        "FAST": (15.0, 86.11, "A"),
+        "NONE": (None, 83.33, "A"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("component", "message"),
+    [
+        ('metric = "resolution_days_median"\ndirection = "lower"', "resolution_days_median is in days: give target_days"),
+        ('metric = "resolution_days_median"\ndirection = "higher"\ntarget_days = 3', "give target_days and direction = 'lower'"),
+        ('metric = "on_time_closure_pct"\ndirection = "higher"\ntarget_days = 3', "only a days metric has a target"),
+    ],
+)
+def test_a_days_component_needs_a_target(tmp_path: Path, component: str, message: str) -> None:
+    text = schemes.load("city-311").path.read_text(encoding="utf-8")
+    start = text.index('key = "close_fast"')
+    end = text.index("reading = true", start)
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text[:start] + 'key = "close_fast"\nweight = 15\n' + component + "\n" + text[end:], encoding="utf-8")
+    with pytest.raises(SchemeError, match=re.escape(message)):
+        schemes.load(bad)
+
+
 def test_a_copied_scheme_with_a_changed_weight_grades_without_code(tmp_path: Path) -> None:
     text = MP.path.read_text(encoding="utf-8")
     custom = tmp_path / "my-state.toml"
@@ -307,8 +349,8 @@ def test_a_copied_scheme_with_a_changed_weight_grades_without_code(tmp_path: Pat
     [
         (("weight = 60", "weight = 61"), "weights add up to 101, but max_score is 100"),
         (("weight = 60", 'weight = "sixty"'), "[[components]] #1.weight: expected a positive number"),
-        (('metric = "force_close_pct"', 'metric = "force_pct"'), "#3.metric: expected a percentage metric"),
-        (('metric = "force_close_pct"', 'metric = "closed_force"'), "#3.metric: expected a percentage metric"),
+        (('metric = "force_close_pct"', 'metric = "force_pct"'), "#3.metric: expected a percentage or days metric"),
+        (('metric = "force_close_pct"', 'metric = "closed_force"'), "#3.metric: expected a percentage or days metric"),
         (("min_score = 70", "min_score = 90"), "min_score must fall strictly"),
         (("min_received = 5", "min_receivd = 5"), "[scheme]: unknown key(s) ['min_receivd']"),
         (('direction = "lower"', 'direction = "down"'), "expected 'higher' or 'lower'"),

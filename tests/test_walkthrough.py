@@ -9,7 +9,7 @@ import re
 import shlex
 import statistics
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -36,10 +36,16 @@ def walkthrough() -> list[list[str]]:
 
 
 @pytest.fixture(scope="module")
-def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pl.DataFrame]:
-    """Run every command (stores in a temporary folder); the CSV of each ``grade``, by store name."""
-    work = tmp_path_factory.mktemp("walk")
-    (work / "data").mkdir()
+def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder the walk-through's stores are made in (``data/*.duckdb``)."""
+    folder = tmp_path_factory.mktemp("walk")
+    (folder / "data").mkdir()
+    return folder
+
+
+@pytest.fixture(scope="module")
+def outputs(work: Path) -> dict[str, pl.DataFrame]:
+    """Run every command (stores in ``work``); the CSV of each ``grade``, by store name."""
     out = {}
     for args in walkthrough():
         fixed = [str(ROOT / a) if a.startswith("data/samples/") else a for a in args]
@@ -83,6 +89,9 @@ def test_georeport_sample_by_hand(outputs: dict[str, pl.DataFrame]) -> None:
         "PARKS": (4, 4, 3.0, 75.0),
         "DOT": (3, 2, round(8 / 24, 4), 50.0),
     }
+    # Every median is at or under the 3-day target: full 15 points for the median component.
+    graded = outputs["springfield"].filter(pl.col("code").is_in(["DPW", "PARKS", "DOT"]))
+    assert graded["points_close_fast"].cast(pl.Float64).to_list() == [15.0, 15.0, 15.0]
 
 
 def independent(
@@ -156,6 +165,9 @@ def test_los_angeles_counted_independently(outputs: dict[str, pl.DataFrame]) -> 
     )
     assert expected["BOS"][0] > 5000  # the counts are real, not empty
     assert figures(outputs["la"], agencies) == expected
+    # city-311 scores the median against 3 days: 15 × min(1, 3 ÷ median days).
+    points = {r["code"]: float(r["points_close_fast"]) for r in outputs["la"].iter_rows(named=True) if r["code"] in agencies}
+    assert points == {a: pytest.approx(15 * min(1.0, 3 / expected[a][2]), rel=1e-3) for a in agencies}
 
 
 def _cfpb_date(text: str) -> datetime | None:
@@ -177,3 +189,22 @@ def test_cfpb_counted_independently(outputs: dict[str, pl.DataFrame]) -> None:
     )
     assert expected["TRANSUNION INTERMEDIATE HOLDINGS, INC."][0] > 500
     assert figures(outputs["cfpb"], agencies) == expected
+
+
+def test_the_department_plan_and_methodology_read_the_median_component(
+    outputs: dict[str, pl.DataFrame], work: Path
+) -> None:
+    from grading import pipeline, plan, schemes, store
+
+    city = schemes.load("city-311")
+    con = store.connect_readonly(work / "data" / "la.duckdb")
+    try:
+        ranked = pipeline.graded(con, city, "department", date(2018, 1, 1))
+    finally:
+        con.close()
+    rows = {r["key"]: r for r in plan.department_plan(ranked, city, "BOS").iter_rows(named=True)}
+    # A median is no share of cases: its points show, but no case count moves it.
+    assert rows["close_fast"]["per_case"] is None
+    # BOS's median is under 3 days (test above): full points, scaled by 100/90 (no one has reopen data).
+    assert rows["close_fast"]["points"] == pytest.approx(15 * 100 / 90)
+    assert [c.formula() for c in city.components if c.key == "close_fast"] == ["15 × min(1, 3 ÷ days)"]
