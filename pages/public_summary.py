@@ -92,6 +92,8 @@ with guarded("district ranking"):
     groups = scheme.groups_for("district")
     if groups is not None and groups.top_n:
         st.caption(t("district_groups", n=groups.top_n))
+    elif groups is not None and groups.min_received:
+        st.caption(t("district_groups_min", n=groups.min_received[0]))
     grouped_tables(districts, "district", lambda rows: ranking_table(rows, "district", scheme))
     download(ranking_download(districts, "district"), f"district-ranking-{month:%Y-%m}", "district-rank")
 

@@ -182,3 +182,26 @@ def test_the_dashboard_shows_the_store_name_and_its_scheme(tmp_path: Path, monke
     assert "CPGRAMS" in at.subheader[0].value
     methodology = " ".join(m.value for m in at.markdown)
     assert f"({plain('America/New_York')})" in methodology
+
+
+def test_public_wording_names_no_state() -> None:
+    # A 311 city is no state: the public page's title, trend line, medians and group notes are neutral.
+    from ui.i18n import CATALOGUE
+
+    public = ("public_title", "district_groups", "district_groups_min", "state_trends", "state_median", "state_line", "state_pct")
+    assert [k for k in public if "state" in CATALOGUE[k][0].lower() or "राज्य" in CATALOGUE[k][1]] == []
+
+
+def test_a_city_311_store_shows_its_groups_and_its_median_component(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "city.duckdb"
+    helpline.init(db, timezone="America/Chicago", name="Springfield 311", scheme="city-311")
+    ingest.ingest(db, [ROOT / "data" / "samples" / "open311-springfield.json"], mapping=mapping.load("open311"))
+    monkeypatch.setenv("NIVARAN_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "navigation.py"), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "group 1 holds the districts with at least 1000 complaints received" in captions
+    at.switch_page("pages/methodology.py").run()
+    assert not at.exception, at.exception
+    assert any("15 × min(1, 3 ÷ days)" in table.value.to_string() for table in at.table)

@@ -172,7 +172,7 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "outcome": ("Outcome", "परिणाम"),
     "note": ("Note", "टिप्पणी"),
     # public summary
-    "public_title": ("How the state's departments redress grievances", "राज्य के विभाग शिकायतों का निवारण कैसे करते हैं"),
+    "public_title": ("How departments redress complaints", "विभाग शिकायतों का निवारण कैसे करते हैं"),
     "public_intro": (
         "Every month each department and district is graded on how it closed the complaints it received. No personal data is shown on this page; district × department cells with fewer than 5 complaints are hidden.",
         "हर माह प्रत्येक विभाग और ज़िले को इस आधार पर ग्रेड दिया जाता है कि उसने प्राप्त शिकायतों का निराकरण कैसे किया। इस पृष्ठ पर कोई व्यक्तिगत जानकारी नहीं है; 5 से कम शिकायतों वाले ज़िला × विभाग खाने छिपाए गए हैं।",
@@ -185,10 +185,14 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     ),
     "district_ranking": ("District ranking, {month}", "ज़िलों की रैंकिंग, {month}"),
     "district_groups": (
-        "Districts are ranked statewide and inside volume groups: group 1 holds the {n} districts with most complaints received.",
-        "ज़िलों की रैंक राज्य स्तर पर और मात्रा समूहों में दी जाती है: समूह 1 में सबसे अधिक शिकायतों वाले {n} ज़िले हैं।",
+        "Districts are ranked overall and inside volume groups: group 1 holds the {n} districts with most complaints received.",
+        "ज़िलों की रैंक समग्र रूप से और मात्रा समूहों में दी जाती है: समूह 1 में सबसे अधिक शिकायतों वाले {n} ज़िले हैं।",
     ),
-    "state_trends": ("Statewide trends", "राज्य स्तरीय रुझान"),
+    "district_groups_min": (
+        "Districts are ranked overall and inside volume groups: group 1 holds the districts with at least {n} complaints received.",
+        "ज़िलों की रैंक समग्र रूप से और मात्रा समूहों में दी जाती है: समूह 1 में कम से कम {n} प्राप्त शिकायतों वाले ज़िले हैं।",
+    ),
+    "state_trends": ("Overall trends", "समग्र रुझान"),
     "percent": ("Percent", "प्रतिशत"),
     "cells_title": ("{metric} by district and department, {month}", "ज़िला और विभाग अनुसार {metric}, {month}"),
     "cells_note": (
@@ -255,7 +259,7 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "घटकवार अंक: यह विभाग, राज्य माध्यिका और सर्वश्रेष्ठ",
     ),
     "this_department": ("This department", "यह विभाग"),
-    "state_median": ("State median", "राज्य माध्यिका"),
+    "state_median": ("Median of ranked departments", "रैंक वाले विभागों की माध्यिका"),
     "best": ("Best department", "सर्वश्रेष्ठ विभाग"),
     "why_moved": ("Why the rank moved since last month", "पिछले माह से रैंक क्यों बदली"),
     "moved_sentence": (
@@ -297,7 +301,7 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "pick_metric": ("Metric", "मापदंड"),
     "pick_entity_type": ("Compare", "तुलना करें"),
     "pick_entities": ("Choose up to 8", "अधिकतम 8 चुनें"),
-    "state_line": ("State", "राज्य"),
+    "state_line": ("All", "सभी"),
     "days_no_state": (
         "Day statistics do not add up across departments, so there is no state line for them.",
         "दिनों के आँकड़े विभागों में जोड़े नहीं जा सकते, इसलिए उनकी राज्य रेखा नहीं है।",
@@ -346,7 +350,7 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "evidence": ("Evidence", "प्रमाण"),
     "share_pct": ("Share %", "हिस्सा %"),
     "own_pct": ("Own usual %", "सामान्य स्तर %"),
-    "state_pct": ("State %", "राज्य %"),
+    "state_pct": ("Overall %", "समग्र %"),
     "dept_no_data": (
         "{name}: no grade this month (components with data weigh less than {pct} % of the score)",
         "{name}: इस माह ग्रेड नहीं (डेटा वाले घटकों का भार अंकों के {pct} % से कम)",
