@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from grading import ingest, pipeline, schemes, store
+from grading import ingest, pipeline, rowcheck, schemes, store
 from grading.derive import derive
 from grading.metrics import month_metrics
 from grading.reference import categories as shipped_categories
@@ -129,7 +129,7 @@ def test_missing_required_column_names_the_file(tmp_path: Path) -> None:
     ],
 )
 def test_event_times_become_asia_kolkata_wall_clock(text: str, expected: datetime | None) -> None:
-    got = pl.select(ingest.parse_times(pl.lit(text))).item()
+    got = pl.select(rowcheck.parse_times(pl.lit(text))).item()
     assert got == expected
 
 
