@@ -2,7 +2,7 @@
 
 Both compute, from the raw event log, the same figures as the Polars pipeline
 (:func:`grading.metrics.month_metrics`, ``entity_type == "department"``), by the definitions of
-``shared/domain.md`` section 3 and Nivaran's readings in the docstrings of :mod:`grading.metrics` and
+``docs/reference.md`` section 3 and Nivaran's readings in the docstrings of :mod:`grading.metrics` and
 :mod:`grading.derive`:
 
 - :func:`pandas_month`: the straightforward pandas way: truncate the log at the cut-off, sort, replay

@@ -42,8 +42,9 @@ def step_one_month(db: Path, month: date) -> dict[str, object]:
     """Grade one month twice in one process: the first run pays for imports, the connection and
     cold reads (a CLI call); the second is what a running dashboard or service sees."""
     from grading import schemes, store
+    from grading.asof import month_window
     from grading.grade import grade
-    from grading.metrics import month_metrics, month_window
+    from grading.metrics import month_metrics
 
     out: dict[str, object] = {}
     began = time.perf_counter()
@@ -71,9 +72,10 @@ def step_one_month(db: Path, month: date) -> dict[str, object]:
 
 def step_all_months(db: Path) -> dict[str, object]:
     from grading import schemes, store
+    from grading.asof import calendar_months
     from grading.grade import grade
     from grading.metrics import MetricSettings
-    from grading.pipeline import calendar_months, compute_months
+    from grading.pipeline import compute_months
 
     scheme = schemes.load()
     began = time.perf_counter()
@@ -98,7 +100,7 @@ def step_pandas(db: Path, month: date) -> dict[str, object]:
     import duckdb
 
     from bench.baselines import limits_from_store, pandas_month
-    from grading.metrics import month_window
+    from grading.asof import month_window
 
     _, end, _ = month_window(month)
     began = time.perf_counter()

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from grading import pipeline, schemes, store, views
+from grading import asof, pipeline, schemes, store, views
 from grading.access import Identity
 from grading.cli import DEFAULT_DEMO
 
@@ -36,7 +36,7 @@ def pages(con, month):  # type: ignore[no-untyped-def]
         "trends": [lambda: views.history(con, scheme, "department"), lambda: views.state_trend(con, scheme)],
         "department": [
             lambda: views.ranking(con, scheme, "department", month),
-            lambda: views.ranking(con, scheme, "department", views.previous_month(month)),
+            lambda: views.ranking(con, scheme, "department", asof.previous_month(month)),
             lambda: views.history(con, scheme, "department"),
             lambda: views.component_comparison(con, scheme, "REVENUE", month),
             lambda: views.pending_cases(con, month, department),

@@ -148,7 +148,7 @@ def check_fixtures() -> list[str]:
 def last_months(con: duckdb.DuckDBPyConnection, n: int) -> list[date]:
     """The last ``n`` calendar months with events in the store, oldest first."""
     from grading import store
-    from grading.pipeline import calendar_months
+    from grading.asof import calendar_months
 
     bounds = store.month_bounds(con)
     if bounds is None:

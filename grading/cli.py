@@ -1,4 +1,4 @@
-"""The ``nivaran`` command line: ``demo``, ``ingest``, ``grade``, ``flags``, ``users``.
+"""The ``nivaran`` command line: ``demo``, ``ingest``, ``grade``, ``flags``, ``publish``, ``migrate``, ``users``.
 
 Every command takes ``--db PATH`` (default: ``$NIVARAN_DB``, else ``data/nivaran.duckdb``). Errors a
 user can fix are printed as one clear message (no traceback) with exit code 2.
@@ -6,8 +6,8 @@ user can fix are printed as one clear message (no traceback) with exit code 2.
 
 from __future__ import annotations
 
+import functools
 import json
-import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,7 +18,7 @@ from typing import Any
 import click
 import polars as pl
 
-from grading import access, pipeline, schemes, store
+from grading import access, asof, pipeline, schemes, store
 from grading.grade import GRADE_COLUMNS
 from grading.registry import METRICS
 from grading.schema import NivaranError
@@ -59,10 +59,11 @@ def _progress() -> Iterator[Callable[[str, int, int], None]]:
 
 
 def _month(value: str) -> date:
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+    month = asof.parse_month(value)
+    if month is None:
         msg = f"expected a month as YYYY-MM, got {value!r}"
         raise click.BadParameter(msg)
-    return date(int(value[:4]), int(value[5:]), 1)
+    return month
 
 
 db_option = click.option(
@@ -111,31 +112,89 @@ def _table(frame: pl.DataFrame, text_width: int = 60) -> str:
         return str(frame)
 
 
-@main.command("grade")
-@db_option
-@click.option("--month", "month_text", required=True, help="Month to grade, YYYY-MM.")
-@click.option("--by", "by", type=click.Choice(["department", "district"]), default="department", show_default=True)
-@click.option(
+scheme_option = click.option(
     "--scheme",
     "scheme_name",
     default=schemes.DEFAULT_SCHEME,
     show_default=True,
     help=f"A shipped scheme ({', '.join(schemes.available())}) or a scheme file.",
 )
+
+
+@main.command("grade")
+@db_option
+@click.option("--month", "month_text", required=True, help="Month to grade, YYYY-MM.")
+@click.option("--by", "by", type=click.Choice(["department", "district"]), default="department", show_default=True)
+@scheme_option
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def grade_command(db: Path | None, month_text: str, by: str, scheme_name: str, fmt: str) -> None:
-    """Grade and rank departments or districts for one month."""
+@click.option(
+    "--recompute",
+    is_flag=True,
+    help="For a published month: show the current reading and what differs from the published grading.",
+)
+def grade_command(  # noqa: PLR0917 - one parameter per click option
+    db: Path | None, month_text: str, by: str, scheme_name: str, fmt: str, recompute: bool
+) -> None:
+    """Grade and rank departments or districts for one month (a published month shows its publication)."""
+    from grading import publish
+
     month = _month(month_text)
     scheme = schemes.load(scheme_name)
     con = store.connect_readonly(store.resolve_path(db))
     try:
-        rows = pipeline.graded(con, scheme, by, month)
+        rows = pipeline.graded(con, scheme, by, month, live=recompute)
+        published = publish.standing(con, month, scheme.name)
     finally:
         con.close()
     if rows.is_empty():
         msg = f"no graded {by}s for {month_text}: the database has no events in or before that month"
         raise NivaranError(msg)
+    # The table carries its notes; CSV and JSON stay machine-readable and the notes go to stderr.
+    note = functools.partial(click.echo, err=fmt != "table")
+    if published is not None and not recompute:
+        note(f"{published.describe()}; later events show only with --recompute")
+    if recompute:
+        note(f"current reading of {month_text}" + ("" if published else " (not published)"))
     click.echo(render(rows, scheme, by, fmt))
+    if recompute and published is not None:
+        changes = publish.revisions(published.graded[by], rows, by)
+        if changes.is_empty():
+            note(f"revision: none, the current reading equals the grading {published.describe()}")
+        else:
+            note(f"revision against the grading {published.describe()}: {changes.height} value(s) differ")
+            note(_table(changes))
+
+
+@main.command("publish")
+@db_option
+@click.option("--month", "month_text", required=True, help="Month to publish, YYYY-MM.")
+@scheme_option
+@click.option(
+    "--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Package directory."
+)
+@click.option("--force", is_flag=True, help="Publish an already published month again (the old one is kept).")
+def publish_command(db: Path | None, month_text: str, scheme_name: str, out: Path, force: bool) -> None:
+    """Freeze a month's grading in the store and write its package (rankings as CSV) to --out."""
+    from grading import publish
+
+    month = _month(month_text)
+    done = publish.publish(store.resolve_path(db), month, schemes.load(scheme_name), out, force=force)
+    click.echo(done.describe())
+    for name in publish.PACKAGE:
+        click.echo(f"  wrote {out / name}")
+
+
+@main.command("migrate")
+@db_option
+def migrate_command(db: Path | None) -> None:
+    """Bring a store of an older schema version to this one (explicit steps; refused when impossible)."""
+    path = store.resolve_path(db)
+    if not path.exists():
+        msg = f"No database at {path}."
+        raise NivaranError(msg)
+    with store.writing(path):
+        pass
+    click.echo(f"{path}: schema version {store.SCHEMA_VERSION}")
 
 
 def render(rows: pl.DataFrame, scheme: schemes.Scheme, by: str, fmt: str) -> str:

@@ -1,4 +1,4 @@
-"""Deterministic synthetic complaint history in the canonical event form (domain.md section 2).
+"""Deterministic synthetic complaint history in the canonical event form (``docs/reference.md`` section 1).
 
 Grain: one row per event of the canonical event log (:data:`grading.schema.EVENT_SCHEMA`); one frame
 per registration month holds every event (up to the cut-off) of the complaints registered in it.

@@ -3,7 +3,7 @@
 Why derived tables
 ------------------
 Grading month *m* means replaying every event up to the cut-off C (the last instant of *m*). Events of
-one complaint are in time order, so "as of C" is a truncation, and every metric of domain.md section 3
+one complaint are in time order, so "as of C" is a truncation, and every metric of ``docs/reference.md`` (section 3)
 can be read from a few timestamps per complaint and per stint compared with C:
 
 - a stint **breaches as of C** exactly when ``breach_at < C``, where ``breach_at = started_at + limit``

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Final
 import polars as pl
 
 from grading import pipeline, store
-from grading.metrics import ENTITY_KEYS, complaint_flags, month_window
+from grading.asof import month_window
+from grading.metrics import ENTITY_KEYS, complaint_flags
 from grading.schemes import FlagSettings, Scheme
 
 if TYPE_CHECKING:

@@ -1,4 +1,4 @@
-"""Scores, grades, ranks, rank changes, streaks and "what would move it" (domain.md section 4).
+"""Scores, grades, ranks, rank changes, streaks and "what would move it" (see the methodology page).
 
 Grain: one row per (entity_type, department, district, month), as in :mod:`grading.metrics`.
 

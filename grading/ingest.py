@@ -1,4 +1,4 @@
-"""Import the canonical event log (domain.md section 2) from CSV or Parquet.
+"""Import the canonical event log (``docs/reference.md`` section 1) from CSV, JSON Lines or Parquet.
 
 Check everything, then write once: every row of every file is checked and each problem is reported
 with file, line, field and value. Bad rows go to the ``quarantine`` table with their reason (or, with
@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Final
 
 import polars as pl
 
-from grading import access, pipeline, store
+from grading import access, asof, pipeline, store
 from grading.derive import derive
 from grading.mapping import Mapping, to_events
 from grading.problems import PROBLEM_SCHEMA, Rule, find
@@ -259,9 +259,12 @@ def lifecycle_problems(new: pl.DataFrame, stored: pl.DataFrame, *, new_sorted: b
     (ties in time broken by :data:`grading.schema.EVENTS`):
 
     - a complaint has exactly one ``registered`` event and nothing comes before it;
-    - ``closed`` is the last event: events after the first closure are rejected, and so is a new
-      ``closed`` with a stored event after it;
+    - ``closed`` is the last event: events after the first lawful closure are rejected, and so is a
+      new ``closed`` with a stored event after it;
     - ``escalated`` moves exactly one level up from the level the complaint is at.
+
+    Each rule names the row that breaks it and only that row: a ``closed`` dated before the
+    registration is rejected as "before the complaint's registration" and the registration stays.
 
     ``new_sorted`` says that ``new`` is already sorted by complaint, time and event (as
     :func:`_new_only` returns it), which saves sorting it again when nothing is stored.
@@ -279,13 +282,19 @@ def lifecycle_problems(new: pl.DataFrame, stored: pl.DataFrame, *, new_sorted: b
     is_stored = pl.col("row_number").is_null().cast(pl.Int32)
     starts_stint = pl.col("event").is_in(("registered", "escalated", "reopened"))
     level = level_number(pl.col("level"))
-    checked = history.with_columns(
-        registrations_so_far=is_reg.cast(pl.Int32).cum_sum().over(by),
-        registrations=is_reg.sum().over(by),
-        closures_before=is_close.cast(pl.Int32).cum_sum().over(by) - is_close.cast(pl.Int32),
-        level_before=pl.when(starts_stint).then(level).shift(1).forward_fill().over(by),
-        stored_after=is_stored.reverse().cum_sum().reverse().over(by) - is_stored,
-    ).filter(pl.col("row_number").is_not_null())
+    # A closure counts as "the complaint was closed" only when it is itself lawful (after the
+    # registration, nothing stored after it): a fault stays with its own row.
+    lawful_close = (is_close & (pl.col("registrations_so_far") > 0) & (pl.col("stored_after") == 0)).cast(pl.Int32)
+    checked = (
+        history.with_columns(
+            registrations_so_far=is_reg.cast(pl.Int32).cum_sum().over(by),
+            registrations=is_reg.sum().over(by),
+            level_before=pl.when(starts_stint).then(level).shift(1).forward_fill().over(by),
+            stored_after=is_stored.reverse().cum_sum().reverse().over(by) - is_stored,
+        )
+        .with_columns(closures_before=(lawful_close.cum_sum() - lawful_close).over(by))
+        .filter(pl.col("row_number").is_not_null())
+    )
     rules: list[Rule] = [
         ("complaint_id", "complaint_id", pl.col("registrations") == 0, "no 'registered' event for this complaint"),
         ("event", "event", is_reg & (pl.col("registrations_so_far") > 1), "the complaint is already registered"),
@@ -580,6 +589,6 @@ def ingest(
         _derive_touched(load)
         refreshed = []
         if load.earliest is not None:  # months before the earliest new event cannot change
-            since = date(load.earliest.year, load.earliest.month, 1)
+            since = asof.month_of(load.earliest)
             refreshed = pipeline.refresh_monthly(con, since=since, progress=progress)
     return IngestReport(reports, {k: sorted(set(v)) for k, v in load.new_codes.items()}, refreshed)

@@ -1,12 +1,12 @@
-"""Monthly metrics per entity (domain.md section 3): pure Polars, frames in and out.
+"""Monthly metrics per entity (``docs/reference.md`` section 3): pure Polars, frames in and out.
 
 Grain: one row per (entity_type, department, district, month), where ``entity_type`` is
 ``department`` (district null), ``district`` (department null) or ``department_district``.
 Units: counts are complaints (or events, where the name says so); percentages are 0-100; days are
 calendar days as decimals. A percentage whose denominator is zero is null, except
-``long_pending_disposal_pct`` (100 when nothing is long pending, as domain.md says).
+``long_pending_disposal_pct`` (100 when nothing is long pending: a reading of MP's 50-day component).
 
-Nivaran's readings where domain.md leaves room (also on the methodology page):
+Nivaran's readings where the helplines' rules leave room (also on the methodology page):
 
 - **Cut-off.** Month m is computed as of C, the last microsecond of m (Asia/Kolkata). Nothing after C
   is seen, so a month's figures never change once it is over.
@@ -21,7 +21,7 @@ Nivaran's readings where domain.md leaves room (also on the methodology page):
   "over 50 days" from its 51st day, so ``pending_51_100 + pending_over_100 == pending_over_50``.
 - **Resolution days** are exact (``closed_at - registered_at`` in days); ``resolution_days_p90`` uses
   linear interpolation between order statistics.
-- Extra metrics beside domain.md's names: the counts behind each percentage, ``closed_satisfied_in_month``
+- Extra metrics beside the helplines' own: the counts behind each percentage, ``closed_satisfied_in_month``
   (so that satisfied + force + special + other = closed), ``on_time_closure_pct`` and
   ``overdue_pending_pct`` (used by the CPGRAMS scheme).
 """
@@ -29,10 +29,12 @@ Nivaran's readings where domain.md leaves room (also on the methodology page):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Final
 
 import polars as pl
+
+from grading import asof
 
 ENTITY_TYPES: Final = ("department", "district", "department_district")
 ENTITY_KEYS: Final[dict[str, tuple[str, ...]]] = {
@@ -40,16 +42,6 @@ ENTITY_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "district": ("district",),
     "department_district": ("department", "district"),
 }
-#: Pending age buckets in completed days: (column, lowest age, highest age or None).
-PENDING_BUCKETS: Final = (
-    ("pending_0_7", 0, 7),
-    ("pending_8_15", 8, 15),
-    ("pending_16_30", 16, 30),
-    ("pending_31_50", 31, 50),
-    ("pending_51_100", 51, 100),
-    ("pending_over_100", 101, None),
-)
-DAY_US: Final = 86_400_000_000
 
 
 @dataclass(frozen=True)
@@ -58,18 +50,6 @@ class MetricSettings:
 
     habitual_threshold: int = 10
     long_pending_days: int = 50
-
-
-def month_window(month: date) -> tuple[datetime, datetime, datetime]:
-    """``(start, end, cutoff)`` of a calendar month: ``[start, end)`` and C = end - 1 microsecond."""
-    start = datetime(month.year, month.month, 1)
-    end = datetime(month.year + (month.month == 12), month.month % 12 + 1, 1)
-    return start, end, end - timedelta(microseconds=1)
-
-
-def _days(expr: pl.Expr) -> pl.Expr:
-    """A duration as decimal days."""
-    return expr.dt.total_microseconds() / DAY_US
 
 
 def _pct(num: str, den: str) -> pl.Expr:
@@ -86,42 +66,31 @@ def complaint_flags(
     (registered in it, closed in it, or open at its cut-off) with its entity and 0/1 flags;
     ``habitual`` has one row per complaint registered in the month that the habitual rule leaves out.
     """
-    start, _, cutoff = month_window(month)
+    start, _, cutoff = asof.month_window(month)
     # The month sees complaints registered by its cut-off that were still alive in it: registered in
     # it, closed in it, open at its cut-off, or with any event in it (a call-back after a closure).
     c = inputs["complaints"].filter(
-        (pl.col("registered_at") <= cutoff)
+        asof.is_registered_by(cutoff)
         & (pl.col("closed_at").is_null() | (pl.col("closed_at") >= start) | (pl.col("last_event_at") >= start))
     )
-    transfers = inputs["transfers"].filter(pl.col("event_time") <= cutoff)
-    if transfers.height:
-        latest = (
-            transfers.sort("event_time")
-            .group_by("complaint_key")
-            .agg(pl.col("department").last().alias("department_now"))
-        )
-        c = (
-            c.join(latest, on="complaint_key", how="left")
-            .with_columns(pl.coalesce("department_now", "department").alias("department"))
-            .drop("department_now")
-        )
+    c = asof.department_at(c, inputs["transfers"], cutoff)
 
     is_habitual = pl.col("complainant_month_count") > settings.habitual_threshold
     received = pl.col("registered_at") >= start
     habitual = c.filter(is_habitual & received).select("complaint_key", "department", "district")
     c = c.filter(~is_habitual)
 
-    closed_by_c = pl.col("closed_at").is_not_null() & (pl.col("closed_at") <= cutoff)
+    closed_by_c = asof.is_closed_by(cutoff)
     closed_in_m = closed_by_c & (pl.col("closed_at") >= start)
-    is_open = ~closed_by_c
-    breached = pl.col("first_breach_at").is_not_null() & (pl.col("first_breach_at") < cutoff)
+    is_open = asof.is_open_at(cutoff)
+    breached = asof.has_breached_by(cutoff)
     outcome = pl.col("close_outcome")
-    age_days = _days(pl.lit(cutoff) - pl.col("registered_at")).floor()
-    closure_age = _days(pl.col("closed_at") - pl.col("registered_at"))
+    age_days = asof.age_days(cutoff)
+    closure_age = asof.days(pl.col("closed_at") - pl.col("registered_at"))
     over = settings.long_pending_days
 
     def reached(col: str) -> pl.Expr:
-        return received & pl.col(col).is_not_null() & (pl.col(col) <= cutoff)
+        return received & asof.reached_by(col, cutoff)
 
     flags = c.select(
         "complaint_key",
@@ -179,10 +148,7 @@ def _cell_counts(
 ) -> pl.DataFrame:
     """Additive counts at the finest grain, one row per (department, district)."""
     keys = ["department", "district"]
-    buckets = [
-        (pl.col("age_days").is_between(lo, hi if hi is not None else float("inf"))).sum().alias(name)
-        for name, lo, hi in PENDING_BUCKETS
-    ]
+    buckets = [asof.in_bucket(pl.col("age_days"), lo, hi).sum().alias(name) for name, _, lo, hi in asof.PENDING_BUCKETS]
     from_flags = flags.group_by(keys).agg(*[pl.col(f).sum().cast(pl.Int64) for f in COUNT_FLAGS], *buckets)
     from_habitual = habitual.group_by(keys).agg(excluded_habitual=pl.len())
     from_events = events.group_by(keys).agg(
@@ -201,7 +167,7 @@ def _cell_counts(
 
 
 def _finish(counts: pl.DataFrame) -> pl.DataFrame:
-    """Add every percentage from the counts (domain.md section 3 formulas)."""
+    """Add every percentage from the counts (the formulas of ``docs/reference.md`` section 3)."""
     return (
         counts.with_columns(
             pending_over_50=pl.col("pending_51_100") + pl.col("pending_over_100"),
@@ -246,7 +212,7 @@ def totals(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
 
 
 def month_metrics(inputs: dict[str, pl.DataFrame], month: date, settings: MetricSettings | None = None) -> pl.DataFrame:
-    """Every metric of domain.md section 3 for one month, for all three entity types.
+    """Every metric of ``docs/reference.md`` section 3 for one month, for all three entity types.
 
     Parameters
     ----------
@@ -261,7 +227,7 @@ def month_metrics(inputs: dict[str, pl.DataFrame], month: date, settings: Metric
     :data:`grading.registry.METRICS`, in that order. Entities with no activity in the month are absent.
     """
     settings = settings or MetricSettings()
-    start, _, cutoff = month_window(month)
+    start, _, cutoff = asof.month_window(month)
     flags, habitual = complaint_flags(inputs, month, settings)
     entity = flags.select("complaint_key", "department", "district")
     events = (

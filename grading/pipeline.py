@@ -15,23 +15,18 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from grading import reference, store
+from grading import reference, store, store_published
+from grading.asof import calendar_months, month_window, next_month
 from grading.derive import derive
 from grading.grade import grade
-from grading.metrics import MetricSettings, month_metrics, month_window
+from grading.metrics import MetricSettings, month_metrics
 from grading.schemes import Scheme
 
 Progress = Callable[[str, int, int], None]
 SETTINGS_KEY = "metric_settings"
-
-
-def calendar_months(first: date, last: date) -> list[date]:
-    """Every calendar month from ``first`` to ``last`` (first days, inclusive)."""
-    out, m = [], first
-    while m <= last:
-        out.append(m)
-        m = date(m.year + (m.month == 12), m.month % 12 + 1, 1)
-    return out
+#: Months read from the store at a time by :func:`compute_months`: memory grows with this, not with
+#: the length of the history (a chunk holds the complaints alive in it and its stints and call-backs).
+MONTHS_PER_READ = 6
 
 
 def load_reference_data(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -53,16 +48,32 @@ def compute_months(
     settings: MetricSettings,
     progress: Progress | None = None,
 ) -> pl.DataFrame:
-    """Every metric for ``months`` (consecutive, oldest first), all entity types, one row per entity
-    and month. Reads the whole window once, then grades each month in memory: reading is the slow part.
+    """Every metric for ``months`` (oldest first), all entity types, one row per entity and month.
+
+    The store is read ``MONTHS_PER_READ`` consecutive months at a time (reading is the slow part; one
+    read per month would repeat the open complaints), and each month is graded as of its own cut-off,
+    so the answer for a month never depends on which other months are asked for.
     """
-    inputs = store.read_month_inputs(con, month_window(months[0])[0], month_window(months[-1])[1])
-    frames = []
-    for i, month in enumerate(months, start=1):
-        frames.append(month_metrics(inputs, month, settings))
-        if progress:
-            progress("monthly results", i, len(months))
-    return pl.concat(frames, how="vertical_relaxed")
+    frames: list[pl.DataFrame] = []
+    for chunk in _consecutive(months, MONTHS_PER_READ):
+        inputs = store.read_month_inputs(con, month_window(chunk[0])[0], month_window(chunk[-1])[1])
+        for month in chunk:
+            frames.append(month_metrics(inputs, month, settings))
+            if progress:
+                progress("monthly results", len(frames), len(months))
+        del inputs
+    return pl.concat(frames, how="vertical_relaxed") if frames else pl.DataFrame()
+
+
+def _consecutive(months: list[date], size: int) -> list[list[date]]:
+    """``months`` cut into runs of at most ``size`` consecutive calendar months."""
+    runs: list[list[date]] = []
+    for month in sorted(set(months)):
+        if runs and len(runs[-1]) < size and next_month(runs[-1][-1]) == month:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    return runs
 
 
 def refresh_monthly(
@@ -74,13 +85,18 @@ def refresh_monthly(
     """Recompute ``monthly_metrics`` for every month from ``since`` (default: the first) to the last.
 
     Months before ``since`` cannot change when the new events are all at or after ``since``: a month
-    is computed as of its cut-off and ignores later events.
+    is computed as of its cut-off and ignores later events. Months never computed before (a gap with
+    no events between two loads, whose open complaints still count) are computed too.
     """
     settings = settings or MetricSettings()
     bounds = store.month_bounds(con)
     if bounds is None:
         return []
-    first = max(bounds[0], since) if since else bounds[0]
+    first = bounds[0]
+    computed = store.last_computed_month(con)
+    if since is not None and computed is not None:
+        # A month after the last computed one was never computed (no event in it before this load).
+        first = max(first, min(since, next_month(computed)))
     months = calendar_months(first, bounds[1])
     store.replace_monthly_metrics(con, compute_months(con, months, settings, progress), months)
     store.set_meta(con, SETTINGS_KEY, json.dumps(settings.__dict__, sort_keys=True))
@@ -142,33 +158,96 @@ def stored_settings(con: duckdb.DuckDBPyConnection) -> MetricSettings | None:
 
 
 def metrics_for(
-    con: duckdb.DuckDBPyConnection, scheme: Scheme, entity_type: str | None = None, until: date | None = None
+    con: duckdb.DuckDBPyConnection,
+    scheme: Scheme,
+    entity_type: str | None = None,
+    until: date | None = None,
+    *,
+    live: bool = False,
 ) -> pl.DataFrame:
-    """Monthly metrics for the scheme's settings: precomputed when they match, else computed now."""
+    """Monthly metrics for the scheme's settings: precomputed when they match, else computed now.
+
+    A month published under this scheme (:mod:`grading.publish`) shows its published department and
+    district rows, whatever arrived since; ``live`` gives the current reading of every month instead.
+    """
     bounds = store.month_bounds(con)
     if bounds is None:
         return pl.DataFrame()
     last = min(until, bounds[1]) if until else bounds[1]
     months = calendar_months(bounds[0], last)
     if stored_settings(con) == scheme.metric_settings:
-        return store.read_monthly_metrics(con, entity_type, months)
-    computed = compute_months(con, months, scheme.metric_settings)
-    return computed.filter(pl.col("entity_type") == entity_type) if entity_type else computed
+        frame = store.read_monthly_metrics(con, entity_type, months)
+    else:
+        computed = compute_months(con, months, scheme.metric_settings)
+        frame = computed.filter(pl.col("entity_type") == entity_type) if entity_type else computed
+    if live or frame.is_empty():
+        return frame
+    return _overlay(frame, standing_publications(con, scheme, last), frame.columns, entity_type)
 
 
-def graded(con: duckdb.DuckDBPyConnection, scheme: Scheme, entity_type: str, month: date | None = None) -> pl.DataFrame:
+def standing_publications(
+    con: duckdb.DuckDBPyConnection, scheme: Scheme, until: date | None = None
+) -> dict[date, pl.DataFrame]:
+    """The graded rows of every month published under ``scheme`` (by name) that still stands, up
+    to ``until``: month → rows of every published entity type, each with ``published_at``."""
+    found = store_published.publications(con, scheme=scheme.name, standing=True)
+    if until is not None:
+        found = found.filter(pl.col("month") <= until)
+    out = {}
+    for month, version, published_at in found.select("month", "version", "published_at").iter_rows():
+        frames = store_published.published_rows(con, month, version).values()
+        out[month] = pl.concat(list(frames), how="diagonal_relaxed").with_columns(
+            published_at=pl.lit(published_at, pl.Datetime("us"))
+        )
+    return out
+
+
+def _overlay(
+    frame: pl.DataFrame, published: dict[date, pl.DataFrame], keep: list[str], entity_type: str | None
+) -> pl.DataFrame:
+    """``frame`` with the rows of each published (month, entity type) replaced by the published rows
+    (columns ``keep``; a column the publication lacks is empty). ``entity_type``: the only type in
+    ``frame`` (None = any)."""
+    for month, rows in published.items():
+        types = [t for t in rows["entity_type"].unique().to_list() if entity_type in (None, t)]
+        if not types:
+            continue
+        replaced = (pl.col("month") == month) & pl.col("entity_type").is_in(types)
+        fresh = rows.filter(pl.col("entity_type").is_in(types)).select([c for c in keep if c in rows.columns])
+        frame = pl.concat([frame.filter(~replaced), fresh], how="diagonal_relaxed").select(keep)
+    return frame
+
+
+def graded(
+    con: duckdb.DuckDBPyConnection,
+    scheme: Scheme,
+    entity_type: str,
+    month: date | None = None,
+    *,
+    live: bool = False,
+) -> pl.DataFrame:
     """Graded rows of one entity type with names attached; all months, or only ``month``.
 
     History (rank change, streaks) is computed from the first month, so the answer for a month does
-    not depend on which months are asked for.
+    not depend on which months are asked for. A published month (see :func:`metrics_for`) shows its
+    published rows exactly, with ``published_at`` set (null on months that are not published); the
+    months after it take their rank change from the published ranks. ``live``: the current reading.
     """
-    metrics = metrics_for(con, scheme, entity_type, until=month)
+    metrics = metrics_for(con, scheme, entity_type, until=month, live=live)
     if metrics.is_empty():
         return metrics
     out = grade(metrics, scheme)
     if month is not None:
         out = out.filter(pl.col("month") == month)
-    return attach_names(con, out)
+    out = attach_names(con, out).with_columns(published_at=pl.lit(None, pl.Datetime("us")))
+    if live:
+        return out
+    published = standing_publications(con, scheme, month)
+    if month is not None:
+        published = {m: rows for m, rows in published.items() if m == month}
+    return _overlay(out, published, out.columns, entity_type).sort(
+        ["entity_type", "month", "rank", "department", "district"], nulls_last=True
+    )
 
 
 def attach_names(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> pl.DataFrame:

@@ -1,6 +1,6 @@
 """Names, values and frame schemas shared by every layer of Nivaran.
 
-This module is the code form of ``shared/domain.md`` section 2 (the canonical event log). Everything
+This module is the code form of ``docs/reference.md`` section 1 (the canonical event log). Everything
 that enters or leaves the core is checked against these constants.
 
 Time convention
@@ -37,7 +37,7 @@ FEEDBACK_OUTCOMES: Final = ("satisfied", "dissatisfied", "unreachable")
 CLOSE_OUTCOMES: Final = ("satisfied", "resolved", "force", "special", "withdrawn", "duplicate")
 OUTCOMES: Final = ("satisfied", "dissatisfied", "unreachable", "resolved", "force", "special", "withdrawn", "duplicate")
 
-#: Which columns each event type must carry (domain.md section 2). ``complaint_id``, ``event_time`` and
+#: Which columns each event type must carry (``docs/reference.md`` section 1). ``complaint_id``, ``event_time`` and
 #: ``event`` are required on every row.
 REQUIRED_BY_EVENT: Final[dict[str, tuple[str, ...]]] = {
     "registered": ("level", "department", "district", "category", "complainant"),
@@ -101,7 +101,7 @@ CATEGORY_SCHEMA: Final = pl.Schema(
 )
 HOLIDAY_SCHEMA: Final = pl.Schema({"date": pl.Date, "name_en": pl.String, "name_hi": pl.String})
 
-#: Time limit per level when a complaint's category is unknown (domain.md section 1).
+#: Time limit per level when a complaint's category is unknown (the helplines' default: 7 days).
 DEFAULT_LIMIT_DAYS: Final = 7
 
 

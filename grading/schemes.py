@@ -1,4 +1,4 @@
-"""Grading schemes: versioned TOML settings files in ``data/schemes/`` (domain.md section 4).
+"""Grading schemes: versioned TOML settings files in ``data/schemes/`` (the methodology page explains them).
 
 A scheme is a weighted sum of percentage metrics. Each component scores
 ``weight × value / 100`` (``direction = "higher"``) or ``weight × (1 − value / 100)`` (``"lower"``),

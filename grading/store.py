@@ -15,7 +15,7 @@ next writer deletes: the previous data stay intact.
 
 Tables
 ------
-Source data: ``events`` (the canonical event log, domain.md section 2), ``departments``, ``districts``,
+Source data: ``events`` (the canonical event log, ``docs/reference.md`` section 1), ``departments``, ``districts``,
 ``categories``, ``holidays``, ``ingest_log``, ``quarantine``, ``meta``.
 Derived from ``events`` (rebuilt by :mod:`grading.derive`): ``complaints`` (one row per complaint),
 ``stints`` (one row per stay at a level), ``feedback_events``, ``transfers``.
@@ -36,12 +36,14 @@ from typing import Final
 import duckdb
 import polars as pl
 
+from grading import migrations
 from grading.schema import EVENT_SCHEMA, NivaranError
 
 DEFAULT_DB: Final = Path(__file__).resolve().parent.parent / "data" / "nivaran.duckdb"
-SCHEMA_VERSION: Final = "4"
+SCHEMA_VERSION: Final = "5"
 
-_DDL: Final = """
+_DDL: Final = (
+    """
 create table if not exists meta (key varchar primary key, value varchar not null);
 
 create table if not exists departments (
@@ -96,6 +98,8 @@ create table if not exists transfers (
     complaint_key bigint not null, event_time timestamp not null, department varchar not null
 );
 """
+    + migrations.PUBLICATIONS_DDL
+)
 
 #: Derived tables and their column order, as written by :func:`replace_derived`.
 DERIVED_TABLES: Final = ("complaints", "stints", "feedback_events", "transfers")
@@ -170,8 +174,7 @@ def writing(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConne
             shutil.copyfile(path, building)
         con = duckdb.connect(str(building))
         try:
-            con.execute(_DDL)
-            con.execute("insert or replace into meta values ('schema_version', ?)", [SCHEMA_VERSION])
+            prepare_schema(con, path)
             yield con
             con.execute("checkpoint")
         except BaseException:
@@ -185,6 +188,27 @@ def writing(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConne
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+def prepare_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Bring the open store to :data:`SCHEMA_VERSION` before a write, or refuse it.
+
+    An empty file gets every table and the current version. A store of an older version is migrated
+    by the explicit steps of :mod:`grading.migrations` (the version is stamped after each step); one
+    too old to migrate, newer than this code, or with tables but no version raises
+    :class:`grading.migrations.MigrationError` naming ``path``, and nothing is changed.
+    """
+    found = _meta(con, "schema_version")
+    if found is None:
+        if _has_table(con, "events"):
+            msg = f"{path}: a store without a schema version; rebuild it by importing the event logs into a new file."
+            raise migrations.MigrationError(msg)
+        con.execute(_DDL)
+        set_meta(con, "schema_version", SCHEMA_VERSION)
+        return
+    for step in migrations.plan(str(path), found, SCHEMA_VERSION):
+        con.execute(step.ddl)
+        set_meta(con, "schema_version", step.target)
 
 
 def _remove(building: Path) -> None:
@@ -450,8 +474,9 @@ GRADING_COLUMNS: Final = (
 def read_month_inputs(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> dict[str, pl.DataFrame]:
     """The derived rows needed to grade the months in ``[start, end)`` as of their cut-offs.
 
-    ``complaints`` registered before ``end`` with any event at or after ``start`` (so: registered in
-    the window, closed in it, open at a cut-off in it, or with a call-back or stint in it), their
+    ``complaints`` registered before ``end`` that are still open now or have any event at or after
+    ``start`` (so: registered in the window, closed in it, open at a cut-off in it, or with a call-back
+    or stint in it; a complaint open at a cut-off with no event for months is kept), their
     ``transfers`` before ``end``, ``stints`` started in the window and ``feedback_events`` in it. This
     is a superset for any single month of the window: :func:`grading.metrics.month_metrics` applies
     the exact rule for each month.
@@ -460,19 +485,17 @@ def read_month_inputs(con: duckdb.DuckDBPyConnection, start: datetime, end: date
     complaints = con.sql(
         f"""
         select {GRADING_COLUMNS} from complaints
-        where registered_at < $end and last_event_at >= $start
+        where registered_at < $end and (closed_at is null or last_event_at >= $start)
         """,  # noqa: S608 - constant column list
         params=params,
     ).pl()
+    moved = complaints.select("complaint_key")  # noqa: F841 - read by DuckDB
     transfers = con.sql(
         """
         select complaint_key, event_time, department from transfers
-        where event_time < $end
-          and complaint_key in (
-            select complaint_key from complaints
-            where has_transfer and registered_at < $end and last_event_at >= $start)
+        where event_time < $end and complaint_key in (select complaint_key from moved)
         """,
-        params=params,
+        params={"end": end},
     ).pl()
     stints = con.sql(
         """
@@ -517,6 +540,14 @@ def stints_ended(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime)
             params={"start": start, "end": end},
         )
     )
+
+
+def last_computed_month(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The latest month in ``monthly_metrics`` (None when nothing is computed yet)."""
+    if not _has_table(con, "monthly_metrics"):
+        return None
+    found: date | None = con.sql("select max(month) from monthly_metrics").fetchall()[0][0]
+    return found
 
 
 def replace_monthly_metrics(con: duckdb.DuckDBPyConnection, metrics: pl.DataFrame, months: list[date]) -> None:
@@ -619,63 +650,62 @@ def pending_cases(
     *,
     districts: list[str] | None = None,
     departments: list[str] | None = None,
-) -> pl.DataFrame:
-    """Complaints open at ``as_of``, one row each, with their level and due time at that instant.
+) -> dict[str, pl.DataFrame]:
+    """The rows the case list of ``as_of`` is built from (the as-of rules are applied by the caller).
 
-    ``districts`` / ``departments`` restrict the rows in the query itself (None = no restriction).
-    The department is the one in force at ``as_of`` (latest transfer). Columns: complaint_id,
-    registered_at, department, district, category, channel, level (1-5), stint_started_at, due_at
-    (start of the current level + its limit; null while awaiting the call-back), awaiting_callback,
-    first_breach_at.
+    ``districts`` / ``departments`` restrict the rows in the query itself (None = no restriction);
+    ``departments`` keeps a complaint when its department at registration or any transfer up to
+    ``as_of`` is in the list, a superset that :func:`grading.asof.department_at` then narrows.
+    Returns ``complaints`` (candidates registered by ``as_of`` and not closed before it: complaint_key,
+    complaint_id, registered_at, department, district, category, channel, closed_at,
+    first_breach_at), their ``transfers`` up to ``as_of`` and their ``stints`` started by ``as_of``.
     """
-    return _pl(
+    params = {"as_of": as_of, "districts": districts, "departments": departments}
+    complaints = _pl(
         con.sql(
             """
-            with open_cases as (
-                select complaint_key, complaint_id, registered_at, department as registered_department,
-                       district, category, channel, first_breach_at
+            with candidates as (
+                select complaint_key, complaint_id, registered_at, department, district, category, channel,
+                       closed_at, first_breach_at, has_transfer
                 from complaints
                 where registered_at <= $as_of
-                  and (closed_at is null or closed_at > $as_of)
+                  and (closed_at is null or closed_at >= $as_of)
                   and ($districts is null or list_contains($districts, district))
             ),
-            moved as (
-                select complaint_key, arg_max(department, event_time) as department
-                from transfers
-                where event_time <= $as_of and complaint_key in (select complaint_key from open_cases)
-                group by complaint_key
-            ),
-            current_stint as (
-                select complaint_key, level, started_at, ended_at, limit_days
-                from stints
-                where started_at <= $as_of and complaint_key in (select complaint_key from open_cases)
-                qualify row_number() over (partition by complaint_key order by started_at desc) = 1
-            ),
             final as (
-                select
-                    o.complaint_id,
-                    o.registered_at,
-                    coalesce(m.department, o.registered_department) as department,
-                    o.district,
-                    o.category,
-                    o.channel,
-                    s.level,
-                    s.started_at as stint_started_at,
-                    s.ended_at is not null and s.ended_at <= $as_of as awaiting_callback,
-                    case when s.ended_at is null or s.ended_at > $as_of
-                         then s.started_at + to_days(s.limit_days) end as due_at,
-                    case when o.first_breach_at < $as_of then o.first_breach_at end as first_breach_at
-                from open_cases o
-                left join moved m using (complaint_key)
-                left join current_stint s using (complaint_key)
+                select * exclude (has_transfer) from candidates c
+                where $departments is null
+                   or list_contains($departments, c.department)
+                   or (c.has_transfer and exists (
+                        select 1 from transfers t
+                        where t.complaint_key = c.complaint_key and t.event_time <= $as_of
+                          and list_contains($departments, t.department)))
             )
             select * from final
-            where $departments is null or list_contains($departments, department)
-            order by registered_at, complaint_id
             """,
-            params={"as_of": as_of, "districts": districts, "departments": departments},
+            params=params,
         )
     )
+    keys = complaints.select("complaint_key")  # noqa: F841 - read by DuckDB
+    transfers = _pl(
+        con.sql(
+            """
+            select complaint_key, event_time, department from transfers
+            where event_time <= $as_of and complaint_key in (select complaint_key from keys)
+            """,
+            params={"as_of": as_of},
+        )
+    )
+    stints = _pl(
+        con.sql(
+            """
+            select complaint_key, started_at, ended_at, level, limit_days from stints
+            where started_at <= $as_of and complaint_key in (select complaint_key from keys)
+            """,
+            params={"as_of": as_of},
+        )
+    )
+    return {"complaints": complaints, "transfers": transfers, "stints": stints}
 
 
 def complaint_events(

@@ -16,21 +16,16 @@ from typing import Final
 import duckdb
 import polars as pl
 
-from grading import flags, grade, pipeline, store
+from grading import asof, flags, grade, pipeline, store, store_published
 from grading.access import Identity, mask_personal
-from grading.metrics import month_window, totals
+from grading.asof import previous_month
+from grading.metrics import totals
 from grading.schemes import Scheme
 
 #: Cells of the public district × department table with fewer received complaints are suppressed.
 SUPPRESS_BELOW: Final = 5
 DUE_SOON: Final = timedelta(days=2)
-AGE_BUCKETS: Final = ((0, 7, "0-7"), (8, 15, "8-15"), (16, 30, "16-30"), (31, 50, "31-50"), (51, 100, "51-100"))
 HEADLINE: Final = ("received", "closed", "satisfied_closure_pct", "sla_compliance_pct", "pending_over_50")
-
-
-def previous_month(month: date) -> date:
-    """The calendar month before ``month``."""
-    return date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
 
 
 def state_headline(con: duckdb.DuckDBPyConnection, scheme: Scheme, month: date) -> pl.DataFrame:
@@ -65,7 +60,7 @@ def ranking(con: duckdb.DuckDBPyConnection, scheme: Scheme, entity_type: str, mo
 
 #: Columns of a ranking row that never reveal a count: who, when, and whether it is ranked.
 _PUBLIC_ALWAYS: Final = frozenset(
-    {"entity_type", "department", "district", "month", "is_ranked", "rank", "volume_group"}
+    {"entity_type", "department", "district", "month", "is_ranked", "rank", "volume_group", "published_at"}
     | {f"{k}_name{s}" for k in ("department", "district") for s in ("", "_hi")}
 )
 
@@ -78,7 +73,14 @@ def public_ranking(con: duckdb.DuckDBPyConnection, scheme: Scheme, entity_type: 
     score, grade, trend) is null and ``suppressed`` is true: with 1 to 4 complaints, a percentage or
     a grade would tell what happened to one identifiable complainant.
     """
-    rows = ranking(con, scheme, entity_type, month)
+    return suppress(ranking(con, scheme, entity_type, month))
+
+
+def suppress(rows: pl.DataFrame) -> pl.DataFrame:
+    """Graded rows made public-safe (the rule of :func:`public_ranking`), with ``suppressed`` added.
+
+    Every public output (pages, downloads, the published package) goes through this one rule.
+    """
     if rows.is_empty():
         return rows.with_columns(suppressed=pl.lit(value=False))
     small = pl.col("received") < SUPPRESS_BELOW
@@ -164,9 +166,16 @@ def component_comparison(con: duckdb.DuckDBPyConnection, scheme: Scheme, departm
     return frame.with_columns(change=pl.col("points") - pl.col("points_last_month"))
 
 
+def publication(con: duckdb.DuckDBPyConnection, scheme: Scheme, month: date) -> dict[str, object] | None:
+    """The publication of ``month`` under ``scheme`` that stands (what the pages mark as published):
+    version, published_at, scheme_version, scheme_sha256; None while the month is provisional."""
+    found = store_published.publications(con, month, scheme=scheme.name, standing=True)
+    return None if found.is_empty() else found.row(0, named=True)
+
+
 def as_of(con: duckdb.DuckDBPyConnection, month: date) -> datetime:
     """The instant a case list describes: the month's cut-off, or the latest event if earlier."""
-    _, _, cutoff = month_window(month)
+    cutoff = asof.cutoff(month)
     latest = store.last_event_time(con)
     return min(cutoff, latest) if latest else cutoff
 
@@ -188,24 +197,40 @@ def pending_cases(
     """
     scope = who.scope(district=district, department=department)
     when = as_of(con, month)
-    cases = store.pending_cases(con, when, districts=scope.district_list(), departments=scope.department_list())
-    age = ((pl.lit(when) - pl.col("registered_at")).dt.total_hours() // 24).cast(pl.Int32)
-    bucket = pl.lit(">100")
-    for lo, hi, name in reversed(AGE_BUCKETS):
-        bucket = pl.when(pl.col("age_days").is_between(lo, hi)).then(pl.lit(name)).otherwise(bucket)
-    out = cases.with_columns(age_days=age).with_columns(
-        age_bucket=bucket,
+    rows = store.pending_cases(con, when, districts=scope.district_list(), departments=scope.department_list())
+    wanted = scope.department_list()
+    cases = (
+        asof.department_at(rows["complaints"], rows["transfers"], when)
+        .filter(asof.is_open_at(when))
+        .filter(pl.col("department").is_in(wanted) if wanted is not None else pl.lit(value=True))
+        .join(asof.stage_at(rows["stints"], when), on="complaint_key", how="left")
+    )
+    out = cases.select(
+        "complaint_id",
+        "registered_at",
+        "department",
+        "district",
+        "category",
+        "channel",
+        "level",
+        "stint_started_at",
+        "awaiting_callback",
+        "due_at",
+        pl.when(asof.has_breached_by(when)).then(pl.col("first_breach_at")).alias("first_breach_at"),
+        age_days=asof.age_days(when),
+    ).with_columns(
+        age_bucket=asof.age_bucket(pl.col("age_days")),
         level=pl.format("L{}", pl.col("level")),
         is_overdue=(pl.col("due_at") < pl.lit(when)).fill_null(False),
         due_soon=pl.col("due_at").is_between(pl.lit(when), pl.lit(when + DUE_SOON), closed="right").fill_null(False),
-        days_to_due=((pl.col("due_at") - pl.lit(when)).dt.total_hours() / 24).round(1),
+        days_to_due=(asof.days(pl.col("due_at") - pl.lit(when))).round(1),
     )
     return pipeline.attach_names(con, out).sort("registered_at", "complaint_id")
 
 
 def pending_summary(cases: pl.DataFrame, by: list[str]) -> pl.DataFrame:
     """Counts of :func:`pending_cases` rows by ``by``: pending, overdue, due soon and per age bucket."""
-    buckets = [name for _, _, name in AGE_BUCKETS] + [">100"]
+    buckets = [label for _, label, _, _ in asof.PENDING_BUCKETS]
     return (
         cases.group_by(by)
         .agg(

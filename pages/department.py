@@ -5,11 +5,12 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from grading.views import pending_summary, previous_month
+from grading.asof import previous_month
+from grading.views import pending_summary
 from ui import auth, data
 from ui.i18n import display_name, lang, month_name, name_column, t
 from ui.ranking import flags_section, published, rank_title
-from ui.widgets import download, guarded, page_context
+from ui.widgets import download, guarded, page_context, published_marker
 
 who = auth.require("department")
 stamp, month = page_context()
@@ -34,6 +35,7 @@ elif me.get("not_graded") == "too_little_data":
 else:
     st.title(t("dept_unranked", name=name, n=scheme.min_received))
 st.caption(month_name(month))
+published_marker(stamp, month)
 flags_section(stamp, month, department)
 
 left, right = st.columns(2)

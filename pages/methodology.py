@@ -59,6 +59,9 @@ methodology_section(data.scheme(), month)
 others = [n for n in schemes.available() if n != scheme.name]
 st.caption(t("method_other", names=", ".join(others)))
 
+st.markdown(f"#### {t('method_asof')}")
+st.markdown(t("method_asof_text"))
+
 st.markdown(f"#### {t('method_privacy')}")
 st.markdown(t("method_privacy_text"))
 

@@ -9,19 +9,30 @@ import plotly.express as px
 import polars as pl
 import streamlit as st
 
+from grading.asof import previous_month
 from grading.fmt import in_words, indian, pct
 from grading.registry import METRICS
-from grading.views import HEADLINE, SUPPRESS_BELOW, previous_month
+from grading.views import HEADLINE, SUPPRESS_BELOW
 from ui import data
 from ui.i18n import display_name, lang, metric_label, month_name, t
 from ui.ranking import grouped_tables, rank_label, streaks_section
-from ui.widgets import data_window, download, guarded, headers, page_context, rank_change, sparkline
+from ui.widgets import (
+    data_window,
+    download,
+    guarded,
+    headers,
+    page_context,
+    published_marker,
+    rank_change,
+    sparkline,
+)
 
 stamp, month = page_context()
 scheme = data.scheme()
 st.title(t("public_title"))
 st.write(t("public_intro"))
 data_window(stamp)
+published_marker(stamp, month)
 
 # Headline figures with the change from last month.
 with guarded("headline"):

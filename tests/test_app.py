@@ -190,3 +190,26 @@ def test_data_page_lists_rejected_rows_with_their_reasons(tmp_path: Path, monkey
     rows = at.dataframe[-1].value
     assert rows[["line", "field", "value"]].values.tolist() == [[3, "event_time", "2024-03-32T10:00:00"]]
     assert rows["reason"][0].startswith("not an ISO-8601 time")
+
+
+def test_a_published_month_is_marked_on_the_public_page(demo_db: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from grading import publish, schemes
+
+    db = tmp_path / "published.duckdb"
+    shutil.copyfile(demo_db, db)
+    monkeypatch.setenv("NIVARAN_DB", str(db))
+
+    def public_page() -> AppTest:
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+        at.run()
+        return open_page(at, "pages/public_summary.py", "en")
+
+    before = public_page()  # August 2024, the newest month, is shown first
+    assert any("August 2024: provisional, not yet published" in c.value for c in before.caption)
+    assert not [i.value for i in before.info if "published on" in i.value]
+    publish.publish(db, date(2024, 8, 1), schemes.load(), tmp_path / "package")
+    after = public_page()
+    marks = [i.value for i in after.info if "August 2024: published grading, published on" in i.value]
+    assert len(marks) == 1, [i.value for i in after.info]

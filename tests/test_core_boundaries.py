@@ -88,3 +88,21 @@ def test_empty_month_gives_an_empty_frame_with_every_column() -> None:
     out = month_metrics(empty, date(2024, 3, 1))
     assert out.height == 0
     assert out.columns[4:] == list(METRICS)
+
+
+def test_every_metric_has_its_formula_in_the_reference() -> None:
+    reference = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
+    assert [name for name in METRICS if f"`{name}`" not in reference] == []
+
+
+def test_code_and_docs_cite_only_files_in_the_repository() -> None:
+    outside = ("domain.md", "shared/")
+    offenders = []
+    for folder in ("grading", "ui", "pages", "bench", "docs", "data"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.suffix in (".py", ".md", ".toml"):
+                text = path.read_text(encoding="utf-8")
+                offenders += [f"{path.relative_to(ROOT)}: {o}" for o in outside if o in text]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    offenders += [f"README.md: {o}" for o in outside if o in readme]
+    assert offenders == []

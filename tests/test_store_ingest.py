@@ -261,3 +261,22 @@ def test_a_new_closure_before_stored_events_is_refused(tmp_path: Path, loaded: P
     other = write_csv([ev("C", "2024-03-20 13:00", "closed", outcome="force")], tmp_path / "late2.csv")
     with pytest.raises(ingest.IngestError, match=r"late2.csv, line 2 \(complaint C\)"):
         ingest.ingest(loaded, [other], strict=True)
+
+
+def test_a_closure_dated_before_the_registration_quarantines_only_the_closure(tmp_path: Path) -> None:
+    # Q's closure (1 March) is dated before its registration (3 March): the closure breaks "nothing
+    # comes before the registration" and is quarantined with that rule; the registration stays, so Q
+    # is received in March (1 received, still open at the cut-off).
+    rows = [
+        ev("Q", "2024-03-01 10:00", "closed", outcome="satisfied"),
+        reg("Q", "2024-03-03 10:00"),
+        ev("Q", "2024-03-04 10:00", "attended", level="L1"),
+    ]
+    report = ingest.ingest(tmp_path / "q.duckdb", [write_csv(rows, tmp_path / "q.csv")])
+    problems = report.files[0].problems
+    assert problems.select("row_number", "field", "reason").rows() == [
+        (1, "event_time", "before the complaint's registration")
+    ]
+    assert report.files[0].rows_loaded == 2
+    d1 = march(tmp_path / "q.duckdb").filter(pl.col("entity_type") == "department").row(0, named=True)
+    assert (d1["received"], d1["pending"], d1["closed"]) == (1, 1, 0)

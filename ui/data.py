@@ -7,6 +7,7 @@ old stamp is no longer used.
 
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime
 from pathlib import Path
 
@@ -63,9 +64,21 @@ def ensure_database() -> Stamp:
     return stamp
 
 
+_opened: dict[str, duckdb.DuckDBPyConnection] = {}
+_opening = threading.Lock()
+
+
 @st.cache_resource(max_entries=1, show_spinner=False)
 def _connection(path: str, stamp: Stamp) -> duckdb.DuckDBPyConnection:
-    return store.connect_readonly(Path(path))
+    # DuckDB shares one open database per path within a process: while the connection to the old
+    # file is open, connecting again reads the old file. Close it first (cursors already handed out
+    # keep reading the old file until they are done).
+    with _opening:
+        old = _opened.pop(path, None)
+        if old is not None:
+            old.close()
+        _opened[path] = store.connect_readonly(Path(path))
+        return _opened[path]
 
 
 def cursor(stamp: Stamp) -> duckdb.DuckDBPyConnection:
@@ -146,6 +159,12 @@ def timeline(
     stamp: Stamp, complaint_id: str, who: Identity, district: str | None = None, department: str | None = None
 ) -> pl.DataFrame:
     return views.case_timeline(cursor(stamp), complaint_id, who, district=district, department=department)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def publication(stamp: Stamp, month: date) -> dict[str, object] | None:
+    """The standing publication of ``month`` under the dashboard's scheme (None: provisional)."""
+    return views.publication(cursor(stamp), scheme(), month)
 
 
 def status(stamp: Stamp) -> dict[str, object]:

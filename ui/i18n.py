@@ -73,6 +73,11 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     ),
     "audit_empty": ("No case list has been exported yet.", "अभी तक कोई प्रकरण सूची निर्यात नहीं हुई है।"),
     "accounts": ("Accounts", "खाते"),
+    "method_asof": ("As of the month's end, and publication", "माह के अंत की स्थिति, और प्रकाशन"),
+    "method_asof_text": (
+        "Each month is graded as of its last instant (Asia/Kolkata): events after it are never counted, and the figures are the same however the data were loaded (at once, day by day, or with repeated exports). A complaint still open at the month's end counts as pending even if nothing happened to it for months. An event that happened in the month but arrives late changes the month's current reading until the month is published; after publication the published grading stands, and later changes are listed as a revision. Pages say whether a month is published or provisional.",
+        "हर माह की ग्रेडिंग उसके अंतिम क्षण (भारतीय समय) की स्थिति पर होती है: उसके बाद की घटनाएँ कभी नहीं गिनी जातीं, और आँकड़े वही रहते हैं चाहे डेटा एक साथ, रोज़-रोज़ या दोहराए गए निर्यातों में आए। माह के अंत में खुली शिकायत लंबित गिनी जाती है, भले ही महीनों से उस पर कुछ न हुआ हो। माह में हुई पर देर से आई घटना प्रकाशन से पहले तक माह की वर्तमान गणना बदलती है; प्रकाशन के बाद प्रकाशित ग्रेडिंग ही मान्य रहती है और बाद के बदलाव संशोधन सूची में दिखते हैं। हर पेज बताता है कि माह प्रकाशित है या अनंतिम।",
+    ),
     "method_privacy": ("Privacy and access", "निजता और पहुँच"),
     "method_privacy_text": (
         "- The public pages show aggregates only. A ranking row or a district × department cell with "
@@ -107,6 +112,14 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "data_window": (
         "Data from {first} to {last}; results refreshed {refreshed}. Months are graded as of their last instant (Asia/Kolkata).",
         "डेटा {first} से {last} तक; परिणाम {refreshed} को अद्यतन। प्रत्येक माह उसके अंतिम क्षण (भारतीय समय) की स्थिति पर ग्रेड किया जाता है।",
+    ),
+    "published_on": (
+        "{month}: published grading, published on {date} (version {version}). Events that arrived later change it only as a listed revision.",
+        "{month}: प्रकाशित ग्रेडिंग, {date} को प्रकाशित (संस्करण {version})। बाद में आई घटनाएँ इसे नहीं बदलतीं, केवल संशोधन सूची में दिखती हैं।",
+    ),
+    "provisional": (
+        "{month}: provisional, not yet published; figures can change as late events arrive.",
+        "{month}: अनंतिम, अभी प्रकाशित नहीं; देर से आई घटनाओं से आँकड़े बदल सकते हैं।",
     ),
     "demo_note": (
         "This is the built-in demo: synthetic complaints, not real ones.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 
 import polars as pl
 import streamlit as st
@@ -111,3 +111,16 @@ def data_window(stamp: tuple[int, int]) -> None:
     )
     if info["is_demo"]:
         st.caption(t("demo_note"))
+
+
+def published_marker(stamp: tuple[int, int], month: date) -> None:
+    """ "Published on …" under a page title when the month's grading is published; else "provisional"."""
+    from ui import data
+
+    found = data.publication(stamp, month)
+    if found is None:
+        st.caption(t("provisional", month=month_name(month)))
+        return
+    when = found["published_at"]
+    shown = when.strftime("%d-%m-%Y") if isinstance(when, datetime) else str(when)
+    st.info(t("published_on", month=month_name(month), date=shown, version=found["version"]), icon="📌")

@@ -1,0 +1,182 @@
+"""Publishing freezes a month: ``nivaran publish`` stores the month's grading and writes its package.
+
+Helplines publish a month's grading around the 20th of the next month, and it stands. After
+:func:`publish`, :func:`grading.pipeline.graded` (so ``nivaran grade`` and every page) shows the
+stored rows for that month, marked with ``published_at``; events that arrive late change it only as a
+listed revision (:func:`revisions`, ``nivaran grade --recompute``). Publishing a month again needs
+``force`` and keeps the earlier publication, marked superseded.
+
+The package is a directory of files, one writer function per file (:data:`PACKAGE`); every file goes
+through the public suppression rule (:func:`grading.views.suppress`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Final
+
+import duckdb
+import polars as pl
+
+from grading import pipeline, store, store_published, views
+from grading.schema import NivaranError
+from grading.schemes import Scheme
+
+#: The rankings a publication freezes.
+PUBLISHED_TYPES: Final = ("department", "district")
+#: Columns never compared in a revision: names and bookkeeping.
+_NOT_COMPARED: Final = frozenset(
+    {"entity_type", "month", "department", "district", "published_at"}
+    | {f"{k}_name{s}" for k in ("department", "district") for s in ("", "_hi")}
+)
+REVISION_SCHEMA: Final = pl.Schema({"entity": pl.String, "field": pl.String, "published": pl.String, "now": pl.String})
+
+
+class PublishError(NivaranError):
+    """A month cannot be published (already published without ``force``, or nothing to grade)."""
+
+
+@dataclass(frozen=True)
+class Publication:
+    """One stored publication of a month: its scheme and the graded rows of each entity type."""
+
+    month: date
+    version: int
+    scheme: str
+    scheme_version: str
+    scheme_sha256: str
+    published_at: datetime
+    graded: dict[str, pl.DataFrame]
+
+    def describe(self) -> str:
+        """One line: when, which version, which scheme (with the start of its content hash)."""
+        return (
+            f"{self.month:%Y-%m} published on {self.published_at:%Y-%m-%d %H:%M} (version {self.version}, "
+            f"scheme {self.scheme} {self.scheme_version}, sha256 {self.scheme_sha256[:12]})"
+        )
+
+
+def scheme_sha256(scheme: Scheme) -> str:
+    """The sha256 of the scheme file's bytes: which exact rules a publication was graded under."""
+    return hashlib.sha256(scheme.path.read_bytes()).hexdigest()
+
+
+def standing(con: duckdb.DuckDBPyConnection, month: date, scheme: str | None = None) -> Publication | None:
+    """The publication of ``month`` that stands (not superseded), optionally only under ``scheme``."""
+    found = store_published.publications(con, month, scheme=scheme, standing=True)
+    if found.is_empty():
+        return None
+    row = found.row(0, named=True)
+    return Publication(
+        month=row["month"],
+        version=row["version"],
+        scheme=row["scheme"],
+        scheme_version=row["scheme_version"],
+        scheme_sha256=row["scheme_sha256"],
+        published_at=row["published_at"],
+        graded=store_published.published_rows(con, month, row["version"]),
+    )
+
+
+def publish(
+    db: Path, month: date, scheme: Scheme, out: Path, *, force: bool = False, now: datetime | None = None
+) -> Publication:
+    """Freeze ``month``'s grading under ``scheme`` in the store at ``db`` and write the package to ``out``.
+
+    Raises :class:`PublishError` when the month is already published (unless ``force``: the earlier
+    publication is kept as superseded) or has nothing to grade. The store and the package are written
+    together: if writing the package fails, the store is left as it was.
+    """
+    with store.writing(db) as con:
+        earlier = standing(con, month)
+        if earlier is not None and not force:
+            msg = (
+                f"{month:%Y-%m} is already published ({earlier.describe()}); "
+                "pass --force to publish it again (the earlier one is kept as superseded)"
+            )
+            raise PublishError(msg)
+        graded = {t: pipeline.graded(con, scheme, t, month, live=True) for t in PUBLISHED_TYPES}
+        if any(rows.is_empty() for rows in graded.values()):
+            msg = f"nothing to publish for {month:%Y-%m}: the database has no events in or before that month"
+            raise PublishError(msg)
+        graded = {t: rows.drop("published_at") for t, rows in graded.items()}
+        publication = Publication(
+            month=month,
+            version=0,
+            scheme=scheme.name,
+            scheme_version=scheme.version,
+            scheme_sha256=scheme_sha256(scheme),
+            published_at=(now or datetime.now()).replace(microsecond=0),
+            graded=graded,
+        )
+        record = {k: v for k, v in publication.__dict__.items() if k not in ("version", "graded")}
+        publication = replace(publication, version=store_published.save_publication(con, record, graded))
+        write_package(publication, out)
+    return publication
+
+
+# --- the package: one writer per file --------------------------------------------------------------
+
+
+def _ranking_csv(entity_type: str) -> Callable[[Publication, Path], None]:
+    def write(publication: Publication, path: Path) -> None:
+        """The month's ranking of ``entity_type``: every column, small rows suppressed."""
+        rows = views.suppress(publication.graded[entity_type])
+        first = ["month", entity_type, f"{entity_type}_name", f"{entity_type}_name_hi", "rank", "score", "grade"]
+        rest = [c for c in rows.columns if c not in first and c != "entity_type" and rows[c].dtype != pl.List]
+        rows.select(*first, *rest).write_csv(path)
+
+    return write
+
+
+#: File name → writer. A later package adds files here.
+PACKAGE: Final[dict[str, Callable[[Publication, Path], None]]] = {
+    "ranking-department.csv": _ranking_csv("department"),
+    "ranking-district.csv": _ranking_csv("district"),
+}
+
+
+def write_package(publication: Publication, out: Path) -> list[Path]:
+    """Write every file of :data:`PACKAGE` into ``out`` (created when missing); return their paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, writer in PACKAGE.items():
+        writer(publication, out / name)
+        written.append(out / name)
+    return written
+
+
+# --- revisions -------------------------------------------------------------------------------------
+
+
+def _as_text(rows: pl.DataFrame, key: str, fields: list[str]) -> pl.DataFrame:
+    """Long form (entity, field, value as text); decimals rounded to 9 places so that the same value
+    computed twice compares equal."""
+    return rows.select(
+        pl.col(key).alias("entity"),
+        *[(pl.col(f).round(9) if rows[f].dtype.is_float() else pl.col(f)).cast(pl.String).alias(f) for f in fields],
+    ).unpivot(index="entity", variable_name="field", value_name="value")
+
+
+def revisions(published: pl.DataFrame, now: pl.DataFrame, key: str) -> pl.DataFrame:
+    """What differs between a published grading and the current reading of the same month.
+
+    One row per (entity, field) whose value differs (``REVISION_SCHEMA``: values as text, empty when
+    absent), in the published order of entities and columns. ``key`` is the entity column
+    (``department`` or ``district``).
+    """
+    fields = [c for c in published.columns if c in now.columns and c not in _NOT_COMPARED and c != key]
+    fields = [c for c in fields if published[c].dtype != pl.List]
+    before = _as_text(published, key, fields).with_row_index("order")
+    after = _as_text(now, key, fields)
+    joined = before.join(after, on=["entity", "field"], how="full", coalesce=True, suffix="_now")
+    return (
+        joined.filter(~pl.col("value").eq_missing(pl.col("value_now")))
+        .sort("order", nulls_last=True)
+        .select("entity", "field", pl.col("value").alias("published"), pl.col("value_now").alias("now"))
+        .cast(REVISION_SCHEMA)
+    )

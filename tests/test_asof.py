@@ -1,0 +1,98 @@
+"""The as-of rules (grading.asof): month arithmetic, ages, buckets, department and stage at an instant."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import polars as pl
+import pytest
+
+from grading import asof
+
+
+@pytest.mark.parametrize(
+    ("month", "start", "cutoff"),
+    [
+        (date(2024, 2, 1), datetime(2024, 2, 1), datetime(2024, 2, 29, 23, 59, 59, 999999)),  # leap year
+        (date(2023, 12, 1), datetime(2023, 12, 1), datetime(2023, 12, 31, 23, 59, 59, 999999)),  # year end
+    ],
+)
+def test_month_window(month: date, start: datetime, cutoff: datetime) -> None:
+    got_start, end, got_cutoff = asof.month_window(month)
+    assert (got_start, got_cutoff) == (start, cutoff)
+    assert end == datetime(asof.next_month(month).year, asof.next_month(month).month, 1)
+
+
+def test_month_steps_cross_the_year() -> None:
+    assert asof.next_month(date(2023, 12, 1)) == date(2024, 1, 1)
+    assert asof.previous_month(date(2024, 1, 1)) == date(2023, 12, 1)
+    assert asof.add_months(date(2024, 5, 1), -17) == date(2022, 12, 1)
+    assert asof.calendar_months(date(2023, 11, 1), date(2024, 2, 1)) == [
+        date(2023, 11, 1),
+        date(2023, 12, 1),
+        date(2024, 1, 1),
+        date(2024, 2, 1),
+    ]
+    assert asof.calendar_months(date(2024, 3, 1), date(2024, 2, 1)) == []
+
+
+@pytest.mark.parametrize(("text", "month"), [("2024-07", date(2024, 7, 1)), ("2024-13", None), ("24-07", None)])
+def test_parse_month(text: str, month: date | None) -> None:
+    assert asof.parse_month(text) == month
+
+
+def test_ages_are_completed_days_and_fall_in_one_bucket() -> None:
+    t = datetime(2024, 3, 31, 23, 59, 59, 999999)
+    frame = pl.DataFrame(
+        {
+            "registered_at": [
+                datetime(2024, 3, 24, 0, 0, 0, 1),  # 7 days 23:59:59.999998 -> 7, bucket 0-7
+                datetime(2024, 3, 23, 23, 59, 59, 999999),  # exactly 8 days -> 8, bucket 8-15
+                datetime(2024, 2, 9, 10, 0),  # 20 days of Feb (leap) + 31 of March, 13:59 -> 51, bucket 51-100
+                datetime(2023, 12, 21, 23, 59, 59, 999999),  # 101 days -> >100
+            ]
+        }
+    )
+    out = frame.select(age=asof.age_days(t)).with_columns(bucket=asof.age_bucket(pl.col("age")))
+    assert out.rows() == [(7, "0-7"), (8, "8-15"), (51, "51-100"), (101, ">100")]
+
+
+def test_department_at_takes_the_latest_transfer_at_or_before_t() -> None:
+    complaints = pl.DataFrame({"complaint_key": [1, 2], "department": ["D1", "D1"]})
+    transfers = pl.DataFrame(
+        {
+            "complaint_key": [1, 1, 2],
+            "event_time": [datetime(2024, 3, 5), datetime(2024, 3, 20), datetime(2024, 4, 2)],
+            "department": ["D2", "D3", "D4"],
+        }
+    )
+    at = asof.department_at(complaints, transfers, datetime(2024, 3, 20))
+    assert at["department"].to_list() == ["D3", "D1"]  # 1: the 20 March transfer counts; 2: not yet moved
+    assert asof.department_at(complaints, transfers, datetime(2024, 3, 1))["department"].to_list() == ["D1", "D1"]
+
+
+def test_open_at_and_stage_at() -> None:
+    t = datetime(2024, 3, 10)
+    complaints = pl.DataFrame(
+        {
+            "registered_at": [datetime(2024, 3, 1), datetime(2024, 3, 1), datetime(2024, 3, 11)],
+            "closed_at": [None, t, None],
+        }
+    )
+    # open; closed exactly at t (closed by t); registered after t
+    assert complaints.select(asof.is_open_at(t))["registered_at"].to_list() == [True, False, False]
+    stints = pl.DataFrame(
+        {
+            "complaint_key": [1, 1, 2],
+            "started_at": [datetime(2024, 3, 1), datetime(2024, 3, 8), datetime(2024, 3, 2)],
+            "ended_at": [datetime(2024, 3, 8), None, datetime(2024, 3, 9)],
+            "level": [1, 2, 1],
+            "limit_days": [7, 7, 7],
+        }
+    )
+    stage = asof.stage_at(stints, t).sort("complaint_key")
+    # 1: escalated to L2 on 8 March, due 15 March; 2: resolved on 9 March, awaiting the call-back
+    assert stage.select("complaint_key", "level", "awaiting_callback", "due_at").rows() == [
+        (1, 2, False, datetime(2024, 3, 15)),
+        (2, 1, True, None),
+    ]
