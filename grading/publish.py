@@ -6,8 +6,9 @@ stored rows for that month, marked with ``published_at``; events that arrive lat
 listed revision (:func:`revisions`, ``nivaran grade --recompute``). Publishing a month again needs
 ``force`` and keeps the earlier publication, marked superseded.
 
-The package is a directory of files, one writer function per file (:data:`PACKAGE`); every file goes
-through the public suppression rule (:func:`grading.views.suppress`).
+The package is a directory of files, one writer function per file (:data:`PACKAGE`); every file is
+read from the public boundary (:mod:`grading.public`), so every figure has gone through the
+suppression rule, and written by :func:`write_csv`.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Final
 
 import duckdb
 import polars as pl
 
-from grading import pipeline, store, store_published, views
+from grading import pipeline, public, store, store_published
 from grading.schema import NivaranError
 from grading.schemes import Scheme
 
@@ -115,37 +117,58 @@ def publish(
         )
         record = {k: v for k, v in publication.__dict__.items() if k not in ("version", "graded")}
         publication = replace(publication, version=store_published.save_publication(con, record, graded))
-        write_package(publication, out)
+        write_package(PackageSource(publication, con, scheme), out)
     return publication
 
 
 # --- the package: one writer per file --------------------------------------------------------------
 
 
-def _ranking_csv(entity_type: str) -> Callable[[Publication, Path], None]:
-    def write(publication: Publication, path: Path) -> None:
-        """The month's ranking of ``entity_type``: every column, small rows suppressed."""
-        rows = views.suppress(publication.graded[entity_type])
+@dataclass(frozen=True)
+class PackageSource:
+    """What a package writer reads: the publication, the store (open, in the publishing transaction)
+    and the scheme. Writers read figures only through :mod:`grading.public`."""
+
+    publication: Publication
+    con: duckdb.DuckDBPyConnection
+    scheme: Scheme
+
+    @cached_property
+    def suppression(self) -> pl.DataFrame:
+        """The public suppression pattern of every month (:func:`grading.public.suppression`)."""
+        return public.suppression(self.con, self.scheme)
+
+
+def write_csv(rows: pl.DataFrame, path: Path) -> None:
+    """The one CSV writer of the public package (UTF-8, header row; list columns left out)."""
+    rows.select(c for c in rows.columns if rows[c].dtype != pl.List).write_csv(path)
+
+
+def _ranking_csv(entity_type: str) -> Callable[[PackageSource, Path], None]:
+    def write(source: PackageSource, path: Path) -> None:
+        """The month's public ranking of ``entity_type``: every column, with its ``month``."""
+        month = source.publication.month
+        rows = public.ranking(source.con, source.scheme, entity_type, month, found=source.suppression)
         first = ["month", entity_type, f"{entity_type}_name", f"{entity_type}_name_hi", "rank", "score", "grade"]
-        rest = [c for c in rows.columns if c not in first and c != "entity_type" and rows[c].dtype != pl.List]
-        rows.select(*first, *rest).write_csv(path)
+        rest = [c for c in rows.columns if c not in first and c != "entity_type"]
+        write_csv(rows.select(*first, *rest), path)
 
     return write
 
 
 #: File name → writer. A later package adds files here.
-PACKAGE: Final[dict[str, Callable[[Publication, Path], None]]] = {
+PACKAGE: Final[dict[str, Callable[[PackageSource, Path], None]]] = {
     "ranking-department.csv": _ranking_csv("department"),
     "ranking-district.csv": _ranking_csv("district"),
 }
 
 
-def write_package(publication: Publication, out: Path) -> list[Path]:
+def write_package(source: PackageSource, out: Path) -> list[Path]:
     """Write every file of :data:`PACKAGE` into ``out`` (created when missing); return their paths."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, writer in PACKAGE.items():
-        writer(publication, out / name)
+        writer(source, out / name)
         written.append(out / name)
     return written
 

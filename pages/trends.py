@@ -20,7 +20,7 @@ metric = left.selectbox(
     index=list(METRICS).index("satisfied_closure_pct"),
 )
 kind = mid.radio(t("pick_entity_type"), ["department", "district"], format_func=t, key="trend_kind", horizontal=True)
-rows = data.history(stamp, kind)
+rows = data.public_history(stamp, kind)
 labels = dict(rows.select(kind, display_name(kind)).unique().iter_rows())
 default = rows.filter(pl.col("month") == rows["month"].max()).sort("rank", nulls_last=True)[kind].head(3).to_list()
 chosen = st.multiselect(
@@ -37,7 +37,7 @@ with guarded("trend"):
         "month", display_name(kind).alias("who"), pl.col(metric).alias("value")
     )
     if METRICS[metric].unit != "days":
-        state = data.state_trend(stamp).select(
+        state = data.public_state_trend(stamp).select(
             "month", pl.lit(t("state_line")).alias("who"), pl.col(metric).alias("value")
         )
         series = pl.concat([series, state], how="vertical_relaxed")

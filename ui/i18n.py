@@ -99,7 +99,11 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "और राज्य प्रशासक सब कुछ देखते हैं। प्रकरण सूची का हर डाउनलोड ऑडिट लॉग में दर्ज होता है (किसने, कब, "
         "किस दायरे में), जिसे प्रशासक देखते हैं।",
     ),
-    "suppressed": ("suppressed (fewer than 5 complaints)", "छिपाया गया (5 से कम शिकायतें)"),
+    "suppressed": (
+        "suppressed (too few complaints, or hidden so a small one cannot be derived)",
+        "छिपाया गया (बहुत कम शिकायतें, या ताकि छोटी संख्या निकाली न जा सके)",
+    ),
+    "hidden_complementary": ("hidden", "छिपाया गया"),
     "language": ("भाषा · Language", "भाषा · Language"),  # one label in both: the switch keeps its identity
     "month": ("Month", "माह"),
     "chart_failed": ("This chart could not be drawn", "यह चार्ट नहीं बन सका"),
@@ -176,8 +180,9 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "percent": ("Percent", "प्रतिशत"),
     "cells_title": ("{metric} by district and department, {month}", "ज़िला और विभाग अनुसार {metric}, {month}"),
     "cells_note": (
-        "Blank cells: fewer than 5 complaints received (suppressed).",
-        "खाली खाने: 5 से कम शिकायतें प्राप्त (छिपाए गए)।",
+        "Blank cells are hidden: fewer than 5 complaints received, or hidden with them so that a small "
+        "number cannot be worked out from a total.",
+        "खाली खाने छिपाए गए हैं: 5 से कम शिकायतें प्राप्त, या उनके साथ छिपाए गए ताकि कुल से छोटी संख्या निकाली न जा सके।",
     ),
     "all_groups": ("All districts", "सभी ज़िले"),
     "group_n": ("Group {n}", "समूह {n}"),

@@ -18,6 +18,16 @@ from ui.widgets import guarded
 Stamp = tuple[int, int]
 
 
+def hidden_label(scheme: Scheme) -> pl.Expr:
+    """What a hidden count reads (grading.public): "< 5" when the row itself is too small, "hidden"
+    when it is hidden so that a small one cannot be worked out from a total."""
+    return (
+        pl.when(pl.col("suppressed_reason") == "complementary")
+        .then(pl.lit(t("hidden_complementary")))
+        .otherwise(pl.lit(f"< {scheme.suppress_below}"))
+    )
+
+
 def rank_label() -> pl.Expr:
     """The rank a reader sees: the rank in its group when it is certain, else the range of ranks it
     could hold ("3–7"), "—" when not ranked (grading.reliability)."""
@@ -63,11 +73,6 @@ def grouped_tables(rows: pl.DataFrame, kind: str, draw: Callable[[pl.DataFrame],
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _streaks(stamp: Stamp, entity_type: str, month: date) -> pl.DataFrame:
-    return views.streaks(data.cursor(stamp), data.scheme(), entity_type, month)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
 def _flags(stamp: Stamp, month: date, entity_type: str) -> pl.DataFrame:
     return views.integrity_flags(data.cursor(stamp), data.scheme(), month, entity_type)
 
@@ -76,7 +81,7 @@ def streaks_section(stamp: Stamp, month: date, entity_type: str = "department", 
     """The month's longest streaks: rank 1 (in its group) and top grade, in sentences."""
     st.subheader(t("streaks_title"))
     with guarded("streaks"):
-        rows = _streaks(stamp, entity_type, month)
+        rows = data.public_streaks(stamp, entity_type, month)
         if rows.is_empty():
             st.write(t("no_streaks"))
             return
