@@ -11,7 +11,10 @@ Examples
 from __future__ import annotations
 
 import math
+from datetime import date
+from typing import Final
 
+MONTHS_HI: Final = ("जनवरी", "फ़रवरी", "मार्च", "अप्रैल", "मई", "जून", "जुलाई", "अगस्त", "सितंबर", "अक्टूबर", "नवंबर", "दिसंबर")
 _WORDS = {"en": ("lakh", "crore"), "hi": ("लाख", "करोड़")}
 
 
@@ -49,3 +52,8 @@ def pct(value: float | None, decimals: int = 1) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     return f"{value:.{decimals}f}%"
+
+
+def month_name(month: date, lang: str = "en") -> str:
+    """'August 2024' / 'अगस्त 2024'."""
+    return f"{MONTHS_HI[month.month - 1]} {month.year}" if lang == "hi" else f"{month:%B %Y}"

@@ -174,10 +174,25 @@ def cells(
 ) -> pl.DataFrame:
     """One row per (district, department) of ``month`` with ``received``, ``value`` (``metric``),
     ``suppressed`` and ``suppressed_reason``, names attached: both figures null where hidden."""
+    rows = cell_table(con, scheme, month, [metric], found=found)
+    return rows.select(pl.exclude("month", metric), value=pl.col(metric))
+
+
+def cell_table(
+    con: duckdb.DuckDBPyConnection,
+    scheme: Scheme,
+    month: date,
+    metrics: list[str],
+    *,
+    found: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """One row per (district, department) of ``month``: ``month``, codes, ``received`` and each of
+    ``metrics`` (units as in :mod:`grading.registry`), ``suppressed`` and ``suppressed_reason``, names
+    attached; every figure null where hidden. Sorted by district, then department."""
     rows = pipeline.metrics_for(con, scheme, "department_district", until=month).filter(pl.col("month") == month)
-    rows = rows.select("month", "district", "department", "received", value=pl.col(metric))
+    rows = rows.select("month", "district", "department", *dict.fromkeys(["received", *metrics]))
     safe = hide(rows, suppression(con, scheme) if found is None else found, "department_district")
-    return pipeline.attach_names(con, safe.drop("month"))
+    return pipeline.attach_names(con, safe).sort("district", "department")
 
 
 def state_headline(con: duckdb.DuckDBPyConnection, scheme: Scheme, month: date) -> pl.DataFrame:

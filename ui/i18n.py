@@ -13,10 +13,10 @@ from typing import Final
 import polars as pl
 import streamlit as st
 
+from grading import fmt
 from grading.registry import label
 
 LANGS: Final = {"en": "English", "hi": "हिन्दी"}
-MONTHS_HI: Final = ("जनवरी", "फ़रवरी", "मार्च", "अप्रैल", "मई", "जून", "जुलाई", "अगस्त", "सितंबर", "अक्टूबर", "नवंबर", "दिसंबर")
 
 CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     # navigation and shared controls
@@ -402,7 +402,7 @@ def metric_label(name: str) -> str:
 
 def month_name(month: date) -> str:
     """'August 2024' / 'अगस्त 2024'."""
-    return f"{MONTHS_HI[month.month - 1]} {month.year}" if lang() == "hi" else f"{month:%B %Y}"
+    return fmt.month_name(month, lang())
 
 
 def name_column(kind: str) -> str:
