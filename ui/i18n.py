@@ -82,7 +82,9 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "method_privacy_text": (
         "- The public pages show aggregates only. A ranking row or a district × department cell with "
         "fewer than 5 complaints received shows no figures (marked *< 5*): with so few, a percentage or "
-        "a grade could tell what happened to one complainant.\n"
+        "a grade could tell what happened to one complainant. So that no hidden figure can be worked out "
+        "by subtracting the shown ones from a total, enough other rows or cells are hidden with them "
+        "(marked *hidden*) that no department, district or state total has exactly one hidden part.\n"
         "- Complainant identifiers are stored as keyed pseudonyms; phone numbers, e-mail addresses, "
         "12-digit id numbers and titled names (Shri, Smt, श्री, श्रीमती, Name: …) in notes are masked "
         "when loaded and again when shown.\n"
@@ -91,7 +93,9 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "recorded (who, when, which scope) in an audit log the administrator sees.",
         "- सार्वजनिक पृष्ठ केवल समेकित आँकड़े दिखाते हैं। जिस रैंकिंग पंक्ति या ज़िला × विभाग खाने में 5 से कम "
         "शिकायतें प्राप्त हुई हों, उसमें कोई आँकड़ा नहीं दिखता (*< 5* अंकित): इतनी कम संख्या में प्रतिशत या "
-        "ग्रेड किसी एक शिकायतकर्ता के बारे में बता सकता है।\n"
+        "ग्रेड किसी एक शिकायतकर्ता के बारे में बता सकता है। ताकि कुल में से दिखाए गए आँकड़े घटाकर कोई छिपा आँकड़ा "
+        "निकाला न जा सके, उनके साथ इतनी अन्य पंक्तियाँ या खाने भी छिपाए जाते हैं (*छिपाया गया* अंकित) कि किसी "
+        "विभाग, ज़िले या राज्य के कुल में ठीक एक छिपा हिस्सा न रहे।\n"
         "- शिकायतकर्ता की पहचान छद्म नाम (कुंजीबद्ध) के रूप में संग्रहीत होती है; टिप्पणियों में फ़ोन नंबर, "
         "ई-मेल पते, 12 अंकों के पहचान क्रमांक और उपाधि सहित नाम (श्री, श्रीमती, Shri, Smt, नाम: …) लोड करते "
         "समय और दिखाते समय छिपाए जाते हैं।\n"
@@ -162,8 +166,8 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     # public summary
     "public_title": ("How the state's departments redress grievances", "राज्य के विभाग शिकायतों का निवारण कैसे करते हैं"),
     "public_intro": (
-        "Every month each department and district is graded on how it closed the complaints it received. No personal data is shown on this page; district × department cells with fewer than 5 complaints are hidden.",
-        "हर माह प्रत्येक विभाग और ज़िले को इस आधार पर ग्रेड दिया जाता है कि उसने प्राप्त शिकायतों का निराकरण कैसे किया। इस पृष्ठ पर कोई व्यक्तिगत जानकारी नहीं है; 5 से कम शिकायतों वाले ज़िला × विभाग खाने छिपाए गए हैं।",
+        "Every month each department and district is graded on how it closed the complaints it received. No personal data is shown on this page; figures for fewer than 5 complaints are hidden, with enough others that none can be worked out from a total.",
+        "हर माह प्रत्येक विभाग और ज़िले को इस आधार पर ग्रेड दिया जाता है कि उसने प्राप्त शिकायतों का निराकरण कैसे किया। इस पृष्ठ पर कोई व्यक्तिगत जानकारी नहीं है; 5 से कम शिकायतों के आँकड़े छिपाए गए हैं, साथ में इतने अन्य भी कि कुल से कोई निकाला न जा सके।",
     ),
     "vs_last_month": ("vs last month", "पिछले माह की तुलना में"),
     "dept_ranking": ("Department ranking, {month}", "विभागों की रैंकिंग, {month}"),
