@@ -337,8 +337,9 @@ FIELDS: Final[dict[str, Metric]] = {
 
 
 def label(name: str, lang: str = "en") -> str:
-    """The display label of a metric (``lang`` is ``en`` or ``hi``); unknown names come back as given."""
-    metric = METRICS.get(name)
+    """The display label of a metric or another public column (:data:`FIELDS`; ``lang`` is ``en`` or
+    ``hi``); unknown names come back as given."""
+    metric = METRICS.get(name) or FIELDS.get(name)
     if metric is None:
         return name
     return metric.label_hi if lang == "hi" else metric.label_en

@@ -15,6 +15,7 @@ from grading.public import HEADLINE
 from grading.registry import METRICS
 from ui import data
 from ui.i18n import display_name, lang, metric_label, month_name, t
+from ui.maps import district_map_section
 from ui.ranking import grouped_tables, hidden_label, rank_label, streaks_section
 from ui.widgets import (
     data_window,
@@ -124,6 +125,8 @@ with guarded("district ranking"):
         st.caption(t("district_groups", n=groups.top_n))
     grouped_tables(districts, "district", lambda rows: ranking_table(rows, "district"))
     download(ranking_download(districts, "district"), f"district-ranking-{month:%Y-%m}", "district-rank")
+
+district_map_section(stamp, month, scheme)
 
 st.header(t("state_trends"))
 with guarded("state trends"):

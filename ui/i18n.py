@@ -108,6 +108,19 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "छिपाया गया (बहुत कम शिकायतें, या ताकि छोटी संख्या निकाली न जा सके)",
     ),
     "hidden_complementary": ("hidden", "छिपाया गया"),
+    "map_title": ("District map", "ज़िलों का नक्शा"),
+    "map_metric": ("Show on the map", "नक्शे पर दिखाएँ"),
+    "map_hidden": ("hidden (too few complaints)", "छिपाया गया (बहुत कम शिकायतें)"),
+    "map_no_data": ("no data", "डेटा नहीं"),
+    "map_legend": (
+        "Grey: figures hidden to protect complainants. White: no data for this measure.",
+        "धूसर: शिकायतकर्ताओं की सुरक्षा के लिए छिपाए गए आँकड़े। सफ़ेद: इस माप का डेटा नहीं।",
+    ),
+    "map_table": ("The map as a table", "नक्शा तालिका के रूप में"),
+    "map_source": (
+        "District boundaries: ADARV (adarvmaps, MIT licence), derived from Survey of India data; indicative.",
+        "ज़िला सीमाएँ: ADARV (adarvmaps, MIT लाइसेंस), भारतीय सर्वेक्षण विभाग के डेटा से; सांकेतिक।",
+    ),
     "language": ("भाषा · Language", "भाषा · Language"),  # one label in both: the switch keeps its identity
     "month": ("Month", "माह"),
     "chart_failed": ("This chart could not be drawn", "यह चार्ट नहीं बन सका"),
