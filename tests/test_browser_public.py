@@ -33,9 +33,16 @@ def webgl_browser():  # type: ignore[no-untyped-def]
         b.close()
 
 
-def test_the_district_map_draws_offline(webgl_browser, demo_db: Path) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module")
+def server(demo_db: Path):  # type: ignore[no-untyped-def]
+    log = ARTIFACTS / "public.server.log"
+    with streamlit_server(demo_db, log) as url:
+        yield url, log
+
+
+def test_the_district_map_draws_offline(webgl_browser, server) -> None:  # type: ignore[no-untyped-def]
     browser = webgl_browser
-    log = ARTIFACTS / "public-offline.server.log"
+    url, log = server
     attempted: list[str] = []
 
     def block_outside(route) -> None:  # type: ignore[no-untyped-def]
@@ -46,22 +53,22 @@ def test_the_district_map_draws_offline(webgl_browser, demo_db: Path) -> None:  
             attempted.append(route.request.url)
             route.abort()
 
-    with streamlit_server(demo_db, log) as url:
-        page = browser.new_page(viewport={"width": 1400, "height": 1800})
-        page.route("**/*", block_outside)
-        page.goto(url)
-        page.get_by_role("heading", name=CATALOGUE["map_title"][0]).first.wait_for(timeout=60_000)
-        wait_for_app(page, log)
-        chart = page.locator(".js-plotly-plot").filter(has=page.locator(".maplibregl-canvas, canvas")).first
-        chart.wait_for(timeout=30_000)
-        # 55 districts drawn as filled outlines: the map's canvas is there and the legend names the layers.
-        chart.scroll_into_view_if_needed()
-        page.wait_for_function(
-            "() => [...document.querySelectorAll('.js-plotly-plot')].some(p => p._fullLayout && p._fullLayout.map"
-            " && p._fullLayout.map._subplot && p._fullLayout.map._subplot.map.loaded())",
-            timeout=30_000,
-        )
-        shot = chart.screenshot(path=str(ARTIFACTS / "public-map-offline.png"))
-        assert len(shot) > 20_000, "the map area is blank"
-        page.close()
+    page = browser.new_page(viewport={"width": 1400, "height": 1800})
+    page.route("**/*", block_outside)
+    page.goto(url)
+    page.get_by_role("heading", name=CATALOGUE["map_title"][0]).first.wait_for(timeout=60_000)
+    wait_for_app(page, log)
+    chart = page.locator(".js-plotly-plot").filter(has=page.locator(".maplibregl-canvas, canvas")).first
+    chart.wait_for(timeout=30_000)
+    # Drawn once the map reports loaded, then its picture is more than a blank canvas (a blank
+    # 1400-px-wide PNG is a few kB; the 55 coloured districts make it several times larger).
+    chart.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.js-plotly-plot')].some(p => p._fullLayout && p._fullLayout.map"
+        " && p._fullLayout.map._subplot && p._fullLayout.map._subplot.map.loaded())",
+        timeout=30_000,
+    )
+    shot = chart.screenshot(path=str(ARTIFACTS / "public-map-offline.png"))
+    assert len(shot) > 20_000, "the map area is blank"
+    page.close()
     assert attempted == [], f"requests outside 127.0.0.1: {attempted[:5]}"

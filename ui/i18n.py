@@ -400,7 +400,8 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
 def lang() -> str:
     """The current language code: the switch's value, else the browser's locale (``hi*`` → Hindi)."""
     if "lang" not in st.session_state:
-        locale = (st.context.locale or "en") if hasattr(st, "context") else "en"
+        linked = st.query_params.get("lang")  # a permalink's language (ui.permalink) comes first
+        locale = linked or ((st.context.locale or "en") if hasattr(st, "context") else "en")
         st.session_state["lang"] = "hi" if str(locale).lower().startswith("hi") else "en"
     return str(st.session_state["lang"])
 

@@ -16,7 +16,7 @@ import streamlit as st
 from grading import geo
 from grading.registry import METRICS
 from grading.schemes import Scheme
-from ui import data
+from ui import data, permalink
 from ui.i18n import display_name, metric_label, t
 from ui.widgets import guarded
 
@@ -90,7 +90,9 @@ def district_map_section(stamp: Stamp, month: date, scheme: Scheme) -> None:
     st.header(t("map_title"))
     with guarded("district map"):
         options = map_metrics(scheme)
+        permalink.restore("map_metric", "metric", permalink.one_of(options))
         metric = st.selectbox(t("map_metric"), options, format_func=metric_label, key="map_metric")
+        permalink.publish("metric", metric)
         rows = data.public_ranking(stamp, "district", month)
         st.plotly_chart(district_figure(rows, metric), width="stretch", key="district_map")
         st.caption(t("map_legend"))

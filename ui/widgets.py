@@ -11,20 +11,26 @@ import polars as pl
 import streamlit as st
 
 from grading.registry import METRICS
+from ui import permalink
 from ui.i18n import LANGS, lang, metric_label, month_name, t
 
 SPARK = "▁▂▃▄▅▆▇█"
 
 
 def sidebar_controls(months: list[date]) -> date | None:
-    """The language switch and the month picker shared by every page; returns the chosen month."""
-    lang()  # initialise from the browser locale on first run
+    """The language switch and the month picker shared by every page (both kept in the URL, see
+    ui.permalink); returns the chosen month."""
+    lang()  # initialise from the link's ?lang=, else the browser locale, on first run
     st.sidebar.radio(t("language"), list(LANGS), format_func=LANGS.__getitem__, key="lang", horizontal=True)
+    permalink.publish("lang", lang())
     if not months:
         return None
+    permalink.restore("month", "month", permalink.month_in(months))
     if st.session_state.get("month") not in months:
         st.session_state["month"] = months[-1]
-    return st.sidebar.selectbox(t("month"), months[::-1], format_func=month_name, key="month")  # type: ignore[no-any-return]
+    chosen: date = st.sidebar.selectbox(t("month"), months[::-1], format_func=month_name, key="month")
+    permalink.publish("month", chosen)
+    return chosen
 
 
 @contextmanager
