@@ -174,8 +174,8 @@ def cells(
 ) -> pl.DataFrame:
     """One row per (district, department) of ``month`` with ``received``, ``value`` (``metric``),
     ``suppressed`` and ``suppressed_reason``, names attached: both figures null where hidden."""
-    rows = cell_table(con, scheme, month, [metric], found=found)
-    return rows.select(pl.exclude("month", metric), value=pl.col(metric))
+    rows = cell_table(con, scheme, month, [metric], found=found).drop("month").with_columns(value=pl.col(metric))
+    return rows if metric == "received" else rows.drop(metric)
 
 
 def cell_table(
