@@ -159,7 +159,7 @@ with guarded("district × department"):
         wide.drop("d").to_numpy(),
         x=wide.columns[1:],
         y=wide["d"].to_list(),
-        color_continuous_scale="RdYlGn",
+        color_continuous_scale="Cividis",  # colour-blind safe (not red-green)
         zmin=0,
         zmax=100,
         aspect="auto",
