@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from grading import asof, pipeline, schemes, store, views
+from grading import asof, pipeline, public, schemes, store, views
 from grading.access import Identity
 from grading.cli import DEFAULT_DEMO
 
@@ -26,14 +26,14 @@ def pages(con, month):  # type: ignore[no-untyped-def]
     department = Identity("bench", "department_head", departments=("REVENUE",))
     work: dict[str, list[Callable[[], object]]] = {
         "public summary": [
-            lambda: views.state_headline(con, scheme, month),
-            lambda: views.ranking(con, scheme, "department", month),
-            lambda: views.ranking(con, scheme, "district", month),
-            lambda: views.state_trend(con, scheme),
-            lambda: views.district_department_cells(con, scheme, month, "satisfied_closure_pct"),
+            lambda: public.state_headline(con, scheme, month),
+            lambda: public.ranking(con, scheme, "department", month),
+            lambda: public.ranking(con, scheme, "district", month),
+            lambda: public.state_trend(con, scheme),
+            lambda: public.cells(con, scheme, month, "satisfied_closure_pct"),
         ],
         "methodology": [schemes.load],
-        "trends": [lambda: views.history(con, scheme, "department"), lambda: views.state_trend(con, scheme)],
+        "trends": [lambda: public.history(con, scheme, "department"), lambda: public.state_trend(con, scheme)],
         "department": [
             lambda: views.ranking(con, scheme, "department", month),
             lambda: views.ranking(con, scheme, "department", asof.previous_month(month)),

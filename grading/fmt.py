@@ -19,10 +19,12 @@ Examples
 from __future__ import annotations
 
 import math
+from datetime import date
 from typing import Final
 
 import polars as pl
 
+MONTHS_HI: Final = ("जनवरी", "फ़रवरी", "मार्च", "अप्रैल", "मई", "जून", "जुलाई", "अगस्त", "सितंबर", "अक्टूबर", "नवंबर", "दिसंबर")
 _WORDS = {"en": ("lakh", "crore"), "hi": ("लाख", "करोड़")}
 #: (seconds in the unit, English singular, English plural, Hindi singular, Hindi plural), largest first.
 _AGO_UNITS: Final = (
@@ -139,3 +141,8 @@ def ago(seconds: float, lang: str = "en") -> str:
                 return f"{n} {one_hi if n == 1 else many_hi} पहले"
             return f"{n} {one if n == 1 else many} ago"
     return "अभी-अभी" if lang == "hi" else "just now"
+
+
+def month_name(month: date, lang: str = "en") -> str:
+    """'August 2024' / 'अगस्त 2024'."""
+    return f"{MONTHS_HI[month.month - 1]} {month.year}" if lang == "hi" else f"{month:%B %Y}"

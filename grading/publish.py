@@ -6,8 +6,9 @@ stored rows for that month, marked with ``published_at``; events that arrive lat
 listed revision (:func:`revisions`, ``nivaran grade --recompute``). Publishing a month again needs
 ``force`` and keeps the earlier publication, marked superseded.
 
-The package is a directory of files, one writer function per file (:data:`PACKAGE`); every file goes
-through the public suppression rule (:func:`grading.views.suppress`).
+The package is a directory of files, one writer function per file (:data:`PACKAGE`); every file is
+read from the public boundary (:mod:`grading.public`), so every figure has gone through the
+suppression rule, and written by :func:`write_csv`.
 """
 
 from __future__ import annotations
@@ -16,13 +17,16 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Final
 
 import duckdb
 import polars as pl
 
-from grading import export, pipeline, store, store_published, views
+from grading import export, pipeline, public, report, store, store_published
+from grading.pdf import html_to_pdf
+from grading.registry import FIELDS, METRICS
 from grading.schema import NivaranError
 from grading.schemes import Scheme
 
@@ -115,37 +119,141 @@ def publish(
         )
         record = {k: v for k, v in publication.__dict__.items() if k not in ("version", "graded")}
         publication = replace(publication, version=store_published.save_publication(con, record, graded))
-        write_package(publication, out)
+        write_package(PackageSource(publication, con, scheme), out)
     return publication
 
 
 # --- the package: one writer per file --------------------------------------------------------------
 
 
-def _ranking_csv(entity_type: str) -> Callable[[Publication, Path], None]:
-    def write(publication: Publication, path: Path) -> None:
-        """The month's ranking of ``entity_type``: every column, small rows suppressed."""
-        rows = views.suppress(publication.graded[entity_type])
+@dataclass(frozen=True)
+class PackageSource:
+    """What a package writer reads: the publication, the store (open, in the publishing transaction)
+    and the scheme. Writers read figures only through :mod:`grading.public`."""
+
+    publication: Publication
+    con: duckdb.DuckDBPyConnection
+    scheme: Scheme
+
+    @cached_property
+    def suppression(self) -> pl.DataFrame:
+        """The public suppression pattern of every month (:func:`grading.public.suppression`)."""
+        return public.suppression(self.con, self.scheme)
+
+
+def write_csv(rows: pl.DataFrame, path: Path) -> None:
+    """A CSV file of the public package (UTF-8, header row; list columns left out), written through
+    the one export writer (:func:`grading.export.csv_text`, formula cells neutralised)."""
+    kept = rows.select(c for c in rows.columns if rows[c].dtype != pl.List)
+    path.write_text(export.csv_text(kept), encoding="utf-8")
+
+
+def _ranking_csv(entity_type: str) -> Callable[[PackageSource, Path], None]:
+    def write(source: PackageSource, path: Path) -> None:
+        """The month's public ranking of ``entity_type``: every column, with its ``month``."""
+        month = source.publication.month
+        rows = public.ranking(source.con, source.scheme, entity_type, month, found=source.suppression)
         first = ["month", entity_type, f"{entity_type}_name", f"{entity_type}_name_hi", "rank", "score", "grade"]
-        rest = [c for c in rows.columns if c not in first and c != "entity_type" and rows[c].dtype != pl.List]
-        path.write_text(export.csv_text(rows.select(*first, *rest)), encoding="utf-8")
+        rest = [c for c in rows.columns if c not in first and c != "entity_type"]
+        write_csv(rows.select(*first, *rest), path)
 
     return write
 
 
-#: File name → writer. A later package adds files here.
-PACKAGE: Final[dict[str, Callable[[Publication, Path], None]]] = {
+def _history_csv(source: PackageSource, path: Path) -> None:
+    """Every month up to the published one, every department and district: rank, grade, score,
+    points, received and streaks (one row per entity and month; departments first, oldest first)."""
+    month = source.publication.month
+    points = [f"points_{c.key}" for c in source.scheme.components]
+    columns = ["entity_type", "month", "department", "department_name", "department_name_hi", "district"]
+    columns += ["district_name", "district_name_hi", "is_ranked", "rank", "volume_group", "group_rank", "grade"]
+    columns += ["score", *points, "received", "rank_change", "streak_rank_1", "streak_top_grade"]
+    columns += ["suppressed", "suppressed_reason"]
+    parts = []
+    for entity_type in PUBLISHED_TYPES:
+        rows = public.history(source.con, source.scheme, entity_type, found=source.suppression)
+        rows = rows.filter(pl.col("month") <= month).with_columns(entity_type=pl.lit(entity_type))
+        parts.append(rows.select(pl.col(c) if c in rows.columns else pl.lit(None, pl.String).alias(c) for c in columns))
+    write_csv(pl.concat(parts, how="vertical_relaxed").sort("entity_type", "month", "rank", nulls_last=True), path)
+
+
+def _cells_csv(source: PackageSource, path: Path) -> None:
+    """The month's district × department cells: received, closed satisfied and every scheme
+    component's metric (one row per district and department with complaints)."""
+    metrics = ["closed_satisfied", *dict.fromkeys(c.metric for c in source.scheme.components)]
+    month = source.publication.month
+    write_csv(public.cell_table(source.con, source.scheme, month, metrics, found=source.suppression), path)
+
+
+def dictionary(columns: dict[str, list[str]], scheme: Scheme) -> pl.DataFrame:
+    """The data dictionary of the package: one row per (file, column) with labels in English and
+    Hindi, unit and definition, from :mod:`grading.registry` (points from the scheme's components).
+    Raises :class:`PublishError` for a column nobody documented."""
+    components = {f"points_{c.key}": c for c in scheme.components}
+    rows = []
+    for file, names in columns.items():
+        for name in names:
+            entry = METRICS.get(name) or FIELDS.get(name)
+            if entry is not None:
+                rows.append((file, name, entry.label_en, entry.label_hi, entry.unit, entry.description))
+            elif name in components:
+                c = components[name]
+                what = f"Points for '{c.label_en}' (out of {c.weight:g}) from {c.metric}."
+                rows.append((file, name, f"{c.label_en} (points)", f"{c.label_hi} (अंक)", "points", what))
+            else:
+                msg = f"{file}: column {name!r} has no entry in grading.registry (METRICS or FIELDS)"
+                raise PublishError(msg)
+    names = ["file", "column", "label_en", "label_hi", "unit", "definition"]
+    return pl.DataFrame(rows, schema=dict.fromkeys(names, pl.String), orient="row")
+
+
+def _dictionary_csv(source: PackageSource, path: Path) -> None:
+    """Every column of every CSV file written before it (read back from their header rows)."""
+    files = [name for name in PACKAGE if name.endswith(".csv") and (path.parent / name).exists() and name != path.name]
+    columns = {name: pl.read_csv(path.parent / name, n_rows=0).columns for name in files}
+    write_csv(dictionary(columns, source.scheme), path)
+
+
+def report_data(source: PackageSource) -> report.ReportData:
+    """The public frames the monthly report shows (:mod:`grading.report`)."""
+    month, con, scheme, found = source.publication.month, source.con, source.scheme, source.suppression
+    return report.ReportData(
+        month=month,
+        scheme=scheme,
+        departments=public.ranking(con, scheme, "department", month, found=found),
+        districts=public.ranking(con, scheme, "district", month, found=found),
+        streaks=public.streaks(con, scheme, "department", month),
+        first_month=found["month"].min() or month,  # type: ignore[arg-type]
+        published_at=source.publication.published_at,
+    )
+
+
+def _report_pdf(lang: str) -> Callable[[PackageSource, Path], None]:
+    def write(source: PackageSource, path: Path) -> None:
+        """The press report of the month in ``lang`` (:func:`grading.report.report_html`) as PDF."""
+        path.write_bytes(html_to_pdf(report.report_html(report_data(source), lang)))
+
+    return write
+
+
+#: File name → writer, written in this order (the dictionary reads the CSV files before it).
+PACKAGE: Final[dict[str, Callable[[PackageSource, Path], None]]] = {
     "ranking-department.csv": _ranking_csv("department"),
     "ranking-district.csv": _ranking_csv("district"),
+    "history.csv": _history_csv,
+    "cells.csv": _cells_csv,
+    "dictionary.csv": _dictionary_csv,
+    "report-en.pdf": _report_pdf("en"),
+    "report-hi.pdf": _report_pdf("hi"),
 }
 
 
-def write_package(publication: Publication, out: Path) -> list[Path]:
+def write_package(source: PackageSource, out: Path) -> list[Path]:
     """Write every file of :data:`PACKAGE` into ``out`` (created when missing); return their paths."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, writer in PACKAGE.items():
-        writer(publication, out / name)
+        writer(source, out / name)
         written.append(out / name)
     return written
 

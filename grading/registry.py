@@ -274,9 +274,72 @@ METRICS: Final[dict[str, Metric]] = {
 }
 
 
+def _f(label_en: str, label_hi: str, description: str, unit: str) -> Metric:
+    return Metric(label_en, label_hi, description, unit, None)
+
+
+#: The other columns of the public files (who, when, grading and suppression), documented like the
+#: metrics: the published data dictionary reads both. Points columns (``points_<component>``) take
+#: their labels from the scheme's components.
+FIELDS: Final[dict[str, Metric]] = {
+    "entity_type": _f("Entity type", "इकाई का प्रकार", "department or district.", "text"),
+    "month": _f("Month", "माह", "The calendar month graded (first day, YYYY-MM-DD), Asia/Kolkata.", "date"),
+    "department": _f("Department code", "विभाग कोड", "The department's stable code.", "code"),
+    "department_name": _f("Department", "विभाग", "The department's name in English.", "text"),
+    "department_name_hi": _f("Department (Hindi)", "विभाग (हिंदी)", "The department's name in Hindi.", "text"),
+    "district": _f("District code", "ज़िला कोड", "The district's stable code.", "code"),
+    "district_name": _f("District", "ज़िला", "The district's name in English.", "text"),
+    "district_name_hi": _f("District (Hindi)", "ज़िला (हिंदी)", "The district's name in Hindi.", "text"),
+    "rank": _f(
+        "Rank", "रैंक", "Position by score among ranked entities; equal scores share a rank (1, 2, 2, 4).", "rank"
+    ),
+    "score": _f("Score", "अंक", "The scheme's total: the sum of the component points.", "points"),
+    "grade": _f("Grade", "ग्रेड", "The band the score falls in (A, B, C, D under the default scheme).", "text"),
+    "is_ranked": _f("Ranked", "रैंक प्राप्त", "true when the entity received at least the scheme's minimum.", "flag"),
+    "not_graded": _f("Not graded", "ग्रेड नहीं", "true when too few components had data to give a score.", "flag"),
+    "volume_group": _f("Volume group", "मात्रा समूह", "The group by complaints received that it is ranked in.", "group"),
+    "group_rank": _f("Rank in group", "समूह में रैंक", "Rank inside its volume group.", "rank"),
+    "rank_best": _f("Best possible rank", "सर्वश्रेष्ठ संभव रैंक", "Best rank within the score's uncertainty.", "rank"),
+    "rank_worst": _f("Worst possible rank", "न्यूनतम संभव रैंक", "Worst rank within the score's uncertainty.", "rank"),
+    "rank_is_reliable": _f(
+        "Rank is certain", "रैंक निश्चित", "true when no neighbour's score is within the uncertainty.", "flag"
+    ),
+    "rank_change": _f("Rank change", "रैंक में बदलाव", "Places gained since last month (positive: up).", "rank"),
+    "streak_rank_1": _f(
+        "Months at rank 1", "रैंक 1 पर लगातार माह", "Months in a row at rank 1 (in its group).", "months"
+    ),
+    "streak_top_grade": _f("Months in grade A", "ग्रेड A में लगातार माह", "Months in a row in the top grade.", "months"),
+    "data_weight": _f(
+        "Data weight", "डेटा भार", "Share of the maximum score carried by components that had data.", "pct"
+    ),
+    "score_uncertainty": _f(
+        "Score uncertainty", "अंक की अनिश्चितता", "Half-width of the score's 95 % interval.", "points"
+    ),
+    "scheme_version": _f("Scheme version", "योजना संस्करण", "The version of the scheme that graded the month.", "text"),
+    "needed_next_rank": _f(
+        "Needed for next rank", "अगली रैंक हेतु आवश्यक", "More satisfied closures that would reach the next rank.", "count"
+    ),
+    "needed_next_grade": _f(
+        "Needed for next grade", "अगले ग्रेड हेतु आवश्यक", "More satisfied closures that would reach the next grade.", "count"
+    ),
+    "published_at": _f("Published at", "प्रकाशन समय", "When the month's grading was published and frozen.", "time"),
+    "suppressed": _f(
+        "Hidden", "छिपाया गया", "true when every figure of the row is hidden (see suppressed_reason).", "flag"
+    ),
+    "suppressed_reason": _f(
+        "Why hidden",
+        "छिपाने का कारण",
+        "small: fewer complaints than the publication threshold; complementary: hidden so that a small one "
+        "cannot be worked out from a total.",
+        "text",
+    ),
+}
+
+
 def label(name: str, lang: str = "en") -> str:
-    """The display label of a metric (``lang`` is ``en`` or ``hi``); unknown names come back as given."""
-    metric = METRICS.get(name)
+    """The display label of a metric or another public column (:data:`FIELDS`; ``lang`` is ``en`` or
+    ``hi``); unknown names come back as given."""
+    metric = METRICS.get(name) or FIELDS.get(name)
     if metric is None:
         return name
     return metric.label_hi if lang == "hi" else metric.label_en

@@ -144,6 +144,7 @@ class Scheme:
     max_score: float
     score_decimals: int
     min_received: int
+    suppress_below: int
     habitual_threshold: int
     long_pending_days: int
     missing: str
@@ -226,7 +227,7 @@ def _version(raw: dict[str, Any], item: Any, path: Path, i: int, floor: date | N
     effective = date(int(text[:4]), int(text[5:7]), 1)
     merged = copy.deepcopy(raw)
     overrides = v.get("scheme", dict, {})
-    for key in ("name", "habitual_threshold", "long_pending_days", "effective_from"):
+    for key in ("name", "habitual_threshold", "long_pending_days", "suppress_below", "effective_from"):
         if key in overrides:
             _Reader._fail(path, f"{where}.scheme.{key}", "cannot change in a version (it applies to the whole file)")
     merged["scheme"].update(overrides)
@@ -293,6 +294,7 @@ def _parse(raw: dict[str, Any], path: Path) -> Scheme:
         "max_score": float(head.get("max_score", number, check=lambda v: v > 0, expect="a positive number")),
         "score_decimals": head.get("score_decimals", int, 2, lambda v: 0 <= v <= 6, "an integer 0-6"),
         "min_received": head.get("min_received", int, 5, lambda v: v >= 0, "an integer ≥ 0"),
+        "suppress_below": head.get("suppress_below", int, 5, lambda v: v >= 0, "an integer ≥ 0"),
         "habitual_threshold": head.get("habitual_threshold", int, 10, lambda v: v >= 1, "an integer ≥ 1"),
         "long_pending_days": head.get("long_pending_days", int, 50, lambda v: v >= 1, "an integer ≥ 1"),
         "missing": head.get("missing", str, "reweight", lambda v: v in MISSING_MODES, f"one of {MISSING_MODES}"),
@@ -304,6 +306,13 @@ def _parse(raw: dict[str, Any], path: Path) -> Scheme:
         text = head.get("effective_from", str, check=_is_month, expect="a month as 'YYYY-MM'")
         scheme_kwargs["effective_from"] = date(int(text[:4]), int(text[5:7]), 1)
     head.done()
+    if scheme_kwargs["min_received"] < scheme_kwargs["suppress_below"]:
+        # A ranked entity must never be one whose figures the public side hides as too small.
+        _Reader._fail(
+            path,
+            "[scheme].min_received",
+            f"must be at least suppress_below ({scheme_kwargs['suppress_below']}), got {scheme_kwargs['min_received']}",
+        )
 
     raw_components = top.get("components", list, check=bool, expect="a non-empty array of [[components]]")
     components = []

@@ -5,7 +5,8 @@ docstring. Case functions (collector and department pages) take the signed-in
 :class:`grading.access.Identity` and may only narrow its scope (:meth:`Identity.scope` raises
 :class:`grading.access.AccessDeniedError` otherwise); the scope filters the store query itself. Free text
 (notes, rejected values) comes back with personal data masked (:func:`grading.access.mask_personal`).
-Public functions return aggregates only.
+Functions returning aggregates are not yet public-safe: the public side reads
+:mod:`grading.public`, which applies the suppression rule.
 """
 
 from __future__ import annotations
@@ -22,8 +23,6 @@ from grading.asof import previous_month
 from grading.metrics import ENTITY_KEYS, totals
 from grading.schemes import Scheme
 
-#: Cells of the public district × department table with fewer received complaints are suppressed.
-SUPPRESS_BELOW: Final = 5
 DUE_SOON: Final = timedelta(days=2)
 HEADLINE: Final = ("received", "closed", "satisfied_closure_pct", "sla_compliance_pct", "pending_over_50")
 
@@ -50,42 +49,16 @@ def state_trend(con: duckdb.DuckDBPyConnection, scheme: Scheme) -> pl.DataFrame:
 def ranking(con: duckdb.DuckDBPyConnection, scheme: Scheme, entity_type: str, month: date) -> pl.DataFrame:
     """The month's graded rows of ``entity_type`` with ``trend``: the last 6 monthly scores, oldest first."""
     every = pipeline.graded(con, scheme, entity_type)
-    if every.is_empty():
-        return every
+    return every if every.is_empty() else with_trend(every, entity_type, month)
+
+
+def with_trend(every: pl.DataFrame, entity_type: str, month: date) -> pl.DataFrame:
+    """``month``'s rows of ``every`` (graded rows of all months of ``entity_type``) with ``trend``:
+    the entity's scores of the last 6 months up to ``month``, oldest first."""
     key = list(ENTITY_KEYS[entity_type])  # department_district: both codes
     window = [m for m in every["month"].unique().sort().to_list() if m <= month][-6:]
     trend = every.filter(pl.col("month").is_in(window)).sort("month").group_by(key).agg(trend=pl.col("score"))
     return every.filter(pl.col("month") == month).join(trend, on=key, how="left", maintain_order="left")
-
-
-#: Columns of a ranking row that never reveal a count: who, when, and whether it is ranked.
-_PUBLIC_ALWAYS: Final = frozenset(
-    {"entity_type", "department", "district", "month", "is_ranked", "rank", "volume_group", "published_at"}
-    | {f"{k}_name{s}" for k in ("department", "district") for s in ("", "_hi")}
-)
-
-
-def public_ranking(con: duckdb.DuckDBPyConnection, scheme: Scheme, entity_type: str, month: date) -> pl.DataFrame:
-    """:func:`ranking` for the public pages and downloads, with small rows suppressed.
-
-    A row with fewer than ``SUPPRESS_BELOW`` complaints received (never ranked: below every scheme's
-    minimum) keeps its name and unranked status, but every figure (counts, percentages, points,
-    score, grade, trend) is null and ``suppressed`` is true: with 1 to 4 complaints, a percentage or
-    a grade would tell what happened to one identifiable complainant.
-    """
-    return suppress(ranking(con, scheme, entity_type, month))
-
-
-def suppress(rows: pl.DataFrame) -> pl.DataFrame:
-    """Graded rows made public-safe (the rule of :func:`public_ranking`), with ``suppressed`` added.
-
-    Every public output (pages, downloads, the published package) goes through this one rule.
-    """
-    if rows.is_empty():
-        return rows.with_columns(suppressed=pl.lit(value=False))
-    small = pl.col("received") < SUPPRESS_BELOW
-    figures = [c for c in rows.columns if c not in _PUBLIC_ALWAYS]
-    return rows.with_columns(*[pl.when(~small).then(pl.col(c)).alias(c) for c in figures], suppressed=small)
 
 
 def history(
@@ -114,26 +87,6 @@ def integrity_flags(
     """The integrity flags raised for ``month`` (:func:`grading.flags.compute`: one row per entity and
     flag, with its sentence and evidence figures), names attached. Aggregates only."""
     return pipeline.attach_names(con, flags.compute(con, scheme, month, entity_type))
-
-
-def district_department_cells(con: duckdb.DuckDBPyConnection, scheme: Scheme, month: date, metric: str) -> pl.DataFrame:
-    """One row per (district, department) with ``received`` and ``metric``, public-safe.
-
-    A cell with fewer than ``SUPPRESS_BELOW`` received complaints has both values set to null and
-    ``suppressed`` true, so a small count cannot single out a complainant.
-    """
-    rows = pipeline.metrics_for(con, scheme, "department_district", until=month).filter(pl.col("month") == month)
-    small = pl.col("received") < SUPPRESS_BELOW
-    return pipeline.attach_names(
-        con,
-        rows.select(
-            "district",
-            "department",
-            suppressed=small,
-            received=pl.when(~small).then(pl.col("received")),
-            value=pl.when(~small).then(pl.col(metric)),
-        ),
-    )
 
 
 def component_comparison(con: duckdb.DuckDBPyConnection, scheme: Scheme, department: str, month: date) -> pl.DataFrame:

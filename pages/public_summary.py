@@ -1,8 +1,8 @@
 """Public summary (journalists and the public): headline figures, rankings, trends, downloads.
 
 Aggregates only: no complaint, complainant or case appears here; ranking rows and district ×
-department cells with fewer than 5 complaints received are suppressed (views.public_ranking,
-views.district_department_cells).
+department cells are suppressed by the public boundary (grading.public: small cells and their
+complements); every figure comes from ui.data.public_*.
 """
 
 import plotly.express as px
@@ -11,10 +11,11 @@ import streamlit as st
 
 from grading.asof import previous_month
 from grading.fmt import in_words, indian, pct
+from grading.public import HEADLINE
 from grading.registry import METRICS
-from grading.views import HEADLINE
 from ui import data
 from ui.i18n import display_name, lang, metric_label, month_name, t
+from ui.maps import district_map_section
 from ui.ranking import grouped_tables, streaks_section
 from ui.text import chart_text
 from ui.widgets import data_window, download, guarded, headers, page_context, published_marker, ranking_table
@@ -28,7 +29,7 @@ published_marker(stamp, month)
 
 # Headline figures with the change from last month.
 with guarded("headline"):
-    figures = data.headline(stamp, month)
+    figures = data.public_headline(stamp, month)
     now = figures.filter(pl.col("month") == month).row(0, named=True)
     before_rows = figures.filter(pl.col("month") == previous_month(month))
     before = before_rows.row(0, named=True) if before_rows.height else {}
@@ -97,9 +98,11 @@ with guarded("district ranking"):
     grouped_tables(districts, "district", lambda rows: ranking_table(rows, "district", scheme))
     download(ranking_download(districts, "district"), f"district-ranking-{month:%Y-%m}", "district-rank")
 
+district_map_section(stamp, month, scheme)
+
 st.header(t("state_trends"))
 with guarded("state trends"):
-    trend = data.state_trend(stamp)
+    trend = data.public_state_trend(stamp)
     metrics = ["satisfied_closure_pct", "sla_compliance_pct", "satisfaction_pct", "force_close_pct"]
     long = trend.select("month", *metrics).unpivot(index="month", variable_name="metric", value_name="value")
     long = long.with_columns(pl.col("metric").replace_strict({m: metric_label(m) for m in metrics}))
@@ -118,7 +121,7 @@ with guarded("state trends"):
 metric = "satisfied_closure_pct"
 st.header(t("cells_title", metric=metric_label(metric), month=month_name(month)))
 with guarded("district × department"):
-    grid = data.cells(stamp, month, metric)
+    grid = data.public_cells(stamp, month, metric)
     wide = (
         grid.with_columns(
             chart_text(display_name("district")).alias("d"), chart_text(display_name("department")).alias("p")
@@ -130,7 +133,7 @@ with guarded("district × department"):
         wide.drop("d").to_numpy(),
         x=wide.columns[1:],
         y=wide["d"].to_list(),
-        color_continuous_scale="RdYlGn",
+        color_continuous_scale="Cividis",  # colour-blind safe (not red-green)
         zmin=0,
         zmax=100,
         aspect="auto",

@@ -5,7 +5,7 @@ import polars as pl
 import streamlit as st
 
 from grading.registry import METRICS
-from ui import data
+from ui import data, permalink
 from ui.i18n import display_name, metric_label, t
 from ui.text import chart_text
 from ui.widgets import download, guarded, headers, page_context
@@ -13,32 +13,37 @@ from ui.widgets import download, guarded, headers, page_context
 stamp, _ = page_context()
 st.title(t("trends_title"))
 left, mid = st.columns([2, 1])
+permalink.restore("trend_metric", "metric", permalink.one_of(list(METRICS)))
+permalink.restore("trend_kind", "kind", permalink.one_of(["department", "district"]))
+st.session_state.setdefault("trend_metric", "satisfied_closure_pct")
 metric = left.selectbox(
     t("pick_metric"),
     list(METRICS),
     format_func=metric_label,
     key="trend_metric",
-    index=list(METRICS).index("satisfied_closure_pct"),
 )
 kind = mid.radio(t("pick_entity_type"), ["department", "district"], format_func=t, key="trend_kind", horizontal=True)
-rows = data.history(stamp, kind)
+rows = data.public_history(stamp, kind)
 labels = dict(rows.select(kind, display_name(kind)).unique().iter_rows())
+permalink.restore(f"trend_pick_{kind}", "pick", permalink.subset_of(sorted(labels), limit=8))
 default = rows.filter(pl.col("month") == rows["month"].max()).sort("rank", nulls_last=True)[kind].head(3).to_list()
+st.session_state.setdefault(f"trend_pick_{kind}", default)
 chosen = st.multiselect(
     t("pick_entities"),
     sorted(labels),
-    default=default,
     format_func=labels.get,
     max_selections=8,
     key=f"trend_pick_{kind}",
 )
+for param, value in (("metric", metric), ("kind", kind), ("pick", chosen)):
+    permalink.publish(param, value)
 
 with guarded("trend"):
     series = rows.filter(pl.col(kind).is_in(chosen)).select(
         "month", display_name(kind).alias("who"), pl.col(metric).alias("value")
     )
     if METRICS[metric].unit != "days":
-        state = data.state_trend(stamp).select(
+        state = data.public_state_trend(stamp).select(
             "month", pl.lit(t("state_line")).alias("who"), pl.col(metric).alias("value")
         )
         series = pl.concat([series, state], how="vertical_relaxed")

@@ -5,7 +5,7 @@ Run as ``python -m tests.concurrency MODE DB THREADS ROUNDS SECONDS``. A watchdo
 stack and ends the process with exit code 1 when the work is not done in SECONDS, so a deadlock
 fails the test with its stacks instead of hanging CI. Modes:
 
-- ``pages``: what every page computes and draws (the :mod:`grading.views` data, uncached, a cursor
+- ``pages``: what every page computes and draws (the :mod:`grading.views` / :mod:`grading.public` data, uncached, a cursor
   per call; the :mod:`ui.widgets` formatting; Streamlit's own table and chart conversion), each
   thread starting at a different page; odd rounds in Hindi. (``AppTest`` itself is not
   thread-safe, so the page scripts run concurrently in the browser crowd test instead.)
@@ -58,7 +58,7 @@ def pages_task(db: Path) -> Callable[[int], None]:
     import streamlit as st
 
     import ui  # noqa: F401 - as the dashboard does first: pandas imported whole before any thread draws
-    from grading import fmt, schemes, store, views
+    from grading import fmt, public, schemes, store, views
     from grading.access import Identity
     from ui.i18n import display_name, metric_label
     from ui.widgets import headers, ranking_table
@@ -70,22 +70,23 @@ def pages_task(db: Path) -> Callable[[int], None]:
     assert isinstance(month, date)
 
     def public_summary() -> None:
-        now = views.state_headline(con.cursor(), scheme, month).row(-1, named=True)
-        [fmt.pct(v) if k.endswith("_pct") else fmt.in_words(v) for k, v in now.items() if k in views.HEADLINE]
+        now = public.state_headline(con.cursor(), scheme, month).row(-1, named=True)
+        [fmt.pct(v) if k.endswith("_pct") else fmt.in_words(v) for k, v in now.items() if k in public.HEADLINE]
+        found = public.suppression(con.cursor(), scheme)
         for kind in ("department", "district"):
-            rows = views.public_ranking(con.cursor(), scheme, kind, month)
+            rows = public.ranking(con.cursor(), scheme, kind, month, found=found)
             st.table(ranking_table(rows, kind, scheme), hide_index=True)
             headers(rows.drop("trend")).write_csv()
-        trend = views.state_trend(con.cursor(), scheme)
+        trend = public.state_trend(con.cursor(), scheme)
         long = trend.select("month", "satisfied_closure_pct", "force_close_pct").unpivot(index="month")
         st.plotly_chart(px.line(long, x="month", y="value", color="variable", markers=True))
-        grid = views.district_department_cells(con.cursor(), scheme, month, "satisfied_closure_pct")
+        grid = public.cells(con.cursor(), scheme, month, "satisfied_closure_pct", found=found)
         wide = grid.with_columns(display_name("district").alias("d"), display_name("department").alias("p"))
         wide = wide.pivot(on="p", index="d", values="value", sort_columns=True).sort("d")
         st.plotly_chart(px.imshow(wide.drop("d").to_numpy(), x=wide.columns[1:], y=wide["d"].to_list()))
 
     def trends() -> None:
-        rows = views.history(con.cursor(), scheme, "district")
+        rows = public.history(con.cursor(), scheme, "district")
         series = rows.select("month", display_name("district").alias("who"), pl.col("received").alias("value"))
         st.plotly_chart(
             px.line(series.filter(pl.col("who").is_in(series["who"].unique().head(3).to_list())), x="month", y="value")

@@ -39,7 +39,7 @@ def signed_in_page(browser, url: str, log: Path, user: tuple[str, str], path: st
     page.get_by_label("User name").fill(user[0])
     page.get_by_label(re.compile("^Password$")).fill(user[1])
     page.get_by_role("button", name=re.compile("^Sign in$")).click()
-    page.wait_for_url(re.compile(re.escape(url) + "/" + path + "$"))
+    page.wait_for_url(re.compile(re.escape(url) + "/" + path + r"(\?.*)?$"))  # the query holds the view (permalink)
     page.get_by_text(f"{user[0]} ·").first.wait_for()  # the sidebar names the user
     wait_for_app(page, log, timeout_ms=180_000)
     return page

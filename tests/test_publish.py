@@ -51,9 +51,10 @@ def test_publish_stores_the_grading_with_the_scheme_hash_and_writes_the_package(
     departments = pl.read_csv(out / "ranking-department.csv")
     assert departments.columns[:3] == ["month", "department", "department_name"]
     # D1 received 6 (ranked first); D2 received 1: listed, but suppressed (fewer than 5 received).
-    assert departments.select("month", "department", "rank", "received", "suppressed").rows() == [
-        ("2024-03-01", "D1", 1, 6, False),
-        ("2024-03-01", "D2", None, None, True),
+    # D1's figures are hidden too (complementary): the state total 7 minus D1's 6 would give D2's 1.
+    assert departments.select("month", "department", "rank", "received", "suppressed", "suppressed_reason").rows() == [
+        ("2024-03-01", "D1", 1, None, True, "complementary"),
+        ("2024-03-01", "D2", None, None, True, "small"),
     ]
     districts = pl.read_csv(out / "ranking-district.csv")
     assert districts.select("month", "district", "received").rows() == [("2024-03-01", "X", 7)]

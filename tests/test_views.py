@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from grading import schemes, store, views
+from grading import public, schemes, store, views
 from grading.access import PUBLIC, AccessDeniedError, Identity
 
 AUG = date(2024, 8, 1)
@@ -88,12 +88,12 @@ def test_a_case_timeline_outside_the_scope_is_empty(con) -> None:  # type: ignor
 
 
 def test_small_cells_are_suppressed_in_the_public_grid(con) -> None:  # type: ignore[no-untyped-def]
-    grid = views.district_department_cells(con, MP, AUG, "satisfied_closure_pct")
+    grid = public.cells(con, MP, AUG, "satisfied_closure_pct")
     hidden = grid.filter("suppressed")
     assert hidden.height > 0
     assert hidden["received"].null_count() == hidden.height
     assert hidden["value"].null_count() == hidden.height
-    assert (grid.filter(~pl.col("suppressed"))["received"] >= views.SUPPRESS_BELOW).all()
+    assert (grid.filter(~pl.col("suppressed"))["received"] >= MP.suppress_below).all()
     assert "complaint_id" not in grid.columns
 
 
@@ -117,15 +117,19 @@ def test_component_comparison_has_every_component(con) -> None:  # type: ignore[
 
 def test_public_ranking_rows_with_under_5_complaints_show_no_figures(con) -> None:  # type: ignore[no-untyped-def]
     full = views.ranking(con, MP, "department", AUG)
-    public = views.public_ranking(con, MP, "department", AUG)
-    small = public.filter("suppressed")
-    assert small.height == full.filter(pl.col("received") < views.SUPPRESS_BELOW).height > 0
-    for column in ("received", "closed_satisfied", "satisfied_closure_pct", "score", "grade", "trend"):
+    shown = public.ranking(con, MP, "department", AUG)
+    small = shown.filter("suppressed")
+    # The demo has no complementary department at this scale: every hidden row is a small one.
+    assert small.height == full.filter(pl.col("received") < MP.suppress_below).height > 0
+    assert set(small["suppressed_reason"]) == {"small"}
+    for column in ("received", "closed_satisfied", "satisfied_closure_pct", "score", "grade"):
         assert small[column].null_count() == small.height, column
+    # The trend keeps the months the row was public; this month's score is missing from it.
+    assert small["trend"].list.last().null_count() == small.height
     assert small["department_name"].null_count() == 0  # still listed, by name
     assert not small["is_ranked"].any()
-    big = public.filter(~pl.col("suppressed")).drop("suppressed")
-    assert big.equals(full.filter(pl.col("received") >= views.SUPPRESS_BELOW))
+    big = shown.filter(~pl.col("suppressed")).drop("suppressed", "suppressed_reason")
+    assert big.equals(full.filter(pl.col("received") >= MP.suppress_below))
 
 
 def test_streaks_and_flags_for_the_public_pages(demo_db: Path) -> None:

@@ -27,7 +27,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from grading import access, helpline, meeting, pipeline, plan, review, schemes, store, views
+from grading import access, helpline, meeting, pipeline, plan, public, review, schemes, store, views
 from grading.access import Identity
 from grading.cli import DEFAULT_DEMO
 
@@ -215,34 +215,55 @@ def months(stamp: Stamp) -> list[date]:
     return [] if frame.is_empty() else frame["month"].unique().sort().to_list()
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def headline(stamp: Stamp, month: date) -> pl.DataFrame:
-    return read(stamp, views.state_headline, scheme(), month)
-
-
-@st.cache_data(max_entries=4, show_spinner=False)
-def state_trend(stamp: Stamp) -> pl.DataFrame:
-    return read(stamp, views.state_trend, scheme())
-
-
 @st.cache_data(max_entries=64, show_spinner=False)
 def ranking(stamp: Stamp, entity_type: str, month: date) -> pl.DataFrame:
+    """The month's ranking with every figure (signed-in pages only; the public side reads public_*)."""
     return read(stamp, views.ranking, scheme(), entity_type, month)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def public_ranking(stamp: Stamp, entity_type: str, month: date) -> pl.DataFrame:
-    return read(stamp, views.public_ranking, scheme(), entity_type, month)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def history(stamp: Stamp, entity_type: str) -> pl.DataFrame:
+    """Graded rows of every month with every figure (signed-in pages only)."""
     return read(stamp, views.history, scheme(), entity_type)
 
 
+# --- the public side: only grading.public, every figure through the suppression rule ---------------
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def public_suppression(stamp: Stamp) -> pl.DataFrame:
+    """The suppression pattern of every month (computed once per database version)."""
+    return read(stamp, public.suppression, scheme())
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
-def cells(stamp: Stamp, month: date, metric: str) -> pl.DataFrame:
-    return read(stamp, views.district_department_cells, scheme(), month, metric)
+def public_headline(stamp: Stamp, month: date) -> pl.DataFrame:
+    return read(stamp, public.state_headline, scheme(), month)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def public_state_trend(stamp: Stamp) -> pl.DataFrame:
+    return read(stamp, public.state_trend, scheme())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def public_ranking(stamp: Stamp, entity_type: str, month: date) -> pl.DataFrame:
+    return read(stamp, public.ranking, scheme(), entity_type, month, found=public_suppression(stamp))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def public_history(stamp: Stamp, entity_type: str) -> pl.DataFrame:
+    return read(stamp, public.history, scheme(), entity_type, found=public_suppression(stamp))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def public_cells(stamp: Stamp, month: date, metric: str) -> pl.DataFrame:
+    return read(stamp, public.cells, scheme(), month, metric, found=public_suppression(stamp))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def public_streaks(stamp: Stamp, entity_type: str, month: date) -> pl.DataFrame:
+    return read(stamp, public.streaks, scheme(), entity_type, month)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -13,12 +13,12 @@ from typing import Final
 import polars as pl
 import streamlit as st
 
+from grading import fmt
 from grading.registry import label
 from ui.meetings_text import MEETINGS
 from ui.text import Text, plain
 
 LANGS: Final = {"en": "English", "hi": "हिन्दी"}
-MONTHS_HI: Final = ("जनवरी", "फ़रवरी", "मार्च", "अप्रैल", "मई", "जून", "जुलाई", "अगस्त", "सितंबर", "अक्टूबर", "नवंबर", "दिसंबर")
 
 CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     # navigation and shared controls
@@ -89,7 +89,9 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "method_privacy_text": (
         "- The public pages show aggregates only. A ranking row or a district × department cell with "
         "fewer than 5 complaints received shows no figures (marked *< 5*): with so few, a percentage or "
-        "a grade could tell what happened to one complainant.\n"
+        "a grade could tell what happened to one complainant. So that no hidden figure can be worked out "
+        "by subtracting the shown ones from a total, enough other rows or cells are hidden with them "
+        "(marked *hidden*) that no department, district or state total has exactly one hidden part.\n"
         "- Complainant identifiers are stored as keyed pseudonyms; phone numbers, e-mail addresses, "
         "12-digit id numbers, titled names (Shri, Smt, श्री, श्रीमती, Name: …) and names after S/O, D/O, "
         "W/O, C/O in notes are masked when loaded and again when shown, and in rejected rows.\n"
@@ -100,7 +102,9 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "a formula (starting with =, +, -, @) are written as text.",
         "- सार्वजनिक पृष्ठ केवल समेकित आँकड़े दिखाते हैं। जिस रैंकिंग पंक्ति या ज़िला × विभाग खाने में 5 से कम "
         "शिकायतें प्राप्त हुई हों, उसमें कोई आँकड़ा नहीं दिखता (*< 5* अंकित): इतनी कम संख्या में प्रतिशत या "
-        "ग्रेड किसी एक शिकायतकर्ता के बारे में बता सकता है।\n"
+        "ग्रेड किसी एक शिकायतकर्ता के बारे में बता सकता है। ताकि कुल में से दिखाए गए आँकड़े घटाकर कोई छिपा आँकड़ा "
+        "निकाला न जा सके, उनके साथ इतनी अन्य पंक्तियाँ या खाने भी छिपाए जाते हैं (*छिपाया गया* अंकित) कि किसी "
+        "विभाग, ज़िले या राज्य के कुल में ठीक एक छिपा हिस्सा न रहे।\n"
         "- शिकायतकर्ता की पहचान छद्म नाम (कुंजीबद्ध) के रूप में संग्रहीत होती है; टिप्पणियों में फ़ोन नंबर, "
         "ई-मेल पते, 12 अंकों के पहचान क्रमांक, उपाधि सहित नाम (श्री, श्रीमती, Shri, Smt, नाम: …) और S/O, D/O, "
         "W/O, C/O के बाद के नाम लोड करते समय, दिखाते समय और अस्वीकृत पंक्तियों में भी छिपाए जाते हैं।\n"
@@ -109,7 +113,24 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "किस दायरे में), जिसे प्रशासक देखते हैं, और फ़ाइल केवल उसी साइन-इन सत्र को मिलती है जिसने उसे माँगा। "
         "जो खाने स्प्रेडशीट में सूत्र की तरह चल सकते हैं (=, +, -, @ से शुरू), वे पाठ के रूप में लिखे जाते हैं।",
     ),
-    "suppressed": ("suppressed (fewer than 5 complaints)", "छिपाया गया (5 से कम शिकायतें)"),
+    "suppressed": (
+        "suppressed (too few complaints, or hidden so a small one cannot be derived)",
+        "छिपाया गया (बहुत कम शिकायतें, या ताकि छोटी संख्या निकाली न जा सके)",
+    ),
+    "hidden_complementary": ("hidden", "छिपाया गया"),
+    "map_title": ("District map", "ज़िलों का नक्शा"),
+    "map_metric": ("Show on the map", "नक्शे पर दिखाएँ"),
+    "map_hidden": ("hidden (too few complaints)", "छिपाया गया (बहुत कम शिकायतें)"),
+    "map_no_data": ("no data", "डेटा नहीं"),
+    "map_legend": (
+        "Grey: figures hidden to protect complainants. White: no data for this measure.",
+        "धूसर: शिकायतकर्ताओं की सुरक्षा के लिए छिपाए गए आँकड़े। सफ़ेद: इस माप का डेटा नहीं।",
+    ),
+    "map_table": ("The map as a table", "नक्शा तालिका के रूप में"),
+    "map_source": (
+        "District boundaries: ADARV (adarvmaps, MIT licence), derived from Survey of India data; indicative.",
+        "ज़िला सीमाएँ: ADARV (adarvmaps, MIT लाइसेंस), भारतीय सर्वेक्षण विभाग के डेटा से; सांकेतिक।",
+    ),
     "language": ("भाषा · Language", "भाषा · Language"),  # one label in both: the switch keeps its identity
     "month": ("Month", "माह"),
     "helpline_banner": (
@@ -174,8 +195,8 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     # public summary
     "public_title": ("How departments redress complaints", "विभाग शिकायतों का निवारण कैसे करते हैं"),
     "public_intro": (
-        "Every month each department and district is graded on how it closed the complaints it received. No personal data is shown on this page; district × department cells with fewer than 5 complaints are hidden.",
-        "हर माह प्रत्येक विभाग और ज़िले को इस आधार पर ग्रेड दिया जाता है कि उसने प्राप्त शिकायतों का निराकरण कैसे किया। इस पृष्ठ पर कोई व्यक्तिगत जानकारी नहीं है; 5 से कम शिकायतों वाले ज़िला × विभाग खाने छिपाए गए हैं।",
+        "Every month each department and district is graded on how it closed the complaints it received. No personal data is shown on this page; figures for fewer than 5 complaints are hidden, with enough others that none can be worked out from a total.",
+        "हर माह प्रत्येक विभाग और ज़िले को इस आधार पर ग्रेड दिया जाता है कि उसने प्राप्त शिकायतों का निराकरण कैसे किया। इस पृष्ठ पर कोई व्यक्तिगत जानकारी नहीं है; 5 से कम शिकायतों के आँकड़े छिपाए गए हैं, साथ में इतने अन्य भी कि कुल से कोई निकाला न जा सके।",
     ),
     "vs_last_month": ("vs last month", "पिछले माह की तुलना में"),
     "dept_ranking": ("Department ranking, {month}", "विभागों की रैंकिंग, {month}"),
@@ -196,8 +217,9 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "percent": ("Percent", "प्रतिशत"),
     "cells_title": ("{metric} by district and department, {month}", "ज़िला और विभाग अनुसार {metric}, {month}"),
     "cells_note": (
-        "Blank cells: fewer than 5 complaints received (suppressed).",
-        "खाली खाने: 5 से कम शिकायतें प्राप्त (छिपाए गए)।",
+        "Blank cells are hidden: fewer than 5 complaints received, or hidden with them so that a small "
+        "number cannot be worked out from a total.",
+        "खाली खाने छिपाए गए हैं: 5 से कम शिकायतें प्राप्त, या उनके साथ छिपाए गए ताकि कुल से छोटी संख्या निकाली न जा सके।",
     ),
     "all_groups": ("All districts", "सभी ज़िले"),
     "group_n": ("Group {n}", "समूह {n}"),
@@ -431,13 +453,13 @@ def metric_label(name: str) -> str:
 
 def month_name(month: date) -> str:
     """'August 2024' / 'अगस्त 2024'."""
-    return f"{MONTHS_HI[month.month - 1]} {month.year}" if lang() == "hi" else f"{month:%B %Y}"
+    return fmt.month_name(month, lang())
 
 
 def moment(when: datetime) -> str:
     """'28 Nov 2026 18:00' / '28 नवंबर 2026 18:00' (the time as stored: Asia/Kolkata wall clock)."""
     if lang() == "hi":
-        return f"{when.day} {MONTHS_HI[when.month - 1]} {when.year} {when:%H:%M}"
+        return f"{when.day} {fmt.MONTHS_HI[when.month - 1]} {when.year} {when:%H:%M}"
     return f"{when.day} {when:%b %Y %H:%M}"
 
 

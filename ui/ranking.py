@@ -51,11 +51,6 @@ def grouped_tables(rows: pl.DataFrame, kind: str, draw: Callable[[pl.DataFrame],
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _streaks(stamp: Stamp, entity_type: str, month: date) -> pl.DataFrame:
-    return data.read(stamp, views.streaks, data.scheme(), entity_type, month)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
 def _flags(stamp: Stamp, month: date, entity_type: str) -> pl.DataFrame:
     return data.read(stamp, views.integrity_flags, data.scheme(), month, entity_type)
 
@@ -64,7 +59,7 @@ def streaks_section(stamp: Stamp, month: date, entity_type: str = "department", 
     """The month's longest streaks: rank 1 (in its group) and top grade, in sentences."""
     st.subheader(t("streaks_title"))
     with guarded("streaks"):
-        rows = _streaks(stamp, entity_type, month)
+        rows = data.public_streaks(stamp, entity_type, month)
         if rows.is_empty():
             st.write(t("no_streaks"))
             return

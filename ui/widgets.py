@@ -16,20 +16,24 @@ from grading.access import Identity, Scope
 from grading.fmt import EMPTY, ago, fixed_expr, indian_expr, rank_change_expr, sparkline_expr
 from grading.registry import METRICS
 from grading.schemes import Scheme
-from grading.views import SUPPRESS_BELOW
-from ui import web
+from ui import permalink, web
 from ui.i18n import LANGS, display_name, lang, metric_label, moment, month_name, t
 
 
 def sidebar_controls(months: list[date]) -> date | None:
-    """The language switch and the month picker shared by every page; returns the chosen month."""
-    lang()  # initialise from the browser locale on first run
+    """The language switch and the month picker shared by every page (both kept in the URL, see
+    ui.permalink); returns the chosen month."""
+    lang()  # initialise from the link's ?lang=, else the browser locale, on first run
     st.sidebar.radio(t("language"), list(LANGS), format_func=LANGS.__getitem__, key="lang", horizontal=True)
+    permalink.publish("lang", lang())
     if not months:
         return None
+    permalink.restore("month", "month", permalink.month_in(months))
     if st.session_state.get("month") not in months:
         st.session_state["month"] = months[-1]
-    return st.sidebar.selectbox(t("month"), months[::-1], format_func=month_name, key="month")  # type: ignore[no-any-return]
+    chosen: date = st.sidebar.selectbox(t("month"), months[::-1], format_func=month_name, key="month")
+    permalink.publish("month", chosen)
+    return chosen
 
 
 @contextmanager
@@ -55,10 +59,20 @@ def rank_label() -> pl.Expr:
     )
 
 
+def hidden_label(scheme: Scheme) -> pl.Expr:
+    """What a hidden count reads (grading.public): "< 5" when the row itself is too small, "hidden"
+    when it is hidden so that a small one cannot be worked out from a total."""
+    return (
+        pl.when(pl.col("suppressed_reason") == "complementary")
+        .then(pl.lit(t("hidden_complementary")))
+        .otherwise(pl.lit(f"< {scheme.suppress_below}"))
+    )
+
+
 def ranking_table(rows: pl.DataFrame, kind: str, scheme: Scheme) -> pl.DataFrame:
     """A ranking as displayed with ``st.dataframe`` (plain-text cells, drawn cheaply by the browser):
     text formatted by Polars expressions (no Python per cell), labels in the current language; ``rows``
-    as from ``views.public_ranking`` (one row per department or district)."""
+    as from ``grading.public.ranking`` (one row per department or district)."""
     hi = lang() == "hi"
     points = {f"points_{c.key}": c.label_hi if hi else c.label_en for c in scheme.components}
     return rows.select(
@@ -70,7 +84,7 @@ def ranking_table(rows: pl.DataFrame, kind: str, scheme: Scheme) -> pl.DataFrame
         rank_change_expr(pl.col("rank_change")).fill_null("").alias(t("rank_change")),
         sparkline_expr(pl.col("trend")).alias(t("trend")),
         indian_expr(pl.col("received"))
-        .fill_null(f"< {SUPPRESS_BELOW}")  # suppressed: too few to publish (views.public_ranking)
+        .fill_null(hidden_label(scheme))  # suppressed by grading.public
         .alias(metric_label("received")),
     )
 

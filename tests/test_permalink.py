@@ -1,0 +1,65 @@
+"""Permalinks: a link with page, language, month, metric and selection in its query reopens that view."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui.i18n import CATALOGUE
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def open_link(demo_db: Path, monkeypatch: pytest.MonkeyPatch, page: str | None, **query: str) -> AppTest:
+    """A new session opening the page script (navigation.py) with ``query`` in its URL, or, with ``page``,
+    opening the default page and then ``page`` with ``query`` (AppTest runs a page alone without its
+    page script)."""
+    monkeypatch.setenv("NIVARAN_DB", str(demo_db))
+    at = AppTest.from_file(str(ROOT / "navigation.py"), default_timeout=60)
+    if page is not None:
+        at.run()
+        at.switch_page(page)
+    at.query_params.update(query)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_a_link_with_language_month_and_map_metric_reopens_the_public_summary(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = open_link(demo_db, monkeypatch, None, lang="hi", month="2024-06", metric="force_close_pct")
+    assert at.session_state["lang"] == "hi"
+    assert at.selectbox(key="month").value == date(2024, 6, 1)
+    assert at.selectbox(key="map_metric").value == "force_close_pct"
+    assert at.title[0].value == CATALOGUE["public_title"][1]
+    # The address keeps the view: the query now holds exactly what is shown.
+    assert (at.query_params["lang"], at.query_params["month"], at.query_params["metric"]) == (
+        "hi",
+        "2024-06",
+        "force_close_pct",
+    )
+
+
+def test_a_link_to_trends_reopens_metric_entity_type_and_selection(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = open_link(
+        demo_db, monkeypatch, "pages/trends.py", metric="reopen_pct", kind="district", pick="INDORE,BHOPAL,NOWHERE"
+    )
+    assert at.selectbox(key="trend_metric").value == "reopen_pct"
+    assert at.radio(key="trend_kind").value == "district"
+    assert at.multiselect(key="trend_pick_district").value == ["INDORE", "BHOPAL"]  # an unknown code is dropped
+    assert at.query_params["pick"] == "INDORE,BHOPAL"
+
+
+def test_a_link_with_values_that_do_not_exist_opens_the_default_view(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = open_link(demo_db, monkeypatch, None, lang="fr", month="1999-01", metric="nonsense")
+    assert at.selectbox(key="month").value == date(2024, 8, 1)  # the latest month
+    assert at.selectbox(key="map_metric").value == "score"
+    assert at.query_params["month"] == "2024-08"

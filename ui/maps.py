@@ -1,0 +1,109 @@
+"""The district map of the public summary: a choropleth drawn from the boundaries shipped in the
+repository (grading.geo) on a blank background, so the browser fetches no tiles, fonts or styles.
+
+Hidden districts (suppressed by grading.public) are grey and say so; districts with no data are white
+with an outline; the colour scale is cividis (readable with every common colour-vision deficiency).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from grading import geo
+from grading.registry import METRICS
+from grading.schemes import Scheme
+from ui import data, permalink
+from ui.i18n import display_name, metric_label, t
+from ui.text import chart_text
+from ui.widgets import guarded
+
+Stamp = tuple[int, int]
+HIDDEN_GREY = "#9e9e9e"
+UNITS = {"pct": "%", "days": "days", "count": ""}
+
+
+def map_metrics(scheme: Scheme) -> list[str]:
+    """What the map can show: the score, then the scheme's component metrics, then received."""
+    return ["score", *dict.fromkeys(c.metric for c in scheme.components), "sla_compliance_pct", "received"]
+
+
+def _layer(rows: pl.DataFrame, colour: str, name: str, text: pl.Expr) -> go.Choroplethmap:
+    """One flat-coloured layer of districts (hidden, or no data)."""
+    return go.Choroplethmap(
+        geojson=geo.district_boundaries(),
+        locations=rows["district"].to_list(),
+        z=[0] * rows.height,
+        featureidkey="id",
+        colorscale=[[0, colour], [1, colour]],
+        showscale=False,
+        marker_line_color="#555555",
+        marker_line_width=0.6,
+        name=name,
+        text=rows.select(text)[text.meta.output_name()].to_list(),
+        hovertemplate="%{text}<extra></extra>",
+    )
+
+
+def district_figure(rows: pl.DataFrame, metric: str) -> go.Figure:
+    """A choropleth of ``metric`` over the public district rows of one month (``suppressed`` marks
+    hidden rows; a null value on a shown row is "no data")."""
+    unit = "" if metric == "score" else UNITS.get(METRICS[metric].unit, "")
+    name = chart_text(display_name("district")).alias("name")  # Plotly renders HTML in hover text
+    shown = rows.filter(~pl.col("suppressed") & pl.col(metric).is_not_null())
+    hidden = rows.filter("suppressed")
+    empty = rows.filter(~pl.col("suppressed") & pl.col(metric).is_null())
+    label = metric_label(metric)
+    fig = go.Figure(
+        go.Choroplethmap(
+            geojson=geo.district_boundaries(),
+            locations=shown["district"].to_list(),
+            z=shown[metric].to_list(),
+            featureidkey="id",
+            colorscale="Cividis",
+            marker_line_color="white",
+            marker_line_width=0.6,
+            colorbar={"title": {"text": f"{label} {unit}".strip()}},
+            text=shown.select(name)["name"].to_list(),
+            hovertemplate=f"%{{text}}<br>{label}: %{{z:.1f}} {unit}<extra></extra>",
+        )
+    )
+    if hidden.height:
+        fig.add_trace(_layer(hidden, HIDDEN_GREY, t("map_hidden"), pl.format("{}: {}", name, pl.lit(t("map_hidden")))))
+    if empty.height:
+        fig.add_trace(_layer(empty, "#ffffff", t("map_no_data"), pl.format("{}: {}", name, pl.lit(t("map_no_data")))))
+    fig.update_layout(
+        map_style="white-bg",
+        map_center=geo.CENTRE,
+        map_zoom=geo.ZOOM,
+        height=560,
+        margin={"t": 10, "b": 10, "l": 0, "r": 0},
+    )
+    return fig
+
+
+def district_map_section(stamp: Stamp, month: date, scheme: Scheme) -> None:
+    """The map with its metric picker, the legend for hidden and no-data districts, the same figures as
+    a table, and the boundaries' source."""
+    st.header(t("map_title"))
+    with guarded("district map"):
+        options = map_metrics(scheme)
+        permalink.restore("map_metric", "metric", permalink.one_of(options))
+        metric = st.selectbox(t("map_metric"), options, format_func=metric_label, key="map_metric")
+        permalink.publish("metric", metric)
+        rows = data.public_ranking(stamp, "district", month)
+        st.plotly_chart(district_figure(rows, metric), width="stretch", key="district_map")
+        st.caption(t("map_legend"))
+        with st.expander(t("map_table")):
+            st.dataframe(
+                rows.select(
+                    display_name("district").alias(t("district")),
+                    pl.col(metric).round(2).alias(metric_label(metric)),
+                    pl.col("suppressed").alias(t("map_hidden")),
+                ),
+                hide_index=True,
+            )
+        st.caption(t("map_source"))

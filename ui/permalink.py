@@ -1,0 +1,63 @@
+"""Permalinks: the view's state in the URL query, so a link reopens the same view.
+
+The page is the URL path (st.navigation); the language (``lang``), month (``month``, ``YYYY-MM``) and
+each page's own choices (``metric``, ``kind``, ``pick``) are query parameters. On a session's first
+run of a widget, :func:`restore` takes its value from the URL (when valid); after drawing it,
+:func:`publish` writes the current value back, so the address bar always holds a link to what is shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import streamlit as st
+
+_RESTORED = "_permalink_restored"
+
+
+def restore(key: str, param: str, parse: Callable[[str], object | None]) -> None:
+    """Before the widget with session-state ``key`` is drawn: on the session's first run of it, set it
+    from the URL's ``param`` when ``parse`` accepts the text (None: ignored, the default stands)."""
+    done: set[str] = st.session_state.setdefault(_RESTORED, set())
+    if key in done:
+        return
+    done.add(key)
+    raw = st.query_params.get(param)
+    value = parse(raw) if raw else None
+    if value is not None:
+        st.session_state[key] = value
+
+
+def publish(param: str, value: object) -> None:
+    """Write ``value`` (a month as ``YYYY-MM``, a list comma-separated) into the URL's ``param``."""
+    if isinstance(value, date):
+        text = f"{value:%Y-%m}"
+    elif isinstance(value, list | tuple):
+        text = ",".join(str(v) for v in value)
+    else:
+        text = str(value)
+    if st.query_params.get(param) != text:
+        st.query_params[param] = text
+
+
+def one_of(options: list[str]) -> Callable[[str], str | None]:
+    """A parser accepting only one of ``options``."""
+    return lambda raw: raw if raw in options else None
+
+
+def month_in(months: list[date]) -> Callable[[str], date | None]:
+    """A parser of ``YYYY-MM`` accepting only one of ``months``."""
+    by_text = {f"{m:%Y-%m}": m for m in months}
+    return by_text.get
+
+
+def subset_of(options: list[str], limit: int | None = None) -> Callable[[str], list[str] | None]:
+    """A parser of comma-separated codes keeping those among ``options``, at most ``limit`` (None when
+    none is)."""
+
+    def parse(raw: str) -> list[str] | None:
+        kept = list(dict.fromkeys(c for c in raw.split(",") if c in options))[:limit]
+        return kept or None
+
+    return parse
