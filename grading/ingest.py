@@ -376,6 +376,7 @@ class _Load:
     history: pl.DataFrame | None = None
     chunks: int = 0
     earliest: datetime | None = None
+    latest: datetime | None = None
     refused: list[str] = field(default_factory=list)
 
     def tick(self, phase: str, done: int, total: int) -> None:
@@ -447,7 +448,9 @@ def _load_file(load: _Load, path: Path, mapping: Mapping | None) -> FileReport:
             load.history = pl.concat([stored, private.cast(EVENT_SCHEMA)]) if load.chunks == 1 else None
             if fresh.height:
                 first: datetime = fresh["event_time"].min()  # type: ignore[assignment]
+                last: datetime = fresh["event_time"].max()  # type: ignore[assignment]
                 load.earliest = first if load.earliest is None else min(load.earliest, first)
+                load.latest = last if load.latest is None else max(load.latest, last)
     finally:
         staging.close()
     problems = pl.concat(found).sort("row_number", "field")
@@ -539,7 +542,8 @@ def ingest(
             raise IngestError(msg)
         _derive_touched(load)
         refreshed = []
-        if load.earliest is not None:  # months before the earliest new event cannot change
-            since = asof.month_of(load.earliest)
-            refreshed = pipeline.refresh_monthly(con, since=since, progress=progress)
+        if load.earliest is not None and load.latest is not None:  # earlier months cannot change
+            refreshed = pipeline.refresh_monthly(
+                con, since=asof.month_of(load.earliest), until=asof.month_of(load.latest), progress=progress
+            )
     return IngestReport(reports, {k: sorted(set(v)) for k, v in load.new_codes.items()}, refreshed)
