@@ -13,7 +13,14 @@ child) are its own. Steps:
 - ``pandas``: the naive pandas version of one month's department metrics (replaying each complaint's
   events with ``groupby().apply``), from the raw events;
 - ``sql``: one hand-written DuckDB SQL query for the same month's department metrics, from the raw
-  events.
+  events;
+- ``sql_floor``: every metric of every month in one hand-written DuckDB query over the same derived
+  tables that ``all_months`` reads (``bench/floor.py``): the floor ``all_months`` is held to;
+- ``floor_check``: both in one process; the number of (entity, month, metric) values that differ.
+
+``--side-by-side N`` runs ``all_months`` and ``sql_floor`` alternately N times each (one child process
+per run) and prints wall and CPU seconds (user + system of the child) and peak memory of every run:
+the machine's other work then weighs on both alike.
 
 The last two are in ``bench/baselines.py``; ``bench/check_baselines.py`` checks that they agree with
 the Polars pipeline.
@@ -87,6 +94,34 @@ def step_all_months(db: Path) -> dict[str, object]:
     return {"seconds": time.perf_counter() - began, "months": len(months), "rows": graded.height}
 
 
+def step_sql_floor(db: Path) -> dict[str, object]:
+    from bench.floor import sql_all_months
+    from grading import store
+
+    began = time.perf_counter()
+    con = store.connect_readonly(db)
+    bounds = store.month_bounds(con)
+    assert bounds is not None
+    out = sql_all_months(con, *bounds)
+    return {"seconds": time.perf_counter() - began, "rows": out.height}
+
+
+def step_floor_check(db: Path) -> dict[str, object]:
+    from bench.floor import differences, sql_all_months
+    from grading import store
+    from grading.asof import calendar_months
+    from grading.metrics import MetricSettings
+    from grading.pipeline import compute_months
+
+    con = store.connect_readonly(db)
+    bounds = store.month_bounds(con)
+    assert bounds is not None
+    floor = sql_all_months(con, *bounds)
+    pipeline = compute_months(con, calendar_months(*bounds), MetricSettings())
+    found = differences(floor, pipeline)
+    return {"rows": floor.height, "pipeline_rows": pipeline.height, "differences": found.height}
+
+
 def step_precomputed(db: Path, month: date) -> dict[str, object]:
     from grading import pipeline, schemes, store
 
@@ -149,7 +184,10 @@ STEPS = {
     "precomputed": step_precomputed,
     "pandas": step_pandas,
     "sql": step_sql,
+    "sql_floor": step_sql_floor,
+    "floor_check": step_floor_check,
 }
+WHOLE_STORE = ("all_months", "sql_floor", "floor_check")
 
 
 def run_child(args: list[str]) -> dict[str, object]:
@@ -165,8 +203,26 @@ def run_child(args: list[str]) -> dict[str, object]:
         raise RuntimeError(msg)
     result: dict[str, object] = json.loads(out.strip().splitlines()[-1])
     result["wall_seconds"] = time.perf_counter() - began
+    result["cpu_seconds"] = usage.ru_utime + usage.ru_stime
     result["peak_rss_gb"] = usage.ru_maxrss / 1024 / 1024  # KiB on Linux
     return result
+
+
+def side_by_side(db: Path, runs: int) -> None:
+    """``all_months`` and ``sql_floor`` alternately, ``runs`` times each, with the load average."""
+    rows = []
+    for run in range(1, runs + 1):
+        for name in ("all_months", "sql_floor"):
+            load = os.getloadavg()[0]
+            result = run_child([name, str(db)])
+            row = {"run": run, "step": name, "load_avg": load, **result}
+            rows.append(row)
+            print(json.dumps(row, default=str), flush=True)
+    for name in ("all_months", "sql_floor"):
+        mine = [r for r in rows if r["step"] == name]
+        for key in ("wall_seconds", "cpu_seconds", "peak_rss_gb"):
+            values = sorted(float(r[key]) for r in mine)  # type: ignore[arg-type]
+            print(f"{name} {key}: median {values[len(values) // 2]:.2f}, all {[round(v, 2) for v in values]}")
 
 
 def main() -> None:
@@ -178,15 +234,19 @@ def main() -> None:
     parser.add_argument("--end", default="2026-10")
     parser.add_argument("--month", help="month to grade (default: the last)")
     parser.add_argument("--skip", nargs="*", default=[], choices=list(STEPS))
+    parser.add_argument("--side-by-side", type=int, metavar="N", help="all_months and sql_floor, N runs each")
     parser.add_argument("--child", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.side_by_side:
+        side_by_side(args.db, args.side_by_side)
+        return
 
     if args.child:
         name, db, *rest = args.child
         fn = STEPS[name]
         if name == "build":
             result = fn(Path(db), float(rest[0]), int(rest[1]), rest[2])
-        elif name == "all_months":
+        elif name in WHOLE_STORE:
             result = fn(Path(db))
         else:
             result = fn(Path(db), _month_arg(rest[0]))
@@ -197,10 +257,10 @@ def main() -> None:
     if args.build or not args.db.exists():
         results["build"] = run_child(["build", str(args.db), str(args.scale), str(args.months), args.end])
     month = args.month or args.end
-    for name in ("one_month", "precomputed", "all_months", "sql", "pandas"):
+    for name in ("one_month", "precomputed", "all_months", "sql_floor", "sql", "pandas"):
         if name in args.skip:
             continue
-        child = [name, str(args.db)] if name == "all_months" else [name, str(args.db), month]
+        child = [name, str(args.db)] if name in WHOLE_STORE else [name, str(args.db), month]
         results[name] = run_child(child)
         print(f"{name}: {json.dumps(results[name], default=str)}", file=sys.stderr)
     memory_gib = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**30

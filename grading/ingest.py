@@ -250,7 +250,16 @@ class _Load:
     history: pl.DataFrame | None = None
     chunks: int = 0
     earliest: datetime | None = None
+    latest: datetime | None = None
     refused: list[str] = field(default_factory=list)
+
+    def span(self, fresh: pl.DataFrame) -> None:
+        """Widen the load's earliest and latest new event time to cover ``fresh``."""
+        if fresh.height:
+            first: datetime = fresh["event_time"].min()  # type: ignore[assignment]
+            last: datetime = fresh["event_time"].max()  # type: ignore[assignment]
+            self.earliest = first if self.earliest is None else min(self.earliest, first)
+            self.latest = last if self.latest is None else max(self.latest, last)
 
     def tick(self, phase: str, done: int, total: int) -> None:
         if self.progress:
@@ -329,9 +338,7 @@ def _load_file(load: _Load, path: Path, mapping: Mapping | None) -> FileReport:
             load.touched.append(fresh["complaint_id"].unique())
             load.chunks += 1
             load.history = pl.concat([stored, private.cast(EVENT_SCHEMA)]) if load.chunks == 1 else None
-            if fresh.height:
-                first: datetime = fresh["event_time"].min()  # type: ignore[assignment]
-                load.earliest = first if load.earliest is None else min(load.earliest, first)
+            load.span(fresh)
     finally:
         staging.close()
     for column, names in (mapping.names if mapping else {}).items():  # display names from the mapping
@@ -454,6 +461,9 @@ def ingest(
             load.earliest = mark if load.earliest is None else min(load.earliest, mark)
         refreshed = []
         if load.earliest is not None:  # months before the earliest new event cannot change
-            since = asof.month_of(load.earliest)
-            refreshed = pipeline.refresh_monthly(con, since=since, progress=progress)
+            # the month of the latest new event, when the load added events (else the store's last month)
+            latest = asof.month_of(load.latest) if load.latest is not None else None
+            refreshed = pipeline.refresh_monthly(
+                con, since=asof.month_of(load.earliest), until=latest, progress=progress
+            )
     return IngestReport(reports, {k: sorted(set(v)) for k, v in load.new_codes.items()}, refreshed)

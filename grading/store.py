@@ -502,6 +502,22 @@ def month_bounds(con: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:
     return row[0], row[1]
 
 
+def registered_per_month(con: duckdb.DuckDBPyConnection, first: date, last: date) -> dict[date, int]:
+    """Complaints registered in each calendar month from ``first`` to ``last`` (months without any are
+    absent): what a read of those months holds (:func:`grading.pipeline.compute_months` sizes its
+    reads by it)."""
+    rows = con.execute(
+        """
+        select date_trunc('month', registered_at)::date as month, count(*) as registered
+        from complaints
+        where registered_at >= $first and registered_at < $last::date + interval 1 month
+        group by all
+        """,
+        {"first": first, "last": last},
+    ).fetchall()
+    return {month: int(n) for month, n in rows}
+
+
 #: Columns of ``complaints`` the metrics read (the rest serve case lists).
 GRADING_COLUMNS: Final = (
     "complaint_key, registered_at, department, district, closed_at, close_outcome, first_feedback_at, "
