@@ -7,7 +7,14 @@ session that made them.
 """
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from ui import web
 
-app = st.App("navigation.py", routes=web.routes())
+# Streamlit finds a pages/ folder beside navigation.py and, until some session has run st.navigation,
+# serves a deep link (/department?month=...) by running pages/department.py alone: no navigation, no
+# sign-in check, no database stamp. Nivaran's pages are always routed by navigation.py, from the first
+# request of a fresh server on (st.navigation sets the same switch on its first run).
+PagesManager.uses_pages_directory = False
+
+app = st.App("navigation.py", routes=web.routes(), middleware=web.middleware())
