@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from ui import data, web
+from ui import web
 
 # Streamlit finds a pages/ folder beside navigation.py and, until some session has run st.navigation,
 # serves a deep link (/department?month=...) by running pages/department.py alone: no navigation, no
@@ -27,6 +27,8 @@ PagesManager.uses_pages_directory = False
 async def warm_at_start(_app: Any) -> AsyncIterator[None]:
     """Compute the public pages' data in the background as the server starts, so that a crowd
     arriving at a fresh server does not wait for it (new versions are warmed by the reader's watcher)."""
+    from ui import data  # imported once the runtime exists: its caches then use the runtime's storage
+
     threading.Thread(target=data.warm_current, name="nivaran-warm", daemon=True).start()
     yield
 
