@@ -6,8 +6,31 @@ sign-in cookie that survives reloads and new tabs, and case exports that answer 
 session that made them.
 """
 
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from ui import web
 
-app = st.App("navigation.py", routes=web.routes())
+# Streamlit finds a pages/ folder beside navigation.py and, until some session has run st.navigation,
+# serves a deep link (/department?month=...) by running pages/department.py alone: no navigation, no
+# sign-in check, no database stamp. Nivaran's pages are always routed by navigation.py, from the first
+# request of a fresh server on (st.navigation sets the same switch on its first run).
+PagesManager.uses_pages_directory = False
+
+
+@asynccontextmanager
+async def warm_at_start(_app: Any) -> AsyncIterator[None]:
+    """Compute the public pages' data in the background as the server starts, so that a crowd
+    arriving at a fresh server does not wait for it (new versions are warmed by the reader's watcher)."""
+    from ui import data  # imported once the runtime exists: its caches then use the runtime's storage
+
+    threading.Thread(target=data.warm_current, name="nivaran-warm", daemon=True).start()
+    yield
+
+
+app = st.App("navigation.py", routes=web.routes(), middleware=web.middleware(), lifespan=warm_at_start)

@@ -1,6 +1,7 @@
 """A crowd against the default demo (run by hand; figures go to BENCHMARKS.md).
 
     uv run python -m bench.bench_crowd [--db bench/default.duckdb] [--sessions 20] [--browsers 2] [--seconds 120]
+        [--browser-nice 0]
 
 Starts ``streamlit run dashboard.py`` on the default demo (``nivaran demo`` defaults; built when
 missing), then drives ``--sessions`` Playwright sessions spread over ``--browsers`` chromium
@@ -10,6 +11,12 @@ of one script run (navigation.py logs it with ``NIVARAN_PAGE_TIMES=1``: from the
 to the end of the page, every rerun) and the **browser time** of a visit (click to title +
 ``notRunning`` + the page's last content: server time plus transfer and drawing, on the same
 machine). Target: 0 errors and server p95 ≤ 3 s for every page.
+
+Also printed: the CPU time each script run used in its own thread (the same log line), the server
+process's CPU time over the crowd (user + system, all threads) and the load average. ``--browser-nice
+N`` runs the browsers (and this driver) at ``nice N`` after the server has started at normal priority:
+the same visits, but the server gets the cores first, as it would with its readers' browsers on their
+own machines. The default (0) is the original set-up: browsers and server share the cores equally.
 """
 
 from __future__ import annotations
@@ -41,6 +48,7 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--browsers", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=120.0)
+    parser.add_argument("--browser-nice", type=int, default=0, help="niceness of the browsers (0: as the server)")
     args = parser.parse_args()
     if not args.db.exists():
         pipeline.build_demo(args.db, **DEFAULT_DEMO)  # type: ignore[arg-type]
@@ -48,9 +56,11 @@ def main() -> None:
     info: dict[str, int] = {}
     load_before = os.getloadavg()
     with streamlit_server(args.db, log, info=info, env={"NIVARAN_PAGE_TIMES": "1"}) as url:
-        started = time.monotonic()
+        if args.browser_nice:
+            os.nice(args.browser_nice)  # this process and the browsers it launches; the server keeps its priority
+        started, cpu_before = time.monotonic(), cpu_seconds(info["pid"])
         result = run_crowd(url, sessions=args.sessions, browsers=args.browsers, seconds=args.seconds)
-        elapsed = time.monotonic() - started
+        elapsed, server_cpu = time.monotonic() - started, cpu_seconds(info["pid"]) - cpu_before
         peak = peak_rss_mib(info["pid"])
     load_after = os.getloadavg()
     print(f"{args.sessions} sessions over {args.browsers} browsers, {elapsed:.0f} s, {result.visits()} visits")
@@ -60,15 +70,29 @@ def main() -> None:
     )
     for failure in result.failures[:10]:
         print("  ", failure)
-    print(f"server peak RSS: {peak:.0f} MiB")
+    print(f"server peak RSS: {peak:.0f} MiB; server CPU time during the crowd: {server_cpu:.0f} s")
+    print(f"browsers at nice {args.browser_nice}")
     server: dict[str, list[float]] = {}
-    for page, seconds in re.findall(r"nivaran-page-time\t([^\t\n]+)\t([0-9.]+)", log.read_text()):
+    cpu: dict[str, list[float]] = {}
+    for page, seconds, used in re.findall(r"nivaran-page-time\t([^\t\n]+)\t([0-9.]+)\t([0-9.]+)", log.read_text()):
         server.setdefault(page, []).append(float(seconds))
-    for what, table in (("browser: click to page done", result.times), ("server: one script run", server)):
+        cpu.setdefault(page, []).append(float(used))
+    tables = (
+        ("browser: click to page done", result.times),
+        ("server: one script run", server),
+        ("server: CPU time of one script run (its thread)", cpu),
+    )
+    for what, table in tables:
         print(f"\n{what}\n| page | n | p50 s | p95 s | max s |\n|---|---|---|---|---|")
         for title, times in table.items():
             p50, p95 = statistics.median(times), percentile(times, 95)
             print(f"| {title} | {len(times)} | {p50:.2f} | {p95:.2f} | {max(times):.2f} |")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux ``/proc/PID/stat``), seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ complements); every figure comes from ui.data.public_*.
 """
 
 import plotly.express as px
+import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
@@ -103,44 +104,52 @@ district_map_section(stamp, month, scheme)
 st.header(t("state_trends"))
 with guarded("state trends"):
     trend = data.public_state_trend(stamp)
-    metrics = ["satisfied_closure_pct", "sla_compliance_pct", "satisfaction_pct", "force_close_pct"]
-    long = trend.select("month", *metrics).unpivot(index="month", variable_name="metric", value_name="value")
-    long = long.with_columns(pl.col("metric").replace_strict({m: metric_label(m) for m in metrics}))
-    fig = px.line(
-        long,
-        x="month",
-        y="value",
-        color="metric",
-        markers=True,
-        labels={"month": t("month"), "value": t("percent"), "metric": t("metric")},
-    )
-    fig.update_layout(legend_title_text="", height=380, margin={"t": 20})
-    st.plotly_chart(fig, width="stretch")
+
+    def trend_figure() -> go.Figure:
+        metrics = ["satisfied_closure_pct", "sla_compliance_pct", "satisfaction_pct", "force_close_pct"]
+        long = trend.select("month", *metrics).unpivot(index="month", variable_name="metric", value_name="value")
+        long = long.with_columns(pl.col("metric").replace_strict({m: metric_label(m) for m in metrics}))
+        fig = px.line(
+            long,
+            x="month",
+            y="value",
+            color="metric",
+            markers=True,
+            labels={"month": t("month"), "value": t("percent"), "metric": t("metric")},
+        )
+        fig.update_layout(legend_title_text="", height=380, margin={"t": 20})
+        return fig
+
+    st.plotly_chart(data.shared(stamp, "state_trend_figure", lang(), build=trend_figure), width="stretch")
     download(headers(trend), "state-trend", "state-trend")
 
 metric = "satisfied_closure_pct"
 st.header(t("cells_title", metric=metric_label(metric), month=month_name(month)))
 with guarded("district × department"):
     grid = data.public_cells(stamp, month, metric)
-    wide = (
-        grid.with_columns(
-            chart_text(display_name("district")).alias("d"), chart_text(display_name("department")).alias("p")
+
+    def cells_figure() -> go.Figure:
+        wide = (
+            grid.with_columns(
+                chart_text(display_name("district")).alias("d"), chart_text(display_name("department")).alias("p")
+            )
+            .pivot(on="p", index="d", values="value", sort_columns=True)
+            .sort("d")
         )
-        .pivot(on="p", index="d", values="value", sort_columns=True)
-        .sort("d")
-    )
-    fig = px.imshow(
-        wide.drop("d").to_numpy(),
-        x=wide.columns[1:],
-        y=wide["d"].to_list(),
-        color_continuous_scale="Cividis",  # colour-blind safe (not red-green)
-        zmin=0,
-        zmax=100,
-        aspect="auto",
-        labels={"color": "%"},
-    )
-    fig.update_layout(height=1100, margin={"t": 20}, xaxis={"tickangle": -60})
-    st.plotly_chart(fig, width="stretch")
+        fig = px.imshow(
+            wide.drop("d").to_numpy(),
+            x=wide.columns[1:],
+            y=wide["d"].to_list(),
+            color_continuous_scale="Cividis",  # colour-blind safe (not red-green)
+            zmin=0,
+            zmax=100,
+            aspect="auto",
+            labels={"color": "%"},
+        )
+        fig.update_layout(height=1100, margin={"t": 20}, xaxis={"tickangle": -60})
+        return fig
+
+    st.plotly_chart(data.shared(stamp, "cells_figure", month, metric, lang(), build=cells_figure), width="stretch")
     st.caption(t("cells_note"))
     download(
         grid.select(

@@ -1,12 +1,13 @@
 """Trends: any metric over the months for chosen departments or districts, with the state line."""
 
 import plotly.express as px
+import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
 from grading.registry import METRICS
 from ui import data, permalink
-from ui.i18n import display_name, metric_label, t
+from ui.i18n import display_name, lang, metric_label, t
 from ui.text import chart_text
 from ui.widgets import download, guarded, headers, page_context
 
@@ -49,14 +50,21 @@ with guarded("trend"):
         series = pl.concat([series, state], how="vertical_relaxed")
     else:
         st.caption(t("days_no_state"))
-    fig = px.line(
-        series.with_columns(chart_text(pl.col("who"))),
-        x="month",
-        y="value",
-        color="who",
-        markers=True,
-        labels={"month": t("month"), "value": metric_label(metric), "who": ""},
+
+    def figure() -> go.Figure:
+        fig = px.line(
+            series.with_columns(chart_text(pl.col("who"))),
+            x="month",
+            y="value",
+            color="who",
+            markers=True,
+            labels={"month": t("month"), "value": metric_label(metric), "who": ""},
+        )
+        fig.update_layout(height=450, margin={"t": 20})
+        return fig
+
+    # One figure per choice for every session: the default choice is what most readers see.
+    st.plotly_chart(
+        data.shared(stamp, "trend_figure", kind, metric, tuple(chosen), lang(), build=figure), width="stretch"
     )
-    fig.update_layout(height=450, margin={"t": 20})
-    st.plotly_chart(fig, width="stretch")
     download(headers(series.rename({"value": metric, "who": t(kind)})), f"trend-{metric}", "trend")

@@ -30,11 +30,7 @@ def signed_in_page(browser, url: str, log: Path, user: tuple[str, str], path: st
     context = browser.new_context(viewport={"width": 1400, "height": 1600}, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(90_000)
-    # The start page first: until some session has run navigation.py, a fresh server answers a deep link
-    # with Streamlit's pages/ folder instead of the app's navigation (the page then refuses, signed out).
-    page.goto(url)
-    wait_for_app(page, log, timeout_ms=180_000)
-    page.goto(f"{url}/{path}")
+    page.goto(f"{url}/{path}")  # even as a fresh server's first request (dashboard.py)
     wait_for_app(page, log, timeout_ms=180_000)
     page.get_by_label("User name").fill(user[0])
     page.get_by_label(re.compile("^Password$")).fill(user[1])

@@ -90,6 +90,32 @@ def test_a_bookmarked_page_lands_after_sign_in(browser, server) -> None:  # type
     context.close()
 
 
+def test_a_fresh_server_routes_its_first_request_through_navigation(  # type: ignore[no-untyped-def]
+    browser, demo_db: Path, demo_users
+) -> None:
+    """The very first request of a new server is a bookmark: it must get the app's own navigation (the
+    sign-in form in place, then the page), not Streamlit's pages/ folder listing running the page alone."""
+    user, password = demo_users["collector"]  # Indore
+    log = ARTIFACTS / "fresh-server.server.log"
+    with streamlit_server(demo_db, log) as url:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.goto(f"{url}/collector?district=INDORE")
+        page.get_by_label("User name").wait_for(timeout=60_000)
+        wait_for_app(page, log)
+        nav = page.inner_text('[data-testid="stSidebarNav"]')
+        assert "Public summary" in nav  # navigation.py's menu ...
+        assert "navigation" not in nav.lower()  # ... not the folder listing (navigation, audit, collector, ...)
+        assert "audit" not in nav.lower()
+        page.get_by_label("User name").fill(user)
+        page.get_by_label(re.compile("^Password$")).fill(password)
+        page.get_by_role("button", name=re.compile("^Sign in$")).click()
+        page.wait_for_url(re.compile(re.escape(url) + r"/collector\?district=INDORE$"), timeout=30_000)
+        page.get_by_role("heading", name=re.compile("Indore")).first.wait_for(timeout=60_000)
+        wait_for_app(page, log)
+        context.close()
+
+
 def test_case_exports_answer_only_to_their_session(browser, server, demo_db: Path) -> None:  # type: ignore[no-untyped-def]
     url, log = server
     context = browser.new_context(viewport={"width": 1400, "height": 1400})

@@ -92,3 +92,19 @@ def test_an_identity_without_an_account_gets_no_role(browser, provider: str, app
     assert "stranger@example.org is signed in with the identity provider but has no role" in text
     assert "District collectors" not in page.inner_text('[data-testid="stSidebarNav"]')
     page.close()
+
+
+def test_oidc_sign_in_lands_on_the_bookmarked_page(browser, provider: str, app) -> None:  # type: ignore[no-untyped-def]
+    url, log = app
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(f"{url}/collector?district=BHOPAL")  # a bookmark, signed out: the sign-in form in place
+    wait_for_app(page, log)
+    provider_sign_in(page, provider, EMAIL)
+    # The provider returns to /oauth2callback and Streamlit to the start page; Nivaran then sends the
+    # browser on to the address it was asked for.
+    page.wait_for_url(re.compile(re.escape(url) + r"/collector\?district=BHOPAL$"), timeout=60_000)
+    page.get_by_role("heading", name=re.compile("Bhopal")).first.wait_for(timeout=60_000)
+    wait_for_app(page, log)
+    assert f"{EMAIL} ·" in page.inner_text('[data-testid="stSidebar"]')
+    context.close()

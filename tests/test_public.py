@@ -194,8 +194,8 @@ def test_public_history_and_ranking_show_no_small_figure(con) -> None:  # type: 
 PUBLIC_PAGES = ("public_summary.py", "trends.py", "methodology.py")
 UNSAFE_MODULES = {"grading.views", "grading.pipeline", "grading.store", "grading.metrics", "grading.grade", "duckdb"}
 #: ui.data functions a public page may call: the public_* ones and what is not a figure (the
-#: store's settings are its name, time zone and scheme).
-SAFE_DATA = {"months", "scheme", "settings", "publication", "status", "cursor", "reference"}
+#: store's settings are its name, time zone and scheme; shared/derived only keep what the page built).
+SAFE_DATA = {"months", "scheme", "settings", "publication", "status", "cursor", "reference", "shared", "derived"}
 
 
 def _imports_and_data_calls(path: Path) -> tuple[set[str], set[str]]:

@@ -29,15 +29,23 @@ def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClie
     monkeypatch.setenv("NIVARAN_DB", str(tmp_path / "n.duckdb"))
     Accounts(tmp_path / "n.duckdb").add("c", "collector", password="pw", districts=("BHOPAL",))
     monkeypatch.setattr(web, "MOUNTED", False)
-    with TestClient(Starlette(routes=web.routes()), base_url="http://127.0.0.1") as c:
+    app = Starlette(routes=web.routes(), middleware=web.middleware())
+    with TestClient(app, base_url="http://127.0.0.1") as c:
         yield c
+
+
+def browser_of(client: TestClient) -> str:
+    """The browser cookie the middleware gives a client on its first request."""
+    if web.BROWSER_COOKIE not in client.cookies:
+        client.get(f"{web.PREFIX}/session/start", follow_redirects=False)
+    return str(client.cookies[web.BROWSER_COOKIE])
 
 
 def signed_in(client: TestClient) -> str:
     """Open a session and pass its ticket through the start route, as the page does; return the token."""
     records = web.sessions()
     token = records.open(WHO, "password", "local")
-    ticket = web.issue_ticket(*records.cookie(token))
+    ticket = web.issue_ticket(*records.cookie(token), browser_of(client))
     answer = client.get(web.start_url(ticket, "/collector?district=BHOPAL"), follow_redirects=False)
     assert answer.status_code == 303
     assert answer.headers["location"] == "/collector?district=BHOPAL"
@@ -54,7 +62,7 @@ def signed_in(client: TestClient) -> str:
 def test_the_start_route_sets_the_cookie_once_per_ticket(client: TestClient) -> None:
     assert web.MOUNTED  # routes() marks them mounted for the pages
     records = web.sessions()
-    ticket = web.issue_ticket(*records.cookie(records.open(WHO, "password", "local")))
+    ticket = web.issue_ticket(*records.cookie(records.open(WHO, "password", "local")), browser_of(client))
     first = client.get(web.start_url(ticket, "/"), follow_redirects=False)
     again = client.get(web.start_url(ticket, "/"), follow_redirects=False)
     assert COOKIE_NAME in first.headers["set-cookie"]
@@ -86,7 +94,11 @@ def test_an_export_answers_only_to_the_session_that_offered_it(client: TestClien
     assert answer.status_code == 200
     assert answer.headers["cache-control"] == "no-store"
     assert answer.headers["content-disposition"] == "attachment; filename*=UTF-8''r.csv"
-    assert answer.content.decode("utf-8-sig").splitlines() == ["complaint_id,note", "MP2408-0000001,'=1+1", "MP2408-0000002,ok"]
+    assert answer.content.decode("utf-8-sig").splitlines() == [
+        "complaint_id,note",
+        "MP2408-0000001,'=1+1",
+        "MP2408-0000002,ok",
+    ]
     assert web.sessions().accounts.audit()["detail"].to_list() == ["review (csv)"]
     # Without the cookie, or with another session's cookie: refused, nothing audited.
     stranger = TestClient(client.app, base_url="http://127.0.0.1")
@@ -96,7 +108,7 @@ def test_an_export_answers_only_to_the_session_that_offered_it(client: TestClien
     stranger.cookies.set(COOKIE_NAME, value)
     assert stranger.get(url).status_code == 403
     # Signed out (the end route revokes the record and deletes the cookie): refused.
-    ended = client.get(f"{web.PREFIX}/session/end", follow_redirects=False)
+    ended = client.post(f"{web.PREFIX}/session/end", follow_redirects=False)
     assert ended.status_code == 303
     assert f'{COOKIE_NAME}=""' in ended.headers["set-cookie"]
     assert web.sessions().check(token).identity is None
@@ -111,3 +123,72 @@ def test_a_new_offer_for_the_same_button_replaces_the_old_one(client: TestClient
     second = web.offer(token, "k", who=WHO, scope=WHO.scope(), rows=ROWS, fmt="xlsx", detail="d", name="r")
     assert client.get(first).status_code == 403
     assert client.get(second).content.startswith(b"PK")
+
+
+def test_every_browser_gets_its_own_browser_cookie_once(client: TestClient) -> None:
+    first = client.get("/anything", follow_redirects=False)
+    cookie = first.headers["set-cookie"]
+    assert cookie.startswith(f"{web.BROWSER_COOKIE}=")
+    for attribute in ("HttpOnly", "SameSite=Lax", "Path=/"):
+        assert attribute in cookie
+    assert "set-cookie" not in client.get("/anything", follow_redirects=False).headers  # kept, not renewed
+    other = TestClient(client.app, base_url="http://127.0.0.1")
+    assert browser_of(other) != browser_of(client)
+
+
+def test_a_ticket_signs_in_only_the_browser_that_signed_in(client: TestClient) -> None:
+    """Login CSRF: an attacker signs in, keeps the start address and sends it to a victim; the victim's
+    browser must not come back signed in as the attacker."""
+    records = web.sessions()
+    attacker = TestClient(client.app, base_url="http://127.0.0.1")
+    ticket = web.issue_ticket(*records.cookie(records.open(WHO, "password", "local")), browser_of(attacker))
+    victim = client.get(web.start_url(ticket, "/"), follow_redirects=False)
+    assert victim.status_code == 303
+    assert COOKIE_NAME not in victim.headers.get("set-cookie", "")
+    assert COOKIE_NAME not in client.cookies
+    # The ticket was spent by the victim's request: not even the attacker's browser can use it now.
+    assert "set-cookie" not in attacker.get(web.start_url(ticket, "/"), follow_redirects=False).headers
+    # A request with no browser cookie at all opens nothing either.
+    bare = TestClient(client.app, base_url="http://127.0.0.1")
+    bare.cookies.set(web.BROWSER_COOKIE, "")
+    fresh = web.issue_ticket(*records.cookie(records.open(WHO, "password", "local")), browser_of(attacker))
+    assert COOKIE_NAME not in bare.get(web.start_url(fresh, "/"), follow_redirects=False).headers.get("set-cookie", "")
+    with pytest.raises(ValueError, match="browser cookie"):
+        web.issue_ticket("v1.x", 60, "")
+
+
+@pytest.mark.parametrize(
+    ("method", "headers", "status"),
+    [
+        ("GET", {}, 405),  # an <img src=...> or a link
+        ("POST", {"Origin": "https://evil.example"}, 403),  # another site's form
+        ("POST", {"Origin": "http://127.0.0.1", "Sec-Fetch-Site": "cross-site"}, 403),
+        ("POST", {"Sec-Fetch-Site": "same-site"}, 403),  # a sibling host name
+    ],
+)
+def test_sign_out_is_refused_unless_posted_from_this_site(
+    client: TestClient, method: str, headers: dict[str, str], status: int
+) -> None:
+    token = signed_in(client)
+    answer = client.request(method, f"{web.PREFIX}/session/end", headers=headers, follow_redirects=False)
+    assert answer.status_code == status
+    assert "set-cookie" not in answer.headers
+    assert web.sessions().check(token).identity == WHO  # still signed in
+
+
+def test_sign_out_posted_from_the_dashboard_page_ends_the_session(client: TestClient) -> None:
+    token = signed_in(client)
+    same = {"Origin": "http://127.0.0.1", "Sec-Fetch-Site": "same-origin"}
+    answer = client.post(f"{web.PREFIX}/session/end", headers=same, follow_redirects=False)
+    assert (answer.status_code, answer.headers["location"]) == (303, "/")
+    assert f'{COOKIE_NAME}=""' in answer.headers["set-cookie"]
+    assert web.sessions().check(token).identity is None
+
+
+def test_a_return_address_is_kept_for_its_browser_once() -> None:
+    web.remember_next("browser-a", "/collector?district=BHOPAL")
+    web.remember_next("browser-b", "//evil.example/")
+    assert web.take_next("browser-c") is None
+    assert web.take_next("browser-a") == "/collector?district=BHOPAL"
+    assert web.take_next("browser-a") is None  # once
+    assert web.take_next("browser-b") == "/"  # only a path on this site

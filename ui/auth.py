@@ -13,6 +13,7 @@ identity. Failed sign-ins are limited per client and user name (in the access fi
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
@@ -101,13 +102,25 @@ def current() -> Identity:
     return PUBLIC
 
 
+def browser() -> str | None:
+    """This browser's ``nivaran_browser`` cookie (set by dashboard.py's middleware), None without it."""
+    value = st.context.cookies.get(web.BROWSER_COOKIE)
+    return value if isinstance(value, str) and value else None
+
+
 def _start(identity: Identity, via: str) -> None:
     token = sessions().open(identity, via, client())
     st.session_state[_SESSION] = {"identity": identity, "via": via, "token": token}
     st.session_state.pop(_FAILURES, None)
     st.session_state.pop(_SIGNED_OUT, None)
-    if web.MOUNTED:
-        st.session_state[_HANDOFF] = ("start", web.issue_ticket(*sessions().cookie(token)))
+    this_browser = browser()
+    if web.MOUNTED and this_browser is not None:
+        # The ticket works only in this browser (login CSRF). Without the browser cookie (served
+        # without dashboard.py's middleware) the sign-in holds for this tab only.
+        ticket = web.issue_ticket(*sessions().cookie(token), this_browser)
+        st.session_state[_HANDOFF] = ("start", ticket)
+        if via == "oidc" and (asked := web.take_next(this_browser)) is not None:
+            st.session_state[_NEXT] = asked  # the bookmark the identity provider's round trip forgot
 
 
 def sign_in(username: str, password: str) -> bool:
@@ -162,10 +175,19 @@ def hand_off() -> None:
     next_path = st.session_state.pop(_NEXT, None) or "/"
     if lang() != browser_lang():  # the new page load keeps the language chosen on this one
         next_path += ("&" if "?" in next_path else "?") + urlencode({"lang": lang()})
-    target = web.start_url(ticket, next_path) if kind == "start" else f"{web.PREFIX}/session/end"
-    # The URL is built here from our own ticket and a checked local path: nothing from the user.
-    st.html(f"<script>window.location.replace({target!r});</script>", unsafe_allow_javascript=True)
-    st.link_button(t("continue"), target)
+    if kind == "start":
+        target = web.start_url(ticket, next_path)
+        # The URL is built here from our own ticket and a checked local path: nothing from the user.
+        st.html(f"<script>window.location.replace({target!r});</script>", unsafe_allow_javascript=True)
+        st.link_button(t("continue"), target)
+    else:  # signing out is a POST from this page (the route refuses a GET or another site's form)
+        end = f"{web.PREFIX}/session/end"
+        st.html(
+            f'<form id="nivaran-end" method="post" action="{end}" target="_top">'
+            f'<button type="submit">{escape(t("continue"))}</button></form>'
+            '<script>document.getElementById("nivaran-end").submit();</script>',
+            unsafe_allow_javascript=True,
+        )
     st.stop()
 
 
@@ -196,6 +218,9 @@ def sign_in_form() -> None:
         st.warning(t("no_role", email=email))
     if oidc_configured():
         if st.button(t("sign_in_oidc"), key="oidc_sign_in", type="primary"):
+            asked, this_browser = st.session_state.get(_NEXT), browser()
+            if asked and this_browser is not None:
+                web.remember_next(this_browser, asked)  # the provider returns to the start page
             st.login()
         st.divider()
     if session_locked():

@@ -9,15 +9,25 @@ so reopening the path with the old connection alive hands back the old, already 
 and an open connection keeps the old file's disk space in use. A run that asks for a stamp that is
 no longer the file on disk is rerun from the start on the new one, so a page never mixes two
 versions.
+
+Caching for many sessions at once: results every session shares (rankings, trends, headline
+figures, reference tables) are kept with ``st.cache_resource`` per stamp: one object handed to every
+session, never pickled and unpickled on each read as ``st.cache_data`` does. Polars frames are
+immutable (every operation returns a new frame), so sharing them is safe; nothing may change them
+in place. Case lists stay in ``st.cache_data(scope="session")``: never shared between users.
+:func:`shared` keeps anything built from them (a Plotly figure, a formatted table) the same way, and
+:func:`warm` computes the public pages' data of a new version once, when it appears, so the first
+readers do not all wait for it.
 """
 
 from __future__ import annotations
 
 import atexit
+import sys
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -90,11 +100,19 @@ class SharedReader:
     :class:`Stale`.
     """
 
-    def __init__(self, drain_seconds: float = 30.0, poll_seconds: float = 2.0) -> None:
+    def __init__(
+        self,
+        drain_seconds: float = 30.0,
+        poll_seconds: float = 2.0,
+        on_new_version: Callable[[Stamp], None] | None = None,
+    ) -> None:
         self._changed = threading.Condition()
+        self.on_new_version = on_new_version  # called by the watcher thread with each new stamp it sees
         self._key: tuple[Path, Stamp] | None = None
         self._con: duckdb.DuckDBPyConnection | None = None
         self._leases = 0
+        self._path: Path | None = None  # the database this reader reads (kept when the connection closes)
+        self._seen: Stamp | None = None  # the newest stamp the watcher has reported
         self.drain_seconds = drain_seconds
         self.poll_seconds = poll_seconds
         self._watcher: threading.Thread | None = None
@@ -112,6 +130,16 @@ class SharedReader:
             self.close()
             return True
 
+    def new_version(self) -> Stamp | None:
+        """The stamp of the file on disk when it differs from the last one seen here (None otherwise)."""
+        if self._path is None:
+            return None
+        stamp = store.file_stamp(self._path)
+        if stamp is None or stamp == self._seen:
+            return None
+        self._seen = stamp
+        return stamp
+
     @staticmethod
     def _watch(ref: weakref.ref[SharedReader], poll_seconds: float) -> None:
         # A weak reference: the watcher never keeps a reader (and its connection) alive by itself.
@@ -121,6 +149,9 @@ class SharedReader:
             if reader is None:
                 return
             reader.release_if_replaced()
+            stamp = reader.new_version()
+            if stamp is not None and reader.on_new_version is not None:
+                reader.on_new_version(stamp)  # e.g. warm the caches before readers ask
             del reader
 
     @contextmanager
@@ -151,6 +182,7 @@ class SharedReader:
             con.close()
             raise Stale
         self._key, self._con = (path, stamp), con
+        self._path, self._seen = path, stamp  # a version a reader opened is not news to the watcher
         if self._watcher is None:
             self._watcher = threading.Thread(
                 target=self._watch,
@@ -169,6 +201,79 @@ class SharedReader:
 
 READER = SharedReader()
 atexit.register(READER.close)  # close the database before the interpreter (and DuckDB's bindings) go
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def _shared(stamp: Stamp, what: str, key: tuple[Hashable, ...], _build: Callable[[], Any]) -> Any:
+    return _build()
+
+
+def shared(stamp: Stamp, what: str, *key: Hashable, build: Callable[[], T]) -> T:
+    """``build()`` once per (``stamp``, ``what``, ``key``) for every session: for objects built from
+    shared data (a Plotly figure, a formatted table) that many readers would otherwise rebuild on
+    every run. ``key`` must name everything the result depends on besides the data of ``stamp``
+    (month, language, metric ...); the result is handed out as it is and must not be changed.
+    Sessions asking for the same key at once wait for one build."""
+    return _shared(stamp, what, key, build)  # type: ignore[no-any-return]
+
+
+_derived_lock = threading.Lock()
+_derived: dict[tuple[int, str, tuple[Hashable, ...]], tuple[weakref.ref[Any], Any]] = {}
+
+
+def derived(source: Any, what: str, *key: Hashable, build: Callable[[], T]) -> T:
+    """``build()`` once per shared ``source`` object (a frame from this module's shared caches) and
+    (``what``, ``key``), kept as long as ``source`` is: for a page piece that only has the frame, not
+    its stamp. ``key`` must name everything else the result depends on (language ...)."""
+    k = (id(source), what, key)
+    with _derived_lock:
+        found = _derived.get(k)
+    if found is not None and found[0]() is source:
+        return found[1]  # type: ignore[no-any-return]
+    value = build()
+
+    def forget(_: object, k: tuple[int, str, tuple[Hashable, ...]] = k) -> None:
+        with _derived_lock:
+            _derived.pop(k, None)
+
+    with _derived_lock:
+        _derived[k] = (weakref.ref(source, forget), value)
+    return value
+
+
+def warm(stamp: Stamp) -> None:
+    """Compute the data of the public pages' default view (the latest month) for version ``stamp``
+    into the shared caches, once, before readers ask (at start and when a new version is swapped in).
+    Outside any page run: a failure is left for the first reader to meet and explain."""
+    try:
+        available = months(stamp)
+        status(stamp)
+        freshness(stamp)
+        public_state_trend(stamp)
+        for kind in ("department", "district"):
+            public_history(stamp, kind)
+        if available:
+            month = available[-1]
+            public_headline(stamp, month)
+            publication(stamp, month)
+            for kind in ("department", "district"):
+                public_ranking(stamp, kind, month)
+            public_cells(stamp, month, "satisfied_closure_pct")
+            public_streaks(stamp, "department", month)
+    except Exception as exc:  # a warm-up never takes the server down
+        print(f"nivaran: warming the caches of version {stamp} failed: {exc}", file=sys.stderr, flush=True)
+
+
+def warm_current() -> None:
+    """Warm the caches for the database as it is now (when there is one): the server's start."""
+    import plotly.express  # noqa: F401 - the charts' first import (a second or more) is paid here, not by a reader
+
+    stamp = store.file_stamp(db_path())
+    if stamp is not None:
+        warm(stamp)
+
+
+READER.on_new_version = warm
 
 
 @contextmanager
@@ -215,13 +320,13 @@ def months(stamp: Stamp) -> list[date]:
     return [] if frame.is_empty() else frame["month"].unique().sort().to_list()
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)
 def ranking(stamp: Stamp, entity_type: str, month: date) -> pl.DataFrame:
     """The month's ranking with every figure (signed-in pages only; the public side reads public_*)."""
     return read(stamp, views.ranking, scheme(), entity_type, month)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=False)
 def history(stamp: Stamp, entity_type: str) -> pl.DataFrame:
     """Graded rows of every month with every figure (signed-in pages only)."""
     return read(stamp, views.history, scheme(), entity_type)
@@ -230,43 +335,43 @@ def history(stamp: Stamp, entity_type: str) -> pl.DataFrame:
 # --- the public side: only grading.public, every figure through the suppression rule ---------------
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@st.cache_resource(max_entries=4, show_spinner=False)
 def public_suppression(stamp: Stamp) -> pl.DataFrame:
     """The suppression pattern of every month (computed once per database version)."""
     return read(stamp, public.suppression, scheme())
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def public_headline(stamp: Stamp, month: date) -> pl.DataFrame:
     return read(stamp, public.state_headline, scheme(), month)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@st.cache_resource(max_entries=4, show_spinner=False)
 def public_state_trend(stamp: Stamp) -> pl.DataFrame:
     return read(stamp, public.state_trend, scheme())
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)
 def public_ranking(stamp: Stamp, entity_type: str, month: date) -> pl.DataFrame:
     return read(stamp, public.ranking, scheme(), entity_type, month, found=public_suppression(stamp))
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=False)
 def public_history(stamp: Stamp, entity_type: str) -> pl.DataFrame:
     return read(stamp, public.history, scheme(), entity_type, found=public_suppression(stamp))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def public_cells(stamp: Stamp, month: date, metric: str) -> pl.DataFrame:
     return read(stamp, public.cells, scheme(), month, metric, found=public_suppression(stamp))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def public_streaks(stamp: Stamp, entity_type: str, month: date) -> pl.DataFrame:
     return read(stamp, public.streaks, scheme(), entity_type, month)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def components(stamp: Stamp, department: str, month: date) -> pl.DataFrame:
     return read(stamp, views.component_comparison, scheme(), department, month)
 
@@ -293,12 +398,14 @@ def publication(stamp: Stamp, month: date) -> dict[str, object] | None:
     return read(stamp, views.publication, scheme(), month)
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
 def status(stamp: Stamp) -> dict[str, object]:
-    """What is loaded (not cached: small, and it should show the newest load)."""
+    """What is loaded in the database version ``stamp`` (every load makes a new version, so the newest
+    load always shows)."""
     return read(stamp, views.data_status)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=False)
 def reference(stamp: Stamp, table: str) -> pl.DataFrame:
     """A reference table (departments, districts) with codes registered from data."""
     return read(stamp, store.read_table, table)
@@ -354,7 +461,7 @@ def outcomes(stamp: Stamp, month: date, who: Identity, department: str) -> pl.Da
     return read(stamp, plan.outcome_complaints, month, who, department)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def plan_rows(stamp: Stamp, department: str, month: date) -> pl.DataFrame:
     """The department plan of ``month`` (aggregates only)."""
     return plan.department_plan(ranking(stamp, "department", month), scheme(), department)

@@ -39,15 +39,21 @@ def rank_title(me: dict[str, object], ranking: pl.DataFrame, name: str) -> str:
 
 def grouped_tables(rows: pl.DataFrame, kind: str, draw: Callable[[pl.DataFrame], pl.DataFrame]) -> None:
     """Tabs leading with volume group 1, then the other groups, then everyone (ranked by group
-    first); ``draw`` turns rows into the displayed table."""
-    groups = sorted(g for g in rows["volume_group"].unique().to_list() if g is not None)
-    every = rows.sort(["volume_group", "group_rank", "rank"], nulls_last=True)
-    labels = [t("group_n", n=g) for g in groups] + [t(f"all_{kind}s")]
-    subsets = [rows.filter(pl.col("volume_group") == g).sort("group_rank") for g in groups] + [every]
-    for tab, subset in zip(st.tabs(labels), subsets, strict=True):
+    first); ``draw`` turns rows into the displayed table (from the rows and the language only: the
+    tables are built once per shared ``rows`` frame, language and ``draw``, see :func:`ui.data.derived`)."""
+
+    def build() -> list[tuple[str, pl.DataFrame]]:
+        groups = sorted(g for g in rows["volume_group"].unique().to_list() if g is not None)
+        every = rows.sort(["volume_group", "group_rank", "rank"], nulls_last=True)
+        labels = [t("group_n", n=g) for g in groups] + [t(f"all_{kind}s")]
+        subsets = [rows.filter(pl.col("volume_group") == g).sort("group_rank") for g in groups] + [every]
+        return [(label, draw(subset)) for label, subset in zip(labels, subsets, strict=True)]
+
+    tables = data.derived(rows, "grouped_tables", kind, lang(), draw.__code__, build=build)
+    for tab, (_, table) in zip(st.tabs([label for label, _ in tables]), tables, strict=True):
         # st.dataframe, not st.table: st.table renders Markdown in its cells (an imported name could
         # become a link or an image), and the browser draws a grid of 52 rows far faster.
-        tab.dataframe(draw(subset), hide_index=True)
+        tab.dataframe(table, hide_index=True)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -4,11 +4,15 @@ A Streamlit page talks to the browser over a WebSocket and cannot set a cookie. 
 survives reloads and new tabs needs an HttpOnly cookie, which only an HTTP response can set; and case
 exports need a URL that answers only to the session that made them. So:
 
+- Every response carries, once, a random **browser cookie** (``nivaran_browser``, HttpOnly,
+  SameSite=Lax) set by :class:`BrowserCookie`; the page reads it from its WebSocket handshake.
 - ``/nivaran/session/start?ticket=…&next=…``: the page, after a sign-in, sends the browser here with a
-  one-time ticket (30 seconds, kept in this process's memory, never on disk). The route sets the
-  signed session cookie (HttpOnly, SameSite=Lax, Secure on HTTPS) and redirects to ``next`` (a path on
-  this site only).
-- ``/nivaran/session/end``: ends the session record, deletes the cookie, goes to the start page.
+  one-time ticket (30 seconds, kept in this process's memory, never on disk) **bound to the browser
+  cookie of the tab that signed in**. The route sets the signed session cookie (HttpOnly, SameSite=Lax,
+  Secure on HTTPS) only for that browser, and redirects to ``next`` (a path on this site only): a
+  ticket sent to someone else (login CSRF: signing a victim into the attacker's account) opens nothing.
+- ``/nivaran/session/end`` (POST only, from this site only): ends the session record, deletes the
+  cookie, goes to the start page. A cross-site image, link or form cannot sign anyone out.
 - ``/nivaran/export/<id>``: a case export the page offered. It answers only to a request carrying the
   cookie of the live session that offered it; each download goes through
   :func:`grading.export.export_cases` (audit entry first). Offers live ``OFFER_TIME`` at most.
@@ -42,8 +46,13 @@ OFFER_TIME: Final = 15 * 60.0  # seconds
 #: True once dashboard.py has mounted the routes in this process.
 MOUNTED = False
 
+BROWSER_COOKIE: Final = "nivaran_browser"
+BROWSER_TIME: Final = 400 * 24 * 3600  # seconds: the longest a browser keeps a cookie
+NEXT_TIME: Final = 10 * 60.0  # seconds: a return address kept across an identity-provider sign-in
+
 _lock = threading.Lock()
-_tickets: dict[str, tuple[str, int, float]] = {}  # ticket → (cookie value, max-age, deadline)
+_tickets: dict[str, tuple[str, int, str, float]] = {}  # ticket → (cookie value, max-age, browser, deadline)
+_next: dict[str, tuple[str, float]] = {}  # browser cookie → (return address, deadline)
 
 
 @dataclass(frozen=True)
@@ -77,15 +86,79 @@ def safe_next(path: str | None) -> str:
     return path
 
 
-def issue_ticket(cookie_value: str, max_age: int) -> str:
-    """A one-time ticket that the start route exchanges for the cookie (within ``TICKET_TIME``)."""
+def issue_ticket(cookie_value: str, max_age: int, browser: str) -> str:
+    """A one-time ticket that the start route exchanges for the cookie (within ``TICKET_TIME``), only
+    for a request carrying the browser cookie ``browser`` (the tab that signed in)."""
+    if not browser:
+        msg = "a sign-in ticket needs the browser cookie of the tab that signed in"
+        raise ValueError(msg)
     ticket = secrets.token_urlsafe(24)
     now = time.monotonic()
     with _lock:
-        for old in [k for k, (_, _, deadline) in _tickets.items() if deadline < now]:
+        for old in [k for k, (*_, deadline) in _tickets.items() if deadline < now]:
             del _tickets[old]
-        _tickets[ticket] = (cookie_value, max_age, now + TICKET_TIME)
+        _tickets[ticket] = (cookie_value, max_age, browser, now + TICKET_TIME)
     return ticket
+
+
+def remember_next(browser: str, path: str) -> None:
+    """Keep the address a sign-in was asked for while the browser visits the identity provider (which
+    returns to the start page, in a new Streamlit session): for ``NEXT_TIME``, for this browser only."""
+    now = time.monotonic()
+    with _lock:
+        for old in [k for k, (_, deadline) in _next.items() if deadline < now]:
+            del _next[old]
+        _next[browser] = (safe_next(path), now + NEXT_TIME)
+
+
+def take_next(browser: str) -> str | None:
+    """The address :func:`remember_next` kept for ``browser`` (once), None when none or too old."""
+    with _lock:
+        found = _next.pop(browser, None)
+    return found[0] if found is not None and found[1] >= time.monotonic() else None
+
+
+class BrowserCookie:
+    """ASGI middleware: give every browser a random ``nivaran_browser`` cookie on its first response.
+
+    The cookie names the browser, nothing else (no identity, no session): sign-in tickets and return
+    addresses are bound to it, so they work only in the browser that asked for them.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or _has_browser_cookie(scope):
+            await self.app(scope, receive, send)
+            return
+        value = secrets.token_urlsafe(24)
+        secure = "; Secure" if scope.get("scheme") == "https" else ""
+        cookie = f"{BROWSER_COOKIE}={value}; Max-Age={BROWSER_TIME}; Path=/; HttpOnly; SameSite=Lax{secure}"
+
+        async def send_with_cookie(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), (b"set-cookie", cookie.encode())]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+
+_BROWSER_IN_HEADER: Final = re.compile(rb"(?:^|;)\s*" + BROWSER_COOKIE.encode() + rb"=[^;\s]")
+
+
+def _has_browser_cookie(scope: Any) -> bool:
+    return any(name == b"cookie" and _BROWSER_IN_HEADER.search(value) for name, value in scope.get("headers", []))
+
+
+def same_site(headers: dict[str, str], host: str) -> bool:
+    """Whether a request comes from a page of this site: the browser's ``Sec-Fetch-Site`` and ``Origin``
+    headers, when sent, must say so (every current browser sends them with a form POST)."""
+    fetch_site = headers.get("sec-fetch-site")
+    if fetch_site is not None and fetch_site not in ("same-origin", "none"):
+        return False
+    origin = headers.get("origin")
+    return origin is None or origin.split("://", 1)[-1] == host
 
 
 def start_url(ticket: str, next_path: str) -> str:
@@ -117,6 +190,13 @@ def _token(cookies: dict[str, str]) -> str | None:
     return sessions().token_from_cookie(value) if value else None
 
 
+def middleware() -> list[Any]:
+    """The middleware ``dashboard.py`` mounts: the browser cookie."""
+    from starlette.middleware import Middleware
+
+    return [Middleware(BrowserCookie)]
+
+
 def routes() -> list[Any]:
     """The Starlette routes; marks them mounted for the pages of this process."""
     from starlette.concurrency import run_in_threadpool
@@ -133,7 +213,8 @@ def routes() -> list[Any]:
             found = _tickets.pop(request.query_params.get("ticket", ""), None)
         target = safe_next(request.query_params.get("next"))
         response = RedirectResponse(target, status_code=303, headers=no_store)
-        if found is not None and found[2] >= time.monotonic():
+        browser = request.cookies.get(BROWSER_COOKIE)
+        if found is not None and found[3] >= time.monotonic() and secrets.compare_digest(browser or "", found[2]):
             response.set_cookie(
                 COOKIE_NAME,
                 found[0],
@@ -146,6 +227,8 @@ def routes() -> list[Any]:
         return response
 
     async def end(request: Request) -> Response:
+        if not same_site(dict(request.headers), request.headers.get("host", "")):
+            return PlainTextResponse("Sign out from the dashboard's own page.", 403, no_store)
         token = await run_in_threadpool(_token, dict(request.cookies))
         if token is not None:
             await run_in_threadpool(sessions().end, token)
@@ -175,6 +258,6 @@ def routes() -> list[Any]:
 
     return [
         Route(f"{PREFIX}/session/start", start),
-        Route(f"{PREFIX}/session/end", end),
+        Route(f"{PREFIX}/session/end", end, methods=["POST"]),
         Route(PREFIX + "/export/{offer_id}", download),
     ]

@@ -101,14 +101,15 @@ def _safe_name(name: str) -> str:
 
 def download(frame: pl.DataFrame, name: str, key: str, excel: bool = False) -> None:
     """CSV (UTF-8 with BOM, so Excel shows Hindi) and optionally .xlsx download buttons for aggregate
-    tables (no case rows: those go through :func:`case_download`). Formula cells are neutralised."""
+    tables (no case rows: those go through :func:`case_download`). Formula cells are neutralised.
+    The file is written when the button is clicked, not on every run of the page."""
     name = _safe_name(name)
     stem = f"{name}-{lang()}"
     formats = ["csv", "xlsx"] if excel else ["csv"]
     for col, fmt in zip(st.columns(len(formats)), formats, strict=True):
         col.download_button(
             t(f"download_{fmt}"),
-            export.write(frame, fmt, sheet=name),
+            partial(export.write, frame, fmt, sheet=name),
             f"{stem}.{fmt}",
             export.FORMATS[fmt][0],
             key=f"{key}-{fmt}",
