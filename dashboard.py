@@ -7,7 +7,14 @@ session that made them.
 """
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from ui import web
+
+# navigation.py routes every page with st.navigation, which switches off Streamlit's older pages/-folder
+# routing for the process, but only once a session has run it. Until then a fresh server answered a
+# direct page address (a permalink such as /trends?...) by running that page alone, without the
+# navigation script (no database stamp, no month): so the older routing is off from the start.
+PagesManager.uses_pages_directory = False
 
 app = st.App("navigation.py", routes=web.routes())

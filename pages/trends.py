@@ -7,6 +7,7 @@ import streamlit as st
 from grading.registry import METRICS
 from ui import data, permalink
 from ui.i18n import display_name, metric_label, t
+from ui.public_page import chart_table, line_hover, unit_suffix
 from ui.text import chart_text
 from ui.widgets import download, guarded, headers, page_context
 
@@ -58,5 +59,10 @@ with guarded("trend"):
         labels={"month": t("month"), "value": metric_label(metric), "who": ""},
     )
     fig.update_layout(height=450, margin={"t": 20})
-    st.plotly_chart(fig, width="stretch")
+    st.plotly_chart(line_hover(fig, unit_suffix(metric)), width="stretch")
+    chart_table(
+        series.pivot(on="who", index="month", values="value", sort_columns=True)
+        .sort("month")
+        .rename({"month": t("month")})
+    )
     download(headers(series.rename({"value": metric, "who": t(kind)})), f"trend-{metric}", "trend")
