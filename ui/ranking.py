@@ -54,7 +54,7 @@ def grouped_tables(rows: pl.DataFrame, kind: str, draw: Callable[[pl.DataFrame],
         config = {c: st.column_config.Column(width="small") for c in rest}
         config[rank] = st.column_config.Column(width="small", pinned=True)
         config[name] = st.column_config.Column(width="medium", pinned=True)
-        tab.dataframe(shown, hide_index=True, column_config=config)
+        tab.dataframe(shown, hide_index=True, column_config=config, height="content")  # every row, printed too
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
