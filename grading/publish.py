@@ -14,6 +14,7 @@ suppression rule, and written by :func:`write_csv`.
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -256,6 +257,21 @@ def write_package(source: PackageSource, out: Path) -> list[Path]:
         writer(source, out / name)
         written.append(out / name)
     return written
+
+
+def package_files(source: PackageSource) -> dict[str, bytes]:
+    """Every file of :data:`PACKAGE` as bytes (file name → content), written by :func:`write_package`
+    into a temporary directory and read back."""
+    with tempfile.TemporaryDirectory(prefix="nivaran-package-") as tmp:
+        return {path.name: path.read_bytes() for path in write_package(source, Path(tmp))}
+
+
+def published_package(con: duckdb.DuckDBPyConnection, scheme: Scheme, month: date) -> dict[str, bytes] | None:
+    """The package of ``month``'s standing publication under ``scheme``, rebuilt from the store (the
+    frozen rankings and history; cells as the store holds them), for the public page's downloads.
+    None when the month is not published under ``scheme``."""
+    publication = standing(con, month, scheme=scheme.name)
+    return None if publication is None else package_files(PackageSource(publication, con, scheme))
 
 
 # --- revisions -------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from typing import Final
 
 import polars as pl
 
+from grading import geo
 from grading.fmt import indian, month_name
 from grading.schemes import Scheme
 
@@ -48,6 +49,14 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
     "score": ("Score", "अंक"),
     "received": ("Received", "प्राप्त"),
     "hidden": ("hidden", "छिपाया गया"),
+    "map": ("District scores on the map", "नक्शे पर ज़िलों के अंक"),
+    "map_note": (
+        "Darker: lower score, lighter: higher ({low} to {high}). Grey: hidden to protect complainants. "
+        "White: no data. District boundaries: ADARV (adarvmaps, MIT licence), from Survey of India data; indicative.",
+        "गहरा: कम अंक, हल्का: अधिक ({low} से {high})। धूसर: शिकायतकर्ताओं की सुरक्षा के लिए छिपाया गया। "
+        "सफ़ेद: डेटा नहीं। ज़िला सीमाएँ: ADARV (adarvmaps, MIT लाइसेंस), भारतीय सर्वेक्षण विभाग के डेटा से; सांकेतिक।",
+    ),
+    "no_data": ("no data", "डेटा नहीं"),
     "method": ("Method in brief", "पद्धति संक्षेप में"),
     "method_score": (
         "Score out of {max}: {parts}. Entities with fewer than {min} complaints received are listed, not ranked.",
@@ -73,6 +82,7 @@ table { border-collapse: collapse; width: 100%; margin-bottom: 3mm; }
 thead { display: table-header-group; } tr { page-break-inside: avoid; }
 th, td { border-bottom: 0.3mm solid #bbb; padding: 1mm 1.5mm; text-align: left; }
 td.n, th.n { text-align: right; }
+.map { page-break-inside: avoid; text-align: center; } .note { font-size: 8.5pt; color: #333; }
 """
 #: The footer of every page: a CSS page margin box (chromium prints it on each page, the first included).
 _FOOTER: Final = "@page {{ @bottom-left {{ content: {text}; font-size: 7.5pt; color: #444; }} }}"
@@ -103,9 +113,12 @@ def _w(key: str, lang: str, **values: object) -> str:
     return (hi if lang == "hi" else en).format(**values)
 
 
+def _raw_name(row: dict[str, object], kind: str, lang: str) -> str:
+    return str(row.get(f"{kind}_name_hi" if lang == "hi" else f"{kind}_name") or row.get(f"{kind}_name") or "")
+
+
 def _name(row: dict[str, object], kind: str, lang: str) -> str:
-    shown = row.get(f"{kind}_name_hi" if lang == "hi" else f"{kind}_name") or row.get(f"{kind}_name") or ""
-    return html.escape(str(shown))
+    return html.escape(_raw_name(row, kind, lang))
 
 
 def _score(value: object) -> str:
@@ -176,6 +189,21 @@ def _ranking(rows: pl.DataFrame, kind: str, scheme: Scheme, lang: str) -> str:
     return "".join(parts)
 
 
+def district_map(districts: pl.DataFrame, lang: str) -> str:
+    """The month's district scores as an inline SVG map (:func:`grading.geo.district_svg`) with its
+    legend and the boundaries' attribution; hidden districts grey, districts without a score white."""
+    shown = {
+        row["district"]: geo.Shown(_raw_name(row, "district", lang), row["score"], bool(row["suppressed"]))
+        for row in districts.iter_rows(named=True)
+    }
+    svg = geo.district_svg(shown, (_w("hidden", lang), _w("no_data", lang)))
+    ends = geo.value_range(districts.filter(~pl.col("suppressed"))["score"].to_list())
+    low, high = (_score(ends[0]), _score(ends[1])) if ends else ("—", "—")
+    legend = geo.legend_svg()
+    note = html.escape(_w("map_note", lang, low=low, high=high))
+    return f"<h2>{_w('map', lang)}</h2><div class=map>{svg}</div><p class=note>{legend} {note}</p>"
+
+
 def report_html(data: ReportData, lang: str) -> str:
     """The whole report as one HTML document (``lang``: ``en`` or ``hi``), nothing fetched."""
     s = data.scheme
@@ -196,6 +224,7 @@ def report_html(data: ReportData, lang: str) -> str:
         + "</ul>",
         f"<h2>{_w('departments', lang)}</h2>" + _ranking(data.departments, "department", s, lang),
         f"<h2>{_w('districts', lang)}</h2>" + _ranking(data.districts, "district", s, lang),
+        district_map(data.districts, lang),
         f"<h2>{_w('method', lang)}</h2>",
         f"<p>{html.escape(_w('method_score', lang, max=f'{s.max_score:g}', parts=parts, min=s.min_received))}</p>",
         f"<p>{html.escape(_w('method_hidden', lang, n=s.suppress_below))}</p>",

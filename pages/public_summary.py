@@ -6,7 +6,6 @@ complements); every figure comes from ui.data.public_*.
 """
 
 import plotly.express as px
-import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
@@ -17,12 +16,21 @@ from grading.registry import METRICS
 from ui import data
 from ui.i18n import display_name, lang, metric_label, month_name, t
 from ui.maps import district_map_section
+from ui.public_page import (
+    cells_figure,
+    chart_table,
+    line_hover,
+    on_request,
+    package_downloads,
+    page_style,
+    trend_table,
+)
 from ui.ranking import grouped_tables, streaks_section
-from ui.text import chart_text
 from ui.widgets import data_window, download, guarded, headers, page_context, published_marker, ranking_table
 
 stamp, month = page_context()
 scheme = data.scheme()
+page_style()
 st.title(t("public_title"))
 st.write(t("public_intro"))
 data_window(stamp)
@@ -104,9 +112,9 @@ district_map_section(stamp, month, scheme)
 st.header(t("state_trends"))
 with guarded("state trends"):
     trend = data.public_state_trend(stamp)
-
-    def trend_figure() -> go.Figure:
-        metrics = ["satisfied_closure_pct", "sla_compliance_pct", "satisfaction_pct", "force_close_pct"]
+    metrics = ["satisfied_closure_pct", "sla_compliance_pct", "satisfaction_pct", "force_close_pct"]
+    st.table(trend_table(trend, metrics), hide_index=True)  # our own labels and bars: no imported text
+    if on_request("show_trend_chart", "trend", t("trend_chart")):
         long = trend.select("month", *metrics).unpivot(index="month", variable_name="metric", value_name="value")
         long = long.with_columns(pl.col("metric").replace_strict({m: metric_label(m) for m in metrics}))
         fig = px.line(
@@ -118,46 +126,26 @@ with guarded("state trends"):
             labels={"month": t("month"), "value": t("percent"), "metric": t("metric")},
         )
         fig.update_layout(legend_title_text="", height=380, margin={"t": 20})
-        return fig
-
-    st.plotly_chart(data.shared(stamp, "state_trend_figure", lang(), build=trend_figure), width="stretch")
+        st.plotly_chart(line_hover(fig, "%"), width="stretch")
+        chart_table(headers(trend.select("month", *[pl.col(m).round(1) for m in metrics])))
     download(headers(trend), "state-trend", "state-trend")
 
 metric = "satisfied_closure_pct"
 st.header(t("cells_title", metric=metric_label(metric), month=month_name(month)))
 with guarded("district × department"):
     grid = data.public_cells(stamp, month, metric)
-
-    def cells_figure() -> go.Figure:
-        wide = (
-            grid.with_columns(
-                chart_text(display_name("district")).alias("d"), chart_text(display_name("department")).alias("p")
-            )
-            .pivot(on="p", index="d", values="value", sort_columns=True)
-            .sort("d")
-        )
-        fig = px.imshow(
-            wide.drop("d").to_numpy(),
-            x=wide.columns[1:],
-            y=wide["d"].to_list(),
-            color_continuous_scale="Cividis",  # colour-blind safe (not red-green)
-            zmin=0,
-            zmax=100,
-            aspect="auto",
-            labels={"color": "%"},
-        )
-        fig.update_layout(height=1100, margin={"t": 20}, xaxis={"tickangle": -60})
-        return fig
-
-    st.plotly_chart(data.shared(stamp, "cells_figure", month, metric, lang(), build=cells_figure), width="stretch")
-    st.caption(t("cells_note"))
-    download(
-        grid.select(
-            display_name("district").alias(t("district")),
-            display_name("department").alias(t("department")),
-            pl.col("received").alias(metric_label("received")),
-            pl.col("value").alias(metric_label(metric)),
-        ),
-        f"district-department-{month:%Y-%m}",
-        "cells",
+    table = grid.select(
+        display_name("district").alias(t("district")),
+        display_name("department").alias(t("department")),
+        pl.col("received").alias(metric_label("received")),
+        pl.col("value").alias(metric_label(metric)),
+        pl.col("suppressed").alias(t("map_hidden")),
     )
+    if on_request("show_cells", "grid", t("cells_show")):  # 55 × 52 cells: drawn only when asked for
+        figure = data.shared(stamp, "cells_figure", month, metric, lang(), build=lambda: cells_figure(grid, metric))
+        st.plotly_chart(figure, width="stretch")
+        st.caption(t("cells_note"))
+        chart_table(table)
+    download(table.drop(t("map_hidden")), f"district-department-{month:%Y-%m}", "cells")
+
+package_downloads(stamp, month)

@@ -8,6 +8,7 @@ import streamlit as st
 from grading.registry import METRICS
 from ui import data, permalink
 from ui.i18n import display_name, lang, metric_label, t
+from ui.public_page import chart_table, line_hover, unit_suffix
 from ui.text import chart_text
 from ui.widgets import download, guarded, headers, page_context
 
@@ -61,10 +62,15 @@ with guarded("trend"):
             labels={"month": t("month"), "value": metric_label(metric), "who": ""},
         )
         fig.update_layout(height=450, margin={"t": 20})
-        return fig
+        return line_hover(fig, unit_suffix(metric))
 
     # One figure per choice for every session: the default choice is what most readers see.
     st.plotly_chart(
         data.shared(stamp, "trend_figure", kind, metric, tuple(chosen), lang(), build=figure), width="stretch"
+    )
+    chart_table(
+        series.pivot(on="who", index="month", values="value", sort_columns=True)
+        .sort("month")
+        .rename({"month": t("month")})
     )
     download(headers(series.rename({"value": metric, "who": t(kind)})), f"trend-{metric}", "trend")

@@ -211,7 +211,11 @@ def test_a_published_month_is_marked_on_the_public_page(demo_db: Path, tmp_path:
     before = public_page()  # August 2024, the newest month, is shown first
     assert any("August 2024: provisional, not yet published" in c.value for c in before.caption)
     assert not [i.value for i in before.info if "published on" in i.value]
+    assert any("August 2024 is not published yet: its data package" in c.value for c in before.caption)
+    assert not [b for b in before.get("download_button") if b.proto.label.endswith(".pdf")]
     publish.publish(db, date(2024, 8, 1), schemes.load(), tmp_path / "package")
     after = public_page()
     marks = [i.value for i in after.info if "August 2024: published grading, published on" in i.value]
     assert len(marks) == 1, [i.value for i in after.info]
+    offered = {b.proto.label for b in after.get("download_button")}  # the package, file by file
+    assert set(publish.PACKAGE) <= offered

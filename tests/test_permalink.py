@@ -63,3 +63,16 @@ def test_a_link_with_values_that_do_not_exist_opens_the_default_view(
     assert at.selectbox(key="month").value == date(2024, 8, 1)  # the latest month
     assert at.selectbox(key="map_metric").value == "score"
     assert at.query_params["month"] == "2024-08"
+
+
+def test_the_grid_and_the_zoomable_map_are_drawn_on_request_and_kept_in_the_link(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plain = open_link(demo_db, monkeypatch, None)
+    assert plain.toggle(key="show_cells").value is False  # the first paint stays light
+    assert len(plain.get("plotly_chart")) == 0  # static map, trend as a table
+    assert plain.query_params["grid"] == "0"
+    linked = open_link(demo_db, monkeypatch, None, grid="1", zoom="1", trend="1")
+    assert linked.toggle(key="show_cells").value is True
+    assert len(linked.get("plotly_chart")) == 3  # the zoomable map, the state trend, the grid
+    assert (linked.query_params["grid"], linked.query_params["zoom"]) == ("1", "1")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -10,7 +11,7 @@ import polars as pl
 import pytest
 from pypdf import PdfReader
 
-from grading import publish, report, schemes, store
+from grading import geo, publish, report, schemes, store
 from grading.registry import FIELDS, METRICS
 
 MP = schemes.load()
@@ -106,3 +107,56 @@ def test_the_reports_name_the_leading_department_and_the_hindi_one_is_in_hindi(p
     assert devanagari > 500
     assert "Department ranking" not in hindi
     assert "2024" in hindi
+
+
+def test_the_public_page_offers_the_published_files_as_written(package: tuple[Path, Path]) -> None:
+    db, out = package
+    con = store.connect_readonly(db)
+    try:
+        files = publish.published_package(con, MP, AUG)
+        not_published = publish.published_package(con, MP, date(2024, 7, 1))
+    finally:
+        con.close()
+    assert not_published is None
+    assert files is not None
+    assert set(files) == FILES
+    for name in sorted(FILES):
+        if name.endswith(".csv"):  # the same bytes as the files `nivaran publish` wrote
+            assert files[name] == (out / name).read_bytes(), name
+    assert files["report-hi.pdf"].startswith(b"%PDF")
+
+
+def test_cividis_runs_from_dark_blue_to_yellow_between_the_stops() -> None:
+    assert geo.cividis(0, 0, 100) == "#00224e"  # the first stop
+    assert geo.cividis(100, 0, 100) == "#fee838"  # the last stop
+    assert geo.cividis(250, 0, 100) == "#fee838"  # clipped
+    # 50 of 0-100 sits at 4.5 of the 9 gaps: halfway from #707173 to #8a8678:
+    # red (112 + 138) / 2 = 125 → 7d, green (113 + 134) / 2 = 123.5 → 124 → 7c, blue (115 + 120) / 2 = 117.5 → 118 → 76.
+    assert geo.cividis(50, 0, 100) == "#7d7c76"
+
+
+def test_the_svg_map_colours_shown_districts_and_greys_hidden_ones() -> None:
+    shown = {
+        "INDORE": geo.Shown("Indore", 90.0, hidden=False),
+        "DHAR": geo.Shown("Dhar <b>", 10.0, hidden=False),
+        "BHOPAL": geo.Shown("Bhopal", None, hidden=True),
+    }
+    svg = geo.district_svg(shown, ("hidden", "no data"), unit="%")
+    assert svg.count("<path") == 55  # every district drawn, those not listed in white
+    by_code = {code: fill for fill, code in re.findall(r'fill="(#[0-9a-f]{6})" [^>]*data-district="([A-Z_]+)"', svg)}
+    assert len(by_code) == 55
+    assert by_code["INDORE"] == "#fee838"  # the highest shown value: the top of the scale
+    assert by_code["DHAR"] == "#00224e"  # the lowest: the bottom
+    assert by_code["BHOPAL"] == geo.HIDDEN_GREY
+    assert by_code["SAGAR"] == geo.NO_DATA
+    assert "<title>Indore: 90.0 %</title>" in svg
+    assert "<title>Bhopal: hidden</title>" in svg
+    assert "<title>Dhar &lt;b&gt;: 10.0 %</title>" in svg  # an imported name stays text
+
+
+def test_the_reports_carry_the_district_map(package: tuple[Path, Path]) -> None:
+    _, out = package
+    english = "".join(_text(out / "report-en.pdf"))
+    assert "District scores on the map" in english
+    assert "adarvmaps" in english  # the boundaries' attribution
+    assert "adarvmaps" in "".join(_text(out / "report-hi.pdf"))

@@ -37,7 +37,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from grading import access, helpline, meeting, pipeline, plan, public, review, schemes, store, views
+from grading import access, helpline, meeting, pipeline, plan, public, publish, review, schemes, store, views
 from grading.access import Identity
 from grading.cli import DEFAULT_DEMO
 
@@ -369,6 +369,12 @@ def public_cells(stamp: Stamp, month: date, metric: str) -> pl.DataFrame:
 @st.cache_resource(max_entries=32, show_spinner=False)
 def public_streaks(stamp: Stamp, entity_type: str, month: date) -> pl.DataFrame:
     return read(stamp, public.streaks, scheme(), entity_type, month)
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def public_package(stamp: Stamp, month: date) -> dict[str, bytes] | None:
+    """The files of ``month``'s published package (None: not published), built on the first download."""
+    return read(stamp, publish.published_package, scheme(), month)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)

@@ -118,6 +118,28 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "छिपाया गया (बहुत कम शिकायतें, या ताकि छोटी संख्या निकाली न जा सके)",
     ),
     "hidden_complementary": ("hidden", "छिपाया गया"),
+    "package_title": ("The month's data package, {month}", "माह का डेटा पैकेज, {month}"),
+    "package_note": (
+        "The files of the published month, as `nivaran publish` wrote them: the department and district "
+        "rankings, every month's history, the district × department cells and the data dictionary (CSV, "
+        "UTF-8), and the press report (PDF, English and Hindi). Aggregates only, small numbers hidden, no "
+        "personal data. The files are prepared when you first ask for one (a few seconds).",
+        "प्रकाशित माह की फ़ाइलें, जैसी `nivaran publish` ने लिखीं: विभाग और ज़िला रैंकिंग, हर माह का इतिहास, "
+        "ज़िला × विभाग खाने और डेटा शब्दकोश (CSV, UTF-8), और प्रेस रिपोर्ट (PDF, अंग्रेज़ी और हिन्दी)। केवल समेकित "
+        "आँकड़े, छोटी संख्याएँ छिपी हुई, कोई व्यक्तिगत जानकारी नहीं। पहली बार माँगने पर फ़ाइलें तैयार होती हैं (कुछ सेकंड)।",
+    ),
+    "package_not_published": (
+        "{month} is not published yet: its data package (rankings, history, cells, dictionary, press report) "
+        "appears here once it is. The tables on this page can be downloaded now.",
+        "{month} अभी प्रकाशित नहीं हुआ है: प्रकाशित होने पर इसका डेटा पैकेज (रैंकिंग, इतिहास, खाने, शब्दकोश, प्रेस "
+        "रिपोर्ट) यहाँ मिलेगा। इस पृष्ठ की तालिकाएँ अभी डाउनलोड की जा सकती हैं।",
+    ),
+    "cells_show": ("Show the district × department grid", "ज़िला × विभाग तालिका दिखाएँ"),
+    "map_zoom": ("Zoomable map (draws more slowly)", "ज़ूम होने वाला नक्शा (धीरे बनता है)"),
+    "map_scale": ("Darker: lower, lighter: higher ({low} to {high}).", "गहरा: कम, हल्का: अधिक ({low} से {high})।"),
+    "trend_chart": ("Show the chart", "चार्ट दिखाएँ"),
+    "latest": ("Latest month", "नवीनतम माह"),
+    "chart_table": ("The chart as a table", "चार्ट तालिका के रूप में"),
     "map_title": ("District map", "ज़िलों का नक्शा"),
     "map_metric": ("Show on the map", "नक्शे पर दिखाएँ"),
     "map_hidden": ("hidden (too few complaints)", "छिपाया गया (बहुत कम शिकायतें)"),
@@ -126,7 +148,6 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "Grey: figures hidden to protect complainants. White: no data for this measure.",
         "धूसर: शिकायतकर्ताओं की सुरक्षा के लिए छिपाए गए आँकड़े। सफ़ेद: इस माप का डेटा नहीं।",
     ),
-    "map_table": ("The map as a table", "नक्शा तालिका के रूप में"),
     "map_source": (
         "District boundaries: ADARV (adarvmaps, MIT licence), derived from Survey of India data; indicative.",
         "ज़िला सीमाएँ: ADARV (adarvmaps, MIT लाइसेंस), भारतीय सर्वेक्षण विभाग के डेटा से; सांकेतिक।",

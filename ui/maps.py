@@ -14,16 +14,15 @@ import polars as pl
 import streamlit as st
 
 from grading import geo
-from grading.registry import METRICS
+from grading.geo import HIDDEN_GREY
 from grading.schemes import Scheme
 from ui import data, permalink
 from ui.i18n import display_name, metric_label, t
+from ui.public_page import chart_table, on_request, unit_suffix
 from ui.text import chart_text
 from ui.widgets import guarded
 
 Stamp = tuple[int, int]
-HIDDEN_GREY = "#9e9e9e"
-UNITS = {"pct": "%", "days": "days", "count": ""}
 
 
 def map_metrics(scheme: Scheme) -> list[str]:
@@ -51,7 +50,7 @@ def _layer(rows: pl.DataFrame, colour: str, name: str, text: pl.Expr) -> go.Chor
 def district_figure(rows: pl.DataFrame, metric: str) -> go.Figure:
     """A choropleth of ``metric`` over the public district rows of one month (``suppressed`` marks
     hidden rows; a null value on a shown row is "no data")."""
-    unit = "" if metric == "score" else UNITS.get(METRICS[metric].unit, "")
+    unit = unit_suffix(metric)
     name = chart_text(display_name("district")).alias("name")  # Plotly renders HTML in hover text
     shown = rows.filter(~pl.col("suppressed") & pl.col(metric).is_not_null())
     hidden = rows.filter("suppressed")
@@ -66,9 +65,9 @@ def district_figure(rows: pl.DataFrame, metric: str) -> go.Figure:
             colorscale="Cividis",
             marker_line_color="white",
             marker_line_width=0.6,
-            colorbar={"title": {"text": f"{label} {unit}".strip()}},
+            colorbar={"title": {"text": label}},
             text=shown.select(name)["name"].to_list(),
-            hovertemplate=f"%{{text}}<br>{label}: %{{z:.1f}} {unit}<extra></extra>",
+            hovertemplate=f"%{{text}}<br>{label}: %{{z:.1f}}{unit}<extra></extra>",
         )
     )
     if hidden.height:
@@ -85,6 +84,16 @@ def district_figure(rows: pl.DataFrame, metric: str) -> go.Figure:
     return fig
 
 
+def svg_map(rows: pl.DataFrame, metric: str) -> str:
+    """The map as a static SVG (grading.geo.district_svg): quick to draw and printable; the values are
+    in the table under it, the zoomable map has them on hover."""
+    named = rows.with_columns(display_name("district").alias("shown_name"))
+    shown = {
+        r["district"]: geo.Shown(r["shown_name"], r[metric], bool(r["suppressed"])) for r in named.iter_rows(named=True)
+    }
+    return geo.district_svg(shown, (t("map_hidden"), t("map_no_data")), unit=unit_suffix(metric).strip())
+
+
 def district_map_section(stamp: Stamp, month: date, scheme: Scheme) -> None:
     """The map with its metric picker, the legend for hidden and no-data districts, the same figures as
     a table, and the boundaries' source."""
@@ -95,15 +104,20 @@ def district_map_section(stamp: Stamp, month: date, scheme: Scheme) -> None:
         metric = st.selectbox(t("map_metric"), options, format_func=metric_label, key="map_metric")
         permalink.publish("metric", metric)
         rows = data.public_ranking(stamp, "district", month)
-        st.plotly_chart(district_figure(rows, metric), width="stretch", key="district_map")
+        if on_request("map_zoom", "zoom", t("map_zoom")):
+            st.plotly_chart(district_figure(rows, metric), width="stretch", key="district_map")
+        else:  # the first paint: a static map (no WebGL, no chart library)
+            st.image(svg_map(rows, metric))  # an image: Streamlit's HTML element strips SVG
+            st.image(geo.legend_svg())
+            ends = geo.value_range(rows.filter(~pl.col("suppressed"))[metric].to_list())
+            if ends is not None:
+                st.caption(t("map_scale", low=f"{ends[0]:.1f}", high=f"{ends[1]:.1f}"))
         st.caption(t("map_legend"))
-        with st.expander(t("map_table")):
-            st.dataframe(
-                rows.select(
-                    display_name("district").alias(t("district")),
-                    pl.col(metric).round(2).alias(metric_label(metric)),
-                    pl.col("suppressed").alias(t("map_hidden")),
-                ),
-                hide_index=True,
+        chart_table(
+            rows.select(
+                display_name("district").alias(t("district")),
+                pl.col(metric).round(2).alias(metric_label(metric)),
+                pl.col("suppressed").alias(t("map_hidden")),
             )
+        )
         st.caption(t("map_source"))

@@ -53,7 +53,13 @@ def grouped_tables(rows: pl.DataFrame, kind: str, draw: Callable[[pl.DataFrame],
     for tab, (_, table) in zip(st.tabs([label for label, _ in tables]), tables, strict=True):
         # st.dataframe, not st.table: st.table renders Markdown in its cells (an imported name could
         # become a link or an image), and the browser draws a grid of 52 rows far faster.
-        tab.dataframe(table, hide_index=True)
+        # Every column fits a wide screen or a printed page (figures in narrow columns, the full
+        # heading on hover); rank and name stay in view when a phone scrolls the rest sideways.
+        rank, name, *rest = table.columns
+        config = {c: st.column_config.Column(width="small") for c in rest}
+        config[rank] = st.column_config.Column(width="small", pinned=True)
+        config[name] = st.column_config.Column(width="medium", pinned=True)
+        tab.dataframe(table, hide_index=True, column_config=config, height="content")  # every row, printed too
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
