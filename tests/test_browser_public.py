@@ -97,6 +97,7 @@ def test_a_copied_link_reopens_the_view_in_a_new_browser(webgl_browser, demo_db:
         page = first.new_page()
         page.goto(link)
         page.get_by_role("heading", name=CATALOGUE["trends_title"][1]).first.wait_for(timeout=90_000)
+        page.locator('[data-testid="stSelectbox"]').first.wait_for(timeout=60_000)  # the pickers drawn too
         wait_for_app(page, log)
         seen = _view(page)
         assert seen["title"] == CATALOGUE["trends_title"][1]
@@ -116,6 +117,7 @@ def test_a_copied_link_reopens_the_view_in_a_new_browser(webgl_browser, demo_db:
         again = second.new_page()
         again.goto(copied)
         again.get_by_role("heading", name=CATALOGUE["trends_title"][1]).first.wait_for(timeout=90_000)
+        again.locator('[data-testid="stSelectbox"]').first.wait_for(timeout=60_000)
         wait_for_app(again, log)
         assert _view(again) == seen
         again.screenshot(path=str(ARTIFACTS / "permalink-trends-hi.png"))
