@@ -22,8 +22,8 @@ child) are its own. Steps:
 per run) and prints wall and CPU seconds (user + system of the child) and peak memory of every run:
 the machine's other work then weighs on both alike.
 
-The last two are in ``bench/baselines.py``; ``bench/check_baselines.py`` checks that they agree with
-the Polars pipeline.
+The last two are in ``bench/baselines_pandas.py`` and ``bench/baselines_sql.py``; ``bench/check_baselines.py``
+checks that they agree with the Polars pipeline.
 """
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ def step_precomputed(db: Path, month: date) -> dict[str, object]:
 def step_pandas(db: Path, month: date) -> dict[str, object]:
     import duckdb
 
-    from bench.baselines import limits_from_store, pandas_month
+    from bench.baselines_pandas import limits_from_store, pandas_month
     from grading.asof import month_window
 
     _, end, _ = month_window(month)
@@ -161,7 +161,7 @@ def step_pandas(db: Path, month: date) -> dict[str, object]:
 def step_sql(db: Path, month: date) -> dict[str, object]:
     import duckdb
 
-    from bench.baselines import duckdb_month
+    from bench.baselines_sql import duckdb_month
 
     began = time.perf_counter()
     con = duckdb.connect(str(db), read_only=True)

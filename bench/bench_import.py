@@ -24,7 +24,7 @@ from pathlib import Path
 import duckdb
 
 from bench.bench_ingest import write_demo_csv
-from grading import ingest, pipeline, store
+from grading import ingest, pipeline, store_ingest
 
 TYPED_EVENTS = """
 create table events (
@@ -77,10 +77,10 @@ PHASES = (
     (ingest, "_check_batches"),
     (ingest, "_new_only"),
     (ingest, "lifecycle_problems"),
-    (store, "append_events"),
+    (store_ingest, "append_events"),
     (ingest, "_derive_touched"),
     (ingest, "derive"),
-    (store, "replace_derived"),
+    (store_ingest, "replace_derived"),
     (pipeline, "refresh_monthly"),
 )
 

@@ -1,4 +1,5 @@
-"""Check that the two benchmark baselines (``bench/baselines.py``) compute the right department metrics.
+"""Check that the two benchmark baselines (``bench/baselines_pandas.py``, ``bench/baselines_sql.py``) compute
+the right department metrics.
 
     uv run python bench/check_baselines.py                         # hand-computed fixtures only
     uv run python bench/check_baselines.py /tmp/bench-small.duckdb  # + compare with the Polars pipeline
@@ -32,14 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.baselines import (  # noqa: E402 - needs ROOT on sys.path when run as a script
-    COLUMNS,
-    as_polars,
-    duckdb_month,
-    is_close,
-    limits_from_frame,
-    pandas_month,
-)
+from bench.baselines import COLUMNS, is_close  # noqa: E402 - needs ROOT on sys.path when run as a script
+from bench.baselines_pandas import as_polars, limits_from_frame, pandas_month  # noqa: E402 - as above
+from bench.baselines_sql import duckdb_month  # noqa: E402 - as above
 
 MARCH = date(2024, 3, 1)
 METRIC_COLUMNS = [c for c in COLUMNS if c != "department"]
@@ -159,7 +155,7 @@ def last_months(con: duckdb.DuckDBPyConnection, n: int) -> list[date]:
 
 def compare_with_pipeline(db: Path) -> list[str]:
     """Both baselines against the precomputed Polars metrics of the last two months of ``db``."""
-    from bench.baselines import limits_from_store
+    from bench.baselines_pandas import limits_from_store
     from grading import pipeline, schemes, store
 
     con = store.connect_readonly(db)

@@ -1,6 +1,6 @@
 """As-of rules: what a complaint looked like at an instant, each rule written once (pure Polars).
 
-The metrics (:mod:`grading.metrics`), the case lists (:func:`grading.store.pending_cases`,
+The metrics (:mod:`grading.metrics`), the case lists (:func:`grading.store_cases.pending_cases`,
 :mod:`grading.views`) and the pages all read a complaint "as of" some instant t: the cut-off of a
 month, or the latest event. Each rule lives here so that a month's pending count and the case list of
 that month cannot disagree.

@@ -110,7 +110,7 @@ def derive(events: pl.DataFrame, categories: pl.DataFrame, keys: pl.DataFrame | 
     categories : the categories table (time limits per level); unknown categories get
         ``DEFAULT_LIMIT_DAYS`` at every level.
     keys : ``complaint_id`` → ``complaint_key`` (Int64) for every complaint in ``events``, as assigned
-        by the store (:func:`grading.store.assign_keys`); when None, keys number the complaints in
+        by the store (:func:`grading.store_ingest.assign_keys`); when None, keys number the complaints in
         ``complaint_id`` order from 1 (for tests and one-off use).
 
     Returns

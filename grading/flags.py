@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Final
 
 import polars as pl
 
-from grading import pipeline, store
+from grading import pipeline, store, store_cases
 from grading.asof import limit_duration, month_window
 from grading.metrics import ENTITY_KEYS, complaint_flags
 from grading.schemes import FlagSettings, Scheme
@@ -159,7 +159,7 @@ def closure_spike(closures: pl.DataFrame, month: date, by: str, s: FlagSettings)
 
 
 def repeat_after_satisfied(complaints: pl.DataFrame, month: date, by: str, s: FlagSettings) -> pl.DataFrame:
-    """``complaints``: :func:`grading.store.flag_complaints` rows of the month with their entity
+    """``complaints``: :func:`grading.store_cases.flag_complaints` rows of the month with their entity
     (null entity: not graded, e.g. habitual, but still a possible repeat)."""
     start, _, cutoff = month_window(month)
     keys = list(ENTITY_KEYS[by])
@@ -268,7 +268,7 @@ def no_callback(metrics: pl.DataFrame, month: date, by: str, s: FlagSettings) ->
 
 
 def closure_at_limit(stints: pl.DataFrame, month: date, by: str, s: FlagSettings) -> pl.DataFrame:
-    """``stints``: :func:`grading.store.stints_ended` rows of the month with their entity."""
+    """``stints``: :func:`grading.store_cases.stints_ended` rows of the month with their entity."""
     keys = list(ENTITY_KEYS[by])
     limit = limit_duration(pl.col("limit_days"))
     lasted = pl.col("ended_at") - pl.col("started_at")
@@ -308,8 +308,8 @@ def raise_flags(
     ----------
     entities : one row per graded complaint relevant to the month with its ``department`` and
         ``district`` as of the cut-off (:func:`grading.metrics.complaint_flags`).
-    complaints : :func:`grading.store.flag_complaints` rows of the month.
-    stints : :func:`grading.store.stints_ended` rows of the month.
+    complaints : :func:`grading.store_cases.flag_complaints` rows of the month.
+    stints : :func:`grading.store_cases.stints_ended` rows of the month.
     metrics : monthly metric rows of ``by`` for the month and the months before it.
 
     Returns
@@ -332,15 +332,15 @@ def raise_flags(
 
 
 def compute(con: duckdb.DuckDBPyConnection, scheme: Scheme, month: date, by: str = "department") -> pl.DataFrame:
-    """Read what the flags need for ``month`` through :mod:`grading.store` and raise them
-    (thresholds: the scheme version in force that month)."""
+    """Read what the flags need for ``month`` through the store (:mod:`grading.store`,
+    :mod:`grading.store_cases`) and raise them (thresholds: the scheme version in force that month)."""
     start, end, _ = month_window(month)
     inputs = store.read_month_inputs(con, start, end)
     entities, _ = complaint_flags(inputs, month, scheme.metric_settings, store.data_until(con))
     return raise_flags(
         entities=entities.select("complaint_key", "department", "district"),
-        complaints=store.flag_complaints(con, start, end),
-        stints=store.stints_ended(con, start, end),
+        complaints=store_cases.flag_complaints(con, start, end),
+        stints=store_cases.stints_ended(con, start, end),
         metrics=pipeline.metrics_for(con, scheme, by, until=month),
         month=month,
         by=by,

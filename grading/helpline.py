@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Final
 
 import polars as pl
 
-from grading import reference, schemes, store, timeparse
+from grading import reference, schemes, store, store_ingest, timeparse
 from grading.schema import HOLIDAY_SCHEMA, NivaranError
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def load_reference(con: duckdb.DuckDBPyConnection, choice: str) -> None:
             msg = f"--reference {choice}: the folder has no {', '.join(missing)}"
             raise HelplineError(msg)
     has_holidays = folder is None or (folder / "holidays.csv").exists()
-    store.load_reference(
+    store_ingest.load_reference(
         con,
         departments=reference.departments(folder),
         districts=reference.districts(folder),

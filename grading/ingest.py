@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Final
 
 import polars as pl
 
-from grading import access, asof, helpline, pipeline, readers, snapshots, store, timeparse
+from grading import access, asof, helpline, pipeline, readers, snapshots, store, store_ingest, timeparse
 from grading.derive import derive
 from grading.lifecycle import lifecycle_problems
 from grading.limits import MAX_LINE_BYTES, check_line_lengths
@@ -277,7 +277,7 @@ def _new_only(new: pl.DataFrame, stored: pl.DataFrame) -> pl.DataFrame:
     return fresh
 
 
-def _check_batches(load: _Load, path: Path, staging: store.Staging) -> tuple[int, list[pl.DataFrame]]:
+def _check_batches(load: _Load, path: Path, staging: store_ingest.Staging) -> tuple[int, list[pl.DataFrame]]:
     """Read and row-check a canonical file batch by batch, holding the good rows in ``staging``."""
     rows, problems = 0, []
     phase, total = f"checking {path.name}", estimate_rows(path)
@@ -298,10 +298,10 @@ def _load_file(load: _Load, path: Path, mapping: Mapping | None) -> FileReport:
     digest = _sha256(path)
     # A snapshot is keyed by its content and its mapping's: after a mapping is fixed the file loads again.
     key = digest if mapping is None else f"{digest}:{mapping.digest[:16]}"
-    if store.already_loaded(load.con, key):
+    if store_ingest.already_loaded(load.con, key):
         report.already_loaded = True
         return report
-    staging = store.Staging(load.con, "complaint_id", load.chunk_rows)
+    staging = store_ingest.Staging(load.con, "complaint_id", load.chunk_rows)
     try:
         if mapping is None:
             report.rows_read, found = _check_batches(load, path, staging)
@@ -310,14 +310,14 @@ def _load_file(load: _Load, path: Path, mapping: Mapping | None) -> FileReport:
             good, bad = to_events(raw, mapping, digest[:12], load.settings.timezone, load.settings.window())
             report.rows_read, found = raw.height, [bad]
             staging.add(good)
-        ingest_id = store.next_ingest_id(load.con)
+        ingest_id = store_ingest.next_ingest_id(load.con)
         for staged in staging.chunks():
             stored = store.read_events(load.con, staged["complaint_id"].unique())
             new = staged
             if mapping is not None:  # a newer snapshot's changes become events (grading.snapshots)
                 new, replaced = snapshots.changes(staged, stored)
                 if replaced.height:
-                    store.delete_events(load.con, replaced)
+                    store_ingest.delete_events(load.con, replaced)
                     stored = stored.join(replaced, on=_KEY, how="anti")
             fresh = _new_only(new, stored)
             report.rows_duplicate += new.height - fresh.height
@@ -327,14 +327,14 @@ def _load_file(load: _Load, path: Path, mapping: Mapping | None) -> FileReport:
                 fresh = fresh.join(broken.select("row_number").unique(), on="row_number", how="anti")
             report.rows_loaded += fresh.height
             for table, column in (("departments", "department"), ("districts", "district"), ("categories", "category")):
-                load.new_codes[table] += store.register_codes(
+                load.new_codes[table] += store_ingest.register_codes(
                     load.con, table, fresh[column].drop_nulls().unique().to_list()
                 )
             private = fresh.drop("row_number").with_columns(
                 complainant=access.pseudonymise(fresh["complainant"], load.pseudonym_key),
                 note=access.mask_personal(pl.col("note")),
             )
-            store.append_events(load.con, private, ingest_id)
+            store_ingest.append_events(load.con, private, ingest_id)
             load.touched.append(fresh["complaint_id"].unique())
             load.chunks += 1
             load.history = pl.concat([stored, private.cast(EVENT_SCHEMA)]) if load.chunks == 1 else None
@@ -342,14 +342,14 @@ def _load_file(load: _Load, path: Path, mapping: Mapping | None) -> FileReport:
     finally:
         staging.close()
     for column, names in (mapping.names if mapping else {}).items():  # display names from the mapping
-        store.name_codes(load.con, f"{column}s" if column != "category" else "categories", names)
+        store_ingest.name_codes(load.con, f"{column}s" if column != "category" else "categories", names)
     problems = pl.concat(found).sort("row_number", "field")
     report.problems = problems
     report.rows_quarantined = problems["row_number"].n_unique()
     if load.strict and problems.height:
         load.refused.append(describe(problems, str(path)))
-    store.quarantine(load.con, problems, ingest_id, str(path))
-    store.log_ingest(
+    store_ingest.quarantine(load.con, problems, ingest_id, str(path))
+    store_ingest.log_ingest(
         load.con,
         {
             "ingest_id": ingest_id,
@@ -378,22 +378,22 @@ def _derive_touched(load: _Load) -> None:
         return
     ids = pl.concat(load.touched).unique().sort()
     categories = store.read_table(load.con, "categories")
-    stored_keys = store.max_complaint_key(load.con)
+    stored_keys = store_ingest.max_complaint_key(load.con)
     added = []
     for start in range(0, ids.len(), DERIVE_COMPLAINTS):
         part = ids.slice(start, DERIVE_COMPLAINTS)
-        keys = store.assign_keys(load.con, part)
+        keys = store_ingest.assign_keys(load.con, part)
         # One chunk holds every new event of its complaints and was read with their stored events.
         events = (
             load.history.filter(pl.col("complaint_id").is_in(part.implode()))
             if load.history is not None and load.chunks == 1
             else store.read_events(load.con, part)
         )
-        store.replace_derived(load.con, derive(events, categories, keys), keys)
+        store_ingest.replace_derived(load.con, derive(events, categories, keys), keys)
         added.append(keys.select("complaint_key").filter(pl.col("complaint_key") > stored_keys))
         load.tick("deriving", min(start + DERIVE_COMPLAINTS, ids.len()), ids.len())
     if added:
-        store.refresh_complainant_counts(load.con, pl.concat(added))
+        store_ingest.refresh_complainant_counts(load.con, pl.concat(added))
 
 
 def _export_time(text: str | None, mapping: Mapping | None, settings: helpline.Helpline) -> datetime | None:

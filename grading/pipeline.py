@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from grading import helpline, reference, store, store_published
+from grading import helpline, reference, store, store_ingest, store_published
 from grading.asof import calendar_months, month_window, next_month
 from grading.derive import derive
 from grading.grade import grade
@@ -38,7 +38,7 @@ DEMO_NAME = "MP CM Helpline 181 (demo)"
 def load_reference_data(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Load the shipped reference CSVs into the store; return the categories frame."""
     categories = reference.categories()
-    store.load_reference(
+    store_ingest.load_reference(
         con,
         departments=reference.departments(),
         districts=reference.districts(),
@@ -154,11 +154,11 @@ def build_demo(
             progress=(lambda done, total: progress("demo history", done, total)) if progress else None,
         )
         for chunk in chunks:
-            events += store.append_events(con, chunk, ingest_id=1)
-            keys = store.assign_keys(con, chunk["complaint_id"])
-            store.append_derived(con, derive(chunk, categories, keys))
-        store.refresh_complainant_counts(con)
-        store.log_ingest(
+            events += store_ingest.append_events(con, chunk, ingest_id=1)
+            keys = store_ingest.assign_keys(con, chunk["complaint_id"])
+            store_ingest.append_derived(con, derive(chunk, categories, keys))
+        store_ingest.refresh_complainant_counts(con)
+        store_ingest.log_ingest(
             con,
             {
                 "ingest_id": 1,

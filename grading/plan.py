@@ -24,7 +24,7 @@ from typing import Final
 import duckdb
 import polars as pl
 
-from grading import asof, store
+from grading import asof, store_cases
 from grading.access import Identity
 from grading.reliability import DENOMINATORS
 from grading.schemes import Scheme
@@ -289,7 +289,7 @@ OUTCOMES: Final = ("dissatisfied", "reopened", "force_closed")
 
 def outcome_lists(found: dict[str, pl.DataFrame], month: date, department: str) -> pl.DataFrame:
     """The department's complaints with a dissatisfied call-back, a reopening or a force closure in
-    ``month`` (rows of :func:`grading.store.outcome_cases`), the department taken at the event's time.
+    ``month`` (rows of :func:`grading.store_cases.outcome_cases`), the department taken at the event's time.
 
     One row per (complaint, event): kind (one of :data:`OUTCOMES`), event_time, complaint_id,
     registered_at, district, category, level; sorted by kind, then event time.
@@ -312,4 +312,4 @@ def outcome_complaints(con: duckdb.DuckDBPyConnection, month: date, who: Identit
     :class:`grading.access.AccessDeniedError`) a department outside ``who``'s scope."""
     who.scope(department=department)
     start, end, _ = asof.month_window(month)
-    return outcome_lists(store.outcome_cases(con, start, end), month, department)
+    return outcome_lists(store_cases.outcome_cases(con, start, end), month, department)

@@ -1,5 +1,11 @@
 """The DuckDB store: with its file layer :mod:`grading.storage`, the only code of Nivaran that talks to DuckDB.
 
+This module opens the store (connection, schema, ``meta``) and reads what the grading reads; its
+siblings, split by job, hold the rest of the DuckDB layer: :mod:`grading.store_ingest` (writing a
+load: reference codes, events, quarantine, the ingest log, derived rows),
+:mod:`grading.store_cases` (complaint- and stint-level rows for case lists and flag evidence) and
+:mod:`grading.store_published` (publications).
+
 Concurrency model
 -----------------
 DuckDB allows one writing process per file, and a writer cannot open a file that a reader holds. The
@@ -17,7 +23,7 @@ Derived from ``events`` (rebuilt by :mod:`grading.derive`): ``complaints`` (one 
 ``stints`` (one row per stay at a level), ``feedback_events``, ``transfers``.
 Precomputed results: ``monthly_metrics`` (one row per entity and month).
 Bookkeeping of the last write: ``changed_keys`` (the complaints whose derived rows it changed; every
-function here that writes derived rows records them, so that the next write can replay it).
+function of the store that writes derived rows records them, so that the next write can replay it).
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Final
 
@@ -33,7 +39,6 @@ import duckdb
 import polars as pl
 
 from grading import migrations, storage
-from grading.privacy import mask_personal
 from grading.schema import EVENT_SCHEMA
 
 DEFAULT_DB: Final = Path(__file__).resolve().parent.parent / "data" / "nivaran.duckdb"
@@ -98,20 +103,15 @@ create table if not exists transfers (
     + migrations.PUBLICATIONS_DDL
 )
 
-#: Derived tables and their column order, as written by :func:`replace_derived`.
-DERIVED_TABLES: Final = ("complaints", "stints", "feedback_events", "transfers")
 
-
-def _pl(relation: duckdb.DuckDBPyRelation) -> pl.DataFrame:
-    """A query result as a Polars frame (typed: DuckDB's stubs return Any)."""
+def as_frame(relation: duckdb.DuckDBPyRelation) -> pl.DataFrame:
+    """A query result as a Polars frame (typed: DuckDB's stubs return Any); for every module of the store."""
     frame: pl.DataFrame = relation.pl()
     return frame
 
 
 StoreError = storage.StoreError
 NotADatabaseError = storage.NotADatabaseError
-
-
 
 
 def resolve_path(db: str | os.PathLike[str] | None = None) -> Path:
@@ -203,82 +203,6 @@ def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
     con.execute("insert or replace into meta values (?, ?)", [key, value])
 
 
-# --- reference data -------------------------------------------------------------------------------
-
-
-def load_reference(
-    con: duckdb.DuckDBPyConnection,
-    *,
-    departments: pl.DataFrame,
-    districts: pl.DataFrame,
-    categories: pl.DataFrame,
-    holidays: pl.DataFrame,
-) -> None:
-    """Replace the shipped reference rows (``is_reference``) and keep codes registered from data."""
-    frames = {"departments": departments, "districts": districts, "categories": categories}
-    for table, frame in frames.items():
-        rows = frame.with_columns(is_reference=pl.lit(True))  # noqa: F841 - read by DuckDB below
-        con.execute(storage.sql("delete from {t} where is_reference or code in (select code from rows)", t=table))
-        con.execute(storage.sql("insert into {t} by name select * from rows", t=table))
-    con.execute("delete from holidays")
-    holidays_frame = holidays  # noqa: F841 - read by DuckDB below
-    con.execute("insert into holidays by name select * from holidays_frame")
-
-
-def register_codes(con: duckdb.DuckDBPyConnection, table: str, codes: list[str]) -> list[str]:
-    """Register codes seen in data but not in ``table`` (name = code); return the new ones, sorted.
-
-    Domain rule: an unknown department, district or category code is accepted, registered and reported.
-    """
-    if table not in ("departments", "districts", "categories"):
-        msg = f"unknown reference table {table!r}"
-        raise ValueError(msg)
-    seen = pl.DataFrame({"code": codes}, schema={"code": pl.String})  # noqa: F841 - read by DuckDB
-    new: list[str] = _pl(
-        con.sql(storage.sql("select distinct code from seen anti join {t} using (code) order by code", t=table))
-    )["code"].to_list()
-    if new:
-        extra = ", 7, 7, 7, 7, 7" if table == "categories" else ""
-        cols = {
-            "departments": "code, name_en, name_hi, volume_weight, is_reference",
-            "districts": "code, name_en, name_hi, division, population, is_reference",
-            "categories": (
-                "code, name_en, name_hi, department, limit_l1_days, limit_l2_days, limit_l3_days,"
-                " limit_l4_days, limit_l5_days, is_reference"
-            ),
-        }[table]
-        middle = "null, null" if table == "districts" else "null"
-        new_frame = pl.DataFrame({"code": new})  # noqa: F841 - read by DuckDB
-        con.execute(
-            f"insert into {table} ({cols}) select code, code, code, {middle}{extra}, false from new_frame"  # noqa: S608
-        )
-    return new
-
-
-def name_codes(con: duckdb.DuckDBPyConnection, table: str, names: dict[str, str]) -> None:
-    """Give codes registered from data their display names (a mapping's ``[names.X]``); shipped
-    reference rows keep theirs. Codes not yet registered are ignored."""
-    if table not in ("departments", "districts", "categories"):
-        msg = f"unknown reference table {table!r}"
-        raise ValueError(msg)
-    schema = {"code": pl.String, "name": pl.String}
-    given = pl.DataFrame({"code": list(names), "name": list(names.values())}, schema=schema)  # noqa: F841 - read by DuckDB
-    con.execute(
-        f"update {table} set name_en = given.name, name_hi = given.name from given "  # noqa: S608 - table name checked above
-        f"where {table}.code = given.code and not {table}.is_reference"
-    )
-
-
-def delete_events(con: duckdb.DuckDBPyConnection, keys: pl.DataFrame) -> None:
-    """Delete the stored events named by ``keys`` (``complaint_id``, ``event_time``, ``event``): a
-    snapshot's corrected closure replaces the old one (:mod:`grading.snapshots`)."""
-    gone = keys.select("complaint_id", "event_time", pl.col("event").cast(pl.String))  # noqa: F841 - read by DuckDB
-    con.execute(
-        "delete from events e using gone g "
-        "where e.complaint_id = g.complaint_id and e.event_time = g.event_time and e.event = g.event"
-    )
-
-
 def read_table(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
     """A whole small table (reference data, logs) as a Polars frame."""
     if table not in (
@@ -292,35 +216,7 @@ def read_table(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
     ):
         msg = f"read_table is for small tables, not {table!r}"
         raise ValueError(msg)
-    return _pl(con.sql(storage.sql("select * from {t} order by all", t=table)))
-
-
-# --- events ----------------------------------------------------------------------------------------
-
-
-def append_events(con: duckdb.DuckDBPyConnection, events: pl.DataFrame, ingest_id: int) -> int:
-    """Append canonical events (``grading.schema.EVENT_SCHEMA``) tagged with ``ingest_id``."""
-    frame = events.with_columns(  # noqa: F841 - read by DuckDB below
-        pl.col(pl.Enum).cast(pl.String), ingest_id=pl.lit(ingest_id, pl.Int32)
-    )
-    # The log has no meaningful row order (readers sort): let DuckDB write in parallel.
-    con.execute("set preserve_insertion_order = false")
-    try:
-        con.execute("insert into events by name select * from frame")
-    finally:
-        con.execute("reset preserve_insertion_order")
-    return events.height
-
-
-def next_ingest_id(con: duckdb.DuckDBPyConnection) -> int:
-    """The next free ``ingest_id``."""
-    return int(con.sql("select coalesce(max(ingest_id), 0) + 1 from ingest_log").fetchall()[0][0])
-
-
-def log_ingest(con: duckdb.DuckDBPyConnection, row: dict[str, object]) -> None:
-    """Record one loaded file (or demo build) in ``ingest_log``."""
-    frame = pl.DataFrame([row])  # noqa: F841 - read by DuckDB
-    con.execute("insert into ingest_log by name select * from frame")
+    return as_frame(con.sql(storage.sql("select * from {t} order by all", t=table)))
 
 
 def read_events(con: duckdb.DuckDBPyConnection, complaint_ids: pl.Series | None = None) -> pl.DataFrame:
@@ -331,10 +227,10 @@ def read_events(con: duckdb.DuckDBPyConnection, complaint_ids: pl.Series | None 
     """
     cols = tuple(EVENT_SCHEMA.names())
     if complaint_ids is None:
-        frame = _pl(con.sql(storage.sql("select {c} from events", c=cols)))
+        frame = as_frame(con.sql(storage.sql("select {c} from events", c=cols)))
     else:
         ids = complaint_ids.to_frame("complaint_id")  # noqa: F841 - read by DuckDB
-        frame = _pl(
+        frame = as_frame(
             con.sql(
                 storage.sql(
                     """
@@ -351,145 +247,6 @@ def read_events(con: duckdb.DuckDBPyConnection, complaint_ids: pl.Series | None 
 def limit_memory(con: duckdb.DuckDBPyConnection, gib: float) -> None:
     """Cap DuckDB's memory for this connection; past it, DuckDB spills to ``<db>.tmp/`` on disk."""
     con.execute("set memory_limit = ?", [f"{float(gib)}GiB"])
-
-
-class Staging:
-    """Checked rows held for a second pass, grouped by a key column when they come back.
-
-    Rows stay in memory up to ``limit`` rows; past that they go to a temporary table of the open
-    (private) database, which DuckDB spills to disk, so a file larger than memory is held on disk.
-    :meth:`chunks` returns them in chunks of about ``limit`` rows such that every row with the same
-    ``key`` value is in the same chunk (hash partitions of the key).
-    """
-
-    def __init__(self, con: duckdb.DuckDBPyConnection, key: str, limit: int) -> None:
-        self.con, self.key, self.limit = con, key, limit
-        self.frames: list[pl.DataFrame] = []
-        self.schema: pl.Schema | None = None
-        self.rows = 0
-        self.spilled = False
-        self.table = f"staging_{id(self)}"
-
-    def add(self, frame: pl.DataFrame) -> None:
-        """Hold ``frame`` (every frame must have the same schema)."""
-        self.schema = self.schema or frame.schema
-        self.frames.append(frame)
-        self.rows += frame.height
-        if self.rows > self.limit:
-            self._spill()
-
-    def _spill(self) -> None:
-        held = pl.concat(self.frames).with_columns(pl.col(pl.Enum).cast(pl.String))  # noqa: F841 - read by DuckDB
-        if self.spilled:
-            self.con.execute(storage.sql("insert into {t} select * from held", t=self.table))
-        else:
-            self.con.execute(storage.sql("create temp table {t} as select * from held", t=self.table))
-            self.spilled = True
-        self.frames = []
-
-    def chunks(self) -> Iterator[pl.DataFrame]:
-        """The held rows, every key value within one chunk; chunks of about ``limit`` rows."""
-        if self.schema is None:
-            return
-        if not self.spilled:
-            yield pl.concat(self.frames)
-            return
-        if self.frames:
-            self._spill()
-        parts = -(-self.rows // self.limit)
-        for part in range(parts):
-            query = f"select * from {self.table} where hash({self.key}) % {parts} = {part}"  # noqa: S608
-            yield _pl(self.con.sql(query)).cast(self.schema)
-
-    def close(self) -> None:
-        """Drop the temporary table, if any."""
-        if self.spilled:
-            self.con.execute(storage.sql("drop table if exists {t}", t=self.table))
-        self.frames, self.spilled = [], False
-
-
-# --- derived tables --------------------------------------------------------------------------------
-
-
-def assign_keys(con: duckdb.DuckDBPyConnection, complaint_ids: pl.Series) -> pl.DataFrame:
-    """``complaint_id`` → ``complaint_key`` for the given ids: stored keys kept, new ids numbered on.
-
-    Keys are dense integers so that the derived tables join on integers, not text.
-    """
-    ids = complaint_ids.unique().sort().to_frame("complaint_id")  # noqa: F841 - read by DuckDB
-    return _pl(
-        con.sql(
-            """
-            with known as (
-                select ids.complaint_id, c.complaint_key
-                from ids join complaints c using (complaint_id)
-            ),
-            fresh as (
-                select complaint_id,
-                       (select coalesce(max(complaint_key), 0) from complaints)
-                       + row_number() over (order by complaint_id) as complaint_key
-                from ids anti join known using (complaint_id)
-            ),
-            final as (
-                select * from known
-                union all
-                select * from fresh
-            )
-            select * from final order by complaint_key
-            """
-        )
-    )
-
-
-def replace_derived(
-    con: duckdb.DuckDBPyConnection,
-    derived: dict[str, pl.DataFrame],
-    keys: pl.DataFrame,
-) -> None:
-    """Replace the derived rows of the complaints in ``keys`` (``complaint_id``, ``complaint_key``) and
-    record them as changed (:data:`grading.storage.CHANGED_KEYS`: the next write replays them).
-
-    A complaint already stored keeps its ``complainant_month_count``: its complainant and registration
-    month never change, and :func:`grading.derive.derive` counts only within the frame it is given.
-    :func:`refresh_complainant_counts` then recounts the months that gained complaints.
-    """
-    frame_keys = keys.select("complaint_key")  # noqa: F841 - read by DuckDB
-    con.execute(
-        """
-        create or replace temp table kept_counts as
-        select complaint_key, complainant_month_count from complaints
-        where complaint_key in (select complaint_key from frame_keys)
-        """
-    )
-    for table in DERIVED_TABLES:
-        delete = "delete from {t} where complaint_key in (select complaint_key from frame_keys)"
-        con.execute(storage.sql(delete, t=table))
-        frame = derived[table]  # noqa: F841 - read by DuckDB
-        if table == "complaints":
-            con.execute(
-                """
-                insert into complaints by name
-                select f.* exclude (complainant_month_count),
-                       coalesce(k.complainant_month_count, f.complainant_month_count) as complainant_month_count
-                from frame f left join kept_counts k on k.complaint_key = f.complaint_key
-                """
-            )
-        else:
-            con.execute(storage.sql("insert into {t} by name select * from frame", t=table))
-    con.execute("drop table kept_counts")
-    con.execute("insert into changed_keys select complaint_key from frame_keys")
-
-
-def max_complaint_key(con: duckdb.DuckDBPyConnection) -> int:
-    """The highest ``complaint_key`` stored (0 for none): keys above it are new."""
-    return int(con.sql("select coalesce(max(complaint_key), 0) from complaints").fetchall()[0][0])
-
-
-def append_derived(con: duckdb.DuckDBPyConnection, derived: dict[str, pl.DataFrame]) -> None:
-    """Append derived frames for complaints not yet in the store (the demo builds month by month)."""
-    for table in DERIVED_TABLES:
-        frame = derived[table]  # noqa: F841 - read by DuckDB
-        con.execute(storage.sql("insert into {t} by name select * from frame", t=table))
 
 
 def month_bounds(con: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:
@@ -564,85 +321,6 @@ def read_month_inputs(con: duckdb.DuckDBPyConnection, start: datetime, end: date
     return {"complaints": complaints, "transfers": transfers, "stints": stints, "feedback_events": feedback}
 
 
-def flag_complaints(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> pl.DataFrame:
-    """Complaints registered or closed in ``[start, end)`` with who filed them and how they closed
-    (for the integrity flags): complaint_key, registered_at, category, complainant, closed_at,
-    close_outcome. One row per complaint."""
-    return _pl(
-        con.sql(
-            """
-            select complaint_key, registered_at, category, complainant, closed_at, close_outcome
-            from complaints
-            where (registered_at >= $start and registered_at < $end)
-               or (closed_at >= $start and closed_at < $end)
-            """,
-            params={"start": start, "end": end},
-        )
-    )
-
-
-def stints_ended(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> pl.DataFrame:
-    """Stints that ended in ``[start, end)`` (for the integrity flags): complaint_key, level,
-    started_at, ended_at, limit_days. One row per stint."""
-    return _pl(
-        con.sql(
-            """
-            select complaint_key, level, started_at, ended_at, limit_days
-            from stints
-            where ended_at >= $start and ended_at < $end
-            """,
-            params={"start": start, "end": end},
-        )
-    )
-
-
-def transfers_until(con: duckdb.DuckDBPyConnection, keys: pl.DataFrame, until: datetime) -> pl.DataFrame:
-    """The transfers at or before ``until`` of the complaints in ``keys`` (a ``complaint_key`` column):
-    complaint_key, event_time, department; for the department at a time (:func:`grading.asof.department_at`)."""
-    return _pl(
-        con.sql(
-            """
-            select complaint_key, event_time, department from transfers
-            where event_time <= $until and complaint_key in (select complaint_key from keys)
-            """,
-            params={"until": until},
-        )
-    )
-
-
-def outcome_cases(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> dict[str, pl.DataFrame]:
-    """Complaints with a dissatisfied call-back, a reopening or a force closure in ``[start, end)``.
-
-    ``cases``: one row per (complaint, event) with kind ``dissatisfied``, ``reopened`` or ``force_closed``,
-    event_time, complaint_key, complaint_id, registered_at, department (at registration), district,
-    category, level (current); ``transfers`` of those complaints before ``end`` (for the department at
-    a time, :func:`grading.asof.department_at`).
-    """
-    params = {"start": start, "end": end}
-    cases = _pl(
-        con.sql(
-            """
-            with happened as (
-                select complaint_key, kind, event_time from feedback_events
-                where kind in ('dissatisfied', 'reopened') and event_time >= $start and event_time < $end
-                union all
-                select complaint_key, 'force_closed' as kind, closed_at as event_time from complaints
-                where close_outcome = 'force' and closed_at >= $start and closed_at < $end
-            ),
-            final as (
-                select h.kind, h.event_time, c.complaint_key, c.complaint_id, c.registered_at, c.department,
-                       c.district, c.category, c.current_level as level
-                from happened h join complaints c using (complaint_key)
-            )
-            select * from final
-            """,
-            params=params,
-        )
-    )
-    transfers = transfers_until(con, cases.select("complaint_key"), end - timedelta(microseconds=1))
-    return {"cases": cases, "transfers": transfers}
-
-
 def last_computed_month(con: duckdb.DuckDBPyConnection) -> date | None:
     """The latest month in ``monthly_metrics`` (None when nothing is computed yet)."""
     if not _has_table(con, "monthly_metrics"):
@@ -672,7 +350,7 @@ def read_monthly_metrics(
         "entity_type": entity_type,
         "months": months,
     }
-    return _pl(
+    return as_frame(
         con.sql(
             """
             select * from monthly_metrics
@@ -696,87 +374,6 @@ def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     for table in ("events", "complaints", "quarantine", "ingest_log"):
         out[table] = int(con.sql(storage.sql("select count(*) from {t}", t=table)).fetchall()[0][0])
     return out
-
-
-def refresh_complainant_counts(con: duckdb.DuckDBPyConnection, keys: pl.DataFrame | None = None) -> None:
-    """Recount each complaint's complainant's complaints registered in the same month.
-
-    The habitual-complainant rule reads this count. Only a new complaint changes it, and only in its
-    complainant-month (a complaint's complainant and registration time never change once stored: a
-    second ``registered`` event is refused). So with ``keys`` (``complaint_key`` of the complaints a load
-    added) only those complainant-months are recounted, reading only the complaints registered in their
-    months; without, the whole store is (the demo build). Every complaint whose count changes is
-    recorded as changed (:data:`grading.storage.CHANGED_KEYS`).
-    """
-    frame = (  # noqa: F841 - read by DuckDB
-        con.sql("select complaint_key from complaints") if keys is None else keys.select("complaint_key")
-    )
-    months = con.sql(
-        """
-        select date_trunc('month', min(registered_at)), date_trunc('month', max(registered_at)) + interval 1 month
-        from complaints where complaint_key in (select complaint_key from frame)
-        """
-    ).fetchall()[0]
-    if months[0] is None:
-        return
-    con.execute(
-        """
-        create or replace temp table recounted as
-        with touched as (
-            select distinct complainant, date_trunc('month', registered_at) as registered_month
-            from complaints
-            where complaint_key in (select complaint_key from frame)
-        ),
-        members as (
-            select c.complaint_key, c.complainant_month_count,
-                   count(*) over (partition by c.complainant, t.registered_month) as n
-            from complaints c
-            join touched t
-              on t.complainant = c.complainant and t.registered_month = date_trunc('month', c.registered_at)
-            where c.registered_at >= $first and c.registered_at < $end
-        )
-        select complaint_key, n from members where complainant_month_count <> n
-        """,
-        {"first": months[0], "end": months[1]},
-    )
-    con.execute(
-        """
-        update complaints set complainant_month_count = recounted.n
-        from recounted
-        where complaints.complaint_key = recounted.complaint_key
-        """
-    )
-    con.execute("insert into changed_keys select complaint_key from recounted")
-    con.execute("drop table recounted")
-
-
-def already_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:
-    """Whether a file with this content hash was loaded before."""
-    rows = con.execute("select count(*) from ingest_log where sha256 = ?", [sha256]).fetchall()
-    return bool(rows[0][0])
-
-
-def quarantine(con: duckdb.DuckDBPyConnection, problems: pl.DataFrame, ingest_id: int, source: str) -> None:
-    """Keep rejected rows with their reasons (one row per problem); personal data in the rejected
-    values is masked like notes, so it never reaches the file.
-
-    A problem already kept for the same complaint, field, value and reason (an overlapping newer export
-    carrying the same bad row) is not kept again.
-    """
-    frame = problems.with_columns(  # noqa: F841 - read by DuckDB
-        value=mask_personal(pl.col("value")), ingest_id=pl.lit(ingest_id, pl.Int32), source=pl.lit(source)
-    )
-    con.execute(
-        """
-        insert into quarantine by name
-        select * from frame f
-        where f.complaint_id is null or not exists (
-            select 1 from quarantine q
-            where q.complaint_id = f.complaint_id and q.field is not distinct from f.field
-              and q.value is not distinct from f.value and q.reason = f.reason
-        )
-        """
-    )
 
 
 def last_event_time(con: duckdb.DuckDBPyConnection) -> datetime | None:
@@ -804,99 +401,6 @@ def record_export(con: duckdb.DuckDBPyConnection, exported_at: datetime) -> None
     text = _meta(con, EXPORTED_AT_KEY)
     if text is None or datetime.fromisoformat(text) < exported_at:
         set_meta(con, EXPORTED_AT_KEY, exported_at.isoformat())
-
-
-def pending_cases(
-    con: duckdb.DuckDBPyConnection,
-    as_of: datetime,
-    *,
-    districts: list[str] | None = None,
-    departments: list[str] | None = None,
-) -> dict[str, pl.DataFrame]:
-    """The rows the case list of ``as_of`` is built from (the as-of rules are applied by the caller).
-
-    ``districts`` / ``departments`` restrict the rows in the query itself (None = no restriction);
-    ``departments`` keeps a complaint when its department at registration or any transfer up to
-    ``as_of`` is in the list, a superset that :func:`grading.asof.department_at` then narrows.
-    Returns ``complaints`` (candidates registered by ``as_of`` and not closed before it: complaint_key,
-    complaint_id, registered_at, department, district, category, channel, closed_at,
-    first_breach_at), their ``transfers`` up to ``as_of`` and their ``stints`` started by ``as_of``.
-    """
-    params = {"as_of": as_of, "districts": districts, "departments": departments}
-    complaints = _pl(
-        con.sql(
-            """
-            with candidates as (
-                select complaint_key, complaint_id, registered_at, department, district, category, channel,
-                       closed_at, first_breach_at, has_transfer
-                from complaints
-                where registered_at <= $as_of
-                  and (closed_at is null or closed_at >= $as_of)
-                  and ($districts is null or list_contains($districts, district))
-            ),
-            final as (
-                select * exclude (has_transfer) from candidates c
-                where $departments is null
-                   or list_contains($departments, c.department)
-                   or (c.has_transfer and exists (
-                        select 1 from transfers t
-                        where t.complaint_key = c.complaint_key and t.event_time <= $as_of
-                          and list_contains($departments, t.department)))
-            )
-            select * from final
-            """,
-            params=params,
-        )
-    )
-    keys = complaints.select("complaint_key")  # also read by DuckDB in the stints query below
-    transfers = transfers_until(con, keys, as_of)
-    stints = _pl(
-        con.sql(
-            """
-            select complaint_key, started_at, ended_at, level, limit_days from stints
-            where started_at <= $as_of and complaint_key in (select complaint_key from keys)
-            """,
-            params={"as_of": as_of},
-        )
-    )
-    return {"complaints": complaints, "transfers": transfers, "stints": stints}
-
-
-def complaint_events(
-    con: duckdb.DuckDBPyConnection,
-    complaint_id: str,
-    *,
-    districts: list[str] | None = None,
-    departments: list[str] | None = None,
-) -> pl.DataFrame:
-    """One complaint's events in order, only if the complaint is inside the given scope."""
-    return _pl(
-        con.sql(
-            """
-            with allowed as (
-                select c.complaint_id
-                from complaints c
-                where c.complaint_id = $complaint_id
-                  and ($districts is null or list_contains($districts, c.district))
-                  and ($departments is null
-                       or list_contains($departments, c.department)
-                       or exists (select 1 from transfers t
-                                  where t.complaint_key = c.complaint_key
-                                    and list_contains($departments, t.department)))
-            ),
-            final as (
-                select e.event_time, e.event, e.level, e.department, e.outcome, e.note
-                from events e
-                where e.complaint_id in (select complaint_id from allowed)
-            )
-            select * from final
-            order by event_time, array_position(
-                ['registered', 'transferred', 'attended', 'resolved', 'feedback', 'reopened', 'escalated', 'closed'],
-                event)
-            """,
-            params={"complaint_id": complaint_id, "districts": districts, "departments": departments},
-        )
-    )
 
 
 def ingest_status(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:

@@ -17,7 +17,7 @@ from typing import Final
 import duckdb
 import polars as pl
 
-from grading import asof, flags, grade, pipeline, store, store_published
+from grading import asof, flags, grade, pipeline, store, store_cases, store_published
 from grading.access import Identity, mask_personal
 from grading.asof import previous_month
 from grading.metrics import ENTITY_KEYS, totals
@@ -163,7 +163,7 @@ def open_cases(
     next 2 days) and ``days_to_due`` (negative when overdue); names are attached.
     """
     scope = who.scope(district=district, department=department)
-    rows = store.pending_cases(con, when, districts=scope.district_list(), departments=scope.department_list())
+    rows = store_cases.pending_cases(con, when, districts=scope.district_list(), departments=scope.department_list())
     wanted = scope.department_list()
     cases = (
         asof.department_at(rows["complaints"], rows["transfers"], when)
@@ -221,7 +221,7 @@ def case_timeline(
     """One complaint's events, oldest first, notes masked; empty when the complaint is outside
     ``who``'s scope (narrowed as in :func:`pending_cases`)."""
     scope = who.scope(district=district, department=department)
-    events = store.complaint_events(
+    events = store_cases.complaint_events(
         con, complaint_id, districts=scope.district_list(), departments=scope.department_list()
     )
     return events.with_columns(note=mask_personal(pl.col("note")))
