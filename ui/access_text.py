@@ -1,0 +1,55 @@
+"""Catalogue entries of sign-in, accounts, roles and the audit log: key → (English, हिन्दी).
+
+Kept apart from :mod:`ui.i18n` (which merges them into its catalogue), as :mod:`ui.meetings_text` is.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+ACCESS: Final[dict[str, tuple[str, str]]] = {
+    # sign-in and roles
+    "sign_in_title": ("Sign in", "साइन इन करें"),
+    "sign_in_intro": (
+        "Collectors, department heads and state administrators sign in to see pending cases of their "
+        "districts or departments. The public pages need no sign-in.",
+        "कलेक्टर, विभागाध्यक्ष और राज्य प्रशासक अपने ज़िलों या विभागों के लंबित प्रकरण देखने के लिए साइन इन "
+        "करते हैं। सार्वजनिक पृष्ठों के लिए साइन इन आवश्यक नहीं है।",
+    ),
+    "sign_in_oidc": ("Sign in with your organisation account", "अपने संस्थागत खाते से साइन इन करें"),
+    "username": ("User name", "उपयोगकर्ता नाम"),
+    "password": ("Password", "पासवर्ड"),
+    "sign_in": ("Sign in", "साइन इन"),
+    "sign_out": ("Sign out", "साइन आउट"),
+    "sign_in_failed": (
+        "Sign-in failed. Check the user name and password and try again later.",
+        "साइन इन नहीं हो सका। उपयोगकर्ता नाम और पासवर्ड जाँचें और कुछ देर बाद पुनः प्रयास करें।",
+    ),
+    "no_role": (
+        "{email} is signed in with the identity provider but has no role in Nivaran; ask the state administrator.",
+        "{email} पहचान प्रदाता से साइन इन है, पर निवारण में इसकी कोई भूमिका नहीं है; राज्य प्रशासक से संपर्क करें।",
+    ),
+    "not_allowed": (
+        "This page needs a signed-in user with the right role (see Sign in).",
+        "इस पृष्ठ के लिए उचित भूमिका वाले उपयोगकर्ता का साइन इन आवश्यक है (साइन इन देखें)।",
+    ),
+    "continue": ("Continue", "आगे बढ़ें"),
+    "export_note": (
+        "Exports of cases are recorded in the audit log (who, when, which scope, how many rows).",
+        "प्रकरणों का हर निर्यात ऑडिट लॉग में दर्ज होता है (किसने, कब, किस दायरे में, कितनी पंक्तियाँ)।",
+    ),
+    "session_expired": ("Your session ended; please sign in again.", "आपका सत्र समाप्त हो गया; कृपया फिर से साइन इन करें।"),
+    "signed_in_as": ("Signed in: {user} · {role} · {scope}", "साइन इन: {user} · {role} · {scope}"),
+    "whole_state": ("whole state", "पूरा राज्य"),
+    "role_collector": ("collector", "कलेक्टर"),
+    "role_department_head": ("department head", "विभागाध्यक्ष"),
+    "role_admin": ("state administrator", "राज्य प्रशासक"),
+    "role_public": ("public", "सार्वजनिक"),
+    "audit_title": ("Audit log of case-list exports", "प्रकरण सूची निर्यात का ऑडिट लॉग"),
+    "audit_intro": (
+        "Every download of a case list: who, when, within which scope, how many rows.",
+        "प्रकरण सूची का हर डाउनलोड: किसने, कब, किस दायरे में, कितनी पंक्तियाँ।",
+    ),
+    "audit_empty": ("No case list has been exported yet.", "अभी तक कोई प्रकरण सूची निर्यात नहीं हुई है।"),
+    "accounts": ("Accounts", "खाते"),
+}

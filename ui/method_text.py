@@ -1,0 +1,160 @@
+"""Catalogue entries of the methodology: as-of and privacy rules, the scheme, ranking rules, streaks and
+integrity flags: key → (English, हिन्दी).
+
+Kept apart from :mod:`ui.i18n` (which merges them into its catalogue), as :mod:`ui.meetings_text` is.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+METHOD: Final[dict[str, tuple[str, str]]] = {
+    # as of the month's end, privacy
+    "method_asof": ("As of the month's end, and publication", "माह के अंत की स्थिति, और प्रकाशन"),
+    "method_asof_text": (
+        "Each month is graded as of its last instant (Asia/Kolkata): events after it are never counted, and the figures are the same however the data were loaded (at once, day by day, or with repeated exports). A complaint still open at the month's end counts as pending even if nothing happened to it for months. An event that happened in the month but arrives late changes the month's current reading until the month is published; after publication the published grading stands, and later changes are listed as a revision. Pages say whether a month is published or provisional.",
+        "हर माह की ग्रेडिंग उसके अंतिम क्षण (भारतीय समय) की स्थिति पर होती है: उसके बाद की घटनाएँ कभी नहीं गिनी जातीं, और आँकड़े वही रहते हैं चाहे डेटा एक साथ, रोज़-रोज़ या दोहराए गए निर्यातों में आए। माह के अंत में खुली शिकायत लंबित गिनी जाती है, भले ही महीनों से उस पर कुछ न हुआ हो। माह में हुई पर देर से आई घटना प्रकाशन से पहले तक माह की वर्तमान गणना बदलती है; प्रकाशन के बाद प्रकाशित ग्रेडिंग ही मान्य रहती है और बाद के बदलाव संशोधन सूची में दिखते हैं। हर पेज बताता है कि माह प्रकाशित है या अनंतिम।",
+    ),
+    "method_privacy": ("Privacy and access", "निजता और पहुँच"),
+    "method_privacy_text": (
+        "- The public pages show aggregates only. A ranking row or a district × department cell with "
+        "fewer than 5 complaints received shows no figures (marked *< 5*): with so few, a percentage or "
+        "a grade could tell what happened to one complainant. So that no hidden figure can be worked out "
+        "by subtracting the shown ones from a total, enough other rows or cells are hidden with them "
+        "(marked *hidden*) that no department, district or state total has exactly one hidden part.\n"
+        "- Complainant identifiers are stored as keyed pseudonyms; phone numbers, e-mail addresses, "
+        "12-digit id numbers, titled names (Shri, Smt, श्री, श्रीमती, Name: …) and names after S/O, D/O, "
+        "W/O, C/O in notes are masked when loaded and again when shown, and in rejected rows.\n"
+        "- Case lists need a sign-in: a collector sees only their districts, a department head only "
+        "their departments, the state administrator everything. Every download of a case list is "
+        "recorded (who, when, which scope) in an audit log the administrator sees, and the file is "
+        "given only to the signed-in session that asked for it. Cells that a spreadsheet would run as "
+        "a formula (starting with =, +, -, @) are written as text.",
+        "- सार्वजनिक पृष्ठ केवल समेकित आँकड़े दिखाते हैं। जिस रैंकिंग पंक्ति या ज़िला × विभाग खाने में 5 से कम "
+        "शिकायतें प्राप्त हुई हों, उसमें कोई आँकड़ा नहीं दिखता (*< 5* अंकित): इतनी कम संख्या में प्रतिशत या "
+        "ग्रेड किसी एक शिकायतकर्ता के बारे में बता सकता है। ताकि कुल में से दिखाए गए आँकड़े घटाकर कोई छिपा आँकड़ा "
+        "निकाला न जा सके, उनके साथ इतनी अन्य पंक्तियाँ या खाने भी छिपाए जाते हैं (*छिपाया गया* अंकित) कि किसी "
+        "विभाग, ज़िले या राज्य के कुल में ठीक एक छिपा हिस्सा न रहे।\n"
+        "- शिकायतकर्ता की पहचान छद्म नाम (कुंजीबद्ध) के रूप में संग्रहीत होती है; टिप्पणियों में फ़ोन नंबर, "
+        "ई-मेल पते, 12 अंकों के पहचान क्रमांक, उपाधि सहित नाम (श्री, श्रीमती, Shri, Smt, नाम: …) और S/O, D/O, "
+        "W/O, C/O के बाद के नाम लोड करते समय, दिखाते समय और अस्वीकृत पंक्तियों में भी छिपाए जाते हैं।\n"
+        "- प्रकरण सूचियों के लिए साइन इन आवश्यक है: कलेक्टर केवल अपने ज़िले, विभागाध्यक्ष केवल अपने विभाग, "
+        "और राज्य प्रशासक सब कुछ देखते हैं। प्रकरण सूची का हर डाउनलोड ऑडिट लॉग में दर्ज होता है (किसने, कब, "
+        "किस दायरे में), जिसे प्रशासक देखते हैं, और फ़ाइल केवल उसी साइन-इन सत्र को मिलती है जिसने उसे माँगा। "
+        "जो खाने स्प्रेडशीट में सूत्र की तरह चल सकते हैं (=, +, -, @ से शुरू), वे पाठ के रूप में लिखे जाते हैं।",
+    ),
+    # methodology
+    "method_title": ("How the grading works", "ग्रेडिंग कैसे होती है"),
+    "method_scheme": ("Scheme", "योजना"),
+    "method_components": ("Components", "घटक"),
+    "method_weight": ("Weight", "भार"),
+    "method_formula": ("Points", "अंक"),
+    "method_reading": ("Nivaran's reading", "निवारण की व्याख्या"),
+    "method_official": ("published rule", "प्रकाशित नियम"),
+    "method_bands": ("Grades", "ग्रेड"),
+    "method_min": ("Minimum score", "न्यूनतम अंक"),
+    "method_rules": ("Rules", "नियम"),
+    "method_rules_text": (
+        "- A month is graded as of its last instant ({zone}): later events never change it.\n"
+        "- An entity with fewer than {min_received} complaints received is listed but not ranked.\n"
+        "- Equal scores (rounded to {decimals} decimals) share a rank and the next rank is skipped (1, 2, 2, 4).\n"
+        "- Complaints of a complainant who filed more than {habitual} in a month are left out of the grading.\n"
+        "- A component with no data scores {missing}.\n"
+        "- Long pending means more than {long_days} completed days old.",
+        "- प्रत्येक माह उसके अंतिम क्षण ({zone}) की स्थिति पर ग्रेड होता है: बाद की घटनाएँ उसे नहीं बदलतीं।\n"
+        "- {min_received} से कम प्राप्त शिकायतों वाली इकाई सूची में है पर रैंक नहीं पाती।\n"
+        "- समान अंक ({decimals} दशमलव तक) पर समान रैंक, अगली रैंक छोड़ी जाती है (1, 2, 2, 4)।\n"
+        "- एक माह में {habitual} से अधिक शिकायतें करने वाले शिकायतकर्ता की शिकायतें ग्रेडिंग से बाहर रहती हैं।\n"
+        "- जिस घटक का डेटा नहीं है उसे {missing} मिलते हैं।\n"
+        "- लंबी लंबित का अर्थ {long_days} पूर्ण दिनों से अधिक पुरानी।",
+    ),
+    "missing_full": ("its full weight", "पूरे अंक"),
+    "missing_zero": ("zero", "शून्य"),
+    "missing_reweight": (
+        "nothing: it is left out and the components with data are scaled up to the maximum, but only when "
+        "they carry at least {min_data} % of it (otherwise the entity gets no score or grade)",
+        "कुछ नहीं: उसे छोड़ दिया जाता है और डेटा वाले घटकों को अधिकतम तक अनुपात में बढ़ाया जाता है, पर केवल तब जब "
+        "उनका भार अधिकतम का कम से कम {min_data} % हो (अन्यथा इकाई को न अंक मिलते हैं न ग्रेड)",
+    ),
+    "method_metrics": ("Every metric", "सभी मापदंड"),
+    "metric": ("Metric", "मापदंड"),
+    "definition": ("Definition", "परिभाषा"),
+    "unit": ("Unit", "इकाई"),
+    "method_source": ("Source: {source}", "स्रोत: {source}"),
+    "method_other": (
+        "Other schemes shipped: {names}. Copy a file in data/schemes/, change a weight, and grade with `nivaran grade --scheme FILE`.",
+        "अन्य उपलब्ध योजनाएँ: {names}। data/schemes/ की फ़ाइल की प्रति बनाकर भार बदलें और `nivaran grade --scheme FILE` से ग्रेड करें।",
+    ),
+    # ranking rules, streaks and integrity flags
+    "dept_groups": (
+        "Departments are ranked inside volume groups (group 1: the busiest), so a department with a few dozen "
+        "complaints is not compared with one with thousands. A rank shown as a range (e.g. 3–7) is not certain: "
+        "another department's score is within its margin of error.",
+        "विभागों की रैंक मात्रा समूहों में दी जाती है (समूह 1: सबसे अधिक शिकायतों वाले), ताकि कुछ दर्जन शिकायतों वाले "
+        "विभाग की तुलना हज़ारों वाले से न हो। सीमा के रूप में दिखाई गई रैंक (जैसे 3–7) निश्चित नहीं है: किसी अन्य विभाग "
+        "के अंक उसकी त्रुटि-सीमा के भीतर हैं।",
+    ),
+    "all_departments": ("All departments", "सभी विभाग"),
+    "dept_title_group": (
+        "{name}: rank {rank} of {of} in group {group}, grade {grade}, {score} points",
+        "{name}: समूह {group} के {of} में रैंक {rank}, ग्रेड {grade}, {score} अंक",
+    ),
+    "all_districts": ("All districts", "सभी ज़िले"),
+    "streaks_title": ("Streaks", "लगातार प्रदर्शन"),
+    "streak_rank": ("{name}: rank 1{group} for {n} months in a row", "{name}: लगातार {n} माह से रैंक 1{group}"),
+    "streak_grade": ("{name}: grade {grade} for {n} months in a row", "{name}: लगातार {n} माह से ग्रेड {grade}"),
+    "in_group": (" in group {g}", " (समूह {g})"),
+    "no_streaks": ("No streak this month.", "इस माह कोई लगातार प्रदर्शन नहीं।"),
+    "flags_title": ("Integrity flags", "सत्यनिष्ठा संकेत"),
+    "flags_intro": (
+        "Signs of gaming the grading, computed from the month's events. A flag is a reason to look, not a verdict.",
+        "ग्रेडिंग में हेरफेर के संकेत, माह की घटनाओं से गणना किए गए। संकेत जाँच का कारण है, निर्णय नहीं।",
+    ),
+    "no_flags": ("No integrity flag raised this month.", "इस माह कोई सत्यनिष्ठा संकेत नहीं।"),
+    "flag": ("Flag", "संकेत"),
+    "evidence": ("Evidence", "प्रमाण"),
+    "share_pct": ("Share %", "हिस्सा %"),
+    "own_pct": ("Own usual %", "सामान्य स्तर %"),
+    "state_pct": ("Overall %", "समग्र %"),
+    "dept_no_data": (
+        "{name}: no grade this month (components with data weigh less than {pct} % of the score)",
+        "{name}: इस माह ग्रेड नहीं (डेटा वाले घटकों का भार अंकों के {pct} % से कम)",
+    ),
+    "method_version": (
+        "Version in force for {month}: {version}",
+        "{month} के लिए लागू संस्करण: {version}",
+    ),
+    "method_versions": ("Versions of this scheme", "इस योजना के संस्करण"),
+    "effective_from": ("In force from", "लागू तिथि"),
+    "from_start": ("the first month", "प्रथम माह से"),
+    "method_groups": ("Volume groups", "मात्रा समूह"),
+    "groups_top_n": (
+        "{kind}: the {n} with most complaints received form group 1, the others group 2.",
+        "{kind}: सबसे अधिक प्राप्त शिकायतों वाले {n} समूह 1 में, शेष समूह 2 में।",
+    ),
+    "groups_thresholds": (
+        "{kind}: groups by complaints received, thresholds {thresholds} (group 1 at or above the first).",
+        "{kind}: प्राप्त शिकायतों के अनुसार समूह, सीमाएँ {thresholds} (पहली सीमा या अधिक: समूह 1)।",
+    ),
+    "method_reliability": ("When a rank is printed", "रैंक कब दिखाई जाती है"),
+    "method_reliability_text": (
+        "Each share in the score (e.g. satisfied closures out of complaints received) is uncertain when it rests on "
+        "few complaints. Nivaran puts a {pct} % Wilson interval around each share and carries it to the score in "
+        "points (shares combined as independent). One department is surely above another only when the gap between "
+        "their scores is larger than the combined uncertainty. A rank is printed only when no other department in "
+        "its group is within reach; otherwise the page prints the range of ranks it could hold (e.g. 3–7). "
+        "The exact competition rank (1, 2, 2, 4) is still computed and used for streaks and rank changes.",
+        "अंकों का प्रत्येक हिस्सा (जैसे प्राप्त शिकायतों में संतुष्टिपूर्ण निराकरण) कम शिकायतों पर अनिश्चित होता है। निवारण "
+        "प्रत्येक हिस्से के चारों ओर {pct} % विल्सन अंतराल लेता है और उसे अंकों तक ले जाता है। एक विभाग दूसरे से निश्चित "
+        "रूप से ऊपर तभी है जब उनके अंकों का अंतर संयुक्त अनिश्चितता से अधिक हो। रैंक तभी दिखाई जाती है जब समूह का कोई "
+        "अन्य विभाग पहुँच में न हो; अन्यथा संभावित रैंकों की सीमा (जैसे 3–7) दिखाई जाती है।",
+    ),
+    "method_flags": ("Integrity flags", "सत्यनिष्ठा संकेत"),
+    "method_flags_text": (
+        "Flags look for the known ways of gaming a grading. Each compares the entity's share with a reference: "
+        "it must be at least {ratio:g} times the reference and beyond chance ({z:g} standard deviations), and rest "
+        "on at least {n} closures or stays at a level. `nivaran flags --month YYYY-MM` lists them.",
+        "संकेत ग्रेडिंग में हेरफेर के ज्ञात तरीकों को खोजते हैं। प्रत्येक इकाई के हिस्से की तुलना संदर्भ से करता है: वह "
+        "संदर्भ का कम से कम {ratio:g} गुना और संयोग से परे ({z:g} मानक विचलन) हो, और कम से कम {n} निराकरणों पर आधारित हो।",
+    ),
+}

@@ -1,0 +1,83 @@
+"""Catalogue entries of the public summary: suppression, the published package, the map and the
+charts' switches: key → (English, हिन्दी).
+
+Kept apart from :mod:`ui.i18n` (which merges them into its catalogue), as :mod:`ui.meetings_text` is.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+PUBLIC: Final[dict[str, tuple[str, str]]] = {
+    # public page: suppression, the package, the map
+    "suppressed": (
+        "suppressed (too few complaints, or hidden so a small one cannot be derived)",
+        "छिपाया गया (बहुत कम शिकायतें, या ताकि छोटी संख्या निकाली न जा सके)",
+    ),
+    "hidden_complementary": ("hidden", "छिपाया गया"),
+    "package_title": ("The month's data package, {month}", "माह का डेटा पैकेज, {month}"),
+    "package_note": (
+        "The files of the published month, as `nivaran publish` wrote them: the department and district "
+        "rankings, every month's history, the district × department cells and the data dictionary (CSV, "
+        "UTF-8), and the press report (PDF, English and Hindi). Aggregates only, small numbers hidden, no "
+        "personal data. The files are prepared when you first ask for one (a few seconds).",
+        "प्रकाशित माह की फ़ाइलें, जैसी `nivaran publish` ने लिखीं: विभाग और ज़िला रैंकिंग, हर माह का इतिहास, "
+        "ज़िला × विभाग खाने और डेटा शब्दकोश (CSV, UTF-8), और प्रेस रिपोर्ट (PDF, अंग्रेज़ी और हिन्दी)। केवल समेकित "
+        "आँकड़े, छोटी संख्याएँ छिपी हुई, कोई व्यक्तिगत जानकारी नहीं। पहली बार माँगने पर फ़ाइलें तैयार होती हैं (कुछ सेकंड)।",
+    ),
+    "package_not_published": (
+        "{month} is not published yet: its data package (rankings, history, cells, dictionary, press report) "
+        "appears here once it is. The tables on this page can be downloaded now.",
+        "{month} अभी प्रकाशित नहीं हुआ है: प्रकाशित होने पर इसका डेटा पैकेज (रैंकिंग, इतिहास, खाने, शब्दकोश, प्रेस "
+        "रिपोर्ट) यहाँ मिलेगा। इस पृष्ठ की तालिकाएँ अभी डाउनलोड की जा सकती हैं।",
+    ),
+    "cells_show": ("Show the district × department grid", "ज़िला × विभाग तालिका दिखाएँ"),
+    "map_zoom": ("Zoomable map (draws more slowly)", "ज़ूम होने वाला नक्शा (धीरे बनता है)"),
+    "map_scale": ("Darker: lower, lighter: higher ({low} to {high}).", "गहरा: कम, हल्का: अधिक ({low} से {high})।"),
+    "trend_chart": ("Show the chart", "चार्ट दिखाएँ"),
+    "latest": ("Latest month", "नवीनतम माह"),
+    "chart_table": ("The chart as a table", "चार्ट तालिका के रूप में"),
+    "map_title": ("District map", "ज़िलों का नक्शा"),
+    "map_metric": ("Show on the map", "नक्शे पर दिखाएँ"),
+    "map_hidden": ("hidden (too few complaints)", "छिपाया गया (बहुत कम शिकायतें)"),
+    "map_no_data": ("no data", "डेटा नहीं"),
+    "map_legend": (
+        "Grey: figures hidden to protect complainants. White: no data for this measure.",
+        "धूसर: शिकायतकर्ताओं की सुरक्षा के लिए छिपाए गए आँकड़े। सफ़ेद: इस माप का डेटा नहीं।",
+    ),
+    "map_source": (
+        "District boundaries: ADARV (adarvmaps, MIT licence), derived from Survey of India data; indicative.",
+        "ज़िला सीमाएँ: ADARV (adarvmaps, MIT लाइसेंस), भारतीय सर्वेक्षण विभाग के डेटा से; सांकेतिक।",
+    ),
+    # public summary
+    "public_title": ("How departments redress complaints", "विभाग शिकायतों का निवारण कैसे करते हैं"),
+    "public_intro": (
+        "Every month each department and district is graded on how it closed the complaints it received. No personal data is shown on this page; figures for fewer than 5 complaints are hidden, with enough others that none can be worked out from a total.",
+        "हर माह प्रत्येक विभाग और ज़िले को इस आधार पर ग्रेड दिया जाता है कि उसने प्राप्त शिकायतों का निराकरण कैसे किया। इस पृष्ठ पर कोई व्यक्तिगत जानकारी नहीं है; 5 से कम शिकायतों के आँकड़े छिपाए गए हैं, साथ में इतने अन्य भी कि कुल से कोई निकाला न जा सके।",
+    ),
+    "vs_last_month": ("vs last month", "पिछले माह की तुलना में"),
+    "dept_ranking": ("Department ranking, {month}", "विभागों की रैंकिंग, {month}"),
+    "dept_ranking_help": (
+        "Scheme: {scheme}. Points per component are shown beside the total; change is against last month's rank (▲ climbed).",
+        "योजना: {scheme}। कुल अंकों के साथ प्रत्येक घटक के अंक दिखाए गए हैं; परिवर्तन पिछले माह की रैंक से है (▲ ऊपर)।",
+    ),
+    "district_ranking": ("District ranking, {month}", "ज़िलों की रैंकिंग, {month}"),
+    "district_groups": (
+        "Districts are ranked overall and inside volume groups: group 1 holds the {n} districts with most complaints received.",
+        "ज़िलों की रैंक समग्र रूप से और मात्रा समूहों में दी जाती है: समूह 1 में सबसे अधिक शिकायतों वाले {n} ज़िले हैं।",
+    ),
+    "district_groups_min": (
+        "Districts are ranked overall and inside volume groups: group 1 holds the districts with at least {n} complaints received.",
+        "ज़िलों की रैंक समग्र रूप से और मात्रा समूहों में दी जाती है: समूह 1 में कम से कम {n} प्राप्त शिकायतों वाले ज़िले हैं।",
+    ),
+    "state_trends": ("Overall trends", "समग्र रुझान"),
+    "percent": ("Percent", "प्रतिशत"),
+    "cells_title": ("{metric} by district and department, {month}", "ज़िला और विभाग अनुसार {metric}, {month}"),
+    "cells_note": (
+        "Blank cells are hidden: fewer than 5 complaints received, or hidden with them so that a small "
+        "number cannot be worked out from a total.",
+        "खाली खाने छिपाए गए हैं: 5 से कम शिकायतें प्राप्त, या उनके साथ छिपाए गए ताकि कुल से छोटी संख्या निकाली न जा सके।",
+    ),
+    "all_groups": ("All districts", "सभी ज़िले"),
+    "group_n": ("Group {n}", "समूह {n}"),
+}
