@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from grading.schema import EVENT_SCHEMA
 
@@ -81,6 +82,16 @@ def demo_users(demo_db: Path) -> dict[str, tuple[str, str]]:
     for role, (name, password, districts, departments) in TEST_USERS.items():
         accounts.add(name, role, password=password, districts=districts, departments=departments, replace=True)
     return {role: (name, password) for role, (name, password, _, _) in TEST_USERS.items()}
+
+
+@pytest.fixture
+def english_app(demo_db: Path, demo_users: dict[str, tuple[str, str]], monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """The real app (navigation.py) in AppTest on the demo database with its test accounts, signed out,
+    in English, after its first run."""
+    monkeypatch.setenv("NIVARAN_DB", str(demo_db))
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "navigation.py"), default_timeout=60)
+    at.session_state["lang"] = "en"
+    return at.run()
 
 
 @pytest.fixture(scope="module")

@@ -17,14 +17,6 @@ AUG = date(2024, 8, 1)
 FAILED = "Sign-in failed. Check the user name and password and try again later."
 
 
-@pytest.fixture
-def app(demo_db: Path, demo_users: dict[str, tuple[str, str]], monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("NIVARAN_DB", str(demo_db))
-    at = AppTest.from_file(str(ROOT / "navigation.py"), default_timeout=60)
-    at.session_state["lang"] = "en"
-    return at.run()
-
-
 def case_ids(demo_db: Path, **narrow: str) -> set[str]:
     con = store.connect_readonly(demo_db)
     try:
@@ -41,13 +33,13 @@ def shown_text(at: AppTest) -> str:
 
 
 @pytest.mark.parametrize("page", ["collector", "department", "data_status", "audit"])
-def test_the_public_has_no_case_pages(app: AppTest, page: str) -> None:
+def test_the_public_has_no_case_pages(english_app: AppTest, page: str) -> None:
     # Not registered in the navigation for the public, so no link or URL reaches them ...
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        app.switch_page(f"pages/{page}.py")
+        english_app.switch_page(f"pages/{page}.py")
     # ... and run on its own, the page itself refuses before reading any case.
     alone = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=60)
-    alone.session_state["db_stamp"] = app.session_state["db_stamp"]
+    alone.session_state["db_stamp"] = english_app.session_state["db_stamp"]
     alone.session_state["selected_month"] = AUG
     alone.run()
     assert not alone.exception
@@ -55,16 +47,16 @@ def test_the_public_has_no_case_pages(app: AppTest, page: str) -> None:
     assert not alone.dataframe
 
 
-def test_a_wrong_password_and_an_unknown_name_get_the_same_answer(app: AppTest, demo_users) -> None:  # type: ignore[no-untyped-def]
+def test_a_wrong_password_and_an_unknown_name_get_the_same_answer(english_app: AppTest, demo_users) -> None:  # type: ignore[no-untyped-def]
     name, _ = demo_users["collector"]
-    wrong = sign_in(app, name, "not-it")
+    wrong = sign_in(english_app, name, "not-it")
     assert [e.value for e in wrong.error] == [FAILED]
-    unknown = sign_in(app, "nobody.here", "not-it")
+    unknown = sign_in(english_app, "nobody.here", "not-it")
     assert [e.value for e in unknown.error] == [FAILED]
 
 
-def test_a_collector_sees_only_their_district(app: AppTest, demo_users, demo_db: Path) -> None:  # type: ignore[no-untyped-def]
-    at = sign_in(app, *demo_users["collector"])
+def test_a_collector_sees_only_their_district(english_app: AppTest, demo_users, demo_db: Path) -> None:  # type: ignore[no-untyped-def]
+    at = sign_in(english_app, *demo_users["collector"])
     assert not at.error
     assert at.session_state["signed_in"]["identity"] == Identity("t.indore", "collector", districts=("INDORE",))
     at.switch_page("pages/collector.py").run()
@@ -84,8 +76,8 @@ def test_a_collector_sees_only_their_district(app: AppTest, demo_users, demo_db:
     assert not any(s.key == "department" for s in at.selectbox)
 
 
-def test_a_department_head_sees_only_their_department(app: AppTest, demo_users, demo_db: Path) -> None:  # type: ignore[no-untyped-def]
-    at = sign_in(app, *demo_users["department_head"])
+def test_a_department_head_sees_only_their_department(english_app: AppTest, demo_users, demo_db: Path) -> None:  # type: ignore[no-untyped-def]
+    at = sign_in(english_app, *demo_users["department_head"])
     at.switch_page("pages/department.py").run()
     assert not at.exception
     assert at.selectbox(key="department").options == ["Energy"]
@@ -97,9 +89,9 @@ def test_a_department_head_sees_only_their_department(app: AppTest, demo_users, 
     assert not any(s.key == "district" for s in at.selectbox)
 
 
-def test_sign_in_tries_are_limited(app: AppTest) -> None:
+def test_sign_in_tries_are_limited(english_app: AppTest) -> None:
     for _ in range(5):
-        at = sign_in(app, "someone.else", "guess")
+        at = sign_in(english_app, "someone.else", "guess")
     at.switch_page("pages/sign_in.py").run()
     # Five failures in this session: the form is gone, with the same message as any failure.
     assert not at.text_input
@@ -139,9 +131,9 @@ def test_an_idle_session_is_signed_out(tmp_path: Path, monkeypatch: pytest.Monke
     ],
     ids=["removed", "scope-changed"],
 )
-def test_a_removed_or_changed_account_is_signed_out_at_the_next_rerun(app: AppTest, demo_db: Path, change) -> None:  # type: ignore[no-untyped-def]
+def test_a_removed_or_changed_account_is_signed_out_at_the_next_rerun(english_app: AppTest, demo_db: Path, change) -> None:  # type: ignore[no-untyped-def]
     Accounts(demo_db).add("t.leaving", "collector", password="leaving-pass-1", districts=("BHOPAL",), replace=True)
-    at = sign_in(app, "t.leaving", "leaving-pass-1")
+    at = sign_in(english_app, "t.leaving", "leaving-pass-1")
     at.switch_page("pages/collector.py").run()
     assert at.selectbox(key="district").options == ["Bhopal"]
     change(Accounts(demo_db))  # from the CLI, while the session is open

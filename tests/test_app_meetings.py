@@ -12,20 +12,12 @@ from streamlit.testing.v1 import AppTest
 
 from grading import plan, review, schemes, store, views
 from grading.access import Identity
-from tests.test_app import ROOT, sign_in
+from tests.test_app import sign_in
 from ui.text import plain
 
 AUG = date(2024, 8, 1)
 INDORE = Identity("t.indore", "collector", districts=("INDORE",))
 ENERGY = Identity("t.energy", "department_head", departments=("ENERGY",))
-
-
-@pytest.fixture
-def app(demo_db: Path, demo_users: dict[str, tuple[str, str]], monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("NIVARAN_DB", str(demo_db))
-    at = AppTest.from_file(str(ROOT / "navigation.py"), default_timeout=60)
-    at.session_state["lang"] = "en"
-    return at.run()
 
 
 @pytest.fixture
@@ -35,8 +27,8 @@ def con(demo_db: Path):  # type: ignore[no-untyped-def]
     c.close()
 
 
-def test_the_collector_reviews_any_day_with_changes_search_and_pack(app: AppTest, demo_users, con) -> None:  # type: ignore[no-untyped-def]
-    at = sign_in(app, *demo_users["collector"])
+def test_the_collector_reviews_any_day_with_changes_search_and_pack(english_app: AppTest, demo_users, con) -> None:  # type: ignore[no-untyped-def]
+    at = sign_in(english_app, *demo_users["collector"])
     at.switch_page("pages/collector.py").run()
     assert not at.exception
     latest = review.latest_day(con)
@@ -64,8 +56,8 @@ def test_the_collector_reviews_any_day_with_changes_search_and_pack(app: AppTest
     assert {b.key for b in at.get("download_button")} >= {"pack-xlsx", "pack-pdf"}
 
 
-def test_the_department_head_sees_the_plan_and_why_it_moved(app: AppTest, demo_users, con) -> None:  # type: ignore[no-untyped-def]
-    at = sign_in(app, *demo_users["department_head"])
+def test_the_department_head_sees_the_plan_and_why_it_moved(english_app: AppTest, demo_users, con) -> None:  # type: ignore[no-untyped-def]
+    at = sign_in(english_app, *demo_users["department_head"])
     at.switch_page("pages/department.py").run()
     assert not at.exception
     assert not at.warning, [w.value for w in at.warning]
