@@ -12,9 +12,9 @@ from typing import Final
 
 import polars as pl
 
+from grading.demo_setup import DAY
 from grading.schema import EVENT_SCHEMA, EventEnum, OutcomeEnum, check_frame
 
-DAY: Final = 86_400_000_000  # microseconds
 GAMING_DEPARTMENT: Final = "REVENUE"
 GAMING_DAYS: Final = 3
 GAMING_SHARE: Final = 70  # % of its open complaints it bulk-closes
