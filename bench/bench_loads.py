@@ -1,7 +1,7 @@
 """Daily and hourly loads into a state-scale store (run by hand; figures go to BENCHMARKS.md).
 
-    uv run python bench/bench_loads.py --db bench/state.duckdb            # this code
-    uv run python bench/bench_loads.py --db bench/state.duckdb --before   # also the code this branch started from
+    uv run python bench/bench_loads.py --db bench/state.duckdb                  # this code
+    uv run python bench/bench_loads.py --db bench/state.duckdb --before REV     # also the code of commit REV
 
 ``--db`` is a store built by ``nivaran demo --scale 1 --months 24`` (its history ends with 2026-10); it
 is never written: every variant works on its own copy in ``--work`` (default ``bench/results/loads``,
@@ -14,41 +14,59 @@ Files loaded, in order (made once, from the store and the demo generator, in ``-
 - ``day.csv``: the day after the store ends, 1 November 2026: the complaints the demo generator
   registers that day (``--scale 1``: ~13k) with their events of that day, plus a ``closed`` event for
   30,000 complaints open in the store (old complaints touched by the load).
-- ``hour.csv``: the first hour of 2 November in the same way (and 1,250 closures).
+- ``day2.csv``: 2 November in the same way (30,000 other closures): a day's load after a day's load,
+  the steady state of a helpline that loads daily (the write also replays the previous day's on its
+  standby, ``docs/storage.md``).
+- ``hour.csv``, ``hour2.csv``: the first two hours of 3 November in the same way (1,250 closures each);
+  ``hour2`` is the steady state of hourly loads (it replays ``hour``), ``hour`` replays a day.
 
+The copy of the store is flushed to disk (``sync``) before the first load, so that no load pays for
+writing back the bench's own copy.
 Each load runs in its own child process (``nivaran ingest``'s code path, :func:`grading.ingest.ingest`):
 wall time (under cProfile, whose report is written next to the results), bytes written
 (``write_bytes`` of ``/proc/self/io``: what the process sent to the storage layer), peak memory
 (``ru_maxrss``), CPU time of the whole child (user + system, imports included: less sensitive than
 wall time to other work on the machine) and how the write was made (``meta.write_mode``) are its own.
+``seconds`` is the load itself (:func:`grading.ingest.ingest`, the store opened and the new version
+swapped in); ``process_seconds`` is the whole ``python`` process, interpreter start and imports
+included, as a ``nivaran ingest`` run from a shell would take. With ``--profile`` each load also runs
+under cProfile (slower) and writes its report next to the results.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import shutil
 import subprocess
 import sys
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import polars as pl
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = datetime(2026, 11, 1)
-HOUR_START, HOUR_END = datetime(2026, 11, 2), datetime(2026, 11, 2, 1)
 DAY_CLOSURES, HOUR_CLOSURES = 30_000, 1_250
+#: The files, in load order: name -> (start, end, closures).
+WINDOWS: dict[str, tuple[datetime, datetime, int]] = {
+    "day": (DAY, DAY + timedelta(days=1), DAY_CLOSURES),
+    "day2": (DAY + timedelta(days=1), DAY + timedelta(days=2), DAY_CLOSURES),
+    "hour": (DAY + timedelta(days=2), DAY + timedelta(days=2, hours=1), HOUR_CLOSURES),
+    "hour2": (DAY + timedelta(days=2, hours=1), DAY + timedelta(days=2, hours=2), HOUR_CLOSURES),
+}
+LOADS = ("warm", *WINDOWS)
 
 CHILD = """
-import cProfile, json, pstats, resource, sys, time
+import cProfile, contextlib, json, pstats, resource, sys, time
 from pathlib import Path
 from grading import ingest, store
 db, path, profile = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 began = time.perf_counter()
-with cProfile.Profile() as prof:
+with cProfile.Profile() if profile else contextlib.nullcontext() as prof:
     report = ingest.ingest(db, [path])
 seconds = time.perf_counter() - began
 if profile:
@@ -66,6 +84,7 @@ print(json.dumps({
     "peak_gib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, 2),
     "events": report.files[0].rows_loaded,
     "mode": mode,
+    "superseded": round(max(getattr(report, "superseded", {}).values(), default=0.0), 4),
 }))
 """
 
@@ -74,7 +93,7 @@ def make_files(db: Path, work: Path) -> dict[str, Path]:
     """The three files described in the module docstring (kept in ``work`` and reused)."""
     from grading import demo, reference, store
 
-    files = {name: work / f"{name}.csv" for name in ("warm", "day", "hour")}
+    files = {name: work / f"{name}.csv" for name in LOADS}
     if all(p.exists() for p in files.values()):
         return files
     con = store.connect_readonly(db)
@@ -110,25 +129,20 @@ def make_files(db: Path, work: Path) -> dict[str, Path]:
         return pl.concat([events.with_columns(pl.col(pl.Enum).cast(pl.String)), closed], how="diagonal_relaxed")
 
     shuffled = open_ids.sample(fraction=1.0, seed=7, shuffle=True)
-    day = window(DAY, HOUR_START, shuffled.head(DAY_CLOSURES))
-    hour = window(HOUR_START, HOUR_END, shuffled.slice(DAY_CLOSURES, HOUR_CLOSURES))
+    frames, used = {}, 0
+    for name, (start, end, closures) in WINDOWS.items():  # each file closes complaints no other file does
+        frames[name] = window(start, end, shuffled.slice(used, closures))
+        used += closures
     warm = month.filter(pl.col("complaint_id") == month["complaint_id"].min(), pl.col("event") == "registered")
-    warm = warm.with_columns(pl.col(pl.Enum).cast(pl.String))
-    for name, frame in (("warm", warm), ("day", day), ("hour", hour)):
+    frames = {"warm": warm.with_columns(pl.col(pl.Enum).cast(pl.String)), **frames}
+    for name, frame in frames.items():
         frame.with_columns(pl.col("event_time").dt.strftime("%Y-%m-%dT%H:%M:%S%.6f")).write_csv(files[name])
         print(f"{name}: {frame.height:,} events, {frame['complaint_id'].n_unique():,} complaints")
     return files
 
 
-def code_before(work: Path) -> Path:
-    """The ``grading`` package and ``data`` of the commit this branch started from, unpacked in ``work``."""
-    base = subprocess.run(
-        ["git", "merge-base", "HEAD", "main"],  # noqa: S607
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+def code_before(work: Path, base: str) -> Path:
+    """The ``grading`` package and ``data`` of commit ``base``, unpacked in ``work``."""
     target = work / "before-code"
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
@@ -142,8 +156,10 @@ def code_before(work: Path) -> Path:
     return target
 
 
-def run_variant(name: str, code: Path, db: Path, files: dict[str, Path], work: Path) -> list[dict[str, object]]:
-    """Copy the store, then load warm, day and hour files into the copy, each in a child process."""
+def run_variant(
+    name: str, code: Path, db: Path, files: dict[str, Path], work: Path, *, profile: bool
+) -> list[dict[str, object]]:
+    """Copy the store, then load the files into the copy in order, each in a child process."""
     copy = work / name / "store.duckdb"
     shutil.rmtree(copy.parent, ignore_errors=True)
     copy.parent.mkdir(parents=True)
@@ -153,11 +169,13 @@ def run_variant(name: str, code: Path, db: Path, files: dict[str, Path], work: P
     assert source is not None, f"no store at {db}"
     shutil.copyfile(source, copy)
     shutil.copyfile(db.with_name(db.stem + ".access.sqlite"), copy.with_name("store.access.sqlite"))
+    os.sync()
     rows = []
-    for label in ("warm", "day", "hour"):
+    for label in LOADS:
+        report = str(work / f"{name}-{label}.prof.txt") if profile else ""
         began = time.perf_counter()
         out = subprocess.run(  # noqa: S603 - our own script
-            [sys.executable, "-c", CHILD, str(copy), str(files[label]), str(work / f"{name}-{label}.prof.txt")],
+            [sys.executable, "-c", CHILD, str(copy), str(files[label]), report],
             cwd=code,
             capture_output=True,
             text=True,
@@ -167,7 +185,7 @@ def run_variant(name: str, code: Path, db: Path, files: dict[str, Path], work: P
             print(out.stderr[-2000:])
             raise SystemExit(f"{name} {label}: failed")
         row = {"variant": name, "file": label, **json.loads(out.stdout.strip().splitlines()[-1])}
-        row["child_seconds"] = round(time.perf_counter() - began, 2)
+        row["process_seconds"] = round(time.perf_counter() - began, 2)
         current = storage.current_file(copy)
         assert current is not None
         row["store_mib"] = round(current.stat().st_size / 2**20, 1)
@@ -181,16 +199,19 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", type=Path, default=ROOT / "bench" / "state.duckdb")
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "results" / "loads")
-    parser.add_argument("--before", action="store_true", help="also measure the code this branch started from")
+    parser.add_argument("--before", metavar="REV", help="also measure the code of this commit")
+    parser.add_argument("--profile", action="store_true", help="run each load under cProfile (slower)")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     print(f"{platform.node()} {platform.processor() or platform.machine()}, {datetime.now():%Y-%m-%d %H:%M}")
     files = make_files(args.db, args.work)
     rows = []
     if args.before:
-        rows += run_variant("before", code_before(args.work), args.db, files, args.work)
+        rows += run_variant(
+            "before", code_before(args.work, args.before), args.db, files, args.work, profile=args.profile
+        )
         shutil.rmtree(args.work / "before", ignore_errors=True)
-    rows += run_variant("after", ROOT, args.db, files, args.work)
+    rows += run_variant("after", ROOT, args.db, files, args.work, profile=args.profile)
     print(pl.DataFrame(rows))
 
 

@@ -27,6 +27,7 @@ Pseudonyms and masking live in :mod:`grading.privacy` (re-exported here).
 
 from __future__ import annotations
 
+import functools
 import secrets
 import sqlite3
 import threading
@@ -76,8 +77,15 @@ _HASHER: Final = PasswordHasher()
 # Argon2id uses 64 MiB per verification by design: a burst of parallel sign-ins would need that much
 # each, so at most this many verify at once (the rest wait their turn).
 _VERIFYING: Final = threading.BoundedSemaphore(4)
-# Verified against when the user name is unknown, so that a wrong name takes as long as a wrong password.
-_DUMMY_HASH: Final = _HASHER.hash(secrets.token_urlsafe(16))
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the user name is unknown, so that a wrong name takes as long as a wrong
+    password (made on first use: an Argon2id hash costs 0.1 s, which every ``nivaran`` command paid at
+    import)."""
+    return _HASHER.hash(secrets.token_urlsafe(16))
+
 
 # failures: one row per counter; kind 'pair' (username, client), 'client' (client; username ''),
 # 'name' (username; client ''). A counter starts again when its last failure is LOCK_TIME old.
@@ -325,7 +333,7 @@ class Accounts:
         if not locked:
             try:
                 with _VERIFYING:
-                    ok = _HASHER.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+                    ok = _HASHER.verify(stored_hash or _dummy_hash(), password) and stored_hash is not None
             except (VerificationError, InvalidHashError):
                 ok = False
         with self._open() as con, _immediate(con):

@@ -11,7 +11,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -275,6 +275,21 @@ def migrate_command(db: Path | None) -> None:
     with store.writing(path):
         pass
     click.echo(f"{path}: schema version {store.SCHEMA_VERSION}")
+
+
+@main.command("compact")
+@db_option
+def compact_command(db: Path | None) -> None:
+    """Rewrite the store without the rows later loads replaced (a load says when it is worth it)."""
+    path = store.resolve_path(db)
+    if not path.exists():
+        msg = f"No database at {path}."
+        raise NivaranError(msg)
+    with closing(store.connect_readonly(path)) as con:
+        before = store.superseded(con)
+    store.compact(path)
+    worst = max(before.values(), default=0.0)
+    click.echo(f"{path}: rewritten without superseded rows (up to {worst:.0%} of a table before)")
 
 
 def render(rows: pl.DataFrame, scheme: schemes.Scheme, by: str, fmt: str) -> str:

@@ -16,6 +16,7 @@ duplicate and not loaded again, and a file whose content hash was loaded before 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -69,6 +70,8 @@ class IngestReport:
     files: list[FileReport]
     new_codes: dict[str, list[str]]
     refreshed_months: list[date]
+    #: Share of superseded rows per table after the load (:func:`grading.store.superseded`).
+    superseded: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> str:
         """Plain-text summary for the CLI."""
@@ -90,6 +93,12 @@ class IngestReport:
         if self.refreshed_months:
             lines.append(
                 f"monthly results refreshed: {self.refreshed_months[0]:%Y-%m} to {self.refreshed_months[-1]:%Y-%m}"
+            )
+        worst = max(self.superseded.items(), key=lambda kv: kv[1], default=None)
+        if worst is not None and worst[1] >= store.COMPACT_AT:
+            lines.append(
+                f"{worst[1]:.0%} of the rows stored in {worst[0]} were replaced by later loads; "
+                "`nivaran compact` rewrites the store without them (reads get faster, the file smaller)"
             )
         return "\n".join(lines)
 
@@ -466,4 +475,6 @@ def ingest(
             refreshed = pipeline.refresh_monthly(
                 con, since=asof.month_of(load.earliest), until=latest, progress=progress
             )
-    return IngestReport(reports, {k: sorted(set(v)) for k, v in load.new_codes.items()}, refreshed)
+    with contextlib.closing(store.connect_readonly(db)) as con:  # once committed: the write's own rows count
+        stale = store.superseded(con)
+    return IngestReport(reports, {k: sorted(set(v)) for k, v in load.new_codes.items()}, refreshed, stale)

@@ -361,12 +361,13 @@ def current_database(con: duckdb.DuckDBPyConnection) -> str:
 
 
 @contextlib.contextmanager
-def next_version(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def next_version(path: Path, *, fresh: bool = False, compact: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a read-write connection to the next version of the database at ``path``.
 
-    The block runs inside one DuckDB transaction on the standby (``fresh``, or a full copy: on a new
-    file guarded by a ``.partial`` marker); on a normal exit the new version is committed and swapped in
-    atomically. Raises :class:`StoreError` (one sentence) for a foreign file or a full disk.
+    The block runs inside one DuckDB transaction on the standby (``fresh``, a full copy or
+    ``compact``, a rewrite of the current version without superseded rows: on a new file guarded by a
+    ``.partial`` marker); on a normal exit the new version is committed and swapped in atomically.
+    Raises :class:`StoreError` (one sentence) for a foreign file or a full disk.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.with_name(path.name + ".lock").open("w") as lock:
@@ -380,7 +381,10 @@ def next_version(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPy
                 first = _new_slot(path)
                 os.link(current, first)
                 current = first
-            con, target, rebuilt = _open_standby(path, current, fresh=fresh)
+            if compact and current is not None:
+                (con, target), rebuilt = _compacted(path, current), True
+            else:
+                con, target, rebuilt = _open_standby(path, current, fresh=fresh)
         except (OSError, duckdb.Error) as exc:
             if _disk_full(exc):
                 raise _disk_full_error(path) from exc
@@ -406,6 +410,26 @@ def next_version(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPy
         os.symlink(target.name, link)
         os.replace(link, path)
         _fsync_dir(path.parent)
+
+
+def superseded(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """Share of the rows stored in each derived table (and ``events``: a newer snapshot replaces
+    events) that later writes deleted or replaced: superseded rows, which no reader sees but every
+    scan steps over. Only tables that have any are listed."""
+    rows = con.execute(
+        """
+        select table_name, estimated_size from duckdb_tables()
+        where database_name = current_database() and not temporary and estimated_size > 0
+          and table_name in (select unnest($tables))
+        """,
+        {"tables": [*KEYED_TABLES, "events"]},
+    ).fetchall()
+    shares = {}
+    for table, stored in rows:
+        live = int(con.execute(_sql("select count(*) from {t}", t=str(table))).fetchall()[0][0])
+        if live < stored:
+            shares[str(table)] = (stored - live) / stored
+    return shares
 
 
 def _slots(path: Path) -> list[Path]:
@@ -475,6 +499,29 @@ def _open_standby(path: Path, current: Path | None, *, fresh: bool) -> tuple[duc
     return con, target, False
 
 
+def _compacted(path: Path, current: Path) -> tuple[duckdb.DuckDBPyConnection, Path]:
+    """A new slot (guarded by its ``.partial`` marker) holding a copy of ``current`` without superseded
+    rows, stamped as not replayable (see :func:`compact`)."""
+    for old in _slots(path):
+        if old != current:
+            _discard(old)
+    target = _new_slot(path)
+    _marker(target).touch()
+    con = duckdb.connect(str(target))
+    try:
+        con.execute("attach '" + str(current).replace("'", "''") + "' as src (read_only)")
+        con.execute('copy from database src to "' + current_database(con).replace('"', '""') + '"')
+        parent = read_meta(con, "generation", "src") or _identity(current)
+        con.execute("detach src")
+        _start(con, parent=parent, mode="compacted")
+        not_replayable(con)
+    except BaseException:
+        con.close()
+        _discard(target)
+        raise
+    return con, target
+
+
 def _identity(path: Path) -> str:
     """Stands in for the generation of a file written by an older Nivaran (which has none): such a file
     is never written again under its name, so its inode, size and modification time identify it."""
@@ -483,8 +530,15 @@ def _identity(path: Path) -> str:
 
 
 def _start(con: duckdb.DuckDBPyConnection, *, parent: str | None, mode: str) -> None:
-    """Stamp the new version's generation, parent and how it was made (``write_mode``: fresh, delta or
-    full copy), and start its list of changed complaints."""
+    """Stamp the new version's generation, parent and how it was made (``write_mode``: fresh, delta,
+    full copy or compacted), and start its list of changed complaints.
+
+    The write's checkpoint does not vacuum (``max_vacuum_tasks = 0``): replacing a complaint's derived
+    rows leaves its old rows as superseded rows in their row groups, and DuckDB's vacuum of a few
+    superseded rows scattered over every row group rewrote most of them (0.45 s of a 0.5 s checkpoint
+    for 30,000 closures at state scale, ``docs/storage.md``). They are dropped by :func:`compact`.
+    """
+    con.execute("set max_vacuum_tasks = 0")
     con.execute("create table if not exists meta (key varchar primary key, value varchar not null)")
     con.execute("insert or replace into meta values ('generation', ?)", [uuid.uuid4().hex])
     con.execute("insert or replace into meta values ('write_mode', ?)", [mode])

@@ -169,6 +169,26 @@ def writing(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConne
         yield con
 
 
+#: Share of superseded rows in a table past which a load suggests ``nivaran compact``.
+COMPACT_AT: Final = 0.10
+
+
+def superseded(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """Share of each table's stored rows that later loads replaced (see :func:`compact`)."""
+    return storage.superseded(con)
+
+
+def compact(path: Path) -> None:
+    """Rewrite the store without superseded rows (O(store), about half a minute at state scale).
+
+    Each load replaces the derived rows of the complaints it touched; the old rows stay in the file,
+    unseen by readers, until this runs. A load reports when a table's share passes :data:`COMPACT_AT`.
+    Readers keep the version they opened; the next write makes one full copy.
+    """
+    with storage.next_version(path, compact=True) as con:
+        prepare_schema(con, path)
+
+
 def prepare_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     """Bring the open store to :data:`SCHEMA_VERSION` before a write, or refuse it.
 

@@ -359,3 +359,103 @@ def test_what_a_replay_cannot_reproduce_makes_the_next_write_a_full_copy(tmp_pat
     assert snapshot(db)["complaints"].height == 6
     ingest.ingest(db, [write_csv([reg("A7", "2024-04-05 10:00")], tmp_path / "l5.csv")])
     assert write_mode(db) == "delta"
+
+
+def superseded(db: Path) -> dict[str, float]:
+    con = store.connect_readonly(db)
+    try:
+        return store.superseded(con)
+    finally:
+        con.close()
+
+
+#: More than one DuckDB row group (122,880 rows): deletes in a full row group that a write does not
+#: append to stay in the file as superseded rows; a small table's only row group is rewritten whole.
+BIG = 130_000
+
+
+def big_store(db: Path, deleted: int) -> None:
+    """A store with :data:`BIG` closed 2023 complaints written straight to ``complaints``, then a
+    second write that replaces the derived rows of the first ``deleted`` of them by deleting them (as a
+    load that touched them would, recording them as changed)."""
+    with store.writing(db) as con:
+        con.execute(
+            f"""
+            insert into complaints
+            select i, 'B' || i, timestamp '2023-01-01' + to_minutes(i), 'D1', 'DI1', 'C1', 'p' || i, 'web',
+                   timestamp '2023-01-02' + to_minutes(i), 'satisfied', null, null, null, null, null,
+                   timestamp '2023-01-02' + to_minutes(i), 1, false, 1
+            from range(1, {BIG + 1}) t(i)
+            """
+        )
+    with store.writing(db) as con:
+        con.execute(f"delete from complaints where complaint_key <= {deleted}")
+        con.execute(f"insert into changed_keys select i from range(1, {deleted + 1}) t(i)")
+
+
+def test_compacting_drops_superseded_rows_and_changes_nothing_a_reader_sees(tmp_path: Path) -> None:
+    db = tmp_path / "n.duckdb"
+    big_store(db, deleted=1_000)
+    load_all(db, tmp_path, full_copies=False)
+    # The deleted rows stay in the file (a write does not vacuum, docs/storage.md) until compacted.
+    assert superseded(db)["complaints"] == pytest.approx(1_000 / (BIG + 4))
+    before = snapshot(db)
+    assert before["complaints"].height == BIG - 1_000 + 4
+    reader = store.connect_readonly(db)  # a reader of the old version keeps it
+    store.compact(db)
+    assert write_mode(db) == "compacted"
+    assert superseded(db) == {}
+    after = snapshot(db)
+    for table in before:
+        assert_frame_equal(after[table], before[table])
+    assert reader.sql("select count(*) from complaints").fetchall() == [(BIG - 1_000 + 4,)]
+    reader.close()
+    # The compacted version is not replayed onto the old standby: the next write copies it whole,
+    # and the one after is a delta again.
+    ingest.ingest(db, [write_csv([reg("A5", "2024-04-03 10:00")], tmp_path / "l5.csv")])
+    assert write_mode(db) == "full copy"
+    ingest.ingest(db, [write_csv([reg("A6", "2024-04-04 10:00")], tmp_path / "l6.csv")])
+    assert write_mode(db) == "delta"
+    assert snapshot(db)["complaints"].height == before["complaints"].height + 2
+    assert superseded(db) == {}
+    assert len(storage._slots(db)) == 2
+
+
+def test_a_load_says_when_compacting_is_worth_it(tmp_path: Path) -> None:
+    db = tmp_path / "n.duckdb"
+    big_store(db, deleted=1_000)
+    quiet = ingest.ingest(db, [write_csv([reg("C1", "2024-03-02 10:00")], tmp_path / "a.csv")])
+    assert quiet.superseded["complaints"] == pytest.approx(1_000 / (BIG + 1))
+    assert "nivaran compact" not in quiet.summary()
+    big_store(tmp_path / "m.duckdb", deleted=20_000)
+    report = ingest.ingest(tmp_path / "m.duckdb", [tmp_path / "a.csv"])
+    assert report.superseded["complaints"] == pytest.approx(20_000 / (BIG + 1))
+    assert report.summary().endswith(
+        "15% of the rows stored in complaints were replaced by later loads; `nivaran compact` rewrites the "
+        "store without them (reads get faster, the file smaller)"
+    )
+
+
+def test_nivaran_compact_says_what_it_did_in_one_sentence(tmp_path: Path) -> None:
+    db = tmp_path / "n.duckdb"
+    big_store(db, deleted=20_000)
+    run = subprocess.run(
+        [sys.executable, "-m", "grading.cli", "compact", "--db", str(db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == f"{db}: rewritten without superseded rows (up to 15% of a table before)\n"
+    assert superseded(db) == {}
+    missing = subprocess.run(
+        [sys.executable, "-m", "grading.cli", "compact", "--db", str(tmp_path / "none.duckdb")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert missing.returncode != 0
+    assert "Traceback" not in missing.stderr
+    assert f"No database at {tmp_path / 'none.duckdb'}." in missing.stderr
