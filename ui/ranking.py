@@ -50,7 +50,12 @@ def grouped_tables(rows: pl.DataFrame, kind: str, draw: Callable[[pl.DataFrame],
         return [(label, draw(subset)) for label, subset in zip(labels, subsets, strict=True)]
 
     tables = data.derived(rows, "grouped_tables", kind, lang(), draw.__code__, build=build)
-    for tab, (_, table) in zip(st.tabs([label for label, _ in tables]), tables, strict=True):
+    # Only the chosen tab's grid is sent (a tab switch reruns the page): a reader's browser draws one
+    # grid per ranking on the first paint instead of one per tab, and the server sends a third.
+    tabs = st.tabs([label for label, _ in tables], key=f"ranking_tab_{kind}", on_change="rerun")
+    for tab, (_, table) in zip(tabs, tables, strict=True):
+        if tab.open is False:
+            continue
         # st.dataframe, not st.table: st.table renders Markdown in its cells (an imported name could
         # become a link or an image), and the browser draws a grid of 52 rows far faster.
         # Every column fits a wide screen or a printed page (figures in narrow columns, the full
