@@ -4,7 +4,8 @@ Every rule is written once, as a Polars expression (:func:`indian_expr`, :func:`
 :func:`rank_change_expr`, :func:`sparkline_expr`), so tables are formatted inside Polars with no
 Python callback per cell: Streamlit runs every browser session in its own thread, and Python UDFs
 (``map_elements``) waiting for the GIL inside Polars' thread pool can deadlock a server. The scalar
-helpers (:func:`indian`, :func:`pct`) evaluate the same expressions on one value.
+helpers (:func:`indian`, :func:`pct`) evaluate the same expressions on one value, and remember the
+answer (a page shows the same headline figures on every run; one evaluation costs about 1 ms).
 
 Examples
 --------
@@ -18,6 +19,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import math
 from datetime import date
 from typing import Final
@@ -106,6 +108,7 @@ def _one(expr: pl.Expr, value: float | None) -> str:
     return EMPTY if out is None else str(out)
 
 
+@functools.lru_cache(maxsize=8192)
 def indian(value: float | None, decimals: int = 0) -> str:
     """One value with Indian digit grouping (see :func:`indian_expr`): 1234567.5 → '12,34,567.5'; empty → '—'."""
     return _one(indian_expr(pl.lit(value, pl.Float64), decimals), value)
@@ -122,6 +125,7 @@ def in_words(value: float | None, lang: str = "en") -> str:
     return indian(value)
 
 
+@functools.lru_cache(maxsize=8192)
 def pct(value: float | None, decimals: int = 1) -> str:
     """A percentage for display: 93.4333 → '93.4%'; empty → '—'."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

@@ -17,7 +17,7 @@ from grading import geo
 from grading.geo import HIDDEN_GREY
 from grading.schemes import Scheme
 from ui import data, permalink
-from ui.i18n import display_name, metric_label, t
+from ui.i18n import display_name, lang, metric_label, t
 from ui.public_page import chart_table, on_request, unit_suffix
 from ui.text import chart_text
 from ui.widgets import guarded
@@ -107,7 +107,8 @@ def district_map_section(stamp: Stamp, month: date, scheme: Scheme) -> None:
         if on_request("map_zoom", "zoom", t("map_zoom")):
             st.plotly_chart(district_figure(rows, metric), width="stretch", key="district_map")
         else:  # the first paint: a static map (no WebGL, no chart library)
-            st.image(svg_map(rows, metric))  # an image: Streamlit's HTML element strips SVG
+            # An image (Streamlit's HTML element strips SVG), drawn once per shared ranking, metric and language.
+            st.image(data.derived(rows, "svg_map", metric, lang(), build=lambda: svg_map(rows, metric)))
             st.image(geo.legend_svg())
             ends = geo.value_range(rows.filter(~pl.col("suppressed"))[metric].to_list())
             if ends is not None:
