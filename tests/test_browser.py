@@ -100,7 +100,7 @@ def test_every_page_in_both_languages(browser, server, demo_users, lang: str) ->
         if public:
             assert_nothing_personal(text, key)
         if key == "page_public":  # the first tab: volume group 1 (a header row and its 26 rows)
-            grids = page.locator('[data-testid="stDataFrame"]')  # other tabs' grids draw when opened
+            grids = page.locator('[data-testid="stDataFrame"]')  # other tabs' grids are sent when opened
             assert grids.nth(0).locator("[aria-rowcount]").first.get_attribute("aria-rowcount") == "27"
             names = grids.nth(0).text_content() or ""
             assert any("\u0900" <= ch <= "\u097f" for ch in names) == (lang == "hi")

@@ -155,6 +155,9 @@ def test_print_and_phone_layouts_hide_the_sidebar_and_cut_no_table(webgl_browser
     page.goto(url)
     page.get_by_role("heading", name=CATALOGUE["public_title"][0]).first.wait_for(timeout=90_000)
     wait_for_app(page, log)
+    # The grids are drawn in the browser after the script has finished (half a second later on a quiet
+    # machine): wait for both rankings before looking at them.
+    page.wait_for_function(f"() => ({TABLES})(false).length >= 2", timeout=30_000)
     assert not _sidebar_hidden(page)  # on screen the sidebar is there
     page.emulate_media(media="print")
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stSidebar\"]')?.offsetParent")
@@ -173,7 +176,7 @@ def test_print_and_phone_layouts_hide_the_sidebar_and_cut_no_table(webgl_browser
     page.get_by_role("heading", name=CATALOGUE["public_title"][0]).first.wait_for(timeout=90_000)
     wait_for_app(page, log)
     assert _sidebar_hidden(page)
-    page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=30_000)
+    page.wait_for_function(f"() => ({TABLES})(false).length >= 2", timeout=30_000)
     tables = page.evaluate(TABLES, False)
     assert len(tables) >= 2, page.locator('[data-testid="stDataFrame"]').count()
     # On a phone a ranking keeps its frame inside the screen and scrolls sideways within it, rank and
