@@ -58,3 +58,17 @@ def test_pages_and_ui_format_without_python_callbacks_or_pandas() -> None:
     files = [ROOT / "navigation.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
     found = [hit for path in files for hit in python_callbacks(path)]
     assert found == []
+
+
+def test_the_served_app_does_no_per_run_housekeeping_under_the_lock() -> None:
+    """Every script run holds the interpreter lock for its own work only: Streamlit's source watcher
+    (a path scan of every loaded module after each run) and its full garbage collection after each
+    run are off in the configuration `streamlit run` reads (.streamlit/config.toml)."""
+    import tomllib
+
+    from streamlit import config
+
+    served = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert served["server"]["fileWatcherType"] == "none"
+    assert served["runner"]["postScriptGC"] is False
+    assert {"server.fileWatcherType", "runner.postScriptGC"} <= set(config.get_config_options())  # real names
