@@ -38,6 +38,7 @@ import polars as pl
 from grading import export, store
 from grading.access import Accounts, Identity, Scope
 from grading.sessions import COOKIE_NAME, Sessions
+from ui.assets import PackedAssets
 
 PREFIX: Final = "/nivaran"
 _LOCAL_PATH: Final = re.compile(r"/(?![/\\])[^\x00-\x20\x7f\\]*")
@@ -191,10 +192,11 @@ def _token(cookies: dict[str, str]) -> str | None:
 
 
 def middleware() -> list[Any]:
-    """The middleware ``dashboard.py`` mounts: the browser cookie."""
+    """The middleware ``dashboard.py`` mounts: the browser cookie, and Streamlit's front-end files
+    served from memory (:mod:`ui.assets`)."""
     from starlette.middleware import Middleware
 
-    return [Middleware(BrowserCookie)]
+    return [Middleware(BrowserCookie), Middleware(PackedAssets)]
 
 
 def routes() -> list[Any]:
