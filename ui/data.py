@@ -264,10 +264,28 @@ def warm(stamp: Stamp) -> None:
         print(f"nivaran: warming the caches of version {stamp} failed: {exc}", file=sys.stderr, flush=True)
 
 
+def warm_imports() -> None:
+    """Import, once, what the pages import and what Streamlit imports on a page's first run. A first
+    import holds Python's import lock: in a crowd arriving at a fresh server, every other reader's
+    page waited behind the one reader doing it (seen as seconds of waiting in a profile)."""
+    import importlib
+    import pkgutil
+
+    import plotly.express  # the charts' first import (a second or more)
+    import plotly.graph_objects  # noqa: F401
+    from streamlit import dataframe_util, string_util
+
+    import ui
+
+    for module in pkgutil.iter_modules(ui.__path__):
+        importlib.import_module(f"ui.{module.name}")
+    string_util.is_emoji("\N{CLASSICAL BUILDING}")  # st.set_page_config's icon check (its emoji table)
+    dataframe_util.convert_anything_to_pandas_df(pl.DataFrame({"a": ["x"]}))  # st.dataframe's Polars path
+
+
 def warm_current() -> None:
     """Warm the caches for the database as it is now (when there is one): the server's start."""
-    import plotly.express  # noqa: F401 - the charts' first import (a second or more) is paid here, not by a reader
-
+    warm_imports()
     stamp = store.file_stamp(db_path())
     if stamp is not None:
         warm(stamp)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date
 
 import polars as pl
+import pyarrow as pa
 import streamlit as st
 
 from grading import flags, views
@@ -37,17 +38,25 @@ def rank_title(me: dict[str, object], ranking: pl.DataFrame, name: str) -> str:
     return t("dept_title_group", group=me["volume_group"], **values)
 
 
+def grid(frame: pl.DataFrame) -> pa.Table:
+    """A table for ``st.dataframe`` that Streamlit serialises directly: Arrow with plain (not view)
+    string columns, which every browser's Arrow reader knows."""
+    return frame.to_arrow(compat_level=pl.CompatLevel.oldest())
+
+
 def grouped_tables(rows: pl.DataFrame, kind: str, draw: Callable[[pl.DataFrame], pl.DataFrame]) -> None:
     """Tabs leading with volume group 1, then the other groups, then everyone (ranked by group
     first); ``draw`` turns rows into the displayed table (from the rows and the language only: the
     tables are built once per shared ``rows`` frame, language and ``draw``, see :func:`ui.data.derived`)."""
 
-    def build() -> list[tuple[str, pl.DataFrame]]:
+    def build() -> list[tuple[str, pa.Table]]:
         groups = sorted(g for g in rows["volume_group"].unique().to_list() if g is not None)
         every = rows.sort(["volume_group", "group_rank", "rank"], nulls_last=True)
         labels = [t("group_n", n=g) for g in groups] + [t(f"all_{kind}s")]
         subsets = [rows.filter(pl.col("volume_group") == g).sort("group_rank") for g in groups] + [every]
-        return [(label, draw(subset)) for label, subset in zip(labels, subsets, strict=True)]
+        # Kept as Arrow: st.dataframe sends an Arrow table as it is, where a Polars frame would go
+        # through pandas on every run of every reader's page.
+        return [(label, grid(draw(subset))) for label, subset in zip(labels, subsets, strict=True)]
 
     tables = data.derived(rows, "grouped_tables", kind, lang(), draw.__code__, build=build)
     # Only the chosen tab's grid is sent (a tab switch reruns the page): a reader's browser draws one
@@ -60,7 +69,7 @@ def grouped_tables(rows: pl.DataFrame, kind: str, draw: Callable[[pl.DataFrame],
         # become a link or an image), and the browser draws a grid of 52 rows far faster.
         # Every column fits a wide screen or a printed page (figures in narrow columns, the full
         # heading on hover); rank and name stay in view when a phone scrolls the rest sideways.
-        rank, name, *rest = table.columns
+        rank, name, *rest = table.column_names
         config = {c: st.column_config.Column(width="small") for c in rest}
         config[rank] = st.column_config.Column(width="small", pinned=True)
         config[name] = st.column_config.Column(width="medium", pinned=True)
