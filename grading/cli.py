@@ -264,14 +264,20 @@ def publish_command(db: Path | None, month_text: str, scheme_name: str | None, o
         click.echo(f"  wrote {out / name}")
 
 
-@main.command("migrate")
-@db_option
-def migrate_command(db: Path | None) -> None:
-    """Bring a store of an older schema version to this one (explicit steps; refused when impossible)."""
+def existing_store(db: Path | None) -> Path:
+    """The store ``--db`` names (or the default), refused with a sentence when there is none."""
     path = store.resolve_path(db)
     if not path.exists():
         msg = f"No database at {path}."
         raise NivaranError(msg)
+    return path
+
+
+@main.command("migrate")
+@db_option
+def migrate_command(db: Path | None) -> None:
+    """Bring a store of an older schema version to this one (explicit steps; refused when impossible)."""
+    path = existing_store(db)
     with store.writing(path):
         pass
     click.echo(f"{path}: schema version {store.SCHEMA_VERSION}")
@@ -281,10 +287,7 @@ def migrate_command(db: Path | None) -> None:
 @db_option
 def compact_command(db: Path | None) -> None:
     """Rewrite the store without the rows later loads replaced (a load says when it is worth it)."""
-    path = store.resolve_path(db)
-    if not path.exists():
-        msg = f"No database at {path}."
-        raise NivaranError(msg)
+    path = existing_store(db)
     with closing(store.connect_readonly(path)) as con:
         before = store.superseded(con)
     store.compact(path)
