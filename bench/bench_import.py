@@ -57,9 +57,7 @@ def floor(csv: Path, db: Path) -> Timing:
     began, cpu = time.perf_counter(), time.process_time()
     con = duckdb.connect(str(db))
     con.execute(TYPED_EVENTS)
-    con.execute(
-        "insert into events by name select * from read_csv(?, header = true, columns = ?)", [str(csv), COLUMNS]
-    )
+    con.execute("insert into events by name select * from read_csv(?, header = true, columns = ?)", [str(csv), COLUMNS])
     con.execute("checkpoint")
     con.close()
     return time.perf_counter() - began, time.process_time() - cpu

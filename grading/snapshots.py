@@ -55,11 +55,15 @@ def changes(new: pl.DataFrame, stored: pl.DataFrame) -> tuple[pl.DataFrame, pl.D
     corrected = new_closed.join(stored_closed, on="complaint_id", how="inner").filter(
         pl.col("closed_now") != pl.col("closed_was")
     )
-    kept = new.join(corrected.select("complaint_id", "closed_was"), on="complaint_id", how="left").with_columns(
-        note=pl.when((pl.col("event").cast(pl.String) == "closed") & pl.col("closed_was").is_not_null())
-        .then(pl.format("closing time corrected; was {}", pl.col("closed_was").dt.strftime("%Y-%m-%d %H:%M:%S")))
-        .otherwise(pl.col("note"))
-    ).drop("closed_was")
+    kept = (
+        new.join(corrected.select("complaint_id", "closed_was"), on="complaint_id", how="left")
+        .with_columns(
+            note=pl.when((pl.col("event").cast(pl.String) == "closed") & pl.col("closed_was").is_not_null())
+            .then(pl.format("closing time corrected; was {}", pl.col("closed_was").dt.strftime("%Y-%m-%d %H:%M:%S")))
+            .otherwise(pl.col("note"))
+        )
+        .drop("closed_was")
+    )
     # A corrected closure's feedback event moves with it: the stored one is kept, the new one dropped.
     is_moved_feedback = (ev == "feedback") & pl.col("complaint_id").is_in(corrected["complaint_id"].implode())
     kept = kept.filter(~is_moved_feedback)

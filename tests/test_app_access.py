@@ -131,7 +131,9 @@ def test_an_idle_session_is_signed_out(tmp_path: Path, monkeypatch: pytest.Monke
     ],
     ids=["removed", "scope-changed"],
 )
-def test_a_removed_or_changed_account_is_signed_out_at_the_next_rerun(english_app: AppTest, demo_db: Path, change) -> None:  # type: ignore[no-untyped-def]
+def test_a_removed_or_changed_account_is_signed_out_at_the_next_rerun(
+    english_app: AppTest, demo_db: Path, change
+) -> None:  # type: ignore[no-untyped-def]
     Accounts(demo_db).add("t.leaving", "collector", password="leaving-pass-1", districts=("BHOPAL",), replace=True)
     at = sign_in(english_app, "t.leaving", "leaving-pass-1")
     at.switch_page("pages/collector.py").run()

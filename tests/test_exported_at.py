@@ -112,7 +112,10 @@ def test_a_newer_export_moves_the_horizon_and_august_is_judged_again(tmp_path: P
     ingest.ingest(db, [_file(tmp_path, "a.csv", SNAPSHOT)], mapping=chosen, exported_at="2024-08-15T10:00:00")
     # Exported 2 Sep: R2 closed 20 Aug. August is now judged at its own cut-off: R1 the only pending
     # request, overdue (1 of 1 = 100 %), 30 days old.
-    newer = SNAPSHOT.replace("R2,A,2024-08-14 09:00:00,,2024-08-16 09:00:00,open", "R2,A,2024-08-14 09:00:00,2024-08-20 09:00:00,2024-08-16 09:00:00,closed")
+    newer = SNAPSHOT.replace(
+        "R2,A,2024-08-14 09:00:00,,2024-08-16 09:00:00,open",
+        "R2,A,2024-08-14 09:00:00,2024-08-20 09:00:00,2024-08-16 09:00:00,closed",
+    )
     ingest.ingest(db, [_file(tmp_path, "b.csv", newer)], mapping=chosen, exported_at="2024-09-02T08:00:00")
     assert _august(db) == {
         "received": 3, "closed": 2, "pending": 1, "open_overdue": 1, "overdue_pending_pct": 100.0,

@@ -318,8 +318,14 @@ def test_city_311_reads_median_days_to_close_against_its_target() -> None:
 @pytest.mark.parametrize(
     ("component", "message"),
     [
-        ('metric = "resolution_days_median"\ndirection = "lower"', "resolution_days_median is in days: give target_days"),
-        ('metric = "resolution_days_median"\ndirection = "higher"\ntarget_days = 3', "give target_days and direction = 'lower'"),
+        (
+            'metric = "resolution_days_median"\ndirection = "lower"',
+            "resolution_days_median is in days: give target_days",
+        ),
+        (
+            'metric = "resolution_days_median"\ndirection = "higher"\ntarget_days = 3',
+            "give target_days and direction = 'lower'",
+        ),
         ('metric = "on_time_closure_pct"\ndirection = "higher"\ntarget_days = 3', "only a days metric has a target"),
     ],
 )

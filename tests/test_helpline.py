@@ -188,11 +188,21 @@ def test_public_wording_names_no_state() -> None:
     # A 311 city is no state: the public page's title, trend line, medians and group notes are neutral.
     from ui.i18n import CATALOGUE
 
-    public = ("public_title", "district_groups", "district_groups_min", "state_trends", "state_median", "state_line", "state_pct")
+    public = (
+        "public_title",
+        "district_groups",
+        "district_groups_min",
+        "state_trends",
+        "state_median",
+        "state_line",
+        "state_pct",
+    )
     assert [k for k in public if "state" in CATALOGUE[k][0].lower() or "राज्य" in CATALOGUE[k][1]] == []
 
 
-def test_a_city_311_store_shows_its_groups_and_its_median_component(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_city_311_store_shows_its_groups_and_its_median_component(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = tmp_path / "city.duckdb"
     helpline.init(db, timezone="America/Chicago", name="Springfield 311", scheme="city-311")
     ingest.ingest(db, [ROOT / "data" / "samples" / "open311-springfield.json"], mapping=mapping.load("open311"))

@@ -18,6 +18,12 @@ def test_ruff_finds_nothing() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_ruff_format_would_change_nothing() -> None:
+    paths = ("grading", "ui", "pages", "tests", "bench", "dashboard.py", "navigation.py")
+    result = run("ruff", "format", "--check", *paths)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_mypy_strict_passes_on_the_core() -> None:
     result = run("mypy")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -133,7 +133,9 @@ def test_nyc_style_rules_in_one_mapping(tmp_path: Path) -> None:
 def test_a_missing_header_names_every_spelling(tmp_path: Path) -> None:
     rules = mapping.load(write(tmp_path / "nyc.toml", RULES))
     raw = pl.DataFrame({"Unique Key": ["1"], "Agency": ["X"], "Borough": ["B"], "Created Date": ["x"], "Status": ["x"]})
-    with pytest.raises(mapping.MappingError, match="no column\\(s\\) \\[\"closed_at = 'Closed Date' or 'closed_date'\"\\]"):
+    with pytest.raises(
+        mapping.MappingError, match="no column\\(s\\) \\[\"closed_at = 'Closed Date' or 'closed_date'\"\\]"
+    ):
         mapping.to_events(raw, rules, "p")
 
 
@@ -210,7 +212,9 @@ def test_a_newer_snapshot_records_transfers_and_corrections(tmp_path: Path) -> N
             'Closed = "resolved"\n',
         )
     )
-    day1 = write(tmp_path / "d1.csv", "ID,A,Opened,Closed,S\n1,PARKS,2024-08-01,,Open\n2,PARKS,2024-08-01,2024-08-02,Closed\n")
+    day1 = write(
+        tmp_path / "d1.csv", "ID,A,Opened,Closed,S\n1,PARKS,2024-08-01,,Open\n2,PARKS,2024-08-01,2024-08-02,Closed\n"
+    )
     day5 = write(
         tmp_path / "d5.csv",
         "ID,A,Opened,Closed,S\n1,DPW,2024-08-01,,Open\n2,PARKS,2024-08-01,2024-08-03,Closed\n3,DOT,2024-08-04,,Open\n",

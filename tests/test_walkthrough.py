@@ -166,7 +166,9 @@ def test_los_angeles_counted_independently(outputs: dict[str, pl.DataFrame]) -> 
     assert expected["BOS"][0] > 5000  # the counts are real, not empty
     assert figures(outputs["la"], agencies) == expected
     # city-311 scores the median against 3 days: 15 × min(1, 3 ÷ median days).
-    points = {r["code"]: float(r["points_close_fast"]) for r in outputs["la"].iter_rows(named=True) if r["code"] in agencies}
+    points = {
+        r["code"]: float(r["points_close_fast"]) for r in outputs["la"].iter_rows(named=True) if r["code"] in agencies
+    }
     assert points == {a: pytest.approx(15 * min(1.0, 3 / expected[a][2]), rel=1e-3) for a in agencies}
 
 
