@@ -82,6 +82,14 @@ def test_the_same_script_is_sent_plain_to_a_browser_that_does_not(assets: tuple[
     assert headers[b"content-length"] == str(len(SCRIPT)).encode()
 
 
+@pytest.mark.parametrize("accept", [b"identity", b"gzip;q=0, identity", b"deflate, br", b"x-gzip"])
+def test_no_gzip_unless_the_browser_takes_it(assets: tuple[PackedAssets, Inner], accept: bytes) -> None:
+    app, _ = assets
+    _, headers, body = call(app, "/static/js/index.AbCdEf12.js", headers=((b"accept-encoding", accept),))
+    assert body == SCRIPT
+    assert b"content-encoding" not in headers
+
+
 def test_a_font_is_sent_as_it_is_and_head_sends_no_body(assets: tuple[PackedAssets, Inner]) -> None:
     app, _ = assets
     status, headers, body = call(app, "/static/media/font.AbCdEf12.woff2", headers=GZIP)

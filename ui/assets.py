@@ -68,9 +68,14 @@ def _hashed(path: Path) -> bool:
 
 
 def _accepts_gzip(scope: Any) -> bool:
+    """Whether the request's ``Accept-Encoding`` names gzip without refusing it (``gzip;q=0``)."""
     for name, value in scope.get("headers", []):
         if name == b"accept-encoding":
-            return any(part.split(b";")[0].strip() == b"gzip" for part in value.split(b","))
+            for part in value.split(b","):
+                coding, *params = (p.strip() for p in part.split(b";"))
+                if coding == b"gzip":
+                    return not any(p.replace(b" ", b"") in (b"q=0", b"q=0.0", b"q=0.00", b"q=0.000") for p in params)
+            return False
     return False
 
 
