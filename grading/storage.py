@@ -470,7 +470,7 @@ def _open_standby(path: Path, current: Path | None, *, fresh: bool) -> tuple[duc
         held = _connect_writable(standby, time.monotonic() + wait_seconds())
         if held is not None:
             con = held
-            con.execute("attach '" + str(current).replace("'", "''") + "' as src (read_only)")
+            _attach_source(con, current)
             try:
                 mine = read_meta(con, "generation", "main") or identity
                 head = read_meta(con, "generation", "src")
@@ -499,6 +499,11 @@ def _open_standby(path: Path, current: Path | None, *, fresh: bool) -> tuple[duc
     return con, target, False
 
 
+def _attach_source(con: duckdb.DuckDBPyConnection, current: Path) -> None:
+    """Attach the current version read-only as ``src``, where a replay or a compaction reads it from."""
+    con.execute("attach '" + str(current).replace("'", "''") + "' as src (read_only)")
+
+
 def _compacted(path: Path, current: Path) -> tuple[duckdb.DuckDBPyConnection, Path]:
     """A new slot (guarded by its ``.partial`` marker) holding a copy of ``current`` without superseded
     rows, stamped as not replayable (see :func:`compact`)."""
@@ -509,7 +514,7 @@ def _compacted(path: Path, current: Path) -> tuple[duckdb.DuckDBPyConnection, Pa
     _marker(target).touch()
     con = duckdb.connect(str(target))
     try:
-        con.execute("attach '" + str(current).replace("'", "''") + "' as src (read_only)")
+        _attach_source(con, current)
         con.execute('copy from database src to "' + current_database(con).replace('"', '""') + '"')
         parent = read_meta(con, "generation", "src") or _identity(current)
         con.execute("detach src")
