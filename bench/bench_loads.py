@@ -23,10 +23,10 @@ Files loaded, in order (made once, from the store and the demo generator, in ``-
 The copy of the store is flushed to disk (``sync``) before the first load, so that no load pays for
 writing back the bench's own copy.
 Each load runs in its own child process (``nivaran ingest``'s code path, :func:`grading.ingest.ingest`):
-wall time (under cProfile, whose report is written next to the results), bytes written
-(``write_bytes`` of ``/proc/self/io``: what the process sent to the storage layer), peak memory
-(``ru_maxrss``), CPU time of the whole child (user + system, imports included: less sensitive than
-wall time to other work on the machine) and how the write was made (``meta.write_mode``) are its own.
+wall time, bytes written (``write_bytes`` of ``/proc/self/io``: what the process sent to the storage
+layer), peak memory (``ru_maxrss``), CPU time of the whole child (user + system, imports included:
+less sensitive than wall time to other work on the machine) and how the write was made
+(``meta.write_mode``) are its own.
 ``seconds`` is the load itself (:func:`grading.ingest.ingest`, the store opened and the new version
 swapped in); ``process_seconds`` is the whole ``python`` process, interpreter start and imports
 included, as a ``nivaran ingest`` run from a shell would take. With ``--profile`` each load also runs
@@ -90,7 +90,7 @@ print(json.dumps({
 
 
 def make_files(db: Path, work: Path) -> dict[str, Path]:
-    """The three files described in the module docstring (kept in ``work`` and reused)."""
+    """The files described in the module docstring (kept in ``work`` and reused)."""
     from grading import demo, reference, store
 
     files = {name: work / f"{name}.csv" for name in LOADS}
