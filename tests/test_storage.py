@@ -436,26 +436,20 @@ def test_a_load_says_when_compacting_is_worth_it(tmp_path: Path) -> None:
     )
 
 
+def compact_cli(db: Path) -> subprocess.CompletedProcess[str]:
+    """``nivaran compact --db DB`` as a process of its own (what a shell would see)."""
+    args = [sys.executable, "-m", "grading.cli", "compact", "--db", str(db)]
+    return subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=False)
+
+
 def test_nivaran_compact_says_what_it_did_in_one_sentence(tmp_path: Path) -> None:
     db = tmp_path / "n.duckdb"
     big_store(db, deleted=20_000)
-    run = subprocess.run(
-        [sys.executable, "-m", "grading.cli", "compact", "--db", str(db)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    run = compact_cli(db)
     assert run.returncode == 0, run.stderr
     assert run.stdout == f"{db}: rewritten without superseded rows (up to 15% of a table before)\n"
     assert superseded(db) == {}
-    missing = subprocess.run(
-        [sys.executable, "-m", "grading.cli", "compact", "--db", str(tmp_path / "none.duckdb")],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    missing = compact_cli(tmp_path / "none.duckdb")
     assert missing.returncode != 0
     assert "Traceback" not in missing.stderr
     assert f"No database at {tmp_path / 'none.duckdb'}." in missing.stderr
