@@ -24,7 +24,18 @@ PROTECTED = {
     "audit": ("pages/audit.py", "page_audit", "🔏", "nav_data"),
 }
 
-started, started_cpu = time.perf_counter(), time.thread_time()
+
+def waited_for_core() -> float:
+    """Seconds this thread has spent ready to run but waiting for a CPU (Linux schedstat; 0 elsewhere)."""
+    try:
+        with open("/proc/thread-self/schedstat") as stat:
+            return int(stat.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+timed = bool(os.environ.get("NIVARAN_PAGE_TIMES"))
+started, started_cpu, started_wait = time.perf_counter(), time.thread_time(), waited_for_core() if timed else 0.0
 st.set_page_config(page_title="Nivaran · निवारण", page_icon="⚖️", layout="wide")
 who = auth.current()
 # Register the pages before anything slow runs, so the sidebar never falls back to listing pages/.
@@ -56,7 +67,8 @@ auth.sidebar(who)
 freshness(stamp)  # every page: how fresh its data are, in words
 try:
     navigation.run()
-finally:  # server time of this run (wall clock, and CPU used by this run's thread), for bench/bench_crowd.py
-    if os.environ.get("NIVARAN_PAGE_TIMES"):
+finally:  # server time of this run (wall clock, CPU used by its thread, time it waited for a core), for bench/
+    if timed:
         wall, cpu = time.perf_counter() - started, time.thread_time() - started_cpu
-        sys.stdout.write(f"nivaran-page-time\t{navigation.title}\t{wall:.4f}\t{cpu:.4f}\n")
+        wait = waited_for_core() - started_wait
+        sys.stdout.write(f"nivaran-page-time\t{navigation.title}\t{wall:.4f}\t{cpu:.4f}\t{wait:.4f}\n")

@@ -12,11 +12,16 @@ to the end of the page, every rerun) and the **browser time** of a visit (click 
 ``notRunning`` + the page's last content: server time plus transfer and drawing, on the same
 machine). Target: 0 errors and server p95 ≤ 3 s for every page.
 
-Also printed: the CPU time each script run used in its own thread (the same log line), the server
-process's CPU time over the crowd (user + system, all threads) and the load average. ``--browser-nice
-N`` runs the browsers (and this driver) at ``nice N`` after the server has started at normal priority:
-the same visits, but the server gets the cores first, as it would with its readers' browsers on their
-own machines. The default (0) is the original set-up: browsers and server share the cores equally.
+Also printed, per script run (the same log line): the CPU time its thread used and the time its thread
+spent ready to run but waiting for a core (Linux schedstat); and the server process's CPU time over the
+crowd (user + system, all threads) and the load average.
+
+Who shares the 2 cores: Linux schedules each session as one group (autogroup) and shares the CPU
+between groups first. The server runs in a session of its own (as a service would; tests/browser.py),
+each chromium in its own (Playwright starts it detached), and this driver with Playwright's node process
+in the shell's. ``--browser-nice N`` lowers the priority of the browsers' groups
+(``/proc/PID/autogroup``): the same visits, but the server gets the cores first, as it would with its
+readers' browsers on their own machines. The default (0): every group has the same weight.
 """
 
 from __future__ import annotations
@@ -56,10 +61,10 @@ def main() -> None:
     info: dict[str, int] = {}
     load_before = os.getloadavg()
     with streamlit_server(args.db, log, info=info, env={"NIVARAN_PAGE_TIMES": "1"}) as url:
-        if args.browser_nice:
-            os.nice(args.browser_nice)  # this process and the browsers it launches; the server keeps its priority
         started, cpu_before = time.monotonic(), cpu_seconds(info["pid"])
-        result = run_crowd(url, sessions=args.sessions, browsers=args.browsers, seconds=args.seconds)
+        result = run_crowd(
+            url, sessions=args.sessions, browsers=args.browsers, seconds=args.seconds, browser_nice=args.browser_nice
+        )
         elapsed, server_cpu = time.monotonic() - started, cpu_seconds(info["pid"]) - cpu_before
         peak = peak_rss_mib(info["pid"])
     load_after = os.getloadavg()
@@ -71,16 +76,20 @@ def main() -> None:
     for failure in result.failures[:10]:
         print("  ", failure)
     print(f"server peak RSS: {peak:.0f} MiB; server CPU time during the crowd: {server_cpu:.0f} s")
-    print(f"browsers at nice {args.browser_nice}")
+    print(f"browsers' scheduling groups at nice {args.browser_nice}")
     server: dict[str, list[float]] = {}
     cpu: dict[str, list[float]] = {}
-    for page, seconds, used in re.findall(r"nivaran-page-time\t([^\t\n]+)\t([0-9.]+)\t([0-9.]+)", log.read_text()):
+    waited: dict[str, list[float]] = {}
+    line = r"nivaran-page-time\t([^\t\n]+)\t([0-9.]+)\t([0-9.]+)\t([0-9.]+)"
+    for page, seconds, used, wait in re.findall(line, log.read_text()):
         server.setdefault(page, []).append(float(seconds))
         cpu.setdefault(page, []).append(float(used))
+        waited.setdefault(page, []).append(float(wait))
     tables = (
         ("browser: click to page done", result.times),
         ("server: one script run", server),
         ("server: CPU time of one script run (its thread)", cpu),
+        ("server: time one script run's thread waited for a core", waited),
     )
     for what, table in tables:
         print(f"\n{what}\n| page | n | p50 s | p95 s | max s |\n|---|---|---|---|---|")
