@@ -80,6 +80,11 @@ def streamlit_server(
             env=full_env,
             stdout=out,
             stderr=subprocess.STDOUT,
+            # Its own session, as a service has: Linux schedules each session as one group (autogroup),
+            # and Playwright starts every chromium in a session of its own, so a server left in the test's
+            # session would share one group's CPU with the test driver while each browser had a group to
+            # itself. Ctrl-C reaches the server through the ``finally`` below.
+            start_new_session=True,
         )
         url = f"http://127.0.0.1:{port}"
         if info is not None:

@@ -122,14 +122,42 @@ async def _session(  # type: ignore[no-untyped-def]
         await context.close()
 
 
+def session_leaders(comm: str) -> set[int]:
+    """The processes named ``comm`` that lead their own session (Linux ``/proc``)."""
+    leaders = set()
+    for entry in Path("/proc").iterdir():
+        try:
+            if not entry.name.isdigit() or (entry / "comm").read_text().strip() != comm:
+                continue
+            if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[3]) == int(entry.name):  # its session id
+                leaders.add(int(entry.name))
+        except (OSError, ValueError, IndexError):
+            continue  # gone meanwhile
+    return leaders
+
+
 async def _crowd(
-    url: str, *, sessions: int, browsers: int, rounds: int | None, seconds: float, timeout_ms: int
+    url: str,
+    *,
+    sessions: int,
+    browsers: int,
+    rounds: int | None,
+    seconds: float,
+    timeout_ms: int,
+    browser_nice: int,
 ) -> CrowdResult:
     from playwright.async_api import async_playwright
 
     result = CrowdResult()
     async with async_playwright() as p:
+        before = session_leaders("chromium")
         launched = [await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS) for _ in range(browsers)]
+        if browser_nice:
+            # Each chromium runs in a session of its own (Playwright starts it detached), which Linux
+            # schedules as one group: a process's own niceness does not reach across groups, the group's
+            # does. The groups end with the browsers; this driver's own group is left as it was.
+            for pid in session_leaders("chromium") - before:
+                Path(f"/proc/{pid}/autogroup").write_text(str(browser_nice))
         until = time.monotonic() + seconds
         with HealthWatch(url, result):
             await asyncio.gather(
@@ -159,11 +187,21 @@ def run_crowd(
     rounds: int | None = None,
     seconds: float = float("inf"),
     timeout_ms: int = 60_000,
+    browser_nice: int = 0,
 ) -> CrowdResult:
     """Drive ``sessions`` sessions (spread over ``browsers`` chromium processes) through the public
-    pages, for ``rounds`` rounds each or until ``seconds`` have passed."""
+    pages, for ``rounds`` rounds each or until ``seconds`` have passed. A ``browser_nice`` above 0
+    lowers the CPU priority of the browsers' scheduling groups (Linux autogroup)."""
     return asyncio.run(
-        _crowd(url, sessions=sessions, browsers=browsers, rounds=rounds, seconds=seconds, timeout_ms=timeout_ms)
+        _crowd(
+            url,
+            sessions=sessions,
+            browsers=browsers,
+            rounds=rounds,
+            seconds=seconds,
+            timeout_ms=timeout_ms,
+            browser_nice=browser_nice,
+        )
     )
 
 
