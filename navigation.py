@@ -67,7 +67,7 @@ auth.sidebar(who)
 freshness(stamp)  # every page: how fresh its data are, in words
 try:
     navigation.run()
-finally:  # server time of this run (wall clock, CPU used by its thread, time it waited for a core), for bench/
+finally:  # this run's wall clock, its thread's CPU and its wait for a core, for bench/bench_crowd.py
     if timed:
         wall, cpu = time.perf_counter() - started, time.thread_time() - started_cpu
         wait = waited_for_core() - started_wait
