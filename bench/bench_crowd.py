@@ -36,7 +36,7 @@ from pathlib import Path
 from grading import pipeline
 from grading.cli import DEFAULT_DEMO
 from tests.browser import ARTIFACTS, streamlit_server
-from tests.crowd import peak_rss_mib, run_crowd
+from tests.crowd import peak_rss_mib, run_crowd, stat_fields
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -100,7 +100,7 @@ def main() -> None:
 
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time a process has used so far (Linux ``/proc/PID/stat``), seconds."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    fields = stat_fields(pid)
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 

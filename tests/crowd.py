@@ -129,7 +129,7 @@ def session_leaders(comm: str) -> set[int]:
         try:
             if not entry.name.isdigit() or (entry / "comm").read_text().strip() != comm:
                 continue
-            if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[3]) == int(entry.name):  # its session id
+            if int(stat_fields(int(entry.name))[3]) == int(entry.name):  # its session id
                 leaders.add(int(entry.name))
         except (OSError, ValueError, IndexError):
             continue  # gone meanwhile
@@ -203,6 +203,12 @@ def run_crowd(
             browser_nice=browser_nice,
         )
     )
+
+
+def stat_fields(pid: int) -> list[str]:
+    """The fields of ``/proc/PID/stat`` after the command name (which may hold spaces and ``)``):
+    index 0 is the state, 3 the session id, 11 and 12 user and system CPU in clock ticks."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
 
 
 def peak_rss_mib(pid: int) -> float:
