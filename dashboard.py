@@ -27,7 +27,7 @@ PagesManager.uses_pages_directory = False
 async def warm_at_start(_app: Any) -> AsyncIterator[None]:
     """Compute the public pages' data in the background as the server starts, so that a crowd
     arriving at a fresh server does not wait for it (new versions are warmed by the reader's watcher)."""
-    from ui import data  # imported once the runtime exists: its caches then use the runtime's storage
+    from ui import data
 
     threading.Thread(target=data.warm_current, name="nivaran-warm", daemon=True).start()
     yield

@@ -4,9 +4,9 @@ This module holds what both share (the output columns, the month's bounds, the c
 baselines themselves are in :mod:`bench.baselines_pandas` and :mod:`bench.baselines_sql`.
 
 Both compute, from the raw event log, the same figures as the Polars pipeline
-(:func:`grading.metrics.month_metrics`, ``entity_type == "department"``), by the definitions of
-``docs/reference.md`` section 3 and Nivaran's readings in the docstrings of :mod:`grading.metrics` and
-:mod:`grading.derive`:
+(:func:`grading.scoring.metrics.month_metrics`, ``entity_type == "department"``), by the definitions of
+``docs/reference.md`` section 3 and Nivaran's readings in the docstrings of :mod:`grading.scoring.metrics` and
+:mod:`grading.rules.derive`:
 
 - :func:`bench.baselines_pandas.pandas_month`: the straightforward pandas way: truncate the log at the
   cut-off, sort, replay each complaint's events in a Python loop over ``groupby("complaint_id")`` to
@@ -22,7 +22,7 @@ percentages are 0-100 and null when the denominator is zero (``long_pending_disp
 
 Readings shared with the pipeline: the cut-off C is the last microsecond of the month (Asia/Kolkata
 wall-clock time, as stored) and later events are ignored; events of one complaint are ordered by
-``event_time``, then by lifecycle order (:data:`grading.schema.EVENTS`); a complaint belongs to its
+``event_time``, then by lifecycle order (:data:`grading.model.schema.EVENTS`); a complaint belongs to its
 registration department or that of its latest ``transferred`` event at or before C; a complaint whose
 complainant registered more than ``habitual_threshold`` complaints (statewide) in its registration
 month is left out of every metric; ages are completed days.

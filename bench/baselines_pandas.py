@@ -15,7 +15,7 @@ import pandas as pd
 import polars as pl
 
 from bench.baselines import COLUMNS, PENDING_OVER_DAYS, month_bounds
-from grading.schema import DEFAULT_LIMIT_DAYS, EVENTS, LEVELS
+from grading.model.schema import DEFAULT_LIMIT_DAYS, EVENTS, LEVELS
 
 STINT_START: Final = frozenset(("registered", "escalated", "reopened"))
 STINT_END: Final = frozenset(("resolved", "escalated", "reopened", "closed"))
@@ -210,7 +210,7 @@ def pandas_month(
 
     Parameters
     ----------
-    events : the canonical event log (columns of ``grading.schema.EVENT_SCHEMA``; extra columns are
+    events : the canonical event log (columns of ``grading.model.schema.EVENT_SCHEMA``; extra columns are
         ignored), ``event_time`` naive Asia/Kolkata. It must hold the complete history up to the
         cut-off of every complaint of the month, and every complaint registered in the months whose
         habitual counts matter (the rule counts a complainant's registrations statewide).

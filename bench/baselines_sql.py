@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 
 from bench.baselines import PENDING_OVER_DAYS, month_bounds
-from grading.schema import DEFAULT_LIMIT_DAYS, EVENTS
+from grading.model.schema import DEFAULT_LIMIT_DAYS, EVENTS
 
 #: One query: the department metrics of the month ``[$start, $cutoff]`` from ``events`` and
 #: ``categories``. Parameters: ``$start``, ``$cutoff`` (timestamps), ``$lifecycle`` (the event types in

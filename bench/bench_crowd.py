@@ -33,8 +33,7 @@ import statistics
 import time
 from pathlib import Path
 
-from grading import pipeline
-from grading.cli import DEFAULT_DEMO
+from grading.demo import build
 from tests.browser import ARTIFACTS, streamlit_server
 from tests.crowd import peak_rss_mib, run_crowd, stat_fields
 
@@ -56,7 +55,7 @@ def main() -> None:
     parser.add_argument("--browser-nice", type=int, default=0, help="niceness of the browsers (0: as the server)")
     args = parser.parse_args()
     if not args.db.exists():
-        pipeline.build_demo(args.db, **DEFAULT_DEMO)  # type: ignore[arg-type]
+        build.build_demo(args.db)
     log = ARTIFACTS / "bench-crowd.server.log"
     info: dict[str, int] = {}
     load_before = os.getloadavg()

@@ -48,19 +48,20 @@ def _month_arg(text: str) -> date:
 def step_one_month(db: Path, month: date) -> dict[str, object]:
     """Grade one month twice in one process: the first run pays for imports, the connection and
     cold reads (a CLI call); the second is what a running dashboard or service sees."""
-    from grading import schemes, store
-    from grading.asof import month_window
-    from grading.grade import grade
-    from grading.metrics import month_metrics
+    from grading.rules.asof import month_window
+    from grading.scoring import schemes
+    from grading.scoring.grade import grade
+    from grading.scoring.metrics import month_metrics
+    from grading.store import database
 
     out: dict[str, object] = {}
     began = time.perf_counter()
     scheme = schemes.load()
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     start, end, _ = month_window(month)
     for run in ("cold", "warm"):
         t0 = time.perf_counter()
-        inputs = store.read_month_inputs(con, start, end)
+        inputs = database.read_month_inputs(con, start, end)
         t1 = time.perf_counter()
         metrics = month_metrics(inputs, month)
         t2 = time.perf_counter()
@@ -78,16 +79,17 @@ def step_one_month(db: Path, month: date) -> dict[str, object]:
 
 
 def step_all_months(db: Path) -> dict[str, object]:
-    from grading import schemes, store
-    from grading.asof import calendar_months
-    from grading.grade import grade
-    from grading.metrics import MetricSettings
-    from grading.pipeline import compute_months
+    from grading.monthly.refresh import compute_months
+    from grading.rules.asof import calendar_months
+    from grading.scoring import schemes
+    from grading.scoring.grade import grade
+    from grading.scoring.metrics import MetricSettings
+    from grading.store import database
 
     scheme = schemes.load()
     began = time.perf_counter()
-    con = store.connect_readonly(db)
-    bounds = store.month_bounds(con)
+    con = database.connect_readonly(db)
+    bounds = database.month_bounds(con)
     assert bounds is not None
     months = calendar_months(*bounds)
     graded = grade(compute_months(con, months, MetricSettings()), scheme)
@@ -96,11 +98,11 @@ def step_all_months(db: Path) -> dict[str, object]:
 
 def step_sql_floor(db: Path) -> dict[str, object]:
     from bench.floor import sql_all_months
-    from grading import store
+    from grading.store import database
 
     began = time.perf_counter()
-    con = store.connect_readonly(db)
-    bounds = store.month_bounds(con)
+    con = database.connect_readonly(db)
+    bounds = database.month_bounds(con)
     assert bounds is not None
     out = sql_all_months(con, *bounds)
     return {"seconds": time.perf_counter() - began, "rows": out.height}
@@ -108,13 +110,13 @@ def step_sql_floor(db: Path) -> dict[str, object]:
 
 def step_floor_check(db: Path) -> dict[str, object]:
     from bench.floor import differences, sql_all_months
-    from grading import store
-    from grading.asof import calendar_months
-    from grading.metrics import MetricSettings
-    from grading.pipeline import compute_months
+    from grading.monthly.refresh import compute_months
+    from grading.rules.asof import calendar_months
+    from grading.scoring.metrics import MetricSettings
+    from grading.store import database
 
-    con = store.connect_readonly(db)
-    bounds = store.month_bounds(con)
+    con = database.connect_readonly(db)
+    bounds = database.month_bounds(con)
     assert bounds is not None
     floor = sql_all_months(con, *bounds)
     pipeline = compute_months(con, calendar_months(*bounds), MetricSettings())
@@ -123,11 +125,13 @@ def step_floor_check(db: Path) -> dict[str, object]:
 
 
 def step_precomputed(db: Path, month: date) -> dict[str, object]:
-    from grading import pipeline, schemes, store
+    from grading.monthly import results
+    from grading.scoring import schemes
+    from grading.store import database
 
     began = time.perf_counter()
-    con = store.connect_readonly(db)
-    rows = pipeline.graded(con, schemes.load(), "department", month)
+    con = database.connect_readonly(db)
+    rows = results.graded(con, schemes.load(), "department", month)
     return {"seconds": time.perf_counter() - began, "rows": rows.height}
 
 
@@ -135,7 +139,7 @@ def step_pandas(db: Path, month: date) -> dict[str, object]:
     import duckdb
 
     from bench.baselines_pandas import limits_from_store, pandas_month
-    from grading.asof import month_window
+    from grading.rules.asof import month_window
 
     _, end, _ = month_window(month)
     began = time.perf_counter()
@@ -170,10 +174,10 @@ def step_sql(db: Path, month: date) -> dict[str, object]:
 
 
 def step_build(db: Path, scale: float, months: int, end: str) -> dict[str, object]:
-    from grading import pipeline
+    from grading.demo.build import DemoSpec, build_demo
 
     began = time.perf_counter()
-    result = pipeline.build_demo(db, months=months, end=end, scale=scale, seed=1)
+    result = build_demo(db, DemoSpec(months=months, end=end, scale=scale, seed=1))
     return {"seconds": time.perf_counter() - began, **result}
 
 

@@ -3,7 +3,7 @@
     uv run python -m bench.bench_import [--scale 0.05] [--months 12] [--runs 3] [--csv events.csv] [--phases]
 
 Floor: DuckDB reads the CSV into a typed ``events`` table (the store's column types) and nothing else:
-no checks, no histories, no derived tables. Nivaran: ``grading.ingest.ingest`` of the same file into an
+no checks, no histories, no derived tables. Nivaran: ``grading.intake.ingest.ingest`` of the same file into an
 empty store, end to end. Each is run ``--runs`` times, alternating, each into a fresh file; the ratio is
 Nivaran's median over the floor's median. Each run also reports its CPU seconds (user + system of
 the whole process, every thread, ``time.process_time``): on a shared machine the wall clock waits for
@@ -24,7 +24,9 @@ from pathlib import Path
 import duckdb
 
 from bench.bench_ingest import write_demo_csv
-from grading import ingest, pipeline, store_ingest
+from grading.intake import ingest
+from grading.monthly import refresh
+from grading.store import writes
 
 TYPED_EVENTS = """
 create table events (
@@ -75,11 +77,11 @@ PHASES = (
     (ingest, "_check_batches"),
     (ingest, "_new_only"),
     (ingest, "lifecycle_problems"),
-    (store_ingest, "append_events"),
+    (writes, "append_events"),
     (ingest, "_derive_touched"),
     (ingest, "derive"),
-    (store_ingest, "replace_derived"),
-    (pipeline, "refresh_monthly"),
+    (writes, "replace_derived"),
+    (refresh, "refresh_monthly"),
 )
 
 

@@ -3,7 +3,7 @@
     uv run python bench/bench_ingest.py [--scale 0.1] [--months 12]
 
 Writes the demo history as one canonical event-log CSV, then loads it into an empty store with
-`grading.ingest.ingest` and reports events per second, end to end (read, check every row, check
+`grading.intake.ingest.ingest` and reports events per second, end to end (read, check every row, check
 every history, write, derive, refresh the monthly results) and per phase.
 """
 
@@ -20,7 +20,9 @@ from pathlib import Path
 
 import polars as pl
 
-from grading import demo, ingest, reference
+from grading.demo import simulate
+from grading.intake import ingest
+from grading.store import reference
 
 
 def main() -> None:
@@ -72,7 +74,7 @@ def write_demo_csv(csv: Path, scale: float, months: int) -> None:
     """The demo history as one canonical event-log CSV."""
     frame = pl.concat(
         list(
-            demo.generate(
+            simulate.generate(
                 reference.departments(),
                 reference.districts(),
                 reference.categories(),

@@ -16,18 +16,18 @@ Files loaded, in order (made once, from the store and the demo generator, in ``-
   30,000 complaints open in the store (old complaints touched by the load).
 - ``day2.csv``: 2 November in the same way (30,000 other closures): a day's load after a day's load,
   the steady state of a helpline that loads daily (the write also replays the previous day's on its
-  standby, ``docs/storage.md``).
+  standby, ``docs/slots.md``).
 - ``hour.csv``, ``hour2.csv``: the first two hours of 3 November in the same way (1,250 closures each);
   ``hour2`` is the steady state of hourly loads (it replays ``hour``), ``hour`` replays a day.
 
 The copy of the store is flushed to disk (``sync``) before the first load, so that no load pays for
 writing back the bench's own copy.
-Each load runs in its own child process (``nivaran ingest``'s code path, :func:`grading.ingest.ingest`):
+Each load runs in its own child process (``nivaran ingest``'s code path, :func:`grading.intake.ingest.ingest`):
 wall time, bytes written (``write_bytes`` of ``/proc/self/io``: what the process sent to the storage
 layer), peak memory (``ru_maxrss``), CPU time of the whole child (user + system, imports included:
 less sensitive than wall time to other work on the machine) and how the write was made
 (``meta.write_mode``) are its own.
-``seconds`` is the load itself (:func:`grading.ingest.ingest`, the store opened and the new version
+``seconds`` is the load itself (:func:`grading.intake.ingest.ingest`, the store opened and the new version
 swapped in); ``process_seconds`` is the whole ``python`` process, interpreter start and imports
 included, as a ``nivaran ingest`` run from a shell would take. With ``--profile`` each load also runs
 under cProfile (slower) and writes its report next to the results.
@@ -63,7 +63,8 @@ LOADS = ("warm", *WINDOWS)
 CHILD = """
 import cProfile, contextlib, json, pstats, resource, sys, time
 from pathlib import Path
-from grading import ingest, store
+from grading.intake import ingest
+from grading.store import database
 db, path, profile = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 began = time.perf_counter()
 with cProfile.Profile() if profile else contextlib.nullcontext() as prof:
@@ -73,8 +74,8 @@ if profile:
     with open(profile, "w") as out:
         pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(40)
 io = dict(line.split(": ") for line in Path("/proc/self/io").read_text().splitlines())
-con = store.connect_readonly(db)
-mode = store.get_meta(con, "write_mode")
+con = database.connect_readonly(db)
+mode = database.get_meta(con, "write_mode")
 con.close()
 usage = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({
@@ -91,19 +92,20 @@ print(json.dumps({
 
 def make_files(db: Path, work: Path) -> dict[str, Path]:
     """The files described in the module docstring (kept in ``work`` and reused)."""
-    from grading import demo, reference, store
+    from grading.demo import simulate
+    from grading.store import database, reference
 
     files = {name: work / f"{name}.csv" for name in LOADS}
     if all(p.exists() for p in files.values()):
         return files
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     open_ids = con.sql(
         "select complaint_id, registered_at from complaints where closed_at is null order by complaint_id"
     ).pl()
     con.close()
     month = pl.concat(
         list(
-            demo.generate(
+            simulate.generate(
                 reference.departments(),
                 reference.districts(),
                 reference.categories(),
@@ -160,15 +162,15 @@ def run_variant(
     name: str, code: Path, db: Path, files: dict[str, Path], work: Path, *, profile: bool
 ) -> list[dict[str, object]]:
     """Copy the store, then load the files into the copy in order, each in a child process."""
-    copy = work / name / "store.duckdb"
+    copy = work / name / "database.duckdb"
     shutil.rmtree(copy.parent, ignore_errors=True)
     copy.parent.mkdir(parents=True)
-    from grading import storage
+    from grading.store import slots
 
-    source = storage.current_file(db)
+    source = slots.current_file(db)
     assert source is not None, f"no store at {db}"
     shutil.copyfile(source, copy)
-    shutil.copyfile(db.with_name(db.stem + ".access.sqlite"), copy.with_name("store.access.sqlite"))
+    shutil.copyfile(db.with_name(db.stem + ".access.sqlite"), copy.with_name("database.access.sqlite"))
     os.sync()
     rows = []
     for label in LOADS:
@@ -186,7 +188,7 @@ def run_variant(
             raise SystemExit(f"{name} {label}: failed")
         row = {"variant": name, "file": label, **json.loads(out.stdout.strip().splitlines()[-1])}
         row["process_seconds"] = round(time.perf_counter() - began, 2)
-        current = storage.current_file(copy)
+        current = slots.current_file(copy)
         assert current is not None
         row["store_mib"] = round(current.stat().st_size / 2**20, 1)
         row["write_pct"] = round(100 * float(row["write_mib"]) / float(row["store_mib"]), 2)  # type: ignore[arg-type]

@@ -13,9 +13,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from grading import asof, pipeline, public, schemes, store, views
-from grading.access import Identity
-from grading.cli import DEFAULT_DEMO
+from grading.access.identity import Identity
+from grading.demo import build
+from grading.rules import asof
+from grading.scoring import schemes
+from grading.serve import public, views
+from grading.store import database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,10 +59,10 @@ def main() -> None:
     args = parser.parse_args()
     if not args.db.exists():
         began = time.perf_counter()
-        pipeline.build_demo(args.db, **DEFAULT_DEMO)  # type: ignore[arg-type]
+        build.build_demo(args.db)
         print(f"built the default demo in {time.perf_counter() - began:.1f} s")
-    con = store.connect_readonly(args.db)
-    bounds = store.month_bounds(con)
+    con = database.connect_readonly(args.db)
+    bounds = database.month_bounds(con)
     assert bounds is not None
     month = bounds[1]
     print(f"| page | seconds (uncached, {month:%Y-%m}) |\n|---|---|")

@@ -17,13 +17,15 @@ import sys
 
 import polars as pl
 
-from grading import pipeline, schemes, store
+from grading.monthly import results
+from grading.scoring import schemes
+from grading.store import database
 
 
 def measure(path: str) -> None:
-    con = store.connect_readonly(store.resolve_path(path))
+    con = database.connect_readonly(database.resolve_path(path))
     for name in schemes.available():
-        graded = pipeline.graded(con, schemes.load(name), "department")
+        graded = results.graded(con, schemes.load(name), "department")
         published = graded.with_columns(
             shown=pl.coalesce("group_rank", "rank"), group=pl.col("volume_group").fill_null(1)
         )

@@ -18,8 +18,9 @@ import threading
 import time
 from pathlib import Path
 
-from grading.access import Accounts, Identity
-from grading.sessions import Sessions
+from grading.access.accounts import Accounts
+from grading.access.identity import Identity
+from grading.access.sessions import Sessions
 
 
 def main() -> None:

@@ -143,10 +143,10 @@ def check_fixtures() -> list[str]:
 
 def last_months(con: duckdb.DuckDBPyConnection, n: int) -> list[date]:
     """The last ``n`` calendar months with events in the store, oldest first."""
-    from grading import store
-    from grading.asof import calendar_months
+    from grading.rules.asof import calendar_months
+    from grading.store import database
 
-    bounds = store.month_bounds(con)
+    bounds = database.month_bounds(con)
     if bounds is None:
         msg = "the database has no events"
         raise SystemExit(msg)
@@ -156,10 +156,12 @@ def last_months(con: duckdb.DuckDBPyConnection, n: int) -> list[date]:
 def compare_with_pipeline(db: Path) -> list[str]:
     """Both baselines against the precomputed Polars metrics of the last two months of ``db``."""
     from bench.baselines_pandas import limits_from_store
-    from grading import pipeline, schemes, store
+    from grading.monthly import refresh
+    from grading.scoring import schemes
+    from grading.store import database
 
-    con = store.connect_readonly(db)
-    settings = pipeline.stored_settings(con) or schemes.load().metric_settings
+    con = database.connect_readonly(db)
+    settings = refresh.stored_settings(con) or schemes.load().metric_settings
     knobs = {"habitual_threshold": settings.habitual_threshold, "long_pending_days": settings.long_pending_days}
     limits = limits_from_store(con)
     began = time.perf_counter()
@@ -168,7 +170,7 @@ def compare_with_pipeline(db: Path) -> list[str]:
 
     failures = []
     for month in last_months(con, 2):
-        polars_rows = store.read_monthly_metrics(con, "department", [month])
+        polars_rows = database.read_monthly_metrics(con, "department", [month])
         began = time.perf_counter()
         pandas_rows = as_polars(pandas_month(events, month, limits=limits, **knobs))
         pandas_s = time.perf_counter() - began

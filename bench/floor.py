@@ -1,6 +1,6 @@
 """The SQL floor for all months: one hand-written DuckDB query over the derived tables.
 
-:func:`grading.pipeline.compute_months` computes every metric of every month from the derived tables
+:func:`grading.monthly.refresh.compute_months` computes every metric of every month from the derived tables
 (``complaints``, ``stints``, ``feedback_events``, ``transfers``). :data:`SQL_ALL_MONTHS` computes the
 same figures from the same tables in one DuckDB query, the way a careful analyst would write it
 without Nivaran: each complaint is expanded into the calendar months it is alive in (registered by the
@@ -10,7 +10,7 @@ once with grouping sets. It is the floor that ``bench/bench_grading.py`` (step `
 ``compute_months`` against, side by side in one run.
 
 Grain: one row per (entity_type, department, district, month), as
-:func:`grading.metrics.month_metrics`; the columns of :data:`grading.registry.METRICS`. Units as there:
+:func:`grading.scoring.metrics.month_metrics`; the columns of :data:`grading.model.registry.METRICS`. Units as there:
 counts, percentages 0-100 (null with a zero denominator; ``long_pending_disposal_pct`` 100), days as
 decimals. :func:`differences` compares a floor result with the pipeline's.
 """
@@ -23,8 +23,8 @@ from typing import Final
 import duckdb
 import polars as pl
 
-from grading.metrics import MetricSettings
-from grading.registry import METRICS
+from grading.model.registry import METRICS
+from grading.scoring.metrics import MetricSettings
 
 SQL_ALL_MONTHS: Final = """
 with facts as (
@@ -197,7 +197,7 @@ def sql_all_months(
     con: duckdb.DuckDBPyConnection, first: date, last: date, settings: MetricSettings | None = None
 ) -> pl.DataFrame:
     """Every metric of every month from ``first`` to ``last`` with :data:`SQL_ALL_MONTHS`, sorted like
-    :func:`grading.pipeline.compute_months` (by month, entity type, department, district)."""
+    :func:`grading.monthly.refresh.compute_months` (by month, entity type, department, district)."""
     settings = settings or MetricSettings()
     params = {
         "first": first,

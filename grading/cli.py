@@ -19,16 +19,20 @@ from typing import TYPE_CHECKING, Any
 import click
 import polars as pl
 
-from grading import access, asof, export, helpline, pipeline, schemes, store
-from grading.grade import GRADE_COLUMNS
-from grading.limits import MAX_LINE_BYTES
-from grading.registry import METRICS
-from grading.schema import NivaranError
+from grading.access import accounts, identity
+from grading.demo import build
+from grading.intake.limits import MAX_LINE_BYTES
+from grading.model.registry import METRICS
+from grading.model.schema import NivaranError
+from grading.monthly import results
+from grading.outputs import export
+from grading.rules import asof
+from grading.scoring import schemes
+from grading.scoring.grade import GRADE_COLUMNS
+from grading.store import database, helpline
 
 if TYPE_CHECKING:
     import duckdb
-
-DEFAULT_DEMO = {"months": 12, "end": "2026-10", "scale": 0.05, "seed": 181}
 
 
 class _Bars:
@@ -84,13 +88,13 @@ def _database(db: Path | None, *, replacing: bool = False) -> Path:
     """The ``--db`` path, refused (one sentence, nothing written) when a file is there that is not a
     Nivaran database: a command never writes next to, over or into someone else's file. ``replacing``
     (the demo) accepts a Nivaran database of another schema version, which it rebuilds."""
-    path = store.resolve_path(db)
+    path = database.resolve_path(db)
     if path.exists():
         try:
-            store.connect_readonly(path).close()
-        except store.NotADatabaseError:
+            database.connect_readonly(path).close()
+        except database.NotADatabaseError:
             raise
-        except store.StoreError:
+        except database.StoreError:
             if not replacing:
                 raise
     return path
@@ -140,7 +144,7 @@ def init_command(  # noqa: PLR0917 - one parameter per click option
         except ValueError:
             msg = f"--plausible-from: expected a date as YYYY-MM-DD, got {plausible_from!r}"
             raise click.BadParameter(msg) from None
-    path = store.resolve_path(db)
+    path = database.resolve_path(db)
     settings = helpline.init(
         path, timezone=zone, name=name, scheme=scheme_name, reference_choice=reference_choice, plausible_from=first
     )
@@ -152,27 +156,27 @@ def init_command(  # noqa: PLR0917 - one parameter per click option
 
 @main.command()
 @db_option
-@click.option("--months", type=click.IntRange(1, 120), default=DEFAULT_DEMO["months"], show_default=True)
-@click.option("--end", "end", default=DEFAULT_DEMO["end"], show_default=True, help="Last month, YYYY-MM.")
+@click.option("--months", type=click.IntRange(1, 120), default=build.DEFAULT_DEMO.months, show_default=True)
+@click.option("--end", "end", default=build.DEFAULT_DEMO.end, show_default=True, help="Last month, YYYY-MM.")
 @click.option(
     "--scale",
     type=click.FloatRange(0.0001, 2.0),
-    default=DEFAULT_DEMO["scale"],
+    default=build.DEFAULT_DEMO.scale,
     show_default=True,
     help="1.0 ≈ Madhya Pradesh's real volume (~400,000 complaints a month).",
 )
-@click.option("--seed", type=int, default=DEFAULT_DEMO["seed"], show_default=True)
+@click.option("--seed", type=int, default=build.DEFAULT_DEMO.seed, show_default=True)
 def demo(db: Path | None, months: int, end: str, scale: float, seed: int) -> None:
     """Build a realistic synthetic complaint history (replaces the database)."""
     _month(end)
     path = _database(db, replacing=True)
     with _progress() as progress:
-        result = pipeline.build_demo(path, months=months, end=end, scale=scale, seed=seed, progress=progress)
+        result = build.build_demo(path, build.DemoSpec(months=months, end=end, scale=scale, seed=seed), progress)
     click.echo(
         f"{path}: {result['complaints']:,} complaints, {result['events']:,} events, "
         f"{months} months to {end}, in {result['seconds']} s"
     )
-    click.echo(access.describe_accounts(access.create_demo_accounts(path)))
+    click.echo(build.describe_accounts(build.create_demo_accounts(path)))
 
 
 def _table(frame: pl.DataFrame, text_width: int = 60) -> str:
@@ -210,13 +214,13 @@ def grade_command(  # noqa: PLR0917 - one parameter per click option
     db: Path | None, month_text: str, by: str, scheme_name: str | None, fmt: str, recompute: bool
 ) -> None:
     """Grade and rank departments or districts for one month (a published month shows its publication)."""
-    from grading import publish
+    from grading.outputs import publish
 
     month = _month(month_text)
-    con = store.connect_readonly(store.resolve_path(db))
+    con = database.connect_readonly(database.resolve_path(db))
     try:
         scheme = store_scheme(con, scheme_name)
-        rows = pipeline.graded(con, scheme, by, month, live=recompute)
+        rows = results.graded(con, scheme, by, month, live=recompute)
         published = publish.standing(con, month, scheme.name)
     finally:
         con.close()
@@ -249,11 +253,11 @@ def grade_command(  # noqa: PLR0917 - one parameter per click option
 @click.option("--force", is_flag=True, help="Publish an already published month again (the old one is kept).")
 def publish_command(db: Path | None, month_text: str, scheme_name: str | None, out: Path, force: bool) -> None:
     """Freeze a month's grading in the store and write its package (rankings as CSV) to --out."""
-    from grading import publish
+    from grading.outputs import publish
 
     month = _month(month_text)
-    path = store.resolve_path(db)
-    con = store.connect_readonly(path)
+    path = database.resolve_path(db)
+    con = database.connect_readonly(path)
     try:
         scheme = store_scheme(con, scheme_name)
     finally:
@@ -266,7 +270,7 @@ def publish_command(db: Path | None, month_text: str, scheme_name: str | None, o
 
 def existing_store(db: Path | None) -> Path:
     """The store ``--db`` names (or the default), refused with a sentence when there is none."""
-    path = store.resolve_path(db)
+    path = database.resolve_path(db)
     if not path.exists():
         msg = f"No database at {path}."
         raise NivaranError(msg)
@@ -278,9 +282,9 @@ def existing_store(db: Path | None) -> Path:
 def migrate_command(db: Path | None) -> None:
     """Bring a store of an older schema version to this one (explicit steps; refused when impossible)."""
     path = existing_store(db)
-    with store.writing(path):
+    with database.writing(path):
         pass
-    click.echo(f"{path}: schema version {store.SCHEMA_VERSION}")
+    click.echo(f"{path}: schema version {database.SCHEMA_VERSION}")
 
 
 @main.command("compact")
@@ -288,9 +292,9 @@ def migrate_command(db: Path | None) -> None:
 def compact_command(db: Path | None) -> None:
     """Rewrite the store without the rows later loads replaced (a load says when it is worth it)."""
     path = existing_store(db)
-    with closing(store.connect_readonly(path)) as con:
-        before = store.superseded(con)
-    store.compact(path)
+    with closing(database.connect_readonly(path)) as con:
+        before = database.superseded(con)
+    database.compact(path)
     worst = max(before.values(), default=0.0)
     click.echo(f"{path}: rewritten without superseded rows (up to {worst:.0%} of a table before)")
 
@@ -333,7 +337,7 @@ def render(rows: pl.DataFrame, scheme: schemes.Scheme, by: str, fmt: str) -> str
         ]
         return export.csv_text(rows.select(columns)).rstrip("\n")  # click.echo ends the line
     # The table leads with volume group 1, as the public ranking does; "range" is the plausible ranks
-    # inside the group (grading.reliability), "rank" the overall rank.
+    # inside the group (grading.scoring.reliability), "rank" the overall rank.
     short = rows.sort(["volume_group", "group_rank", "rank"], nulls_last=True).select(
         pl.col("volume_group").alias("group"),
         "group_rank",
@@ -365,13 +369,13 @@ def render(rows: pl.DataFrame, scheme: schemes.Scheme, by: str, fmt: str) -> str
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 def flags_command(db: Path | None, month_text: str, by: str, scheme_name: str | None, fmt: str) -> None:
     """List the integrity flags raised for one month: one row per (entity, flag) with its evidence."""
-    from grading import flags
+    from grading.serve import integrity
 
     month = _month(month_text)
-    con = store.connect_readonly(store.resolve_path(db))
+    con = database.connect_readonly(database.resolve_path(db))
     try:
         scheme = store_scheme(con, scheme_name)
-        bounds = store.month_bounds(con)
+        bounds = database.month_bounds(con)
         if bounds is None or month < bounds[0] or month > bounds[1]:
             msg = (
                 f"no data for {month_text}: the database holds no months"
@@ -379,7 +383,7 @@ def flags_command(db: Path | None, month_text: str, by: str, scheme_name: str | 
                 else (f"no data for {month_text}: the database holds {bounds[0]:%Y-%m} to {bounds[1]:%Y-%m}")
             )
             raise NivaranError(msg)
-        rows = pipeline.attach_names(con, flags.compute(con, scheme, month, by))
+        rows = results.attach_names(con, integrity.compute(con, scheme, month, by))
     finally:
         con.close()
     out = rows.select(
@@ -424,16 +428,17 @@ def review_command(db: Path | None, district: str, as_of_text: str | None, since
     """
     import getpass
 
-    from grading import export, meeting, review
+    from grading.outputs import export, meeting
+    from grading.serve import review
 
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in ("xlsx", "pdf"):
         msg = f"--out {out}: the pack is written as .xlsx or .pdf"
         raise NivaranError(msg)
-    path = store.resolve_path(db)
-    con = store.connect_readonly(path)
+    path = database.resolve_path(db)
+    con = database.connect_readonly(path)
     try:
-        known = store.read_table(con, "districts")["code"].to_list()
+        known = database.read_table(con, "districts")["code"].to_list()
         if district not in known:
             msg = f"--district {district!r}: no such district code in {path}"
             raise NivaranError(msg)
@@ -445,12 +450,12 @@ def review_command(db: Path | None, district: str, as_of_text: str | None, since
         if since is not None and since >= day:
             msg = f"--since {since_text}: the last review must be before the review day {day:%Y-%m-%d}"
             raise NivaranError(msg)
-        who = access.Identity(f"cli:{getpass.getuser()}", "admin")
+        who = identity.Identity(f"cli:{getpass.getuser()}", "admin")
         pack = meeting.build(con, who, district, day, since)
     finally:
         con.close()
     data = export.audited(
-        access.Accounts(path),
+        accounts.Accounts(path),
         who,
         who.scope(district=district),
         make=lambda: meeting.render(pack, fmt),
@@ -498,7 +503,7 @@ def ingest_command(  # noqa: PLR0917 - one parameter per click option
     exported_at: str | None,
 ) -> None:
     """Load event-log files (CSV, JSON Lines or Parquet) or, with --mapping, snapshot exports."""
-    from grading import ingest, mapping
+    from grading.intake import ingest, mapping
 
     chosen = mapping.load(mapping_name) if mapping_name else None
     with _progress() as progress:
@@ -525,7 +530,7 @@ def users() -> None:
 @users.command("add")
 @db_option
 @click.argument("username")
-@click.option("--role", type=click.Choice(access.ROLES[1:]), required=True)
+@click.option("--role", type=click.Choice(identity.ROLES[1:]), required=True)
 @click.option("--district", "districts", multiple=True, help="A collector's district code (repeatable).")
 @click.option("--department", "departments", multiple=True, help="A department head's department code (repeatable).")
 @click.option(
@@ -553,8 +558,8 @@ def users_add(  # noqa: PLR0917 - one parameter per click option
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     if not oidc and not password:
         raise click.BadParameter("a password is required (or --oidc)")
-    accounts = access.Accounts(_database(db))
-    accounts.add(
+    store = accounts.Accounts(_database(db))
+    store.add(
         username,
         role,
         password=password,
@@ -562,14 +567,14 @@ def users_add(  # noqa: PLR0917 - one parameter per click option
         departments=tuple(d.upper() for d in departments),
         replace=replace,
     )
-    click.echo(f"{username.strip().lower()}: {role} added to {accounts.path}")
+    click.echo(f"{username.strip().lower()}: {role} added to {store.path}")
 
 
 @users.command("list")
 @db_option
 def users_list(db: Path | None) -> None:
     """List the accounts (never their passwords)."""
-    click.echo(_table(access.Accounts(_database(db)).list()))
+    click.echo(_table(accounts.Accounts(_database(db)).list()))
 
 
 @users.command("remove")
@@ -577,7 +582,7 @@ def users_list(db: Path | None) -> None:
 @click.argument("username")
 def users_remove(db: Path | None, username: str) -> None:
     """Remove an account; its signed-in sessions end at once."""
-    if not access.Accounts(_database(db)).remove(username):
+    if not accounts.Accounts(_database(db)).remove(username):
         msg = f"no user {username!r}"
         raise click.ClickException(msg)
     click.echo(f"{username.strip().lower()}: removed")
@@ -590,8 +595,8 @@ def users_remove(db: Path | None, username: str) -> None:
 @click.option("--department", "departments", multiple=True, help="The head's department codes (repeatable).")
 def users_set_scope(db: Path | None, username: str, districts: tuple[str, ...], departments: tuple[str, ...]) -> None:
     """Change the districts or departments of an account; its signed-in sessions end at once."""
-    accounts = access.Accounts(store.resolve_path(db))
-    accounts.set_scope(
+    store = accounts.Accounts(database.resolve_path(db))
+    store.set_scope(
         username, districts=tuple(d.upper() for d in districts), departments=tuple(d.upper() for d in departments)
     )
     click.echo(f"{username.strip().lower()}: scope set; its sessions are ended")

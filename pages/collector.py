@@ -5,10 +5,9 @@ timeline beside it, and the meeting pack (Excel and PDF) for the meeting."""
 import polars as pl
 import streamlit as st
 
-from grading.asof import month_window
-from grading.review import change_counts
-from ui import auth, data
-from ui import review as sections
+from grading.rules.asof import month_window
+from grading.serve.review import change_counts
+from ui import auth, data, district_review
 from ui.i18n import reference_name, t
 from ui.widgets import case_download, guarded, page_context
 
@@ -20,7 +19,7 @@ district = st.selectbox(t("pick_district"), sorted(mine, key=labels.get), format
 latest = data.latest_day(stamp) or month_window(month)[2].date()
 pickers = st.columns(2)
 with pickers[0]:
-    day, since = sections.pick_days(latest, month_window(month)[2].date())
+    day, since = district_review.pick_days(latest, month_window(month)[2].date())
 cases = data.review_cases(stamp, day, who, district)  # the core refuses a district outside the scope
 st.title(t("collector_title", district=labels[district]))
 st.caption(t("review_as_of", day=f"{day:%d-%m-%Y}", since=f"{since:%d-%m-%Y}"))
@@ -33,17 +32,17 @@ top[3].metric(t("over_50"), f"{(cases['age_days'] > 50).sum():,}")
 
 st.subheader(t("by_dept_level"))
 with guarded("pending by department and level"):
-    sections.summary_table(cases)
+    district_review.summary_table(cases)
 
 st.subheader(t("since_last"))
 changes = data.review_changes(stamp, day, since, who, district)
 with guarded("changes since the last review"):
-    sections.change_metrics(change_counts(changes))
+    district_review.change_metrics(change_counts(changes))
 
 st.subheader(t("review_list"))
 only_urgent = st.toggle(t("only_overdue"), key="only_overdue")
 listed = cases.filter(pl.col("is_overdue") | pl.col("due_soon")) if only_urgent else cases
-shown = sections.review_table(listed)
+shown = district_review.review_table(listed)
 left, right = st.columns([3, 2])
 with left:
     picked = st.dataframe(
@@ -56,7 +55,7 @@ with right:
     chosen = searched or (str(shown[t("complaint")][rows[0]]) if rows else "")
     if chosen:
         with guarded("timeline"):
-            sections.timeline(stamp, chosen, who, district)
+            district_review.timeline(stamp, chosen, who, district)
 
 suffix = "-overdue-or-due-soon" if only_urgent else ""
 case_download(
@@ -68,7 +67,7 @@ case_download(
     detail=f"review list {district} {day:%Y-%m-%d}{suffix}",
 )
 with guarded("meeting pack"):
-    sections.pack_downloads(data.review_pack(stamp, day, since, who, district), who, district, day)
+    district_review.pack_downloads(data.review_pack(stamp, day, since, who, district), who, district, day)
 
 with st.expander(t("changes_detail")), guarded("changes"):
-    st.dataframe(sections.changes_table(changes), hide_index=True, width="stretch")
+    st.dataframe(district_review.changes_table(changes), hide_index=True, width="stretch")

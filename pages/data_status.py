@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from grading.fmt import indian
+from grading.outputs.fmt import indian
 from ui import auth, data
 from ui.i18n import month_name, t
 from ui.widgets import data_window

@@ -5,10 +5,9 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from grading.asof import previous_month
-from grading.views import pending_summary
-from ui import auth, data
-from ui import plan as plan_ui
+from grading.rules.asof import previous_month
+from grading.serve.views import pending_summary
+from ui import auth, data, department_plan
 from ui.i18n import display_name, lang, month_name, name_column, t
 from ui.ranking import flags_section, published, rank_title
 from ui.widgets import case_download, guarded, page_context, published_marker
@@ -77,7 +76,7 @@ with guarded("why moved"):
     else:
         st.write(t("moved_sentence", before=published(last), now=published(me)))
     if last is not None and last.get("score") is not None and me.get("score") is not None:
-        plan_ui.why_moved_table(last, me)
+        department_plan.why_moved_table(last, me)
 
 st.subheader(t("to_move"))
 st.write(t("needed_rank", n=me["needed_next_rank"]) if me["needed_next_rank"] is not None else t("needed_none_rank"))
@@ -90,17 +89,17 @@ else:
 st.subheader(t("plan_title"))
 with guarded("department plan"):
     if me["is_ranked"]:
-        plan_ui.plan_section(stamp, department, month, labels_all)
+        department_plan.plan_section(stamp, department, month, labels_all)
     else:
         st.write(t("plan_none"))
 
 st.subheader(t("by_district_score"))
 with guarded("score by district"):
-    plan_ui.by_district(stamp, department, month)
+    department_plan.by_district(stamp, department, month)
 
 st.subheader(t("outcome_lists"))
 with guarded("outcome lists"):
-    plan_ui.outcome_lists(stamp, month, who, department)
+    department_plan.outcome_lists(stamp, month, who, department)
 
 cases = data.pending(stamp, month, who, department=department)  # the core refuses a department outside
 st.subheader(t("pending_by_district"))

@@ -3,8 +3,8 @@
 import polars as pl
 import streamlit as st
 
-from grading import schemes
-from grading.registry import METRICS
+from grading.model.registry import METRICS
+from grading.scoring import schemes
 from ui import data
 from ui.i18n import lang, t
 from ui.ranking import methodology_section

@@ -1,7 +1,7 @@
 """Public summary (journalists and the public): headline figures, rankings, trends, downloads.
 
 Aggregates only: no complaint, complainant or case appears here; ranking rows and district ×
-department cells are suppressed by the public boundary (grading.public: small cells and their
+department cells are suppressed by the public boundary (grading.serve.public: small cells and their
 complements); every figure comes from ui.data.public_*.
 """
 
@@ -9,10 +9,10 @@ import plotly.express as px
 import polars as pl
 import streamlit as st
 
-from grading.asof import previous_month
-from grading.fmt import in_words, indian, pct
-from grading.public import HEADLINE
-from grading.registry import METRICS
+from grading.model.registry import METRICS
+from grading.outputs.fmt import in_words, indian, pct
+from grading.rules.asof import previous_month
+from grading.serve.public import HEADLINE
 from ui import data
 from ui.i18n import display_name, lang, metric_label, month_name, t
 from ui.maps import district_map_section

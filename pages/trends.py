@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from grading.registry import METRICS
+from grading.model.registry import METRICS
 from ui import data, permalink
 from ui.i18n import display_name, lang, metric_label, t
 from ui.public_page import chart_table, line_hover, unit_suffix

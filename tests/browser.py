@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from grading.pdf import QUIET_FLAGS
+from grading.outputs.pdf import QUIET_FLAGS
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"

@@ -5,7 +5,7 @@ Run as ``python -m tests.concurrency MODE DB THREADS ROUNDS SECONDS``. A watchdo
 stack and ends the process with exit code 1 when the work is not done in SECONDS, so a deadlock
 fails the test with its stacks instead of hanging CI. Modes:
 
-- ``pages``: what every page computes and draws (the :mod:`grading.views` / :mod:`grading.public` data, uncached, a cursor
+- ``pages``: what every page computes and draws (the :mod:`grading.serve.views` / :mod:`grading.serve.public` data, uncached, a cursor
   per call; the :mod:`ui.widgets` formatting; Streamlit's own table and chart conversion), each
   thread starting at a different page; odd rounds in Hindi. (``AppTest`` itself is not
   thread-safe, so the page scripts run concurrently in the browser crowd test instead.)
@@ -58,12 +58,15 @@ def pages_task(db: Path) -> Callable[[int], None]:
     import streamlit as st
 
     import ui  # noqa: F401 - as the dashboard does first: pandas imported whole before any thread draws
-    from grading import fmt, public, schemes, store, views
-    from grading.access import Identity
+    from grading.access.identity import Identity
+    from grading.outputs import fmt
+    from grading.scoring import schemes
+    from grading.serve import public, views
+    from grading.store import database
     from ui.i18n import display_name, metric_label
     from ui.widgets import headers, ranking_table
 
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     scheme = schemes.load(schemes.DEFAULT_SCHEME)
     admin = Identity("t.admin", "admin")
     month = views.data_status(con.cursor())["last_month"]

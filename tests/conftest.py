@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from grading.schema import EVENT_SCHEMA
+from grading.model.schema import EVENT_SCHEMA
 
 CATEGORIES = pl.DataFrame(
     {
@@ -58,10 +58,11 @@ def categories() -> pl.DataFrame:
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small demo database built once per test session (6 months to 2024-08, scale 0.01, seed 1)."""
-    from grading import pipeline
+    from grading.demo import build
+    from grading.demo.build import DemoSpec
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    pipeline.build_demo(path, months=6, end="2024-08", scale=0.01, seed=1)
+    build.build_demo(path, DemoSpec(months=6, end="2024-08", scale=0.01, seed=1))
     return path
 
 
@@ -76,7 +77,7 @@ TEST_USERS = {
 @pytest.fixture(scope="session")
 def demo_users(demo_db: Path) -> dict[str, tuple[str, str]]:
     """The demo database's access file with one account per role; role → (user name, password)."""
-    from grading.access import Accounts
+    from grading.access.accounts import Accounts
 
     accounts = Accounts(demo_db)
     for role, (name, password, districts, departments) in TEST_USERS.items():

@@ -1,4 +1,4 @@
-"""Accounts, sign-in limits and the audit log (grading.access); pseudonyms and masking on import."""
+"""Accounts, sign-in limits and the audit log (grading.access.accounts); pseudonyms and masking on import."""
 
 from __future__ import annotations
 
@@ -8,9 +8,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from grading import access, ingest, store, views
-from grading.access import AccessError, Accounts, Identity
+from grading.access.accounts import LOCK_TIME, MAX_FAILURES, Accounts, session_expired
+from grading.access.identity import PUBLIC, AccessDeniedError, AccessError, Identity, Scope
 from grading.cli import main
+from grading.intake import ingest
+from grading.serve import views
+from grading.store import database
 
 NOW = datetime(2024, 8, 10, 9, 0)
 
@@ -40,20 +43,20 @@ def test_sign_in_gives_the_role_and_scope_only_for_the_right_password(accounts: 
 
 
 def test_failed_sign_ins_lock_the_name_for_a_while(accounts: Accounts) -> None:
-    for _ in range(access.MAX_FAILURES):
+    for _ in range(MAX_FAILURES):
         assert accounts.sign_in("collector.bhopal", "guess", NOW) is None
     # Locked: even the right password fails, with the same answer, until the lock passes.
     assert accounts.sign_in("collector.bhopal", "correct horse", NOW + timedelta(minutes=1)) is None
-    later = NOW + access.LOCK_TIME + timedelta(seconds=1)
+    later = NOW + LOCK_TIME + timedelta(seconds=1)
     assert accounts.sign_in("collector.bhopal", "correct horse", later) is not None
     # A success resets the count: four more failures do not lock.
-    for _ in range(access.MAX_FAILURES - 1):
+    for _ in range(MAX_FAILURES - 1):
         accounts.sign_in("collector.bhopal", "guess", later)
     assert accounts.sign_in("collector.bhopal", "correct horse", later) is not None
 
 
 def test_unknown_names_are_limited_too(accounts: Accounts) -> None:
-    for _ in range(access.MAX_FAILURES + 2):
+    for _ in range(MAX_FAILURES + 2):
         assert accounts.sign_in("ghost", "guess", NOW) is None
     accounts.add("ghost", "admin", password="now real")
     assert accounts.sign_in("ghost", "now real", NOW) is not None  # a new account starts unlocked
@@ -61,10 +64,10 @@ def test_unknown_names_are_limited_too(accounts: Accounts) -> None:
 
 def test_sessions_end_after_eight_hours_or_thirty_idle_minutes() -> None:
     start = NOW
-    assert not access.session_expired(start, start + timedelta(minutes=29), start + timedelta(minutes=30))
-    assert access.session_expired(start, start, start + timedelta(minutes=31))  # idle
+    assert not session_expired(start, start + timedelta(minutes=29), start + timedelta(minutes=30))
+    assert session_expired(start, start, start + timedelta(minutes=31))  # idle
     busy = start + timedelta(hours=8, minutes=1)
-    assert access.session_expired(start, busy - timedelta(minutes=1), busy)  # in use, but too long
+    assert session_expired(start, busy - timedelta(minutes=1), busy)  # in use, but too long
 
 
 def test_accounts_need_a_known_role_and_a_scope(accounts: Accounts) -> None:
@@ -92,13 +95,13 @@ def test_identity_scope_narrows_and_never_widens() -> None:
     two = Identity("c", "collector", districts=("BHOPAL", "INDORE"))
     assert two.scope().districts == ("BHOPAL", "INDORE")
     assert two.scope(district="INDORE").districts == ("INDORE",)
-    with pytest.raises(access.AccessDeniedError):
+    with pytest.raises(AccessDeniedError):
         two.scope(district="SEHORE")
     admin = Identity("a", "admin")
-    assert admin.scope() == access.Scope()
-    assert admin.scope(department="ENERGY") == access.Scope(departments=("ENERGY",))
-    with pytest.raises(access.AccessDeniedError):
-        access.PUBLIC.scope()
+    assert admin.scope() == Scope()
+    assert admin.scope(department="ENERGY") == Scope(departments=("ENERGY",))
+    with pytest.raises(AccessDeniedError):
+        PUBLIC.scope()
     assert [p for p in ("collector", "department", "data", "audit") if two.can_see(p)] == ["collector"]
 
 
@@ -126,7 +129,7 @@ def test_imported_complainants_are_pseudonymous_and_notes_masked_on_read(tmp_pat
     )
     db = tmp_path / "n.duckdb"
     ingest.ingest(db, [path])
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     try:
         stored = con.sql("select complainant from events").fetchall()[0][0]
         timeline = views.case_timeline(con, "A1", Identity("a", "admin"))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from grading.access import Accounts
+from grading.access.accounts import Accounts
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [
@@ -119,7 +119,7 @@ def test_department_page_explains_the_rank(admin: AppTest) -> None:
 
 
 def test_department_page_shows_its_integrity_flags_with_evidence(admin: AppTest) -> None:
-    # The demo's REVENUE department bulk-closes open complaints before the last cut-off (grading.demo).
+    # The demo's REVENUE department bulk-closes open complaints before the last cut-off (grading.demo.simulate).
     at = open_page(admin, "pages/department.py", "en")
     at.session_state["department"] = "REVENUE"
     at.run()
@@ -177,7 +177,7 @@ def test_a_failing_chart_shows_a_warning_in_its_place_and_the_page_goes_on() -> 
 
 
 def test_data_page_lists_rejected_rows_with_their_reasons(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from grading import ingest
+    from grading.intake import ingest
 
     path = tmp_path / "bad.csv"
     path.write_text(
@@ -202,7 +202,8 @@ def test_data_page_lists_rejected_rows_with_their_reasons(tmp_path: Path, monkey
 def test_a_published_month_is_marked_on_the_public_page(demo_db: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import shutil
 
-    from grading import publish, schemes
+    from grading.outputs import publish
+    from grading.scoring import schemes
 
     db = tmp_path / "published.duckdb"
     shutil.copyfile(demo_db, db)

@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from grading import store, views
-from grading.access import Accounts, Identity
-from grading.sessions import Sessions
+from grading.access.accounts import Accounts
+from grading.access.identity import Identity
+from grading.access.sessions import Sessions
+from grading.serve import views
+from grading.store import database
 from tests.test_app import ROOT, sign_in
 
 AUG = date(2024, 8, 1)
@@ -18,7 +20,7 @@ FAILED = "Sign-in failed. Check the user name and password and try again later."
 
 
 def case_ids(demo_db: Path, **narrow: str) -> set[str]:
-    con = store.connect_readonly(demo_db)
+    con = database.connect_readonly(demo_db)
     try:
         return set(views.pending_cases(con, AUG, Identity("t", "admin"), **narrow)["complaint_id"])
     finally:
@@ -113,7 +115,7 @@ def test_an_idle_session_is_signed_out(tmp_path: Path, monkeypatch: pytest.Monke
     def script(token: str) -> None:
         import streamlit as st
 
-        from grading.access import PUBLIC
+        from grading.access.identity import PUBLIC
         from ui import auth
 
         st.session_state.setdefault("signed_in", {"identity": PUBLIC, "via": "password", "token": token})

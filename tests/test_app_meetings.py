@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from grading import plan, review, schemes, store, views
-from grading.access import Identity
+from grading.access.identity import Identity
+from grading.scoring import plan, schemes
+from grading.serve import review, views
+from grading.store import database
 from tests.test_app import sign_in
 from ui.text import plain
 
@@ -22,7 +24,7 @@ ENERGY = Identity("t.energy", "department_head", departments=("ENERGY",))
 
 @pytest.fixture
 def con(demo_db: Path):  # type: ignore[no-untyped-def]
-    c = store.connect_readonly(demo_db)
+    c = database.connect_readonly(demo_db)
     yield c
     c.close()
 
@@ -72,7 +74,7 @@ def test_the_department_head_sees_the_plan_and_why_it_moved(english_app: AppTest
     assert round(changes.iloc[:-1].sum(), 2) == round(changes.iloc[-1], 2)
     # The month's force-closed, dissatisfied and reopened complaints: Energy's only.
     assert [tab.label for tab in at.tabs][-3:] == ["Dissatisfied call-backs", "Reopened", "Force-closed"]
-    mine = set(plan.outcome_complaints(con, AUG, ENERGY, "ENERGY")["complaint_id"])
+    mine = set(views.outcome_complaints(con, AUG, ENERGY, "ENERGY")["complaint_id"])
     listed = {i for d in at.dataframe if "On" in d.value.columns for i in d.value.iloc[:, 0]}
     assert listed
     assert listed <= mine

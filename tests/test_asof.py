@@ -1,4 +1,4 @@
-"""The as-of rules (grading.asof): month arithmetic, ages, buckets, department and stage at an instant."""
+"""The as-of rules (grading.rules.asof): month arithmetic, ages, buckets, department and stage at an instant."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date, datetime
 import polars as pl
 import pytest
 
-from grading import asof
+from grading.rules import asof
 
 
 @pytest.mark.parametrize(

@@ -142,11 +142,13 @@ def test_a_case_page_url_shows_the_public_nothing_personal(browser, server) -> N
 def test_a_collector_sees_only_their_district_and_the_export_is_audited(  # type: ignore[no-untyped-def]
     browser, server, demo_users, demo_db: Path
 ) -> None:
-    from grading import store, views
-    from grading.access import Accounts, Identity
+    from grading.access.accounts import Accounts
+    from grading.access.identity import Identity
+    from grading.serve import views
+    from grading.store import database
 
     url, log = server
-    con = store.connect_readonly(demo_db)
+    con = database.connect_readonly(demo_db)
     try:
         everyone = views.pending_cases(con, date(2024, 8, 1), Identity("t", "admin"))
     finally:

@@ -44,7 +44,7 @@ def signed_in_page(browser, url: str, log: Path, user: tuple[str, str], path: st
 def test_the_collector_runs_the_review_and_downloads_the_pack(  # type: ignore[no-untyped-def]
     browser, server, demo_users, demo_db: Path
 ) -> None:
-    from grading.access import Accounts
+    from grading.access.accounts import Accounts
 
     url, log = server
     page = signed_in_page(browser, url, log, demo_users["collector"], "collector")

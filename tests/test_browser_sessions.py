@@ -12,8 +12,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from grading.access import Accounts
-from grading.sessions import COOKIE_NAME
+from grading.access.accounts import Accounts
+from grading.access.sessions import COOKIE_NAME
 from tests.browser import ARTIFACTS, streamlit_server, wait_for_app
 from tests.test_browser import sign_in
 from ui.i18n import CATALOGUE

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from grading.cli import main
-from grading.registry import METRICS
+from grading.model.registry import METRICS
 
 
 def run(*args: str) -> str:
@@ -123,7 +123,7 @@ def test_ingest_prints_a_summary_and_strict_mode_exits_non_zero(tmp_path: Path) 
 
 
 def test_demo_prints_demo_accounts_that_sign_in(tmp_path: Path) -> None:
-    from grading.access import Accounts
+    from grading.access.accounts import Accounts
 
     db = tmp_path / "d.duckdb"
     result = CliRunner().invoke(

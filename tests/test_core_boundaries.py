@@ -6,9 +6,9 @@ import ast
 from datetime import date
 from pathlib import Path
 
-from grading import schemes
-from grading.metrics import month_metrics
-from grading.registry import METRICS
+from grading.model.registry import METRICS
+from grading.scoring import schemes
+from grading.scoring.metrics import month_metrics
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -81,7 +81,7 @@ def test_scheme_components_use_registered_metrics() -> None:
 
 
 def test_empty_month_gives_an_empty_frame_with_every_column() -> None:
-    from grading.derive import derive
+    from grading.rules.derive import derive
     from tests.conftest import CATEGORIES, frame
 
     empty = derive(frame([]), CATEGORIES)

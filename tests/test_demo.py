@@ -12,9 +12,8 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from grading import reference
-from grading.demo import generate
-from grading.schema import (
+from grading.demo.simulate import generate
+from grading.model.schema import (
     CLOSE_OUTCOMES,
     EVENT_SCHEMA,
     EVENTS,
@@ -22,6 +21,7 @@ from grading.schema import (
     REQUIRED_BY_EVENT,
     level_number,
 )
+from grading.store import reference
 
 ARGS = {"months": 6, "end": "2024-08", "scale": 0.01, "seed": 1}
 CUTOFF = datetime(2024, 8, 31, 23, 59, 59, 999999)

@@ -14,7 +14,9 @@ from pathlib import Path
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from grading import cli, pipeline, store
+from grading import cli
+from grading.monthly import results
+from grading.store import database
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "demo_grading_seed1.csv"
 COLUMNS = [
@@ -41,11 +43,11 @@ COLUMNS = [
 
 
 def test_the_demo_grades_as_before_the_move(demo_db: Path) -> None:
-    con = store.connect_readonly(demo_db)
+    con = database.connect_readonly(demo_db)
     try:
         scheme = cli.store_scheme(con, None)
         graded = pl.concat(
-            [pipeline.graded(con, scheme, kind) for kind in ("department", "district", "department_district")],
+            [results.graded(con, scheme, kind) for kind in ("department", "district", "department_district")],
             how="diagonal_relaxed",
         )
     finally:

@@ -1,4 +1,4 @@
-"""Exported files (grading.export): formula cells neutralised in CSV and Excel, case lists audited."""
+"""Exported files (grading.outputs.export): formula cells neutralised in CSV and Excel, case lists audited."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from grading import export
-from grading.access import PUBLIC, AccessDeniedError, Accounts, Identity
+from grading.access.accounts import Accounts
+from grading.access.identity import PUBLIC, AccessDeniedError, Identity
+from grading.outputs import export
 
 DANGEROUS = ['=HYPERLINK("http://evil.example","open")', "+1", "-2+3", "@SUM(A1:A9)", "\t=1", "\r=1"]
 ROWS = pl.DataFrame(

@@ -9,8 +9,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from grading import helpline, ingest, mapping, store, views
-from grading.schema import NivaranError
+from grading.intake import ingest, mapping
+from grading.model.schema import NivaranError
+from grading.serve import views
+from grading.store import database, helpline
 
 AUGUST = date(2024, 8, 1)
 MAPPING = """
@@ -61,9 +63,9 @@ def _mapping(tmp_path: Path, extra: str = "") -> mapping.Mapping:
 
 
 def _august(db: Path) -> dict[str, object]:
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     try:
-        rows = store.read_monthly_metrics(con, "department", [AUGUST]).filter(pl.col("department") == "A")
+        rows = database.read_monthly_metrics(con, "department", [AUGUST]).filter(pl.col("department") == "A")
     finally:
         con.close()
     cols = ("received", "closed", "pending", "open_overdue", "overdue_pending_pct", "pending_0_7", "pending_8_15")
@@ -86,7 +88,7 @@ def test_open_requests_are_judged_as_of_the_export_time(tmp_path: Path) -> None:
         "received": 3, "closed": 1, "pending": 2, "open_overdue": 1, "overdue_pending_pct": 50.0,
         "pending_0_7": 1, "pending_8_15": 1,
     }  # fmt: skip
-    con = store.connect_readonly(exported)
+    con = database.connect_readonly(exported)
     try:  # the case lists describe the same instant
         assert views.as_of(con, AUGUST) == datetime(2024, 8, 15, 10, 0)
     finally:
@@ -99,9 +101,9 @@ def test_the_mapping_can_carry_the_export_time_with_an_offset(tmp_path: Path) ->
     chosen = _mapping(tmp_path, 'exported_at = "2024-08-15T15:00:00Z"')
     ingest.ingest(db, [_file(tmp_path, "snap.csv", SNAPSHOT)], mapping=chosen)
     assert _august(db)["open_overdue"] == 1
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     try:
-        assert store.data_until(con) == datetime(2024, 8, 15, 10, 0)
+        assert database.data_until(con) == datetime(2024, 8, 15, 10, 0)
     finally:
         con.close()
 
@@ -137,8 +139,8 @@ def test_an_unreadable_export_time_is_one_sentence_and_nothing_is_loaded(
     with pytest.raises(NivaranError, match=message) as raised:
         ingest.ingest(db, [_file(tmp_path, "s.csv", SNAPSHOT)], mapping=_mapping(tmp_path), exported_at=given)
     assert "\n" not in str(raised.value)
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     try:
-        assert store.counts(con).get("events", 0) == 0
+        assert database.counts(con).get("events", 0) == 0
     finally:
         con.close()

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from grading import cli, store
+from grading import cli
+from grading.store import database
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = """complaint_id,event_time,event,level,department,district,category,complainant,channel
@@ -89,7 +90,7 @@ def test_a_line_beyond_the_limit_is_refused_before_anything_is_written(
 ) -> None:
     db = tmp_path / "live.duckdb"
     shutil.copyfile(demo_db, db)
-    stamp = store.file_stamp(db)
+    stamp = database.file_stamp(db)
     source = tmp_path / "huge.csv"
     with source.open("wb") as out:  # 5 MB: 40,000 good rows, then one 3 MB line across read blocks
         out.write(EVENTS.encode())
@@ -103,7 +104,7 @@ def test_a_line_beyond_the_limit_is_refused_before_anything_is_written(
     assert err.startswith(f"error: {source}: line 40003 is longer than 1,048,576 bytes (3,000,")
     assert "starting 'F-X,2024-08-05T10:00:00" in err
     assert err.count("\n") == 1
-    assert store.file_stamp(db) == stamp  # the database was not touched
+    assert database.file_stamp(db) == stamp  # the database was not touched
     assert sorted(p.name for p in tmp_path.iterdir()) == ["huge.csv", "live.duckdb"]
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from grading import flags
-from grading.schemes import FlagSettings
+from grading.scoring import flags
+from grading.scoring.schemes import FlagSettings
 from tests.test_cli import run
 
 MARCH = date(2024, 3, 1)

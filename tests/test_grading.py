@@ -9,9 +9,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from grading import schemes
-from grading.grade import grade, score
-from grading.schemes import SchemeError
+from grading.scoring import schemes
+from grading.scoring.grade import grade, score
+from grading.scoring.schemes import SchemeError
 
 MP = schemes.load("mp-cm-helpline")
 
@@ -35,7 +35,7 @@ def metric_rows(rows: list[dict[str, object]], entity_type: str = "department") 
         "reopen_pct": None,
         "resolution_days_median": None,
         # The counts behind the other shares: zero here, so only satisfied_closure_pct (over
-        # `received`) carries sampling uncertainty (grading.reliability).
+        # `received`) carries sampling uncertainty (grading.scoring.reliability).
         **dict.fromkeys(
             ("closed", "feedback_satisfied", "feedback_dissatisfied", "on_time", "late", "open_overdue", "pending"), 0
         ),

@@ -12,25 +12,26 @@ import pytest
 from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
-from grading import helpline, ingest, mapping, store
 from grading.cli import main
+from grading.intake import ingest, mapping
+from grading.store import database, helpline
 from ui.text import plain
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def read(db: Path, what: str) -> pl.DataFrame:
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     try:
         if what == "metrics":
-            return store.read_monthly_metrics(con, "department")
-        return store.read_table(con, what)
+            return database.read_monthly_metrics(con, "department")
+        return database.read_table(con, what)
     finally:
         con.close()
 
 
 def settings_of(db: Path) -> helpline.Helpline:
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     try:
         return helpline.read(con)
     finally:

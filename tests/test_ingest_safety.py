@@ -16,7 +16,9 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grading import access, ingest, store
+from grading.access import accounts
+from grading.intake import ingest
+from grading.store import database
 
 ROOT = Path(__file__).resolve().parent.parent
 COLUMNS = [
@@ -108,7 +110,7 @@ def test_fuzzed_files_lose_no_good_row_and_load_no_bad_row(tmp_path_factory, dat
     bad_lines = {line for line, (i, _) in enumerate(numbered, start=1) if i in broken}
     assert set(f.problems["row_number"].to_list()) == bad_lines
     assert f.rows_loaded == len(rows) - len(broken)
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     stored = con.sql("select complaint_id, event, note from events").pl()
     con.close()
     assert stored.height == len(rows) - len(broken)
@@ -118,9 +120,10 @@ def test_fuzzed_files_lose_no_good_row_and_load_no_bad_row(tmp_path_factory, dat
 
 def big_export(path: Path) -> int:
     """A canonical CSV of a few hundred thousand demo events (big enough to take a few seconds)."""
-    from grading import demo, reference
+    from grading.demo import simulate
+    from grading.store import reference
 
-    chunks = demo.generate(
+    chunks = simulate.generate(
         reference.departments(),
         reference.districts(),
         reference.categories(),
@@ -175,18 +178,18 @@ def test_a_load_killed_midway_leaves_the_previous_data_and_the_next_run_complete
         encoding="utf-8",
     )
     ingest.ingest(db, [small])
-    stamp = store.file_stamp(db)
+    stamp = database.file_stamp(db)
     big = tmp_path / "big.csv"
     n_events = big_export(big)
     kill_load_midway(db, big)
-    assert store.file_stamp(db) == stamp  # the previous file was never touched
-    con = store.connect_readonly(db)
+    assert database.file_stamp(db) == stamp  # the previous file was never touched
+    con = database.connect_readonly(db)
     assert con.sql("select count(*) from events").fetchall()[0][0] == 1
     con.close()
     report = ingest.ingest(db, [big])  # the next run removes the stale copy and completes the load
     assert report.files[0].rows_loaded == n_events
     assert list(tmp_path.glob("*.partial")) == []
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     assert con.sql("select count(*) from events").fetchall()[0][0] == n_events + 1
     con.close()
 
@@ -196,7 +199,7 @@ def test_loading_twice_and_an_overlapping_export_change_nothing_twice(tmp_path: 
     big = tmp_path / "big.csv"
     n_events = big_export(big)
     ingest.ingest(db, [big])
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     before = con.sql("select * from monthly_metrics order by all").pl()
     con.close()
     again = ingest.ingest(db, [big]).files[0]
@@ -206,7 +209,7 @@ def test_loading_twice_and_an_overlapping_export_change_nothing_twice(tmp_path: 
     pl.read_csv(big, infer_schema=False).reverse().write_csv(copy)
     overlap = ingest.ingest(db, [copy]).files[0]
     assert (overlap.rows_loaded, overlap.rows_duplicate) == (0, n_events)
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     assert con.sql("select * from monthly_metrics order by all").pl().equals(before)
     con.close()
 
@@ -215,7 +218,7 @@ TABLES = ("events", "quarantine", "complaints", "stints", "monthly_metrics")
 
 
 def _tables(db: Path) -> dict[str, pl.DataFrame]:
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     try:
         return {t: con.sql(f"select * exclude (ingest_id) from {t} order by all").pl() for t in TABLES[:2]} | {
             t: con.sql(f"select * from {t} order by all").pl() for t in TABLES[2:]
@@ -236,7 +239,7 @@ def test_a_file_streamed_in_batches_loads_exactly_like_one_read_whole(tmp_path: 
     shuffled.write_csv(big)
     whole = ingest.ingest(tmp_path / "whole.duckdb", [big]).files[0]
     # The same pseudonym key for both stores, so that complainants compare equal.
-    shutil.copyfile(access.access_path(tmp_path / "whole.duckdb"), access.access_path(tmp_path / "streamed.duckdb"))
+    shutil.copyfile(accounts.access_path(tmp_path / "whole.duckdb"), accounts.access_path(tmp_path / "streamed.duckdb"))
     monkeypatch.setattr(ingest, "DERIVE_COMPLAINTS", 3000)
     streamed = ingest.ingest(tmp_path / "streamed.duckdb", [big], batch_rows=20_000, chunk_rows=50_000).files[0]
     assert streamed.rows_duplicate == whole.rows_duplicate >= 30_000

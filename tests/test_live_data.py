@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from grading import store
+from grading.store import database
 from tests.browser import ARTIFACTS, streamlit_server, wait_for_app
 from ui.data import SharedReader, Stale
 
@@ -23,9 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def version(path: Path, value: str) -> tuple[int, int]:
     """Write (or replace, through the store's atomic swap) a database whose meta ``v`` is ``value``."""
-    with store.writing(path) as con:
-        store.set_meta(con, "v", value)
-    stamp = store.file_stamp(path)
+    with database.writing(path) as con:
+        database.set_meta(con, "v", value)
+    stamp = database.file_stamp(path)
     assert stamp is not None
     return stamp
 
@@ -47,13 +47,13 @@ def test_a_newer_stamp_opens_the_new_file_and_releases_the_old(tmp_path: Path) -
     first = version(db, "1")
     first_file = str(db.resolve())  # the file behind the store's link for version 1
     with reader.reading(db, first) as cur:
-        assert store.get_meta(cur, "v") == "1"
+        assert database.get_meta(cur, "v") == "1"
     second = version(db, "2")  # swapped in: version 1's file is still open by the reader
     assert first_file in open_files()
     with pytest.raises(Stale), reader.reading(db, first):  # a run begun on version 1 restarts on version 2
         pass
     with reader.reading(db, second) as cur:
-        assert store.get_meta(cur, "v") == "2"  # not DuckDB's cached instance of the replaced file
+        assert database.get_meta(cur, "v") == "2"  # not DuckDB's cached instance of the replaced file
     assert first_file not in open_files()
     reader.close()
 
@@ -69,12 +69,12 @@ def test_a_read_in_flight_finishes_on_its_version_before_the_swap(tmp_path: Path
         with reader.reading(db, first) as cur:
             holding.set()
             swapped_in.wait(2)  # give the new reader every chance to close this connection too early
-            seen["old"] = store.get_meta(cur, "v")
+            seen["old"] = database.get_meta(cur, "v")
             released.set()
 
     def new_reader(stamp: tuple[int, int]) -> None:
         with reader.reading(db, stamp) as cur:
-            seen["new"] = store.get_meta(cur, "v")
+            seen["new"] = database.get_meta(cur, "v")
             seen["old_done_first"] = released.is_set()
         swapped_in.set()
 
@@ -91,9 +91,9 @@ def test_a_read_in_flight_finishes_on_its_version_before_the_swap(tmp_path: Path
 
 
 def test_every_page_says_how_fresh_its_data_are(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    latest = store.connect_readonly(demo_db)
+    latest = database.connect_readonly(demo_db)
     try:
-        when = store.last_event_time(latest)
+        when = database.last_event_time(latest)
     finally:
         latest.close()
     assert when is not None
@@ -166,7 +166,7 @@ def test_an_idle_reader_lets_go_of_a_replaced_version_so_the_next_load_is_a_delt
     version(db, "4")  # written on the free standby; the reader's file is now the standby
     assert reader.release_if_replaced()  # no page is reading: let go of it
     version(db, "5")
-    with store.connect_readonly(db) as con:
-        assert store.get_meta(con, "write_mode") == "delta"  # the standby was free: no whole-store copy
-        assert store.get_meta(con, "v") == "5"
+    with database.connect_readonly(db) as con:
+        assert database.get_meta(con, "write_mode") == "delta"  # the standby was free: no whole-store copy
+        assert database.get_meta(con, "v") == "5"
     reader.close()

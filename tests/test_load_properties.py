@@ -7,7 +7,7 @@ complainant, months without any event) is loaded into real stores three ways:
 pieces, each also repeating the last weeks of the one before (the repeats are duplicates).
 
 Every stored month of ``monthly_metrics`` must be identical in the three stores, and each month
-recomputed alone (``pipeline.compute_months`` for that month only, the path used when a scheme's
+recomputed alone (``refresh.compute_months`` for that month only, the path used when a scheme's
 settings differ from the stored ones) must equal the stored month.
 """
 
@@ -23,8 +23,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
-from grading import asof, ingest, pipeline, schemes, store
-from grading.metrics import MetricSettings
+from grading.intake import ingest
+from grading.monthly import refresh, results
+from grading.rules import asof
+from grading.scoring import schemes
+from grading.scoring.metrics import MetricSettings
+from grading.store import database
 from tests.conftest import ev, reg
 from tests.test_store_ingest import write_csv
 
@@ -124,9 +128,11 @@ def load(db: Path, parts: list[list[Row]]) -> Path:
 
 
 def stored(db: Path) -> pl.DataFrame:
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     try:
-        return store.read_monthly_metrics(con).sort("entity_type", "month", "department", "district", nulls_last=False)
+        return database.read_monthly_metrics(con).sort(
+            "entity_type", "month", "department", "district", nulls_last=False
+        )
     finally:
         con.close()
 
@@ -135,10 +141,10 @@ def assert_same_months(db: Path, expected: pl.DataFrame) -> None:
     """``db`` stores exactly ``expected``, and each month recomputed alone equals its stored rows."""
     got = stored(db)
     assert_frame_equal(got, expected, check_dtypes=False)
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     try:
         for month in got["month"].unique().sort().to_list():
-            alone = pipeline.compute_months(con, [month], MetricSettings())
+            alone = refresh.compute_months(con, [month], MetricSettings())
             assert_frame_equal(
                 alone.sort("entity_type", "department", "district", nulls_last=False),
                 got.filter(pl.col("month") == month),
@@ -227,9 +233,9 @@ def test_splitting_the_log_in_two_time_ordered_files_does_not_change_a_grade(tmp
     grades = []
     for name, parts in (("once", [WORKED]), ("two", pieces(WORKED, SPLIT))):
         db = load(tmp_path / f"{name}.duckdb", parts)
-        con = store.connect_readonly(db)
+        con = database.connect_readonly(db)
         try:
-            rows = pipeline.graded(con, scheme, "department", date(2024, 3, 1))
+            rows = results.graded(con, scheme, "department", date(2024, 3, 1))
         finally:
             con.close()
         grades.append(rows.filter(pl.col("department") == "D1").select("score", "grade").row(0))
@@ -263,11 +269,11 @@ def test_the_compute_path_of_metrics_for_equals_the_precomputed_table(tmp_path: 
     # months otherwise; with the same settings both paths must give the same rows, month by month.
     db = load(tmp_path / "two.duckdb", pieces(WORKED, SPLIT))
     scheme = schemes.load("mp-cm-helpline")
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     try:
-        from_table = pipeline.metrics_for(con, scheme, until=date(2024, 4, 1))
-        monkeypatch.setattr(pipeline, "stored_settings", lambda _con: None)
-        computed = pipeline.metrics_for(con, scheme, until=date(2024, 4, 1))
+        from_table = results.metrics_for(con, scheme, until=date(2024, 4, 1))
+        monkeypatch.setattr(refresh, "stored_settings", lambda _con: None)
+        computed = results.metrics_for(con, scheme, until=date(2024, 4, 1))
     finally:
         con.close()
     order = ["entity_type", "month", "department", "district"]

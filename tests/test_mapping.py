@@ -10,7 +10,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from grading import access, ingest, mapping, pipeline, schemes, store
+from grading.access import accounts
+from grading.intake import ingest, mapping
+from grading.monthly import results
+from grading.scoring import schemes
+from grading.store import database
 from tests.conftest import ev, reg
 from tests.test_store_ingest import write_csv
 
@@ -20,9 +24,9 @@ needs_samples = pytest.mark.skipif(not LA_FILES, reason="shared/data/external no
 
 
 def events_of(db: Path) -> pl.DataFrame:
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     try:
-        return store.read_events(con)
+        return database.read_events(con)
     finally:
         con.close()
 
@@ -97,11 +101,11 @@ def test_la311_samples_load_and_rank_the_agencies(tmp_path: Path) -> None:
         assert f.rows_read >= 9_999
         assert 0 < f.rows_quarantined < 100  # the real data errors: closes before opens, no close time
         assert set(f.problems["field"]) <= {"closed_at"}
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     loaded = con.sql("select count(*) from complaints").fetchall()[0][0]
     con.close()
     assert loaded == sum(f.rows_read - f.rows_quarantined for f in report.files)
-    rows = pipeline.graded(store.connect_readonly(db), schemes.load("cpgrams-gri"), "department", date(2018, 1, 1))
+    rows = results.graded(database.connect_readonly(db), schemes.load("cpgrams-gri"), "department", date(2018, 1, 1))
     ranked = rows.filter("is_ranked")
     assert {"BOS", "LADWP"} <= set(ranked["department"])
     assert ranked["rank"].min() == 1
@@ -128,11 +132,11 @@ def test_cfpb_samples_load_and_rank_the_companies(tmp_path: Path) -> None:
         db, [EXTERNAL / "cfpb" / "nobieyi00_consumer_complaints_2013.csv"], mapping=mapping.load(no_ids)
     )
     assert report.files[0].rows_read == 3_186
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     disputed = con.sql("select count(*) from events where event = 'feedback' and outcome = 'dissatisfied'").fetchall()[
         0
     ][0]
-    rows = pipeline.graded(con, schemes.load(), "department", date(2013, 7, 1))
+    rows = results.graded(con, schemes.load(), "department", date(2013, 7, 1))
     con.close()
     assert disputed >= 595 - 10  # "Consumer disputed? = Yes" in the 2013 file, less quarantined rows
     assert rows.filter("is_ranked").height >= 5
@@ -178,7 +182,7 @@ def test_json_lines_load_like_csv_with_hindi_intact(tmp_path: Path) -> None:
     csv = write_csv(rows, tmp_path / "events.csv")
     a, b = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
     ingest.ingest(a, [jsonl])
-    shutil.copyfile(access.access_path(a), access.access_path(b))  # the same pseudonym key
+    shutil.copyfile(accounts.access_path(a), accounts.access_path(b))  # the same pseudonym key
     ingest.ingest(b, [csv])
     ea, eb = events_of(a).sort("event_time"), events_of(b).sort("event_time")
     assert ea.equals(eb)

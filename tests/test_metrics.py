@@ -11,8 +11,8 @@ from datetime import date
 import polars as pl
 import pytest
 
-from grading.derive import derive
-from grading.metrics import MetricSettings, month_metrics
+from grading.rules.derive import derive
+from grading.scoring.metrics import MetricSettings, month_metrics
 from tests.conftest import CATEGORIES, ev, frame, reg
 
 MARCH = date(2024, 3, 1)

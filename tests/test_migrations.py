@@ -8,8 +8,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from grading import ingest, migrations, store
-from grading.schema import NivaranError
+from grading.intake import ingest
+from grading.model.schema import NivaranError
+from grading.store import database, migrations
 from tests.test_metrics import STORY
 from tests.test_store_ingest import march, write_csv
 
@@ -48,12 +49,12 @@ def loaded(tmp_path: Path) -> Path:
 def test_a_version_4_store_is_migrated_by_the_next_write_and_keeps_its_rows(tmp_path: Path, loaded: Path) -> None:
     before = march(loaded)
     _set_version(loaded, "4", drop_publications=True)
-    with pytest.raises(store.StoreError, match="schema version '4'"):  # readers do not migrate
-        store.connect_readonly(loaded)
-    with store.writing(loaded):
+    with pytest.raises(database.StoreError, match="schema version '4'"):  # readers do not migrate
+        database.connect_readonly(loaded)
+    with database.writing(loaded):
         pass
     version, tables = _version_and_tables(loaded)
-    assert version == store.SCHEMA_VERSION
+    assert version == database.SCHEMA_VERSION
     assert {"publications", "published_gradings"} <= tables
     assert march(loaded).equals(before)
 
@@ -79,8 +80,8 @@ def test_a_version_5_store_gets_fractional_limits_and_keeps_its_rows(tmp_path: P
     finally:
         con.close()
     assert _limit_types(loaded) == {"INTEGER"}
-    with pytest.raises(store.StoreError, match="schema version '5'"):  # readers do not migrate
-        store.connect_readonly(loaded)
+    with pytest.raises(database.StoreError, match="schema version '5'"):  # readers do not migrate
+        database.connect_readonly(loaded)
     ingest.ingest(loaded, [write_csv(STORY[:3], tmp_path / "again.csv")])  # the next write migrates
     version, _ = _version_and_tables(loaded)
     assert version == "6"
@@ -111,7 +112,7 @@ def test_a_store_that_cannot_be_migrated_is_refused_and_left_as_it_was(
 
 
 def test_every_step_leads_to_the_current_version() -> None:
-    assert migrations.STEPS[-1].target == store.SCHEMA_VERSION
+    assert migrations.STEPS[-1].target == database.SCHEMA_VERSION
     for earlier, later in zip(migrations.STEPS, migrations.STEPS[1:], strict=False):
         assert earlier.target == later.source
 
@@ -124,5 +125,5 @@ def test_nivaran_migrate_brings_an_older_store_up_to_date(loaded: Path) -> None:
     _set_version(loaded, "4", drop_publications=True)
     result = CliRunner().invoke(main, ["migrate", "--db", str(loaded)])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == f"{loaded}: schema version {store.SCHEMA_VERSION}"
-    store.connect_readonly(loaded).close()  # readable again
+    assert result.output.strip() == f"{loaded}: schema version {database.SCHEMA_VERSION}"
+    database.connect_readonly(loaded).close()  # readable again

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from grading.access import Accounts
+from grading.access.accounts import Accounts
 from tests.browser import ARTIFACTS, free_port, streamlit_server, wait_for_app
 
 pytestmark = pytest.mark.browser

@@ -8,7 +8,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from grading import pdf
+from grading.outputs import pdf
 
 needs_chromium = pytest.mark.skipif(not Path(pdf.DEFAULT_CHROMIUM).exists(), reason="needs Debian's chromium")
 

@@ -1,4 +1,4 @@
-"""The department plan and "why the score moved" (grading.plan) on hand-made graded rows (MP scheme:
+"""The department plan and "why the score moved" (grading.scoring.plan) on hand-made graded rows (MP scheme:
 60 satisfied closure + 20 long-pending disposal + 10 no force close + 10 attended in time; every
 component has data, so the reweighting scale is 1 and contributions are the points)."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from grading import plan, schemes
+from grading.scoring import plan, schemes
 
 MP = schemes.load("mp-cm-helpline")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from grading.fmt import ago, fixed_expr, in_words, indian, indian_expr, pct, rank_change_expr, sparkline_expr
+from grading.outputs.fmt import ago, fixed_expr, in_words, indian, indian_expr, pct, rank_change_expr, sparkline_expr
 from ui.i18n import CATALOGUE
 
 ROOT = Path(__file__).resolve().parent.parent

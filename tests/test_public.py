@@ -9,9 +9,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from grading import public, schemes, store
-from grading.public import ALL
-from grading.schemes import SchemeError
+from grading.scoring import schemes
+from grading.scoring.schemes import SchemeError
+from grading.serve import public
+from grading.serve.public import ALL
+from grading.store import database
 
 MP = schemes.load()
 T = MP.suppress_below
@@ -21,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def con(demo_db: Path):  # type: ignore[no-untyped-def]
-    c = store.connect_readonly(demo_db)
+    c = database.connect_readonly(demo_db)
     yield c
     c.close()
 
@@ -192,7 +194,14 @@ def test_public_history_and_ranking_show_no_small_figure(con) -> None:  # type: 
 
 
 PUBLIC_PAGES = ("public_summary.py", "trends.py", "methodology.py")
-UNSAFE_MODULES = {"grading.views", "grading.pipeline", "grading.store", "grading.metrics", "grading.grade", "duckdb"}
+UNSAFE_MODULES = {
+    "grading.serve.views",
+    "grading.monthly.results",
+    "grading.store.database",
+    "grading.scoring.metrics",
+    "grading.scoring.grade",
+    "duckdb",
+}
 #: ui.data functions a public page may call: the public_* ones and what is not a figure (the
 #: store's settings are its name, time zone and scheme; shared/derived only keep what the page built).
 SAFE_DATA = {"months", "scheme", "settings", "publication", "status", "cursor", "reference", "shared", "derived"}
@@ -244,6 +253,6 @@ def test_the_ui_helpers_of_the_public_pages_and_the_package_read_only_the_public
             assert {c for c in calls if not c.startswith("public_")} <= SAFE_DATA, f"ui/{file}: {fn.name}"
             checked.add(fn.name)
     assert {"streaks_section", "district_map_section"} <= checked  # the scan reaches the public sections
-    package_imports, _ = _imports_and_data_calls(ROOT / "grading" / "publish.py")
-    assert not package_imports & {"grading.views", "grading.pipeline.graded", "grading.metrics"}
-    assert "grading.public" in package_imports
+    package_imports, _ = _imports_and_data_calls(ROOT / "grading" / "outputs" / "publish.py")
+    assert not package_imports & {"grading.serve.views", "grading.monthly.results.graded", "grading.scoring.metrics"}
+    assert "grading.serve.public" in package_imports

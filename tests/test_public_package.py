@@ -11,8 +11,10 @@ import polars as pl
 import pytest
 from pypdf import PdfReader
 
-from grading import geo, publish, report, schemes, store
-from grading.registry import FIELDS, METRICS
+from grading.model.registry import FIELDS, METRICS
+from grading.outputs import geo, publish, report
+from grading.scoring import schemes
+from grading.store import database
 
 MP = schemes.load()
 AUG = date(2024, 8, 1)
@@ -55,10 +57,10 @@ def test_rankings_and_cells_carry_the_month_and_hide_small_figures(package: tupl
 def test_history_has_every_month_every_department_and_district(package: tuple[Path, Path]) -> None:
     db, out = package
     history = pl.read_csv(out / "history.csv", try_parse_dates=True)
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     try:
-        months = store.read_monthly_metrics(con, "department")["month"].unique().sort().to_list()
-        departments = store.read_table(con, "departments").height
+        months = database.read_monthly_metrics(con, "department")["month"].unique().sort().to_list()
+        departments = database.read_table(con, "departments").height
     finally:
         con.close()
     assert history["month"].unique().sort().to_list() == months
@@ -111,7 +113,7 @@ def test_the_reports_name_the_leading_department_and_the_hindi_one_is_in_hindi(p
 
 def test_the_public_page_offers_the_published_files_as_written(package: tuple[Path, Path]) -> None:
     db, out = package
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     try:
         files = publish.published_package(con, MP, AUG)
         not_published = publish.published_package(con, MP, date(2024, 7, 1))

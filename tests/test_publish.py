@@ -10,8 +10,14 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from grading import ingest, pipeline, publish, schemes, store, store_published, views
 from grading.cli import main
+from grading.intake import ingest
+from grading.monthly import results
+from grading.outputs import publish
+from grading.scoring import schemes
+from grading.serve import views
+from grading.store import database
+from grading.store.published import publications, published_rows
 from tests.conftest import ev, reg
 from tests.test_metrics import MARCH, STORY
 from tests.test_store_ingest import write_csv
@@ -36,11 +42,11 @@ def published(tmp_path: Path) -> tuple[Path, Path]:
 
 def test_publish_stores_the_grading_with_the_scheme_hash_and_writes_the_package(published: tuple[Path, Path]) -> None:
     db, out = published
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     try:
-        record = store_published.publications(con).row(0, named=True)
-        frozen = store_published.published_rows(con, MARCH, 1)
-        live = {t: pipeline.graded(con, MP, t, MARCH, live=True) for t in ("department", "district")}
+        record = publications(con).row(0, named=True)
+        frozen = published_rows(con, MARCH, 1)
+        live = {t: results.graded(con, MP, t, MARCH, live=True) for t in ("department", "district")}
     finally:
         con.close()
     assert record["month"] == MARCH
@@ -79,11 +85,11 @@ def test_a_late_event_leaves_the_published_month_unchanged_and_shows_as_a_revisi
     recomputed = cli("grade", "--db", str(db), "--month", "2024-03", "--recompute")
     assert "current reading of 2024-03" in recomputed
     assert "revision against the grading 2024-03 published on" in recomputed
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     try:
         frozen = publish.standing(con, MARCH)
-        live = pipeline.graded(con, MP, "department", MARCH, live=True)
-        shown = pipeline.graded(con, MP, "department", MARCH)
+        live = results.graded(con, MP, "department", MARCH, live=True)
+        shown = results.graded(con, MP, "department", MARCH)
     finally:
         con.close()
     assert frozen is not None
@@ -109,10 +115,10 @@ def test_republishing_needs_force_and_keeps_the_old_publication(tmp_path: Path, 
     assert "pass --force to publish it again" in str(result.exception)
     ingest.ingest(db, [write_csv([reg("LATE", "2024-03-28 10:00")], tmp_path / "late.csv")])
     cli("publish", "--db", str(db), "--month", "2024-03", "--out", str(out), "--force")
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     try:
-        versions = store_published.publications(con, MARCH)
-        shown = pipeline.graded(con, MP, "department", MARCH)
+        versions = publications(con, MARCH)
+        shown = results.graded(con, MP, "department", MARCH)
     finally:
         con.close()
     # newest first: version 2 stands, version 1 is kept, superseded
@@ -132,7 +138,7 @@ def test_a_month_with_nothing_to_grade_is_not_published(tmp_path: Path) -> None:
 def test_pages_read_the_published_month_and_its_marker(published: tuple[Path, Path], tmp_path: Path) -> None:
     db, _ = published
     ingest.ingest(db, [write_csv([reg("LATE", "2024-03-28 10:00")], tmp_path / "late.csv")])
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     try:
         marker = views.publication(con, MP, MARCH)
         ranking = views.ranking(con, MP, "department", MARCH)

@@ -9,10 +9,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from grading import schemes
-from grading.derive import derive
-from grading.grade import grade, streaks
-from grading.metrics import month_metrics
+from grading.rules.derive import derive
+from grading.scoring import schemes
+from grading.scoring.grade import grade, streaks
+from grading.scoring.metrics import month_metrics
 from tests.conftest import CATEGORIES, ev, frame, reg
 from tests.test_grading import metric_rows
 

@@ -1,8 +1,8 @@
-"""How :func:`grading.pipeline.compute_months` cuts the months it reads (memory is set by a read)."""
+"""How :func:`grading.monthly.refresh.compute_months` cuts the months it reads (memory is set by a read)."""
 
 from datetime import date
 
-from grading.pipeline import _consecutive
+from grading.monthly.refresh import _consecutive
 
 JAN, FEB, MAR, APR, MAY, JUN = (date(2025, m, 1) for m in range(1, 7))
 

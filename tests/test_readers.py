@@ -8,7 +8,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from grading import helpline, ingest, mapping, pipeline, readers, schemes, store
+from grading.intake import ingest, mapping, readers
+from grading.monthly import results
+from grading.scoring import schemes
+from grading.store import database, helpline
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
 
@@ -19,11 +22,11 @@ def write(path: Path, text: str) -> Path:
 
 
 def loaded(db: Path, what: str = "events") -> pl.DataFrame:
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     try:
         if what == "events":
-            return store.read_events(con).sort("complaint_id", "event_time", "event")
-        return store.read_table(con, what)
+            return database.read_events(con).sort("complaint_id", "event_time", "event")
+        return database.read_table(con, what)
     finally:
         con.close()
 
@@ -150,9 +153,9 @@ def test_an_unassigned_district_is_listed_but_not_ranked(tmp_path: Path) -> None
     )
     data = write(tmp_path / "u.csv", "Unique Key,Agency,Borough,Created Date,Closed Date,Status\n" + rows)
     ingest.ingest(db, [data], mapping=mapping.load(write(tmp_path / "nyc.toml", RULES)))
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     try:
-        graded = pipeline.graded(con, schemes.load("cpgrams-gri"), "district", date(2024, 8, 1))
+        graded = results.graded(con, schemes.load("cpgrams-gri"), "district", date(2024, 8, 1))
     finally:
         con.close()
     got = graded.sort("district").select("district", "received", "rank", "not_graded").rows()

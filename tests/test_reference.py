@@ -7,8 +7,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from grading import reference
-from grading.reference import ReferenceDataError
+from grading.store import reference
+from grading.store.reference import ReferenceDataError
 
 
 def is_devanagari(text: str) -> bool:

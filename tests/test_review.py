@@ -1,4 +1,4 @@
-"""The collector's review as of any day (grading.review) on a small hand-made district.
+"""The collector's review as of any day (grading.serve.review) on a small hand-made district.
 
 The story (Bhopal unless said; BILLING_EXCESS has a 7-day limit at every level; times Asia/Kolkata):
 
@@ -27,9 +27,12 @@ import polars as pl
 import pypdf
 import pytest
 
-from grading import ingest, pdf, review, store
-from grading.access import AccessDeniedError, Identity
-from grading.schema import NivaranError
+from grading.access.identity import AccessDeniedError, Identity
+from grading.intake import ingest
+from grading.model.schema import NivaranError
+from grading.outputs import pdf
+from grading.serve import review
+from grading.store import database
 from tests.conftest import ev, reg
 from tests.test_store_ingest import write_csv
 
@@ -72,7 +75,7 @@ def con(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-de
     tmp = tmp_path_factory.mktemp("review")
     db = tmp / "r.duckdb"
     ingest.ingest(db, [write_csv(STORY, tmp / "story.csv")])
-    c = store.connect_readonly(db)
+    c = database.connect_readonly(db)
     yield c
     c.close()
 
@@ -164,7 +167,7 @@ def _text(book: zipfile.ZipFile, cell: ET.Element) -> str:
 def test_the_review_command_writes_the_meeting_workbook(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from grading import access
+    from grading.access import accounts
     from grading.cli import main
 
     db = tmp_path / "r.duckdb"
@@ -198,7 +201,7 @@ def test_the_review_command_writes_the_meeting_workbook(tmp_path: Path) -> None:
         assert int(due.attrib["s"]) > 0
         # Whole days: days to due -12 is an integer cell.
         assert cells["I4"].findtext("m:v", namespaces=NS) == "-12"
-    audit = access.Accounts(db).audit()
+    audit = accounts.Accounts(db).audit()
     assert audit.filter(pl.col("detail").str.starts_with("meeting pack BHOPAL 2024-03-20")).height == 1
     bad = CliRunner().invoke(main, [*args[:4], "NOWHERE", "--out", str(out)])
     # One clear sentence (``nivaran`` prints it and exits 2; see grading.cli.run).
@@ -207,22 +210,22 @@ def test_the_review_command_writes_the_meeting_workbook(tmp_path: Path) -> None:
 
 
 def test_the_months_outcome_lists_of_a_department(con) -> None:  # type: ignore[no-untyped-def]
-    from grading import plan
+    from grading.serve import views
 
     energy = Identity("h.energy", "department_head", departments=("ENERGY",))
-    got = plan.outcome_complaints(con, date(2024, 3, 1), energy, "ENERGY")
+    got = views.outcome_complaints(con, date(2024, 3, 1), energy, "ENERGY")
     assert got.select(pl.col("kind").cast(pl.String), "complaint_id", "event_time").rows() == [
         ("dissatisfied", "G", datetime(2024, 3, 5, 10, 0)),
         ("reopened", "G", datetime(2024, 3, 5, 11, 0)),
         ("force_closed", "G", datetime(2024, 3, 18, 10, 0)),
     ]
-    assert plan.outcome_complaints(con, date(2024, 2, 1), energy, "ENERGY").is_empty()
+    assert views.outcome_complaints(con, date(2024, 2, 1), energy, "ENERGY").is_empty()
     with pytest.raises(AccessDeniedError):
-        plan.outcome_complaints(con, date(2024, 3, 1), energy, "REVENUE")
+        views.outcome_complaints(con, date(2024, 3, 1), energy, "REVENUE")
 
 
 def test_the_agenda_holds_the_same_tables(con) -> None:  # type: ignore[no-untyped-def]
-    from grading import meeting
+    from grading.outputs import meeting
 
     pack = meeting.build(con, BHOPAL, "BHOPAL", TWENTIETH, TENTH)
     page = meeting.agenda_html(pack)

@@ -11,7 +11,8 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from grading import export, ingest
+from grading.intake import ingest
+from grading.outputs import export
 from tests.browser import ARTIFACTS, streamlit_server, wait_for_app
 from tests.test_app import sign_in
 from ui.text import plain
@@ -29,7 +30,7 @@ ODD-2,2024-08-04T10:00:00,registered,L1,{EVIL},{ODD_DISTRICT},BILLING_EXCESS,ODD
 def odd_db(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo plus two complaints of a department and a district whose codes (and so names) are
     Markdown, HTML and a path."""
-    from grading.access import Accounts
+    from grading.access.accounts import Accounts
     from tests.conftest import TEST_USERS
 
     folder = tmp_path_factory.mktemp("odd")
@@ -80,7 +81,7 @@ def test_a_district_code_with_a_slash_opens_on_the_collector_page(admin_app: App
     assert not at.warning
     assert plain(ODD_DISTRICT) in at.title[0].value
     keys = {b.key for b in at.get("download_button")}
-    assert {"review-csv", "review-xlsx"} <= keys  # CSV and Excel, made on click through grading.export
+    assert {"review-csv", "review-xlsx"} <= keys  # CSV and Excel, made on click through grading.outputs.export
     workbook = export.write(pl.DataFrame({"district": [ODD_DISTRICT]}), "xlsx", sheet=ODD_DISTRICT)
     assert workbook.startswith(b"PK")  # the sheet is named without the code's "/" (Excel refuses it)
 

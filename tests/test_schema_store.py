@@ -9,8 +9,9 @@ import duckdb
 import polars as pl
 import pytest
 
-from grading import pipeline
-from grading.schema import EVENT_SCHEMA, EVENTS, LEVELS, REQUIRED_BY_EVENT, SchemaError, check_frame
+from grading.demo import build
+from grading.demo.build import DemoSpec
+from grading.model.schema import EVENT_SCHEMA, EVENTS, LEVELS, REQUIRED_BY_EVENT, SchemaError, check_frame
 
 DATA_TABLES = (
     "events",
@@ -63,10 +64,10 @@ def table_digest(db: Path) -> dict[str, str]:
 
 def test_demo_database_is_the_same_for_the_same_seed(tmp_path: Path, demo_db: Path) -> None:
     again = tmp_path / "again.duckdb"
-    pipeline.build_demo(again, months=6, end="2024-08", scale=0.01, seed=1)
+    build.build_demo(again, DemoSpec(months=6, end="2024-08", scale=0.01, seed=1))
     assert table_digest(again) == table_digest(demo_db)
     other = tmp_path / "other.duckdb"
-    pipeline.build_demo(other, months=6, end="2024-08", scale=0.01, seed=2)
+    build.build_demo(other, DemoSpec(months=6, end="2024-08", scale=0.01, seed=2))
     assert table_digest(other)["events"] != table_digest(demo_db)["events"]
 
 

@@ -1,4 +1,4 @@
-"""Sign-in sessions (grading.sessions): server-side records, signed cookies, ended at once."""
+"""Sign-in sessions (grading.access.sessions): server-side records, signed cookies, ended at once."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from grading import access
-from grading.access import Accounts, Identity
+from grading.access import accounts
+from grading.access.accounts import Accounts
+from grading.access.identity import Identity
+from grading.access.sessions import Check, Sessions
 from grading.cli import main
-from grading.sessions import Check, Sessions
 
 NOW = datetime(2030, 8, 10, 9, 0)  # cookies carry a real unix expiry: keep the test times in the future
 WHO = Identity("collector.bhopal", "collector", districts=("BHOPAL",))
@@ -111,4 +112,4 @@ def test_users_set_scope_changes_the_scope_and_ends_sessions(tmp_path: Path) -> 
     assert listed["districts"] == "RAISEN"
     missing = runner.invoke(main, ["users", "set-scope", "--db", str(db), "nobody", "--district", "raisen"])
     assert missing.exit_code != 0
-    assert access.Accounts(db).identity_for_email("c.sehore") == Identity("c.sehore", "collector", ("RAISEN",))
+    assert accounts.Accounts(db).identity_for_email("c.sehore") == Identity("c.sehore", "collector", ("RAISEN",))

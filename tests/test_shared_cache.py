@@ -11,7 +11,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from grading import public, store
+from grading.serve import public
+from grading.store import database
 from tests.test_live_data import version
 from ui import data
 from ui.data import SharedReader
@@ -99,7 +100,7 @@ def test_a_new_version_is_warmed_by_the_watcher(tmp_path: Path) -> None:
 
 def test_warm_computes_the_public_pages_data_before_readers_ask(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NIVARAN_DB", str(demo_db))
-    stamp = store.file_stamp(demo_db)
+    stamp = database.file_stamp(demo_db)
     assert stamp is not None
     data.warm(stamp)
     month = data.months(stamp)[-1]

@@ -10,16 +10,16 @@ from pathlib import Path
 import polars as pl
 
 from bench.floor import differences, sql_all_months
-from grading import store
-from grading.asof import calendar_months
-from grading.metrics import MetricSettings
-from grading.pipeline import compute_months
+from grading.monthly.refresh import compute_months
+from grading.rules.asof import calendar_months
+from grading.scoring.metrics import MetricSettings
+from grading.store import database
 
 
 def test_sql_floor_agrees_with_compute_months_on_every_month(demo_db: Path) -> None:
-    con = store.connect_readonly(demo_db)
+    con = database.connect_readonly(demo_db)
     try:
-        bounds = store.month_bounds(con)
+        bounds = database.month_bounds(con)
         assert bounds is not None
         settings = MetricSettings(habitual_threshold=3)  # more complaints left out than the default
         floor = sql_all_months(con, *bounds, settings)

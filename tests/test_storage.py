@@ -16,7 +16,8 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from grading import ingest, storage, store
+from grading.intake import ingest
+from grading.store import database, slots
 from tests.conftest import ev, reg
 from tests.test_store_ingest import write_csv
 
@@ -38,7 +39,7 @@ COMPARED = (
 
 
 def snapshot(db: Path) -> dict[str, pl.DataFrame]:
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     try:
         # Complainants are keyed pseudonyms, and each store has its own key: compared without them.
         out = {
@@ -54,9 +55,9 @@ def snapshot(db: Path) -> dict[str, pl.DataFrame]:
 
 
 def write_mode(db: Path) -> str | None:
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     try:
-        return store.get_meta(con, "write_mode")
+        return database.get_meta(con, "write_mode")
     finally:
         con.close()
 
@@ -90,8 +91,8 @@ def load_all(db: Path, tmp_path: Path, *, full_copies: bool) -> list[str | None]
     modes = []
     for i, rows in enumerate(LOADS):
         if full_copies and db.exists():
-            current = storage.current_file(db)
-            for slot in storage._slots(db):
+            current = slots.current_file(db)
+            for slot in slots._slots(db):
                 if slot != current:
                     slot.unlink()
         ingest.ingest(db, [write_csv(rows, tmp_path / f"load{i}.csv")])
@@ -117,7 +118,7 @@ def test_replaying_deltas_on_the_standby_equals_full_copies(tmp_path: Path) -> N
     ingest.ingest(copy_db, [tmp_path / "load3.csv"])
     assert write_mode(delta_db) == "delta"
     assert snapshot(delta_db)["complaints"].equals(snapshot(copy_db)["complaints"])
-    assert len(storage._slots(delta_db)) == 2  # the current version and the standby, nothing else
+    assert len(slots._slots(delta_db)) == 2  # the current version and the standby, nothing else
 
 
 def test_a_writer_copies_when_a_reader_holds_the_standby_for_too_long(
@@ -126,8 +127,8 @@ def test_a_writer_copies_when_a_reader_holds_the_standby_for_too_long(
     db = tmp_path / "n.duckdb"
     ingest.ingest(db, [write_csv(LOADS[0], tmp_path / "l0.csv")])
     ingest.ingest(db, [write_csv(LOADS[1], tmp_path / "l1.csv")])
-    old = storage.current_file(db)
-    reader = store.connect_readonly(db)  # a dashboard that has not reopened since
+    old = slots.current_file(db)
+    reader = database.connect_readonly(db)  # a dashboard that has not reopened since
     ingest.ingest(db, [write_csv(LOADS[2], tmp_path / "l2.csv")])
     assert write_mode(db) == "delta"  # the reader holds the current file, not the standby
     monkeypatch.setenv("NIVARAN_WRITE_WAIT", "0.2")
@@ -136,9 +137,9 @@ def test_a_writer_copies_when_a_reader_holds_the_standby_for_too_long(
     assert write_mode(db) == "full copy"
     assert reader.sql("select count(*) from complaints").fetchall()[0][0] == 3  # A1-A3: its snapshot holds
     reader.close()
-    assert storage.current_file(db) != old
+    assert slots.current_file(db) != old
     assert not old.exists()  # unlinked while held; the reader kept its open file
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     assert con.sql("select count(*) from complaints").fetchall()[0][0] == 5
     con.close()
 
@@ -156,12 +157,12 @@ def test_recounting_touched_complainant_months_equals_a_full_recount(tmp_path: P
     second += [ev("R0", "2024-05-20 10:00", "attended", level="L1")]
     db = tmp_path / "n.duckdb"
     ingest.ingest(db, [write_csv(first, tmp_path / "first.csv")])
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     before = dict(con.sql("select complaint_id, complainant_month_count from complaints").fetchall())
     con.close()
     assert before["P0"] == 6
     ingest.ingest(db, [write_csv(second, tmp_path / "second.csv")])
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     counts = dict(con.sql("select complaint_id, complainant_month_count from complaints").fetchall())
     full = dict(
         con.sql(
@@ -172,7 +173,7 @@ def test_recounting_touched_complainant_months_equals_a_full_recount(tmp_path: P
             """
         ).fetchall()
     )
-    march = store.read_monthly_metrics(con, "department", [date(2024, 3, 1)]).filter(pl.col("department") == "D1")
+    march = database.read_monthly_metrics(con, "department", [date(2024, 3, 1)]).filter(pl.col("department") == "D1")
     con.close()
     assert counts == full
     assert {counts[f"P{i}"] for i in range(11)} == {11}
@@ -209,9 +210,9 @@ def test_a_foreign_database_is_refused_for_readers_and_writers_and_never_overwri
 ) -> None:
     db = foreign_files[kind]
     digest = sha(db)
-    with pytest.raises(store.StoreError, match=sentence):
-        store.connect_readonly(db)
-    with pytest.raises(store.StoreError, match=sentence):
+    with pytest.raises(database.StoreError, match=sentence):
+        database.connect_readonly(db)
+    with pytest.raises(database.StoreError, match=sentence):
         ingest.ingest(db, [write_csv(LOADS[0], tmp_path / "l0.csv")])
     proc = subprocess.run(
         [
@@ -254,17 +255,17 @@ def test_a_full_disk_leaves_the_previous_data_and_nothing_else(tmp_path: Path, l
         for i in range(loads_before):
             ingest.ingest(db, [write_csv(LOADS[i], tmp_path / f"l{i}.csv")])
         before = snapshot(db)
-        current = storage.current_file(db)
+        current = slots.current_file(db)
         # Fill the disk but for 1 MiB: the next version (a full copy when there is no standby yet, else
         # a delta on the standby) cannot be written.
         filler = small / "filler"
         filler.write_bytes(b"\0" * (shutil.disk_usage(small).free - (1 << 20)))
         rows = [reg(f"B{i}", "2024-03-05 10:00", note="x" * 500) for i in range(3000)]
         big = write_csv(rows, tmp_path / "big.csv")
-        with pytest.raises(store.StoreError, match="the disk is full") as failure:
+        with pytest.raises(database.StoreError, match="the disk is full") as failure:
             ingest.ingest(db, [big])
         assert "\n" not in str(failure.value)
-        assert storage.current_file(db) == current
+        assert slots.current_file(db) == current
         leftovers = {p.name for p in small.iterdir()} - {
             "filler",
             db.name,
@@ -288,16 +289,16 @@ def test_a_full_disk_during_the_copy_is_one_sentence_and_removes_the_copy(
     db = tmp_path / "n.duckdb"
     ingest.ingest(db, [write_csv(LOADS[0], tmp_path / "l0.csv")])
     before = snapshot(db)
-    current = storage.current_file(db)
+    current = slots.current_file(db)
 
     def copy_until_full(src: Path, dst: Path) -> None:
         Path(dst).write_bytes(Path(src).read_bytes()[:4096])  # a partial copy, then the disk is full
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(shutil, "copyfile", copy_until_full)
-    with pytest.raises(store.StoreError, match="the disk is full"):
+    with pytest.raises(database.StoreError, match="the disk is full"):
         ingest.ingest(db, [write_csv(LOADS[1], tmp_path / "l1.csv")])
-    assert storage.current_file(db) == current
+    assert slots.current_file(db) == current
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(db.name)) == sorted(
         [db.name, current.name, db.name + ".lock"]
     )
@@ -311,12 +312,12 @@ def test_a_load_killed_on_the_standby_rolls_back_and_the_next_load_is_still_a_de
     db = tmp_path / "k.duckdb"
     for i in range(2):  # the second load leaves a standby one write behind
         ingest.ingest(db, [write_csv(LOADS[i], tmp_path / f"l{i}.csv")])
-    stamp, current = store.file_stamp(db), storage.current_file(db)
+    stamp, current = database.file_stamp(db), slots.current_file(db)
     before = snapshot(db)
     big = tmp_path / "big.csv"
     n_events = big_export(big)
     kill_load_midway(db, big, after=0.5)
-    assert (store.file_stamp(db), storage.current_file(db)) == (stamp, current)
+    assert (database.file_stamp(db), slots.current_file(db)) == (stamp, current)
     for table, frame in snapshot(db).items():
         assert_frame_equal(frame, before[table])
     report = ingest.ingest(db, [big])  # the standby's transaction was rolled back: still one write behind
@@ -326,7 +327,7 @@ def test_a_load_killed_on_the_standby_rolls_back_and_the_next_load_is_still_a_de
 
 
 def views(db: Path) -> list[str]:
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     try:
         return [r[0] for r in con.sql("select view_name from duckdb_views() where not internal").fetchall()]
     finally:
@@ -338,21 +339,21 @@ def test_what_a_replay_cannot_reproduce_makes_the_next_write_a_full_copy(tmp_pat
     for i in range(2):
         ingest.ingest(db, [write_csv(LOADS[i], tmp_path / f"l{i}.csv")])
     # A schema change (here a view) is not replayed: the catalogs differ after the replay.
-    with store.writing(db) as con:
+    with database.writing(db) as con:
         con.execute("create view open_complaints as select * from complaints where closed_at is null")
     ingest.ingest(db, [write_csv(LOADS[2], tmp_path / "l2.csv")])
     assert write_mode(db) == "full copy"
     assert views(db) == ["open_complaints"]
     # A write that changes rows behind the store's back says so, and is not replayed either.
-    with store.writing(db) as con:
+    with database.writing(db) as con:
         con.execute("update complaints set channel = 'web'")
-        storage.not_replayable(con)
+        slots.not_replayable(con)
     ingest.ingest(db, [write_csv([reg("A5", "2024-04-03 10:00")], tmp_path / "l3.csv")])
     assert write_mode(db) == "full copy"
     assert set(snapshot(db)["complaints"]["channel"].to_list()) == {"web", None}  # A5 has no channel
     # A standby that is no database any more is replaced, not fatal.
-    current = storage.current_file(db)
-    (standby,) = [s for s in storage._slots(db) if s != current]
+    current = slots.current_file(db)
+    (standby,) = [s for s in slots._slots(db) if s != current]
     standby.write_text("garbage", encoding="utf-8")
     ingest.ingest(db, [write_csv([reg("A6", "2024-04-04 10:00")], tmp_path / "l4.csv")])
     assert write_mode(db) == "full copy"
@@ -362,9 +363,9 @@ def test_what_a_replay_cannot_reproduce_makes_the_next_write_a_full_copy(tmp_pat
 
 
 def superseded(db: Path) -> dict[str, float]:
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     try:
-        return store.superseded(con)
+        return database.superseded(con)
     finally:
         con.close()
 
@@ -378,7 +379,7 @@ def big_store(db: Path, deleted: int) -> None:
     """A store with :data:`BIG` closed 2023 complaints written straight to ``complaints``, then a
     second write that replaces the derived rows of the first ``deleted`` of them by deleting them (as a
     load that touched them would, recording them as changed)."""
-    with store.writing(db) as con:
+    with database.writing(db) as con:
         con.execute(
             f"""
             insert into complaints
@@ -388,7 +389,7 @@ def big_store(db: Path, deleted: int) -> None:
             from range(1, {BIG + 1}) t(i)
             """
         )
-    with store.writing(db) as con:
+    with database.writing(db) as con:
         con.execute(f"delete from complaints where complaint_key <= {deleted}")
         con.execute(f"insert into changed_keys select i from range(1, {deleted + 1}) t(i)")
 
@@ -397,12 +398,12 @@ def test_compacting_drops_superseded_rows_and_changes_nothing_a_reader_sees(tmp_
     db = tmp_path / "n.duckdb"
     big_store(db, deleted=1_000)
     load_all(db, tmp_path, full_copies=False)
-    # The deleted rows stay in the file (a write does not vacuum, docs/storage.md) until compacted.
+    # The deleted rows stay in the file (a write does not vacuum, docs/slots.md) until compacted.
     assert superseded(db)["complaints"] == pytest.approx(1_000 / (BIG + 4))
     before = snapshot(db)
     assert before["complaints"].height == BIG - 1_000 + 4
-    reader = store.connect_readonly(db)  # a reader of the old version keeps it
-    store.compact(db)
+    reader = database.connect_readonly(db)  # a reader of the old version keeps it
+    database.compact(db)
     assert write_mode(db) == "compacted"
     assert superseded(db) == {}
     after = snapshot(db)
@@ -418,7 +419,7 @@ def test_compacting_drops_superseded_rows_and_changes_nothing_a_reader_sees(tmp_
     assert write_mode(db) == "delta"
     assert snapshot(db)["complaints"].height == before["complaints"].height + 2
     assert superseded(db) == {}
-    assert len(storage._slots(db)) == 2
+    assert len(slots._slots(db)) == 2
 
 
 def test_a_load_says_when_compacting_is_worth_it(tmp_path: Path) -> None:

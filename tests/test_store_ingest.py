@@ -10,10 +10,14 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from grading import ingest, pipeline, rowcheck, schemes, store
-from grading.derive import derive
-from grading.metrics import month_metrics
-from grading.reference import categories as shipped_categories
+from grading.intake import ingest
+from grading.monthly import results
+from grading.rules import rowcheck
+from grading.rules.derive import derive
+from grading.scoring import schemes
+from grading.scoring.metrics import month_metrics
+from grading.store import database
+from grading.store.reference import categories as shipped_categories
 from tests.conftest import ev, reg
 from tests.test_metrics import MARCH, STORY, frame
 
@@ -26,9 +30,9 @@ def write_csv(rows: list[dict[str, object]], path: Path) -> Path:
 
 
 def march(db: Path) -> pl.DataFrame:
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     try:
-        return store.read_monthly_metrics(con, months=[MARCH])
+        return database.read_monthly_metrics(con, months=[MARCH])
     finally:
         con.close()
 
@@ -47,8 +51,8 @@ def test_store_path_matches_the_pure_pipeline(loaded: Path) -> None:
 
 
 def test_grade_reads_names_and_ranks_from_the_store(loaded: Path) -> None:
-    con = store.connect_readonly(loaded)
-    rows = pipeline.graded(con, MP, "department", MARCH)
+    con = database.connect_readonly(loaded)
+    rows = results.graded(con, MP, "department", MARCH)
     con.close()
     # D1 received 6: ranked; D2 received 1 (< 5): listed last, unranked. Codes not in the reference
     # data are their own names.
@@ -91,20 +95,20 @@ def test_bad_rows_are_quarantined_with_file_line_field_and_reason(tmp_path: Path
     assert "line 5 (complaint M): field 'department' = None: required for 'registered' events" in text
     assert "line 6 (complaint K): field 'outcome' = 'happy': a closed outcome is one of" in text
     assert "line 7 (complaint K): field 'outcome' = 'maybe': unknown outcome" in text
-    con = store.connect_readonly(db)
-    kept = store.read_table(con, "quarantine")
+    con = database.connect_readonly(db)
+    kept = database.read_table(con, "quarantine")
     con.close()
     assert sorted(kept["row_number"].to_list()) == [2, 3, 4, 5, 6]
     assert set(kept["source"]) == {str(path)}
 
 
 def test_strict_refuses_the_whole_load_and_writes_nothing(tmp_path: Path, loaded: Path) -> None:
-    stamp = store.file_stamp(loaded)
+    stamp = database.file_stamp(loaded)
     bad = tmp_path / "bad.csv"
     bad.write_text("complaint_id,event_time,event\nZ,yesterday,registered\n", encoding="utf-8")
     with pytest.raises(ingest.IngestError, match=r"line 2 \(complaint Z\): field 'event_time' = 'yesterday'"):
         ingest.ingest(loaded, [bad], strict=True)
-    assert store.file_stamp(loaded) == stamp
+    assert database.file_stamp(loaded) == stamp
 
 
 def test_missing_required_column_names_the_file(tmp_path: Path) -> None:
@@ -134,8 +138,8 @@ def test_event_times_become_asia_kolkata_wall_clock(text: str, expected: datetim
 
 
 def test_unknown_codes_are_registered_and_reported(loaded: Path) -> None:
-    con = store.connect_readonly(loaded)
-    departments = store.read_table(con, "departments")
+    con = database.connect_readonly(loaded)
+    departments = database.read_table(con, "departments")
     con.close()
     d1 = departments.filter(pl.col("code") == "D1").row(0, named=True)
     assert (d1["name_en"], d1["is_reference"]) == ("D1", False)
@@ -151,28 +155,28 @@ def test_parquet_input_loads_like_csv(tmp_path: Path, loaded: Path) -> None:
 
 
 def test_a_writer_swaps_in_a_new_file_while_a_reader_holds_the_old_one(tmp_path: Path, loaded: Path) -> None:
-    reader = store.connect_readonly(loaded)
+    reader = database.connect_readonly(loaded)
     before = reader.sql("select count(*) from events").fetchall()[0][0]
     extra = write_csv([reg("NEW", "2024-03-03 09:00")], tmp_path / "extra.csv")
     ingest.ingest(loaded, [extra])  # no "Conflicting lock": the writer works on a copy
     assert reader.sql("select count(*) from events").fetchall()[0][0] == before  # old snapshot
     reader.close()
-    fresh = store.connect_readonly(loaded)
+    fresh = database.connect_readonly(loaded)
     assert fresh.sql("select count(*) from events").fetchall()[0][0] == before + 1
     fresh.close()
 
 
 def test_a_failed_write_leaves_the_database_as_it_was(loaded: Path) -> None:
-    stamp = store.file_stamp(loaded)
+    stamp = database.file_stamp(loaded)
 
     def failing_write() -> None:
-        with store.writing(loaded) as con:
+        with database.writing(loaded) as con:
             con.execute("delete from events")
             raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError, match="boom"):
         failing_write()
-    assert store.file_stamp(loaded) == stamp
+    assert database.file_stamp(loaded) == stamp
     assert not loaded.with_name(loaded.name + ".building").exists()
     con = duckdb.connect(str(loaded), read_only=True)
     assert con.sql("select count(*) from events").fetchall()[0][0] == len(STORY)
@@ -180,13 +184,13 @@ def test_a_failed_write_leaves_the_database_as_it_was(loaded: Path) -> None:
 
 
 def test_missing_database_says_how_to_create_one(tmp_path: Path) -> None:
-    with pytest.raises(store.StoreError, match="nivaran demo --db"):
-        store.connect_readonly(tmp_path / "none.duckdb")
+    with pytest.raises(database.StoreError, match="nivaran demo --db"):
+        database.connect_readonly(tmp_path / "none.duckdb")
 
 
 def test_month_bounds(loaded: Path) -> None:
-    con = store.connect_readonly(loaded)
-    assert store.month_bounds(con) == (date(2024, 1, 1), date(2024, 4, 1))
+    con = database.connect_readonly(loaded)
+    assert database.month_bounds(con) == (date(2024, 1, 1), date(2024, 4, 1))
     con.close()
 
 

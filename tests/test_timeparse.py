@@ -1,4 +1,4 @@
-"""Times read exactly (grading/timeparse.py): each case a value worked out by hand."""
+"""Times read exactly (grading/rules/timeparse.py): each case a value worked out by hand."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from grading import helpline, ingest, mapping, store, timeparse
+from grading.intake import ingest, mapping
+from grading.rules import timeparse
+from grading.store import database, helpline
 
 NY = "America/New_York"
 IST = "Asia/Kolkata"
@@ -92,9 +94,9 @@ def write(path: Path, text: str) -> Path:
 
 
 def events_of(db: Path) -> pl.DataFrame:
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     try:
-        return store.read_events(con).sort("complaint_id", "event_time")
+        return database.read_events(con).sort("complaint_id", "event_time")
     finally:
         con.close()
 
@@ -122,9 +124,9 @@ def test_a_canonical_log_in_a_new_york_store(tmp_path: Path) -> None:
         ("A", datetime(2024, 8, 1, 10, 0)),
         ("B", datetime(2024, 8, 1, 6, 0)),
     ]
-    con = store.connect_readonly(db)
+    con = database.connect_readonly(db)
     try:
-        assert store.month_bounds(con) == (date(2024, 8, 1), date(2024, 8, 1))
+        assert database.month_bounds(con) == (date(2024, 8, 1), date(2024, 8, 1))
     finally:
         con.close()
 

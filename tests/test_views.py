@@ -8,8 +8,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from grading import public, schemes, store, views
-from grading.access import PUBLIC, AccessDeniedError, Identity
+from grading.access.identity import PUBLIC, AccessDeniedError, Identity
+from grading.scoring import schemes
+from grading.serve import public, views
+from grading.store import database
 
 AUG = date(2024, 8, 1)
 MP = schemes.load()
@@ -21,7 +23,7 @@ ENERGY = Identity("h.energy", "department_head", departments=("ENERGY",))
 
 @pytest.fixture
 def con(demo_db: Path):  # type: ignore[no-untyped-def]
-    c = store.connect_readonly(demo_db)
+    c = database.connect_readonly(demo_db)
     yield c
     c.close()
 
@@ -71,7 +73,7 @@ def test_case_list_matches_the_pending_metric(con) -> None:  # type: ignore[no-u
     # At the month's cut-off the case list and monthly_metrics count the same open complaints
     # (the metric leaves habitual complainants' complaints out of the grading; the list keeps them).
     cases = views.pending_cases(con, AUG, ADMIN)
-    metric = store.read_monthly_metrics(con, "department", [AUG])["pending"].sum()
+    metric = database.read_monthly_metrics(con, "department", [AUG])["pending"].sum()
     habitual_open = cases.height - metric
     assert 0 <= habitual_open < cases.height * 0.05
     assert (cases["age_days"] >= 0).all()
@@ -100,7 +102,7 @@ def test_small_cells_are_suppressed_in_the_public_grid(con) -> None:  # type: ig
 def test_state_headline_adds_up_the_departments(con) -> None:  # type: ignore[no-untyped-def]
     head = views.state_headline(con, MP, AUG)
     assert head["month"].to_list() == [date(2024, 7, 1), AUG]
-    departments = store.read_monthly_metrics(con, "department", [AUG])
+    departments = database.read_monthly_metrics(con, "department", [AUG])
     now = head.filter(pl.col("month") == AUG).row(0, named=True)
     assert now["received"] == departments["received"].sum()
     assert now["satisfied_closure_pct"] == pytest.approx(
@@ -133,7 +135,7 @@ def test_public_ranking_rows_with_under_5_complaints_show_no_figures(con) -> Non
 
 
 def test_streaks_and_flags_for_the_public_pages(demo_db: Path) -> None:
-    con = store.connect_readonly(demo_db)
+    con = database.connect_readonly(demo_db)
     try:
         scheme = schemes.load("mp-cm-helpline")
         rows = views.streaks(con, scheme, "department", date(2024, 8, 1))

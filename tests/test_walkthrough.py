@@ -196,12 +196,14 @@ def test_cfpb_counted_independently(outputs: dict[str, pl.DataFrame]) -> None:
 def test_the_department_plan_and_methodology_read_the_median_component(
     outputs: dict[str, pl.DataFrame], work: Path
 ) -> None:
-    from grading import pipeline, plan, schemes, store
+    from grading.monthly import results
+    from grading.scoring import plan, schemes
+    from grading.store import database
 
     city = schemes.load("city-311")
-    con = store.connect_readonly(work / "data" / "la.duckdb")
+    con = database.connect_readonly(work / "data" / "la.duckdb")
     try:
-        ranked = pipeline.graded(con, city, "department", date(2018, 1, 1))
+        ranked = results.graded(con, city, "department", date(2018, 1, 1))
     finally:
         con.close()
     rows = {r["key"]: r for r in plan.department_plan(ranked, city, "BOS").iter_rows(named=True)}

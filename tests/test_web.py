@@ -16,8 +16,9 @@ with warnings.catch_warnings():  # starlette asks for httpx2 over the httpx alre
     warnings.simplefilter("ignore", StarletteDeprecationWarning)
     from starlette.testclient import TestClient
 
-from grading.access import Accounts, Identity
-from grading.sessions import COOKIE_NAME, Sessions
+from grading.access.accounts import Accounts
+from grading.access.identity import Identity
+from grading.access.sessions import COOKIE_NAME, Sessions
 from ui import web
 
 WHO = Identity("c", "collector", districts=("BHOPAL",))

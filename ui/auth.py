@@ -1,8 +1,8 @@
-"""Sign-in for the dashboard: local accounts (:mod:`grading.access`) and, when ``[auth]`` is configured
+"""Sign-in for the dashboard: local accounts (:mod:`grading.access.accounts`) and, when ``[auth]`` is configured
 in ``.streamlit/secrets.toml``, Streamlit's built-in OIDC sign-in (``st.login``) whose e-mail is mapped to
 an account.
 
-A sign-in opens a session record in the access file (:mod:`grading.sessions`); this browser session
+A sign-in opens a session record in the access file (:mod:`grading.access.sessions`); this browser session
 keeps its token in ``st.session_state``, and, when the server runs with Nivaran's routes (``dashboard.py``),
 the browser gets it as a signed HttpOnly cookie, so a reload or a new tab stays signed in. Every rerun
 checks the record: sign-out, expiry (``SESSION_TIME`` after sign-in, ``IDLE_TIME`` without use) and a
@@ -19,8 +19,9 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from grading.access import LOCAL_CLIENT, MAX_FAILURES, PUBLIC, Accounts, Identity
-from grading.sessions import COOKIE_NAME, Sessions
+from grading.access.accounts import LOCAL_CLIENT, MAX_FAILURES, Accounts
+from grading.access.identity import PUBLIC, Identity
+from grading.access.sessions import COOKIE_NAME, Sessions
 from ui import data, web
 from ui.i18n import browser_lang, lang, t
 

@@ -1,7 +1,7 @@
 """Database access for the pages: one shared read-only connection, cached page data, first start.
 
-Live data: a writer swaps a new database file in with ``os.replace`` (see :mod:`grading.store`).
-Every run of a page starts from the file's stamp (:func:`grading.store.file_stamp`) and reads only
+Live data: a writer swaps a new database file in with ``os.replace`` (see :mod:`grading.store.database`).
+Every run of a page starts from the file's stamp (:func:`grading.store.database.file_stamp`) and reads only
 that version: results are cached per stamp, and every read goes through :class:`SharedReader`,
 which opens the new file when a newer stamp is asked for and closes the old connection first.
 Closing matters: DuckDB keeps one database instance per path while any connection to it is open,
@@ -37,9 +37,12 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from grading import access, helpline, meeting, pipeline, plan, public, publish, review, schemes, store, views
-from grading.access import Identity
-from grading.cli import DEFAULT_DEMO
+from grading.access.identity import Identity
+from grading.demo import build
+from grading.outputs import meeting, publish
+from grading.scoring import plan, schemes
+from grading.serve import public, review, views
+from grading.store import database, helpline
 
 Stamp = tuple[int, int]
 T = TypeVar("T")
@@ -47,7 +50,7 @@ T = TypeVar("T")
 
 def db_path() -> Path:
     """The database the dashboard reads ($NIVARAN_DB, else data/nivaran.duckdb)."""
-    return store.resolve_path()
+    return database.resolve_path()
 
 
 def ensure_database() -> Stamp:
@@ -58,10 +61,10 @@ def ensure_database() -> Stamp:
     or import one.
     """
     path = db_path()
-    stamp = store.file_stamp(path)
+    stamp = database.file_stamp(path)
     if stamp is not None:
         return stamp
-    if path != store.DEFAULT_DB:
+    if path != database.DEFAULT_DB:
         st.info(
             f"No database at `{path}`. Create the demo with `uv run nivaran demo --db {path}`, "
             f"or import your helpline's export with `uv run nivaran ingest --db {path} FILE`."
@@ -73,16 +76,16 @@ def ensure_database() -> Stamp:
         def progress(phase: str, done: int, total: int) -> None:
             bar.progress(done / max(total, 1), text=f"{phase}: {done} of {total}")
 
-        result = pipeline.build_demo(path, progress=progress, **DEFAULT_DEMO)  # type: ignore[arg-type]
+        result = build.build_demo(path, progress=progress)
         # Printed once, in the terminal that started the dashboard (never on a page anyone can open).
-        print(access.describe_accounts(access.create_demo_accounts(path)), flush=True)
+        print(build.describe_accounts(build.create_demo_accounts(path)), flush=True)
         st.write("Demo accounts (administrator, collectors, department head) were printed in the terminal.")
         status.update(
             label=f"Demo database ready: {result['complaints']:,} complaints in {result['seconds']} s",
             state="complete",
             expanded=False,
         )
-    stamp = store.file_stamp(path)
+    stamp = database.file_stamp(path)
     assert stamp is not None
     return stamp
 
@@ -122,10 +125,10 @@ class SharedReader:
 
         Called every ``poll_seconds`` by a watcher thread, so that an idle dashboard lets go of the old
         version within seconds: the store's next write reuses that file as its standby (a small delta)
-        instead of waiting for it and then copying the whole store (see :mod:`grading.storage`).
+        instead of waiting for it and then copying the whole store (see :mod:`grading.store.slots`).
         """
         with self._changed:
-            if self._key is None or self._leases or store.file_stamp(self._key[0]) == self._key[1]:
+            if self._key is None or self._leases or database.file_stamp(self._key[0]) == self._key[1]:
                 return False
             self.close()
             return True
@@ -134,7 +137,7 @@ class SharedReader:
         """The stamp of the file on disk when it differs from the last one seen here (None otherwise)."""
         if self._path is None:
             return None
-        stamp = store.file_stamp(self._path)
+        stamp = database.file_stamp(self._path)
         if stamp is None or stamp == self._seen:
             return None
         self._seen = stamp
@@ -158,7 +161,7 @@ class SharedReader:
     def reading(self, path: Path, stamp: Stamp) -> Iterator[duckdb.DuckDBPyConnection]:
         """A cursor on version ``stamp`` of ``path``; :class:`Stale` when the file has moved on."""
         with self._changed:
-            if store.file_stamp(path) != stamp:
+            if database.file_stamp(path) != stamp:
                 raise Stale
             if self._key != (path, stamp):
                 self._changed.wait_for(lambda: self._leases == 0, timeout=self.drain_seconds)
@@ -177,8 +180,8 @@ class SharedReader:
 
     def _open(self, path: Path, stamp: Stamp) -> None:
         self.close()
-        con = store.connect_readonly(path)
-        if store.file_stamp(path) != stamp:  # replaced again between the check and the open
+        con = database.connect_readonly(path)
+        if database.file_stamp(path) != stamp:  # replaced again between the check and the open
             con.close()
             raise Stale
         self._key, self._con = (path, stamp), con
@@ -286,7 +289,7 @@ def warm_imports() -> None:
 def warm_current() -> None:
     """Warm the caches for the database as it is now (when there is one): the server's start."""
     warm_imports()
-    stamp = store.file_stamp(db_path())
+    stamp = database.file_stamp(db_path())
     if stamp is not None:
         warm(stamp)
 
@@ -303,7 +306,7 @@ def reading(stamp: Stamp) -> Iterator[duckdb.DuckDBPyConnection]:
             yield cur
     except Stale:
         st.rerun()
-    except store.StoreError as exc:
+    except database.StoreError as exc:
         st.info(str(exc))
         st.stop()
 
@@ -316,7 +319,7 @@ def read(stamp: Stamp, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def settings(stamp: Stamp) -> helpline.Helpline:
-    """The store's settings: helpline name, time zone, default scheme (:mod:`grading.helpline`)."""
+    """The store's settings: helpline name, time zone, default scheme (:mod:`grading.store.helpline`)."""
     return read(stamp, helpline.read)
 
 
@@ -334,7 +337,7 @@ def _scheme(name: str) -> schemes.Scheme:
 @st.cache_data(max_entries=8, show_spinner=False)
 def months(stamp: Stamp) -> list[date]:
     """Months with precomputed results, oldest first."""
-    frame = read(stamp, store.read_monthly_metrics, "department")
+    frame = read(stamp, database.read_monthly_metrics, "department")
     return [] if frame.is_empty() else frame["month"].unique().sort().to_list()
 
 
@@ -350,7 +353,7 @@ def history(stamp: Stamp, entity_type: str) -> pl.DataFrame:
     return read(stamp, views.history, scheme(), entity_type)
 
 
-# --- the public side: only grading.public, every figure through the suppression rule ---------------
+# --- the public side: only grading.serve.public, every figure through the suppression rule ---------------
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -432,7 +435,7 @@ def status(stamp: Stamp) -> dict[str, object]:
 @st.cache_resource(max_entries=8, show_spinner=False)
 def reference(stamp: Stamp, table: str) -> pl.DataFrame:
     """A reference table (departments, districts) with codes registered from data."""
-    return read(stamp, store.read_table, table)
+    return read(stamp, database.read_table, table)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -440,8 +443,8 @@ def freshness(stamp: Stamp) -> tuple[datetime | None, datetime | None]:
     """(latest event time, when the last load finished) of the database version ``stamp``."""
 
     def both(con: duckdb.DuckDBPyConnection) -> tuple[datetime | None, datetime | None]:
-        loaded = store.get_meta(con, "refreshed_at")
-        return store.last_event_time(con), datetime.fromisoformat(loaded) if loaded else None
+        loaded = database.get_meta(con, "refreshed_at")
+        return database.last_event_time(con), datetime.fromisoformat(loaded) if loaded else None
 
     return read(stamp, both)
 
@@ -482,7 +485,7 @@ def review_pack(stamp: Stamp, day: date, since: date, who: Identity, district: s
 @st.cache_data(max_entries=32, show_spinner=False, scope="session")
 def outcomes(stamp: Stamp, month: date, who: Identity, department: str) -> pl.DataFrame:
     """The month's dissatisfied, reopened and force-closed complaints of ``department`` (scope checked)."""
-    return read(stamp, plan.outcome_complaints, month, who, department)
+    return read(stamp, views.outcome_complaints, month, who, department)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)

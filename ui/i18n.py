@@ -1,6 +1,6 @@
 """हिन्दी / English: the language switch and the catalogue of every label the pages show.
 
-Metric labels come from :mod:`grading.registry`, department and district names from the reference
+Metric labels come from :mod:`grading.model.registry`, department and district names from the reference
 tables; everything else a page writes is a key here. A test checks that every key has both languages
 and that every ``t("...")`` used in pages/ and ui/ exists.
 """
@@ -13,8 +13,8 @@ from typing import Final
 import polars as pl
 import streamlit as st
 
-from grading import fmt
-from grading.registry import label
+from grading.model.registry import label
+from grading.outputs import fmt
 from ui.access_text import ACCESS
 from ui.meetings_text import MEETINGS
 from ui.method_text import METHOD

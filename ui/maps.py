@@ -1,7 +1,7 @@
 """The district map of the public summary: a choropleth drawn from the boundaries shipped in the
-repository (grading.geo) on a blank background, so the browser fetches no tiles, fonts or styles.
+repository (grading.outputs.geo) on a blank background, so the browser fetches no tiles, fonts or styles.
 
-Hidden districts (suppressed by grading.public) are grey and say so; districts with no data are white
+Hidden districts (suppressed by grading.serve.public) are grey and say so; districts with no data are white
 with an outline; the colour scale is cividis (readable with every common colour-vision deficiency).
 """
 
@@ -13,9 +13,9 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from grading import geo
-from grading.geo import HIDDEN_GREY
-from grading.schemes import Scheme
+from grading.outputs import geo
+from grading.outputs.geo import HIDDEN_GREY
+from grading.scoring.schemes import Scheme
 from ui import data, permalink
 from ui.i18n import display_name, lang, metric_label, t
 from ui.public_page import chart_table, on_request, unit_suffix
@@ -85,7 +85,7 @@ def district_figure(rows: pl.DataFrame, metric: str) -> go.Figure:
 
 
 def svg_map(rows: pl.DataFrame, metric: str) -> str:
-    """The map as a static SVG (grading.geo.district_svg): quick to draw and printable; the values are
+    """The map as a static SVG (grading.outputs.geo.district_svg): quick to draw and printable; the values are
     in the table under it, the zoomable map has them on hover."""
     named = rows.with_columns(display_name("district").alias("shown_name"))
     shown = {

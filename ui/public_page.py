@@ -15,10 +15,10 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from grading import export, publish
-from grading.fmt import EMPTY, fixed_expr, sparkline_expr
-from grading.geo import HIDDEN_GREY
-from grading.registry import METRICS
+from grading.model.registry import METRICS
+from grading.outputs import export, publish
+from grading.outputs.fmt import EMPTY, fixed_expr, sparkline_expr
+from grading.outputs.geo import HIDDEN_GREY
 from ui import data, permalink
 from ui.i18n import display_name, metric_label, month_name, t
 from ui.text import chart_text

@@ -10,8 +10,9 @@ import polars as pl
 import pyarrow as pa
 import streamlit as st
 
-from grading import flags, views
-from grading.schemes import Scheme
+from grading.scoring import flags
+from grading.scoring.schemes import Scheme
+from grading.serve import views
 from ui import data
 from ui.i18n import display_name, lang, month_name, t
 from ui.widgets import guarded

@@ -15,7 +15,7 @@ exports need a URL that answers only to the session that made them. So:
   cookie, goes to the start page. A cross-site image, link or form cannot sign anyone out.
 - ``/nivaran/export/<id>``: a case export the page offered. It answers only to a request carrying the
   cookie of the live session that offered it; each download goes through
-  :func:`grading.export.export_cases` (audit entry first). Offers live ``OFFER_TIME`` at most.
+  :func:`grading.outputs.export.export_cases` (audit entry first). Offers live ``OFFER_TIME`` at most.
 
 The pages find out whether the routes are there through :data:`MOUNTED`: run as plain
 ``streamlit run navigation.py`` (or in ``AppTest``), sign-in holds for the tab only and exports fall
@@ -35,9 +35,11 @@ from urllib.parse import quote
 
 import polars as pl
 
-from grading import export, store
-from grading.access import Accounts, Identity, Scope
-from grading.sessions import COOKIE_NAME, Sessions
+from grading.access.accounts import Accounts
+from grading.access.identity import Identity, Scope
+from grading.access.sessions import COOKIE_NAME, Sessions
+from grading.outputs import export
+from grading.store import database
 from ui.assets import PackedAssets
 
 PREFIX: Final = "/nivaran"
@@ -76,7 +78,7 @@ _offer_ids: dict[tuple[str, str], str] = {}  # (session token, page key) → off
 
 def sessions() -> Sessions:
     """The session records of the database the dashboard serves."""
-    return Sessions(Accounts(store.resolve_path()))
+    return Sessions(Accounts(database.resolve_path()))
 
 
 def safe_next(path: str | None) -> str:
@@ -246,7 +248,7 @@ def routes() -> list[Any]:
             return 403, b"", None
         if sessions().check(token, datetime.now()).identity is None:
             return 403, b"", None
-        accounts = Accounts(store.resolve_path())
+        accounts = Accounts(database.resolve_path())
         data = export.export_cases(accounts, found.who, found.scope, found.rows, fmt=found.fmt, detail=found.detail)
         return 200, data, found
 

@@ -11,11 +11,11 @@ from functools import partial
 import polars as pl
 import streamlit as st
 
-from grading import export
-from grading.access import Identity, Scope
-from grading.fmt import EMPTY, ago, fixed_expr, indian_expr, rank_change_expr, sparkline_expr
-from grading.registry import METRICS
-from grading.schemes import Scheme
+from grading.access.identity import Identity, Scope
+from grading.model.registry import METRICS
+from grading.outputs import export
+from grading.outputs.fmt import EMPTY, ago, fixed_expr, indian_expr, rank_change_expr, sparkline_expr
+from grading.scoring.schemes import Scheme
 from ui import permalink, web
 from ui.i18n import LANGS, display_name, lang, metric_label, moment, month_name, t
 
@@ -47,7 +47,7 @@ def guarded(what: str) -> Iterator[None]:
 
 def rank_label() -> pl.Expr:
     """The rank a reader sees: the rank in its group when it is certain, else the range of ranks it
-    could hold ("3–7"), "—" when not ranked (grading.reliability)."""
+    could hold ("3–7"), "—" when not ranked (grading.scoring.reliability)."""
     shown = pl.coalesce("group_rank", "rank").cast(pl.String)
     span = pl.format("{}–{}", "rank_best", "rank_worst")
     return (
@@ -60,7 +60,7 @@ def rank_label() -> pl.Expr:
 
 
 def hidden_label(scheme: Scheme) -> pl.Expr:
-    """What a hidden count reads (grading.public): "< 5" when the row itself is too small, "hidden"
+    """What a hidden count reads (grading.serve.public): "< 5" when the row itself is too small, "hidden"
     when it is hidden so that a small one cannot be worked out from a total."""
     return (
         pl.when(pl.col("suppressed_reason") == "complementary")
@@ -72,7 +72,7 @@ def hidden_label(scheme: Scheme) -> pl.Expr:
 def ranking_table(rows: pl.DataFrame, kind: str, scheme: Scheme) -> pl.DataFrame:
     """A ranking as displayed with ``st.dataframe`` (plain-text cells, drawn cheaply by the browser):
     text formatted by Polars expressions (no Python per cell), labels in the current language; ``rows``
-    as from ``grading.public.ranking`` (one row per department or district)."""
+    as from ``grading.serve.public.ranking`` (one row per department or district)."""
     hi = lang() == "hi"
     points = {f"points_{c.key}": c.label_hi if hi else c.label_en for c in scheme.components}
     return rows.select(
@@ -84,7 +84,7 @@ def ranking_table(rows: pl.DataFrame, kind: str, scheme: Scheme) -> pl.DataFrame
         rank_change_expr(pl.col("rank_change")).fill_null("").alias(t("rank_change")),
         sparkline_expr(pl.col("trend")).alias(t("trend")),
         indian_expr(pl.col("received"))
-        .fill_null(hidden_label(scheme))  # suppressed by grading.public
+        .fill_null(hidden_label(scheme))  # suppressed by grading.serve.public
         .alias(metric_label("received")),
     )
 
@@ -118,7 +118,7 @@ def download(frame: pl.DataFrame, name: str, key: str, excel: bool = False) -> N
 
 
 def case_download(frame: pl.DataFrame, name: str, key: str, *, who: Identity, scope: Scope, detail: str) -> None:
-    """CSV and Excel downloads of case rows, through the one audited path (:func:`grading.export.export_cases`).
+    """CSV and Excel downloads of case rows, through the one audited path (:func:`grading.outputs.export.export_cases`).
 
     Served by Nivaran's export route (ui/web.py), the files answer only to this signed-in session's
     cookie, and each download is audited when it happens. Without the routes (plain ``streamlit run

@@ -1,0 +1,348 @@
+"""Local accounts, sign-in limits, the access file and the audit log.
+
+The roles and scopes are :mod:`grading.access.identity`'s.
+
+Storage
+-------
+Accounts, failed sign-ins, session records (:mod:`grading.access.sessions`), the audit log and the deployment's
+secrets (pseudonym key, session key) live in a small SQLite file next to the database
+(``<db>.access.sqlite``), not in the DuckDB store: the dashboard writes to it often and in small pieces
+(a failed sign-in, an export) while it holds the store read-only, and a load replaces the store file as a
+whole (:func:`grading.store.database.writing`). SQLite (Python's standard library) takes such small
+concurrent writes safely. Keeping the pseudonym key out of the store also means a copy of the store
+alone cannot be used to re-identify complainants.
+
+Passwords are hashed with Argon2id (``argon2-cffi``); no password is ever stored or logged in clear.
+Pseudonyms and masking live in :mod:`grading.rules.privacy`; identities and scopes in
+:mod:`grading.access.identity`.
+"""
+
+from __future__ import annotations
+
+import functools
+import secrets
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Final
+
+import polars as pl
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from grading.access.identity import ROLES, AccessError, Identity, Scope
+
+#: Sign-in limits (docs/sign-in.md explains the scheme). Failures in a row from one client on one user
+#: name after which that pair is locked for LOCK_TIME, even for the right password:
+MAX_FAILURES: Final = 5
+#: Failures from one client on any user names after which the client is locked for every name:
+CLIENT_MAX_FAILURES: Final = 20
+#: Failures on one user name from all clients after which the name is locked for every client that has
+#: failed on it (a client with no failure on the name still signs in):
+NAME_MAX_FAILURES: Final = 50
+LOCK_TIME: Final = timedelta(minutes=15)
+#: The client of a sign-in whose address is unknown (the dashboard on this machine, the CLI, tests).
+LOCAL_CLIENT: Final = "local"
+#: A session ends this long after sign-in, or after this long without use.
+SESSION_TIME: Final = timedelta(hours=8)
+IDLE_TIME: Final = timedelta(minutes=30)
+
+_HASHER: Final = PasswordHasher()
+# Argon2id uses 64 MiB per verification by design: a burst of parallel sign-ins would need that much
+# each, so at most this many verify at once (the rest wait their turn).
+_VERIFYING: Final = threading.BoundedSemaphore(4)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the user name is unknown, so that a wrong name takes as long as a wrong
+    password (made on first use: an Argon2id hash costs 0.1 s, which every ``nivaran`` command paid at
+    import)."""
+    return _HASHER.hash(secrets.token_urlsafe(16))
+
+
+# failures: one row per counter; kind 'pair' (username, client), 'client' (client; username ''),
+# 'name' (username; client ''). A counter starts again when its last failure is LOCK_TIME old.
+# sessions: one row per sign-in; the browser holds the token, this file only its SHA-256.
+_DDL: Final = """
+create table if not exists users (
+    username text primary key, role text not null, districts text not null default '',
+    departments text not null default '', password_hash text, created_at text not null
+);
+drop table if exists sign_in_failures;
+create table if not exists failures (
+    kind text not null, username text not null, client text not null, failures integer not null,
+    last_at text not null, locked_until text, primary key (kind, username, client)
+);
+create table if not exists sessions (
+    token_hash text primary key, username text not null, via text not null, client text not null,
+    created_at text not null, seen_at text not null, expires_at text not null, revoked_at text
+);
+create table if not exists audit (
+    at text not null, username text not null, role text not null, scope text not null,
+    action text not null, detail text not null, rows integer not null
+);
+create table if not exists access_meta (key text primary key, value text not null);
+"""
+
+
+def session_expired(signed_in_at: datetime, seen_at: datetime, now: datetime) -> bool:
+    """Whether a session is over: ``SESSION_TIME`` after sign-in or ``IDLE_TIME`` after its last use."""
+    return now - signed_in_at > SESSION_TIME or now - seen_at > IDLE_TIME
+
+
+def access_path(db: Path) -> Path:
+    """The access file that belongs to the database ``db``."""
+    return db.with_name(db.stem + ".access.sqlite")
+
+
+def _codes(text: str) -> tuple[str, ...]:
+    return tuple(c for c in text.split(",") if c)
+
+
+class Accounts:
+    """The access file of one database: accounts, sign-in, audit log, pseudonym key."""
+
+    def __init__(self, db: Path) -> None:
+        self.path = access_path(db)
+
+    @contextmanager
+    def _open(self) -> Iterator[sqlite3.Connection]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        con = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        try:
+            con.execute("pragma journal_mode = wal")
+            con.executescript(_DDL)
+            yield con
+        finally:
+            con.close()
+
+    # --- accounts ----------------------------------------------------------------------------------
+
+    def add(
+        self,
+        username: str,
+        role: str,
+        *,
+        password: str | None = None,
+        districts: tuple[str, ...] = (),
+        departments: tuple[str, ...] = (),
+        replace: bool = False,
+    ) -> None:
+        """Create (or with ``replace``, redefine) an account.
+
+        ``password`` None makes an account that can only sign in through the identity provider
+        (OIDC), where ``username`` is the e-mail address the provider gives.
+        """
+        name = username.strip().lower()
+        if not name:
+            raise AccessError("a user name is required")
+        if role not in ROLES[1:]:
+            msg = f"role {role!r}: expected one of {', '.join(ROLES[1:])}"
+            raise AccessError(msg)
+        if role == "collector" and not districts:
+            raise AccessError("a collector needs at least one district (--district)")
+        if role == "department_head" and not departments:
+            raise AccessError("a department head needs at least one department (--department)")
+        hashed = _HASHER.hash(password) if password else None
+        row = (name, role, ",".join(districts), ",".join(departments), hashed, datetime.now().isoformat())
+        with self._open() as con:
+            if not replace and con.execute("select 1 from users where username = ?", (name,)).fetchone():
+                msg = f"user {name!r} exists; remove it first or use --replace"
+                raise AccessError(msg)
+            con.execute("insert or replace into users values (?, ?, ?, ?, ?, ?)", row)
+            con.execute("delete from failures where kind in ('pair', 'name') and username = ?", (name,))
+            _end_sessions(con, name)  # a redefined account starts again: its live sessions end
+
+    def remove(self, username: str) -> bool:
+        """Delete an account and end its sessions at once; False when there was none."""
+        name = username.strip().lower()
+        with self._open() as con:
+            _end_sessions(con, name)
+            return con.execute("delete from users where username = ?", (name,)).rowcount > 0
+
+    def set_scope(self, username: str, *, districts: tuple[str, ...] = (), departments: tuple[str, ...] = ()) -> None:
+        """Change a collector's districts or a department head's departments; their sessions end at once."""
+        name = username.strip().lower()
+        with self._open() as con:
+            found = self._identity(con, name)
+            if found is None:
+                msg = f"no user {name!r}"
+                raise AccessError(msg)
+            role = found[0].role
+            if role == "collector" and not districts:
+                raise AccessError("a collector needs at least one district (--district)")
+            if role == "department_head" and not departments:
+                raise AccessError("a department head needs at least one department (--department)")
+            con.execute(
+                "update users set districts = ?, departments = ? where username = ?",
+                (",".join(districts), ",".join(departments), name),
+            )
+            _end_sessions(con, name)
+
+    def list(self) -> pl.DataFrame:
+        """Accounts without their hashes: username, role, districts, departments, password (bool), created."""
+        with self._open() as con:
+            rows = con.execute(
+                "select username, role, districts, departments, password_hash is not null, created_at "
+                "from users order by role, username"
+            ).fetchall()
+        return pl.DataFrame(
+            rows,
+            schema=["username", "role", "districts", "departments", "has_password", "created_at"],
+            orient="row",
+        )
+
+    def _identity(self, con: sqlite3.Connection, name: str) -> tuple[Identity, str | None] | None:
+        row = con.execute(
+            "select role, districts, departments, password_hash from users where username = ?", (name,)
+        ).fetchone()
+        if row is None:
+            return None
+        return Identity(name, row[0], _codes(row[1]), _codes(row[2])), row[3]
+
+    # --- sign-in -----------------------------------------------------------------------------------
+
+    def sign_in(
+        self, username: str, password: str, now: datetime | None = None, client: str = LOCAL_CLIENT
+    ) -> Identity | None:
+        """The account's identity when the password is right and no limit holds; else None.
+
+        Every failure counts (known user name or not) against three limits: ``MAX_FAILURES`` in a row
+        from this ``client`` on this name locks the pair; ``CLIENT_MAX_FAILURES`` from this client on
+        any names lock the client; ``NAME_MAX_FAILURES`` on this name from all clients lock the name for
+        the clients that have failed on it. A lock lasts ``LOCK_TIME`` and refuses even the right
+        password; while it holds, an attempt is refused without the (deliberately slow) password check,
+        so a locked attacker costs the server almost nothing, and still counts. The counting happens in
+        one ``BEGIN IMMEDIATE`` transaction, so parallel attempts cannot slip past it. Callers show one
+        message for every None: it never says whether the name, the password or a lock was the reason.
+        """
+        now = now or datetime.now()
+        name = username.strip().lower()
+        with self._open() as con:
+            found = self._identity(con, name)
+            locked = _locked(con, name, client, now)
+        stored_hash = found[1] if found else None
+        ok = False
+        # Verify outside the transaction (Argon2 takes a while by design); always verify when not
+        # locked, against a dummy hash for unknown names, so a wrong name takes as long as a wrong password.
+        if not locked:
+            try:
+                with _VERIFYING:
+                    ok = _HASHER.verify(stored_hash or _dummy_hash(), password) and stored_hash is not None
+            except (VerificationError, InvalidHashError):
+                ok = False
+        with self._open() as con, _immediate(con):
+            if ok and not _locked(con, name, client, now):
+                con.execute("delete from failures where kind = 'pair' and username = ? and client = ?", (name, client))
+                return found[0] if found else None
+            for kind, user, who, limit in (
+                ("pair", name, client, MAX_FAILURES),
+                ("client", "", client, CLIENT_MAX_FAILURES),
+                ("name", name, "", NAME_MAX_FAILURES),
+            ):
+                _count_failure(con, (kind, user, who), limit, now)
+        return None
+
+    def identity_for_email(self, email: str) -> Identity | None:
+        """The account for an identity provider's e-mail address (OIDC sign-in), or None."""
+        with self._open() as con:
+            found = self._identity(con, email.strip().lower())
+        return found[0] if found else None
+
+    # --- audit log ---------------------------------------------------------------------------------
+
+    def log_export(self, who: Identity, scope: Scope, detail: str, rows: int, now: datetime | None = None) -> None:
+        """Record that ``who`` exported ``rows`` rows of a case list (``detail``) within ``scope``."""
+        with self._open() as con:
+            con.execute(
+                "insert into audit values (?, ?, ?, ?, 'export', ?, ?)",
+                (
+                    (now or datetime.now()).isoformat(timespec="seconds"),
+                    who.username,
+                    who.role,
+                    scope.label,
+                    detail,
+                    rows,
+                ),
+            )
+
+    def audit(self) -> pl.DataFrame:
+        """The audit log, newest first."""
+        with self._open() as con:
+            rows = con.execute("select * from audit order by at desc").fetchall()
+        return pl.DataFrame(rows, schema=["at", "username", "role", "scope", "action", "detail", "rows"], orient="row")
+
+    # --- pseudonyms --------------------------------------------------------------------------------
+
+    def pseudonym_key(self) -> bytes:
+        """This deployment's secret key for complainant pseudonyms (created on first use)."""
+        return self.secret("pseudonym_key")
+
+    def secret(self, key: str) -> bytes:
+        """A random 32-byte secret of this deployment, kept in the access file (created on first use):
+        ``pseudonym_key``, ``session_key`` (signs the sign-in cookie)."""
+        with self._open() as con:
+            row = con.execute("select value from access_meta where key = ?", (key,)).fetchone()
+            if row is None:
+                con.execute("insert or ignore into access_meta values (?, ?)", (key, secrets.token_hex(32)))
+                row = con.execute("select value from access_meta where key = ?", (key,)).fetchone()
+        return bytes.fromhex(row[0])
+
+    @contextmanager
+    def connection(self) -> Iterator[sqlite3.Connection]:
+        """A connection to the access file (for :mod:`grading.access.sessions`)."""
+        with self._open() as con:
+            yield con
+
+
+@contextmanager
+def _immediate(con: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction taken at its start (``BEGIN IMMEDIATE``): read, check and write as one step."""
+    con.execute("begin immediate")
+    try:
+        yield
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+
+
+def _locked(con: sqlite3.Connection, name: str, client: str, now: datetime) -> bool:
+    """Whether a sign-in of ``name`` from ``client`` is refused by a lock (see :meth:`Accounts.sign_in`)."""
+    rows = con.execute(
+        "select kind, locked_until, last_at from failures "
+        "where (kind = 'pair' and username = ? and client = ?) or (kind = 'client' and client = ?) "
+        "or (kind = 'name' and username = ?)",
+        (name, client, client, name),
+    ).fetchall()
+    held = {kind for kind, until, _ in rows if until is not None and datetime.fromisoformat(until) > now}
+    failed_here = any(kind == "pair" and now - datetime.fromisoformat(last) < LOCK_TIME for kind, _, last in rows)
+    return "pair" in held or "client" in held or ("name" in held and failed_here)
+
+
+def _count_failure(con: sqlite3.Connection, key: tuple[str, str, str], limit: int, now: datetime) -> None:
+    """Add one failure to a counter; lock it for LOCK_TIME when it reaches ``limit``."""
+    row = con.execute(
+        "select failures, last_at, locked_until from failures where kind = ? and username = ? and client = ?", key
+    ).fetchone()
+    failures, until = 1, None
+    if row is not None:
+        if row[2] is not None and datetime.fromisoformat(row[2]) > now:
+            failures, until = row[0] + 1, row[2]  # locked: count on, the lock does not grow
+        elif now - datetime.fromisoformat(row[1]) < LOCK_TIME and row[2] is None:
+            failures = row[0] + 1
+    if until is None and failures >= limit:
+        until = (now + LOCK_TIME).isoformat()
+    con.execute("insert or replace into failures values (?, ?, ?, ?, ?, ?)", (*key, failures, now.isoformat(), until))
+
+
+def _end_sessions(con: sqlite3.Connection, username: str) -> None:
+    """End every live session of ``username`` (account removed or changed)."""
+    con.execute(
+        "update sessions set revoked_at = ? where username = ? and revoked_at is null",
+        (datetime.now().isoformat(), username),
+    )

@@ -1,0 +1,117 @@
+"""The built-in demo: a fresh demo store from the simulated history, its accounts, and its defaults.
+
+:func:`build_demo` writes the store (``nivaran demo`` and the dashboard's first start call it) from
+:func:`grading.demo.simulate.generate` (the history); :func:`create_demo_accounts` gives it one account per role,
+with fresh passwords shown once. :data:`DEFAULT_DEMO` is the demo both build when not told otherwise.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Final
+
+from grading.access.accounts import Accounts
+from grading.demo import simulate
+from grading.monthly.refresh import Progress, refresh_monthly
+from grading.rules.derive import derive
+from grading.store import database, helpline, reference, writes
+
+
+@dataclass(frozen=True)
+class DemoSpec:
+    """What a demo holds: ``months`` calendar months ending with ``end`` (YYYY-MM), ``scale`` (1.0 is
+    about 4 lakh new complaints a month statewide) and the random ``seed``."""
+
+    months: int
+    end: str
+    scale: float
+    seed: int
+
+
+#: The demo ``nivaran demo`` and the dashboard's first start build.
+DEFAULT_DEMO: Final = DemoSpec(months=12, end="2026-10", scale=0.05, seed=181)
+
+DEMO_NAME = "MP CM Helpline 181 (demo)"
+
+
+def build_demo(path: Path, spec: DemoSpec = DEFAULT_DEMO, progress: Progress | None = None) -> dict[str, int]:
+    """Write a fresh demo database at ``path`` (swapped in atomically when complete)."""
+    months, end, scale, seed = spec.months, spec.end, spec.scale, spec.seed
+    began = time.perf_counter()
+    with database.writing(path, fresh=True) as con:
+        helpline.load_reference(con, "mp")
+        categories = reference.categories()
+        events = 0
+        chunks = simulate.generate(
+            reference.departments(),
+            reference.districts(),
+            categories,
+            months=months,
+            end=end,
+            scale=scale,
+            seed=seed,
+            progress=(lambda done, total: progress("demo history", done, total)) if progress else None,
+        )
+        for chunk in chunks:
+            events += writes.append_events(con, chunk, ingest_id=1)
+            keys = writes.assign_keys(con, chunk["complaint_id"])
+            writes.append_derived(con, derive(chunk, categories, keys))
+        writes.refresh_complainant_counts(con)
+        writes.log_ingest(
+            con,
+            {
+                "ingest_id": 1,
+                "source": f"demo --months {months} --end {end} --scale {scale} --seed {seed}",
+                "sha256": None,
+                "kind": "demo",
+                "finished_at": datetime.now(),
+                "rows_read": events,
+                "rows_loaded": events,
+                "rows_duplicate": 0,
+                "rows_quarantined": 0,
+                "new_codes": None,
+            },
+        )
+        refresh_monthly(con, progress=progress)
+        database.set_meta(con, "demo", "true")
+        helpline.write(con, helpline.Helpline(name=DEMO_NAME))
+        result = database.counts(con)
+    result["seconds"] = round(time.perf_counter() - began)
+    return result
+
+
+#: The demo database's accounts: (user name, role, districts, departments).
+DEMO_ACCOUNTS: Final = (
+    ("admin", "admin", (), ()),
+    ("collector.bhopal", "collector", ("BHOPAL",), ()),
+    ("collector.indore", "collector", ("INDORE",), ()),
+    ("head.energy", "department_head", (), ("ENERGY",)),
+)
+
+
+def create_demo_accounts(db: Path) -> list[tuple[str, str, str]]:
+    """(Re)create the demo accounts with fresh random passwords; return (user, role and scope, password).
+
+    The passwords are shown once (the CLI and the dashboard's first start print them) and stored
+    only as hashes.
+    """
+    accounts = Accounts(db)
+    made = []
+    for name, role, districts, departments in DEMO_ACCOUNTS:
+        password = secrets.token_urlsafe(9)
+        accounts.add(name, role, password=password, districts=districts, departments=departments, replace=True)
+        scope = ",".join(districts + departments) or "state"
+        made.append((name, f"{role} ({scope})", password))
+    return made
+
+
+def describe_accounts(made: list[tuple[str, str, str]]) -> str:
+    """Demo accounts as lines for a terminal."""
+    return "\n".join(
+        ["Demo accounts (shown once; reset with `nivaran demo`):"]
+        + [f"  {name:<18} {what:<28} password: {password}" for name, what, password in made]
+    )

@@ -1,0 +1,479 @@
+"""Import the canonical event log (``docs/reference.md`` section 1) from CSV, JSON Lines or Parquet.
+
+Check everything, then write once: every row of every file is checked and each problem is reported
+with file, line, field and value. Bad rows go to the ``quarantine`` table with their reason (or, with
+``strict``, the whole load is refused); good rows land in one atomic swap of the database file
+(:func:`grading.store.database.writing`), followed by a refresh of the derived and monthly tables from the
+first month the new events touch.
+
+Complainant identifiers are stored as keyed pseudonyms (:func:`grading.rules.privacy.pseudonymise`) and
+notes with phone numbers, e-mail addresses and names masked (:func:`grading.rules.privacy.mask_personal`),
+so personal data in an export never reach the store.
+
+Loading is idempotent: an event already stored (same complaint, time and type) is counted as a
+duplicate and not loaded again, and a file whose content hash was loaded before is skipped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+import polars as pl
+
+from grading.access import accounts
+from grading.intake import readers
+from grading.intake.limits import MAX_LINE_BYTES, check_line_lengths
+from grading.intake.mapping import Mapping, to_events
+from grading.model.problems import PROBLEM_SCHEMA
+from grading.model.schema import ALWAYS_REQUIRED, EVENT_COLUMNS, EVENT_SCHEMA, NivaranError
+from grading.monthly import refresh
+from grading.rules import asof, privacy, snapshots, timeparse
+from grading.rules.derive import derive
+from grading.rules.lifecycle import lifecycle_problems
+from grading.rules.rowcheck import check_rows
+from grading.store import database, helpline, writes
+
+if TYPE_CHECKING:
+    import duckdb
+
+SHOWN_PROBLEMS: Final = 20
+
+
+class IngestError(NivaranError):
+    """A file cannot be read, or (``strict``) has bad rows: nothing was written."""
+
+
+@dataclass
+class FileReport:
+    """What happened to one file."""
+
+    source: str
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_duplicate: int = 0
+    rows_quarantined: int = 0
+    already_loaded: bool = False
+    problems: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PROBLEM_SCHEMA))
+
+
+@dataclass
+class IngestReport:
+    """What a load did, file by file, and the codes it registered."""
+
+    files: list[FileReport]
+    new_codes: dict[str, list[str]]
+    refreshed_months: list[date]
+    #: Share of superseded rows per table after the load (:func:`grading.store.database.superseded`).
+    superseded: dict[str, float] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        """Plain-text summary for the CLI."""
+        lines = []
+        for f in self.files:
+            if f.already_loaded:
+                lines.append(f"{f.source}: already loaded (same content), skipped")
+                continue
+            lines.append(
+                f"{f.source}: {f.rows_read:,} rows read, {f.rows_loaded:,} events loaded, "
+                f"{f.rows_duplicate:,} events already stored, {f.rows_quarantined:,} rows quarantined"
+            )
+            if f.problems.height:
+                by_reason = f.problems.group_by("field", "reason").len().sort("len", descending=True)
+                lines.extend(f"  quarantined {n:,}: {fld}: {why}" for fld, why, n in by_reason.iter_rows())
+        for kind, codes in self.new_codes.items():
+            if codes:
+                lines.append(f"new {kind} registered (name = code): {', '.join(codes)}")
+        if self.refreshed_months:
+            lines.append(
+                f"monthly results refreshed: {self.refreshed_months[0]:%Y-%m} to {self.refreshed_months[-1]:%Y-%m}"
+            )
+        worst = max(self.superseded.items(), key=lambda kv: kv[1], default=None)
+        if worst is not None and worst[1] >= database.COMPACT_AT:
+            lines.append(
+                f"{worst[1]:.0%} of the rows stored in {worst[0]} were replaced by later loads; "
+                "`nivaran compact` rewrites the store without them (reads get faster, the file smaller)"
+            )
+        return "\n".join(lines)
+
+
+def _normalise(raw: pl.DataFrame, source: str, first_row: int = 1) -> pl.DataFrame:
+    """Lower-case headers, add absent optional columns, strip text, turn empty cells into nulls.
+
+    ``row_number`` counts data rows from ``first_row`` (the file's first data row is 1).
+    """
+    renamed = raw.rename({c: c.strip().lower() for c in raw.columns})
+    missing = [c for c in ALWAYS_REQUIRED if c not in renamed.columns]
+    if missing:
+        msg = f"{source}: missing column(s) {missing}; the canonical log needs {list(ALWAYS_REQUIRED)}"
+        raise IngestError(msg)
+    frame = renamed.select(
+        [
+            (pl.col(c).cast(pl.String).str.strip_chars() if c in renamed.columns else pl.lit(None, pl.String)).alias(c)
+            for c in EVENT_COLUMNS
+        ]
+    )
+    return (
+        frame.with_columns(pl.when(pl.all().str.len_chars() > 0).then(pl.all()).name.keep())
+        .with_row_index("row_number", offset=first_row)
+        .with_columns(pl.col("row_number").cast(pl.Int64))
+    )
+
+
+def _kind(path: Path) -> str:
+    suffix = path.suffix.lower()
+    return {".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}.get(suffix, "csv")
+
+
+def _as_text(lazy: pl.LazyFrame) -> pl.LazyFrame:
+    """Every column as text; zoned times (Parquet) first converted to Asia/Kolkata wall-clock."""
+    return lazy.with_columns(
+        pl.col(pl.Datetime("us", "*"), pl.Datetime("ms", "*"), pl.Datetime("ns", "*"))
+        .dt.convert_time_zone("Asia/Kolkata")
+        .dt.replace_time_zone(None)
+    ).cast(pl.String)
+
+
+def _scan(path: Path) -> pl.LazyFrame:
+    if readers.handles(path):  # JSON arrays (Socrata, Open311) and Open311 XML: read whole, as text
+        return readers.read(path).lazy()
+    kind = _kind(path)
+    if kind == "jsonl":
+        return _as_text(pl.scan_ndjson(path, infer_schema_length=None))
+    if kind == "parquet":
+        return _as_text(pl.scan_parquet(path))
+    return pl.scan_csv(path, infer_schema=False, encoding="utf8")
+
+
+def _unreadable(path: Path, exc: Exception) -> IngestError:
+    if isinstance(exc, FileNotFoundError) or not path.exists():
+        return IngestError(f"{path}: no such file")
+    name = {"jsonl": "JSON Lines", "parquet": "Parquet", "csv": "UTF-8 CSV"}[_kind(path)]
+    return IngestError(f"{path}: cannot read as {name} ({exc})")
+
+
+_READ_ERRORS: Final = (pl.exceptions.PolarsError, OSError, UnicodeDecodeError)
+
+
+def read_batches(path: Path, batch_rows: int) -> Iterator[pl.DataFrame]:
+    """A CSV (UTF-8, with or without BOM), JSON Lines or Parquet file in batches of at most
+    ``batch_rows`` rows, every column as text, streamed: the file is never held whole.
+
+    A file without data rows gives one empty batch with the file's columns.
+    """
+    try:
+        lazy = _scan(path)
+        columns = lazy.collect_schema().names()
+        empty = True
+        for batch in lazy.collect_batches(chunk_size=batch_rows):
+            empty = False
+            yield batch
+        if empty:
+            yield pl.DataFrame(schema=dict.fromkeys(columns, pl.String))
+    except _READ_ERRORS as exc:
+        raise _unreadable(path, exc) from exc
+
+
+def read_file(path: Path) -> pl.DataFrame:
+    """A whole file (see :func:`read_batches`) as one frame, every column as text."""
+    try:
+        return _scan(path).collect()
+    except _READ_ERRORS as exc:
+        raise _unreadable(path, exc) from exc
+
+
+def estimate_rows(path: Path) -> int:
+    """Rows in a file: exact for Parquet, else estimated from the line length of its first MiB."""
+    try:
+        if _kind(path) == "parquet":
+            return int(pl.scan_parquet(path).select(pl.len()).collect().item())
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            sample = fh.read(1 << 20)
+    except _READ_ERRORS:
+        return 0
+    return max(1, round(size * sample.count(b"\n") / max(1, len(sample))))
+
+
+def describe(problems: pl.DataFrame, source: str, limit: int = SHOWN_PROBLEMS) -> str:
+    """Problems as lines ``file, line N (complaint X): field 'f' = 'v': reason``.
+
+    N is the physical line where the row starts (quoted fields may span lines; see
+    :func:`grading.intake.readers.physical_lines`), else the row number + 1 (the header is line 1).
+    """
+    shown = problems.head(limit)
+    at = readers.physical_lines(Path(source), shown["row_number"].unique().to_list())
+    lines = [
+        f"{source}, line {at.get(r['row_number'], r['row_number'] + 1)} (complaint {r['complaint_id']}): "
+        f"field '{r['field']}' = {r['value']!r}: {r['reason']}"
+        for r in shown.iter_rows(named=True)
+    ]
+    if problems.height > limit:
+        lines.append(f"... and {problems.height - limit:,} more problems in {source}")
+    return "\n".join(lines)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        raise _unreadable(path, exc) from exc
+    return digest.hexdigest()
+
+
+#: Rows read and checked at a time; memory use of a load grows with this, not with the file.
+BATCH_ROWS: Final = 1_000_000
+#: Checked rows checked against their complaints' histories at a time (a complaint is never split).
+CHUNK_ROWS: Final = 2_000_000
+#: DuckDB's memory during a load; rows held past ``CHUNK_ROWS`` spill to disk beyond it.
+DUCKDB_GIB: Final = 1.5
+_KEY: Final = ["complaint_id", "event_time", "event"]
+
+
+@dataclass
+class _Load:
+    """One load in progress: the open private copy and what has been done so far."""
+
+    con: duckdb.DuckDBPyConnection
+    strict: bool
+    pseudonym_key: bytes
+    batch_rows: int
+    chunk_rows: int
+    progress: refresh.Progress | None
+    settings: helpline.Helpline = field(default_factory=helpline.Helpline)
+    new_codes: dict[str, list[str]] = field(
+        default_factory=lambda: {"departments": [], "districts": [], "categories": []}
+    )
+    touched: list[pl.Series] = field(default_factory=list)
+    #: The whole history (stored + new events) of the first chunk's complaints, and how many chunks
+    #: were loaded: when there was one (a daily file), the derive step need not read the events again.
+    history: pl.DataFrame | None = None
+    chunks: int = 0
+    earliest: datetime | None = None
+    latest: datetime | None = None
+    refused: list[str] = field(default_factory=list)
+
+    def span(self, fresh: pl.DataFrame) -> None:
+        """Widen the load's earliest and latest new event time to cover ``fresh``."""
+        if fresh.height:
+            first: datetime = fresh["event_time"].min()  # type: ignore[assignment]
+            last: datetime = fresh["event_time"].max()  # type: ignore[assignment]
+            self.earliest = first if self.earliest is None else min(self.earliest, first)
+            self.latest = last if self.latest is None else max(self.latest, last)
+
+    def tick(self, phase: str, done: int, total: int) -> None:
+        if self.progress:
+            self.progress(phase, done, total)
+
+
+def _new_only(new: pl.DataFrame, stored: pl.DataFrame) -> pl.DataFrame:
+    """``new`` without repeated events (same complaint, time and type): the first row of each key
+    within the file, and none already stored."""
+    ordered = new.sort(*_KEY, "row_number")
+    repeated = pl.all_horizontal([pl.col(k) == pl.col(k).shift(1) for k in _KEY]).fill_null(False)
+    fresh = ordered.filter(~repeated)
+    if stored.height:
+        fresh = fresh.join(stored.select(_KEY), on=_KEY, how="anti")
+    return fresh
+
+
+def _check_batches(load: _Load, path: Path, staging: writes.Staging) -> tuple[int, list[pl.DataFrame]]:
+    """Read and row-check a canonical file batch by batch, holding the good rows in ``staging``."""
+    rows, problems = 0, []
+    phase, total = f"checking {path.name}", estimate_rows(path)
+    for batch in read_batches(path, load.batch_rows):
+        good, bad = check_rows(
+            _normalise(batch, str(path), first_row=rows + 1), load.settings.timezone, load.settings.window()
+        )
+        rows += batch.height
+        staging.add(good)
+        problems.append(bad)
+        load.tick(phase, min(rows, total), total)
+    return rows, problems
+
+
+def _load_file(load: _Load, path: Path, mapping: Mapping | None) -> FileReport:
+    """Check one file and write its good rows into the open private copy (see :func:`ingest`)."""
+    report = FileReport(str(path))
+    digest = _sha256(path)
+    # A snapshot is keyed by its content and its mapping's: after a mapping is fixed the file loads again.
+    key = digest if mapping is None else f"{digest}:{mapping.digest[:16]}"
+    if writes.already_loaded(load.con, key):
+        report.already_loaded = True
+        return report
+    staging = writes.Staging(load.con, "complaint_id", load.chunk_rows)
+    try:
+        if mapping is None:
+            report.rows_read, found = _check_batches(load, path, staging)
+        else:
+            raw = read_file(path)
+            good, bad = to_events(raw, mapping, digest[:12], load.settings.timezone, load.settings.window())
+            report.rows_read, found = raw.height, [bad]
+            staging.add(good)
+        ingest_id = writes.next_ingest_id(load.con)
+        for staged in staging.chunks():
+            stored = database.read_events(load.con, staged["complaint_id"].unique())
+            new = staged
+            if mapping is not None:  # a newer snapshot's changes become events (grading.rules.snapshots)
+                new, replaced = snapshots.changes(staged, stored)
+                if replaced.height:
+                    writes.delete_events(load.con, replaced)
+                    stored = stored.join(replaced, on=_KEY, how="anti")
+            fresh = _new_only(new, stored)
+            report.rows_duplicate += new.height - fresh.height
+            broken = lifecycle_problems(fresh, stored, new_sorted=True)
+            found.append(broken)
+            if broken.height:  # a snapshot row becomes several events: one bad event drops its row
+                fresh = fresh.join(broken.select("row_number").unique(), on="row_number", how="anti")
+            report.rows_loaded += fresh.height
+            for table, column in (("departments", "department"), ("districts", "district"), ("categories", "category")):
+                load.new_codes[table] += writes.register_codes(
+                    load.con, table, fresh[column].drop_nulls().unique().to_list()
+                )
+            private = fresh.drop("row_number").with_columns(
+                complainant=privacy.pseudonymise(fresh["complainant"], load.pseudonym_key),
+                note=privacy.mask_personal(pl.col("note")),
+            )
+            writes.append_events(load.con, private, ingest_id)
+            load.touched.append(fresh["complaint_id"].unique())
+            load.chunks += 1
+            load.history = pl.concat([stored, private.cast(EVENT_SCHEMA)]) if load.chunks == 1 else None
+            load.span(fresh)
+    finally:
+        staging.close()
+    for column, names in (mapping.names if mapping else {}).items():  # display names from the mapping
+        writes.name_codes(load.con, f"{column}s" if column != "category" else "categories", names)
+    problems = pl.concat(found).sort("row_number", "field")
+    report.problems = problems
+    report.rows_quarantined = problems["row_number"].n_unique()
+    if load.strict and problems.height:
+        load.refused.append(describe(problems, str(path)))
+    writes.quarantine(load.con, problems, ingest_id, str(path))
+    writes.log_ingest(
+        load.con,
+        {
+            "ingest_id": ingest_id,
+            "source": str(path),
+            "sha256": key,
+            "kind": "events" if mapping is None else f"snapshot:{mapping.path.name}",
+            "finished_at": datetime.now(),
+            "rows_read": report.rows_read,
+            "rows_loaded": report.rows_loaded,
+            "rows_duplicate": report.rows_duplicate,
+            "rows_quarantined": report.rows_quarantined,
+            "new_codes": None,
+        },
+    )
+    return report
+
+
+#: Complaints derived at a time after a load.
+DERIVE_COMPLAINTS: Final = 500_000
+
+
+def _derive_touched(load: _Load) -> None:
+    """Rebuild the derived rows of every complaint the load touched, a slice of complaints at a time,
+    and recount the complainant-months of the complaints it added only."""
+    if not load.touched:
+        return
+    ids = pl.concat(load.touched).unique().sort()
+    categories = database.read_table(load.con, "categories")
+    stored_keys = writes.max_complaint_key(load.con)
+    added = []
+    for start in range(0, ids.len(), DERIVE_COMPLAINTS):
+        part = ids.slice(start, DERIVE_COMPLAINTS)
+        keys = writes.assign_keys(load.con, part)
+        # One chunk holds every new event of its complaints and was read with their stored events.
+        events = (
+            load.history.filter(pl.col("complaint_id").is_in(part.implode()))
+            if load.history is not None and load.chunks == 1
+            else database.read_events(load.con, part)
+        )
+        writes.replace_derived(load.con, derive(events, categories, keys), keys)
+        added.append(keys.select("complaint_key").filter(pl.col("complaint_key") > stored_keys))
+        load.tick("deriving", min(start + DERIVE_COMPLAINTS, ids.len()), ids.len())
+    if added:
+        writes.refresh_complainant_counts(load.con, pl.concat(added))
+
+
+def _export_time(text: str | None, mapping: Mapping | None, settings: helpline.Helpline) -> datetime | None:
+    """The load's export time as store wall clock (``--exported-at``, else the mapping's), checked
+    against the store's plausible window; None when neither is given."""
+    if text is None:
+        return mapping.export_time(settings.timezone) if mapping else None
+    zone = mapping.timezone if mapping else settings.timezone  # a value without an offset: the source's zone
+    formats = mapping.datetime_formats if mapping else ()
+    when = timeparse.read_one(text, formats=formats, zone=zone, store_zone=settings.timezone, where="--exported-at")
+    low, high = settings.window()
+    if not low <= when < high:
+        msg = f"--exported-at: {text!r} is {timeparse.window_reason((low, high))}"
+        raise IngestError(msg)
+    return when
+
+
+def ingest(
+    db: Path,
+    files: list[Path],
+    *,
+    strict: bool = False,
+    mapping: Mapping | None = None,
+    progress: refresh.Progress | None = None,
+    batch_rows: int = BATCH_ROWS,
+    chunk_rows: int = CHUNK_ROWS,
+    max_line_bytes: int = MAX_LINE_BYTES,
+    exported_at: str | None = None,
+) -> IngestReport:
+    """Check and load files into the store at ``db`` (see the module docstring).
+
+    Without ``mapping`` the files are canonical event logs, streamed ``batch_rows`` rows at a time;
+    with one, per-complaint snapshot exports converted by :func:`grading.intake.mapping.to_events`. Checked
+    rows are held (in memory, then on disk past ``chunk_rows``) until the whole file is read, so a
+    complaint's events may come in any order anywhere in the file. A CSV or JSON Lines file with a
+    line longer than ``max_line_bytes`` is refused before anything is written.
+
+    ``exported_at`` (else the mapping's ``[source].exported_at``) is the files' export time, the
+    snapshot's cut-off: the store keeps the newest one, and the month it falls in is judged as of it
+    (:func:`grading.store.database.data_until`), so requests still open in a short extract are not counted
+    overdue at a month end the data never reached.
+    """
+    for path in files:  # before anything is written (grading.intake.limits)
+        check_line_lengths(path, max_line_bytes)
+    reports: list[FileReport] = []
+    with database.writing(db) as con:
+        database.limit_memory(con, DUCKDB_GIB)
+        settings = helpline.ensure(con)  # a new store gets today's defaults (MP reference, Asia/Kolkata)
+        until = _export_time(exported_at, mapping, settings)
+        horizon = database.data_until(con)  # the horizon the stored months were judged as of
+        key = accounts.Accounts(db).pseudonym_key()
+        load = _Load(con, strict, key, batch_rows, chunk_rows, progress, settings)
+        for i, path in enumerate(files, start=1):
+            reports.append(_load_file(load, path, mapping))
+            load.tick("loading files", i, len(files))
+        if load.refused:
+            msg = "--strict: nothing loaded, bad rows found:\n" + "\n".join(load.refused)
+            raise IngestError(msg)
+        _derive_touched(load)
+        if until is not None:
+            database.record_export(con, until)
+        if until is not None or (horizon is not None and load.earliest is not None):
+            # The month the old horizon fell in was judged as of it: it is judged again.
+            mark = min(t for t in (horizon, until) if t is not None)
+            load.earliest = mark if load.earliest is None else min(load.earliest, mark)
+        refreshed = []
+        if load.earliest is not None:  # months before the earliest new event cannot change
+            # the month of the latest new event, when the load added events (else the store's last month)
+            latest = asof.month_of(load.latest) if load.latest is not None else None
+            refreshed = refresh.refresh_monthly(
+                con, since=asof.month_of(load.earliest), until=latest, progress=progress
+            )
+    with contextlib.closing(database.connect_readonly(db)) as con:  # once committed: the write's own rows count
+        stale = database.superseded(con)
+    return IngestReport(reports, {k: sorted(set(v)) for k, v in load.new_codes.items()}, refreshed, stale)

@@ -1,0 +1,120 @@
+"""Orchestration: build the demo, refresh the precomputed monthly tables, read graded results.
+
+This module wires :mod:`grading.store.database` (DuckDB) to the pure Polars steps (:mod:`grading.rules.derive`,
+:mod:`grading.scoring.metrics`, :mod:`grading.scoring.grade`); it never writes SQL itself.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date, datetime
+
+import duckdb
+import polars as pl
+
+from grading.rules.asof import calendar_months, month_window, next_month
+from grading.scoring.metrics import MetricSettings, month_metrics
+from grading.store import database
+
+Progress = Callable[[str, int, int], None]
+SETTINGS_KEY = "metric_settings"
+#: Months read from the store at a time by :func:`compute_months`, at most: memory grows with the
+#: window, not with the length of the history (a read holds the complaints alive in it and their stints
+#: and call-backs); one read per month would repeat the complaints open across months.
+MONTHS_PER_READ = 6
+#: Complaints registered in the months of one read, at most (a month above it is read alone): keeps a
+#: read's memory bounded by the state's volume too. At Madhya Pradesh's volume (about 4 lakh
+#: complaints a month) a read covers ``MONTHS_PER_READ`` months; at ten times that volume, one month.
+READ_COMPLAINTS = 3_000_000
+
+
+def compute_months(
+    con: duckdb.DuckDBPyConnection,
+    months: list[date],
+    settings: MetricSettings,
+    progress: Progress | None = None,
+) -> pl.DataFrame:
+    """Every metric for ``months`` (oldest first), all entity types, one row per entity and month.
+
+    The store is read a few consecutive months at a time (at most ``MONTHS_PER_READ`` months and
+    ``READ_COMPLAINTS`` complaints registered in them: reading is the slow part, and one read per month
+    would repeat the open complaints), and each month is graded as of its own cut-off, so the answer
+    for a month never depends on which other months are asked for.
+    """
+    frames: list[pl.DataFrame] = []
+    until = database.data_until(con)  # a snapshot's export time: its month is judged as of it
+    # (one month, e.g. a daily load's refresh, needs no sizing)
+    registered = database.registered_per_month(con, min(months), max(months)) if len(set(months)) > 1 else {}
+    for chunk in _consecutive(months, MONTHS_PER_READ, registered, READ_COMPLAINTS):
+        inputs = database.read_month_inputs(con, month_window(chunk[0])[0], month_window(chunk[-1])[1])
+        for month in chunk:
+            frames.append(month_metrics(inputs, month, settings, until))
+            if progress:
+                progress("monthly results", len(frames), len(months))
+        del inputs
+    return pl.concat(frames, how="vertical_relaxed") if frames else pl.DataFrame()
+
+
+def _consecutive(
+    months: list[date], size: int, weights: dict[date, int] | None = None, budget: int | None = None
+) -> list[list[date]]:
+    """``months`` cut into runs of consecutive calendar months, each of at most ``size`` months and, with
+    ``weights`` (a number per month, 0 when absent), of at most ``budget`` in total; a month above the
+    budget is a run of its own."""
+    weights = weights or {}
+    runs: list[list[date]] = []
+    total = 0
+    for month in sorted(set(months)):
+        weight = weights.get(month, 0)
+        fits = budget is None or total + weight <= budget
+        if runs and len(runs[-1]) < size and next_month(runs[-1][-1]) == month and fits:
+            runs[-1].append(month)
+            total += weight
+        else:
+            runs.append([month])
+            total = weight
+    return runs
+
+
+def refresh_monthly(
+    con: duckdb.DuckDBPyConnection,
+    since: date | None = None,
+    settings: MetricSettings | None = None,
+    progress: Progress | None = None,
+    *,
+    until: date | None = None,
+) -> list[date]:
+    """Recompute ``monthly_metrics`` for every month from ``since`` (default: the first) to the last.
+
+    Months before ``since`` cannot change when the new events are all at or after ``since``: a month
+    is computed as of its cut-off and ignores later events. Months never computed before (a gap with
+    no events between two loads, whose open complaints still count) are computed too.
+
+    ``until`` is the month of the latest new event (a load knows it): with ``since`` and months already
+    computed, the last month is then the later of ``until`` and the last computed month (events are only
+    appended), and the store's whole event log is not scanned for its first and last month.
+    """
+    settings = settings or MetricSettings()
+    computed = database.last_computed_month(con)
+    if since is not None and until is not None and computed is not None:
+        # A month after the last computed one was never computed (no event in it before this load).
+        months = calendar_months(min(since, next_month(computed)), max(until, computed))
+    else:
+        bounds = database.month_bounds(con)
+        if bounds is None:
+            return []
+        first = bounds[0]
+        if since is not None and computed is not None:
+            first = max(first, min(since, next_month(computed)))
+        months = calendar_months(first, bounds[1])
+    database.replace_monthly_metrics(con, compute_months(con, months, settings, progress), months)
+    database.set_meta(con, SETTINGS_KEY, json.dumps(settings.__dict__, sort_keys=True))
+    database.set_meta(con, "refreshed_at", datetime.now().isoformat(timespec="seconds"))
+    return months
+
+
+def stored_settings(con: duckdb.DuckDBPyConnection) -> MetricSettings | None:
+    """The metric settings the precomputed ``monthly_metrics`` were computed with."""
+    raw = database.get_meta(con, SETTINGS_KEY)
+    return MetricSettings(**json.loads(raw)) if raw else None

@@ -1,0 +1,120 @@
+"""District boundaries shipped with Nivaran: Madhya Pradesh's 55 districts as GeoJSON.
+
+``data/boundaries/mp-districts.geojson`` was converted once from the adarvmaps package (see
+``data/boundaries/README.md`` for source, licence and attribution); nothing is fetched at run time.
+Each feature's ``id`` is Nivaran's district code (``data/districts.csv``); ``properties.lgd`` is the
+Local Government Directory code. :func:`district_svg` draws them as a static SVG map (the printed
+report); the dashboard's interactive map is in ``ui/maps.py``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from functools import cache
+from typing import Any, Final, NamedTuple
+
+from grading.model.paths import DATA_DIR
+
+BOUNDARIES: Final = DATA_DIR / "boundaries" / "mp-districts.geojson"
+#: Where the map centres and how far it zooms to show the whole state.
+CENTRE: Final = {"lat": 23.8, "lon": 78.4}
+ZOOM: Final = 5.3
+
+
+@cache
+def district_boundaries() -> dict[str, Any]:
+    """The district outlines as a GeoJSON FeatureCollection (read once per process)."""
+    loaded: dict[str, Any] = json.loads(BOUNDARIES.read_text(encoding="utf-8"))
+    return loaded
+
+
+#: Plotly's cividis stops (low to high): readable with the common colour-vision deficiencies.
+CIVIDIS: Final = (
+    "#00224e", "#123570", "#3b496c", "#575d6d", "#707173", "#8a8678", "#a59c74", "#c3b369", "#e1cc55", "#fee838",
+)  # fmt: skip
+HIDDEN_GREY: Final = "#9e9e9e"
+NO_DATA: Final = "#ffffff"
+
+
+class Shown(NamedTuple):
+    """One district on a map: its name, its value (None: no data) and whether it is hidden."""
+
+    name: str
+    value: float | None
+    hidden: bool
+
+
+def cividis(value: float, low: float, high: float) -> str:
+    """The colour of ``value`` on the cividis scale from ``low`` to ``high`` (clipped; linear between
+    the stops): cividis(0, 0, 100) → '#00224e', cividis(100, 0, 100) → '#fee838'."""
+    share = 0.0 if high <= low else min(max((value - low) / (high - low), 0.0), 1.0)
+    where = share * (len(CIVIDIS) - 1)
+    i = min(int(where), len(CIVIDIS) - 2)
+    a, b = (CIVIDIS[i], CIVIDIS[i + 1])
+    mixed = [int(a[k : k + 2], 16) + (int(b[k : k + 2], 16) - int(a[k : k + 2], 16)) * (where - i) for k in (1, 3, 5)]
+    return "#" + "".join(f"{round(c):02x}" for c in mixed)
+
+
+def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
+    """Every ring (outer and holes) of a Polygon or MultiPolygon: lists of [lon, lat, …] points."""
+    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    return [ring for polygon in polygons for ring in polygon]
+
+
+def district_svg(shown: dict[str, Shown], words: tuple[str, str], unit: str = "", width: int = 520) -> str:
+    """The districts as an inline SVG map (no script, no font, nothing fetched), for the printed report.
+
+    ``shown``: district code → :class:`Shown`. Values are coloured on cividis over the range of the
+    shown values; hidden districts are grey, districts without a value (or not in ``shown``) white.
+    Each district's ``<title>`` reads "name: value unit", or "name: hidden" / "name: no data" in the
+    report's language (``words``: the words for hidden and for no data). Longitude is scaled by the
+    cosine of the middle latitude (an equirectangular view, true enough at one state's size).
+    """
+    features = district_boundaries()["features"]
+    points = [p for f in features for ring in _rings(f["geometry"]) for p in ring]
+    west, east = min(p[0] for p in points), max(p[0] for p in points)
+    south, north = min(p[1] for p in points), max(p[1] for p in points)
+    squeeze = math.cos(math.radians((north + south) / 2))
+    scale = width / ((east - west) * squeeze)
+    low, high = value_range([s.value for s in shown.values() if not s.hidden]) or (0.0, 1.0)
+    paths = []
+    for f in features:
+        one = shown.get(f["id"], Shown(str(f["properties"].get("name", f["id"])), None, hidden=False))
+        if one.hidden:
+            fill, tip = HIDDEN_GREY, f"{one.name}: {words[0]}"
+        elif one.value is None:
+            fill, tip = NO_DATA, f"{one.name}: {words[1]}"
+        else:
+            fill, tip = cividis(one.value, low, high), f"{one.name}: {one.value:.1f} {unit}".rstrip()
+        rings = []
+        for ring in _rings(f["geometry"]):
+            at = [f"{(x - west) * squeeze * scale:.1f},{(north - y) * scale:.1f}" for x, y, *_ in ring]
+            kept = [p for i, p in enumerate(at) if i == 0 or p != at[i - 1]]  # drop points that round alike
+            rings.append("M" + " L".join(kept) + " Z")
+        paths.append(
+            f'<path d="{" ".join(rings)}" fill="{fill}" stroke="#555" stroke-width="0.5" '
+            f'data-district="{html.escape(str(f["id"]))}"><title>{html.escape(tip)}</title></path>'
+        )
+    height = round((north - south) * scale)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" style="max-width:100%;height:auto" role="img">{"".join(paths)}</svg>'
+    )
+
+
+def legend_svg() -> str:
+    """The map's key as a strip of swatches: cividis from low to high, then white (no data) and grey
+    (hidden)."""
+    swatches = "".join(
+        f'<rect x="{12 * i}" y="0" width="12" height="10" fill="{c}" stroke="#555" stroke-width="0.3"/>'
+        for i, c in enumerate((*CIVIDIS, NO_DATA, HIDDEN_GREY))
+    )
+    return f'<svg xmlns="http://www.w3.org/2000/svg" width="{12 * (len(CIVIDIS) + 2)}" height="10">{swatches}</svg>'
+
+
+def value_range(values: list[float | None]) -> tuple[float, float] | None:
+    """The lowest and highest of the shown values (None when there is none): the ends of the colour scale."""
+    kept = [v for v in values if v is not None]
+    return (min(kept), max(kept)) if kept else None

@@ -1,0 +1,175 @@
+"""The district review's meeting pack: the same content as a workbook (``.xlsx``) and as a printable PDF
+agenda, built from :mod:`grading.serve.review` (``nivaran review`` and the district review page both call it).
+
+Sheets, in order: **Summary** (pending by department and level with totals, sorted by overdue, and the
+counts of changes since the last review), **Cases** (the review list, overdue first), **Since last review**
+(one row per change). Headers are English (the pack is the file a meeting circulates; the page shows the
+same rows in the reader's language).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Final
+
+import duckdb
+import polars as pl
+
+from grading.access.identity import Identity
+from grading.monthly import results
+from grading.outputs import export
+from grading.serve import review
+
+#: The default gap between two reviews: one week.
+DEFAULT_GAP: Final = timedelta(days=7)
+CHANGE_LABELS: Final = {
+    "new": "New cases (registered since the last review, still pending)",
+    "newly_overdue": "Newly overdue",
+    "escalated": "Escalated to L3 or above",
+    "cleared": "Cleared (closed since the last review)",
+    "moved_out": "Transferred out of this list",
+}
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A district's review of one day: the title and the three tables of the pack."""
+
+    title: str
+    summary: pl.DataFrame
+    cases: pl.DataFrame
+    changes: pl.DataFrame
+    change_counts: dict[str, int]
+
+    @property
+    def rows(self) -> int:
+        """Case rows in the pack (what the audit log counts): the case list and the changes."""
+        return self.cases.height + self.changes.height
+
+
+def build(con: duckdb.DuckDBPyConnection, who: Identity, district: str, day: date, since: date | None = None) -> Pack:
+    """The pack of ``district`` as of the end of ``day``, changes since the end of ``since`` (default a
+    week earlier). ``who``'s scope is enforced by :mod:`grading.serve.review` (a collector of another district
+    gets :class:`grading.access.identity.AccessDeniedError`)."""
+    since = since or day - DEFAULT_GAP
+    cases = review.cases(con, day, who, district=district)
+    changes = review.changes(con, day, since, who, district=district)
+    names = results.attach_names(con, pl.DataFrame({"department": [""], "district": [district]}))
+    name = names["district_name"][0] or district
+    title = f"{name} district review, {day:%d-%m-%Y} (changes since {since:%d-%m-%Y})"
+    summary = review.summary(cases).select(
+        pl.col("department_name").fill_null("Total").alias("Department"),
+        *review.LEVELS,
+        pl.col("pending").alias("Pending"),
+        pl.col("overdue").alias("Overdue"),
+        pl.col("due_soon").alias("Due within 2 days"),
+        pl.col("over_50").alias("Over 50 days old"),
+    )
+    case_rows = cases.select(
+        pl.col("complaint_id").alias("Complaint"),
+        pl.col("department_name").alias("Department"),
+        pl.col("category_name").alias("Category"),
+        pl.col("level").alias("Level"),
+        pl.col("days_at_level").alias("Days at level"),
+        pl.col("registered_at").dt.date().alias("Registered"),
+        pl.col("age_days").alias("Age (days)"),
+        pl.col("due_date").alias("Due date"),
+        pl.col("days_to_due").alias("Days to due"),
+        pl.col("is_overdue").alias("Overdue"),
+        pl.col("last_action").alias("Last action"),
+        pl.col("last_action_at").dt.date().alias("Last action on"),
+    )
+    change_rows = changes.select(
+        pl.col("change").cast(pl.String).replace_strict(CHANGE_LABELS).alias("Change"),
+        pl.col("complaint_id").alias("Complaint"),
+        pl.col("department_name").alias("Department"),
+        pl.col("category_name").alias("Category"),
+        pl.col("level_then").alias("Level then"),
+        pl.col("level_now").alias("Level now"),
+        pl.col("registered_at").dt.date().alias("Registered"),
+        pl.col("due_date").alias("Due date"),
+        pl.col("last_action").alias("Last action"),
+        pl.col("last_action_at").dt.date().alias("Last action on"),
+    )
+    return Pack(title, summary, case_rows, change_rows, review.change_counts(changes))
+
+
+def _counts_frame(pack: Pack) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "Since the last review": [CHANGE_LABELS[k] for k in pack.change_counts],
+            "Cases": list(pack.change_counts.values()),
+        }
+    )
+
+
+def xlsx(pack: Pack) -> bytes:
+    """The pack as a workbook (:func:`grading.outputs.export.workbook`): Summary, Changes (counts), Cases,
+    Since last review."""
+    return export.workbook(
+        [
+            export.Sheet("Summary", pack.title, pack.summary),
+            export.Sheet("Changes", f"{pack.title}: what changed", _counts_frame(pack)),
+            export.Sheet("Cases", f"{pack.title}: pending cases, overdue first", pack.cases),
+            export.Sheet("Since last review", f"{pack.title}: each change", pack.changes),
+        ]
+    )
+
+
+def _table(frame: pl.DataFrame) -> str:
+    def cell(value: object) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "yes" if value else ""
+        if isinstance(value, date):
+            return f"{value:%d-%m-%Y}"
+        return html.escape(str(value))
+
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in frame.columns)
+    body = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>" for row in frame.iter_rows())
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+_CSS: Final = """
+@page { size: A4 landscape; margin: 12mm; }
+body { font-family: "Noto Sans", "Noto Sans Devanagari", sans-serif; font-size: 9pt; }
+h1 { font-size: 15pt; margin: 0 0 6pt; } h2 { font-size: 12pt; margin: 12pt 0 4pt; break-after: avoid; }
+table { border-collapse: collapse; width: 100%; } thead { display: table-header-group; }
+th, td { border: 0.5pt solid #999; padding: 2pt 4pt; text-align: left; } th { background: #eee; }
+tr { break-inside: avoid; }
+"""
+
+
+def agenda_html(pack: Pack) -> str:
+    """The pack as a self-contained HTML agenda (for :func:`grading.outputs.pdf.html_to_pdf`): the same tables."""
+    sections = [
+        ("1. Pending by department and level", pack.summary),
+        ("2. Since the last review", _counts_frame(pack)),
+        ("3. Pending cases, overdue first", pack.cases),
+        ("4. Each change since the last review", pack.changes),
+    ]
+    parts = "".join(f"<h2>{html.escape(h)}</h2>{_table(f)}" for h, f in sections)
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(pack.title)}</title>'
+        f"<style>{_CSS}</style></head><body><h1>{html.escape(pack.title)}</h1>{parts}</body></html>"
+    )
+
+
+def pdf(pack: Pack) -> bytes:
+    """The pack as a PDF agenda (printed by Debian's chromium, :mod:`grading.outputs.pdf`)."""
+    from grading.outputs.pdf import html_to_pdf
+
+    return html_to_pdf(agenda_html(pack))
+
+
+def render(pack: Pack, fmt: str) -> bytes:
+    """The pack as ``xlsx`` or ``pdf`` bytes."""
+    if fmt == "xlsx":
+        return xlsx(pack)
+    if fmt == "pdf":
+        return pdf(pack)
+    msg = f"meeting pack format {fmt!r}: expected xlsx or pdf"
+    raise ValueError(msg)

@@ -1,0 +1,309 @@
+"""Publishing freezes a month: ``nivaran publish`` stores the month's grading and writes its package.
+
+Helplines publish a month's grading around the 20th of the next month, and it stands. After
+:func:`publish`, :func:`grading.monthly.results.graded` (so ``nivaran grade`` and every page) shows the
+stored rows for that month, marked with ``published_at``; events that arrive late change it only as a
+listed revision (:func:`revisions`, ``nivaran grade --recompute``). Publishing a month again needs
+``force`` and keeps the earlier publication, marked superseded.
+
+The package is a directory of files, one writer function per file (:data:`PACKAGE`); every file is
+read from the public boundary (:mod:`grading.serve.public`), so every figure has gone through the
+suppression rule, and written by :func:`write_csv`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Final
+
+import duckdb
+import polars as pl
+
+from grading.model.registry import FIELDS, METRICS
+from grading.model.schema import NivaranError
+from grading.monthly import results
+from grading.outputs import export, report
+from grading.outputs.pdf import html_to_pdf
+from grading.scoring.schemes import Scheme
+from grading.serve import public
+from grading.store import database, published
+
+#: The rankings a publication freezes.
+PUBLISHED_TYPES: Final = ("department", "district")
+#: Columns never compared in a revision: names and bookkeeping.
+_NOT_COMPARED: Final = frozenset(
+    {"entity_type", "month", "department", "district", "published_at"}
+    | {f"{k}_name{s}" for k in ("department", "district") for s in ("", "_hi")}
+)
+REVISION_SCHEMA: Final = pl.Schema({"entity": pl.String, "field": pl.String, "published": pl.String, "now": pl.String})
+
+
+class PublishError(NivaranError):
+    """A month cannot be published (already published without ``force``, or nothing to grade)."""
+
+
+@dataclass(frozen=True)
+class Publication:
+    """One stored publication of a month: its scheme and the graded rows of each entity type."""
+
+    month: date
+    version: int
+    scheme: str
+    scheme_version: str
+    scheme_sha256: str
+    published_at: datetime
+    graded: dict[str, pl.DataFrame]
+
+    def describe(self) -> str:
+        """One line: when, which version, which scheme (with the start of its content hash)."""
+        return (
+            f"{self.month:%Y-%m} published on {self.published_at:%Y-%m-%d %H:%M} (version {self.version}, "
+            f"scheme {self.scheme} {self.scheme_version}, sha256 {self.scheme_sha256[:12]})"
+        )
+
+
+def scheme_sha256(scheme: Scheme) -> str:
+    """The sha256 of the scheme file's bytes: which exact rules a publication was graded under."""
+    return hashlib.sha256(scheme.path.read_bytes()).hexdigest()
+
+
+def standing(con: duckdb.DuckDBPyConnection, month: date, scheme: str | None = None) -> Publication | None:
+    """The publication of ``month`` that stands (not superseded), optionally only under ``scheme``."""
+    found = published.publications(con, month, scheme=scheme, standing=True)
+    if found.is_empty():
+        return None
+    row = found.row(0, named=True)
+    return Publication(
+        month=row["month"],
+        version=row["version"],
+        scheme=row["scheme"],
+        scheme_version=row["scheme_version"],
+        scheme_sha256=row["scheme_sha256"],
+        published_at=row["published_at"],
+        graded=published.published_rows(con, month, row["version"]),
+    )
+
+
+def publish(
+    db: Path, month: date, scheme: Scheme, out: Path, *, force: bool = False, now: datetime | None = None
+) -> Publication:
+    """Freeze ``month``'s grading under ``scheme`` in the store at ``db`` and write the package to ``out``.
+
+    Raises :class:`PublishError` when the month is already published (unless ``force``: the earlier
+    publication is kept as superseded) or has nothing to grade. The store and the package are written
+    together: if writing the package fails, the store is left as it was.
+    """
+    with database.writing(db) as con:
+        earlier = standing(con, month)
+        if earlier is not None and not force:
+            msg = (
+                f"{month:%Y-%m} is already published ({earlier.describe()}); "
+                "pass --force to publish it again (the earlier one is kept as superseded)"
+            )
+            raise PublishError(msg)
+        graded = {t: results.graded(con, scheme, t, month, live=True) for t in PUBLISHED_TYPES}
+        if any(rows.is_empty() for rows in graded.values()):
+            msg = f"nothing to publish for {month:%Y-%m}: the database has no events in or before that month"
+            raise PublishError(msg)
+        graded = {t: rows.drop("published_at") for t, rows in graded.items()}
+        publication = Publication(
+            month=month,
+            version=0,
+            scheme=scheme.name,
+            scheme_version=scheme.version,
+            scheme_sha256=scheme_sha256(scheme),
+            published_at=(now or datetime.now()).replace(microsecond=0),
+            graded=graded,
+        )
+        record = {k: v for k, v in publication.__dict__.items() if k not in ("version", "graded")}
+        publication = replace(publication, version=published.save_publication(con, record, graded))
+        write_package(PackageSource(publication, con, scheme), out)
+    return publication
+
+
+# --- the package: one writer per file --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PackageSource:
+    """What a package writer reads: the publication, the store (open, in the publishing transaction)
+    and the scheme. Writers read figures only through :mod:`grading.serve.public`."""
+
+    publication: Publication
+    con: duckdb.DuckDBPyConnection
+    scheme: Scheme
+
+    @cached_property
+    def suppression(self) -> pl.DataFrame:
+        """The public suppression pattern of every month (:func:`grading.serve.public.suppression`)."""
+        return public.suppression(self.con, self.scheme)
+
+
+def write_csv(rows: pl.DataFrame, path: Path) -> None:
+    """A CSV file of the public package (UTF-8, header row; list columns left out), written through
+    the one export writer (:func:`grading.outputs.export.csv_text`, formula cells neutralised)."""
+    kept = rows.select(c for c in rows.columns if rows[c].dtype != pl.List)
+    path.write_text(export.csv_text(kept), encoding="utf-8")
+
+
+def _ranking_csv(entity_type: str) -> Callable[[PackageSource, Path], None]:
+    def write(source: PackageSource, path: Path) -> None:
+        """The month's public ranking of ``entity_type``: every column, with its ``month``."""
+        month = source.publication.month
+        rows = public.ranking(source.con, source.scheme, entity_type, month, found=source.suppression)
+        first = ["month", entity_type, f"{entity_type}_name", f"{entity_type}_name_hi", "rank", "score", "grade"]
+        rest = [c for c in rows.columns if c not in first and c != "entity_type"]
+        write_csv(rows.select(*first, *rest), path)
+
+    return write
+
+
+def _history_csv(source: PackageSource, path: Path) -> None:
+    """Every month up to the published one, every department and district: rank, grade, score,
+    points, received and streaks (one row per entity and month; departments first, oldest first)."""
+    month = source.publication.month
+    points = [f"points_{c.key}" for c in source.scheme.components]
+    columns = ["entity_type", "month", "department", "department_name", "department_name_hi", "district"]
+    columns += ["district_name", "district_name_hi", "is_ranked", "rank", "volume_group", "group_rank", "grade"]
+    columns += ["score", *points, "received", "rank_change", "streak_rank_1", "streak_top_grade"]
+    columns += ["suppressed", "suppressed_reason"]
+    parts = []
+    for entity_type in PUBLISHED_TYPES:
+        rows = public.history(source.con, source.scheme, entity_type, found=source.suppression)
+        rows = rows.filter(pl.col("month") <= month).with_columns(entity_type=pl.lit(entity_type))
+        parts.append(rows.select(pl.col(c) if c in rows.columns else pl.lit(None, pl.String).alias(c) for c in columns))
+    write_csv(pl.concat(parts, how="vertical_relaxed").sort("entity_type", "month", "rank", nulls_last=True), path)
+
+
+def _cells_csv(source: PackageSource, path: Path) -> None:
+    """The month's district × department cells: received, closed satisfied and every scheme
+    component's metric (one row per district and department with complaints)."""
+    metrics = ["closed_satisfied", *dict.fromkeys(c.metric for c in source.scheme.components)]
+    month = source.publication.month
+    write_csv(public.cell_table(source.con, source.scheme, month, metrics, found=source.suppression), path)
+
+
+def dictionary(columns: dict[str, list[str]], scheme: Scheme) -> pl.DataFrame:
+    """The data dictionary of the package: one row per (file, column) with labels in English and
+    Hindi, unit and definition, from :mod:`grading.model.registry` (points from the scheme's components).
+    Raises :class:`PublishError` for a column nobody documented."""
+    components = {f"points_{c.key}": c for c in scheme.components}
+    rows = []
+    for file, names in columns.items():
+        for name in names:
+            entry = METRICS.get(name) or FIELDS.get(name)
+            if entry is not None:
+                rows.append((file, name, entry.label_en, entry.label_hi, entry.unit, entry.description))
+            elif name in components:
+                c = components[name]
+                what = f"Points for '{c.label_en}' (out of {c.weight:g}) from {c.metric}."
+                rows.append((file, name, f"{c.label_en} (points)", f"{c.label_hi} (अंक)", "points", what))
+            else:
+                msg = f"{file}: column {name!r} has no entry in grading.model.registry (METRICS or FIELDS)"
+                raise PublishError(msg)
+    names = ["file", "column", "label_en", "label_hi", "unit", "definition"]
+    return pl.DataFrame(rows, schema=dict.fromkeys(names, pl.String), orient="row")
+
+
+def _dictionary_csv(source: PackageSource, path: Path) -> None:
+    """Every column of every CSV file written before it (read back from their header rows)."""
+    files = [name for name in PACKAGE if name.endswith(".csv") and (path.parent / name).exists() and name != path.name]
+    columns = {name: pl.read_csv(path.parent / name, n_rows=0).columns for name in files}
+    write_csv(dictionary(columns, source.scheme), path)
+
+
+def report_data(source: PackageSource) -> report.ReportData:
+    """The public frames the monthly report shows (:mod:`grading.outputs.report`)."""
+    month, con, scheme, found = source.publication.month, source.con, source.scheme, source.suppression
+    return report.ReportData(
+        month=month,
+        scheme=scheme,
+        departments=public.ranking(con, scheme, "department", month, found=found),
+        districts=public.ranking(con, scheme, "district", month, found=found),
+        streaks=public.streaks(con, scheme, "department", month),
+        first_month=found["month"].min() or month,  # type: ignore[arg-type]
+        published_at=source.publication.published_at,
+    )
+
+
+def _report_pdf(lang: str) -> Callable[[PackageSource, Path], None]:
+    def write(source: PackageSource, path: Path) -> None:
+        """The press report of the month in ``lang`` (:func:`grading.outputs.report.report_html`) as PDF."""
+        path.write_bytes(html_to_pdf(report.report_html(report_data(source), lang)))
+
+    return write
+
+
+#: File name → writer, written in this order (the dictionary reads the CSV files before it).
+PACKAGE: Final[dict[str, Callable[[PackageSource, Path], None]]] = {
+    "ranking-department.csv": _ranking_csv("department"),
+    "ranking-district.csv": _ranking_csv("district"),
+    "history.csv": _history_csv,
+    "cells.csv": _cells_csv,
+    "dictionary.csv": _dictionary_csv,
+    "report-en.pdf": _report_pdf("en"),
+    "report-hi.pdf": _report_pdf("hi"),
+}
+
+
+def write_package(source: PackageSource, out: Path) -> list[Path]:
+    """Write every file of :data:`PACKAGE` into ``out`` (created when missing); return their paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, writer in PACKAGE.items():
+        writer(source, out / name)
+        written.append(out / name)
+    return written
+
+
+def package_files(source: PackageSource) -> dict[str, bytes]:
+    """Every file of :data:`PACKAGE` as bytes (file name → content), written by :func:`write_package`
+    into a temporary directory and read back."""
+    with tempfile.TemporaryDirectory(prefix="nivaran-package-") as tmp:
+        return {path.name: path.read_bytes() for path in write_package(source, Path(tmp))}
+
+
+def published_package(con: duckdb.DuckDBPyConnection, scheme: Scheme, month: date) -> dict[str, bytes] | None:
+    """The package of ``month``'s standing publication under ``scheme``, rebuilt from the store (the
+    frozen rankings and history; cells as the store holds them), for the public page's downloads.
+    None when the month is not published under ``scheme``."""
+    publication = standing(con, month, scheme=scheme.name)
+    return None if publication is None else package_files(PackageSource(publication, con, scheme))
+
+
+# --- revisions -------------------------------------------------------------------------------------
+
+
+def _as_text(rows: pl.DataFrame, key: str, fields: list[str]) -> pl.DataFrame:
+    """Long form (entity, field, value as text); decimals rounded to 9 places so that the same value
+    computed twice compares equal."""
+    return rows.select(
+        pl.col(key).alias("entity"),
+        *[(pl.col(f).round(9) if rows[f].dtype.is_float() else pl.col(f)).cast(pl.String).alias(f) for f in fields],
+    ).unpivot(index="entity", variable_name="field", value_name="value")
+
+
+def revisions(published: pl.DataFrame, now: pl.DataFrame, key: str) -> pl.DataFrame:
+    """What differs between a published grading and the current reading of the same month.
+
+    One row per (entity, field) whose value differs (``REVISION_SCHEMA``: values as text, empty when
+    absent), in the published order of entities and columns. ``key`` is the entity column
+    (``department`` or ``district``).
+    """
+    fields = [c for c in published.columns if c in now.columns and c not in _NOT_COMPARED and c != key]
+    fields = [c for c in fields if published[c].dtype != pl.List]
+    before = _as_text(published, key, fields).with_row_index("order")
+    after = _as_text(now, key, fields)
+    joined = before.join(after, on=["entity", "field"], how="full", coalesce=True, suffix="_now")
+    return (
+        joined.filter(~pl.col("value").eq_missing(pl.col("value_now")))
+        .sort("order", nulls_last=True)
+        .select("entity", "field", pl.col("value").alias("published"), pl.col("value_now").alias("now"))
+        .cast(REVISION_SCHEMA)
+    )

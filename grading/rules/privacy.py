@@ -1,0 +1,60 @@
+"""Personal data in complaint data: keyed pseudonyms for complainants, masking of free text.
+
+Both are pure Polars (no I/O). The pseudonym key lives in the access file (:mod:`grading.access.accounts`);
+masking has no key: what it removes cannot be read back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import Final
+
+import polars as pl
+
+
+def pseudonymise(values: pl.Series, key: bytes) -> pl.Series:
+    """Complainant identifiers (phone numbers, names, source ids) → ``P`` + 16 hex digits of their
+    HMAC-SHA256 under ``key``. The same input gives the same pseudonym, so counting a complainant's
+    complaints (the habitual-complainant rule) still works; the input cannot be read back without the
+    key. Nulls stay null."""
+    uniques = values.drop_nulls().unique()
+    mapping = {v: "P" + hmac.new(key, v.encode("utf-8"), hashlib.sha256).hexdigest()[:16] for v in uniques.to_list()}
+    return values.replace_strict(mapping, default=None, return_dtype=pl.String)
+
+
+# Personal data in free text. Rust-regex syntax (Polars), where ``\d`` and ``\b`` are Unicode-aware, so
+# Devanagari digits (०-९) count as digits. Masking errs towards masking too much.
+_SEP: Final = r"[\s.-]"  # what people put between digit groups: spaces, dots, hyphens
+#: 10-digit Indian mobile numbers, with +91 / 91 / 0 in front or not, digit groups split by _SEP.
+_MOBILE: Final = rf"(?:\+91|\b91|\b0){_SEP}?[6-9६-९](?:{_SEP}?\d){{9}}\b|\b[6-9६-९](?:{_SEP}?\d){{9}}\b"
+#: Landlines: a 0-prefixed STD code and a 6-8 digit number.
+_LANDLINE: Final = rf"\b0\d{{2,4}}{_SEP}?\d{{6,8}}\b"
+#: 12-digit ids (Aadhaar): three groups of four, split by up to two separators each.
+_ID_NUMBER: Final = rf"\b\d{{4}}{_SEP}{{0,2}}\d{{4}}{_SEP}{{0,2}}\d{{4}}\b"
+_EMAIL: Final = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+# A titled name: the title (any case), its first word (any case), one more word (any case, as in
+# "sunita devi"), then any further capitalised words ("Shri Ramesh Kumar Verma"): the whole name.
+_NAME_WORDS: Final = r"\p{L}+(?:\s+\p{L}+)?(?:\s+\p{Lu}\p{L}*){0,3}"
+_TITLED_NAME: Final = r"\b((?i:shri|shrimati|smt|sri|kumari|mr|mrs|ms|miss|dr|name))\b\.?\s*:?\s*" + _NAME_WORDS
+#: Relation prefixes of Indian records: son/daughter/wife/care of.
+_RELATION_NAME: Final = r"\b((?i:[sdwc])\s?/\s?(?i:o))\b\.?\s*:?\s*" + _NAME_WORDS
+_HINDI_NAME: Final = r"(श्रीमती|सुश्री|कुमारी|श्री|नाम)\s*:?\s*[\p{L}\p{M}]+(?:\s+[\p{L}\p{M}]+)?"
+
+
+def mask_personal(text: pl.Expr) -> pl.Expr:
+    """Free text with phone numbers, 12-digit id numbers, e-mail addresses and titled names masked.
+
+    ``Shri Ramesh Kumar Verma`` → ``Shri [name]``, ``S/O Mohan Lal`` → ``S/O [name]``,
+    ``+91.98123.45674`` and ``९८१२३४५६७८`` → ``[phone]``, ``1234.5678.9012`` → ``[id number]``.
+    Dates, amounts and complaint numbers stay as they are (tests/test_privacy.py lists the cases).
+    """
+    return (
+        text.str.replace_all(_EMAIL, "[email]")
+        .str.replace_all(_ID_NUMBER, "[id number]")
+        .str.replace_all(_MOBILE, "[phone]")
+        .str.replace_all(_LANDLINE, "[phone]")
+        .str.replace_all(_TITLED_NAME, "$1 [name]")
+        .str.replace_all(_RELATION_NAME, "$1 [name]")
+        .str.replace_all(_HINDI_NAME, "$1 [name]")
+    )

@@ -1,0 +1,3 @@
+"""Store in, frames out, per audience: page data and scoped case lists (``views``), the public boundary
+with its suppression rule (``public``), the collector's review (``review``) and the month's integrity
+flags (``integrity``)."""

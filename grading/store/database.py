@@ -1,0 +1,447 @@
+"""The DuckDB store: with its file layer :mod:`grading.store.slots`, the only code of Nivaran that talks to DuckDB.
+
+This module opens the store (connection, schema, ``meta``) and reads what the grading reads; its
+siblings, split by job, hold the rest of the DuckDB layer: :mod:`grading.store.writes` (writing a
+load: reference codes, events, quarantine, the ingest log, derived rows),
+:mod:`grading.store.case_reads` (complaint- and stint-level rows for case lists and flag evidence) and
+:mod:`grading.store.published` (publications).
+
+Concurrency model
+-----------------
+DuckDB allows one writing process per file, and a writer cannot open a file that a reader holds. The
+dashboard therefore opens the database **read-only** (:func:`connect_readonly`), and every write goes
+through :func:`writing`, which writes the next version on a standby copy and swaps it in atomically
+(:mod:`grading.store.slots`: the file layout, the replayed delta, what a killed or failed write leaves).
+Readers keep their version until they reopen (:func:`file_stamp` tells them when); a writer costs in
+proportion to what it changes, not to the store.
+
+Tables
+------
+Source data: ``events`` (the canonical event log, ``docs/reference.md`` section 1), ``departments``, ``districts``,
+``categories``, ``holidays``, ``ingest_log``, ``quarantine``, ``meta``.
+Derived from ``events`` (rebuilt by :mod:`grading.rules.derive`): ``complaints`` (one row per complaint),
+``stints`` (one row per stay at a level), ``feedback_events``, ``transfers``.
+Precomputed results: ``monthly_metrics`` (one row per entity and month).
+Bookkeeping of the last write: ``changed_keys`` (the complaints whose derived rows it changed; every
+function of the store that writes derived rows records them, so that the next write can replay it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Final
+
+import duckdb
+import polars as pl
+
+from grading.model.paths import DATA_DIR
+from grading.model.schema import EVENT_SCHEMA
+from grading.store import migrations, slots
+
+DEFAULT_DB: Final = DATA_DIR / "nivaran.duckdb"
+SCHEMA_VERSION: Final = "6"
+
+_DDL: Final = (
+    """
+create table if not exists meta (key varchar primary key, value varchar not null);
+
+create table if not exists departments (
+    code varchar primary key, name_en varchar not null, name_hi varchar not null,
+    volume_weight double, is_reference boolean not null
+);
+create table if not exists districts (
+    code varchar primary key, name_en varchar not null, name_hi varchar not null,
+    division varchar, population bigint, is_reference boolean not null
+);
+create table if not exists categories (
+    code varchar primary key, name_en varchar not null, name_hi varchar not null, department varchar,
+    limit_l1_days integer not null, limit_l2_days integer not null, limit_l3_days integer not null,
+    limit_l4_days integer not null, limit_l5_days integer not null, is_reference boolean not null
+);
+create table if not exists holidays (date date primary key, name_en varchar not null, name_hi varchar not null);
+
+create table if not exists events (
+    complaint_id varchar not null, event_time timestamp not null, event varchar not null,
+    level varchar, department varchar, district varchar, category varchar, complainant varchar,
+    channel varchar, outcome varchar, note varchar, limit_days double, ingest_id integer not null
+);
+
+create table if not exists ingest_log (
+    ingest_id integer primary key, source varchar not null, sha256 varchar, kind varchar not null,
+    finished_at timestamp not null, rows_read bigint not null, rows_loaded bigint not null,
+    rows_duplicate bigint not null, rows_quarantined bigint not null, new_codes varchar
+);
+create table if not exists quarantine (
+    ingest_id integer not null, source varchar not null, row_number bigint, complaint_id varchar,
+    field varchar, value varchar, reason varchar not null
+);
+
+create table if not exists complaints (
+    complaint_key bigint not null, complaint_id varchar not null, registered_at timestamp not null,
+    department varchar not null,
+    district varchar not null, category varchar not null, complainant varchar not null, channel varchar,
+    closed_at timestamp, close_outcome varchar, first_feedback_at timestamp,
+    reached_l2_at timestamp, reached_l3_at timestamp, reached_l4_at timestamp,
+    first_breach_at timestamp, last_event_at timestamp not null, current_level tinyint not null,
+    has_transfer boolean not null,
+    complainant_month_count integer not null
+);
+create table if not exists stints (
+    complaint_key bigint not null, started_at timestamp not null, ended_at timestamp, level tinyint not null,
+    limit_days double not null, first_action_at timestamp, breach_at timestamp, nonattended_at timestamp
+);
+create table if not exists feedback_events (
+    complaint_key bigint not null, event_time timestamp not null, kind varchar not null
+);
+create table if not exists transfers (
+    complaint_key bigint not null, event_time timestamp not null, department varchar not null
+);
+"""
+    + migrations.PUBLICATIONS_DDL
+)
+
+
+def as_frame(relation: duckdb.DuckDBPyRelation) -> pl.DataFrame:
+    """A query result as a Polars frame (typed: DuckDB's stubs return Any); for every module of the store."""
+    frame: pl.DataFrame = relation.pl()
+    return frame
+
+
+StoreError = slots.StoreError
+NotADatabaseError = slots.NotADatabaseError
+
+
+def resolve_path(db: str | os.PathLike[str] | None = None) -> Path:
+    """The database path: ``db`` if given, else ``$NIVARAN_DB``, else ``data/nivaran.duckdb``."""
+    if db:
+        return Path(db)
+    env = os.environ.get("NIVARAN_DB")
+    return Path(env) if env else DEFAULT_DB
+
+
+def file_stamp(path: Path) -> tuple[int, int] | None:
+    """A hashable stamp of the current version, None when there is no store (see :mod:`grading.store.slots`).
+
+    A reader compares stamps to notice that a writer swapped in a new version and reopen.
+    """
+    return slots.file_stamp(path)
+
+
+def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open the current version read-only (a consistent snapshot while open).
+
+    Raises :class:`StoreError` with one sentence when the database is missing (with a how-to), not a
+    DuckDB file, another application's DuckDB file, or of another schema version.
+    """
+    con = slots.open_readonly(path)
+    if not slots.is_nivaran(con):
+        con.close()
+        raise NotADatabaseError(slots.foreign_message(path))
+    version = _meta(con, "schema_version")
+    if version != SCHEMA_VERSION:
+        con.close()
+        msg = (
+            f"{path}: schema version {version!r}, this Nivaran reads {SCHEMA_VERSION!r}; "
+            f"run `uv run nivaran migrate --db {path}`."
+        )
+        raise StoreError(msg)
+    return con
+
+
+@contextlib.contextmanager
+def writing(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a read-write connection to the next version of the database, made visible on success.
+
+    Parameters
+    ----------
+    path : the database (created when missing).
+    fresh : start from an empty database instead of the current one (used by ``demo``).
+
+    Nothing is visible to readers until the block exits without an exception; on an exception (or a
+    kill) the database is as it was. The write costs in proportion to what it changes, not to the
+    store (:mod:`grading.store.slots`). A file that is not a Nivaran store is refused, never overwritten.
+    """
+    with slots.next_version(path, fresh=fresh) as con:
+        prepare_schema(con, path)
+        yield con
+
+
+#: Share of superseded rows in a table past which a load suggests ``nivaran compact``.
+COMPACT_AT: Final = 0.10
+
+
+def superseded(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """Share of each table's stored rows that later loads replaced (see :func:`compact`)."""
+    return slots.superseded(con)
+
+
+def compact(path: Path) -> None:
+    """Rewrite the store without superseded rows (O(store), about half a minute at state scale).
+
+    Each load replaces the derived rows of the complaints it touched; the old rows stay in the file,
+    unseen by readers, until this runs. A load reports when a table's share passes :data:`COMPACT_AT`.
+    Readers keep the version they opened; the next write makes one full copy.
+    """
+    with slots.next_version(path, compact=True) as con:
+        prepare_schema(con, path)
+
+
+def prepare_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Bring the open store to :data:`SCHEMA_VERSION` before a write, or refuse it.
+
+    An empty file gets every table and the current version. A store of an older version is migrated
+    by the explicit steps of :mod:`grading.store.migrations` (the version is stamped after each step); one
+    too old to migrate or newer than this code raises
+    :class:`grading.store.migrations.MigrationError` naming ``path``, and nothing is changed.
+    """
+    found = _meta(con, "schema_version")
+    if found is None:  # a new file: grading.store.slots refuses a DuckDB file of another application
+        con.execute(_DDL)
+        set_meta(con, "schema_version", SCHEMA_VERSION)
+        return
+    for step in migrations.plan(str(path), found, SCHEMA_VERSION):
+        con.execute(step.ddl)
+        if step.rewrites:  # stored values changed in place: the standby cannot replay this write
+            slots.not_replayable(con)
+        set_meta(con, "schema_version", step.target)
+
+
+def _meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    return slots.read_meta(con, key)
+
+
+def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    """One value from the ``meta`` table (None when unset)."""
+    return _meta(con, key)
+
+
+def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    """Set one value in the ``meta`` table."""
+    con.execute("insert or replace into meta values (?, ?)", [key, value])
+
+
+def read_table(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
+    """A whole small table (reference data, logs) as a Polars frame."""
+    if table not in (
+        "departments",
+        "districts",
+        "categories",
+        "holidays",
+        "ingest_log",
+        "quarantine",
+        "meta",
+    ):
+        msg = f"read_table is for small tables, not {table!r}"
+        raise ValueError(msg)
+    return as_frame(con.sql(slots.sql("select * from {t} order by all", t=table)))
+
+
+def read_events(con: duckdb.DuckDBPyConnection, complaint_ids: pl.Series | None = None) -> pl.DataFrame:
+    """Events as a typed frame (``EVENT_SCHEMA``), all of them or those of ``complaint_ids``.
+
+    For given ids, the rows are found first by scanning ``complaint_id`` alone, then fetched by row id:
+    a semi-join that reads every column of every row costs about four times as much.
+    """
+    cols = tuple(EVENT_SCHEMA.names())
+    if complaint_ids is None:
+        frame = as_frame(con.sql(slots.sql("select {c} from events", c=cols)))
+    else:
+        ids = complaint_ids.to_frame("complaint_id")  # noqa: F841 - read by DuckDB
+        frame = as_frame(
+            con.sql(
+                slots.sql(
+                    """
+                    with found as (select rowid as row_id from events semi join ids using (complaint_id))
+                    select {c} from events where rowid in (select row_id from found)
+                    """,
+                    c=cols,
+                )
+            )
+        )
+    return frame.cast(EVENT_SCHEMA)
+
+
+def limit_memory(con: duckdb.DuckDBPyConnection, gib: float) -> None:
+    """Cap DuckDB's memory for this connection; past it, DuckDB spills to ``<db>.tmp/`` on disk."""
+    con.execute("set memory_limit = ?", [f"{float(gib)}GiB"])
+
+
+def month_bounds(con: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:
+    """First and last calendar month with any event, or None for an empty store."""
+    row = con.sql(
+        "select date_trunc('month', min(event_time))::date, date_trunc('month', max(event_time))::date from events"
+    ).fetchall()[0]
+    if row[0] is None:
+        return None
+    return row[0], row[1]
+
+
+def registered_per_month(con: duckdb.DuckDBPyConnection, first: date, last: date) -> dict[date, int]:
+    """Complaints registered in each calendar month from ``first`` to ``last`` (months without any are
+    absent): what a read of those months holds (:func:`grading.monthly.refresh.compute_months` sizes its
+    reads by it)."""
+    rows = con.execute(
+        """
+        select date_trunc('month', registered_at)::date as month, count(*) as registered
+        from complaints
+        where registered_at >= $first and registered_at < $last::date + interval 1 month
+        group by all
+        """,
+        {"first": first, "last": last},
+    ).fetchall()
+    return {month: int(n) for month, n in rows}
+
+
+#: Columns of ``complaints`` the metrics read (the rest serve case lists).
+GRADING_COLUMNS: Final = (
+    "complaint_key, registered_at, department, district, closed_at, close_outcome, first_feedback_at, "
+    "reached_l2_at, reached_l3_at, reached_l4_at, first_breach_at, last_event_at, complainant_month_count"
+)
+
+
+def read_month_inputs(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> dict[str, pl.DataFrame]:
+    """The derived rows needed to grade the months in ``[start, end)`` as of their cut-offs.
+
+    ``complaints`` registered before ``end`` that are still open now or have any event at or after
+    ``start`` (so: registered in the window, closed in it, open at a cut-off in it, or with a call-back
+    or stint in it; a complaint open at a cut-off with no event for months is kept), their
+    ``transfers`` before ``end``, ``stints`` started in the window and ``feedback_events`` in it. This
+    is a superset for any single month of the window: :func:`grading.scoring.metrics.month_metrics` applies
+    the exact rule for each month.
+    """
+    params = {"start": start, "end": end}
+    complaints = con.sql(
+        f"""
+        select {GRADING_COLUMNS} from complaints
+        where registered_at < $end and (closed_at is null or last_event_at >= $start)
+        """,  # noqa: S608 - constant column list
+        params=params,
+    ).pl()
+    moved = complaints.select("complaint_key")  # noqa: F841 - read by DuckDB
+    transfers = con.sql(
+        """
+        select complaint_key, event_time, department from transfers
+        where event_time < $end and complaint_key in (select complaint_key from moved)
+        """,
+        params={"end": end},
+    ).pl()
+    stints = con.sql(
+        """
+        select complaint_key, started_at, nonattended_at from stints
+        where started_at >= $start and started_at < $end
+        """,
+        params=params,
+    ).pl()
+    feedback = con.sql(
+        "select * from feedback_events where event_time >= $start and event_time < $end", params=params
+    ).pl()
+    return {"complaints": complaints, "transfers": transfers, "stints": stints, "feedback_events": feedback}
+
+
+def last_computed_month(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The latest month in ``monthly_metrics`` (None when nothing is computed yet)."""
+    if not _has_table(con, "monthly_metrics"):
+        return None
+    found: date | None = con.sql("select max(month) from monthly_metrics").fetchall()[0][0]
+    return found
+
+
+def replace_monthly_metrics(con: duckdb.DuckDBPyConnection, metrics: pl.DataFrame, months: list[date]) -> None:
+    """Replace the precomputed rows of ``months`` in ``monthly_metrics`` (created on first write)."""
+    frame = metrics  # noqa: F841 - read by DuckDB
+    con.execute("create table if not exists monthly_metrics as select * from frame limit 0")
+    month_frame = pl.DataFrame({"month": months}, schema={"month": pl.Date})  # noqa: F841
+    con.execute("delete from monthly_metrics where month in (select month from month_frame)")
+    con.execute("insert into monthly_metrics by name select * from frame")
+
+
+def read_monthly_metrics(
+    con: duckdb.DuckDBPyConnection,
+    entity_type: str | None = None,
+    months: list[date] | None = None,
+) -> pl.DataFrame:
+    """Precomputed metrics, one row per (entity_type, department, district, month)."""
+    if not _has_table(con, "monthly_metrics"):
+        return pl.DataFrame()
+    params = {
+        "entity_type": entity_type,
+        "months": months,
+    }
+    return as_frame(
+        con.sql(
+            """
+            select * from monthly_metrics
+            where ($entity_type is null or entity_type = $entity_type)
+              and ($months is null or list_contains($months, month))
+            order by entity_type, month, department nulls first, district nulls first
+            """,
+            params=params,
+        )
+    )
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    rows = con.execute("select count(*) from information_schema.tables where table_name = ?", [name]).fetchall()
+    return bool(rows[0][0])
+
+
+def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Row counts of the main tables (for the data page and CLI summaries)."""
+    out = {}
+    for table in ("events", "complaints", "quarantine", "ingest_log"):
+        out[table] = int(con.sql(slots.sql("select count(*) from {t}", t=table)).fetchall()[0][0])
+    return out
+
+
+def last_event_time(con: duckdb.DuckDBPyConnection) -> datetime | None:
+    """The time of the latest stored event ("now" for the data)."""
+    return con.sql("select max(event_time) from events").fetchall()[0][0]  # type: ignore[no-any-return]
+
+
+#: ``meta`` key: the latest export time (``exported_at``) any load declared, store wall clock, ISO text.
+EXPORTED_AT_KEY: Final = "exported_at"
+
+
+def data_until(con: duckdb.DuckDBPyConnection) -> datetime | None:
+    """The instant the stored data describe, when a load declared an export time (``exported_at``):
+    the later of the newest declared export time and the latest stored event; None when no load
+    declared one (months are then judged as of their cut-offs)."""
+    text = _meta(con, EXPORTED_AT_KEY)
+    if not text:
+        return None
+    exported, latest = datetime.fromisoformat(text), last_event_time(con)
+    return exported if latest is None else max(exported, latest)
+
+
+def record_export(con: duckdb.DuckDBPyConnection, exported_at: datetime) -> None:
+    """Record a load's export time; an older export loaded after a newer one keeps the newer time."""
+    text = _meta(con, EXPORTED_AT_KEY)
+    if text is None or datetime.fromisoformat(text) < exported_at:
+        set_meta(con, EXPORTED_AT_KEY, exported_at.isoformat())
+
+
+def ingest_status(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
+    """The ingest log (newest first), quarantined rows summarised by source, field and reason, and the
+    latest 500 quarantined rows themselves."""
+    log = con.sql("select * from ingest_log order by ingest_id desc").pl()
+    reasons = con.sql(
+        """
+        select source, field, reason, count(*) as rows, min(row_number) as first_row
+        from quarantine
+        group by all
+        order by rows desc, source, field
+        """
+    ).pl()
+    rows = con.sql(
+        """
+        select ingest_id, source, row_number + 1 as line, complaint_id, field, value, reason
+        from quarantine
+        order by ingest_id desc, row_number, field
+        limit 500
+        """
+    ).pl()
+    return {"log": log, "quarantine": reasons, "quarantine_rows": rows}

@@ -1,0 +1,95 @@
+"""Schema versions of the store and the explicit steps from one to the next.
+
+A store records its schema version in ``meta``. A write (:func:`grading.store.database.writing`) never
+restamps it: :func:`grading.store.database.prepare_schema` creates a new store at the current version, runs
+the steps below, one version at a time, on a store of an older version it knows how to migrate,
+and refuses (with one sentence saying what to do) a store too old to migrate or newer than the code.
+Each step is plain DDL that keeps the rows already stored; a step that rewrites stored values (a
+column's type) says so (``rewrites``), and the write then declares itself not replayable
+(:func:`grading.store.slots.not_replayable`), so the next write copies the migrated file whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from grading.model.schema import NivaranError
+
+#: Frozen gradings (``nivaran publish``): one row per publication of a month, the current one with
+#: ``superseded_at`` null; the graded rows of each entity type as an Arrow IPC stream (every column,
+#: dtypes kept).
+PUBLICATIONS_DDL: Final = """
+create table if not exists publications (
+    month date not null, version integer not null, scheme varchar not null, scheme_version varchar not null,
+    scheme_sha256 varchar not null, published_at timestamp not null, superseded_at timestamp,
+    primary key (month, version)
+);
+create table if not exists published_gradings (
+    month date not null, version integer not null, entity_type varchar not null, rows_ipc blob not null,
+    primary key (month, version, entity_type)
+);
+"""
+
+
+#: Due times kept to the second: a complaint's own limit (``events.limit_days``, set by snapshot imports
+#: from a due time) and every stint's limit become fractional days (8 hours = 0.3333 days). Whole-day
+#: values are kept exactly (7 becomes 7.0).
+FRACTIONAL_LIMITS_DDL: Final = """
+alter table events alter limit_days type double;
+alter table stints alter limit_days type double;
+"""
+
+
+class MigrationError(NivaranError):
+    """The store's schema version is too old to migrate, newer than this code, or unreadable."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One migration: the DDL that takes a store from ``source`` to ``target``."""
+
+    source: str
+    target: str
+    what: str
+    ddl: str
+    rewrites: bool = False
+
+
+#: Every migration, oldest first. Versions 1-3 predate migrations (rebuilt stores only).
+STEPS: Final = (
+    Step("4", "5", "add the publication tables (nivaran publish)", PUBLICATIONS_DDL),
+    Step("5", "6", "keep due times to the second (fractional limit_days)", FRACTIONAL_LIMITS_DDL, rewrites=True),
+)
+
+
+def plan(where: str, found: str, current: str) -> list[Step]:
+    """The steps from version ``found`` to ``current``; raise :class:`MigrationError` when there is no way.
+
+    ``where`` names the store in the message (its path).
+
+    >>> [s.target for s in plan("db", "4", "6")]
+    ['5', '6']
+    """
+    if not found.isdigit():
+        msg = f"{where}: unknown schema version {found!r}; this Nivaran reads version {current}."
+        raise MigrationError(msg)
+    if int(found) > int(current):
+        msg = (
+            f"{where}: schema version {found} was written by a newer Nivaran (this one knows up to {current}); "
+            "upgrade Nivaran to use this store."
+        )
+        raise MigrationError(msg)
+    steps, version = [], found
+    by_source = {s.source: s for s in STEPS}
+    while version != current:
+        step = by_source.get(version)
+        if step is None:
+            msg = (
+                f"{where}: schema version {found} is too old to migrate to {current}; "
+                "rebuild the store by importing the event logs again into a new database file."
+            )
+            raise MigrationError(msg)
+        steps.append(step)
+        version = step.target
+    return steps

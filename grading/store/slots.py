@@ -1,0 +1,556 @@
+"""The store's files: two copies of the database behind an atomically swapped link (part of the store).
+
+:mod:`grading.store.database` is the module the rest of Nivaran talks to; this module is its file layer and,
+with it, the only code that opens DuckDB files. Why this layout, and the figures behind the choice,
+are in ``docs/storage.md``.
+
+Layout
+------
+For a database path ``P`` (``--db``)::
+
+    P            a symbolic link to the current version, a slot (swapped with os.replace: atomic)
+    P.1, P.2 ... slots: complete DuckDB databases; normally two, the current one and the *standby*
+    P.lock       an exclusive flock held by the one writer at a time
+    P.n.partial  present while slot n is being built from scratch (a full copy or a fresh build)
+
+A write (:func:`next_version`) happens on the standby, never on the file readers use:
+
+1. take ``P.lock``; open the standby read-write. DuckDB refuses while a reader still holds it (a
+   reader that opened it before the last swap and has not reopened since): the writer retries for
+   up to :func:`wait_seconds` (``$NIVARAN_WRITE_WAIT``, default 30 s), then gives up on it: it
+   unlinks the standby (such readers keep their open file) and writes the next version as a full
+   copy of the current one, under a slot name never used before (DuckDB caches open databases by
+   path within a process, so a name is reused only by an in-place write, which DuckDB's lock guards).
+   A writer never waits for a reader for ever, and never fails because of one.
+2. in **one DuckDB transaction**: bring the standby up to the current version (it is one write
+   behind: replay that write's delta, see below), then run the caller's block.
+3. commit, checkpoint, close; swap ``P`` to the standby. Readers see the new version at their next
+   open; the previous one becomes the standby for the next write.
+
+A kill -9 or an exception anywhere before the swap leaves ``P`` and its file untouched; the standby's
+transaction rolls back (DuckDB's write-ahead log), or, for a file built from scratch, the
+``.partial`` marker makes the next writer discard it. A write that fails because the disk is full
+removes what it had built (a full copy, or the standby itself) so that nothing fills the disk.
+
+The delta of a write
+--------------------
+Each version records in ``meta`` its ``generation`` (a random id) and ``parent`` (the generation it
+was built on). A standby whose generation is the current version's parent is exactly one write behind;
+the write that made the current version is replayed from it by table kind:
+
+- append-only logs (:data:`APPEND_TABLES`, rows tagged with ``ingest_id``): rows with a higher
+  ``ingest_id`` than the standby's;
+- derived per-complaint tables (:data:`KEYED_TABLES`): the rows of the complaints listed in the
+  current version's ``changed_keys`` (every writer of these tables records the keys it touched);
+- every other table (reference data, ``meta``, ``monthly_metrics``: small) is copied whole.
+
+Anything else (a standby of another generation, a schema change, an error while replaying) falls back
+to a full copy: slower, never wrong.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import re
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Final
+
+import duckdb
+
+from grading.model.schema import NivaranError
+
+#: Logs that only grow; their rows carry the ``ingest_id`` of the load that wrote them.
+APPEND_TABLES: Final = ("events", "quarantine", "ingest_log")
+#: Derived per-complaint tables, replaced complaint by complaint (``complaint_key``).
+KEYED_TABLES: Final = ("complaints", "stints", "feedback_events", "transfers")
+#: The complaints whose derived rows the current version's write changed.
+CHANGED_KEYS: Final = "changed_keys"
+DEFAULT_WAIT_SECONDS: Final = 30.0
+_NAME: Final = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+class StoreError(NivaranError):
+    """The database is missing, empty, locked, foreign, of an unknown version, or the disk is full."""
+
+
+class NotADatabaseError(StoreError):
+    """The file at the database path is not a Nivaran database (not DuckDB, damaged, or foreign)."""
+
+
+def wait_seconds() -> float:
+    """How long a writer waits for readers to release the standby (``$NIVARAN_WRITE_WAIT``, seconds)."""
+    raw = os.environ.get("NIVARAN_WRITE_WAIT", "")
+    try:
+        return max(0.0, float(raw)) if raw else DEFAULT_WAIT_SECONDS
+    except ValueError:
+        return DEFAULT_WAIT_SECONDS
+
+
+def _slot(path: Path, name: str) -> Path:
+    return path.with_name(f"{path.name}.{name}")
+
+
+def _marker(slot: Path) -> Path:
+    return slot.with_name(slot.name + ".partial")
+
+
+def current_file(path: Path) -> Path | None:
+    """The file holding the current version of the database at ``path`` (None when there is none).
+
+    ``path`` is normally a link to a slot; a plain file (a database written by an older Nivaran, or
+    copied by hand) is its own current version.
+    """
+    if path.is_symlink():
+        target = path.parent / os.readlink(path)
+        return target if target.exists() else None
+    return path if path.exists() else None
+
+
+def file_stamp(path: Path) -> tuple[int, int] | None:
+    """``(inode, mtime_ns)`` of the current version's file, or None when there is no database.
+
+    Every write swaps the link to the other slot, whose file was just modified: the stamp changes
+    with every new version, so a reader compares stamps to know when to reopen.
+    """
+    try:
+        st = path.stat()  # follows the link
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns)
+
+
+def _is_lock_conflict(exc: duckdb.Error) -> bool:
+    text = str(exc)
+    return "Conflicting lock" in text or "different configuration" in text
+
+
+def _not_duckdb(path: Path, exc: duckdb.Error) -> NotADatabaseError | None:
+    """The sentence for a file DuckDB cannot open as a database (None for a lock conflict: retry)."""
+    if _is_lock_conflict(exc):
+        return None
+    return NotADatabaseError(
+        f"{path} is not a readable DuckDB database (another kind of file, or truncated or damaged); "
+        "Nivaran will neither read nor overwrite it."
+    )
+
+
+def is_nivaran(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether an open DuckDB database is a Nivaran store (it has a ``meta`` table with a schema version)."""
+    rows = con.execute(
+        "select count(*) from duckdb_tables() where database_name = current_database() and table_name = 'meta'"
+    ).fetchall()
+    if not rows[0][0]:
+        return False
+    found = con.execute("select count(*) from meta where key = 'schema_version'").fetchall()
+    return bool(found[0][0])
+
+
+def foreign_message(path: Path) -> str:
+    """The sentence for a DuckDB file that is not a Nivaran store."""
+    return (
+        f"{path} is a DuckDB database of another application (it has no Nivaran schema version); "
+        "Nivaran will neither read nor overwrite it."
+    )
+
+
+def open_readonly(path: Path, attempts: int = 20) -> duckdb.DuckDBPyConnection:
+    """Open the current version read-only (a consistent snapshot for as long as it stays open).
+
+    Raises :class:`StoreError` with one sentence when there is no database or it is not a DuckDB
+    file. The link is resolved once per attempt: if a writer swapped versions between resolving and
+    opening, the next attempt opens the newer one.
+    """
+    for attempt in range(attempts):
+        target = current_file(path)
+        if target is None:
+            msg = (
+                f"No database at {path}. Create the demo with `uv run nivaran demo --db {path}` "
+                f"or load your data with `uv run nivaran ingest --db {path} FILE`."
+            )
+            raise StoreError(msg)
+        try:
+            return duckdb.connect(str(target), read_only=True)
+        except duckdb.Error as exc:
+            foreign = _not_duckdb(path, exc)
+            if foreign is not None:
+                raise foreign from exc
+            if attempt == attempts - 1:
+                msg = f"{path}: cannot open the database ({exc})"
+                raise StoreError(msg) from exc
+            time.sleep(0.05)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _discard(slot: Path) -> None:
+    for stale in (slot, slot.with_name(slot.name + ".wal"), _marker(slot)):
+        stale.unlink(missing_ok=True)
+
+
+def _disk_full(exc: BaseException) -> bool:
+    if isinstance(exc, OSError):
+        return exc.errno == errno.ENOSPC
+    return isinstance(exc, duckdb.Error) and "No space left on device" in str(exc)
+
+
+def _disk_full_error(path: Path) -> StoreError:
+    free = shutil.disk_usage(path.parent).free
+    return StoreError(
+        f"{path}: the disk is full ({free / 2**20:,.0f} MiB free); nothing was loaded, "
+        "the previous data are intact and the unfinished copy was removed."
+    )
+
+
+def _check_current(path: Path, current: Path) -> None:
+    """Refuse to write over anything but a Nivaran store."""
+    try:
+        con = duckdb.connect(str(current), read_only=True)
+    except duckdb.Error as exc:
+        foreign = _not_duckdb(path, exc)
+        if foreign is not None:
+            raise foreign from exc
+        return  # a lock conflict: opened by this process already (as a Nivaran store) or by a reader
+    try:
+        if not is_nivaran(con):
+            raise NotADatabaseError(foreign_message(path))
+    finally:
+        con.close()
+
+
+def _connect_writable(slot: Path, deadline: float) -> duckdb.DuckDBPyConnection | None:
+    """Open ``slot`` read-write, retrying while readers hold it; None when they still do at ``deadline``
+    or it cannot be opened at all."""
+    while True:
+        try:
+            return duckdb.connect(str(slot))
+        except duckdb.Error as exc:
+            if not _is_lock_conflict(exc) or time.monotonic() >= deadline:
+                return None  # held for too long, or not a database any more: the caller copies
+            time.sleep(0.1)
+
+
+def _full_copy(current: Path, slot: Path) -> duckdb.DuckDBPyConnection:
+    """Build ``slot`` as a copy of ``current`` (O(store)); the marker makes a killed copy harmless, and a
+    failed one (a full disk) is removed at once."""
+    _discard(slot)
+    _marker(slot).touch()
+    try:
+        shutil.copyfile(current, slot)
+        con = duckdb.connect(str(slot))
+    except BaseException:
+        _discard(slot)
+        raise
+    _marker(slot).unlink()
+    return con
+
+
+def read_meta(con: duckdb.DuckDBPyConnection, key: str, schema: str = "main") -> str | None:
+    """One value of a database's ``meta`` table (None when unset or when there is no such table)."""
+    try:
+        rows = con.execute(_sql("select value from {s}.meta where key = ?", s=schema), [key]).fetchall()
+    except duckdb.Error:
+        return None
+    return rows[0][0] if rows else None
+
+
+def _tables(con: duckdb.DuckDBPyConnection, database: str) -> list[str]:
+    rows = con.execute(
+        "select table_name from duckdb_tables() where database_name = ? and not temporary order by all", [database]
+    ).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def sql(template: str, **names: str | tuple[str, ...]) -> str:
+    """SQL text with table or column names put in: each name is checked against ``[a-z_][a-z0-9_]*``
+    first (a tuple of names becomes a comma-separated list).
+
+    The only place Nivaran builds SQL text (:mod:`grading.store.database` uses it too); values are always bound
+    parameters.
+    """
+    filled = {}
+    for key, value in names.items():
+        parts = (value,) if isinstance(value, str) else value
+        for name in parts:
+            if not _NAME.match(name):
+                msg = f"unexpected table or column name {name!r}"
+                raise duckdb.CatalogException(msg)
+        filled[key] = ", ".join(parts)
+    return template.format(**filled)
+
+
+_sql = sql
+
+
+def _catch_up(con: duckdb.DuckDBPyConnection) -> None:
+    """Replay the current version's write (attached as ``src``) on the standby (see the module docstring)."""
+    ours, theirs = _tables(con, current_database(con)), _tables(con, "src")
+    for table in ours:
+        if table not in theirs:
+            con.execute(_sql("drop table {t}", t=table))
+    for table in theirs:
+        if table == CHANGED_KEYS:
+            continue
+        if table not in ours:
+            con.execute(_sql("create table {t} as select * from src.{t}", t=table))
+        elif table in APPEND_TABLES:
+            con.execute(
+                _sql(
+                    "insert into {t} by name select * from src.{t} "
+                    "where ingest_id > (select coalesce(max(ingest_id), 0) from {t})",
+                    t=table,
+                )
+            )
+        elif table in KEYED_TABLES:
+            delete = "delete from {t} where complaint_key in (select complaint_key from src.{k})"
+            insert = (
+                "insert into {t} by name select * from src.{t} "
+                "where complaint_key in (select complaint_key from src.{k})"
+            )
+            con.execute(_sql(delete, t=table, k=CHANGED_KEYS))
+            con.execute(_sql(insert, t=table, k=CHANGED_KEYS))
+        else:
+            con.execute(_sql("delete from {t}", t=table))
+            con.execute(_sql("insert into {t} by name select * from src.{t}", t=table))
+
+
+def _catalog(con: duckdb.DuckDBPyConnection, database: str) -> list[tuple[str, ...]]:
+    """Every column, constraint, view, index and sequence of a database: after a replay the standby's
+    must equal the current version's (a schema change made by a migration is not replayed: it makes
+    the next write a full copy)."""
+    query = """
+        select 'column', table_name, column_name, data_type from duckdb_columns()
+        where database_name = $db and not internal and table_name <> $changed
+        union all
+        select 'constraint', table_name, constraint_type, constraint_text from duckdb_constraints()
+        where database_name = $db and table_name <> $changed
+        union all
+        select 'view', view_name, sql, '' from duckdb_views() where database_name = $db and not internal
+        union all
+        select 'index', index_name, table_name, sql from duckdb_indexes() where database_name = $db
+        union all
+        select 'sequence', sequence_name, '', '' from duckdb_sequences() where database_name = $db
+        order by all
+    """
+    return [tuple(map(str, row)) for row in con.execute(query, {"db": database, "changed": CHANGED_KEYS}).fetchall()]
+
+
+def not_replayable(con: duckdb.DuckDBPyConnection) -> None:
+    """Declare that the write in progress changed rows in a way the next write cannot replay (an update
+    or delete of logged or derived rows outside :mod:`grading.store.database`'s recording functions, e.g. a data
+    migration): the next write then makes a full copy instead of replaying."""
+    con.execute("insert or replace into meta values ('replayable', 'false')")
+
+
+def current_database(con: duckdb.DuckDBPyConnection) -> str:
+    """The name of the connection's own database (its file name without extension)."""
+    return str(con.execute("select current_database()").fetchall()[0][0])
+
+
+@contextlib.contextmanager
+def next_version(path: Path, *, fresh: bool = False, compact: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a read-write connection to the next version of the database at ``path``.
+
+    The block runs inside one DuckDB transaction on the standby (``fresh``, a full copy or
+    ``compact``, a rewrite of the current version without superseded rows: on a new file guarded by a
+    ``.partial`` marker); on a normal exit the new version is committed and swapped in atomically.
+    Raises :class:`StoreError` (one sentence) for a foreign file or a full disk.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.with_name(path.name + ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _discard(path.with_name(path.name + ".building"))  # left by an older Nivaran
+        current = current_file(path)
+        if current is not None:
+            _check_current(path, current)
+        try:
+            if current is not None and not path.is_symlink():  # a plain file: keep it as the first slot
+                first = _new_slot(path)
+                os.link(current, first)
+                current = first
+            if compact and current is not None:
+                (con, target), rebuilt = _compacted(path, current), True
+            else:
+                con, target, rebuilt = _open_standby(path, current, fresh=fresh)
+        except (OSError, duckdb.Error) as exc:
+            if _disk_full(exc):
+                raise _disk_full_error(path) from exc
+            raise
+        try:
+            yield con
+            if not rebuilt:
+                con.execute("commit")
+            con.execute("checkpoint")
+        except BaseException as exc:
+            with contextlib.suppress(duckdb.Error):
+                con.execute("rollback")
+            con.close()
+            if rebuilt or _disk_full(exc):
+                _discard(target)
+            if _disk_full(exc):
+                raise _disk_full_error(path) from exc
+            raise
+        con.close()
+        _marker(target).unlink(missing_ok=True)
+        link = path.with_name(path.name + ".swap")
+        link.unlink(missing_ok=True)
+        os.symlink(target.name, link)
+        os.replace(link, path)
+        _fsync_dir(path.parent)
+
+
+def superseded(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """Share of the rows stored in each derived table (and ``events``: a newer snapshot replaces
+    events) that later writes deleted or replaced: superseded rows, which no reader sees but every
+    scan steps over. Only tables that have any are listed."""
+    rows = con.execute(
+        """
+        select table_name, estimated_size from duckdb_tables()
+        where database_name = current_database() and not temporary and estimated_size > 0
+          and table_name in (select unnest($tables))
+        """,
+        {"tables": [*KEYED_TABLES, "events"]},
+    ).fetchall()
+    shares = {}
+    for table, stored in rows:
+        live = int(con.execute(_sql("select count(*) from {t}", t=str(table))).fetchall()[0][0])
+        if live < stored:
+            shares[str(table)] = (stored - live) / stored
+    return shares
+
+
+def _slots(path: Path) -> list[Path]:
+    """The database's slot files ``P.1``, ``P.2``, ... in number order."""
+    pattern = re.compile(re.escape(path.name) + r"\.(\d+)$")
+    found = [(int(m[1]), p) for p in path.parent.iterdir() if (m := pattern.match(p.name))]
+    return [p for _, p in sorted(found)]
+
+
+def _new_slot(path: Path) -> Path:
+    """A slot name never used before in this directory (so no process can still hold it under that name)."""
+    numbers = [int(p.name.rsplit(".", 1)[1]) for p in _slots(path)]
+    return _slot(path, str(max(numbers, default=0) + 1))
+
+
+def _open_standby(path: Path, current: Path | None, *, fresh: bool) -> tuple[duckdb.DuckDBPyConnection, Path, bool]:
+    """The file the next version is written to, opened read-write and made equal to ``current``.
+
+    Returns the connection, the file, and whether the file is built from scratch (fresh or first
+    write: no transaction; the ``.partial`` marker guards it until the swap). A full copy runs in a
+    transaction like a delta once the copy is made.
+    """
+    others = [s for s in _slots(path) if s != current]
+    standby = others[-1] if others else None
+    target = _new_slot(path)
+    for extra in others[:-1]:
+        _discard(extra)
+    if fresh or current is None:
+        if standby is not None:
+            _discard(standby)
+        _discard(target)
+        _marker(target).touch()
+        con = duckdb.connect(str(target))
+        _start(con, parent=None, mode="fresh")
+        return con, target, True
+    if standby is not None and not _marker(standby).exists():
+        identity = _identity(standby)  # before opening it: a file of an older Nivaran has no generation
+        held = _connect_writable(standby, time.monotonic() + wait_seconds())
+        if held is not None:
+            con = held
+            _attach_source(con, current)
+            try:
+                mine = read_meta(con, "generation", "main") or identity
+                head = read_meta(con, "generation", "src")
+                con.execute("begin transaction")
+                if mine != head:
+                    if mine != read_meta(con, "parent", "src") or read_meta(con, "replayable", "src") == "false":
+                        raise duckdb.InvalidInputException("the standby is not one write behind")
+                    _catch_up(con)
+                    if _catalog(con, current_database(con)) != _catalog(con, "src"):
+                        raise duckdb.InvalidInputException("the replay left a different catalog")
+                _start(con, parent=head, mode="delta")
+                return con, standby, False
+            except duckdb.Error as exc:
+                con.close()
+                if _disk_full(exc):
+                    _discard(standby)
+                    raise
+    # No usable standby (none, partial, of another generation, or still held by readers): readers that
+    # hold it keep their open file; the next version is a full copy of the current one, under a new name.
+    if standby is not None:
+        _discard(standby)
+    identity = _identity(current)
+    con = _full_copy(current, target)
+    con.execute("begin transaction")
+    _start(con, parent=read_meta(con, "generation", "main") or identity, mode="full copy")
+    return con, target, False
+
+
+def _attach_source(con: duckdb.DuckDBPyConnection, current: Path) -> None:
+    """Attach the current version read-only as ``src``, where a replay or a compaction reads it from."""
+    con.execute("attach '" + str(current).replace("'", "''") + "' as src (read_only)")
+
+
+def _compacted(path: Path, current: Path) -> tuple[duckdb.DuckDBPyConnection, Path]:
+    """A new slot (guarded by its ``.partial`` marker) holding a copy of ``current`` without superseded
+    rows, stamped as not replayable (see :func:`compact`)."""
+    for old in _slots(path):
+        if old != current:
+            _discard(old)
+    target = _new_slot(path)
+    _marker(target).touch()
+    con = duckdb.connect(str(target))
+    try:
+        _attach_source(con, current)
+        con.execute('copy from database src to "' + current_database(con).replace('"', '""') + '"')
+        parent = read_meta(con, "generation", "src") or _identity(current)
+        con.execute("detach src")
+        _start(con, parent=parent, mode="compacted")
+        not_replayable(con)
+    except BaseException:
+        con.close()
+        _discard(target)
+        raise
+    return con, target
+
+
+def _identity(path: Path) -> str:
+    """Stands in for the generation of a file written by an older Nivaran (which has none): such a file
+    is never written again under its name, so its inode, size and modification time identify it."""
+    st = path.stat()
+    return f"file:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
+
+
+def _start(con: duckdb.DuckDBPyConnection, *, parent: str | None, mode: str) -> None:
+    """Stamp the new version's generation, parent and how it was made (``write_mode``: fresh, delta,
+    full copy or compacted), and start its list of changed complaints.
+
+    The write's checkpoint does not vacuum (``max_vacuum_tasks = 0``): replacing a complaint's derived
+    rows leaves its old rows as superseded rows in their row groups, and DuckDB's vacuum of a few
+    superseded rows scattered over every row group rewrote most of them (0.45 s of a 0.5 s checkpoint
+    for 30,000 closures at state scale, ``docs/storage.md``). They are dropped by :func:`compact`.
+    """
+    con.execute("set max_vacuum_tasks = 0")
+    con.execute("create table if not exists meta (key varchar primary key, value varchar not null)")
+    con.execute("insert or replace into meta values ('generation', ?)", [uuid.uuid4().hex])
+    con.execute("insert or replace into meta values ('write_mode', ?)", [mode])
+    con.execute("delete from meta where key = 'replayable'")
+    if parent is None:
+        con.execute("delete from meta where key = 'parent'")
+    else:
+        con.execute("insert or replace into meta values ('parent', ?)", [parent])
+    con.execute(_sql("create table if not exists {k} (complaint_key bigint not null)", k=CHANGED_KEYS))
+    con.execute(_sql("delete from {k}", k=CHANGED_KEYS))

@@ -1,0 +1,347 @@
+"""Writing a load into the store: part of the DuckDB layer, kept apart from :mod:`grading.store.database` by job.
+
+Used by :mod:`grading.intake.ingest` (files) and :mod:`grading.monthly.results` (the demo build), always on a
+connection from :func:`grading.store.database.writing`: reference codes met in data, events appended or
+replaced, rejected rows kept in ``quarantine``, the ``ingest_log``, checked rows staged between the
+two passes of a load, and the derived tables (``complaints``, ``stints``, ``feedback_events``,
+``transfers``) rewritten for the complaints a load touched. Every function here that writes derived
+rows records the complaints in ``changed_keys`` (:data:`grading.store.slots.CHANGED_KEYS`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Final
+
+import duckdb
+import polars as pl
+
+from grading.rules.privacy import mask_personal
+from grading.store import database, slots
+
+#: Derived tables and their column order, as written by :func:`replace_derived`.
+DERIVED_TABLES: Final = ("complaints", "stints", "feedback_events", "transfers")
+
+
+# --- reference data -------------------------------------------------------------------------------
+
+
+def load_reference(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    departments: pl.DataFrame,
+    districts: pl.DataFrame,
+    categories: pl.DataFrame,
+    holidays: pl.DataFrame,
+) -> None:
+    """Replace the shipped reference rows (``is_reference``) and keep codes registered from data."""
+    frames = {"departments": departments, "districts": districts, "categories": categories}
+    for table, frame in frames.items():
+        rows = frame.with_columns(is_reference=pl.lit(True))  # noqa: F841 - read by DuckDB below
+        con.execute(slots.sql("delete from {t} where is_reference or code in (select code from rows)", t=table))
+        con.execute(slots.sql("insert into {t} by name select * from rows", t=table))
+    con.execute("delete from holidays")
+    holidays_frame = holidays  # noqa: F841 - read by DuckDB below
+    con.execute("insert into holidays by name select * from holidays_frame")
+
+
+def register_codes(con: duckdb.DuckDBPyConnection, table: str, codes: list[str]) -> list[str]:
+    """Register codes seen in data but not in ``table`` (name = code); return the new ones, sorted.
+
+    Domain rule: an unknown department, district or category code is accepted, registered and reported.
+    """
+    if table not in ("departments", "districts", "categories"):
+        msg = f"unknown reference table {table!r}"
+        raise ValueError(msg)
+    seen = pl.DataFrame({"code": codes}, schema={"code": pl.String})  # noqa: F841 - read by DuckDB
+    new: list[str] = database.as_frame(
+        con.sql(slots.sql("select distinct code from seen anti join {t} using (code) order by code", t=table))
+    )["code"].to_list()
+    if new:
+        extra = ", 7, 7, 7, 7, 7" if table == "categories" else ""
+        cols = {
+            "departments": "code, name_en, name_hi, volume_weight, is_reference",
+            "districts": "code, name_en, name_hi, division, population, is_reference",
+            "categories": (
+                "code, name_en, name_hi, department, limit_l1_days, limit_l2_days, limit_l3_days,"
+                " limit_l4_days, limit_l5_days, is_reference"
+            ),
+        }[table]
+        middle = "null, null" if table == "districts" else "null"
+        new_frame = pl.DataFrame({"code": new})  # noqa: F841 - read by DuckDB
+        con.execute(
+            f"insert into {table} ({cols}) select code, code, code, {middle}{extra}, false from new_frame"  # noqa: S608
+        )
+    return new
+
+
+def name_codes(con: duckdb.DuckDBPyConnection, table: str, names: dict[str, str]) -> None:
+    """Give codes registered from data their display names (a mapping's ``[names.X]``); shipped
+    reference rows keep theirs. Codes not yet registered are ignored."""
+    if table not in ("departments", "districts", "categories"):
+        msg = f"unknown reference table {table!r}"
+        raise ValueError(msg)
+    schema = {"code": pl.String, "name": pl.String}
+    given = pl.DataFrame({"code": list(names), "name": list(names.values())}, schema=schema)  # noqa: F841 - read by DuckDB
+    con.execute(
+        f"update {table} set name_en = given.name, name_hi = given.name from given "  # noqa: S608 - table name checked above
+        f"where {table}.code = given.code and not {table}.is_reference"
+    )
+
+
+def delete_events(con: duckdb.DuckDBPyConnection, keys: pl.DataFrame) -> None:
+    """Delete the stored events named by ``keys`` (``complaint_id``, ``event_time``, ``event``): a
+    snapshot's corrected closure replaces the old one (:mod:`grading.rules.snapshots`)."""
+    gone = keys.select("complaint_id", "event_time", pl.col("event").cast(pl.String))  # noqa: F841 - read by DuckDB
+    con.execute(
+        "delete from events e using gone g "
+        "where e.complaint_id = g.complaint_id and e.event_time = g.event_time and e.event = g.event"
+    )
+
+
+# --- events ----------------------------------------------------------------------------------------
+
+
+def append_events(con: duckdb.DuckDBPyConnection, events: pl.DataFrame, ingest_id: int) -> int:
+    """Append canonical events (``grading.model.schema.EVENT_SCHEMA``) tagged with ``ingest_id``."""
+    frame = events.with_columns(  # noqa: F841 - read by DuckDB below
+        pl.col(pl.Enum).cast(pl.String), ingest_id=pl.lit(ingest_id, pl.Int32)
+    )
+    # The log has no meaningful row order (readers sort): let DuckDB write in parallel.
+    con.execute("set preserve_insertion_order = false")
+    try:
+        con.execute("insert into events by name select * from frame")
+    finally:
+        con.execute("reset preserve_insertion_order")
+    return events.height
+
+
+def next_ingest_id(con: duckdb.DuckDBPyConnection) -> int:
+    """The next free ``ingest_id``."""
+    return int(con.sql("select coalesce(max(ingest_id), 0) + 1 from ingest_log").fetchall()[0][0])
+
+
+def log_ingest(con: duckdb.DuckDBPyConnection, row: dict[str, object]) -> None:
+    """Record one loaded file (or demo build) in ``ingest_log``."""
+    frame = pl.DataFrame([row])  # noqa: F841 - read by DuckDB
+    con.execute("insert into ingest_log by name select * from frame")
+
+
+def already_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:
+    """Whether a file with this content hash was loaded before."""
+    rows = con.execute("select count(*) from ingest_log where sha256 = ?", [sha256]).fetchall()
+    return bool(rows[0][0])
+
+
+def quarantine(con: duckdb.DuckDBPyConnection, problems: pl.DataFrame, ingest_id: int, source: str) -> None:
+    """Keep rejected rows with their reasons (one row per problem); personal data in the rejected
+    values is masked like notes, so it never reaches the file.
+
+    A problem already kept for the same complaint, field, value and reason (an overlapping newer export
+    carrying the same bad row) is not kept again.
+    """
+    frame = problems.with_columns(  # noqa: F841 - read by DuckDB
+        value=mask_personal(pl.col("value")), ingest_id=pl.lit(ingest_id, pl.Int32), source=pl.lit(source)
+    )
+    con.execute(
+        """
+        insert into quarantine by name
+        select * from frame f
+        where f.complaint_id is null or not exists (
+            select 1 from quarantine q
+            where q.complaint_id = f.complaint_id and q.field is not distinct from f.field
+              and q.value is not distinct from f.value and q.reason = f.reason
+        )
+        """
+    )
+
+
+class Staging:
+    """Checked rows held for a second pass, grouped by a key column when they come back.
+
+    Rows stay in memory up to ``limit`` rows; past that they go to a temporary table of the open
+    (private) database, which DuckDB spills to disk, so a file larger than memory is held on disk.
+    :meth:`chunks` returns them in chunks of about ``limit`` rows such that every row with the same
+    ``key`` value is in the same chunk (hash partitions of the key).
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, key: str, limit: int) -> None:
+        self.con, self.key, self.limit = con, key, limit
+        self.frames: list[pl.DataFrame] = []
+        self.schema: pl.Schema | None = None
+        self.rows = 0
+        self.spilled = False
+        self.table = f"staging_{id(self)}"
+
+    def add(self, frame: pl.DataFrame) -> None:
+        """Hold ``frame`` (every frame must have the same schema)."""
+        self.schema = self.schema or frame.schema
+        self.frames.append(frame)
+        self.rows += frame.height
+        if self.rows > self.limit:
+            self._spill()
+
+    def _spill(self) -> None:
+        held = pl.concat(self.frames).with_columns(pl.col(pl.Enum).cast(pl.String))  # noqa: F841 - read by DuckDB
+        if self.spilled:
+            self.con.execute(slots.sql("insert into {t} select * from held", t=self.table))
+        else:
+            self.con.execute(slots.sql("create temp table {t} as select * from held", t=self.table))
+            self.spilled = True
+        self.frames = []
+
+    def chunks(self) -> Iterator[pl.DataFrame]:
+        """The held rows, every key value within one chunk; chunks of about ``limit`` rows."""
+        if self.schema is None:
+            return
+        if not self.spilled:
+            yield pl.concat(self.frames)
+            return
+        if self.frames:
+            self._spill()
+        parts = -(-self.rows // self.limit)
+        for part in range(parts):
+            query = f"select * from {self.table} where hash({self.key}) % {parts} = {part}"  # noqa: S608
+            yield database.as_frame(self.con.sql(query)).cast(self.schema)
+
+    def close(self) -> None:
+        """Drop the temporary table, if any."""
+        if self.spilled:
+            self.con.execute(slots.sql("drop table if exists {t}", t=self.table))
+        self.frames, self.spilled = [], False
+
+
+# --- derived tables --------------------------------------------------------------------------------
+
+
+def assign_keys(con: duckdb.DuckDBPyConnection, complaint_ids: pl.Series) -> pl.DataFrame:
+    """``complaint_id`` → ``complaint_key`` for the given ids: stored keys kept, new ids numbered on.
+
+    Keys are dense integers so that the derived tables join on integers, not text.
+    """
+    ids = complaint_ids.unique().sort().to_frame("complaint_id")  # noqa: F841 - read by DuckDB
+    return database.as_frame(
+        con.sql(
+            """
+            with known as (
+                select ids.complaint_id, c.complaint_key
+                from ids join complaints c using (complaint_id)
+            ),
+            fresh as (
+                select complaint_id,
+                       (select coalesce(max(complaint_key), 0) from complaints)
+                       + row_number() over (order by complaint_id) as complaint_key
+                from ids anti join known using (complaint_id)
+            ),
+            final as (
+                select * from known
+                union all
+                select * from fresh
+            )
+            select * from final order by complaint_key
+            """
+        )
+    )
+
+
+def replace_derived(
+    con: duckdb.DuckDBPyConnection,
+    derived: dict[str, pl.DataFrame],
+    keys: pl.DataFrame,
+) -> None:
+    """Replace the derived rows of the complaints in ``keys`` (``complaint_id``, ``complaint_key``) and
+    record them as changed (:data:`grading.store.slots.CHANGED_KEYS`: the next write replays them).
+
+    A complaint already stored keeps its ``complainant_month_count``: its complainant and registration
+    month never change, and :func:`grading.rules.derive.derive` counts only within the frame it is given.
+    :func:`refresh_complainant_counts` then recounts the months that gained complaints.
+    """
+    frame_keys = keys.select("complaint_key")  # noqa: F841 - read by DuckDB
+    con.execute(
+        """
+        create or replace temp table kept_counts as
+        select complaint_key, complainant_month_count from complaints
+        where complaint_key in (select complaint_key from frame_keys)
+        """
+    )
+    for table in DERIVED_TABLES:
+        delete = "delete from {t} where complaint_key in (select complaint_key from frame_keys)"
+        con.execute(slots.sql(delete, t=table))
+        frame = derived[table]  # noqa: F841 - read by DuckDB
+        if table == "complaints":
+            con.execute(
+                """
+                insert into complaints by name
+                select f.* exclude (complainant_month_count),
+                       coalesce(k.complainant_month_count, f.complainant_month_count) as complainant_month_count
+                from frame f left join kept_counts k on k.complaint_key = f.complaint_key
+                """
+            )
+        else:
+            con.execute(slots.sql("insert into {t} by name select * from frame", t=table))
+    con.execute("drop table kept_counts")
+    con.execute("insert into changed_keys select complaint_key from frame_keys")
+
+
+def max_complaint_key(con: duckdb.DuckDBPyConnection) -> int:
+    """The highest ``complaint_key`` stored (0 for none): keys above it are new."""
+    return int(con.sql("select coalesce(max(complaint_key), 0) from complaints").fetchall()[0][0])
+
+
+def append_derived(con: duckdb.DuckDBPyConnection, derived: dict[str, pl.DataFrame]) -> None:
+    """Append derived frames for complaints not yet in the store (the demo builds month by month)."""
+    for table in DERIVED_TABLES:
+        frame = derived[table]  # noqa: F841 - read by DuckDB
+        con.execute(slots.sql("insert into {t} by name select * from frame", t=table))
+
+
+def refresh_complainant_counts(con: duckdb.DuckDBPyConnection, keys: pl.DataFrame | None = None) -> None:
+    """Recount each complaint's complainant's complaints registered in the same month.
+
+    The habitual-complainant rule reads this count. Only a new complaint changes it, and only in its
+    complainant-month (a complaint's complainant and registration time never change once stored: a
+    second ``registered`` event is refused). So with ``keys`` (``complaint_key`` of the complaints a load
+    added) only those complainant-months are recounted, reading only the complaints registered in their
+    months; without, the whole store is (the demo build). Every complaint whose count changes is
+    recorded as changed (:data:`grading.store.slots.CHANGED_KEYS`).
+    """
+    frame = (  # noqa: F841 - read by DuckDB
+        con.sql("select complaint_key from complaints") if keys is None else keys.select("complaint_key")
+    )
+    months = con.sql(
+        """
+        select date_trunc('month', min(registered_at)), date_trunc('month', max(registered_at)) + interval 1 month
+        from complaints where complaint_key in (select complaint_key from frame)
+        """
+    ).fetchall()[0]
+    if months[0] is None:
+        return
+    con.execute(
+        """
+        create or replace temp table recounted as
+        with touched as (
+            select distinct complainant, date_trunc('month', registered_at) as registered_month
+            from complaints
+            where complaint_key in (select complaint_key from frame)
+        ),
+        members as (
+            select c.complaint_key, c.complainant_month_count,
+                   count(*) over (partition by c.complainant, t.registered_month) as n
+            from complaints c
+            join touched t
+              on t.complainant = c.complainant and t.registered_month = date_trunc('month', c.registered_at)
+            where c.registered_at >= $first and c.registered_at < $end
+        )
+        select complaint_key, n from members where complainant_month_count <> n
+        """,
+        {"first": months[0], "end": months[1]},
+    )
+    con.execute(
+        """
+        update complaints set complainant_month_count = recounted.n
+        from recounted
+        where complaints.complaint_key = recounted.complaint_key
+        """
+    )
+    con.execute("insert into changed_keys select complaint_key from recounted")
+    con.execute("drop table recounted")

@@ -1,0 +1,97 @@
+"""Page pieces of the department head's plan (pages/department.py): why the score moved, the plan against
+the best and the median department, the score by district, the month's complaints to look at."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from grading.access.identity import Identity
+from grading.scoring import plan
+from ui import data
+from ui.i18n import display_name, lang, metric_label, t
+from ui.widgets import case_download
+
+
+def why_moved_table(before: dict[str, object], now: dict[str, object]) -> None:
+    """Component changes (2 decimals) that add up to the change of the published score."""
+    label = "label_hi" if lang() == "hi" else "label_en"
+    rows = plan.why_moved(before, now, data.scheme())
+    st.table(
+        rows.select(
+            pl.col(label).alias(t("method_components")),
+            pl.col("before").round(2).alias(t("points_last")),
+            pl.col("now").round(2).alias(t("points_now")),
+            pl.col("change_shown").round(2).alias(t("change")),
+        )
+    )
+    st.caption(t("moved_note"))
+
+
+def plan_section(stamp: tuple[int, int], department: str, month: date, names: dict[str, str]) -> None:
+    """Per component: points missing against the best and the median department and the work that
+    recovers them, ranked by points per case."""
+    rows = data.plan_rows(stamp, department, month)
+    best, median = plan.reference_departments(data.ranking(stamp, "department", month), data.scheme())
+    st.write(t("plan_intro", best=names.get(best, best), median=names.get(median, median)))
+    hi = lang() == "hi"
+    st.dataframe(
+        rows.select(
+            pl.col("label_hi" if hi else "label_en").alias(t("method_components")),
+            pl.col("points").round(2).alias(t("points_now")),
+            pl.col("gap_best").round(2).alias(t("gap_best")),
+            pl.col("gap_median").round(2).alias(t("gap_median")),
+            pl.col("per_case").round(3).alias(t("per_case")),
+            pl.col("work_hi" if hi else "work_en").alias(t("work")),
+            pl.when(pl.col("cases_median") > 0)
+            .then(pl.col("gain_median"))
+            .otherwise(pl.col("gain_best"))
+            .round(2)
+            .alias(t("gain")),
+            pl.col("cases_next_rank").alias(t("next_rank_cases")),
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def by_district(stamp: tuple[int, int], department: str, month: date) -> None:
+    """The department's score, grade and received complaints in each district, best first."""
+    rows = data.ranking(stamp, "department_district", month).filter(pl.col("department") == department)
+    st.dataframe(
+        rows.sort("score", descending=True, nulls_last=True).select(
+            display_name("district").alias(t("district")),
+            pl.col("score").round(2).alias(t("score")),
+            pl.col("grade").alias(t("grade")),
+            pl.col("received").alias(metric_label("received")),
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def outcome_lists(stamp: tuple[int, int], month: date, who: Identity, department: str) -> None:
+    """Dissatisfied, reopened and force-closed complaints of the month, one tab each, audited downloads."""
+    found = data.outcomes(stamp, month, who, department)
+    tabs = st.tabs([t(f"outcome_{k}") for k in plan.OUTCOMES])
+    for tab, kind in zip(tabs, plan.OUTCOMES, strict=True):
+        with tab:
+            rows = found.filter(pl.col("kind").cast(pl.String) == kind).select(
+                pl.col("complaint_id").alias(t("complaint")),
+                pl.col("event_time").dt.date().alias(t("event_on")),
+                pl.col("district").alias(t("district")),
+                pl.col("category").alias(t("category")),
+                pl.format("L{}", pl.col("level")).alias(t("level")),
+                pl.col("registered_at").dt.date().alias(t("registered")),
+            )
+            st.dataframe(rows, hide_index=True, width="stretch")
+            case_download(
+                rows,
+                f"{kind}-{department}-{month:%Y-%m}",
+                f"outcome-{kind}",
+                who=who,
+                scope=who.scope(department=department),
+                detail=f"{kind} complaints {department} {month:%Y-%m}",
+            )
