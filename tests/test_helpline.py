@@ -216,3 +216,38 @@ def test_a_city_311_store_shows_its_groups_and_its_median_component(
     at.switch_page("pages/methodology.py").run()
     assert not at.exception, at.exception
     assert any("15 × min(1, 3 ÷ days)" in table.value.to_string() for table in at.table)
+
+
+@pytest.mark.parametrize(
+    ("zone", "wall_clock"),
+    [
+        # 12:00 in Chicago on 1 Aug 2024 is CDT (UTC-5): 17:00 UTC, 22:30 in India (UTC+5:30).
+        ("America/Chicago", "2024-08-01 12:00:00"),
+        ("Asia/Kolkata", "2024-08-01 22:30:00"),
+    ],
+)
+def test_a_zoned_parquet_time_lands_on_the_stores_own_wall_clock(tmp_path: Path, zone: str, wall_clock: str) -> None:
+    db = tmp_path / "z.duckdb"
+    result = CliRunner().invoke(main, ["init", "--db", str(db), "--timezone", zone], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    events = pl.DataFrame(
+        {
+            "complaint_id": ["C1"],
+            "event_time": ["2024-08-01 12:00"],
+            "event": ["registered"],
+            "level": ["L1"],
+            "department": ["D1"],
+            "district": ["X"],
+            "category": ["CAT"],
+            "complainant": ["P1"],
+        }
+    ).with_columns(pl.col("event_time").str.to_datetime("%Y-%m-%d %H:%M").dt.replace_time_zone("America/Chicago"))
+    path = tmp_path / "events.parquet"
+    events.write_parquet(path)
+    ingest.ingest(db, [path])
+    con = database.connect_readonly(db)
+    try:
+        stored = database.read_events(con)
+    finally:
+        con.close()
+    assert stored["event_time"].dt.to_string("%Y-%m-%d %H:%M:%S").to_list() == [wall_clock]

@@ -131,11 +131,13 @@ def _kind(path: Path) -> str:
 
 
 def _as_text(lazy: pl.LazyFrame) -> pl.LazyFrame:
-    """Every column as text; zoned times (Parquet) first converted to Asia/Kolkata wall-clock."""
+    """Every column as text; a zoned time (Parquet) as its instant in UTC with the offset written out
+    (``2024-08-01T17:00:00.000000+00:00``), so the time rules (:mod:`grading.rules.timeparse`, an offset
+    wins) put it on the store's own wall clock, whatever the store's zone."""
     return lazy.with_columns(
         pl.col(pl.Datetime("us", "*"), pl.Datetime("ms", "*"), pl.Datetime("ns", "*"))
-        .dt.convert_time_zone("Asia/Kolkata")
-        .dt.replace_time_zone(None)
+        .dt.convert_time_zone("UTC")
+        .dt.strftime("%Y-%m-%dT%H:%M:%S%.6f+00:00")
     ).cast(pl.String)
 
 
