@@ -96,3 +96,17 @@ def test_open_at_and_stage_at() -> None:
         (1, 2, False, datetime(2024, 3, 15)),
         (2, 1, True, None),
     ]
+
+
+def test_days_to_due_counts_whole_calendar_days_from_the_day_of_the_instant() -> None:
+    # Review at 10 Aug 2024 23:59:59 (the end of the day). Limits passing:
+    # 10 Aug 09:00 -> 0 (due today, though already passed), 12 Aug 00:30 -> 2, 3 Aug 18:00 -> -7, none -> null.
+    when = datetime(2024, 8, 10, 23, 59, 59, 999999)
+    due = pl.Series(
+        "due_at",
+        [datetime(2024, 8, 10, 9), datetime(2024, 8, 12, 0, 30), datetime(2024, 8, 3, 18), None],
+        pl.Datetime("us"),
+    )
+    got = pl.select(asof.days_to_due(pl.lit(due), when)).to_series()
+    assert got.dtype == pl.Int32
+    assert got.to_list() == [0, 2, -7, None]

@@ -77,7 +77,7 @@ def test_case_list_matches_the_pending_metric(con) -> None:  # type: ignore[no-u
     habitual_open = cases.height - metric
     assert 0 <= habitual_open < cases.height * 0.05
     assert (cases["age_days"] >= 0).all()
-    assert (cases.filter("is_overdue")["days_to_due"] <= 0).all()  # rounded to 0.1 day
+    assert (cases.filter("is_overdue")["days_to_due"] <= 0).all()  # whole days: due today is 0
     assert (cases.filter("due_soon")["days_to_due"].is_between(0, 2)).all()
 
 

@@ -135,6 +135,17 @@ def completed_days(later: pl.Expr, earlier: pl.Expr) -> pl.Expr:
     return days(later - earlier).floor().cast(pl.Int32)
 
 
+def due_date(due_at: pl.Expr) -> pl.Expr:
+    """The calendar day on which a limit passes (``Date``); null without a limit."""
+    return due_at.dt.date()
+
+
+def days_to_due(due_at: pl.Expr, t: datetime) -> pl.Expr:
+    """Calendar days from the day of ``t`` to :func:`due_date` (``Int32``): 0 = falls due that day,
+    negative = overdue by that many days, null without a limit. Whole days, as a meeting counts them."""
+    return (due_date(due_at) - pl.lit(t.date())).dt.total_days().cast(pl.Int32)
+
+
 def age_days(t: datetime) -> pl.Expr:
     """A complaint's age at ``t`` in completed days since ``registered_at``."""
     return completed_days(pl.lit(t), pl.col("registered_at"))

@@ -94,14 +94,11 @@ def cases(
     when = end_of(day)
     found = views.open_cases(con, when, who, district=district, department=department)
     last = _last_actions(con, found["complaint_id"], when).drop("last_outcome")
-    due_date = pl.col("due_at").dt.date()
     out = (
         found.join(last, on="complaint_id", how="left", maintain_order="left")
         .join(_categories(con), on="category", how="left", maintain_order="left")
         .with_columns(
             days_at_level=asof.completed_days(pl.lit(when), pl.col("stint_started_at")),
-            due_date=due_date,
-            days_to_due=(due_date - pl.lit(day)).dt.total_days().cast(pl.Int32),
         )
     )
     return out.select(

@@ -12,7 +12,7 @@ Functions returning aggregates are not yet public-safe: the public side reads
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Final
+from typing import Final, TypedDict
 
 import duckdb
 import polars as pl
@@ -166,7 +166,8 @@ def open_cases(
 
     Adds ``age_days`` (completed days since registration), ``age_bucket``, ``level`` as ``L1``..``L5``,
     ``is_overdue`` (past the limit of its current level), ``due_soon`` (the limit passes within the
-    next 2 days) and ``days_to_due`` (negative when overdue); names are attached.
+    next 2 days), ``due_date`` and ``days_to_due`` (:func:`grading.rules.asof.days_to_due`: whole calendar
+    days from the day of ``when``, negative when overdue); names are attached.
     """
     scope = who.scope(district=district, department=department)
     rows = case_reads.pending_cases(con, when, districts=scope.district_list(), departments=scope.department_list())
@@ -195,7 +196,8 @@ def open_cases(
         level=pl.format("L{}", pl.col("level")),
         is_overdue=asof.is_overdue_at(when),
         due_soon=pl.col("due_at").is_between(pl.lit(when), pl.lit(when + DUE_SOON), closed="right").fill_null(False),
-        days_to_due=(asof.days(pl.col("due_at") - pl.lit(when))).round(1),
+        due_date=asof.due_date(pl.col("due_at")),
+        days_to_due=asof.days_to_due(pl.col("due_at"), when),
     )
     return results.attach_names(con, out).sort("registered_at", "complaint_id")
 
@@ -233,21 +235,42 @@ def case_timeline(
     return events.with_columns(note=mask_personal(pl.col("note")))
 
 
-def data_status(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
+class DataStatus(TypedDict):
+    """What :func:`data_status` reports about the loaded data."""
+
+    #: Row counts of ``events``, ``complaints``, ``quarantine`` and ``ingest_log``.
+    counts: dict[str, int]
+    #: First and last calendar month with any event (None: an empty store).
+    first_month: date | None
+    last_month: date | None
+    #: The time of the latest stored event (None: an empty store).
+    last_event: datetime | None
+    #: When the monthly results were last refreshed (ISO text; None: never).
+    refreshed_at: str | None
+    is_demo: bool
+    #: The ingest log, newest first.
+    log: pl.DataFrame
+    #: Quarantined rows summarised by source, field and reason.
+    quarantine: pl.DataFrame
+    #: The latest 500 quarantined rows, personal data masked.
+    quarantine_rows: pl.DataFrame
+
+
+def data_status(con: duckdb.DuckDBPyConnection) -> DataStatus:
     """What is loaded: row counts, the month window, last refresh, ingest log and quarantine reasons."""
     bounds = database.month_bounds(con)
-    status: dict[str, object] = {
+    found = database.ingest_status(con)
+    return {
         "counts": database.counts(con),
         "first_month": bounds[0] if bounds else None,
         "last_month": bounds[1] if bounds else None,
         "last_event": database.last_event_time(con),
         "refreshed_at": database.get_meta(con, "refreshed_at"),
         "is_demo": database.get_meta(con, "demo") == "true",
+        "log": found["log"],
+        "quarantine": found["quarantine"],
+        "quarantine_rows": found["quarantine_rows"].with_columns(value=mask_personal(pl.col("value"))),
     }
-    found = database.ingest_status(con)
-    found["quarantine_rows"] = found["quarantine_rows"].with_columns(value=mask_personal(pl.col("value")))
-    status.update(found)
-    return status
 
 
 def outcome_complaints(con: duckdb.DuckDBPyConnection, month: date, who: Identity, department: str) -> pl.DataFrame:
