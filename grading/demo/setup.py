@@ -10,7 +10,6 @@ district. Units: instants are ``int64`` microseconds since 1970-01-01 00:00 *wal
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Final
@@ -19,6 +18,7 @@ import numpy as np
 import polars as pl
 
 from grading.model.schema import CHANNELS, DEFAULT_LIMIT_DAYS, LEVELS
+from grading.rules.asof import next_month
 
 MINUTE: Final = 60_000_000
 HOUR: Final = 60 * MINUTE
@@ -73,18 +73,10 @@ class Complaints:
     person: np.ndarray  # complainant pool index
 
 
-def month_number(text: str) -> int:
-    """``"YYYY-MM"`` as a count of months since year 0 (year * 12 + month - 1)."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})", text)
-    if not match or not 1 <= int(match[2]) <= 12:
-        msg = f"end must be a month as YYYY-MM, got {text!r}"
-        raise ValueError(msg)
-    return int(match[1]) * 12 + int(match[2]) - 1
-
-
-def month_start(number: int) -> int:
-    """First microsecond of month ``number`` (see :func:`month_number`) since 1970-01-01."""
-    return (date(number // 12, number % 12 + 1, 1) - date(1970, 1, 1)).days * DAY
+def instant(day: date) -> int:
+    """The first microsecond of ``day`` as the demo counts instants (since 1970-01-01 wall clock). Month
+    arithmetic is :mod:`grading.rules.asof`'s."""
+    return (day - date(1970, 1, 1)).days * DAY
 
 
 def index_reference(departments: pl.DataFrame, districts: pl.DataFrame, categories: pl.DataFrame) -> Reference:
@@ -160,11 +152,11 @@ def draw_profiles(ref: Reference, months: int, scale: float, rng: np.random.Gene
     )
 
 
-def draw_complaints(ref: Reference, prof: Profiles, rng: np.random.Generator, number: int, scale: float) -> Complaints:
-    """Draw a month's new complaints, sorted by registration time."""
-    start, stop = month_start(number), month_start(number + 1)
+def draw_complaints(ref: Reference, prof: Profiles, rng: np.random.Generator, month: date, scale: float) -> Complaints:
+    """Draw the new complaints of ``month`` (its first day), sorted by registration time."""
+    start, stop = instant(month), instant(next_month(month))
     days = (stop - start) // DAY
-    season = 1.0 + 0.06 * np.cos(2 * np.pi * (number % 12 - 5) / 12)  # power and water peak in June
+    season = 1.0 + 0.06 * np.cos(2 * np.pi * (month.month - 1 - 5) / 12)  # power and water peak in June
     n = int(rng.poisson(MONTHLY_VOLUME * scale * season * days / 30.4375))
     district = rng.choice(len(ref.dist_share), n, p=ref.dist_share).astype(np.int16)
     person = rng.integers(0, prof.pool, n)

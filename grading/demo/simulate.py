@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Final
 
 import numpy as np
@@ -41,8 +42,7 @@ from grading.demo.setup import (
     draw_complaints,
     draw_profiles,
     index_reference,
-    month_number,
-    month_start,
+    instant,
 )
 from grading.model.schema import (
     EVENT_SCHEMA,
@@ -54,6 +54,7 @@ from grading.model.schema import (
     OutcomeEnum,
     check_frame,
 )
+from grading.rules.asof import add_months, parse_month
 
 TOP_AUTO_LEVEL: Final = 4  # MP escalates automatically up to L4 only
 P_DUPLICATE: Final = 0.01
@@ -189,8 +190,12 @@ def generate(
     if months < 1 or scale <= 0:
         msg = f"months must be >= 1 and scale > 0 (got months={months}, scale={scale})"
         raise ValueError(msg)
-    first = month_number(end) - months + 1
-    bounds = np.array([month_start(first + i) for i in range(months + 1)], dtype=np.int64)
+    last = parse_month(end)
+    if last is None:
+        msg = f"end must be a month as YYYY-MM, got {end!r}"
+        raise ValueError(msg)
+    calendar = [add_months(last, i - months + 1) for i in range(months + 1)]
+    bounds = np.array([instant(month) for month in calendar], dtype=np.int64)
     cutoff = int(bounds[-1]) - 1
     ref = index_reference(departments, districts, categories)
     root = np.random.SeedSequence(seed)
@@ -198,7 +203,7 @@ def generate(
     profiles = draw_profiles(ref, months, scale, np.random.default_rng(profile_seed))
     for i in range(months):
         rng = np.random.default_rng(month_seeds[i])
-        events = _month(ref, profiles, rng, first + i, bounds=bounds, cutoff=cutoff, scale=scale)
+        events = _month(ref, profiles, rng, calendar[i], bounds=bounds, cutoff=cutoff, scale=scale)
         yield plant_gaming(events, cutoff, seed)
         if progress:
             progress(i + 1, months)
@@ -208,14 +213,14 @@ def _month(
     ref: Reference,
     prof: Profiles,
     rng: np.random.Generator,
-    number: int,
+    month: date,
     *,
     bounds: np.ndarray,
     cutoff: int,
     scale: float,
 ) -> pl.DataFrame:
-    """Every event (up to the cut-off) of the complaints registered in month ``number``."""
-    sim = _Sim(ref, prof, rng, bounds, draw_complaints(ref, prof, rng, number, scale))
+    """Every event (up to the cut-off) of the complaints registered in ``month``."""
+    sim = _Sim(ref, prof, rng, bounds, draw_complaints(ref, prof, rng, month, scale))
     c = sim.c
     sim.log.add("registered", np.arange(len(c.registered)), c.registered, level=1, dept=c.dept.copy())
     moving = _intake(sim)
@@ -223,8 +228,8 @@ def _month(
         resolved, escalated = _stint(sim, moving)
         moving = _Moving.concat([escalated, _callback(sim, resolved)])
         moving = moving.take(moving.start <= cutoff)
-    year, month = divmod(number, 12)
-    return check_frame(_frame(sim, cutoff, f"MP{year % 100:02d}{month + 1:02d}-"), EVENT_SCHEMA, "demo events")
+    prefix = f"MP{month.year % 100:02d}{month.month:02d}-"
+    return check_frame(_frame(sim, cutoff, prefix), EVENT_SCHEMA, "demo events")
 
 
 def _intake(sim: _Sim) -> _Moving:
