@@ -39,7 +39,7 @@ started, started_cpu, started_wait = time.perf_counter(), time.thread_time(), wa
 st.set_page_config(page_title="Nivaran · निवारण", page_icon="⚖️", layout="wide")
 who = auth.current()
 # Register the pages before anything slow runs, so the sidebar never falls back to listing pages/.
-pages = {
+pages: dict[str, list[st.Page]] = {
     t("nav_public"): [
         st.Page("pages/public_summary.py", title=t("page_public"), icon="📊", default=True),
         st.Page("pages/methodology.py", title=t("page_methodology"), icon="📐"),

@@ -13,9 +13,14 @@ from ui.widgets import case_download, guarded, page_context
 
 who = auth.require("collector")
 stamp, month = page_context()
-labels = dict(data.reference(stamp, "districts").select("code", reference_name()).iter_rows())
+labels: dict[str, str] = dict(data.reference(stamp, "districts").select("code", reference_name()).iter_rows())
 mine = [d for d in labels if d in who.districts] if who.role == "collector" else list(labels)
-district = st.selectbox(t("pick_district"), sorted(mine, key=labels.get), format_func=labels.get, key="district")
+district = st.selectbox(
+    t("pick_district"), sorted(mine, key=lambda d: labels[d]), format_func=lambda d: labels[d], key="district"
+)
+if district is None:  # no district in this user's scope: nothing to review
+    st.info(t("no_cases"))
+    st.stop()
 latest = data.latest_day(stamp) or month_window(month)[2].date()
 pickers = st.columns(2)
 with pickers[0]:

@@ -1,6 +1,5 @@
 """What is loaded: months, complaints, events, last load, rows rejected and why."""
 
-import polars as pl
 import streamlit as st
 
 from grading.outputs.fmt import indian
@@ -19,15 +18,16 @@ cols[0].metric(t("complaints"), indian(counts["complaints"]))
 cols[1].metric(t("events"), indian(counts["events"]))
 cols[2].metric(t("loads"), indian(counts["ingest_log"]))
 cols[3].metric(t("quarantined"), indian(counts["quarantine"]))
-if info["first_month"]:
-    st.write(f"{t('months_loaded')}: {month_name(info['first_month'])} – {month_name(info['last_month'])}")
+first, last = info["first_month"], info["last_month"]
+if first is not None and last is not None:
+    st.write(f"{t('months_loaded')}: {month_name(first)} – {month_name(last)}")
 
 st.subheader(t("ingest_log"))
-log: pl.DataFrame = info["log"]
+log = info["log"]
 st.dataframe(log.drop("sha256"), hide_index=True, width="stretch")
 
 st.subheader(t("quarantine_reasons"))
-reasons: pl.DataFrame = info["quarantine"]
+reasons = info["quarantine"]
 if reasons.is_empty():
     st.write(t("nothing_rejected"))
 else:

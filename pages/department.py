@@ -17,16 +17,20 @@ stamp, month = page_context()
 scheme = data.scheme()
 hi = lang() == "hi"
 ranking = data.ranking(stamp, "department", month)
-labels = dict(ranking.select("department", display_name("department")).iter_rows())
+labels: dict[str, str] = dict(ranking.select("department", display_name("department")).iter_rows())
 labels_all = dict(labels)  # every department's name (the plan names the best and the median one)
 if who.role == "department_head":
     labels = {code: name for code, name in labels.items() if code in who.departments}
-if not labels:
+department = (
+    st.selectbox(
+        t("pick_department"), sorted(labels, key=lambda d: labels[d]), format_func=lambda d: labels[d], key="department"
+    )
+    if labels
+    else None
+)
+if department is None:  # no department in this user's scope
     st.info(t("no_cases"))
     st.stop()
-department = st.selectbox(
-    t("pick_department"), sorted(labels, key=labels.get), format_func=labels.get, key="department"
-)
 me = ranking.filter(pl.col("department") == department).row(0, named=True)
 name = labels[department]
 if me["is_ranked"]:

@@ -26,14 +26,14 @@ metric = left.selectbox(
 )
 kind = mid.radio(t("pick_entity_type"), ["department", "district"], format_func=t, key="trend_kind", horizontal=True)
 rows = data.public_history(stamp, kind)
-labels = dict(rows.select(kind, display_name(kind)).unique().iter_rows())
+labels: dict[str, str] = dict(rows.select(kind, display_name(kind)).unique().iter_rows())
 permalink.restore(f"trend_pick_{kind}", "pick", permalink.subset_of(sorted(labels), limit=8))
 default = rows.filter(pl.col("month") == rows["month"].max()).sort("rank", nulls_last=True)[kind].head(3).to_list()
 st.session_state.setdefault(f"trend_pick_{kind}", default)
 chosen = st.multiselect(
     t("pick_entities"),
     sorted(labels),
-    format_func=labels.get,
+    format_func=lambda code: labels[code],
     max_selections=8,
     key=f"trend_pick_{kind}",
 )

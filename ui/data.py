@@ -426,7 +426,7 @@ def publication(stamp: Stamp, month: date) -> dict[str, object] | None:
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def status(stamp: Stamp) -> dict[str, object]:
+def status(stamp: Stamp) -> views.DataStatus:
     """What is loaded in the database version ``stamp`` (every load makes a new version, so the newest
     load always shows)."""
     return read(stamp, views.data_status)
