@@ -65,7 +65,7 @@ st.markdown(f"#### {t('method_asof')}")
 st.markdown(t("method_asof_text"))
 
 st.markdown(f"#### {t('method_privacy')}")
-st.markdown(t("method_privacy_text"))
+st.markdown(t("method_privacy_text", suppress_below=scheme.suppress_below))
 
 st.markdown(f"#### {t('method_metrics')}")
 st.dataframe(

@@ -5,6 +5,8 @@ department cells are suppressed by the public boundary (grading.serve.public: sm
 complements); every figure comes from ui.data.public_*.
 """
 
+from typing import Final, Literal
+
 import plotly.express as px
 import polars as pl
 import streamlit as st
@@ -28,11 +30,18 @@ from ui.public_page import (
 from ui.ranking import grouped_tables, streaks_section
 from ui.widgets import data_window, download, guarded, headers, page_context, published_marker, ranking_table
 
+#: A headline change's colour by whether more is better (None: neither direction is good in itself).
+DELTA_COLOR: Final[dict[bool | None, Literal["normal", "inverse", "off"]]] = {
+    True: "normal",
+    False: "inverse",
+    None: "off",
+}
+
 stamp, month = page_context()
 scheme = data.scheme()
 page_style()
 st.title(t("public_title"))
-st.write(t("public_intro"))
+st.write(t("public_intro", suppress_below=scheme.suppress_below))
 data_window(stamp)
 published_marker(stamp, month)
 
@@ -51,7 +60,7 @@ with guarded("headline"):
             metric_label(name),
             shown,
             delta,
-            delta_color={True: "normal", False: "inverse", None: "off"}[METRICS[name].higher_is_better],
+            delta_color=DELTA_COLOR[METRICS[name].higher_is_better],
             help=None if is_pct else in_words(value, lang()),
         )
         col.caption(t("vs_last_month"))
@@ -144,7 +153,7 @@ with guarded("district × department"):
     if on_request("show_cells", "grid", t("cells_show")):  # 55 × 52 cells: drawn only when asked for
         figure = data.shared(stamp, "cells_figure", month, metric, lang(), build=lambda: cells_figure(grid, metric))
         st.plotly_chart(figure, width="stretch")
-        st.caption(t("cells_note"))
+        st.caption(t("cells_note", suppress_below=scheme.suppress_below))
         chart_table(table)
     download(table.drop(t("map_hidden")), f"district-department-{month:%Y-%m}", "cells")
 

@@ -19,8 +19,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grading.words import CATALOGUE
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
-from ui.i18n import CATALOGUE
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from grading.words import CATALOGUE
 from tests.browser import ARTIFACTS, require_chromium, streamlit_server, wait_for_app
-from ui.i18n import CATALOGUE
 
 pytestmark = pytest.mark.browser
 PAGES = [  # (catalogue key of the title, is public)

@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from grading.words import CATALOGUE
 from tests.browser import ARTIFACTS, streamlit_server, wait_for_app
-from ui.i18n import CATALOGUE
 
 pytestmark = pytest.mark.browser
 

@@ -14,9 +14,9 @@ import pytest
 
 from grading.access.accounts import Accounts
 from grading.access.sessions import COOKIE_NAME
+from grading.words import CATALOGUE
 from tests.browser import ARTIFACTS, streamlit_server, wait_for_app
 from tests.test_browser import sign_in
-from ui.i18n import CATALOGUE
 
 pytestmark = pytest.mark.browser
 USER, PASSWORD = "t.sessions", "sessions-pass-1"

@@ -187,7 +187,7 @@ def test_the_dashboard_shows_the_store_name_and_its_scheme(tmp_path: Path, monke
 
 def test_public_wording_names_no_state() -> None:
     # A 311 city is no state: the public page's title, trend line, medians and group notes are neutral.
-    from ui.i18n import CATALOGUE
+    from grading.words import CATALOGUE
 
     public = (
         "public_title",

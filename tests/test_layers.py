@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 #: Lowest first. docs/reference.md (section "Where the code lives") says what each part is for.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("grading.model",),
+    ("grading.words",),
     ("grading.rules",),
     ("grading.scoring",),
     ("grading.store",),

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui.i18n import CATALOGUE
+from grading.words import CATALOGUE
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,16 +1,21 @@
-"""Indian number formatting and the bilingual catalogue."""
+"""Indian number formatting and the bilingual catalogue (:mod:`grading.words`: the pages and the report)."""
 
 from __future__ import annotations
 
+import ast
+import dataclasses
 import re
 import string
+from datetime import date, datetime
 from pathlib import Path
 
 import polars as pl
 import pytest
 
+from grading.outputs import report
 from grading.outputs.fmt import ago, fixed_expr, in_words, indian, indian_expr, pct, rank_change_expr, sparkline_expr
-from ui.i18n import CATALOGUE
+from grading.scoring import schemes
+from grading.words import CATALOGUE, merge, say
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -94,12 +99,97 @@ def test_every_catalogue_entry_has_both_languages_with_the_same_placeholders() -
         assert {f for _, f, _, _ in fields.parse(en) if f} == {f for _, f, _, _ in fields.parse(hi) if f}, key
 
 
-def test_every_text_key_used_by_the_pages_exists() -> None:
+def _page_sources() -> list[Path]:
+    return [ROOT / "navigation.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]
+
+
+def test_every_text_key_used_by_the_pages_and_the_report_exists() -> None:
     used: set[str] = set()
-    for path in [ROOT / "navigation.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]:
+    for path in _page_sources():
         used |= set(re.findall(r"""\bt\(\s*["']([a-z0-9_]+)["']""", path.read_text(encoding="utf-8")))
     assert used, "no t() calls found"
-    assert sorted(used - set(CATALOGUE)) == []
+    said: set[str] = set()
+    for path in (ROOT / "grading").glob("**/*.py"):
+        said |= set(re.findall(r"""\bsay\(\s*["']([a-z0-9_]+)["']""", path.read_text(encoding="utf-8")))
+    assert "report_title" in said, "no say() calls found in grading/"
+    assert sorted((used | said) - set(CATALOGUE)) == []
+
+
+def _placeholders(text: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(text) if f}
+
+
+def test_every_call_fills_exactly_the_placeholders_of_its_entry() -> None:
+    # t("key", ...) in the pages and say("key", lang, ...) in grading/: a threshold moved out of the text
+    # into a placeholder must be passed by every caller (a missing one would show "{suppress_below}").
+    checked, wrong = 0, []
+    for path in [*_page_sources(), *(ROOT / "grading").glob("**/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("t", "say")):
+                continue
+            if not (node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+                continue  # a key built at run time (t(f"role_{role}"))
+            if any(k.arg is None for k in node.keywords):
+                continue  # **values: not known here
+            key, given = node.args[0].value, {k.arg for k in node.keywords}
+            checked += 1
+            if key in CATALOGUE and given != _placeholders(CATALOGUE[key][0]):
+                wrong.append(f"{path.relative_to(ROOT)}:{node.lineno} {key}: {sorted(given)}")
+    assert checked > 100
+    assert wrong == []
+
+
+def test_a_key_defined_in_two_parts_stops_the_merge() -> None:
+    with pytest.raises(ValueError, match="rank"):
+        merge({"rank": ("Rank", "रैंक")}, {"rank": ("Place", "स्थान")})
+    assert merge({"a": ("A", "अ")}, {"b": ("B", "ब")}) == {"a": ("A", "अ"), "b": ("B", "ब")}
+
+
+#: A number written next to "fewer than", "at least", "<" or "से कम" is a scheme threshold written out.
+_LITERAL_THRESHOLD = re.compile(r"(fewer than|at least|below|<)\s*\*?\d|\d+\*?\s*से कम|कम से कम \d")
+
+
+def test_no_catalogue_text_writes_a_scheme_threshold_as_a_number() -> None:
+    written = [
+        key for key, (en, hi) in CATALOGUE.items() if _LITERAL_THRESHOLD.search(en) or _LITERAL_THRESHOLD.search(hi)
+    ]
+    assert written == []
+
+
+def _empty_ranking(kind: str, scheme: schemes.Scheme) -> pl.DataFrame:
+    columns = {"is_ranked": pl.Boolean, "suppressed": pl.Boolean, "volume_group": pl.Int32, "group_rank": pl.Int32}
+    columns |= {"rank": pl.Int32, "rank_change": pl.Int32, "score": pl.Float64, "grade": pl.String}
+    columns |= {"received": pl.Int64, kind: pl.String, f"{kind}_name": pl.String}
+    return pl.DataFrame(schema=columns | {f"points_{c.key}": pl.Float64 for c in scheme.components})
+
+
+@pytest.mark.parametrize("lang", ["en", "hi"])
+def test_the_suppression_threshold_in_the_text_is_the_schemes(lang: str) -> None:
+    shipped = schemes.load(schemes.DEFAULT_SCHEME)
+    assert shipped.suppress_below == 5
+    scheme = dataclasses.replace(shipped, suppress_below=7, min_received=9)
+    said, unsaid = ("fewer than 7", "fewer than 5") if lang == "en" else ("7 से कम", "5 से कम")
+    # The pages fill it as public_summary.py and methodology.py do ...
+    for key in ("public_intro", "cells_note", "method_privacy_text"):
+        text = say(key, lang, suppress_below=scheme.suppress_below)
+        assert said in text, key
+        assert unsaid not in text, key
+        assert "< 5" not in text, key
+    # ... and the press report from the scheme it is given.
+    streaks = pl.DataFrame(schema={"streak_rank_1": pl.Int32, "department_name": pl.String})
+    data = report.ReportData(
+        month=date(2024, 8, 1),
+        scheme=scheme,
+        departments=_empty_ranking("department", scheme),
+        districts=_empty_ranking("district", scheme),
+        streaks=streaks,
+        first_month=date(2024, 3, 1),
+        published_at=datetime(2024, 9, 5, 10, 0),
+    )
+    page = report.report_html(data, lang)
+    assert said in page
+    assert unsaid not in page
+    assert ("fewer than 9" if lang == "en" else "9 से कम") in page  # min_received too
 
 
 @pytest.mark.parametrize(

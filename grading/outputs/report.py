@@ -4,7 +4,7 @@
 Pure: public frames in (read through :mod:`grading.serve.public`, so every figure is already suppressed),
 text out. The report holds headline sentences (who leads, streaks, biggest movers), the department and
 district rankings in their volume groups, the method in brief, and on every page the source, the data
-window and the publication date.
+window and the publication date. Its words are entries of :mod:`grading.words` (:mod:`grading.words.report`).
 """
 
 from __future__ import annotations
@@ -19,59 +19,7 @@ import polars as pl
 from grading.outputs import geo
 from grading.outputs.fmt import indian, month_name
 from grading.scoring.schemes import Scheme
-
-#: The report's own words: key → (English, Hindi).
-WORDS: Final[dict[str, tuple[str, str]]] = {
-    "title": ("Monthly grading report", "मासिक ग्रेडिंग रिपोर्ट"),
-    "headlines": ("Headlines", "मुख्य बातें"),
-    "leads": (
-        "{name} leads the department ranking (group {group}) with {score} points, grade {grade}.",
-        "{name} {score} अंकों (ग्रेड {grade}) के साथ विभागीय रैंकिंग (समूह {group}) में पहले स्थान पर है।",
-    ),
-    "district_leads": (
-        "{name} leads the district ranking (group {group}) with {score} points, grade {grade}.",
-        "{name} {score} अंकों (ग्रेड {grade}) के साथ ज़िला रैंकिंग (समूह {group}) में पहले स्थान पर है।",
-    ),
-    "streak": (
-        "{name} has held rank 1 in its group for {n} months in a row.",
-        "{name} लगातार {n} माह से अपने समूह में रैंक 1 पर है।",
-    ),
-    "rise": ("Biggest rise: {name}, up {n} places.", "सबसे बड़ी छलांग: {name}, {n} स्थान ऊपर।"),
-    "fall": ("Biggest fall: {name}, down {n} places.", "सबसे बड़ी गिरावट: {name}, {n} स्थान नीचे।"),
-    "departments": ("Department ranking", "विभागीय रैंकिंग"),
-    "districts": ("District ranking", "ज़िला रैंकिंग"),
-    "group": ("Group {n}", "समूह {n}"),
-    "not_ranked": ("Not ranked", "रैंक नहीं"),
-    "rank": ("Rank", "रैंक"),
-    "department": ("Department", "विभाग"),
-    "district": ("District", "ज़िला"),
-    "grade": ("Grade", "ग्रेड"),
-    "score": ("Score", "अंक"),
-    "received": ("Received", "प्राप्त"),
-    "hidden": ("hidden", "छिपाया गया"),
-    "map": ("District scores on the map", "नक्शे पर ज़िलों के अंक"),
-    "map_note": (
-        "Darker: lower score, lighter: higher ({low} to {high}). Grey: hidden to protect complainants. "
-        "White: no data. District boundaries: ADARV (adarvmaps, MIT licence), from Survey of India data; indicative.",
-        "गहरा: कम अंक, हल्का: अधिक ({low} से {high})। धूसर: शिकायतकर्ताओं की सुरक्षा के लिए छिपाया गया। "
-        "सफ़ेद: डेटा नहीं। ज़िला सीमाएँ: ADARV (adarvmaps, MIT लाइसेंस), भारतीय सर्वेक्षण विभाग के डेटा से; सांकेतिक।",
-    ),
-    "no_data": ("no data", "डेटा नहीं"),
-    "method": ("Method in brief", "पद्धति संक्षेप में"),
-    "method_score": (
-        "Score out of {max}: {parts}. Entities with fewer than {min} complaints received are listed, not ranked.",
-        "{max} में से अंक: {parts}। {min} से कम प्राप्त शिकायतों वाली इकाइयाँ सूची में हैं, रैंक नहीं।",
-    ),
-    "method_hidden": (
-        "Figures for fewer than {n} complaints are hidden, and so are enough others that no hidden figure "
-        "can be worked out from a total (complementary suppression).",
-        "{n} से कम शिकायतों के आँकड़े छिपाए गए हैं, और इतने अन्य भी कि किसी कुल से कोई छिपा आँकड़ा निकाला न जा सके (पूरक छिपाव)।",
-    ),
-    "footer": (
-        "Source: {source} Data window {first} to {last}. Published {published}. Prepared with Nivaran.",
-        "स्रोत: {source} डेटा अवधि {first} से {last}। प्रकाशित {published}। Nivaran से तैयार।",
-    ),
-}
+from grading.words import say
 
 _CSS: Final = """
 @page { size: A4; margin: 16mm 14mm 22mm 14mm; }
@@ -108,11 +56,6 @@ class ReportData:
     published_at: datetime
 
 
-def _w(key: str, lang: str, **values: object) -> str:
-    en, hi = WORDS[key]
-    return (hi if lang == "hi" else en).format(**values)
-
-
 def _raw_name(row: dict[str, object], kind: str, lang: str) -> str:
     return str(row.get(f"{kind}_name_hi" if lang == "hi" else f"{kind}_name") or row.get(f"{kind}_name") or "")
 
@@ -135,30 +78,40 @@ def leader(rows: pl.DataFrame) -> dict[str, object] | None:
 def headlines(data: ReportData, lang: str) -> list[str]:
     """The report's headline sentences: the leaders, the longest rank-1 streaks, the biggest movers."""
     out = []
-    for frame, kind, key in ((data.departments, "department", "leads"), (data.districts, "district", "district_leads")):
+    for frame, kind, key in (
+        (data.departments, "department", "report_leads"),
+        (data.districts, "district", "report_district_leads"),
+    ):
         row = leader(frame)
         if row is not None:
             name, score = _name(row, kind, lang), _score(row["score"])
-            out.append(_w(key, lang, name=name, score=score, grade=row["grade"], group=row["volume_group"] or 1))
+            out.append(say(key, lang, name=name, score=score, grade=row["grade"], group=row["volume_group"] or 1))
     for row in data.streaks.filter(pl.col("streak_rank_1") >= 2).head(3).iter_rows(named=True):
-        out.append(_w("streak", lang, name=_name(row, "department", lang), n=row["streak_rank_1"]))
+        out.append(say("report_streak", lang, name=_name(row, "department", lang), n=row["streak_rank_1"]))
     moved = data.departments.filter(pl.col("rank_change").is_not_null() & pl.col("is_ranked"))
     if moved.height:
         up = moved.sort("rank_change", descending=True).row(0, named=True)
         down = moved.sort("rank_change").row(0, named=True)
         if up["rank_change"] > 0:
-            out.append(_w("rise", lang, name=_name(up, "department", lang), n=up["rank_change"]))
+            out.append(say("report_rise", lang, name=_name(up, "department", lang), n=up["rank_change"]))
         if down["rank_change"] < 0:
-            out.append(_w("fall", lang, name=_name(down, "department", lang), n=-down["rank_change"]))
+            out.append(say("report_fall", lang, name=_name(down, "department", lang), n=-down["rank_change"]))
     return out
 
 
 def _table(rows: pl.DataFrame, kind: str, scheme: Scheme, lang: str) -> str:
     """One ranking table: rank, name, grade, score, each component's points, received."""
     labels = [c.label_hi if lang == "hi" else c.label_en for c in scheme.components]
-    head = [_w("rank", lang), _w(kind, lang), _w("grade", lang), _w("score", lang), *labels, _w("received", lang)]
+    head = [
+        say("rank", lang),
+        say(kind, lang),
+        say("grade", lang),
+        say("score", lang),
+        *labels,
+        say("report_received", lang),
+    ]
     cells = ["<tr>" + "".join(f"<th{' class=n' if i != 1 else ''}>{html.escape(h)}</th>" for i, h in enumerate(head))]
-    hidden = _w("hidden", lang)
+    hidden = say("report_hidden", lang)
     for row in rows.iter_rows(named=True):
         rank = row.get("group_rank") or row.get("rank")
         shown = [
@@ -179,13 +132,13 @@ def _ranking(rows: pl.DataFrame, kind: str, scheme: Scheme, lang: str) -> str:
     ranked = rows.filter(pl.col("is_ranked"))
     for group in sorted(g for g in ranked["volume_group"].unique().to_list() if g is not None):
         members = ranked.filter(pl.col("volume_group") == group).sort("group_rank", "rank", nulls_last=True)
-        parts.append(f"<h3>{_w('group', lang, n=group)}</h3>" + _table(members, kind, scheme, lang))
+        parts.append(f"<h3>{say('group_n', lang, n=group)}</h3>" + _table(members, kind, scheme, lang))
     ungrouped = ranked.filter(pl.col("volume_group").is_null())
     if ungrouped.height:
         parts.append(_table(ungrouped.sort("rank"), kind, scheme, lang))
     rest = rows.filter(~pl.col("is_ranked").fill_null(value=False)).sort(f"{kind}_name")
     if rest.height:
-        parts.append(f"<h3>{_w('not_ranked', lang)}</h3>" + _table(rest, kind, scheme, lang))
+        parts.append(f"<h3>{say('report_not_ranked', lang)}</h3>" + _table(rest, kind, scheme, lang))
     return "".join(parts)
 
 
@@ -196,12 +149,12 @@ def district_map(districts: pl.DataFrame, lang: str) -> str:
         row["district"]: geo.Shown(_raw_name(row, "district", lang), row["score"], bool(row["suppressed"]))
         for row in districts.iter_rows(named=True)
     }
-    svg = geo.district_svg(shown, (_w("hidden", lang), _w("no_data", lang)))
+    svg = geo.district_svg(shown, (say("report_hidden", lang), say("report_no_data", lang)))
     ends = geo.value_range(districts.filter(~pl.col("suppressed"))["score"].to_list())
     low, high = (_score(ends[0]), _score(ends[1])) if ends else ("—", "—")
     legend = geo.legend_svg()
-    note = html.escape(_w("map_note", lang, low=low, high=high))
-    return f"<h2>{_w('map', lang)}</h2><div class=map>{svg}</div><p class=note>{legend} {note}</p>"
+    note = html.escape(say("report_map_note", lang, low=low, high=high))
+    return f"<h2>{say('report_map', lang)}</h2><div class=map>{svg}</div><p class=note>{legend} {note}</p>"
 
 
 def report_html(data: ReportData, lang: str) -> str:
@@ -209,8 +162,10 @@ def report_html(data: ReportData, lang: str) -> str:
     s = data.scheme
     title = s.title_hi if lang == "hi" else s.title_en
     parts = " + ".join(f"{c.weight:g} × {c.label_hi if lang == 'hi' else c.label_en}" for c in s.components)
-    footer = _w(
-        "footer",
+    method_score = say("report_method_score", lang, max=f"{s.max_score:g}", parts=parts, min_received=s.min_received)
+    method_hidden = say("report_method_hidden", lang, suppress_below=s.suppress_below)
+    footer = say(
+        "report_footer",
         lang,
         source=s.source,
         first=month_name(data.first_month, lang),
@@ -218,16 +173,15 @@ def report_html(data: ReportData, lang: str) -> str:
         published=f"{data.published_at:%Y-%m-%d}",
     )
     body = [
-        f"<h1>{html.escape(title)}: {_w('title', lang)}, {month_name(data.month, lang)}</h1>",
-        f"<h2>{_w('headlines', lang)}</h2><ul>"
+        f"<h1>{html.escape(title)}: {say('report_title', lang)}, {month_name(data.month, lang)}</h1>",
+        f"<h2>{say('report_headlines', lang)}</h2><ul>"
         + "".join(f"<li>{line}</li>" for line in headlines(data, lang))
         + "</ul>",
-        f"<h2>{_w('departments', lang)}</h2>" + _ranking(data.departments, "department", s, lang),
-        f"<h2>{_w('districts', lang)}</h2>" + _ranking(data.districts, "district", s, lang),
+        f"<h2>{say('report_departments', lang)}</h2>" + _ranking(data.departments, "department", s, lang),
+        f"<h2>{say('report_districts', lang)}</h2>" + _ranking(data.districts, "district", s, lang),
         district_map(data.districts, lang),
-        f"<h2>{_w('method', lang)}</h2>",
-        f"<p>{html.escape(_w('method_score', lang, max=f'{s.max_score:g}', parts=parts, min=s.min_received))}</p>",
-        f"<p>{html.escape(_w('method_hidden', lang, n=s.suppress_below))}</p>",
+        f"<h2>{say('report_method', lang)}</h2>",
+        f"<p>{html.escape(method_score)}</p><p>{html.escape(method_hidden)}</p>",
     ]
     return (
         f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"

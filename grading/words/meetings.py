@@ -1,7 +1,6 @@
 """Catalogue entries of the meeting tools (district review and department plan): key → (English, हिन्दी).
 
-Kept apart from :mod:`ui.i18n` (which merges them into its catalogue) so that the meeting pages' words
-live beside each other.
+Merged with the other parts into :data:`grading.words.CATALOGUE`.
 """
 
 from __future__ import annotations

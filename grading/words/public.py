@@ -1,7 +1,7 @@
 """Catalogue entries of the public summary: suppression, the published package, the map and the
 charts' switches: key → (English, हिन्दी).
 
-Kept apart from :mod:`ui.i18n` (which merges them into its catalogue), as :mod:`ui.meetings_text` is.
+Merged with the other parts into :data:`grading.words.CATALOGUE`.
 """
 
 from __future__ import annotations
@@ -52,8 +52,8 @@ PUBLIC: Final[dict[str, tuple[str, str]]] = {
     # public summary
     "public_title": ("How departments redress complaints", "विभाग शिकायतों का निवारण कैसे करते हैं"),
     "public_intro": (
-        "Every month each department and district is graded on how it closed the complaints it received. No personal data is shown on this page; figures for fewer than 5 complaints are hidden, with enough others that none can be worked out from a total.",
-        "हर माह प्रत्येक विभाग और ज़िले को इस आधार पर ग्रेड दिया जाता है कि उसने प्राप्त शिकायतों का निराकरण कैसे किया। इस पृष्ठ पर कोई व्यक्तिगत जानकारी नहीं है; 5 से कम शिकायतों के आँकड़े छिपाए गए हैं, साथ में इतने अन्य भी कि कुल से कोई निकाला न जा सके।",
+        "Every month each department and district is graded on how it closed the complaints it received. No personal data is shown on this page; figures for fewer than {suppress_below} complaints are hidden, with enough others that none can be worked out from a total.",
+        "हर माह प्रत्येक विभाग और ज़िले को इस आधार पर ग्रेड दिया जाता है कि उसने प्राप्त शिकायतों का निराकरण कैसे किया। इस पृष्ठ पर कोई व्यक्तिगत जानकारी नहीं है; {suppress_below} से कम शिकायतों के आँकड़े छिपाए गए हैं, साथ में इतने अन्य भी कि कुल से कोई निकाला न जा सके।",
     ),
     "vs_last_month": ("vs last month", "पिछले माह की तुलना में"),
     "dept_ranking": ("Department ranking, {month}", "विभागों की रैंकिंग, {month}"),
@@ -74,9 +74,9 @@ PUBLIC: Final[dict[str, tuple[str, str]]] = {
     "percent": ("Percent", "प्रतिशत"),
     "cells_title": ("{metric} by district and department, {month}", "ज़िला और विभाग अनुसार {metric}, {month}"),
     "cells_note": (
-        "Blank cells are hidden: fewer than 5 complaints received, or hidden with them so that a small "
+        "Blank cells are hidden: fewer than {suppress_below} complaints received, or hidden with them so that a small "
         "number cannot be worked out from a total.",
-        "खाली खाने छिपाए गए हैं: 5 से कम शिकायतें प्राप्त, या उनके साथ छिपाए गए ताकि कुल से छोटी संख्या निकाली न जा सके।",
+        "खाली खाने छिपाए गए हैं: {suppress_below} से कम शिकायतें प्राप्त, या उनके साथ छिपाए गए ताकि कुल से छोटी संख्या निकाली न जा सके।",
     ),
     "all_groups": ("All districts", "सभी ज़िले"),
     "group_n": ("Group {n}", "समूह {n}"),

@@ -1,6 +1,6 @@
 """Catalogue entries of sign-in, accounts, roles and the audit log: key → (English, हिन्दी).
 
-Kept apart from :mod:`ui.i18n` (which merges them into its catalogue), as :mod:`ui.meetings_text` is.
+Merged with the other parts into :data:`grading.words.CATALOGUE`.
 """
 
 from __future__ import annotations

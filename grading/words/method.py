@@ -1,7 +1,7 @@
 """Catalogue entries of the methodology: as-of and privacy rules, the scheme, ranking rules, streaks and
 integrity flags: key → (English, हिन्दी).
 
-Kept apart from :mod:`ui.i18n` (which merges them into its catalogue), as :mod:`ui.meetings_text` is.
+Merged with the other parts into :data:`grading.words.CATALOGUE`.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ METHOD: Final[dict[str, tuple[str, str]]] = {
     "method_privacy": ("Privacy and access", "निजता और पहुँच"),
     "method_privacy_text": (
         "- The public pages show aggregates only. A ranking row or a district × department cell with "
-        "fewer than 5 complaints received shows no figures (marked *< 5*): with so few, a percentage or "
-        "a grade could tell what happened to one complainant. So that no hidden figure can be worked out "
+        "fewer than {suppress_below} complaints received shows no figures (marked *< {suppress_below}*): "
+        "with so few, a percentage or a grade could tell what happened to one complainant. So that no "
+        "hidden figure can be worked out "
         "by subtracting the shown ones from a total, enough other rows or cells are hidden with them "
         "(marked *hidden*) that no department, district or state total has exactly one hidden part.\n"
         "- Complainant identifiers are stored as keyed pseudonyms; phone numbers, e-mail addresses, "
@@ -30,8 +31,8 @@ METHOD: Final[dict[str, tuple[str, str]]] = {
         "recorded (who, when, which scope) in an audit log the administrator sees, and the file is "
         "given only to the signed-in session that asked for it. Cells that a spreadsheet would run as "
         "a formula (starting with =, +, -, @) are written as text.",
-        "- सार्वजनिक पृष्ठ केवल समेकित आँकड़े दिखाते हैं। जिस रैंकिंग पंक्ति या ज़िला × विभाग खाने में 5 से कम "
-        "शिकायतें प्राप्त हुई हों, उसमें कोई आँकड़ा नहीं दिखता (*< 5* अंकित): इतनी कम संख्या में प्रतिशत या "
+        "- सार्वजनिक पृष्ठ केवल समेकित आँकड़े दिखाते हैं। जिस रैंकिंग पंक्ति या ज़िला × विभाग खाने में {suppress_below} से कम "
+        "शिकायतें प्राप्त हुई हों, उसमें कोई आँकड़ा नहीं दिखता (*< {suppress_below}* अंकित): इतनी कम संख्या में प्रतिशत या "
         "ग्रेड किसी एक शिकायतकर्ता के बारे में बता सकता है। ताकि कुल में से दिखाए गए आँकड़े घटाकर कोई छिपा आँकड़ा "
         "निकाला न जा सके, उनके साथ इतनी अन्य पंक्तियाँ या खाने भी छिपाए जाते हैं (*छिपाया गया* अंकित) कि किसी "
         "विभाग, ज़िले या राज्य के कुल में ठीक एक छिपा हिस्सा न रहे।\n"
