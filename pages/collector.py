@@ -33,7 +33,7 @@ top = st.columns(4)
 top[0].metric(t("pending"), f"{cases.height:,}")
 top[1].metric(t("overdue"), f"{cases['is_overdue'].sum():,}")
 top[2].metric(t("due_soon"), f"{cases['due_soon'].sum():,}")
-top[3].metric(t("over_50"), f"{(cases['age_days'] > 50).sum():,}")
+top[3].metric(t("over_50"), f"{cases['is_over_50'].sum():,}")
 
 st.subheader(t("by_dept_level"))
 with guarded("pending by department and level"):

@@ -110,3 +110,11 @@ def test_days_to_due_counts_whole_calendar_days_from_the_day_of_the_instant() ->
     got = pl.select(asof.days_to_due(pl.lit(due), when)).to_series()
     assert got.dtype == pl.Int32
     assert got.to_list() == [0, 2, -7, None]
+
+
+def test_over_50_days_starts_on_the_51st_completed_day_like_the_metric() -> None:
+    ages = pl.Series([0, 50, 51, 120])
+    assert pl.select(asof.is_over_50(pl.lit(ages))).to_series().to_list() == [False, False, True, True]
+    # the same boundary as the metric pending_over_50 = pending_51_100 + pending_over_100
+    buckets = [asof.age_bucket(pl.lit(a)) for a in (50, 51)]
+    assert pl.select(b.alias(str(i)) for i, b in enumerate(buckets)).row(0) == ("31-50", "51-100")

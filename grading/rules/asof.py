@@ -159,6 +159,12 @@ def age_bucket(age: pl.Expr) -> pl.Expr:
     return out
 
 
+def is_over_50(age: pl.Expr) -> pl.Expr:
+    """Pending over 50 days: from the 51st completed day, i.e. the two oldest buckets (the metric
+    ``pending_over_50`` = ``pending_51_100`` + ``pending_over_100``)."""
+    return age >= PENDING_BUCKETS[-2][2]
+
+
 def in_bucket(age: pl.Expr, lo: int, hi: int | None) -> pl.Expr:
     """Whether an age in completed days falls in the bucket ``[lo, hi]`` (``hi`` None = no top)."""
     return age >= lo if hi is None else age.is_between(lo, hi)

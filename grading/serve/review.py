@@ -88,7 +88,7 @@ def cases(
 
     Columns: complaint_id, department (+ ``_name``, ``_name_hi``), district (+ names), category (+
     ``category_name``, ``category_name_hi``), level (``L1``..``L5``), days_at_level, registered_at,
-    age_days, due_date (Date), days_to_due (Int32, calendar days), is_overdue, due_soon (due within 2 days),
+    age_days, due_date (Date), days_to_due (Int32, calendar days), is_over_50, is_overdue, due_soon (due within 2 days),
     awaiting_callback, last_action, last_action_at. All counts are whole days.
     """
     when = end_of(day)
@@ -118,6 +118,7 @@ def cases(
         "age_days",
         "due_date",
         "days_to_due",
+        "is_over_50",
         "is_overdue",
         "due_soon",
         "awaiting_callback",
@@ -143,7 +144,7 @@ def summary(review: pl.DataFrame) -> pl.DataFrame:
         pl.len().alias("pending"),
         pl.col("is_overdue").sum().alias("overdue"),
         pl.col("due_soon").sum().alias("due_soon"),
-        (pl.col("age_days") > 50).sum().alias("over_50"),
+        pl.col("is_over_50").sum().alias("over_50"),
     ]
     names = ["department", "department_name", "department_name_hi"]
     by_dept = (

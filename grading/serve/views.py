@@ -167,7 +167,8 @@ def open_cases(
     Adds ``age_days`` (completed days since registration), ``age_bucket``, ``level`` as ``L1``..``L5``,
     ``is_overdue`` (past the limit of its current level), ``due_soon`` (the limit passes within the
     next 2 days), ``due_date`` and ``days_to_due`` (:func:`grading.rules.asof.days_to_due`: whole calendar
-    days from the day of ``when``, negative when overdue); names are attached.
+    days from the day of ``when``, negative when overdue), ``is_over_50`` (:func:`grading.rules.asof.is_over_50`);
+    names are attached.
     """
     scope = who.scope(district=district, department=department)
     rows = case_reads.pending_cases(con, when, districts=scope.district_list(), departments=scope.department_list())
@@ -198,6 +199,7 @@ def open_cases(
         due_soon=pl.col("due_at").is_between(pl.lit(when), pl.lit(when + DUE_SOON), closed="right").fill_null(False),
         due_date=asof.due_date(pl.col("due_at")),
         days_to_due=asof.days_to_due(pl.col("due_at"), when),
+        is_over_50=asof.is_over_50(pl.col("age_days")),
     )
     return results.attach_names(con, out).sort("registered_at", "complaint_id")
 
@@ -211,7 +213,7 @@ def pending_summary(cases: pl.DataFrame, by: list[str]) -> pl.DataFrame:
             pending=pl.len(),
             overdue=pl.col("is_overdue").sum(),
             due_soon=pl.col("due_soon").sum(),
-            over_50=(pl.col("age_days") > 50).sum(),
+            over_50=pl.col("is_over_50").sum(),
             **{f"age_{b}": (pl.col("age_bucket") == b).sum() for b in buckets},
         )
         .sort(by)
