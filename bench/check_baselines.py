@@ -36,6 +36,7 @@ if str(ROOT) not in sys.path:
 from bench.baselines import COLUMNS, is_close  # noqa: E402 - needs ROOT on sys.path when run as a script
 from bench.baselines_pandas import as_polars, limits_from_frame, pandas_month  # noqa: E402 - as above
 from bench.baselines_sql import duckdb_month  # noqa: E402 - as above
+from grading.store.sqltext import registered  # noqa: E402 - as above
 
 MARCH = date(2024, 3, 1)
 METRIC_COLUMNS = [c for c in COLUMNS if c != "department"]
@@ -47,10 +48,10 @@ def events_db(events: pl.DataFrame, categories: pl.DataFrame) -> Iterator[duckdb
     with tempfile.TemporaryDirectory() as tmp:
         con = duckdb.connect(str(Path(tmp) / "fixture.duckdb"))
         try:
-            frame = events.with_columns(pl.col(pl.Enum).cast(pl.String), ingest_id=pl.lit(1, pl.Int32))  # noqa: F841
-            con.execute("create table events as select * from frame")
-            cats = categories  # noqa: F841 - read by DuckDB
-            con.execute("create table categories as select * from cats")
+            frame = events.with_columns(pl.col(pl.Enum).cast(pl.String), ingest_id=pl.lit(1, pl.Int32))
+            with registered(con, given_events=frame, given_categories=categories):
+                con.execute("create table events as select * from given_events")
+                con.execute("create table categories as select * from given_categories")
             yield con
         finally:
             con.close()

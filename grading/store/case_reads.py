@@ -13,6 +13,7 @@ import duckdb
 import polars as pl
 
 from grading.store import database
+from grading.store.sqltext import registered
 
 
 def flag_complaints(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> pl.DataFrame:
@@ -50,15 +51,16 @@ def stints_ended(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime)
 def transfers_until(con: duckdb.DuckDBPyConnection, keys: pl.DataFrame, until: datetime) -> pl.DataFrame:
     """The transfers at or before ``until`` of the complaints in ``keys`` (a ``complaint_key`` column):
     complaint_key, event_time, department; for the department at a time (:func:`grading.rules.asof.department_at`)."""
-    return database.as_frame(
-        con.sql(
-            """
-            select complaint_key, event_time, department from transfers
-            where event_time <= $until and complaint_key in (select complaint_key from keys)
-            """,
-            params={"until": until},
+    with registered(con, wanted_keys=keys):
+        return database.as_frame(
+            con.sql(
+                """
+                select complaint_key, event_time, department from transfers
+                where event_time <= $until and complaint_key in (select complaint_key from wanted_keys)
+                """,
+                params={"until": until},
+            )
         )
-    )
 
 
 def outcome_cases(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> dict[str, pl.DataFrame]:
@@ -136,17 +138,18 @@ def pending_cases(
             params=params,
         )
     )
-    keys = complaints.select("complaint_key")  # also read by DuckDB in the stints query below
+    keys = complaints.select("complaint_key")
     transfers = transfers_until(con, keys, as_of)
-    stints = database.as_frame(
-        con.sql(
-            """
-            select complaint_key, started_at, ended_at, level, limit_days from stints
-            where started_at <= $as_of and complaint_key in (select complaint_key from keys)
-            """,
-            params={"as_of": as_of},
+    with registered(con, wanted_keys=keys):
+        stints = database.as_frame(
+            con.sql(
+                """
+                select complaint_key, started_at, ended_at, level, limit_days from stints
+                where started_at <= $as_of and complaint_key in (select complaint_key from wanted_keys)
+                """,
+                params={"as_of": as_of},
+            )
         )
-    )
     return {"complaints": complaints, "transfers": transfers, "stints": stints}
 
 

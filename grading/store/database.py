@@ -41,6 +41,7 @@ import polars as pl
 from grading.model.paths import DATA_DIR
 from grading.model.schema import EVENT_SCHEMA
 from grading.store import migrations, slots
+from grading.store.sqltext import registered, sql
 
 DEFAULT_DB: Final = DATA_DIR / "nivaran.duckdb"
 SCHEMA_VERSION: Final = "6"
@@ -237,7 +238,7 @@ def read_table(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
     ):
         msg = f"read_table is for small tables, not {table!r}"
         raise ValueError(msg)
-    return as_frame(con.sql(slots.sql("select * from {t} order by all", t=table)))
+    return as_frame(con.sql(sql("select * from {t} order by all", t=table)))
 
 
 def read_events(con: duckdb.DuckDBPyConnection, complaint_ids: pl.Series | None = None) -> pl.DataFrame:
@@ -248,20 +249,17 @@ def read_events(con: duckdb.DuckDBPyConnection, complaint_ids: pl.Series | None 
     """
     cols = tuple(EVENT_SCHEMA.names())
     if complaint_ids is None:
-        frame = as_frame(con.sql(slots.sql("select {c} from events", c=cols)))
+        frame = as_frame(con.sql(sql("select {c} from events", c=cols)))
     else:
-        ids = complaint_ids.to_frame("complaint_id")  # noqa: F841 - read by DuckDB
-        frame = as_frame(
-            con.sql(
-                slots.sql(
-                    """
-                    with found as (select rowid as row_id from events semi join ids using (complaint_id))
-                    select {c} from events where rowid in (select row_id from found)
-                    """,
-                    c=cols,
-                )
-            )
+        query = sql(
+            """
+            with found as (select rowid as row_id from events semi join wanted_ids using (complaint_id))
+            select {c} from events where rowid in (select row_id from found)
+            """,
+            c=cols,
         )
+        with registered(con, wanted_ids=complaint_ids.to_frame("complaint_id")):
+            frame = as_frame(con.sql(query))
     return frame.cast(EVENT_SCHEMA)
 
 
@@ -298,8 +296,19 @@ def registered_per_month(con: duckdb.DuckDBPyConnection, first: date, last: date
 
 #: Columns of ``complaints`` the metrics read (the rest serve case lists).
 GRADING_COLUMNS: Final = (
-    "complaint_key, registered_at, department, district, closed_at, close_outcome, first_feedback_at, "
-    "reached_l2_at, reached_l3_at, reached_l4_at, first_breach_at, last_event_at, complainant_month_count"
+    "complaint_key",
+    "registered_at",
+    "department",
+    "district",
+    "closed_at",
+    "close_outcome",
+    "first_feedback_at",
+    "reached_l2_at",
+    "reached_l3_at",
+    "reached_l4_at",
+    "first_breach_at",
+    "last_event_at",
+    "complainant_month_count",
 )
 
 
@@ -315,20 +324,23 @@ def read_month_inputs(con: duckdb.DuckDBPyConnection, start: datetime, end: date
     """
     params = {"start": start, "end": end}
     complaints = con.sql(
-        f"""
-        select {GRADING_COLUMNS} from complaints
-        where registered_at < $end and (closed_at is null or last_event_at >= $start)
-        """,  # noqa: S608 - constant column list
+        sql(
+            """
+            select {c} from complaints
+            where registered_at < $end and (closed_at is null or last_event_at >= $start)
+            """,
+            c=GRADING_COLUMNS,
+        ),
         params=params,
     ).pl()
-    moved = complaints.select("complaint_key")  # noqa: F841 - read by DuckDB
-    transfers = con.sql(
-        """
-        select complaint_key, event_time, department from transfers
-        where event_time < $end and complaint_key in (select complaint_key from moved)
-        """,
-        params={"end": end},
-    ).pl()
+    with registered(con, graded_keys=complaints.select("complaint_key")):
+        transfers = con.sql(
+            """
+            select complaint_key, event_time, department from transfers
+            where event_time < $end and complaint_key in (select complaint_key from graded_keys)
+            """,
+            params={"end": end},
+        ).pl()
     stints = con.sql(
         """
         select complaint_key, started_at, nonattended_at from stints
@@ -352,11 +364,11 @@ def last_computed_month(con: duckdb.DuckDBPyConnection) -> date | None:
 
 def replace_monthly_metrics(con: duckdb.DuckDBPyConnection, metrics: pl.DataFrame, months: list[date]) -> None:
     """Replace the precomputed rows of ``months`` in ``monthly_metrics`` (created on first write)."""
-    frame = metrics  # noqa: F841 - read by DuckDB
-    con.execute("create table if not exists monthly_metrics as select * from frame limit 0")
-    month_frame = pl.DataFrame({"month": months}, schema={"month": pl.Date})  # noqa: F841
-    con.execute("delete from monthly_metrics where month in (select month from month_frame)")
-    con.execute("insert into monthly_metrics by name select * from frame")
+    month_list = pl.DataFrame({"month": months}, schema={"month": pl.Date})
+    with registered(con, new_metrics=metrics, month_list=month_list):
+        con.execute("create table if not exists monthly_metrics as select * from new_metrics limit 0")
+        con.execute("delete from monthly_metrics where month in (select month from month_list)")
+        con.execute("insert into monthly_metrics by name select * from new_metrics")
 
 
 def read_monthly_metrics(
@@ -393,7 +405,7 @@ def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Row counts of the main tables (for the data page and CLI summaries)."""
     out = {}
     for table in ("events", "complaints", "quarantine", "ingest_log"):
-        out[table] = int(con.sql(slots.sql("select count(*) from {t}", t=table)).fetchall()[0][0])
+        out[table] = int(con.sql(sql("select count(*) from {t}", t=table)).fetchall()[0][0])
     return out
 
 

@@ -11,6 +11,8 @@ from datetime import date
 import duckdb
 import polars as pl
 
+from grading.store.sqltext import registered
+
 
 def publications(
     con: duckdb.DuckDBPyConnection, month: date | None = None, *, scheme: str | None = None, standing: bool = False
@@ -54,8 +56,8 @@ def save_publication(con: duckdb.DuckDBPyConnection, record: dict[str, object], 
         "update publications set superseded_at = ? where month = ? and superseded_at is null",
         [record["published_at"], month],
     )
-    frame = pl.DataFrame([{**record, "version": version, "superseded_at": None}])  # noqa: F841 - read by DuckDB
-    con.execute("insert into publications by name select * from frame")
+    with registered(con, new_publication=pl.DataFrame([{**record, "version": version, "superseded_at": None}])):
+        con.execute("insert into publications by name select * from new_publication")
     for entity_type, rows in graded.items():
         buffer = io.BytesIO()
         rows.write_ipc_stream(buffer)

@@ -65,6 +65,7 @@ from typing import Final
 import duckdb
 
 from grading.model.schema import NivaranError
+from grading.store.sqltext import sql
 
 #: Logs that only grow; their rows carry the ``ingest_id`` of the load that wrote them.
 APPEND_TABLES: Final = ("events", "quarantine", "ingest_log")
@@ -73,7 +74,6 @@ KEYED_TABLES: Final = ("complaints", "stints", "feedback_events", "transfers")
 #: The complaints whose derived rows the current version's write changed.
 CHANGED_KEYS: Final = "changed_keys"
 DEFAULT_WAIT_SECONDS: Final = 30.0
-_NAME: Final = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
 class StoreError(NivaranError):
@@ -261,7 +261,7 @@ def _full_copy(current: Path, slot: Path) -> duckdb.DuckDBPyConnection:
 def read_meta(con: duckdb.DuckDBPyConnection, key: str, schema: str = "main") -> str | None:
     """One value of a database's ``meta`` table (None when unset or when there is no such table)."""
     try:
-        rows = con.execute(_sql("select value from {s}.meta where key = ?", s=schema), [key]).fetchall()
+        rows = con.execute(sql("select value from {s}.meta where key = ?", s=schema), [key]).fetchall()
     except duckdb.Error:
         return None
     return rows[0][0] if rows else None
@@ -274,41 +274,20 @@ def _tables(con: duckdb.DuckDBPyConnection, database: str) -> list[str]:
     return [str(r[0]) for r in rows]
 
 
-def sql(template: str, **names: str | tuple[str, ...]) -> str:
-    """SQL text with table or column names put in: each name is checked against ``[a-z_][a-z0-9_]*``
-    first (a tuple of names becomes a comma-separated list).
-
-    The only place Nivaran builds SQL text (:mod:`grading.store.database` uses it too); values are always bound
-    parameters.
-    """
-    filled = {}
-    for key, value in names.items():
-        parts = (value,) if isinstance(value, str) else value
-        for name in parts:
-            if not _NAME.match(name):
-                msg = f"unexpected table or column name {name!r}"
-                raise duckdb.CatalogException(msg)
-        filled[key] = ", ".join(parts)
-    return template.format(**filled)
-
-
-_sql = sql
-
-
 def _catch_up(con: duckdb.DuckDBPyConnection) -> None:
     """Replay the current version's write (attached as ``src``) on the standby (see the module docstring)."""
     ours, theirs = _tables(con, current_database(con)), _tables(con, "src")
     for table in ours:
         if table not in theirs:
-            con.execute(_sql("drop table {t}", t=table))
+            con.execute(sql("drop table {t}", t=table))
     for table in theirs:
         if table == CHANGED_KEYS:
             continue
         if table not in ours:
-            con.execute(_sql("create table {t} as select * from src.{t}", t=table))
+            con.execute(sql("create table {t} as select * from src.{t}", t=table))
         elif table in APPEND_TABLES:
             con.execute(
-                _sql(
+                sql(
                     "insert into {t} by name select * from src.{t} "
                     "where ingest_id > (select coalesce(max(ingest_id), 0) from {t})",
                     t=table,
@@ -320,11 +299,11 @@ def _catch_up(con: duckdb.DuckDBPyConnection) -> None:
                 "insert into {t} by name select * from src.{t} "
                 "where complaint_key in (select complaint_key from src.{k})"
             )
-            con.execute(_sql(delete, t=table, k=CHANGED_KEYS))
-            con.execute(_sql(insert, t=table, k=CHANGED_KEYS))
+            con.execute(sql(delete, t=table, k=CHANGED_KEYS))
+            con.execute(sql(insert, t=table, k=CHANGED_KEYS))
         else:
-            con.execute(_sql("delete from {t}", t=table))
-            con.execute(_sql("insert into {t} by name select * from src.{t}", t=table))
+            con.execute(sql("delete from {t}", t=table))
+            con.execute(sql("insert into {t} by name select * from src.{t}", t=table))
 
 
 def _catalog(con: duckdb.DuckDBPyConnection, database: str) -> list[tuple[str, ...]]:
@@ -426,7 +405,7 @@ def superseded(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     ).fetchall()
     shares = {}
     for table, stored in rows:
-        live = int(con.execute(_sql("select count(*) from {t}", t=str(table))).fetchall()[0][0])
+        live = int(con.execute(sql("select count(*) from {t}", t=str(table))).fetchall()[0][0])
         if live < stored:
             shares[str(table)] = (stored - live) / stored
     return shares
@@ -552,5 +531,5 @@ def _start(con: duckdb.DuckDBPyConnection, *, parent: str | None, mode: str) -> 
         con.execute("delete from meta where key = 'parent'")
     else:
         con.execute("insert or replace into meta values ('parent', ?)", [parent])
-    con.execute(_sql("create table if not exists {k} (complaint_key bigint not null)", k=CHANGED_KEYS))
-    con.execute(_sql("delete from {k}", k=CHANGED_KEYS))
+    con.execute(sql("create table if not exists {k} (complaint_key bigint not null)", k=CHANGED_KEYS))
+    con.execute(sql("delete from {k}", k=CHANGED_KEYS))

@@ -17,7 +17,8 @@ import duckdb
 import polars as pl
 
 from grading.rules.privacy import mask_personal
-from grading.store import database, slots
+from grading.store import database
+from grading.store.sqltext import registered, sql
 
 #: Derived tables and their column order, as written by :func:`replace_derived`.
 DERIVED_TABLES: Final = ("complaints", "stints", "feedback_events", "transfers")
@@ -37,12 +38,12 @@ def load_reference(
     """Replace the shipped reference rows (``is_reference``) and keep codes registered from data."""
     frames = {"departments": departments, "districts": districts, "categories": categories}
     for table, frame in frames.items():
-        rows = frame.with_columns(is_reference=pl.lit(True))  # noqa: F841 - read by DuckDB below
-        con.execute(slots.sql("delete from {t} where is_reference or code in (select code from rows)", t=table))
-        con.execute(slots.sql("insert into {t} by name select * from rows", t=table))
+        with registered(con, shipped_rows=frame.with_columns(is_reference=pl.lit(True))):
+            con.execute(sql("delete from {t} where is_reference or code in (select code from shipped_rows)", t=table))
+            con.execute(sql("insert into {t} by name select * from shipped_rows", t=table))
     con.execute("delete from holidays")
-    holidays_frame = holidays  # noqa: F841 - read by DuckDB below
-    con.execute("insert into holidays by name select * from holidays_frame")
+    with registered(con, shipped_holidays=holidays):
+        con.execute("insert into holidays by name select * from shipped_holidays")
 
 
 def register_codes(con: duckdb.DuckDBPyConnection, table: str, codes: list[str]) -> list[str]:
@@ -53,26 +54,34 @@ def register_codes(con: duckdb.DuckDBPyConnection, table: str, codes: list[str])
     if table not in ("departments", "districts", "categories"):
         msg = f"unknown reference table {table!r}"
         raise ValueError(msg)
-    seen = pl.DataFrame({"code": codes}, schema={"code": pl.String})  # noqa: F841 - read by DuckDB
-    new: list[str] = database.as_frame(
-        con.sql(slots.sql("select distinct code from seen anti join {t} using (code) order by code", t=table))
-    )["code"].to_list()
+    seen = pl.DataFrame({"code": codes}, schema={"code": pl.String})
+    with registered(con, seen_codes=seen):
+        new: list[str] = database.as_frame(
+            con.sql(sql("select distinct code from seen_codes anti join {t} using (code) order by code", t=table))
+        )["code"].to_list()
     if new:
-        extra = ", 7, 7, 7, 7, 7" if table == "categories" else ""
-        cols = {
-            "departments": "code, name_en, name_hi, volume_weight, is_reference",
-            "districts": "code, name_en, name_hi, division, population, is_reference",
-            "categories": (
-                "code, name_en, name_hi, department, limit_l1_days, limit_l2_days, limit_l3_days,"
-                " limit_l4_days, limit_l5_days, is_reference"
-            ),
-        }[table]
-        middle = "null, null" if table == "districts" else "null"
-        new_frame = pl.DataFrame({"code": new})  # noqa: F841 - read by DuckDB
-        con.execute(
-            f"insert into {table} ({cols}) select code, code, code, {middle}{extra}, false from new_frame"  # noqa: S608
-        )
+        with registered(con, new_codes=pl.DataFrame({"code": new})):
+            con.execute(_REGISTER_CODES[table])
     return new
+
+
+#: How :func:`register_codes` stores new codes in each reference table: name = code, no volume weight,
+#: division or population, a category's time limits 7 days at every level; never a shipped row.
+_REGISTER_CODES: Final = {
+    "departments": (
+        "insert into departments (code, name_en, name_hi, volume_weight, is_reference) "
+        "select code, code, code, null, false from new_codes"
+    ),
+    "districts": (
+        "insert into districts (code, name_en, name_hi, division, population, is_reference) "
+        "select code, code, code, null, null, false from new_codes"
+    ),
+    "categories": (
+        "insert into categories (code, name_en, name_hi, department, limit_l1_days, limit_l2_days, limit_l3_days,"
+        " limit_l4_days, limit_l5_days, is_reference) "
+        "select code, code, code, null, 7, 7, 7, 7, 7, false from new_codes"
+    ),
+}
 
 
 def name_codes(con: duckdb.DuckDBPyConnection, table: str, names: dict[str, str]) -> None:
@@ -82,21 +91,24 @@ def name_codes(con: duckdb.DuckDBPyConnection, table: str, names: dict[str, str]
         msg = f"unknown reference table {table!r}"
         raise ValueError(msg)
     schema = {"code": pl.String, "name": pl.String}
-    given = pl.DataFrame({"code": list(names), "name": list(names.values())}, schema=schema)  # noqa: F841 - read by DuckDB
-    con.execute(
-        f"update {table} set name_en = given.name, name_hi = given.name from given "  # noqa: S608 - table name checked above
-        f"where {table}.code = given.code and not {table}.is_reference"
+    given = pl.DataFrame({"code": list(names), "name": list(names.values())}, schema=schema)
+    update = (
+        "update {t} set name_en = given_names.name, name_hi = given_names.name from given_names "
+        "where {t}.code = given_names.code and not {t}.is_reference"
     )
+    with registered(con, given_names=given):
+        con.execute(sql(update, t=table))
 
 
 def delete_events(con: duckdb.DuckDBPyConnection, keys: pl.DataFrame) -> None:
     """Delete the stored events named by ``keys`` (``complaint_id``, ``event_time``, ``event``): a
     snapshot's corrected closure replaces the old one (:mod:`grading.rules.snapshots`)."""
-    gone = keys.select("complaint_id", "event_time", pl.col("event").cast(pl.String))  # noqa: F841 - read by DuckDB
-    con.execute(
-        "delete from events e using gone g "
-        "where e.complaint_id = g.complaint_id and e.event_time = g.event_time and e.event = g.event"
-    )
+    gone = keys.select("complaint_id", "event_time", pl.col("event").cast(pl.String))
+    with registered(con, gone_events=gone):
+        con.execute(
+            "delete from events e using gone_events g "
+            "where e.complaint_id = g.complaint_id and e.event_time = g.event_time and e.event = g.event"
+        )
 
 
 # --- events ----------------------------------------------------------------------------------------
@@ -104,13 +116,12 @@ def delete_events(con: duckdb.DuckDBPyConnection, keys: pl.DataFrame) -> None:
 
 def append_events(con: duckdb.DuckDBPyConnection, events: pl.DataFrame, ingest_id: int) -> int:
     """Append canonical events (``grading.model.schema.EVENT_SCHEMA``) tagged with ``ingest_id``."""
-    frame = events.with_columns(  # noqa: F841 - read by DuckDB below
-        pl.col(pl.Enum).cast(pl.String), ingest_id=pl.lit(ingest_id, pl.Int32)
-    )
+    frame = events.with_columns(pl.col(pl.Enum).cast(pl.String), ingest_id=pl.lit(ingest_id, pl.Int32))
     # The log has no meaningful row order (readers sort): let DuckDB write in parallel.
     con.execute("set preserve_insertion_order = false")
     try:
-        con.execute("insert into events by name select * from frame")
+        with registered(con, new_events=frame):
+            con.execute("insert into events by name select * from new_events")
     finally:
         con.execute("reset preserve_insertion_order")
     return events.height
@@ -123,8 +134,8 @@ def next_ingest_id(con: duckdb.DuckDBPyConnection) -> int:
 
 def log_ingest(con: duckdb.DuckDBPyConnection, row: dict[str, object]) -> None:
     """Record one loaded file (or demo build) in ``ingest_log``."""
-    frame = pl.DataFrame([row])  # noqa: F841 - read by DuckDB
-    con.execute("insert into ingest_log by name select * from frame")
+    with registered(con, new_log_row=pl.DataFrame([row])):
+        con.execute("insert into ingest_log by name select * from new_log_row")
 
 
 def already_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:
@@ -140,20 +151,21 @@ def quarantine(con: duckdb.DuckDBPyConnection, problems: pl.DataFrame, ingest_id
     A problem already kept for the same complaint, field, value and reason (an overlapping newer export
     carrying the same bad row) is not kept again.
     """
-    frame = problems.with_columns(  # noqa: F841 - read by DuckDB
+    frame = problems.with_columns(
         value=mask_personal(pl.col("value")), ingest_id=pl.lit(ingest_id, pl.Int32), source=pl.lit(source)
     )
-    con.execute(
-        """
-        insert into quarantine by name
-        select * from frame f
-        where f.complaint_id is null or not exists (
-            select 1 from quarantine q
-            where q.complaint_id = f.complaint_id and q.field is not distinct from f.field
-              and q.value is not distinct from f.value and q.reason = f.reason
+    with registered(con, new_problems=frame):
+        con.execute(
+            """
+            insert into quarantine by name
+            select * from new_problems f
+            where f.complaint_id is null or not exists (
+                select 1 from quarantine q
+                where q.complaint_id = f.complaint_id and q.field is not distinct from f.field
+                  and q.value is not distinct from f.value and q.reason = f.reason
+            )
+            """
         )
-        """
-    )
 
 
 class Staging:
@@ -182,12 +194,13 @@ class Staging:
             self._spill()
 
     def _spill(self) -> None:
-        held = pl.concat(self.frames).with_columns(pl.col(pl.Enum).cast(pl.String))  # noqa: F841 - read by DuckDB
-        if self.spilled:
-            self.con.execute(slots.sql("insert into {t} select * from held", t=self.table))
-        else:
-            self.con.execute(slots.sql("create temp table {t} as select * from held", t=self.table))
-            self.spilled = True
+        held = pl.concat(self.frames).with_columns(pl.col(pl.Enum).cast(pl.String))
+        with registered(self.con, held_rows=held):
+            if self.spilled:
+                self.con.execute(sql("insert into {t} select * from held_rows", t=self.table))
+            else:
+                self.con.execute(sql("create temp table {t} as select * from held_rows", t=self.table))
+                self.spilled = True
         self.frames = []
 
     def chunks(self) -> Iterator[pl.DataFrame]:
@@ -200,14 +213,14 @@ class Staging:
         if self.frames:
             self._spill()
         parts = -(-self.rows // self.limit)
+        query = sql("select * from {t} where hash({k}) % $parts::ubigint = $part::ubigint", t=self.table, k=self.key)
         for part in range(parts):
-            query = f"select * from {self.table} where hash({self.key}) % {parts} = {part}"  # noqa: S608
-            yield database.as_frame(self.con.sql(query)).cast(self.schema)
+            yield database.as_frame(self.con.sql(query, params={"parts": parts, "part": part})).cast(self.schema)
 
     def close(self) -> None:
         """Drop the temporary table, if any."""
         if self.spilled:
-            self.con.execute(slots.sql("drop table if exists {t}", t=self.table))
+            self.con.execute(sql("drop table if exists {t}", t=self.table))
         self.frames, self.spilled = [], False
 
 
@@ -219,29 +232,30 @@ def assign_keys(con: duckdb.DuckDBPyConnection, complaint_ids: pl.Series) -> pl.
 
     Keys are dense integers so that the derived tables join on integers, not text.
     """
-    ids = complaint_ids.unique().sort().to_frame("complaint_id")  # noqa: F841 - read by DuckDB
-    return database.as_frame(
-        con.sql(
-            """
-            with known as (
-                select ids.complaint_id, c.complaint_key
-                from ids join complaints c using (complaint_id)
-            ),
-            fresh as (
-                select complaint_id,
-                       (select coalesce(max(complaint_key), 0) from complaints)
-                       + row_number() over (order by complaint_id) as complaint_key
-                from ids anti join known using (complaint_id)
-            ),
-            final as (
-                select * from known
-                union all
-                select * from fresh
+    ids = complaint_ids.unique().sort().to_frame("complaint_id")
+    with registered(con, given_ids=ids):
+        return database.as_frame(
+            con.sql(
+                """
+                with known as (
+                    select given_ids.complaint_id, c.complaint_key
+                    from given_ids join complaints c using (complaint_id)
+                ),
+                fresh as (
+                    select complaint_id,
+                           (select coalesce(max(complaint_key), 0) from complaints)
+                           + row_number() over (order by complaint_id) as complaint_key
+                    from given_ids anti join known using (complaint_id)
+                ),
+                final as (
+                    select * from known
+                    union all
+                    select * from fresh
+                )
+                select * from final order by complaint_key
+                """
             )
-            select * from final order by complaint_key
-            """
         )
-    )
 
 
 def replace_derived(
@@ -256,31 +270,32 @@ def replace_derived(
     month never change, and :func:`grading.rules.derive.derive` counts only within the frame it is given.
     :func:`refresh_complainant_counts` then recounts the months that gained complaints.
     """
-    frame_keys = keys.select("complaint_key")  # noqa: F841 - read by DuckDB
-    con.execute(
-        """
-        create or replace temp table kept_counts as
-        select complaint_key, complainant_month_count from complaints
-        where complaint_key in (select complaint_key from frame_keys)
-        """
-    )
-    for table in DERIVED_TABLES:
-        delete = "delete from {t} where complaint_key in (select complaint_key from frame_keys)"
-        con.execute(slots.sql(delete, t=table))
-        frame = derived[table]  # noqa: F841 - read by DuckDB
-        if table == "complaints":
-            con.execute(
-                """
-                insert into complaints by name
-                select f.* exclude (complainant_month_count),
-                       coalesce(k.complainant_month_count, f.complainant_month_count) as complainant_month_count
-                from frame f left join kept_counts k on k.complaint_key = f.complaint_key
-                """
-            )
-        else:
-            con.execute(slots.sql("insert into {t} by name select * from frame", t=table))
-    con.execute("drop table kept_counts")
-    con.execute("insert into changed_keys select complaint_key from frame_keys")
+    with registered(con, touched_keys=keys.select("complaint_key")):
+        con.execute(
+            """
+            create or replace temp table kept_counts as
+            select complaint_key, complainant_month_count from complaints
+            where complaint_key in (select complaint_key from touched_keys)
+            """
+        )
+        for table in DERIVED_TABLES:
+            delete = "delete from {t} where complaint_key in (select complaint_key from touched_keys)"
+            con.execute(sql(delete, t=table))
+            with registered(con, new_rows=derived[table]):
+                if table == "complaints":
+                    con.execute(
+                        """
+                        insert into complaints by name
+                        select f.* exclude (complainant_month_count),
+                               coalesce(k.complainant_month_count, f.complainant_month_count)
+                               as complainant_month_count
+                        from new_rows f left join kept_counts k on k.complaint_key = f.complaint_key
+                        """
+                    )
+                else:
+                    con.execute(sql("insert into {t} by name select * from new_rows", t=table))
+        con.execute("drop table kept_counts")
+        con.execute("insert into changed_keys select complaint_key from touched_keys")
 
 
 def max_complaint_key(con: duckdb.DuckDBPyConnection) -> int:
@@ -291,8 +306,8 @@ def max_complaint_key(con: duckdb.DuckDBPyConnection) -> int:
 def append_derived(con: duckdb.DuckDBPyConnection, derived: dict[str, pl.DataFrame]) -> None:
     """Append derived frames for complaints not yet in the store (the demo builds month by month)."""
     for table in DERIVED_TABLES:
-        frame = derived[table]  # noqa: F841 - read by DuckDB
-        con.execute(slots.sql("insert into {t} by name select * from frame", t=table))
+        with registered(con, new_rows=derived[table]):
+            con.execute(sql("insert into {t} by name select * from new_rows", t=table))
 
 
 def refresh_complainant_counts(con: duckdb.DuckDBPyConnection, keys: pl.DataFrame | None = None) -> None:
@@ -305,37 +320,36 @@ def refresh_complainant_counts(con: duckdb.DuckDBPyConnection, keys: pl.DataFram
     months; without, the whole store is (the demo build). Every complaint whose count changes is
     recorded as changed (:data:`grading.store.slots.CHANGED_KEYS`).
     """
-    frame = (  # noqa: F841 - read by DuckDB
-        con.sql("select complaint_key from complaints") if keys is None else keys.select("complaint_key")
-    )
-    months = con.sql(
-        """
-        select date_trunc('month', min(registered_at)), date_trunc('month', max(registered_at)) + interval 1 month
-        from complaints where complaint_key in (select complaint_key from frame)
-        """
-    ).fetchall()[0]
-    if months[0] is None:
-        return
-    con.execute(
-        """
-        create or replace temp table recounted as
-        with touched as (
-            select distinct complainant, date_trunc('month', registered_at) as registered_month
-            from complaints
-            where complaint_key in (select complaint_key from frame)
-        ),
-        members as (
-            select c.complaint_key, c.complainant_month_count,
-                   count(*) over (partition by c.complainant, t.registered_month) as n
-            from complaints c
-            join touched t
-              on t.complainant = c.complainant and t.registered_month = date_trunc('month', c.registered_at)
-            where c.registered_at >= $first and c.registered_at < $end
+    frame = con.sql("select complaint_key from complaints") if keys is None else keys.select("complaint_key")
+    with registered(con, touched_keys=frame):
+        months = con.sql(
+            """
+            select date_trunc('month', min(registered_at)), date_trunc('month', max(registered_at)) + interval 1 month
+            from complaints where complaint_key in (select complaint_key from touched_keys)
+            """
+        ).fetchall()[0]
+        if months[0] is None:
+            return
+        con.execute(
+            """
+            create or replace temp table recounted as
+            with touched as (
+                select distinct complainant, date_trunc('month', registered_at) as registered_month
+                from complaints
+                where complaint_key in (select complaint_key from touched_keys)
+            ),
+            members as (
+                select c.complaint_key, c.complainant_month_count,
+                       count(*) over (partition by c.complainant, t.registered_month) as n
+                from complaints c
+                join touched t
+                  on t.complainant = c.complainant and t.registered_month = date_trunc('month', c.registered_at)
+                where c.registered_at >= $first and c.registered_at < $end
+            )
+            select complaint_key, n from members where complainant_month_count <> n
+            """,
+            {"first": months[0], "end": months[1]},
         )
-        select complaint_key, n from members where complainant_month_count <> n
-        """,
-        {"first": months[0], "end": months[1]},
-    )
     con.execute(
         """
         update complaints set complainant_month_count = recounted.n
