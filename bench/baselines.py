@@ -36,6 +36,8 @@ from typing import Final
 
 import numpy as np
 
+from grading.scoring import schemes
+
 #: The output columns, in order (one row per department).
 COLUMNS: Final = (
     "department",
@@ -68,6 +70,8 @@ COLUMNS: Final = (
 )
 #: ``pending_over_50`` is a fixed age bucket (51 completed days and more), whatever the settings.
 PENDING_OVER_DAYS: Final = 50
+#: The time limit of a category the reference lacks: the default scheme's (the demo store's scheme).
+DEFAULT_LIMIT_DAYS: Final = schemes.load(schemes.DEFAULT_SCHEME).default_limit_days
 
 
 def month_bounds(month: date) -> tuple[datetime, datetime]:

@@ -14,8 +14,8 @@ import duckdb
 import pandas as pd
 import polars as pl
 
-from bench.baselines import COLUMNS, PENDING_OVER_DAYS, month_bounds
-from grading.model.schema import DEFAULT_LIMIT_DAYS, EVENTS, LEVELS
+from bench.baselines import COLUMNS, DEFAULT_LIMIT_DAYS, PENDING_OVER_DAYS, month_bounds
+from grading.model.schema import EVENTS, LEVELS
 
 STINT_START: Final = frozenset(("registered", "escalated", "reopened"))
 STINT_END: Final = frozenset(("resolved", "escalated", "reopened", "closed"))

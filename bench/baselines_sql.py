@@ -12,8 +12,8 @@ from typing import Final
 import duckdb
 import polars as pl
 
-from bench.baselines import PENDING_OVER_DAYS, month_bounds
-from grading.model.schema import DEFAULT_LIMIT_DAYS, EVENTS
+from bench.baselines import DEFAULT_LIMIT_DAYS, PENDING_OVER_DAYS, month_bounds
+from grading.model.schema import EVENTS
 
 #: One query: the department metrics of the month ``[$start, $cutoff]`` from ``events`` and
 #: ``categories``. Parameters: ``$start``, ``$cutoff`` (timestamps), ``$lifecycle`` (the event types in

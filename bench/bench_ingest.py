@@ -20,6 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
+from bench.baselines import DEFAULT_LIMIT_DAYS
 from grading.demo import simulate
 from grading.intake import ingest
 from grading.store import reference
@@ -82,6 +83,7 @@ def write_demo_csv(csv: Path, scale: float, months: int) -> None:
                 end="2026-10",
                 scale=scale,
                 seed=7,
+                default_limit_days=DEFAULT_LIMIT_DAYS,
             )
         )
     )

@@ -92,6 +92,7 @@ print(json.dumps({
 
 def make_files(db: Path, work: Path) -> dict[str, Path]:
     """The files described in the module docstring (kept in ``work`` and reused)."""
+    from bench.baselines import DEFAULT_LIMIT_DAYS
     from grading.demo import simulate
     from grading.store import database, reference
 
@@ -113,6 +114,7 @@ def make_files(db: Path, work: Path) -> dict[str, Path]:
                 end="2026-11",
                 scale=1.0,
                 seed=1111,
+                default_limit_days=DEFAULT_LIMIT_DAYS,
             )
         )
     )

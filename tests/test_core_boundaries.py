@@ -84,7 +84,7 @@ def test_empty_month_gives_an_empty_frame_with_every_column() -> None:
     from grading.rules.derive import derive
     from tests.conftest import CATEGORIES, frame
 
-    empty = derive(frame([]), CATEGORIES)
+    empty = derive(frame([]), CATEGORIES, default_limit_days=7)
     out = month_metrics(empty, date(2024, 3, 1))
     assert out.height == 0
     assert out.columns[4:] == list(METRICS)

@@ -23,7 +23,7 @@ from grading.model.schema import (
 )
 from grading.store import reference
 
-ARGS = {"months": 6, "end": "2024-08", "scale": 0.01, "seed": 1}
+ARGS = {"months": 6, "end": "2024-08", "scale": 0.01, "seed": 1, "default_limit_days": 7}
 CUTOFF = datetime(2024, 8, 31, 23, 59, 59, 999999)
 OPTIONAL = ("note", "channel")
 
@@ -181,7 +181,16 @@ def test_a_department_without_categories_gets_a_general_category() -> None:
     )
     categories = reference.categories().head(0)
     frames = list(
-        generate(departments, reference.districts().head(3), categories, months=1, end="2024-01", scale=0.002, seed=5)
+        generate(
+            departments,
+            reference.districts().head(3),
+            categories,
+            months=1,
+            end="2024-01",
+            scale=0.002,
+            seed=5,
+            default_limit_days=7,
+        )
     )
     codes = set(frames[0].filter(pl.col("event") == "registered")["category"])
     assert codes == {"D1_GENERAL", "D2_GENERAL"}
@@ -198,6 +207,7 @@ def test_progress_is_reported_after_each_month() -> None:
             end="2024-02",
             scale=0.001,
             seed=3,
+            default_limit_days=7,
             progress=lambda done, total: calls.append((done, total)),
         )
     )

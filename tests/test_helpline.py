@@ -251,3 +251,28 @@ def test_a_zoned_parquet_time_lands_on_the_stores_own_wall_clock(tmp_path: Path,
     finally:
         con.close()
     assert stored["event_time"].dt.to_string("%Y-%m-%d %H:%M:%S").to_list() == [wall_clock]
+
+
+def test_the_default_time_limit_comes_from_the_stores_scheme(tmp_path: Path) -> None:
+    # A scheme whose default limit is 3 days; a complaint in a category the store does not know.
+    shipped = (ROOT / "data" / "schemes" / "mp-cm-helpline.toml").read_text(encoding="utf-8")
+    scheme = tmp_path / "three-days.toml"
+    scheme.write_text(shipped.replace("default_limit_days = 7", "default_limit_days = 3"), encoding="utf-8")
+    db = tmp_path / "s.duckdb"
+    args = ["init", "--db", str(db), "--timezone", "Asia/Kolkata", "--scheme", str(scheme)]
+    assert CliRunner().invoke(main, args, catch_exceptions=False).exit_code == 0
+    csv = tmp_path / "events.csv"
+    csv.write_text(
+        "complaint_id,event_time,event,level,department,district,category,complainant\n"
+        "C1,2024-08-01T10:00:00,registered,L1,D1,X,NEW_CATEGORY,P1\n",
+        encoding="utf-8",
+    )
+    ingest.ingest(db, [csv])
+    categories = read(db, "categories").filter(pl.col("code") == "NEW_CATEGORY")
+    assert categories.select(pl.col("^limit_l.*$")).row(0) == (3, 3, 3, 3, 3)
+    con = database.connect_readonly(db)
+    try:
+        limits = con.sql("select limit_days from stints").pl()["limit_days"].to_list()
+    finally:
+        con.close()
+    assert limits == [3.0]  # the L1 stint: due 4 Aug 10:00

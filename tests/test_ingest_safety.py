@@ -131,6 +131,7 @@ def big_export(path: Path) -> int:
         end="2024-08",
         scale=0.05,
         seed=3,
+        default_limit_days=7,
     )
     frame = pl.concat(list(chunks))
     frame.with_columns(pl.col("event_time").dt.strftime("%Y-%m-%dT%H:%M:%S%.6f")).write_csv(path)

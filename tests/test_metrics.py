@@ -81,7 +81,7 @@ FIVE_MIN = 5 / 1440
 
 
 def grade_month(rows: list[dict[str, object]], month: date = MARCH, **settings: int) -> pl.DataFrame:
-    derived = derive(frame(rows), CATEGORIES)
+    derived = derive(frame(rows), CATEGORIES, default_limit_days=7)
     return month_metrics(derived, month, MetricSettings(**settings))
 
 

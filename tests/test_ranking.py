@@ -54,7 +54,9 @@ def active_and_idle_log() -> list[dict[str, object]]:
 )
 def test_an_idle_department_ranks_below_an_active_one(scheme_name: str, idle_score: float | None) -> None:
     scheme = schemes.load(scheme_name)
-    metrics = month_metrics(derive(frame(active_and_idle_log()), CATEGORIES), MARCH, scheme.metric_settings)
+    metrics = month_metrics(
+        derive(frame(active_and_idle_log()), CATEGORIES, default_limit_days=7), MARCH, scheme.metric_settings
+    )
     out = grade(metrics.filter(pl.col("entity_type") == "department"), scheme)
     got = {r["department"]: r for r in out.iter_rows(named=True)}
     active, idle = got["ACTIVE"], got["IDLE"]
@@ -70,7 +72,7 @@ def test_an_idle_department_ranks_below_an_active_one(scheme_name: str, idle_sco
 def test_a_department_with_nothing_received_gets_no_grade() -> None:
     # OLD was registered in February and force-closed in March: March has 0 received for OLD.
     rows = [reg("O1", "2024-02-10 10:00", department="OLD"), ev("O1", "2024-03-05 10:00", "closed", outcome="force")]
-    metrics = month_metrics(derive(frame(rows), CATEGORIES), MARCH)
+    metrics = month_metrics(derive(frame(rows), CATEGORIES, default_limit_days=7), MARCH)
     out = grade(metrics.filter(pl.col("entity_type") == "department"), schemes.load("mp-cm-helpline"))
     old = out.row(0, named=True)
     assert (old["received"], old["grade"], old["score"], old["not_graded"]) == (0, None, None, "few_complaints")

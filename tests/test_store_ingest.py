@@ -46,7 +46,7 @@ def loaded(tmp_path: Path) -> Path:
 
 def test_store_path_matches_the_pure_pipeline(loaded: Path) -> None:
     # The categories used by the store are the shipped ones (CAT is unknown there: 7 days a level).
-    expected = month_metrics(derive(frame(STORY), shipped_categories()), MARCH)
+    expected = month_metrics(derive(frame(STORY), shipped_categories(), default_limit_days=7), MARCH)
     assert_frame_equal(march(loaded), expected, check_row_order=False, check_dtypes=False)
 
 
@@ -214,7 +214,7 @@ def test_an_event_after_the_closure_is_quarantined_not_graded(tmp_path: Path) ->
     loaded = [r for i, r in enumerate(rows) if i != 3]
     assert_frame_equal(
         march(db),
-        month_metrics(derive(frame(loaded), shipped_categories()), MARCH),
+        month_metrics(derive(frame(loaded), shipped_categories(), default_limit_days=7), MARCH),
         check_row_order=False,
         check_dtypes=False,
     )

@@ -18,6 +18,7 @@ from grading.access.accounts import Accounts
 from grading.demo import simulate
 from grading.monthly.refresh import Progress, refresh_monthly
 from grading.rules.derive import derive
+from grading.scoring import schemes
 from grading.store import database, helpline, reference, writes
 
 
@@ -42,6 +43,8 @@ def build_demo(path: Path, spec: DemoSpec = DEFAULT_DEMO, progress: Progress | N
     """Write a fresh demo database at ``path`` (swapped in atomically when complete)."""
     months, end, scale, seed = spec.months, spec.end, spec.scale, spec.seed
     began = time.perf_counter()
+    settings = helpline.Helpline(name=DEMO_NAME)
+    limit = schemes.load(settings.scheme).default_limit_days
     with database.writing(path, fresh=True) as con:
         helpline.load_reference(con, "mp")
         categories = reference.categories()
@@ -54,12 +57,13 @@ def build_demo(path: Path, spec: DemoSpec = DEFAULT_DEMO, progress: Progress | N
             end=end,
             scale=scale,
             seed=seed,
+            default_limit_days=limit,
             progress=(lambda done, total: progress("demo history", done, total)) if progress else None,
         )
         for chunk in chunks:
             events += writes.append_events(con, chunk, ingest_id=1)
             keys = writes.assign_keys(con, chunk["complaint_id"])
-            writes.append_derived(con, derive(chunk, categories, keys))
+            writes.append_derived(con, derive(chunk, categories, keys, default_limit_days=limit))
         writes.refresh_complainant_counts(con)
         writes.log_ingest(
             con,
@@ -78,7 +82,7 @@ def build_demo(path: Path, spec: DemoSpec = DEFAULT_DEMO, progress: Progress | N
         )
         refresh_monthly(con, progress=progress)
         database.set_meta(con, "demo", "true")
-        helpline.write(con, helpline.Helpline(name=DEMO_NAME))
+        helpline.write(con, settings)
         result = database.counts(con)
     result["seconds"] = round(time.perf_counter() - began)
     return result

@@ -17,7 +17,7 @@ from typing import Final
 import numpy as np
 import polars as pl
 
-from grading.model.schema import CHANNELS, DEFAULT_LIMIT_DAYS, LEVELS
+from grading.model.schema import CHANNELS, LEVELS
 from grading.rules.asof import next_month
 
 MINUTE: Final = 60_000_000
@@ -79,8 +79,11 @@ def instant(day: date) -> int:
     return (day - date(1970, 1, 1)).days * DAY
 
 
-def index_reference(departments: pl.DataFrame, districts: pl.DataFrame, categories: pl.DataFrame) -> Reference:
-    """Index the reference frames; a department without a category gets ``<DEPT>_GENERAL``."""
+def index_reference(
+    departments: pl.DataFrame, districts: pl.DataFrame, categories: pl.DataFrame, default_limit_days: int
+) -> Reference:
+    """Index the reference frames; a department without a category gets ``<DEPT>_GENERAL``, and a category
+    without a limit the scheme's ``default_limit_days`` (as the store's derivation gives it)."""
     dept_codes = departments["code"].to_list()
     weight = departments["volume_weight"].fill_null(0.0).clip(lower_bound=0.0).to_numpy().astype(float)
     if not dept_codes or weight.sum() <= 0 or districts.is_empty():
@@ -90,7 +93,7 @@ def index_reference(departments: pl.DataFrame, districts: pl.DataFrame, categori
     pop = pop if pop.sum() > 0 else np.ones_like(pop)
     limit_cols = [f"limit_{lv.lower()}_days" for lv in LEVELS]
     rows = categories.select("code", "department", *limit_cols)
-    rows = rows.with_columns(pl.col(limit_cols).fill_null(DEFAULT_LIMIT_DAYS))
+    rows = rows.with_columns(pl.col(limit_cols).fill_null(default_limit_days))
     names: list[str] = []
     limits: list[tuple[int, ...]] = []
     offset, count = [], []
@@ -99,7 +102,7 @@ def index_reference(departments: pl.DataFrame, districts: pl.DataFrame, categori
         offset.append(len(names))
         if own.is_empty():
             names.append(f"{code}_GENERAL")
-            limits.append((DEFAULT_LIMIT_DAYS,) * len(LEVELS))
+            limits.append((default_limit_days,) * len(LEVELS))
         else:
             names.extend(own["code"].to_list())
             limits.extend(own.select(limit_cols).rows())

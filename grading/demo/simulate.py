@@ -165,6 +165,7 @@ def generate(
     end: str,
     scale: float,
     seed: int,
+    default_limit_days: int,
     progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[pl.DataFrame]:
     """Yield a synthetic event log, one frame per registration month, oldest first.
@@ -197,7 +198,7 @@ def generate(
     calendar = [add_months(last, i - months + 1) for i in range(months + 1)]
     bounds = np.array([instant(month) for month in calendar], dtype=np.int64)
     cutoff = int(bounds[-1]) - 1
-    ref = index_reference(departments, districts, categories)
+    ref = index_reference(departments, districts, categories, default_limit_days)
     root = np.random.SeedSequence(seed)
     profile_seed, *month_seeds = root.spawn(months + 1)
     profiles = draw_profiles(ref, months, scale, np.random.default_rng(profile_seed))

@@ -17,6 +17,7 @@ duplicate and not loaded again, and a file whose content hash was loaded before 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from grading.rules import asof, privacy, snapshots, timeparse
 from grading.rules.derive import derive
 from grading.rules.lifecycle import lifecycle_problems
 from grading.rules.rowcheck import check_rows
+from grading.scoring import schemes
 from grading.store import database, helpline, writes
 
 if TYPE_CHECKING:
@@ -263,6 +265,11 @@ class _Load:
     latest: datetime | None = None
     refused: list[str] = field(default_factory=list)
 
+    @functools.cached_property
+    def default_limit_days(self) -> int:
+        """The time limit of a complaint whose category the reference lacks: the store's scheme's."""
+        return schemes.load(self.settings.scheme).default_limit_days
+
     def span(self, fresh: pl.DataFrame) -> None:
         """Widen the load's earliest and latest new event time to cover ``fresh``."""
         if fresh.height:
@@ -338,7 +345,7 @@ def _load_file(load: _Load, path: Path, mapping: Mapping | None) -> FileReport:
             report.rows_loaded += fresh.height
             for table, column in (("departments", "department"), ("districts", "district"), ("categories", "category")):
                 load.new_codes[table] += writes.register_codes(
-                    load.con, table, fresh[column].drop_nulls().unique().to_list()
+                    load.con, table, fresh[column].drop_nulls().unique().to_list(), load.default_limit_days
                 )
             private = fresh.drop("row_number").with_columns(
                 complainant=privacy.pseudonymise(fresh["complainant"], load.pseudonym_key),
@@ -399,7 +406,9 @@ def _derive_touched(load: _Load) -> None:
             if load.history is not None and load.chunks == 1
             else database.read_events(load.con, part)
         )
-        writes.replace_derived(load.con, derive(events, categories, keys), keys)
+        writes.replace_derived(
+            load.con, derive(events, categories, keys, default_limit_days=load.default_limit_days), keys
+        )
         added.append(keys.select("complaint_key").filter(pl.col("complaint_key") > stored_keys))
         load.tick("deriving", min(start + DERIVE_COMPLAINTS, ids.len()), ids.len())
     if added:

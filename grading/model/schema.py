@@ -107,9 +107,6 @@ HOLIDAY_SCHEMA: Final = pl.Schema({"date": pl.Date, "name_en": pl.String, "name_
 #: or an office that can be compared.
 UNASSIGNED: Final = "UNASSIGNED"
 
-#: Time limit per level when a complaint's category is unknown (the helplines' default: 7 days).
-DEFAULT_LIMIT_DAYS: Final = 7
-
 
 def level_number(level: pl.Expr) -> pl.Expr:
     """Map an ``L1``..``L5`` expression to the integers 1..5 (null stays null)."""

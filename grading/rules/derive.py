@@ -28,7 +28,7 @@ from typing import Final
 
 import polars as pl
 
-from grading.model.schema import DEFAULT_LIMIT_DAYS, LEVELS, level_number
+from grading.model.schema import LEVELS, level_number
 from grading.rules.asof import limit_duration
 
 STINT_START: Final = ("registered", "escalated", "reopened")
@@ -100,15 +100,18 @@ def _next_in_group(is_kind: pl.Expr, value: pl.Expr) -> pl.Expr:
     return pl.when(owner == pl.col("complaint_key")).then(carried)
 
 
-def derive(events: pl.DataFrame, categories: pl.DataFrame, keys: pl.DataFrame | None = None) -> dict[str, pl.DataFrame]:
+def derive(
+    events: pl.DataFrame, categories: pl.DataFrame, keys: pl.DataFrame | None = None, *, default_limit_days: int
+) -> dict[str, pl.DataFrame]:
     """Derive the ``complaints``, ``stints``, ``feedback_events`` and ``transfers`` frames.
 
     Parameters
     ----------
     events : canonical events (``grading.model.schema.EVENT_SCHEMA``) holding the complete history of each
         complaint present; complaints without a ``registered`` event are dropped.
-    categories : the categories table (time limits per level); unknown categories get
-        ``DEFAULT_LIMIT_DAYS`` at every level.
+    categories : the categories table (time limits per level).
+    default_limit_days : the limit at every level of a complaint whose category the table lacks and
+        that brings no limit of its own: the store's scheme's ``default_limit_days``.
     keys : ``complaint_id`` → ``complaint_key`` (Int64) for every complaint in ``events``, as assigned
         by the store (:func:`grading.store.writes.assign_keys`); when None, keys number the complaints in
         ``complaint_id`` order from 1 (for tests and one-off use).
@@ -163,7 +166,7 @@ def derive(events: pl.DataFrame, categories: pl.DataFrame, keys: pl.DataFrame | 
             pl.col("event_time").alias("started_at"),
             "ended_at",
             pl.col("lv").alias("level"),
-            pl.coalesce("own_limit", "limit_days", pl.lit(DEFAULT_LIMIT_DAYS)).cast(pl.Float64).alias("limit_days"),
+            pl.coalesce("own_limit", "limit_days", pl.lit(default_limit_days)).cast(pl.Float64).alias("limit_days"),
             # The first action counts only inside the stint (at or before the event that ends it).
             pl.when(pl.col("end_idx").is_null() | (pl.col("action_idx") <= pl.col("end_idx")))
             .then(pl.col("action_at"))

@@ -148,6 +148,7 @@ class Scheme:
     suppress_below: int
     habitual_threshold: int
     long_pending_days: int
+    default_limit_days: int
     missing: str
     min_data_pct: float
     reliability_z: float
@@ -228,7 +229,14 @@ def _version(raw: dict[str, Any], item: Any, path: Path, i: int, floor: date | N
     effective = date(int(text[:4]), int(text[5:7]), 1)
     merged = copy.deepcopy(raw)
     overrides = v.get("scheme", dict, {})
-    for key in ("name", "habitual_threshold", "long_pending_days", "suppress_below", "effective_from"):
+    for key in (
+        "name",
+        "habitual_threshold",
+        "long_pending_days",
+        "default_limit_days",
+        "suppress_below",
+        "effective_from",
+    ):
         if key in overrides:
             _Reader._fail(path, f"{where}.scheme.{key}", "cannot change in a version (it applies to the whole file)")
     merged["scheme"].update(overrides)
@@ -298,6 +306,7 @@ def _parse(raw: dict[str, Any], path: Path) -> Scheme:
         "suppress_below": head.get("suppress_below", int, 5, lambda v: v >= 0, "an integer ≥ 0"),
         "habitual_threshold": head.get("habitual_threshold", int, 10, lambda v: v >= 1, "an integer ≥ 1"),
         "long_pending_days": head.get("long_pending_days", int, 50, lambda v: v >= 1, "an integer ≥ 1"),
+        "default_limit_days": head.get("default_limit_days", int, 7, lambda v: v >= 1, "an integer ≥ 1"),
         "missing": head.get("missing", str, "reweight", lambda v: v in MISSING_MODES, f"one of {MISSING_MODES}"),
         "min_data_pct": float(head.get("min_data_pct", number, 50, lambda v: 0 < v <= 100, "a number in (0, 100]")),
         "reliability_z": float(head.get("reliability_z", number, 1.96, lambda v: v >= 0, "a number ≥ 0")),

@@ -46,8 +46,9 @@ def load_reference(
         con.execute("insert into holidays by name select * from shipped_holidays")
 
 
-def register_codes(con: duckdb.DuckDBPyConnection, table: str, codes: list[str]) -> list[str]:
-    """Register codes seen in data but not in ``table`` (name = code); return the new ones, sorted.
+def register_codes(con: duckdb.DuckDBPyConnection, table: str, codes: list[str], default_limit_days: int) -> list[str]:
+    """Register codes seen in data but not in ``table`` (name = code); return the new ones, sorted. A
+    new category's time limit is ``default_limit_days`` (the store's scheme's) at every level.
 
     Domain rule: an unknown department, district or category code is accepted, registered and reported.
     """
@@ -61,12 +62,12 @@ def register_codes(con: duckdb.DuckDBPyConnection, table: str, codes: list[str])
         )["code"].to_list()
     if new:
         with registered(con, new_codes=pl.DataFrame({"code": new})):
-            con.execute(_REGISTER_CODES[table])
+            con.execute(_REGISTER_CODES[table], {"limit": default_limit_days} if table == "categories" else None)
     return new
 
 
 #: How :func:`register_codes` stores new codes in each reference table: name = code, no volume weight,
-#: division or population, a category's time limits 7 days at every level; never a shipped row.
+#: division or population, a category's time limit ``$limit`` days at every level; never a shipped row.
 _REGISTER_CODES: Final = {
     "departments": (
         "insert into departments (code, name_en, name_hi, volume_weight, is_reference) "
@@ -79,7 +80,7 @@ _REGISTER_CODES: Final = {
     "categories": (
         "insert into categories (code, name_en, name_hi, department, limit_l1_days, limit_l2_days, limit_l3_days,"
         " limit_l4_days, limit_l5_days, is_reference) "
-        "select code, code, code, null, 7, 7, 7, 7, 7, false from new_codes"
+        "select code, code, code, null, $limit, $limit, $limit, $limit, $limit, false from new_codes"
     ),
 }
 
