@@ -20,11 +20,28 @@ from ui import permalink, web
 from ui.i18n import LANGS, display_name, lang, metric_label, moment, month_name, t
 
 
+def _switch_language() -> None:
+    st.session_state["lang"] = st.session_state["language_switch"]
+
+
 def sidebar_controls(months: list[date]) -> date | None:
     """The language switch and the month picker shared by every page (both kept in the URL, see
-    ui.permalink); returns the chosen month."""
-    lang()  # initialise from the link's ?lang=, else the browser locale, on first run
-    st.sidebar.radio(t("language"), list(LANGS), format_func=LANGS.__getitem__, key="lang", horizontal=True)
+    ui.permalink); returns the chosen month.
+
+    The language lives in ``st.session_state["lang"]``, a plain key; the switch is a widget of its own
+    that shows it and changes it through its callback. (Keyed by ``lang`` itself, the switch's state was
+    Streamlit's widget state: a run cut short before the sidebar, as a sign-in's reload or a quick click
+    makes, could leave the switch showing English on a Hindi page and the next click reset the language.)
+    """
+    st.session_state["language_switch"] = lang()  # from the link's ?lang=, else the browser, on first run
+    st.sidebar.radio(
+        t("language"),
+        list(LANGS),
+        format_func=LANGS.__getitem__,
+        key="language_switch",
+        on_change=_switch_language,
+        horizontal=True,
+    )
     permalink.publish("lang", lang())
     if not months:
         return None
