@@ -103,3 +103,22 @@ def test_why_it_moved_sums_to_the_score_change() -> None:
     assert round(parts.sum(), 2) == total
     assert got["change"][:-1].sum() == pytest.approx(0.203)
     assert got["key"][-1] == "total"
+
+
+def test_the_plan_compares_inside_the_departments_own_volume_group() -> None:
+    # D, a small department of group 2, scores 100: it is no reference for B, which is ranked in group 1.
+    small = {**dept("D", counts(25, 25, 0, 0, 25, 0, 25, 0), (60.0, 20.0, 10.0, 10.0), 100.0), "volume_group": 2}
+    rows = pl.concat([ROWS, pl.DataFrame([small])], how="diagonal_relaxed")
+    assert plan.reference_departments(rows, MP, 1) == ("A", "C")
+    assert plan.reference_departments(rows, MP, 2) == ("D", "D")
+    got = plan.department_plan(rows, MP, "B")
+    assert got["gap_best"].sum() == pytest.approx(94 - (30 + 20 / 6 + 9 + 9))  # against A, not D
+
+
+def test_a_component_with_nothing_to_recover_says_so_and_no_template_is_left() -> None:
+    # A is the best department: every gap is 0 or below, so no work is proposed, in words.
+    got = plan.department_plan(ROWS, MP, "A")
+    assert got["cases_best"].to_list() == [0, 0, 0, 0]
+    assert set(got["work_en"]) == {"nothing to recover here: level with the best department of its group"}
+    for text in [*got["work_en"], *got["work_hi"]]:
+        assert not set("{}") & set(text), text

@@ -34,7 +34,9 @@ def plan_section(stamp: tuple[int, int], department: str, month: date, names: di
     """Per component: points missing against the best and the median department and the work that
     recovers them, ranked by points per case."""
     rows = data.plan_rows(stamp, department, month)
-    best, median = plan.reference_departments(data.ranking(stamp, "department", month), data.scheme())
+    ranked = data.ranking(stamp, "department", month)
+    group = ranked.filter(pl.col("department") == department)["volume_group"].first()
+    best, median = plan.reference_departments(ranked, data.scheme(), group if isinstance(group, int) else None)
     st.write(t("plan_intro", best=names.get(best, best), median=names.get(median, median)))
     hi = lang() == "hi"
     st.dataframe(

@@ -26,51 +26,31 @@ import polars as pl
 from grading.rules import asof
 from grading.scoring.reliability import DENOMINATORS
 from grading.scoring.schemes import Scheme
+from grading.words import say
 
-#: Per percentage metric: the cases that can still move (``room``) and the work, in English and Hindi
-#: (``{n}`` the number of cases, ``{days}`` the long-pending age).
-WORK: Final[dict[str, tuple[pl.Expr, str, str]]] = {
-    "satisfied_closure_pct": (
-        pl.col("received") - pl.col("closed_satisfied"),
-        "close {n} more of the month's complaints with the complainant satisfied",
-        "माह की {n} और शिकायतें शिकायतकर्ता की संतुष्टि के साथ बंद करें",
-    ),
-    "long_pending_disposal_pct": (
-        pl.col("long_pending_open"),
-        "dispose {n} complaints older than {days} days",
-        "{days} दिन से पुरानी {n} शिकायतों का निराकरण करें",
-    ),
-    "force_close_pct": (
-        pl.col("closed_force"),
-        "close {n} fewer complaints by force (resolve them instead)",
-        "{n} शिकायतें कम बलपूर्वक बंद करें (उनका निराकरण करें)",
-    ),
-    "non_attended_pct": (
-        pl.col("stints_non_attended"),
-        "attend {n} more complaints within the level's time limit",
-        "{n} और शिकायतों पर स्तर की समय-सीमा में कार्यवाही करें",
-    ),
-    "on_time_closure_pct": (
-        pl.col("closed") - pl.col("on_time"),
-        "close {n} more complaints within the time limit",
-        "{n} और शिकायतें समय-सीमा में बंद करें",
-    ),
-    "overdue_pending_pct": (
-        pl.col("open_overdue"),
-        "clear {n} pending complaints past their time limit",
-        "समय-सीमा पार {n} लंबित शिकायतों का निराकरण करें",
-    ),
-    "satisfaction_pct": (
-        pl.col("feedback_dissatisfied"),
-        "turn {n} dissatisfied call-backs into satisfied ones",
-        "{n} असंतुष्ट प्रतिक्रियाओं को संतुष्ट में बदलें",
-    ),
-    "reopen_pct": (
-        pl.col("reopened"),
-        "avoid {n} reopened complaints",
-        "{n} शिकायतों को पुनः खुलने से रोकें",
-    ),
+#: Per percentage metric: the cases that can still move (``room``); the work is the catalogue's
+#: ``work_<metric>`` sentence (:mod:`grading.words.meetings`).
+ROOM: Final[dict[str, pl.Expr]] = {
+    "satisfied_closure_pct": pl.col("received") - pl.col("closed_satisfied"),
+    "long_pending_disposal_pct": pl.col("long_pending_open"),
+    "force_close_pct": pl.col("closed_force"),
+    "non_attended_pct": pl.col("stints_non_attended"),
+    "on_time_closure_pct": pl.col("closed") - pl.col("on_time"),
+    "overdue_pending_pct": pl.col("open_overdue"),
+    "satisfaction_pct": pl.col("feedback_dissatisfied"),
+    "reopen_pct": pl.col("reopened"),
 }
+
+
+def work_sentence(metric: str, cases: int | None, per_case: float | None, days: int, lang: str) -> str:
+    """The plan's work in words: ``cases`` cases of the component's work (:data:`ROOM`), or why there is
+    none (no case moves a component that is not a share; level with the best)."""
+    if per_case is None:
+        return say("work_no_case", lang)
+    if not cases:
+        return say("work_none", lang)
+    key = f"work_{metric}" if metric in ROOM else "work_other"
+    return say(key, lang, n=cases, days=days)
 
 
 def scale(scheme: Scheme) -> pl.Expr:
@@ -89,14 +69,19 @@ def contributions(rows: pl.DataFrame, scheme: Scheme) -> pl.DataFrame:
     )
 
 
-def reference_departments(ranked: pl.DataFrame, scheme: Scheme) -> tuple[str, str]:
-    """The best and the median department among the ranked rows of one month.
+def reference_departments(ranked: pl.DataFrame, scheme: Scheme, group: int | None = None) -> tuple[str, str]:
+    """The best and the median department among the ranked rows of one month, inside volume group
+    ``group`` (None: the month has no groups, or all ranked rows): a department is measured against the
+    departments it is ranked with, never a 25-complaint department of the other group.
 
     Best: the highest unrounded score. Median: the middle of the ranked departments ordered by unrounded
     score, best first (with an even count, the better of the two middle ones); ties by code.
     """
+    peers = ranked.filter("is_ranked")
+    if group is not None:
+        peers = peers.filter(pl.col("volume_group") == group)
     order = (
-        contributions(ranked.filter("is_ranked"), scheme)
+        contributions(peers, scheme)
         .sort(["score_unrounded", "department"], descending=[True, False])
         .get_column("department")
     )
@@ -124,16 +109,16 @@ def department_plan(ranked: pl.DataFrame, scheme: Scheme, department: str) -> pl
     cases_median (cases recovering the positive gap, capped at room), gain_best, gain_median (points
     those cases give), cases_next_rank (cases on this component alone that lift the unrounded score above
     the next department above in the same volume group; null when the room does not allow it or there is
-    none above), work_en, work_hi (the sentence for cases_median, or for cases_best when level with the
-    median).
+    none above), work_en, work_hi (:func:`work_sentence` for cases_median, or for cases_best when level
+    with the median; never a template).
     """
-    best_code, median_code = reference_departments(ranked, scheme)
     rows = contributions(ranked, scheme)
     me = rows.filter(pl.col("department") == department)
     if me.is_empty():
         msg = f"department {department} has no graded row this month"
         raise ValueError(msg)
     mine = me.row(0, named=True)
+    best_code, median_code = reference_departments(ranked, scheme, mine["volume_group"])
     best = rows.filter(pl.col("department") == best_code).row(0, named=True)
     median = rows.filter(pl.col("department") == median_code).row(0, named=True)
     peers = rows.filter(
@@ -144,7 +129,7 @@ def department_plan(ranked: pl.DataFrame, scheme: Scheme, department: str) -> pl
     above = float(peers["score_unrounded"].min()) if peers.height else None  # type: ignore[arg-type]
     out = []
     for c in scheme.components:
-        room_expr, work_en, work_hi = WORK.get(c.metric, (pl.lit(None, pl.Int64), "move {n} cases", "{n} मामले बदलें"))
+        room_expr = ROOM.get(c.metric, pl.lit(None, pl.Int64))
         n, room = me.select(
             DENOMINATORS.get(c.metric, pl.lit(None)).cast(pl.Float64).alias("n"),  # no n for a days component
             room_expr.cast(pl.Int64).alias("room"),
@@ -162,8 +147,6 @@ def department_plan(ranked: pl.DataFrame, scheme: Scheme, department: str) -> pl
                 "median": median[f"c_{c.key}"],
                 "per_case": per_case,
                 "room": room,
-                "work_en": work_en,
-                "work_hi": work_hi,
             }
         )
     frame = pl.DataFrame(
@@ -186,17 +169,21 @@ def department_plan(ranked: pl.DataFrame, scheme: Scheme, department: str) -> pl
         cases_next_rank=pl.when((pl.col("per_case") > 0) & (rank_cases <= room)).then(rank_cases).cast(pl.Int64),
     )
     chosen = pl.when(pl.col("cases_median") > 0).then(pl.col("cases_median")).otherwise(pl.col("cases_best"))
-    days = str(scheme.long_pending_days)
+    frame = frame.with_columns(
+        gain_best=pl.col("cases_best") * pl.col("per_case"),
+        gain_median=pl.col("cases_median") * pl.col("per_case"),
+        cases=chosen,
+    )
+    work = {
+        lang: [
+            work_sentence(metric, cases, per_case, scheme.long_pending_days, lang)
+            for metric, cases, per_case in frame.select("metric", "cases", "per_case").iter_rows()
+        ]
+        for lang in ("en", "hi")
+    }
     return (
         frame.with_columns(
-            gain_best=pl.col("cases_best") * pl.col("per_case"),
-            gain_median=pl.col("cases_median") * pl.col("per_case"),
-            work_en=pl.col("work_en")
-            .str.replace_all("{days}", days, literal=True)
-            .str.replace_all("{n}", chosen.cast(pl.String), literal=True),
-            work_hi=pl.col("work_hi")
-            .str.replace_all("{days}", days, literal=True)
-            .str.replace_all("{n}", chosen.cast(pl.String), literal=True),
+            work_en=pl.Series(work["en"], dtype=pl.String), work_hi=pl.Series(work["hi"], dtype=pl.String)
         )
         .sort("per_case", descending=True, nulls_last=True)
         .select(

@@ -43,8 +43,44 @@ MEETINGS: Final[dict[str, tuple[str, str]]] = {
     "list_filtered": ("List shown: overdue or due within 2 days only.", "दिखाई गई सूची: केवल समय-सीमा बाहर या 2 दिन में।"),
     "plan_title": ("The plan: where the points are", "योजना: अंक कहाँ हैं"),
     "plan_intro": (
-        "Against the best department ({best}) and the median department ({median}); work ranked by points per case.",
-        "सर्वश्रेष्ठ विभाग ({best}) और मध्य विभाग ({median}) की तुलना में; कार्य प्रति प्रकरण अंकों के क्रम में।",
+        "Against the best department ({best}) and the median department ({median}) of its own volume group; work ranked by points per case.",
+        "अपने मात्रा समूह के सर्वश्रेष्ठ विभाग ({best}) और मध्य विभाग ({median}) की तुलना में; कार्य प्रति प्रकरण अंकों के क्रम में।",
+    ),
+    # The plan's work, one sentence per percentage metric ({n} cases; {days} the long-pending age).
+    "work_satisfied_closure_pct": (
+        "close {n} more of the month's complaints with the complainant satisfied",
+        "माह की {n} और शिकायतें शिकायतकर्ता की संतुष्टि के साथ बंद करें",
+    ),
+    "work_long_pending_disposal_pct": (
+        "dispose {n} complaints older than {days} days",
+        "{days} दिन से पुरानी {n} शिकायतों का निराकरण करें",
+    ),
+    "work_force_close_pct": (
+        "close {n} fewer complaints by force (resolve them instead)",
+        "{n} शिकायतें कम बलपूर्वक बंद करें (उनका निराकरण करें)",
+    ),
+    "work_non_attended_pct": (
+        "attend {n} more complaints within the level's time limit",
+        "{n} और शिकायतों पर स्तर की समय-सीमा में कार्यवाही करें",
+    ),
+    "work_on_time_closure_pct": ("close {n} more complaints within the time limit", "{n} और शिकायतें समय-सीमा में बंद करें"),
+    "work_overdue_pending_pct": (
+        "clear {n} pending complaints past their time limit",
+        "समय-सीमा पार {n} लंबित शिकायतों का निराकरण करें",
+    ),
+    "work_satisfaction_pct": (
+        "turn {n} dissatisfied call-backs into satisfied ones",
+        "{n} असंतुष्ट प्रतिक्रियाओं को संतुष्ट में बदलें",
+    ),
+    "work_reopen_pct": ("avoid {n} reopened complaints", "{n} शिकायतों को पुनः खुलने से रोकें"),
+    "work_other": ("move {n} cases", "{n} मामले बदलें"),
+    "work_none": (
+        "nothing to recover here: level with the best department of its group",
+        "यहाँ वापस लाने को कुछ नहीं: अपने समूह के सर्वश्रेष्ठ विभाग के बराबर",
+    ),
+    "work_no_case": (
+        "no single case moves this component (it is not a share of cases)",
+        "कोई एक प्रकरण इस घटक को नहीं बदलता (यह प्रकरणों का अनुपात नहीं है)",
     ),
     "gap_best": ("Missing vs best", "सर्वश्रेष्ठ से कमी"),
     "gap_median": ("Missing vs median", "मध्य से कमी"),
