@@ -299,35 +299,44 @@ def compact_command(db: Path | None) -> None:
     click.echo(f"{path}: rewritten without superseded rows (up to {worst:.0%} of a table before)")
 
 
+#: Ranks the command never prints beside the printed rank (``rank_text``): the overall rank across
+#: volume groups and the group rank (``rank_position`` is that number, named for what it is).
+UNPRINTED_RANKS = ("rank", "group_rank")
+
+
 def render(rows: pl.DataFrame, scheme: schemes.Scheme, by: str, fmt: str) -> str:
-    """Format graded rows as a table, CSV or JSON (numbers unrounded in CSV and JSON)."""
+    """Format graded rows as a table, CSV or JSON (numbers unrounded in CSV and JSON), volume group 1
+    first and in order of position, as the public ranking reads; the rank is the ranking record's
+    printed ``rank_text`` ("3", "2–5", empty when not ranked)."""
     points = [f"points_{c.key}" for c in scheme.components]
     ident = [pl.col(by).alias("code"), pl.col(f"{by}_name").alias("name"), pl.col(f"{by}_name_hi").alias("name_hi")]
+    rows = rows.sort(["volume_group", "rank_position", by], nulls_last=True)
     if fmt == "json":
         out = []
+        skip = ("rank_text", "score", "grade", "is_ranked", *UNPRINTED_RANKS)
         for r in rows.select(
             *ident,
-            "rank",
+            "rank_text",
             "score",
             "grade",
             *points,
             *METRICS,
-            *[c for c in GRADE_COLUMNS if c not in ("rank", "score", "grade", "is_ranked")],
+            *[c for c in GRADE_COLUMNS if c not in skip],
         ).iter_rows(named=True):
             components = {c.key: r.pop(f"points_{c.key}") for c in scheme.components}
-            head = {k: r.pop(k) for k in ("code", "name", "name_hi", "rank", "score", "grade")}
+            head = {k: r.pop(k) for k in ("code", "name", "name_hi", "rank_text", "score", "grade")}
             out.append({**head, "components": components, **r})
         return json.dumps(out, ensure_ascii=False, indent=1)
     if fmt == "csv":
         columns = [
             *ident,
-            "rank",
+            "rank_text",
             "score",
             "grade",
             *points,
             "rank_change",
             "volume_group",
-            "group_rank",
+            "rank_position",
             "rank_best",
             "rank_worst",
             "rank_is_reliable",
@@ -336,13 +345,9 @@ def render(rows: pl.DataFrame, scheme: schemes.Scheme, by: str, fmt: str) -> str
             *METRICS,
         ]
         return export.csv_text(rows.select(columns)).rstrip("\n")  # click.echo ends the line
-    # The table leads with volume group 1, as the public ranking does; "range" is the plausible ranks
-    # inside the group (grading.scoring.reliability), "rank" the overall rank.
-    short = rows.sort(["volume_group", "group_rank", "rank"], nulls_last=True).select(
+    short = rows.select(
         pl.col("volume_group").alias("group"),
-        "group_rank",
-        pl.format("{}-{}", "rank_best", "rank_worst").alias("range"),
-        pl.col("rank"),
+        pl.col("rank_text").alias("rank"),
         *ident[:1],
         *ident[2:],
         pl.col("score"),

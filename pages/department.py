@@ -1,6 +1,8 @@
 """Department head: rank and grade over time, components against the state, why the rank moved,
 what would move it, and the department's pending cases by district and level."""
 
+import math
+
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
@@ -46,17 +48,31 @@ flags_section(stamp, month, department)
 left, right = st.columns(2)
 with left, guarded("rank over time"):
     st.subheader(t("rank_over_time"))
-    past = data.history(stamp, "department").filter(pl.col("department") == department)
+    past = data.history(stamp, "department").filter(pl.col("department") == department, pl.col("is_ranked"))
+    # The rank the title prints, month by month: the position in its list, the range it could hold as a band.
     fig = go.Figure(
         go.Scatter(
             x=past["month"].to_list(),
-            y=past["rank"].to_list(),
+            y=past["rank_position"].to_list(),
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": (past["rank_worst"] - past["rank_position"]).to_list(),
+                "arrayminus": (past["rank_position"] - past["rank_best"]).to_list(),
+                "width": 0,
+                "thickness": 6,
+                "color": "rgba(31, 119, 180, 0.25)",
+            },
+            customdata=past["rank_text"].to_list(),
+            hovertemplate=f"%{{x|%b %Y}}: {t('rank')} %{{customdata}}<extra></extra>",
             mode="lines+markers+text",
             text=past["grade"].to_list(),
             textposition="top center",
         )
     )
-    fig.update_yaxes(autorange="reversed", title=t("rank"))
+    lowest = past["rank_worst"].max()
+    step = max(1, math.ceil(lowest / 8)) if isinstance(lowest, int) else 1  # whole ranks, about 8 ticks
+    fig.update_yaxes(autorange="reversed", title=t("rank_in_group"), tickformat="d", dtick=step)
     fig.update_layout(height=340, margin={"t": 20})
     st.plotly_chart(fig, width="stretch")
 
@@ -75,7 +91,7 @@ with guarded("why moved"):
     before = data.ranking(stamp, "department", previous_month(month)) if month > min(data.months(stamp)) else None
     prior = before.filter(pl.col("department") == department) if before is not None else None
     last = prior.row(0, named=True) if prior is not None and not prior.is_empty() else None
-    if published(last) is None or published(me) is None or me["rank_change"] is None:
+    if last is None or published(last) is None or published(me) is None or last["volume_group"] != me["volume_group"]:
         st.write(t("no_last_month"))  # not ranked last month, or ranked in another volume group
     else:
         st.write(t("moved_sentence", before=published(last), now=published(me)))

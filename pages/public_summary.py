@@ -73,9 +73,8 @@ def ranking_download(rows: pl.DataFrame, kind: str) -> pl.DataFrame:
         rows.select(
             pl.col(kind).alias("code"),
             display_name(kind).alias(t(kind)),
-            pl.col("rank").alias(t("rank")),
+            pl.col("rank_text").alias(t("rank")),
             "volume_group",
-            "group_rank",
             "rank_best",
             "rank_worst",
             "rank_is_reliable",

@@ -3,7 +3,9 @@
 
 The fixture was written by the code before ``grading/`` was split into subpackages (issue 21), from
 the same demo, by the same selection below. A change that is meant to change the grading replaces the
-fixture in its own commit, saying why; a move of code never should.
+fixture in its own commit, saying why; a move of code never should. Replaced once since: the ranking
+record (issue 22) added ``rank_text`` and ``rank_position`` and gave ``rank_change`` and
+``streak_rank_1`` their printed-rank meaning; every other column stayed digit for digit.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ COLUMNS = [
     "rank",
     "rank_best",
     "rank_worst",
+    "rank_text",
+    "rank_position",
     "rank_change",
     "group_rank",
     "volume_group",

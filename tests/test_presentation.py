@@ -159,6 +159,7 @@ def test_no_catalogue_text_writes_a_scheme_threshold_as_a_number() -> None:
 def _empty_ranking(kind: str, scheme: schemes.Scheme) -> pl.DataFrame:
     columns = {"is_ranked": pl.Boolean, "suppressed": pl.Boolean, "volume_group": pl.Int32, "group_rank": pl.Int32}
     columns |= {"rank": pl.Int32, "rank_change": pl.Int32, "score": pl.Float64, "grade": pl.String}
+    columns |= {"rank_text": pl.String, "rank_position": pl.Int32}
     columns |= {"received": pl.Int64, kind: pl.String, f"{kind}_name": pl.String}
     return pl.DataFrame(schema=columns | {f"points_{c.key}": pl.Float64 for c in scheme.components})
 

@@ -67,7 +67,7 @@ def test_history_has_every_month_every_department_and_district(package: tuple[Pa
     per_month = history.group_by("entity_type", "month").len()
     assert set(per_month.filter(pl.col("entity_type") == "district")["len"]) == {55}
     assert per_month.filter(pl.col("entity_type") == "department")["len"].max() <= departments
-    for column in ("rank", "grade", "score", "received", "streak_rank_1", "streak_top_grade"):
+    for column in ("rank_text", "rank_position", "grade", "score", "received", "streak_rank_1", "streak_top_grade"):
         assert column in history.columns
     assert [c for c in history.columns if c.startswith("points_")] == [f"points_{c.key}" for c in MP.components]
     assert (history.filter(~pl.col("suppressed"))["received"] >= MP.suppress_below).all()

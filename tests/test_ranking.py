@@ -11,7 +11,7 @@ import pytest
 
 from grading.rules.derive import derive
 from grading.scoring import schemes
-from grading.scoring.grade import grade, streaks
+from grading.scoring.grade import grade, rank_text, streaks
 from grading.scoring.metrics import month_metrics
 from tests.conftest import CATEGORIES, ev, frame, reg
 from tests.test_grading import metric_rows
@@ -139,6 +139,35 @@ def test_rank_printed_only_when_no_neighbour_is_within_reach() -> None:
     assert got["C"]["score_uncertainty"] == pytest.approx(0.3527, abs=1e-3)
     ranges = {d: (r["rank"], r["rank_best"], r["rank_worst"], r["rank_is_reliable"]) for d, r in got.items()}
     assert ranges == {"C": (1, 1, 1, True), "B": (2, 2, 3, False), "A": (3, 2, 3, False)}
+    # The one printed rank: C certain, A and B the range they share.
+    assert {d: r["rank_text"] for d, r in got.items()} == {"C": "1", "B": "2–3", "A": "2–3"}
+    assert {d: r["rank_position"] for d, r in got.items()} == {"C": 1, "B": 2, "A": 3}
+
+
+def test_a_change_and_a_streak_need_single_printed_ranks() -> None:
+    # March and May: X 94 and Y 70 from 10,000 complaints each (uncertainty 0.35 and 0.59 points): certain,
+    # "1" and "2". April: X 76 (n 100, U 5.658) and Y 70 (n 100, U 5.770), 6 apart < 8.08: both "1–2".
+    big, small = 10_000, 100
+    months = {
+        date(2024, 3, 1): ((big, 90.0), (big, 50.0)),
+        date(2024, 4, 1): ((small, 60.0), (small, 50.0)),
+        date(2024, 5, 1): ((big, 90.0), (big, 50.0)),
+    }
+    rows = [
+        {"department": dept, "month": month, "received": n, "satisfied_closure_pct": sat}
+        for month, pair in months.items()
+        for dept, (n, sat) in zip(("X", "Y"), pair, strict=True)
+    ]
+    out = grade(metric_rows(rows), schemes.load("mp-cm-helpline")).sort("department", "month")
+    x = out.filter(pl.col("department") == "X")
+    y = out.filter(pl.col("department") == "Y")
+    assert x["rank_text"].to_list() == ["1", "1–2", "1"]
+    assert y["rank_text"].to_list() == ["2", "1–2", "2"]
+    # No change is printed next to a range, nor against a month that printed one.
+    assert x["rank_change"].to_list() == [None, None, None]
+    assert y["rank_change"].to_list() == [None, None, None]
+    # "Rank 1 for N months" counts months that printed "1": the range in April breaks it.
+    assert x["streak_rank_1"].to_list() == [1, 0, 1]
 
 
 def test_reliability_z_zero_prints_every_rank(tmp_path: Path) -> None:
@@ -244,7 +273,10 @@ def test_the_printed_rank_is_the_group_rank_or_a_range() -> None:
             "rank_is_reliable": [True, False, None, True],
         }
     )
-    assert rows.select(rank_label().alias("shown"))["shown"].to_list() == ["2", "2–5", "—", "3"]
+    # The record's rule (grading.scoring.grade.rank_text), and the page's label only formats it.
+    assert rows.select(rank_text())["rank_text"].to_list() == ["2", "2–5", None, "3"]
+    shown = rows.with_columns(rank_text=rank_text()).select(rank_label().alias("shown"))
+    assert shown["shown"].to_list() == ["2", "2–5", "—", "3"]
 
 
 def test_a_component_nobody_has_data_for_is_left_out_for_everyone() -> None:

@@ -21,10 +21,8 @@ Stamp = tuple[int, int]
 
 
 def published(row: dict[str, object] | None) -> object:
-    """The published rank of one graded row: its rank in its volume group, else its overall rank."""
-    if row is None:
-        return None
-    return row["group_rank"] if row.get("group_rank") is not None else row["rank"]
+    """The printed rank of one graded row (its ``rank_text``: "3" or "2–5"), None when not ranked."""
+    return None if row is None else row.get("rank_text")
 
 
 def rank_title(me: dict[str, object], ranking: pl.DataFrame, name: str) -> str:

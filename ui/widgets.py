@@ -63,17 +63,9 @@ def guarded(what: str) -> Iterator[None]:
 
 
 def rank_label() -> pl.Expr:
-    """The rank a reader sees: the rank in its group when it is certain, else the range of ranks it
-    could hold ("3–7"), "—" when not ranked (grading.scoring.reliability)."""
-    shown = pl.coalesce("group_rank", "rank").cast(pl.String)
-    span = pl.format("{}–{}", "rank_best", "rank_worst")
-    return (
-        pl.when(~pl.col("is_ranked").fill_null(False))
-        .then(pl.lit("—"))
-        .when(pl.col("rank_is_reliable").fill_null(False))
-        .then(shown)
-        .otherwise(span)
-    )
+    """The printed rank as the ranking record holds it (``rank_text``: "3", or the range "3–7"), "—"
+    when not ranked. Formatting only: the rank itself is :func:`grading.scoring.grade.rank_text`'s."""
+    return pl.col("rank_text").fill_null("—")
 
 
 def hidden_label(scheme: Scheme) -> pl.Expr:

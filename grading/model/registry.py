@@ -304,9 +304,23 @@ FIELDS: Final[dict[str, Metric]] = {
     "rank_is_reliable": _f(
         "Rank is certain", "रैंक निश्चित", "true when no neighbour's score is within the uncertainty.", "flag"
     ),
-    "rank_change": _f("Rank change", "रैंक में बदलाव", "Places gained since last month (positive: up).", "rank"),
+    "rank_text": _f(
+        "Rank",
+        "रैंक",
+        "The printed rank in its volume group: one rank when it is certain (3), else the ranks it could hold (2–5); empty when not ranked.",
+        "text",
+    ),
+    "rank_position": _f(
+        "Position in group", "समूह में स्थान", "Rank inside its volume group by score, as charts plot it.", "rank"
+    ),
+    "rank_change": _f(
+        "Rank change",
+        "रैंक में बदलाव",
+        "Places gained since last month (positive: up); only when both months print a single rank in the same group.",
+        "rank",
+    ),
     "streak_rank_1": _f(
-        "Months at rank 1", "रैंक 1 पर लगातार माह", "Months in a row at rank 1 (in its group).", "months"
+        "Months at rank 1", "रैंक 1 पर लगातार माह", "Months in a row whose printed rank is 1 (in its group).", "months"
     ),
     "streak_top_grade": _f("Months in grade A", "ग्रेड A में लगातार माह", "Months in a row in the top grade.", "months"),
     "data_weight": _f(

@@ -13,7 +13,7 @@ import polars as pl
 
 from grading.monthly import refresh
 from grading.rules.asof import calendar_months
-from grading.scoring.grade import grade
+from grading.scoring.grade import grade, published_rank, rank_text
 from grading.scoring.schemes import Scheme
 from grading.store import database, published
 
@@ -50,16 +50,19 @@ def standing_publications(
     con: duckdb.DuckDBPyConnection, scheme: Scheme, until: date | None = None
 ) -> dict[date, pl.DataFrame]:
     """The graded rows of every month published under ``scheme`` (by name) that still stands, up
-    to ``until``: month → rows of every published entity type, each with ``published_at``."""
+    to ``until``: month → rows of every published entity type, each with ``published_at``. A month
+    published before the ranking record held ``rank_text`` gets it from its own frozen ranks, by the
+    same rule (:func:`grading.scoring.grade.rank_text`)."""
     found = published.publications(con, scheme=scheme.name, standing=True)
     if until is not None:
         found = found.filter(pl.col("month") <= until)
     out = {}
     for month, version, published_at in found.select("month", "version", "published_at").iter_rows():
         frames = published.published_rows(con, month, version).values()
-        out[month] = pl.concat(list(frames), how="diagonal_relaxed").with_columns(
-            published_at=pl.lit(published_at, pl.Datetime("us"))
-        )
+        rows = pl.concat(list(frames), how="diagonal_relaxed")
+        if "rank_text" not in rows.columns:
+            rows = rows.with_columns(rank_text=rank_text(), rank_position=published_rank())
+        out[month] = rows.with_columns(published_at=pl.lit(published_at, pl.Datetime("us")))
     return out
 
 

@@ -152,13 +152,19 @@ def write_csv(rows: pl.DataFrame, path: Path) -> None:
     path.write_text(export.csv_text(kept), encoding="utf-8")
 
 
+#: Ranks a package never prints beside ``rank_text``: the overall rank across groups and the group rank
+#: (``rank_position`` is the same number, named for what it is).
+UNPRINTED_RANKS: Final = ("rank", "group_rank")
+
+
 def _ranking_csv(entity_type: str) -> Callable[[PackageSource, Path], None]:
     def write(source: PackageSource, path: Path) -> None:
         """The month's public ranking of ``entity_type``: every column, with its ``month``."""
         month = source.publication.month
         rows = public.ranking(source.con, source.scheme, entity_type, month, found=source.suppression)
-        first = ["month", entity_type, f"{entity_type}_name", f"{entity_type}_name_hi", "rank", "score", "grade"]
-        rest = [c for c in rows.columns if c not in first and c != "entity_type"]
+        first = ["month", entity_type, f"{entity_type}_name", f"{entity_type}_name_hi", "rank_text", "score", "grade"]
+        # One rank per row: the printed one (rank_text), with its position and range; not the overall rank.
+        rest = [c for c in rows.columns if c not in [*first, *UNPRINTED_RANKS] and c != "entity_type"]
         write_csv(rows.select(*first, *rest), path)
 
     return write
@@ -170,7 +176,7 @@ def _history_csv(source: PackageSource, path: Path) -> None:
     month = source.publication.month
     points = [f"points_{c.key}" for c in source.scheme.components]
     columns = ["entity_type", "month", "department", "department_name", "department_name_hi", "district"]
-    columns += ["district_name", "district_name_hi", "is_ranked", "rank", "volume_group", "group_rank", "grade"]
+    columns += ["district_name", "district_name_hi", "is_ranked", "rank_text", "volume_group", "rank_position", "grade"]
     columns += ["score", *points, "received", "rank_change", "streak_rank_1", "streak_top_grade"]
     columns += ["suppressed", "suppressed_reason"]
     parts = []
@@ -178,7 +184,8 @@ def _history_csv(source: PackageSource, path: Path) -> None:
         rows = public.history(source.con, source.scheme, entity_type, found=source.suppression)
         rows = rows.filter(pl.col("month") <= month).with_columns(entity_type=pl.lit(entity_type))
         parts.append(rows.select(pl.col(c) if c in rows.columns else pl.lit(None, pl.String).alias(c) for c in columns))
-    write_csv(pl.concat(parts, how="vertical_relaxed").sort("entity_type", "month", "rank", nulls_last=True), path)
+    every = pl.concat(parts, how="vertical_relaxed")
+    write_csv(every.sort("entity_type", "month", "volume_group", "rank_position", nulls_last=True), path)
 
 
 def _cells_csv(source: PackageSource, path: Path) -> None:

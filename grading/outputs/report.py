@@ -29,7 +29,7 @@ h3 { font-size: 11pt; margin: 4mm 0 1mm; }
 table { border-collapse: collapse; width: 100%; margin-bottom: 3mm; }
 thead { display: table-header-group; } tr { page-break-inside: avoid; }
 th, td { border-bottom: 0.3mm solid #bbb; padding: 1mm 1.5mm; text-align: left; }
-td.n, th.n { text-align: right; }
+td.n, th.n { text-align: right; } td.n { white-space: nowrap; }
 .map { page-break-inside: avoid; text-align: center; } .note { font-size: 8.5pt; color: #333; }
 """
 #: The footer of every page: a CSS page margin box (chromium prints it on each page, the first included).
@@ -69,23 +69,28 @@ def _score(value: object) -> str:
 
 
 def leader(rows: pl.DataFrame) -> dict[str, object] | None:
-    """The entity a reader sees first: rank 1 of the first volume group (highest volume), shown."""
+    """The entity a reader sees first: position 1 of the first volume group (highest volume), shown. It
+    *leads* only when its printed rank is "1"; else its rank is a range (see :func:`headlines`)."""
     ranked = rows.filter(pl.col("is_ranked").fill_null(value=False), ~pl.col("suppressed"))
-    ranked = ranked.sort("volume_group", "group_rank", "rank", nulls_last=True)
+    ranked = ranked.sort("volume_group", "rank_position", nulls_last=True)
     return ranked.row(0, named=True) if ranked.height else None
 
 
 def headlines(data: ReportData, lang: str) -> list[str]:
     """The report's headline sentences: the leaders, the longest rank-1 streaks, the biggest movers."""
     out = []
-    for frame, kind, key in (
-        (data.departments, "department", "report_leads"),
-        (data.districts, "district", "report_district_leads"),
+    for frame, kind, keys in (
+        (data.departments, "department", ("report_leads", "report_tops")),
+        (data.districts, "district", ("report_district_leads", "report_district_tops")),
     ):
         row = leader(frame)
         if row is not None:
-            name, score = _name(row, kind, lang), _score(row["score"])
-            out.append(say(key, lang, name=name, score=score, grade=row["grade"], group=row["volume_group"] or 1))
+            name, score, group = _name(row, kind, lang), _score(row["score"]), row["volume_group"] or 1
+            rank = str(row["rank_text"])  # a CSV read back may hold "1" as a number
+            if rank == "1":  # a certain first place
+                out.append(say(keys[0], lang, name=name, score=score, grade=row["grade"], group=group))
+            else:
+                out.append(say(keys[1], lang, name=name, score=score, grade=row["grade"], group=group, rank=rank))
     for row in data.streaks.filter(pl.col("streak_rank_1") >= 2).head(3).iter_rows(named=True):
         out.append(say("report_streak", lang, name=_name(row, "department", lang), n=row["streak_rank_1"]))
     moved = data.departments.filter(pl.col("rank_change").is_not_null() & pl.col("is_ranked"))
@@ -113,9 +118,8 @@ def _table(rows: pl.DataFrame, kind: str, scheme: Scheme, lang: str) -> str:
     cells = ["<tr>" + "".join(f"<th{' class=n' if i != 1 else ''}>{html.escape(h)}</th>" for i, h in enumerate(head))]
     hidden = say("report_hidden", lang)
     for row in rows.iter_rows(named=True):
-        rank = row.get("group_rank") or row.get("rank")
         shown = [
-            str(rank) if row["is_ranked"] and rank is not None else "—",
+            html.escape(row["rank_text"]) if row.get("rank_text") else "—",  # the ranking record's printed rank
             _name(row, kind, lang),
             html.escape(str(row["grade"])) if row["grade"] is not None else "—",
             _score(row["score"]),
@@ -131,11 +135,11 @@ def _ranking(rows: pl.DataFrame, kind: str, scheme: Scheme, lang: str) -> str:
     parts = []
     ranked = rows.filter(pl.col("is_ranked"))
     for group in sorted(g for g in ranked["volume_group"].unique().to_list() if g is not None):
-        members = ranked.filter(pl.col("volume_group") == group).sort("group_rank", "rank", nulls_last=True)
+        members = ranked.filter(pl.col("volume_group") == group).sort("rank_position", nulls_last=True)
         parts.append(f"<h3>{say('group_n', lang, n=group)}</h3>" + _table(members, kind, scheme, lang))
     ungrouped = ranked.filter(pl.col("volume_group").is_null())
     if ungrouped.height:
-        parts.append(_table(ungrouped.sort("rank"), kind, scheme, lang))
+        parts.append(_table(ungrouped.sort("rank_position"), kind, scheme, lang))
     rest = rows.filter(~pl.col("is_ranked").fill_null(value=False)).sort(f"{kind}_name")
     if rest.height:
         parts.append(f"<h3>{say('report_not_ranked', lang)}</h3>" + _table(rest, kind, scheme, lang))

@@ -29,12 +29,17 @@ Rules, on purpose:
   is ``group_rank`` where the entity type has groups, else ``rank``.
 - **Reliability** (:mod:`grading.scoring.reliability`): ``score_uncertainty`` (points), the plausible ranks
   ``rank_best``-``rank_worst`` within the published list, and ``rank_is_reliable`` (the range is one
-  rank): the public pages print the range instead of a rank that is not reliable.
-- **Rank change** = last month's published rank − this month's (positive = climbed), empty when the
-  entity was not ranked in the previous calendar month or has changed volume group.
-- **Streaks** count calendar months in a row, ending with this one, at published rank 1 in the same
-  list (``streak_rank_1``) or in the top grade band (``streak_top_grade``); a month without a rank
-  breaks both, and so does a change of volume group for ``streak_rank_1``.
+  rank).
+- **The printed rank** (``rank_text``, :func:`rank_text`): the published rank when it is reliable
+  (``"3"``), else the range (``"2–5"``), empty when not ranked. It is the one rank every surface prints
+  (pages, charts' labels, CSVs, the reports, the CLI); ``rank_position`` is the published rank charts
+  plot, with the range as a band.
+- **Rank change** = last month's published rank − this month's (positive = climbed), only when both
+  months print a single rank in the same list: empty when either month is a range or unranked, when
+  the previous calendar month is missing, or when the volume group changed.
+- **Streaks** count calendar months in a row, ending with this one, whose printed rank is ``"1"`` in the
+  same list (``streak_rank_1``) or in the top grade band (``streak_top_grade``); a month without a rank
+  breaks both, a range breaks ``streak_rank_1``, and so does a change of volume group.
 - **Needed closures**: how many more of this month's received complaints closed satisfied would lift
   the score to the next higher score in its published list (``needed_next_rank``) or to the next
   grade band (``needed_next_grade``), other components held fixed. Empty when already first/top, when
@@ -70,8 +75,28 @@ def points_column(key: str) -> str:
 
 
 def published_rank() -> pl.Expr:
-    """The rank a reader sees: the rank inside the volume group where there are groups, else the rank."""
+    """The rank inside the entity's published list: inside its volume group where there are groups,
+    else the overall rank. Stored as ``rank_position`` (the position charts plot)."""
     return pl.coalesce("group_rank", "rank")
+
+
+def rank_text() -> pl.Expr:
+    """The printed rank, the one every surface shows (``rank_text``): the rank in its list when it is
+    certain (``"3"``), else the ranks it could hold in that list (``"2–5"``, an en dash); null when not
+    ranked. Certain means the plausible range is one rank (:mod:`grading.scoring.reliability`)."""
+    return (
+        pl.when(~pl.col("is_ranked").fill_null(value=False))
+        .then(pl.lit(None, pl.String))
+        .when(pl.col("rank_is_reliable").fill_null(value=False))
+        .then(published_rank().cast(pl.String))
+        .otherwise(pl.format("{}–{}", "rank_best", "rank_worst"))
+        .alias("rank_text")
+    )
+
+
+def is_single_rank() -> pl.Expr:
+    """Whether the printed rank is one rank (not a range, not missing)."""
+    return pl.col("is_ranked").fill_null(value=False) & pl.col("rank_is_reliable").fill_null(value=False)
 
 
 def score(metrics: pl.DataFrame, scheme: Scheme) -> pl.DataFrame:
@@ -181,7 +206,8 @@ def rank(scored: pl.DataFrame, scheme: Scheme) -> pl.DataFrame:
             )
         else:
             ranked = ranked.with_columns(volume_group=pl.lit(None, pl.Int8), group_rank=pl.lit(None, pl.Int32))
-        out.append(rank_ranges(ranked, [*part, "volume_group"], "score", scheme.reliability_z == 0))
+        ranged = rank_ranges(ranked, [*part, "volume_group"], "score", scheme.reliability_z == 0)
+        out.append(ranged.with_columns(rank_text=rank_text(), rank_position=published_rank()))
     return pl.concat(out, how="vertical_relaxed") if out else scored
 
 
@@ -192,11 +218,13 @@ def _history(ranked: pl.DataFrame) -> pl.DataFrame:
     frame = ranked.sort([*keys, "month"], nulls_last=False)
     follows = (pl.col("month").shift(1).over(keys).dt.offset_by("1mo") == pl.col("month")).fill_null(False)
     same_list = follows & pl.col("volume_group").shift(1).over(keys).eq_missing(pl.col("volume_group"))
+    # A change compares two printed single ranks in one list; next to a range it would say more than is known.
+    comparable = same_list & is_single_rank() & is_single_rank().shift(1).over(keys).fill_null(value=False)
     frame = frame.with_columns(
-        rank_change=pl.when(same_list).then(published_rank().shift(1).over(keys) - published_rank()).cast(pl.Int32)
+        rank_change=pl.when(comparable).then(published_rank().shift(1).over(keys) - published_rank()).cast(pl.Int32)
     )
     for name, holds, continues in (
-        ("streak_rank_1", (published_rank() == 1).fill_null(False), same_list),
+        ("streak_rank_1", (pl.col("rank_text") == "1").fill_null(value=False), same_list),
         ("streak_top_grade", pl.col("is_ranked") & (pl.col("grade") == pl.col("_top_grade")).fill_null(False), follows),
     ):
         breaks = (~holds) | ~continues
@@ -269,6 +297,8 @@ GRADE_COLUMNS: Final = (
     "rank_best",
     "rank_worst",
     "rank_is_reliable",
+    "rank_text",
+    "rank_position",
     "rank_change",
     "streak_rank_1",
     "streak_top_grade",

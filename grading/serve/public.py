@@ -52,6 +52,7 @@ PATTERN_SCHEMA: Final = pl.Schema(
 PUBLIC_ALWAYS: Final = frozenset(
     {"entity_type", "department", "district", "month", "is_ranked", "rank", "volume_group", "published_at"}
     | {"group_rank", "rank_best", "rank_worst", "rank_is_reliable", "rank_change", "streak_rank_1", "streak_top_grade"}
+    | {"rank_text", "rank_position"}
     | {"suppressed", "suppressed_reason"}
     | {f"{k}_name{s}" for k in ("department", "district") for s in ("", "_hi")}
 )

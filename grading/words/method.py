@@ -144,11 +144,15 @@ METHOD: Final[dict[str, tuple[str, str]]] = {
         "points (shares combined as independent). One department is surely above another only when the gap between "
         "their scores is larger than the combined uncertainty. A rank is printed only when no other department in "
         "its group is within reach; otherwise the page prints the range of ranks it could hold (e.g. 3–7). "
-        "The exact competition rank (1, 2, 2, 4) is still computed and used for streaks and rank changes.",
+        "Every page, download and report prints this one rank. A change since last month is shown only when both "
+        'months print a single rank in the same group, and "rank 1 for N months" counts the months whose '
+        "printed rank is 1.",
         "अंकों का प्रत्येक हिस्सा (जैसे प्राप्त शिकायतों में संतुष्टिपूर्ण निराकरण) कम शिकायतों पर अनिश्चित होता है। निवारण "
         "प्रत्येक हिस्से के चारों ओर {pct} % विल्सन अंतराल लेता है और उसे अंकों तक ले जाता है। एक विभाग दूसरे से निश्चित "
         "रूप से ऊपर तभी है जब उनके अंकों का अंतर संयुक्त अनिश्चितता से अधिक हो। रैंक तभी दिखाई जाती है जब समूह का कोई "
-        "अन्य विभाग पहुँच में न हो; अन्यथा संभावित रैंकों की सीमा (जैसे 3–7) दिखाई जाती है।",
+        "अन्य विभाग पहुँच में न हो; अन्यथा संभावित रैंकों की सीमा (जैसे 3–7) दिखाई जाती है। हर पृष्ठ, डाउनलोड और "
+        "रिपोर्ट यही एक रैंक दिखाते हैं। पिछले माह से परिवर्तन तभी दिखाया जाता है जब दोनों माह एक ही समूह में एकल रैंक "
+        'हो, और "N माह से रैंक 1" उन्हीं माहों को गिनता है जिनकी दिखाई गई रैंक 1 है।',
     ),
     "method_flags": ("Integrity flags", "सत्यनिष्ठा संकेत"),
     "method_flags_text": (

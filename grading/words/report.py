@@ -21,6 +21,18 @@ REPORT: Final[dict[str, tuple[str, str]]] = {
         "{name} leads the district ranking (group {group}) with {score} points, grade {grade}.",
         "{name} {score} अंकों (ग्रेड {grade}) के साथ ज़िला रैंकिंग (समूह {group}) में पहले स्थान पर है।",
     ),
+    "report_tops": (
+        "{name} has the highest score in the department ranking (group {group}), {score} points, grade {grade}; "
+        "given the uncertainty of the scores its rank is {rank}.",
+        "{name} के अंक विभागीय रैंकिंग (समूह {group}) में सबसे अधिक हैं, {score} अंक, ग्रेड {grade}; "
+        "अंकों की अनिश्चितता को देखते हुए इसकी रैंक {rank} है।",
+    ),
+    "report_district_tops": (
+        "{name} has the highest score in the district ranking (group {group}), {score} points, grade {grade}; "
+        "given the uncertainty of the scores its rank is {rank}.",
+        "{name} के अंक ज़िला रैंकिंग (समूह {group}) में सबसे अधिक हैं, {score} अंक, ग्रेड {grade}; "
+        "अंकों की अनिश्चितता को देखते हुए इसकी रैंक {rank} है।",
+    ),
     "report_streak": (
         "{name} has held rank 1 in its group for {n} months in a row.",
         "{name} लगातार {n} माह से अपने समूह में रैंक 1 पर है।",
