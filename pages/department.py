@@ -71,8 +71,9 @@ with left, guarded("rank over time"):
         )
     )
     lowest = past["rank_worst"].max()
-    step = max(1, math.ceil(lowest / 8)) if isinstance(lowest, int) else 1  # whole ranks, about 8 ticks
-    fig.update_yaxes(autorange="reversed", title=t("rank_in_group"), tickformat="d", dtick=step)
+    if isinstance(lowest, int):  # rank 1 at the top, whole ranks only, about 8 ticks, no rank 0
+        fig.update_yaxes(range=[lowest + 0.5, 0.5], tickformat="d", dtick=max(1, math.ceil(lowest / 8)), tick0=1)
+    fig.update_yaxes(title=t("rank_in_group"))
     fig.update_layout(height=340, margin={"t": 20})
     st.plotly_chart(fig, width="stretch")
 

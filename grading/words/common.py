@@ -96,10 +96,7 @@ COMMON: Final[dict[str, tuple[str, str]]] = {
         "{name}: इस माह रैंक नहीं (प्राप्त शिकायतें {n} से कम)",
     ),
     "rank_over_time": ("Rank over time (1 = best)", "समय के साथ रैंक (1 = सर्वश्रेष्ठ)"),
-    "rank_in_group": (
-        "Rank in its group; the band: the ranks it could hold",
-        "अपने समूह में रैंक; पट्टी: संभावित रैंक",
-    ),
+    "rank_in_group": ("Rank in group (band: possible ranks)", "समूह में रैंक (पट्टी: संभावित रैंक)"),
     "components_vs": (
         "Points per component: this department, the state median and the best",
         "घटकवार अंक: यह विभाग, राज्य माध्यिका और सर्वश्रेष्ठ",
