@@ -100,10 +100,17 @@ with guarded("why moved"):
         department_plan.why_moved_table(last, me)
 
 st.subheader(t("to_move"))
-st.write(t("needed_rank", n=me["needed_next_rank"]) if me["needed_next_rank"] is not None else t("needed_none_rank"))
-if me["needed_next_grade"] is not None:
+# The plan's own re-graded figures for satisfied closures (grading.scoring.plan), so the hints and the plan agree.
+closures = (
+    data.plan_rows(stamp, department, month).filter(pl.col("metric") == "satisfied_closure_pct")
+    if me["is_ranked"]
+    else pl.DataFrame()
+)
+hint = closures.row(0, named=True) if closures.height else {}
+st.write(t("needed_rank", n=hint["cases_next_rank"]) if hint.get("cases_next_rank") else t("needed_none_rank"))
+if hint.get("cases_next_grade"):
     better = [b.grade for b in scheme.grades if b.min_score > (me["score"] or 0)]
-    st.write(t("needed_grade", n=me["needed_next_grade"], grade=better[-1] if better else ""))
+    st.write(t("needed_grade", n=hint["cases_next_grade"], grade=better[-1] if better else ""))
 else:
     st.write(t("needed_none_grade"))
 

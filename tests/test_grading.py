@@ -197,50 +197,6 @@ def test_rank_change_and_streaks() -> None:
     assert b["streak_top_grade"].to_list() == [0, 0, 1, 0]
 
 
-def test_needed_satisfied_closures_for_next_rank_and_grade() -> None:
-    # ME: 100 received, 50 closed satisfied → 30 + 40 = 70.00.
-    # Next rank: PEER at 73.00 (sat 55): 70 + 0.6k ≥ 72.995 → k = 5 (4 gives 72.40).
-    # Next grade (A at 80): 70 + 0.6k ≥ 79.995 → k = 17 (16 gives 79.60).
-    rows = metric_rows(
-        [
-            {"department": "ME"},
-            {"department": "PEER", "satisfied_closure_pct": 55.0, "closed_satisfied": 55},
-            {"department": "BEST", "satisfied_closure_pct": 100.0, "closed_satisfied": 100},
-        ]
-    )
-    out = grade(rows, MP)
-    me = out.filter(pl.col("department") == "ME").row(0, named=True)
-    assert (me["needed_next_rank"], me["needed_next_grade"]) == (5, 17)
-    best = out.filter(pl.col("department") == "BEST").row(0, named=True)
-    assert (best["needed_next_rank"], best["needed_next_grade"]) == (None, None)
-    peer = out.filter(pl.col("department") == "PEER").row(0, named=True)
-    # PEER 73 → BEST 100 needs 27 points = 45 closures but only 45 complaints are not closed satisfied:
-    # 73 + 0.6 × 45 = 100 exactly, so 45 is reachable.
-    assert peer["needed_next_rank"] == 45
-
-
-def test_needed_closures_empty_when_unreachable() -> None:
-    # ME: 10 received, 9 satisfied → 54 + 40 = 94; BEST 100 needs 1 more closure (94 + 6 = 100): reachable
-    # LOW: 10 received, 10 satisfied but long-pending 0 → 60 + 0 + 20 = 80; reaching ME's 94 would need
-    # more satisfied closures than complaints received: empty.
-    rows = metric_rows(
-        [
-            {"department": "ME", "received": 10, "closed_satisfied": 9, "satisfied_closure_pct": 90.0},
-            {"department": "BEST", "received": 10, "closed_satisfied": 10, "satisfied_closure_pct": 100.0},
-            {
-                "department": "LOW",
-                "received": 10,
-                "closed_satisfied": 10,
-                "satisfied_closure_pct": 100.0,
-                "long_pending_disposal_pct": 0.0,
-            },
-        ]
-    )
-    out = grade(rows, MP)
-    got = dict(zip(out["department"], out["needed_next_rank"], strict=True))
-    assert got == {"BEST": None, "ME": 1, "LOW": None}
-
-
 def test_volume_groups_rank_districts_inside_groups(tmp_path: Path) -> None:
     two = tmp_path / "two.toml"
     two.write_text(MP.path.read_text(encoding="utf-8").replace("top_n = 26", "top_n = 2"), encoding="utf-8")

@@ -331,10 +331,16 @@ FIELDS: Final[dict[str, Metric]] = {
     ),
     "scheme_version": _f("Scheme version", "योजना संस्करण", "The version of the scheme that graded the month.", "text"),
     "needed_next_rank": _f(
-        "Needed for next rank", "अगली रैंक हेतु आवश्यक", "More satisfied closures that would reach the next rank.", "count"
+        "Needed for next rank",
+        "अगली रैंक हेतु आवश्यक",
+        "More satisfied closures that would reach the next rank (in months published before the plan re-graded; now on the department page).",
+        "count",
     ),
     "needed_next_grade": _f(
-        "Needed for next grade", "अगले ग्रेड हेतु आवश्यक", "More satisfied closures that would reach the next grade.", "count"
+        "Needed for next grade",
+        "अगले ग्रेड हेतु आवश्यक",
+        "More satisfied closures that would reach the next grade (in months published before the plan re-graded; now on the department page).",
+        "count",
     ),
     "published_at": _f("Published at", "प्रकाशन समय", "When the month's grading was published and frozen.", "time"),
     "suppressed": _f(

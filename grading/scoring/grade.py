@@ -40,11 +40,8 @@ Rules, on purpose:
 - **Streaks** count calendar months in a row, ending with this one, whose printed rank is ``"1"`` in the
   same list (``streak_rank_1``) or in the top grade band (``streak_top_grade``); a month without a rank
   breaks both, a range breaks ``streak_rank_1``, and so does a change of volume group.
-- **Needed closures**: how many more of this month's received complaints closed satisfied would lift
-  the score to the next higher score in its published list (``needed_next_rank``) or to the next
-  grade band (``needed_next_grade``), other components held fixed. Empty when already first/top, when
-  the scheme has no satisfied-closure component, or when more closures than open received complaints
-  would be needed.
+- **What would move it** is not here: the department plan (:mod:`grading.scoring.plan`) re-grades the
+  month with the work done, so the plan and its hints come from one model of points.
 """
 
 from __future__ import annotations
@@ -64,7 +61,6 @@ RANK_PARTITION: Final[dict[str, tuple[str, ...]]] = {
     "district": (),
     "department_district": ("district",),
 }
-SATISFIED_METRIC: Final = "satisfied_closure_pct"
 #: Why an entity has no grade: too few complaints received, or too little of the score has data.
 NOT_GRADED: Final = ("few_complaints", "too_little_data", "unassigned")
 
@@ -235,54 +231,6 @@ def _history(ranked: pl.DataFrame) -> pl.DataFrame:
     return frame
 
 
-def _closures_to_reach(target: pl.Expr, scheme: Scheme, weight: float) -> pl.Expr:
-    """Fewest extra satisfied closures that lift the rounded score to ``target`` (null if impossible)."""
-    half = 0.5 * 10 ** (-scheme.score_decimals)
-    effective = weight * scheme.max_score / pl.col("data_weight")  # the points one share is worth after reweighting
-    gap = (target - half - pl.col("score_raw")) * pl.col("received") / effective
-    k = pl.max_horizontal((gap - 1e-9).ceil(), pl.lit(1.0)).cast(pl.Int64)
-    room = pl.col("received") - pl.col("closed_satisfied")
-    return pl.when(target.is_not_null() & pl.col("is_ranked") & (k <= room)).then(k)
-
-
-def _needed(ranked: pl.DataFrame, scheme: Scheme) -> pl.DataFrame:
-    """Add ``needed_next_rank`` and ``needed_next_grade``."""
-    weight = sum(c.weight for c in scheme.components if c.metric == SATISFIED_METRIC and c.direction == "higher")
-    if weight == 0:
-        return ranked.with_columns(needed_next_rank=pl.lit(None, pl.Int64), needed_next_grade=pl.lit(None, pl.Int64))
-    # The next higher score among ranked peers of the same published list.
-    parts = []
-    for entity_type, frame in (
-        ranked.with_columns(_list=pl.col("volume_group").fill_null(0)).partition_by("entity_type", as_dict=True).items()
-    ):
-        part = [*_partition(str(entity_type[0])), "_list"]
-        above = (
-            frame.filter("is_ranked")
-            .select(*part, pl.col("score").alias("target_rank_score"))
-            .unique()
-            .sort("target_rank_score")
-        )
-        parts.append(
-            frame.sort("score").join_asof(
-                above,
-                left_on="score",
-                right_on="target_rank_score",
-                by=part,
-                strategy="forward",
-                allow_exact_matches=False,
-                check_sortedness=False,  # sorted by score above; Polars cannot check per group
-            )
-        )
-    frame = pl.concat(parts, how="vertical_relaxed")
-    target_grade = pl.lit(None, pl.Float64)
-    for band in scheme.grades:  # best first: the last band above the score wins
-        target_grade = pl.when(pl.col("score") < band.min_score).then(pl.lit(band.min_score)).otherwise(target_grade)
-    return frame.with_columns(
-        needed_next_rank=_closures_to_reach(pl.col("target_rank_score"), scheme, weight),
-        needed_next_grade=_closures_to_reach(target_grade, scheme, weight),
-    ).drop("target_rank_score", "_list")
-
-
 GRADE_COLUMNS: Final = (
     "scheme_version",
     "score",
@@ -302,8 +250,6 @@ GRADE_COLUMNS: Final = (
     "rank_change",
     "streak_rank_1",
     "streak_top_grade",
-    "needed_next_rank",
-    "needed_next_grade",
 )
 
 
@@ -337,11 +283,7 @@ def grade(metrics: pl.DataFrame, scheme: Scheme) -> pl.DataFrame:
         ],
         how="diagonal_relaxed",
     )
-    history = _history(ranked).drop("_top_grade")
-    out = pl.concat(
-        [_needed(history.filter(pl.col("scheme_version") == v.version), v) for v, _ in by_version.values()],
-        how="diagonal_relaxed",
-    )
+    out = _history(ranked).drop("_top_grade")
     return out.drop("score_raw").sort(["entity_type", "month", "rank", "department", "district"], nulls_last=True)
 
 

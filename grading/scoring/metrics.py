@@ -167,8 +167,8 @@ def _cell_counts(
     return out.with_columns(pl.exclude(keys).fill_null(0).cast(pl.Int64))
 
 
-def _finish(counts: pl.DataFrame) -> pl.DataFrame:
-    """Add every percentage from the counts (the formulas of ``docs/reference.md`` section 3)."""
+def percentages(counts: pl.DataFrame) -> pl.DataFrame:
+    """Add (or recompute) every percentage from the counts (the formulas of ``docs/reference.md`` section 3)."""
     return (
         counts.with_columns(
             pending_over_50=pl.col("pending_51_100") + pl.col("pending_over_100"),
@@ -209,7 +209,7 @@ def totals(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
     counts += ["feedback_satisfied", "feedback_dissatisfied", "feedback_unreachable", "reopened"]
     counts = list(dict.fromkeys(c for c in counts if c in frame.columns and c != "pending_over_50"))
     summed = frame.group_by(by).agg(pl.col(counts).sum())
-    return _finish(summed).sort(by)
+    return percentages(summed).sort(by)
 
 
 def month_metrics(
@@ -259,7 +259,7 @@ def month_metrics(
             resolution_days_mean=pl.col("resolution_days").mean(),
             resolution_days_p90=pl.col("resolution_days").quantile(0.9, interpolation="linear"),
         )
-        frame = _finish(counts).join(days, on=list(keys), how="left")
+        frame = percentages(counts).join(days, on=list(keys), how="left")
         for missing in {"department", "district"} - set(keys):
             frame = frame.with_columns(pl.lit(None, pl.String).alias(missing))
         frames.append(frame.with_columns(entity_type=pl.lit(entity_type), month=pl.lit(month)))

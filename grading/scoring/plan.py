@@ -8,11 +8,13 @@ Arithmetic (written out in ``docs/meetings.md``):
   unrounded score, which rounds to the published one.
 - The **gap** to another department on a component is that department's contribution minus this one's;
   the gaps over all components add up to the difference of the two unrounded scores.
-- **Points per case**: a percentage component moves by ``weight x scale / n`` points when one case moves
-  from one side of its ratio to the other (``n`` its denominator, :data:`grading.scoring.reliability.DENOMINATORS`):
-  one more satisfied closure, one old complaint disposed, one force closure fewer. The plan lists, per
-  component, how many cases recover the gap (rounded up), capped by the cases that can still move
-  (``room``), ranked by points per case.
+- **The model of points**: each share component has its work (:data:`ACTIONS`: one more satisfied
+  closure, one old complaint disposed, one force closure fewer, ...) written as the changes one case
+  makes to the month's counts. The plan re-grades the month with n cases done (:func:`regraded`) and
+  reads off, per component, the fewest cases that recover the gap to the best and the median department
+  of the group, the next rank and the next grade band, and the points each gives: so the plan, the page's
+  "what would move it" and the grading agree by construction, side effects included (a closure also
+  lowers the force-closed share). Rows are ranked by the points of the first case.
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ from typing import Final
 
 import polars as pl
 
+from grading.model.registry import METRICS
 from grading.rules import asof
-from grading.scoring.reliability import DENOMINATORS
+from grading.scoring.grade import score
+from grading.scoring.metrics import percentages
 from grading.scoring.schemes import Scheme
 from grading.words import say
 
@@ -91,34 +95,76 @@ def reference_departments(ranked: pl.DataFrame, scheme: Scheme, group: int | Non
     return str(order[0]), str(order[(order.len() - 1) // 2])
 
 
-def _cases(gap: pl.Expr, per_case: pl.Expr, room: pl.Expr) -> pl.Expr:
-    """Cases that recover a positive ``gap`` at ``per_case`` points each (rounded up), capped at ``room``;
-    0 when there is no gap; null when a case is worth nothing."""
-    needed = pl.max_horizontal((gap / per_case - 1e-9).ceil(), pl.lit(0.0))
-    return pl.when(per_case > 0).then(pl.min_horizontal(needed, room)).cast(pl.Int64)
+#: One case of each share component's work, as the changes it makes to the department's month counts:
+#: the model of points. The plan re-grades the month with the counts changed, so every figure it promises
+#: is a score the grading would give. A closure is also one more closure of the month (``closed``), so
+#: it lowers the force-closed share as well.
+ACTIONS: Final[dict[str, dict[str, int]]] = {
+    "satisfied_closure_pct": {"closed_satisfied": 1, "closed": 1},
+    "long_pending_disposal_pct": {"long_pending_closed": 1, "long_pending_open": -1, "closed": 1},
+    "force_close_pct": {"closed_force": -1},
+    "non_attended_pct": {"stints_non_attended": -1},
+    "on_time_closure_pct": {"on_time": 1, "late": -1},
+    "overdue_pending_pct": {"open_overdue": -1},
+    "satisfaction_pct": {"feedback_satisfied": 1, "feedback_dissatisfied": -1},
+    "reopen_pct": {"reopened": -1},
+}
+#: At most this many cases of one kind are tried (a department's month rarely has more to move).
+MAX_CASES: Final = 100_000
+
+
+def apply_work(metrics: pl.DataFrame, metric: str, cases: pl.Expr) -> pl.DataFrame:
+    """``metrics`` (metric rows) with ``cases`` cases of ``metric``'s work done (:data:`ACTIONS`): the
+    counts changed and every percentage recomputed from them (:func:`grading.scoring.metrics.percentages`)."""
+    changed = [(pl.col(c).cast(pl.Int64) + cases * delta).alias(c) for c, delta in ACTIONS[metric].items()]
+    return percentages(metrics.with_columns(changed))
+
+
+def regraded(ranked: pl.DataFrame, scheme: Scheme, department: str, metric: str, most: int) -> pl.DataFrame:
+    """The month re-graded with ``n`` cases of ``metric``'s work done by ``department``, for every n from
+    0 to ``most``: one row per n, columns ``n``, ``score`` (as published), ``score_unrounded`` and
+    ``c_<key>`` per component (:func:`contributions`). ``ranked``: the month's graded department rows;
+    the other departments stay as they are (they decide which components the month offers)."""
+    base = ranked.select("entity_type", "department", "district", "month", *[m for m in METRICS if m in ranked.columns])
+    mine = base.filter(pl.col("department") == department).join(
+        pl.DataFrame({"n": range(most + 1)}, schema={"n": pl.Int64}), how="cross"
+    )
+    others = base.filter(pl.col("department") != department).with_columns(n=pl.lit(None, pl.Int64))
+    scored = score(pl.concat([others, apply_work(mine, metric, pl.col("n"))], how="diagonal_relaxed"), scheme)
+    return contributions(scored.filter(pl.col("n").is_not_null()), scheme).sort("n")
+
+
+def _first(rows: pl.DataFrame, condition: pl.Expr) -> int | None:
+    """The fewest cases (``n``) for which ``condition`` holds; None when no n up to the room does."""
+    found = rows.filter(condition)["n"]
+    return int(found.min()) if found.len() else None  # type: ignore[arg-type]
 
 
 def department_plan(ranked: pl.DataFrame, scheme: Scheme, department: str) -> pl.DataFrame:
     """One row per scheme component for ``department`` in one month (``ranked``: the month's graded
-    department rows), **sorted by points per case**, best first (components no case can move last).
+    department rows, every metric column), **sorted by points per case**, best first (components no
+    case can move last). Every number of work is found by re-grading the month (:func:`regraded`).
 
     Columns: key, metric, label_en, label_hi, points (this department's contribution), best, median
-    (the contributions of the best and the median department, :func:`reference_departments`),
-    gap_best, gap_median (theirs minus this one's: the gaps of all components add up to the score
-    difference), per_case (points one case moves), room (cases that can still move), cases_best,
-    cases_median (cases recovering the positive gap, capped at room), gain_best, gain_median (points
-    those cases give), cases_next_rank (cases on this component alone that lift the unrounded score above
-    the next department above in the same volume group; null when the room does not allow it or there is
-    none above), work_en, work_hi (:func:`work_sentence` for cases_median, or for cases_best when level
-    with the median; never a template).
+    (the contributions of the best and the median department of its volume group,
+    :func:`reference_departments`), gap_best, gap_median (theirs minus this one's: the gaps of all
+    components add up to the score difference), per_case (the score's change from the first case),
+    room (cases that can still move), cases_best, cases_median (the fewest cases that bring this
+    component level with the reference's; all the room when it cannot), gain_best, gain_median (the
+    score's change from those cases, side effects included), cases_next_rank (the fewest cases on this
+    component alone that lift the unrounded score above the next department above in its group),
+    cases_next_grade (that lift the published score into the next grade band; both null when the room
+    does not allow it or there is none), cases (cases_median, or cases_best when level with the median),
+    work_en, work_hi (:func:`work_sentence` for those cases; never a template).
     """
-    rows = contributions(ranked, scheme)
+    version = scheme.in_force(ranked["month"].max())  # type: ignore[arg-type]
+    rows = contributions(ranked, version)
     me = rows.filter(pl.col("department") == department)
     if me.is_empty():
         msg = f"department {department} has no graded row this month"
         raise ValueError(msg)
     mine = me.row(0, named=True)
-    best_code, median_code = reference_departments(ranked, scheme, mine["volume_group"])
+    best_code, median_code = reference_departments(ranked, version, mine["volume_group"])
     best = rows.filter(pl.col("department") == best_code).row(0, named=True)
     median = rows.filter(pl.col("department") == median_code).row(0, named=True)
     peers = rows.filter(
@@ -127,51 +173,53 @@ def department_plan(ranked: pl.DataFrame, scheme: Scheme, department: str) -> pl
         & (pl.col("score_unrounded") > (mine["score_unrounded"] or 0.0))
     )
     above = float(peers["score_unrounded"].min()) if peers.height else None  # type: ignore[arg-type]
+    bands = [b.min_score for b in version.grades if b.min_score > (mine["score"] or 0.0)]
+    next_band = min(bands) if bands else None
     out = []
-    for c in scheme.components:
-        room_expr = ROOM.get(c.metric, pl.lit(None, pl.Int64))
-        n, room = me.select(
-            DENOMINATORS.get(c.metric, pl.lit(None)).cast(pl.Float64).alias("n"),  # no n for a days component
-            room_expr.cast(pl.Int64).alias("room"),
-        ).row(0)
-        row_scale = me.select(scale(scheme)).item()
-        per_case = c.weight * row_scale / n if n and row_scale else None
+    for c in version.components:
+        room = me.select(ROOM.get(c.metric, pl.lit(None, pl.Int64)).cast(pl.Int64)).item()
+        own, found = f"c_{c.key}", dict[str, float | int | None]()
+        if c.metric in ACTIONS and room == 0:  # no case left to move (all disposed, none forced...)
+            found = {"per_case": 0.0, "cases_best": 0, "cases_median": 0, "gain_best": 0.0, "gain_median": 0.0}
+        elif c.metric in ACTIONS and room is not None and room > 0 and mine["score_unrounded"] is not None:
+            tried = regraded(ranked, version, department, c.metric, min(room, MAX_CASES))
+            start = tried.row(0, named=True)["score_unrounded"]
+            gained = pl.col("score_unrounded") - start
+            reach = {"best": best[own], "median": median[own]}
+            for ref, target in reach.items():
+                n = 0 if mine[own] >= target - 1e-9 else _first(tried, pl.col(own) >= target - 1e-9)
+                found[f"cases_{ref}"] = room if n is None else n
+                found[f"gain_{ref}"] = tried.filter(pl.col("n") == found[f"cases_{ref}"]).select(gained).item()
+            found["per_case"] = tried.filter(pl.col("n") == 1).select(gained).item()
+            if above is not None:
+                found["cases_next_rank"] = _first(tried, pl.col("score_unrounded") > above + 1e-9)
+            if next_band is not None:
+                found["cases_next_grade"] = _first(tried, pl.col("score") >= next_band)
         out.append(
             {
                 "key": c.key,
                 "metric": c.metric,
                 "label_en": c.label_en,
                 "label_hi": c.label_hi,
-                "points": mine[f"c_{c.key}"],
-                "best": best[f"c_{c.key}"],
-                "median": median[f"c_{c.key}"],
-                "per_case": per_case,
+                "points": mine[own],
+                "best": best[own],
+                "median": median[own],
                 "room": room,
+                **found,
             }
         )
+    counts = ("room", "cases_best", "cases_median", "cases_next_rank", "cases_next_grade")
+    floats = ("points", "best", "median", "per_case", "gain_best", "gain_median")
     frame = pl.DataFrame(
-        out,
-        schema_overrides={
-            "per_case": pl.Float64,
-            "room": pl.Int64,
-            **dict.fromkeys(("points", "best", "median"), pl.Float64),
-        },
-    )
-    room = pl.col("room").fill_null(2**31)
-    rank_gap = pl.lit(above - (mine["score_unrounded"] or 0.0) if above is not None else None, pl.Float64)
-    rank_cases = (rank_gap / pl.col("per_case") + 1e-9).floor() + 1  # strictly above: a tie shares the rank
-    frame = frame.with_columns(
-        gap_best=pl.col("best") - pl.col("points"),
-        gap_median=pl.col("median") - pl.col("points"),
+        out, schema_overrides={**dict.fromkeys(counts, pl.Int64), **dict.fromkeys(floats, pl.Float64)}
     ).with_columns(
-        cases_best=_cases(pl.col("gap_best"), pl.col("per_case"), room),
-        cases_median=_cases(pl.col("gap_median"), pl.col("per_case"), room),
-        cases_next_rank=pl.when((pl.col("per_case") > 0) & (rank_cases <= room)).then(rank_cases).cast(pl.Int64),
+        *[pl.lit(None, pl.Int64).alias(c) for c in counts if c not in [k for r in out for k in r]],
+        *[pl.lit(None, pl.Float64).alias(c) for c in floats if c not in [k for r in out for k in r]],
     )
     chosen = pl.when(pl.col("cases_median") > 0).then(pl.col("cases_median")).otherwise(pl.col("cases_best"))
     frame = frame.with_columns(
-        gain_best=pl.col("cases_best") * pl.col("per_case"),
-        gain_median=pl.col("cases_median") * pl.col("per_case"),
+        gap_best=pl.col("best") - pl.col("points"),
+        gap_median=pl.col("median") - pl.col("points"),
         cases=chosen,
     )
     work = {
@@ -203,6 +251,8 @@ def department_plan(ranked: pl.DataFrame, scheme: Scheme, department: str) -> pl
             "gain_best",
             "gain_median",
             "cases_next_rank",
+            "cases_next_grade",
+            "cases",
             "work_en",
             "work_hi",
         )
