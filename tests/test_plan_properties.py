@@ -58,13 +58,20 @@ def _score(rows: pl.DataFrame, department: str) -> float:
 DRAWS = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
-@DRAWS
-@given(data=st.data())
-def test_doing_the_first_work_moves_the_score_by_the_promised_points(demo: Demo, data: st.DataObject) -> None:
-    scheme, graded, _ = demo
+def _draw(demo: Demo, data: st.DataObject) -> tuple[date, pl.DataFrame, str]:
+    """A month of the demo, its graded department rows and one of its ranked departments."""
+    graded = demo[1]
     month = data.draw(st.sampled_from(sorted(set(graded["month"]))), label="month")
     ranked = graded.filter(pl.col("month") == month)
     department = data.draw(st.sampled_from(sorted(ranked.filter("is_ranked")["department"])), label="department")
+    return month, ranked, department
+
+
+@DRAWS
+@given(data=st.data())
+def test_doing_the_first_work_moves_the_score_by_the_promised_points(demo: Demo, data: st.DataObject) -> None:
+    scheme = demo[0]
+    month, ranked, department = _draw(demo, data)
     rows = plan.department_plan(ranked, scheme, department)
     work = rows.filter(pl.col("cases") > 0).head(1)
     if work.is_empty():  # level with the best on every component: nothing to do, and the plan says so
@@ -83,29 +90,19 @@ def test_doing_the_first_work_moves_the_score_by_the_promised_points(demo: Demo,
 @DRAWS
 @given(data=st.data())
 def test_the_cases_for_the_next_rank_are_the_fewest_that_pass(demo: Demo, data: st.DataObject) -> None:
-    scheme, graded, _ = demo
-    month = data.draw(st.sampled_from(sorted(set(graded["month"]))), label="month")
-    ranked = graded.filter(pl.col("month") == month)
-    department = data.draw(st.sampled_from(sorted(ranked.filter("is_ranked")["department"])), label="department")
+    scheme = demo[0]
+    month, ranked, department = _draw(demo, data)
+    mine = pl.col("department") == department
+    now = plan.contributions(ranked, scheme)
+    me = now.filter(mine).row(0, named=True)
+    group = now.filter(pl.col("is_ranked"), pl.col("volume_group").eq_missing(me["volume_group"]))
+    above = group.filter(pl.col("score_unrounded") > me["score_unrounded"])["score_unrounded"].min()
     rows = plan.department_plan(ranked, scheme, department).filter(pl.col("cases_next_rank").is_not_null())
     for work in rows.iter_rows(named=True):
         n = work["cases_next_rank"]
         passed, short = (
             plan.contributions(_regraded(demo, month, department, work["metric"], k), scheme) for k in (n, n - 1)
         )
-        me = ranked.filter(pl.col("department") == department).row(0, named=True)
-        group = pl.col("volume_group").eq_missing(me["volume_group"]) & pl.col("is_ranked")
-        above = (
-            plan.contributions(ranked.filter(group), scheme)
-            .filter(
-                pl.col("score_unrounded")
-                > plan.contributions(ranked, scheme)
-                .filter(pl.col("department") == department)["score_unrounded"]
-                .item()
-            )["score_unrounded"]
-            .min()
-        )
-        mine = pl.col("department") == department
         assert passed.filter(mine)["score_unrounded"].item() > above
         assert short.filter(mine)["score_unrounded"].item() <= above
 
