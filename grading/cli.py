@@ -272,7 +272,7 @@ def existing_store(db: Path | None) -> Path:
     """The store ``--db`` names (or the default), refused with a sentence when there is none."""
     path = database.resolve_path(db)
     if not path.exists():
-        msg = f"No database at {path}."
+        msg = database.missing_version(path) or f"No database at {path}."
         raise NivaranError(msg)
     return path
 

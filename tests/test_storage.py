@@ -15,6 +15,7 @@ import duckdb
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
+from streamlit.testing.v1 import AppTest
 
 from grading.intake import ingest
 from grading.store import database, slots
@@ -454,3 +455,44 @@ def test_nivaran_compact_says_what_it_did_in_one_sentence(tmp_path: Path) -> Non
     assert missing.returncode != 0
     assert "Traceback" not in missing.stderr
     assert f"No database at {tmp_path / 'none.duckdb'}." in missing.stderr
+
+
+def test_a_missing_current_version_is_refused_and_the_earlier_one_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.test_faults import nivaran
+
+    db = tmp_path / "m.duckdb"
+    load_all(db, tmp_path, full_copies=False)
+    current = slots.current_file(db)
+    assert current is not None
+    standby = next(s for s in slots._slots(db) if s != current)
+    con = duckdb.connect(str(standby), read_only=True)
+    kept = con.sql("select count(*) from events").fetchall()[0][0]  # one write behind: loads 1 and 2
+    con.close()
+    assert kept > 0
+    current.unlink()  # the current version deleted by hand
+
+    # A load, a reader, the command line and the dashboard's start all stop with the same sentence ...
+    with pytest.raises(slots.StoreError, match=rf"points at {current.name}, which is missing; {standby.name}"):
+        ingest.ingest(db, [write_csv([reg("B1", "2024-04-03 10:00")], tmp_path / "more.csv")])
+    with pytest.raises(slots.StoreError, match="which is missing"):
+        database.connect_readonly(db)
+    for args in (["grade", "--db", str(db), "--month", "2024-03"], ["migrate", "--db", str(db)]):
+        code, said = nivaran(monkeypatch, capsys, *args)
+        assert code == 2, said
+        assert "which is missing" in said
+        assert "Traceback" not in said
+    monkeypatch.setenv("NIVARAN_DB", str(db))
+    page = AppTest.from_file(str(ROOT / "navigation.py"), default_timeout=60).run()
+    assert not page.exception
+    assert any("which is missing" in e.value for e in page.error)
+    # ... and nothing replaced the earlier version: it is whole, and it can be made current again.
+    assert standby.exists()
+    os.unlink(db)
+    os.symlink(standby.name, db)
+    con = database.connect_readonly(db)
+    try:
+        assert con.sql("select count(*) from events").fetchall()[0][0] == kept
+    finally:
+        con.close()

@@ -64,6 +64,10 @@ def ensure_database() -> Stamp:
     stamp = database.file_stamp(path)
     if stamp is not None:
         return stamp
+    gone = database.missing_version(path)
+    if gone is not None:  # never a fresh demo over an earlier version of the data
+        st.error(gone)
+        st.stop()
     if path != database.DEFAULT_DB:
         st.info(
             f"No database at `{path}`. Create the demo with `uv run nivaran demo --db {path}`, "

@@ -132,6 +132,12 @@ def file_stamp(path: Path) -> tuple[int, int] | None:
     return slots.file_stamp(path)
 
 
+def missing_version(path: Path) -> str | None:
+    """The sentence for a store whose current version is gone while an earlier one remains; None
+    otherwise (:func:`grading.store.slots.missing_version`: such a store is never replaced)."""
+    return slots.missing_version(path)
+
+
 def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
     """Open the current version read-only (a consistent snapshot while open).
 

@@ -113,6 +113,26 @@ def current_file(path: Path) -> Path | None:
     return path if path.exists() else None
 
 
+def missing_version(path: Path) -> str | None:
+    """The sentence for a store whose link names a version that is gone while an earlier version is
+    still there (a file deleted by hand, a restore gone wrong); None for any other state.
+
+    Such a store is never replaced by a new one: every reader and writer stops with this sentence, and
+    the earlier version stays as it is until someone decides what to recover.
+    """
+    if not path.is_symlink() or current_file(path) is not None:
+        return None
+    kept = [s for s in _slots(path) if not _marker(s).exists()]
+    if not kept:
+        return None
+    gone, earlier = os.readlink(path), kept[-1].name
+    return (
+        f"{path} points at {gone}, which is missing; {earlier} beside it holds an earlier version, and "
+        f"nothing was written. Restore {gone} from a backup, or make the earlier version current with "
+        f"`ln -sfn {earlier} {path}` (what was written after it is then lost)."
+    )
+
+
 def file_stamp(path: Path) -> tuple[int, int] | None:
     """``(inode, mtime_ns)`` of the current version's file, or None when there is no database.
 
@@ -170,7 +190,7 @@ def open_readonly(path: Path, attempts: int = 20) -> duckdb.DuckDBPyConnection:
     for attempt in range(attempts):
         target = current_file(path)
         if target is None:
-            msg = (
+            msg = missing_version(path) or (
                 f"No database at {path}. Create the demo with `uv run nivaran demo --db {path}` "
                 f"or load your data with `uv run nivaran ingest --db {path} FILE`."
             )
@@ -355,6 +375,8 @@ def next_version(path: Path, *, fresh: bool = False, compact: bool = False) -> I
         current = current_file(path)
         if current is not None:
             _check_current(path, current)
+        elif not fresh and (gone := missing_version(path)) is not None:  # never a new store over the old
+            raise StoreError(gone)
         try:
             if current is not None and not path.is_symlink():  # a plain file: keep it as the first slot
                 first = _new_slot(path)
