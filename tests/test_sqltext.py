@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 
 from grading.intake import ingest
-from grading.store import database, slots
+from grading.store import database, replay
 from grading.store.sqltext import registered, sql
 from tests.test_metrics import MARCH, STORY
 from tests.test_store_ingest import write_csv
@@ -111,7 +111,7 @@ def test_no_registered_name_is_a_table_of_the_store(tmp_path: Path) -> None:
     made = re.compile(r"create (?:or replace )?(?:temp )?table (?:if not exists )?([a-z_]+)")
     for path in (ROOT / "grading").rglob("*.py"):
         tables |= set(made.findall(path.read_text(encoding="utf-8")))
-    tables |= {*slots.APPEND_TABLES, *slots.KEYED_TABLES, slots.CHANGED_KEYS, "monthly_metrics", "meta"}
+    tables |= {*replay.APPEND_TABLES, *replay.KEYED_TABLES, replay.CHANGED_KEYS, "monthly_metrics", "meta"}
     names = _registered_names()
     assert {"new_events", "new_rows", "touched_keys", "month_list"} <= names  # the walk finds the calls
     assert names & tables == set()

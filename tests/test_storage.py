@@ -18,7 +18,7 @@ from polars.testing import assert_frame_equal
 from streamlit.testing.v1 import AppTest
 
 from grading.intake import ingest
-from grading.store import database, slots
+from grading.store import database, replay, slots
 from tests.conftest import ev, reg
 from tests.test_store_ingest import write_csv
 
@@ -348,7 +348,7 @@ def test_what_a_replay_cannot_reproduce_makes_the_next_write_a_full_copy(tmp_pat
     # A write that changes rows behind the store's back says so, and is not replayed either.
     with database.writing(db) as con:
         con.execute("update complaints set channel = 'web'")
-        slots.not_replayable(con)
+        replay.not_replayable(con)
     ingest.ingest(db, [write_csv([reg("A5", "2024-04-03 10:00")], tmp_path / "l3.csv")])
     assert write_mode(db) == "full copy"
     assert set(snapshot(db)["complaints"]["channel"].to_list()) == {"web", None}  # A5 has no channel

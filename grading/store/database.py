@@ -40,7 +40,7 @@ import polars as pl
 
 from grading.model.paths import DATA_DIR
 from grading.model.schema import EVENT_SCHEMA
-from grading.store import migrations, slots
+from grading.store import migrations, replay, slots
 from grading.store.sqltext import registered, sql
 
 DEFAULT_DB: Final = DATA_DIR / "nivaran.duckdb"
@@ -183,7 +183,7 @@ COMPACT_AT: Final = 0.10
 
 def superseded(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     """Share of each table's stored rows that later loads replaced (see :func:`compact`)."""
-    return slots.superseded(con)
+    return replay.superseded(con)
 
 
 def compact(path: Path) -> None:
@@ -213,12 +213,12 @@ def prepare_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     for step in migrations.plan(str(path), found, SCHEMA_VERSION):
         con.execute(step.ddl)
         if step.rewrites:  # stored values changed in place: the standby cannot replay this write
-            slots.not_replayable(con)
+            replay.not_replayable(con)
         set_meta(con, "schema_version", step.target)
 
 
 def _meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
-    return slots.read_meta(con, key)
+    return replay.read_meta(con, key)
 
 
 def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:

@@ -6,7 +6,7 @@ the steps below, one version at a time, on a store of an older version it knows 
 and refuses (with one sentence saying what to do) a store too old to migrate or newer than the code.
 Each step is plain DDL that keeps the rows already stored; a step that rewrites stored values (a
 column's type) says so (``rewrites``), and the write then declares itself not replayable
-(:func:`grading.store.slots.not_replayable`), so the next write copies the migrated file whole.
+(:func:`grading.store.replay.not_replayable`), so the next write copies the migrated file whole.
 """
 
 from __future__ import annotations

@@ -32,20 +32,7 @@ transaction rolls back (DuckDB's write-ahead log), or, for a file built from scr
 ``.partial`` marker makes the next writer discard it. A write that fails because the disk is full
 removes what it had built (a full copy, or the standby itself) so that nothing fills the disk.
 
-The delta of a write
---------------------
-Each version records in ``meta`` its ``generation`` (a random id) and ``parent`` (the generation it
-was built on). A standby whose generation is the current version's parent is exactly one write behind;
-the write that made the current version is replayed from it by table kind:
-
-- append-only logs (:data:`APPEND_TABLES`, rows tagged with ``ingest_id``): rows with a higher
-  ``ingest_id`` than the standby's;
-- derived per-complaint tables (:data:`KEYED_TABLES`): the rows of the complaints listed in the
-  current version's ``changed_keys`` (every writer of these tables records the keys it touched);
-- every other table (reference data, ``meta``, ``monthly_metrics``: small) is copied whole.
-
-Anything else (a standby of another generation, a schema change, an error while replaying) falls back
-to a full copy: slower, never wrong.
+The delta of a write, which brings the standby up to the current version, is :mod:`grading.store.replay`.
 """
 
 from __future__ import annotations
@@ -65,14 +52,9 @@ from typing import Final
 import duckdb
 
 from grading.model.schema import NivaranError
+from grading.store import replay
 from grading.store.sqltext import sql
 
-#: Logs that only grow; their rows carry the ``ingest_id`` of the load that wrote them.
-APPEND_TABLES: Final = ("events", "quarantine", "ingest_log")
-#: Derived per-complaint tables, replaced complaint by complaint (``complaint_key``).
-KEYED_TABLES: Final = ("complaints", "stints", "feedback_events", "transfers")
-#: The complaints whose derived rows the current version's write changed.
-CHANGED_KEYS: Final = "changed_keys"
 DEFAULT_WAIT_SECONDS: Final = 30.0
 
 
@@ -278,87 +260,6 @@ def _full_copy(current: Path, slot: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def read_meta(con: duckdb.DuckDBPyConnection, key: str, schema: str = "main") -> str | None:
-    """One value of a database's ``meta`` table (None when unset or when there is no such table)."""
-    try:
-        rows = con.execute(sql("select value from {s}.meta where key = ?", s=schema), [key]).fetchall()
-    except duckdb.Error:
-        return None
-    return rows[0][0] if rows else None
-
-
-def _tables(con: duckdb.DuckDBPyConnection, database: str) -> list[str]:
-    rows = con.execute(
-        "select table_name from duckdb_tables() where database_name = ? and not temporary order by all", [database]
-    ).fetchall()
-    return [str(r[0]) for r in rows]
-
-
-def _catch_up(con: duckdb.DuckDBPyConnection) -> None:
-    """Replay the current version's write (attached as ``src``) on the standby (see the module docstring)."""
-    ours, theirs = _tables(con, current_database(con)), _tables(con, "src")
-    for table in ours:
-        if table not in theirs:
-            con.execute(sql("drop table {t}", t=table))
-    for table in theirs:
-        if table == CHANGED_KEYS:
-            continue
-        if table not in ours:
-            con.execute(sql("create table {t} as select * from src.{t}", t=table))
-        elif table in APPEND_TABLES:
-            con.execute(
-                sql(
-                    "insert into {t} by name select * from src.{t} "
-                    "where ingest_id > (select coalesce(max(ingest_id), 0) from {t})",
-                    t=table,
-                )
-            )
-        elif table in KEYED_TABLES:
-            delete = "delete from {t} where complaint_key in (select complaint_key from src.{k})"
-            insert = (
-                "insert into {t} by name select * from src.{t} "
-                "where complaint_key in (select complaint_key from src.{k})"
-            )
-            con.execute(sql(delete, t=table, k=CHANGED_KEYS))
-            con.execute(sql(insert, t=table, k=CHANGED_KEYS))
-        else:
-            con.execute(sql("delete from {t}", t=table))
-            con.execute(sql("insert into {t} by name select * from src.{t}", t=table))
-
-
-def _catalog(con: duckdb.DuckDBPyConnection, database: str) -> list[tuple[str, ...]]:
-    """Every column, constraint, view, index and sequence of a database: after a replay the standby's
-    must equal the current version's (a schema change made by a migration is not replayed: it makes
-    the next write a full copy)."""
-    query = """
-        select 'column', table_name, column_name, data_type from duckdb_columns()
-        where database_name = $db and not internal and table_name <> $changed
-        union all
-        select 'constraint', table_name, constraint_type, constraint_text from duckdb_constraints()
-        where database_name = $db and table_name <> $changed
-        union all
-        select 'view', view_name, sql, '' from duckdb_views() where database_name = $db and not internal
-        union all
-        select 'index', index_name, table_name, sql from duckdb_indexes() where database_name = $db
-        union all
-        select 'sequence', sequence_name, '', '' from duckdb_sequences() where database_name = $db
-        order by all
-    """
-    return [tuple(map(str, row)) for row in con.execute(query, {"db": database, "changed": CHANGED_KEYS}).fetchall()]
-
-
-def not_replayable(con: duckdb.DuckDBPyConnection) -> None:
-    """Declare that the write in progress changed rows in a way the next write cannot replay (an update
-    or delete of logged or derived rows outside :mod:`grading.store.database`'s recording functions, e.g. a data
-    migration): the next write then makes a full copy instead of replaying."""
-    con.execute("insert or replace into meta values ('replayable', 'false')")
-
-
-def current_database(con: duckdb.DuckDBPyConnection) -> str:
-    """The name of the connection's own database (its file name without extension)."""
-    return str(con.execute("select current_database()").fetchall()[0][0])
-
-
 @contextlib.contextmanager
 def next_version(path: Path, *, fresh: bool = False, compact: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a read-write connection to the next version of the database at ``path``.
@@ -413,26 +314,6 @@ def next_version(path: Path, *, fresh: bool = False, compact: bool = False) -> I
         _fsync_dir(path.parent)
 
 
-def superseded(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
-    """Share of the rows stored in each derived table (and ``events``: a newer snapshot replaces
-    events) that later writes deleted or replaced: superseded rows, which no reader sees but every
-    scan steps over. Only tables that have any are listed."""
-    rows = con.execute(
-        """
-        select table_name, estimated_size from duckdb_tables()
-        where database_name = current_database() and not temporary and estimated_size > 0
-          and table_name in (select unnest($tables))
-        """,
-        {"tables": [*KEYED_TABLES, "events"]},
-    ).fetchall()
-    shares = {}
-    for table, stored in rows:
-        live = int(con.execute(sql("select count(*) from {t}", t=str(table))).fetchall()[0][0])
-        if live < stored:
-            shares[str(table)] = (stored - live) / stored
-    return shares
-
-
 def _slots(path: Path) -> list[Path]:
     """The database's slot files ``P.1``, ``P.2``, ... in number order."""
     pattern = re.compile(re.escape(path.name) + r"\.(\d+)$")
@@ -473,14 +354,17 @@ def _open_standby(path: Path, current: Path | None, *, fresh: bool) -> tuple[duc
             con = held
             _attach_source(con, current)
             try:
-                mine = read_meta(con, "generation", "main") or identity
-                head = read_meta(con, "generation", "src")
+                mine = replay.read_meta(con, "generation", "main") or identity
+                head = replay.read_meta(con, "generation", "src")
                 con.execute("begin transaction")
                 if mine != head:
-                    if mine != read_meta(con, "parent", "src") or read_meta(con, "replayable", "src") == "false":
+                    if (
+                        mine != replay.read_meta(con, "parent", "src")
+                        or replay.read_meta(con, "replayable", "src") == "false"
+                    ):
                         raise duckdb.InvalidInputException("the standby is not one write behind")
-                    _catch_up(con)
-                    if _catalog(con, current_database(con)) != _catalog(con, "src"):
+                    replay.catch_up(con)
+                    if replay.catalog(con, replay.current_database(con)) != replay.catalog(con, "src"):
                         raise duckdb.InvalidInputException("the replay left a different catalog")
                 _start(con, parent=head, mode="delta")
                 return con, standby, False
@@ -496,7 +380,7 @@ def _open_standby(path: Path, current: Path | None, *, fresh: bool) -> tuple[duc
     identity = _identity(current)
     con = _full_copy(current, target)
     con.execute("begin transaction")
-    _start(con, parent=read_meta(con, "generation", "main") or identity, mode="full copy")
+    _start(con, parent=replay.read_meta(con, "generation", "main") or identity, mode="full copy")
     return con, target, False
 
 
@@ -516,11 +400,11 @@ def _compacted(path: Path, current: Path) -> tuple[duckdb.DuckDBPyConnection, Pa
     con = duckdb.connect(str(target))
     try:
         _attach_source(con, current)
-        con.execute('copy from database src to "' + current_database(con).replace('"', '""') + '"')
-        parent = read_meta(con, "generation", "src") or _identity(current)
+        con.execute('copy from database src to "' + replay.current_database(con).replace('"', '""') + '"')
+        parent = replay.read_meta(con, "generation", "src") or _identity(current)
         con.execute("detach src")
         _start(con, parent=parent, mode="compacted")
-        not_replayable(con)
+        replay.not_replayable(con)
     except BaseException:
         con.close()
         _discard(target)
@@ -553,5 +437,5 @@ def _start(con: duckdb.DuckDBPyConnection, *, parent: str | None, mode: str) -> 
         con.execute("delete from meta where key = 'parent'")
     else:
         con.execute("insert or replace into meta values ('parent', ?)", [parent])
-    con.execute(sql("create table if not exists {k} (complaint_key bigint not null)", k=CHANGED_KEYS))
-    con.execute(sql("delete from {k}", k=CHANGED_KEYS))
+    con.execute(sql("create table if not exists {k} (complaint_key bigint not null)", k=replay.CHANGED_KEYS))
+    con.execute(sql("delete from {k}", k=replay.CHANGED_KEYS))

@@ -5,7 +5,7 @@ connection from :func:`grading.store.database.writing`: reference codes met in d
 replaced, rejected rows kept in ``quarantine``, the ``ingest_log``, checked rows staged between the
 two passes of a load, and the derived tables (``complaints``, ``stints``, ``feedback_events``,
 ``transfers``) rewritten for the complaints a load touched. Every function here that writes derived
-rows records the complaints in ``changed_keys`` (:data:`grading.store.slots.CHANGED_KEYS`).
+rows records the complaints in ``changed_keys`` (:data:`grading.store.replay.CHANGED_KEYS`).
 """
 
 from __future__ import annotations
@@ -265,7 +265,7 @@ def replace_derived(
     keys: pl.DataFrame,
 ) -> None:
     """Replace the derived rows of the complaints in ``keys`` (``complaint_id``, ``complaint_key``) and
-    record them as changed (:data:`grading.store.slots.CHANGED_KEYS`: the next write replays them).
+    record them as changed (:data:`grading.store.replay.CHANGED_KEYS`: the next write replays them).
 
     A complaint already stored keeps its ``complainant_month_count``: its complainant and registration
     month never change, and :func:`grading.rules.derive.derive` counts only within the frame it is given.
@@ -319,7 +319,7 @@ def refresh_complainant_counts(con: duckdb.DuckDBPyConnection, keys: pl.DataFram
     second ``registered`` event is refused). So with ``keys`` (``complaint_key`` of the complaints a load
     added) only those complainant-months are recounted, reading only the complaints registered in their
     months; without, the whole store is (the demo build). Every complaint whose count changes is
-    recorded as changed (:data:`grading.store.slots.CHANGED_KEYS`).
+    recorded as changed (:data:`grading.store.replay.CHANGED_KEYS`).
     """
     frame = con.sql("select complaint_key from complaints") if keys is None else keys.select("complaint_key")
     with registered(con, touched_keys=frame):
