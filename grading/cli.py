@@ -128,6 +128,14 @@ def main() -> None:
     default=None,
     help="Earliest plausible event date, YYYY-MM-DD (default 2000-01-01); the window ends tomorrow.",
 )
+@click.option(
+    "--boundaries",
+    "boundaries",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="The helpline's district boundaries (GeoJSON FeatureCollection; each feature's district code in a "
+    "'district' or 'code' property, or its id), kept in the store for the dashboard's map.",
+)
 def init_command(  # noqa: PLR0917 - one parameter per click option
     db: Path | None,
     zone: str,
@@ -135,6 +143,7 @@ def init_command(  # noqa: PLR0917 - one parameter per click option
     scheme_name: str | None,
     reference_choice: str,
     plausible_from: str | None,
+    boundaries: Path | None,
 ) -> None:
     """Create a store for one helpline (its zone, name, default scheme, reference data)."""
     first = None
@@ -146,7 +155,13 @@ def init_command(  # noqa: PLR0917 - one parameter per click option
             raise click.BadParameter(msg) from None
     path = database.resolve_path(db)
     settings = helpline.init(
-        path, timezone=zone, name=name, scheme=scheme_name, reference_choice=reference_choice, plausible_from=first
+        path,
+        timezone=zone,
+        name=name,
+        scheme=scheme_name,
+        reference_choice=reference_choice,
+        plausible_from=first,
+        boundaries=boundaries,
     )
     click.echo(
         f"{path}: {settings.name!r}, months in {settings.timezone}, scheme {settings.scheme}, "

@@ -1,10 +1,15 @@
-"""District boundaries shipped with Nivaran: Madhya Pradesh's 55 districts as GeoJSON.
+"""District boundaries: the helpline's own, or Madhya Pradesh's 55 districts shipped with Nivaran.
 
 ``data/boundaries/mp-districts.geojson`` was converted once from the adarvmaps package (see
 ``data/boundaries/README.md`` for source, licence and attribution); nothing is fetched at run time.
 Each feature's ``id`` is Nivaran's district code (``data/districts.csv``); ``properties.lgd`` is the
 Local Government Directory code. :func:`district_svg` draws them as a static SVG map (the printed
 report); the dashboard's interactive map is in ``ui/maps.py``.
+
+**Which map a store gets** (:func:`for_store`): the boundaries kept in its settings (``nivaran init
+--boundaries FILE.geojson``, :mod:`grading.store.helpline`); else Madhya Pradesh's when they fit the
+store (:func:`fits`: its reference districts are all features of the file, or, a store without
+reference districts, some district of its data is); else none (a 311 city is not Madhya Pradesh).
 """
 
 from __future__ import annotations
@@ -12,10 +17,18 @@ from __future__ import annotations
 import html
 import json
 import math
+from dataclasses import dataclass
 from functools import cache
-from typing import Any, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
+
+import polars as pl
 
 from grading.model.paths import DATA_DIR
+from grading.model.schema import UNASSIGNED
+from grading.store import database, helpline
+
+if TYPE_CHECKING:
+    import duckdb
 
 BOUNDARIES: Final = DATA_DIR / "boundaries" / "mp-districts.geojson"
 #: Where the map centres and how far it zooms to show the whole state.
@@ -28,6 +41,65 @@ def district_boundaries() -> dict[str, Any]:
     """The district outlines as a GeoJSON FeatureCollection (read once per process)."""
     loaded: dict[str, Any] = json.loads(BOUNDARIES.read_text(encoding="utf-8"))
     return loaded
+
+
+@dataclass(frozen=True, eq=False)
+class Boundaries:
+    """The district outlines one store's map draws: the GeoJSON (each feature's ``id`` a district
+    code), where the map centres and how far it zooms, and ``source``: the file a helpline gave
+    (empty for the shipped Madhya Pradesh file, whose credit the page prints)."""
+
+    geojson: dict[str, Any]
+    centre: dict[str, float]
+    zoom: float
+    source: str = ""
+
+    @property
+    def shipped(self) -> bool:
+        """Whether these are the Madhya Pradesh boundaries shipped with Nivaran."""
+        return not self.source
+
+
+def feature_ids(geojson: dict[str, Any]) -> set[str]:
+    """The district codes a FeatureCollection draws (its features' ``id``)."""
+    return {str(f["id"]) for f in geojson["features"] if f.get("id") is not None}
+
+
+def fits(ids: set[str], districts: pl.DataFrame) -> bool:
+    """Whether a boundary file with features ``ids`` is the map of a store with ``districts`` (its
+    reference table): every reference district (``is_reference``) is a feature, when the store has
+    any; else at least one district code of its data (``UNASSIGNED`` aside) is."""
+    if districts.is_empty():
+        return False
+    known = districts.filter(pl.col("is_reference")) if "is_reference" in districts.columns else districts
+    if known.height:
+        return set(known["code"].to_list()) <= ids
+    return bool(set(districts.filter(pl.col("code") != UNASSIGNED)["code"].to_list()) & ids)
+
+
+def view(geojson: dict[str, Any]) -> tuple[dict[str, float], float]:
+    """Where a map of ``geojson`` centres and how far it zooms to show every feature (web-map zoom:
+    each step doubles the scale; zoom 0 shows 360° of longitude in about 512 px)."""
+    points = [p for f in geojson["features"] for ring in _rings(f["geometry"]) for p in ring]
+    west, east = min(p[0] for p in points), max(p[0] for p in points)
+    south, north = min(p[1] for p in points), max(p[1] for p in points)
+    span = max(east - west, (north - south) / max(math.cos(math.radians((north + south) / 2)), 0.1), 1e-3)
+    zoom = max(0.0, min(12.0, math.log2(360 / span) - 0.1))  # Madhya Pradesh: 5.26 (its map: 5.3)
+    return {"lat": round((north + south) / 2, 4), "lon": round((east + west) / 2, 4)}, round(zoom, 2)
+
+
+def for_store(con: duckdb.DuckDBPyConnection) -> Boundaries | None:
+    """The map of the store open on ``con`` (see the module docstring): its own boundaries, else
+    Madhya Pradesh's when they fit its districts, else None (no map)."""
+    own = helpline.read_boundaries(con)
+    if own is not None:
+        shapes, source = own
+        centre, zoom = view(shapes)
+        return Boundaries(shapes, centre, zoom, source or "boundaries")
+    shipped = district_boundaries()
+    if fits(feature_ids(shipped), database.read_table(con, "districts")):
+        return Boundaries(shipped, dict(CENTRE), ZOOM)
+    return None
 
 
 #: Plotly's cividis stops (low to high): readable with the common colour-vision deficiencies.
@@ -63,7 +135,13 @@ def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
     return [ring for polygon in polygons for ring in polygon]
 
 
-def district_svg(shown: dict[str, Shown], words: tuple[str, str], unit: str = "", width: int = 520) -> str:
+def district_svg(
+    shown: dict[str, Shown],
+    words: tuple[str, str],
+    unit: str = "",
+    width: int = 520,
+    boundaries: dict[str, Any] | None = None,
+) -> str:
     """The districts as an inline SVG map (no script, no font, nothing fetched), for the printed report.
 
     ``shown``: district code → :class:`Shown`. Values are coloured on cividis over the range of the
@@ -71,8 +149,9 @@ def district_svg(shown: dict[str, Shown], words: tuple[str, str], unit: str = ""
     Each district's ``<title>`` reads "name: value unit", or "name: hidden" / "name: no data" in the
     report's language (``words``: the words for hidden and for no data). Longitude is scaled by the
     cosine of the middle latitude (an equirectangular view, true enough at one state's size).
+    ``boundaries``: the outlines to draw (a :class:`Boundaries`' GeoJSON; default Madhya Pradesh's).
     """
-    features = district_boundaries()["features"]
+    features = (boundaries or district_boundaries())["features"]
     points = [p for f in features for ring in _rings(f["geometry"]) for p in ring]
     west, east = min(p[0] for p in points), max(p[0] for p in points)
     south, north = min(p[1] for p in points), max(p[1] for p in points)
