@@ -62,7 +62,9 @@ auth.hand_off()  # a sign-in or sign-out waiting for its cookie: the browser goe
 stamp = data.ensure_database()
 st.session_state["db_stamp"] = stamp
 helpline_banner(stamp)  # every page: whose data, months in which zone, graded under which scheme
-st.session_state["selected_month"] = sidebar_controls(data.months(stamp))
+# Every page opens on the latest month with a graded department (a stray late event makes a month
+# with data but nothing to grade), see grading.scoring.fit.
+st.session_state["selected_month"] = sidebar_controls(data.months(stamp), data.public_default_month(stamp))
 auth.sidebar(who)
 freshness(stamp)  # every page: how fresh its data are, in words
 try:

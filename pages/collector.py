@@ -35,7 +35,7 @@ top[1].metric(t("overdue"), f"{cases['is_overdue'].sum():,}")
 top[2].metric(t("due_soon"), f"{cases['due_soon'].sum():,}")
 top[3].metric(t("over_50"), f"{cases['is_over_50'].sum():,}")
 
-st.subheader(t("by_dept_level"))
+st.subheader(t("by_dept_level") if data.public_levels() else t("by_dept"))
 with guarded("pending by department and level"):
     district_review.summary_table(cases)
 

@@ -79,7 +79,7 @@ with left, guarded("rank over time"):
 
 with right, guarded("components"):
     st.subheader(t("components_vs"))
-    comp = data.components(stamp, department, month)
+    comp = data.components(stamp, department, month).filter(pl.col("key").is_in(department_plan.shown_components()))
     names = comp["label_hi" if hi else "label_en"].to_list()
     fig = go.Figure()
     for col, label in (("points", t("this_department")), ("state_median", t("state_median")), ("best", t("best"))):
@@ -99,20 +99,21 @@ with guarded("why moved"):
     if last is not None and last.get("score") is not None and me.get("score") is not None:
         department_plan.why_moved_table(last, me)
 
-st.subheader(t("to_move"))
-# The plan's own re-graded figures for satisfied closures (grading.scoring.plan), so the hints and the plan agree.
-closures = (
-    data.plan_rows(stamp, department, month).filter(pl.col("metric") == "satisfied_closure_pct")
-    if me["is_ranked"]
-    else pl.DataFrame()
-)
-hint = closures.row(0, named=True) if closures.height else {}
-st.write(t("needed_rank", n=hint["cases_next_rank"]) if hint.get("cases_next_rank") else t("needed_none_rank"))
-if hint.get("cases_next_grade"):
-    better = [b.grade for b in scheme.grades if b.min_score > (me["score"] or 0)]
-    st.write(t("needed_grade", n=hint["cases_next_grade"], grade=better[-1] if better else ""))
-else:
-    st.write(t("needed_none_grade"))
+if data.public_shows("satisfied_closure_pct"):  # the hints count satisfied closures: only where there are call-backs
+    st.subheader(t("to_move"))
+    # The plan's own re-graded figures for satisfied closures (grading.scoring.plan), so the hints and the plan agree.
+    closures = (
+        data.plan_rows(stamp, department, month).filter(pl.col("metric") == "satisfied_closure_pct")
+        if me["is_ranked"]
+        else pl.DataFrame()
+    )
+    hint = closures.row(0, named=True) if closures.height else {}
+    st.write(t("needed_rank", n=hint["cases_next_rank"]) if hint.get("cases_next_rank") else t("needed_none_rank"))
+    if hint.get("cases_next_grade"):
+        better = [b.grade for b in scheme.grades if b.min_score > (me["score"] or 0)]
+        st.write(t("needed_grade", n=hint["cases_next_grade"], grade=better[-1] if better else ""))
+    else:
+        st.write(t("needed_none_grade"))
 
 st.subheader(t("plan_title"))
 with guarded("department plan"):
@@ -130,14 +131,22 @@ with guarded("outcome lists"):
     department_plan.outcome_lists(stamp, month, who, department)
 
 cases = data.pending(stamp, month, who, department=department)  # the core refuses a department outside
-st.subheader(t("pending_by_district"))
+levels = data.public_levels()  # a store whose complaints never leave L1 has no level breakdown
+st.subheader(t("pending_by_district") if levels else t("pending_by_district_only"))
 with guarded("pending by district"):
     if cases.is_empty():
         st.write(t("no_cases"))
-    else:
+    elif levels:
         by = pending_summary(cases.with_columns(display_name("district").alias("d")), ["d", "level"])
         wide = by.pivot(on="level", index="d", values="pending", sort_columns=True).fill_null(0).sort("d")
         st.dataframe(wide.rename({"d": t("district")}), hide_index=True, width="stretch")
+    else:
+        by = pending_summary(cases.with_columns(display_name("district").alias("d")), ["d"])
+        st.dataframe(
+            by.select(pl.col("d").alias(t("district")), pl.col("pending").alias(t("pending"))),
+            hide_index=True,
+            width="stretch",
+        )
 
 st.subheader(t("oldest_cases"))
 oldest = (
@@ -146,7 +155,7 @@ oldest = (
     .select(
         pl.col("complaint_id").alias(t("complaint")),
         pl.col(name_column("district")).alias(t("district")),
-        pl.col("level").alias(t("level")),
+        *([pl.col("level").alias(t("level"))] if levels else []),
         pl.col("age_days").alias(t("age_days")),
         pl.col("is_overdue").alias(t("overdue")),
         pl.col("category").alias(t("category")),

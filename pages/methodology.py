@@ -4,15 +4,16 @@ import polars as pl
 import streamlit as st
 
 from grading.model.registry import METRICS
-from grading.scoring import schemes
+from grading.scoring import fit, schemes
 from ui import data
 from ui.i18n import lang, t
 from ui.ranking import methodology_section
 from ui.text import Text
 from ui.widgets import page_context
 
-_, month = page_context()
+stamp, month = page_context()
 scheme = data.scheme().in_force(month)  # the version that grades the selected month
+kinds = data.public_recorded(stamp)  # the record kinds the store holds
 hi = lang() == "hi"
 st.title(t("method_title"))
 st.subheader(f"{t('method_scheme')}: {scheme.title_hi if hi else scheme.title_en} ({scheme.name} {scheme.version})")
@@ -34,6 +35,9 @@ for c in scheme.components:
         }
     )
 st.table(pl.DataFrame(rows), hide_index=True)
+left_out = [c.label_hi if hi else c.label_en for c in scheme.components if not fit.shows(c.metric, kinds)]
+if left_out:
+    st.caption(t("method_no_records", components=", ".join(left_out)))
 
 st.markdown(f"#### {t('method_bands')}")
 bands = pl.DataFrame(
@@ -67,14 +71,18 @@ st.markdown(t("method_asof_text"))
 st.markdown(f"#### {t('method_privacy')}")
 st.markdown(t("method_privacy_text", suppress_below=scheme.suppress_below))
 
+st.markdown(f"#### {t('method_fit')}")
+st.markdown(t("method_fit_text", min_received=scheme.min_received))
+
 st.markdown(f"#### {t('method_metrics')}")
+listed = {name: m for name, m in METRICS.items() if fit.shows(name, kinds)}  # the measures this store shows
 st.dataframe(
     pl.DataFrame(
         {
-            "name": list(METRICS),
-            t("metric"): [m.label_hi if hi else m.label_en for m in METRICS.values()],
-            t("definition"): [m.description for m in METRICS.values()],
-            t("unit"): [m.unit for m in METRICS.values()],
+            "name": list(listed),
+            t("metric"): [m.label_hi if hi else m.label_en for m in listed.values()],
+            t("definition"): [m.description for m in listed.values()],
+            t("unit"): [m.unit for m in listed.values()],
         }
     ),
     hide_index=True,

@@ -14,7 +14,7 @@ import streamlit as st
 from grading.model.registry import METRICS
 from grading.outputs.fmt import in_words, indian, pct
 from grading.rules.asof import previous_month
-from grading.serve.public import HEADLINE
+from grading.scoring import fit
 from ui import data
 from ui.i18n import display_name, lang, metric_label, month_name, t
 from ui.maps import district_map_section
@@ -27,7 +27,7 @@ from ui.public_page import (
     page_style,
     trend_table,
 )
-from ui.ranking import grouped_tables, streaks_section
+from ui.ranking import ranking_tables, streaks_section
 from ui.widgets import data_window, download, guarded, headers, page_context, published_marker, ranking_table
 
 #: A headline change's colour by whether more is better (None: neither direction is good in itself).
@@ -39,6 +39,7 @@ DELTA_COLOR: Final[dict[bool | None, Literal["normal", "inverse", "off"]]] = {
 
 stamp, month = page_context()
 scheme = data.scheme()
+kinds = data.public_recorded(stamp)  # what the store's records hold: measures of anything else are not shown
 page_style()
 st.title(t("public_title"))
 st.write(t("public_intro", suppress_below=scheme.suppress_below))
@@ -51,7 +52,8 @@ with guarded("headline"):
     now = figures.filter(pl.col("month") == month).row(0, named=True)
     before_rows = figures.filter(pl.col("month") == previous_month(month))
     before = before_rows.row(0, named=True) if before_rows.height else {}
-    for col, name in zip(st.columns(len(HEADLINE)), HEADLINE, strict=True):
+    headline = fit.headline_metrics(scheme, kinds)
+    for col, name in zip(st.columns(len(headline)), headline, strict=True):
         value, last = now[name], before.get(name)
         is_pct = name.endswith("_pct")
         shown = pct(value) if is_pct else indian(value)
@@ -67,8 +69,11 @@ with guarded("headline"):
 
 
 def ranking_download(rows: pl.DataFrame, kind: str) -> pl.DataFrame:
-    """The downloadable ranking: raw numbers, headers from the registry."""
-    points = [f"points_{c.key}" for c in scheme.components]
+    """The downloadable ranking: raw numbers, headers from the registry; the measures the store's
+    records hold (the scheme's own after the usual ones)."""
+    points = [f"points_{c.key}" for c in scheme.components if fit.shows(c.metric, kinds)]
+    usual = ["closed_satisfied", "satisfied_closure_pct", "long_pending_disposal_pct", "force_close_pct"]
+    usual += ["non_attended_pct", "sla_compliance_pct", "pending_over_50", *(c.metric for c in scheme.components)]
     return headers(
         rows.select(
             pl.col(kind).alias("code"),
@@ -83,13 +88,7 @@ def ranking_download(rows: pl.DataFrame, kind: str) -> pl.DataFrame:
             *points,
             pl.col("rank_change").alias(t("rank_change")),
             "received",
-            "closed_satisfied",
-            "satisfied_closure_pct",
-            "long_pending_disposal_pct",
-            "force_close_pct",
-            "non_attended_pct",
-            "sla_compliance_pct",
-            "pending_over_50",
+            *fit.shown(list(dict.fromkeys(usual)), kinds),
             pl.col("suppressed").alias(t("suppressed")),
         )
     )
@@ -100,8 +99,8 @@ st.caption(t("dept_ranking_help", scheme=scheme.title_hi if lang() == "hi" else 
 with guarded("department ranking"):
     departments = data.public_ranking(stamp, "department", month)
     st.caption(t("dept_groups"))
-    grouped_tables(departments, "department", lambda rows: ranking_table(rows, "department", scheme))
-    download(ranking_download(departments, "department"), f"department-ranking-{month:%Y-%m}", "dept-rank")
+    if ranking_tables(departments, "department", month, scheme, lambda rows: ranking_table(rows, "department", scheme)):
+        download(ranking_download(departments, "department"), f"department-ranking-{month:%Y-%m}", "dept-rank")
 streaks_section(stamp, month)
 
 st.header(t("district_ranking", month=month_name(month)))
@@ -112,15 +111,15 @@ with guarded("district ranking"):
         st.caption(t("district_groups", n=groups.top_n))
     elif groups is not None and groups.min_received:
         st.caption(t("district_groups_min", n=groups.min_received[0]))
-    grouped_tables(districts, "district", lambda rows: ranking_table(rows, "district", scheme))
-    download(ranking_download(districts, "district"), f"district-ranking-{month:%Y-%m}", "district-rank")
+    if ranking_tables(districts, "district", month, scheme, lambda rows: ranking_table(rows, "district", scheme)):
+        download(ranking_download(districts, "district"), f"district-ranking-{month:%Y-%m}", "district-rank")
 
 district_map_section(stamp, month, scheme)
 
 st.header(t("state_trends"))
 with guarded("state trends"):
     trend = data.public_state_trend(stamp)
-    metrics = ["satisfied_closure_pct", "sla_compliance_pct", "satisfaction_pct", "force_close_pct"]
+    metrics = fit.trend_metrics(scheme, kinds)
     st.table(trend_table(trend, metrics), hide_index=True)  # our own labels and bars: no imported text
     if on_request("show_trend_chart", "trend", t("trend_chart")):
         long = trend.select("month", *metrics).unpivot(index="month", variable_name="metric", value_name="value")
@@ -138,7 +137,7 @@ with guarded("state trends"):
         chart_table(headers(trend.select("month", *[pl.col(m).round(1) for m in metrics])))
     download(headers(trend), "state-trend", "state-trend")
 
-metric = "satisfied_closure_pct"
+metric = fit.lead_metric(scheme, kinds)  # the scheme's first percentage the data hold
 st.header(t("cells_title", metric=metric_label(metric), month=month_name(month)))
 with guarded("district × department"):
     grid = data.public_cells(stamp, month, metric)

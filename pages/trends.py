@@ -6,6 +6,7 @@ import polars as pl
 import streamlit as st
 
 from grading.model.registry import METRICS
+from grading.scoring import fit
 from ui import data, permalink
 from ui.i18n import display_name, lang, metric_label, t
 from ui.public_page import chart_table, line_hover, unit_suffix
@@ -15,12 +16,14 @@ from ui.widgets import download, guarded, headers, page_context
 stamp, _ = page_context()
 st.title(t("trends_title"))
 left, mid = st.columns([2, 1])
-permalink.restore("trend_metric", "metric", permalink.one_of(list(METRICS)))
+offered = fit.shown(list(METRICS), data.public_recorded(stamp))  # the measures the store's records hold
+permalink.restore("trend_metric", "metric", permalink.one_of(offered))
 permalink.restore("trend_kind", "kind", permalink.one_of(["department", "district"]))
-st.session_state.setdefault("trend_metric", "satisfied_closure_pct")
+if st.session_state.get("trend_metric") not in offered:
+    st.session_state["trend_metric"] = fit.lead_metric(data.scheme(), data.public_recorded(stamp))
 metric = left.selectbox(
     t("pick_metric"),
-    list(METRICS),
+    offered,
     format_func=metric_label,
     key="trend_metric",
 )
@@ -28,7 +31,9 @@ kind = mid.radio(t("pick_entity_type"), ["department", "district"], format_func=
 rows = data.public_history(stamp, kind)
 labels: dict[str, str] = dict(rows.select(kind, display_name(kind)).unique().iter_rows())
 permalink.restore(f"trend_pick_{kind}", "pick", permalink.subset_of(sorted(labels), limit=8))
-default = rows.filter(pl.col("month") == rows["month"].max()).sort("rank", nulls_last=True)[kind].head(3).to_list()
+# The three best of the month every page opens on (the latest month with a graded department).
+opening = data.public_default_month(stamp) or rows["month"].max()
+default = rows.filter(pl.col("month") == opening).sort("rank", nulls_last=True)[kind].head(3).to_list()
 st.session_state.setdefault(f"trend_pick_{kind}", default)
 chosen = st.multiselect(
     t("pick_entities"),

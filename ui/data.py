@@ -39,8 +39,8 @@ import streamlit as st
 
 from grading.access.identity import Identity
 from grading.demo import build
-from grading.outputs import meeting, publish
-from grading.scoring import plan, schemes
+from grading.outputs import geo, meeting, publish
+from grading.scoring import fit, plan, schemes
 from grading.serve import public, review, views
 from grading.store import database, helpline
 
@@ -249,23 +249,24 @@ def derived(source: Any, what: str, *key: Hashable, build: Callable[[], T]) -> T
 
 
 def warm(stamp: Stamp) -> None:
-    """Compute the data of the public pages' default view (the latest month) for version ``stamp``
+    """Compute the data of the public pages' default view (:func:`public_default_month`) for version ``stamp``
     into the shared caches, once, before readers ask (at start and when a new version is swapped in).
-    Outside any page run: a failure is left for the first reader to meet and explain."""
+    Outside any page run: a failure is left for the first reader to meet and explain. Every read here
+    takes the scheme from ``stamp``'s own settings (:func:`scheme_for`), never from a session."""
     try:
-        available = months(stamp)
         status(stamp)
         freshness(stamp)
+        public_boundaries(stamp)
         public_state_trend(stamp)
         for kind in ("department", "district"):
             public_history(stamp, kind)
-        if available:
-            month = available[-1]
+        month = public_default_month(stamp)
+        if month is not None:
             public_headline(stamp, month)
             publication(stamp, month)
             for kind in ("department", "district"):
                 public_ranking(stamp, kind, month)
-            public_cells(stamp, month, "satisfied_closure_pct")
+            public_cells(stamp, month, fit.lead_metric(scheme_for(stamp), public_recorded(stamp)))
             public_streaks(stamp, "department", month)
     except Exception as exc:  # a warm-up never takes the server down
         print(f"nivaran: warming the caches of version {stamp} failed: {exc}", file=sys.stderr, flush=True)
@@ -330,7 +331,14 @@ def settings(stamp: Stamp) -> helpline.Helpline:
 def scheme() -> schemes.Scheme:
     """The grading scheme the dashboard shows: the store's default (``nivaran init --scheme``)."""
     stamp = st.session_state.get("db_stamp")
-    return _scheme(settings(stamp).scheme if stamp else schemes.DEFAULT_SCHEME)
+    return scheme_for(stamp) if stamp else _scheme(schemes.DEFAULT_SCHEME)
+
+
+def scheme_for(stamp: Stamp) -> schemes.Scheme:
+    """The scheme of database version ``stamp`` (its settings' default scheme). Every cached read keyed
+    by a stamp grades with this one, so a read made outside a session (:func:`warm`) caches the same
+    rows a page would."""
+    return _scheme(settings(stamp).scheme)
 
 
 @st.cache_resource(show_spinner=False)
@@ -345,16 +353,60 @@ def months(stamp: Stamp) -> list[date]:
     return [] if frame.is_empty() else frame["month"].unique().sort().to_list()
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def public_default_month(stamp: Stamp) -> date | None:
+    """The month every page opens on: the latest month in which a department is graded, else the
+    latest month with data (:func:`grading.serve.public.default_month`)."""
+    return read(stamp, public.default_month, scheme_for(stamp), found=public_suppression(stamp))
+
+
+def public_recorded(stamp: Stamp) -> frozenset[str]:
+    """The record kinds version ``stamp`` holds (call-backs, levels, reopenings, force closures), from
+    the public statewide totals (:func:`grading.scoring.fit.recorded`): a measure of a kind it lacks
+    is not shown."""
+    return derived(public_state_trend(stamp), "recorded", build=lambda: fit.recorded(public_state_trend(stamp)))
+
+
+def public_kinds() -> frozenset[str]:
+    """The record kinds this session's database holds (:func:`public_recorded`; every kind before one is open)."""
+    stamp = st.session_state.get("db_stamp")
+    return public_recorded(stamp) if stamp else frozenset(fit.EVIDENCE)
+
+
+def public_shows(metric: str) -> bool:
+    """Whether the pages show ``metric`` for this session's database (:func:`grading.scoring.fit.shows`)."""
+    return fit.shows(metric, public_kinds())
+
+
+def public_levels() -> bool:
+    """Whether the pages show levels (L1–L5) for this session's database (:func:`grading.scoring.fit.has_levels`)."""
+    return fit.has_levels(public_kinds())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def hindi_names(stamp: Stamp) -> bool:
+    """Whether version ``stamp``'s department and district names have a Hindi form
+    (:func:`grading.serve.public.hindi_names`)."""
+    return read(stamp, public.hindi_names)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def public_boundaries(stamp: Stamp) -> geo.Boundaries | None:
+    """The district outlines the map of version ``stamp`` draws, None for no map
+    (:func:`grading.outputs.geo.for_store`)."""
+    return read(stamp, geo.for_store)
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
 def ranking(stamp: Stamp, entity_type: str, month: date) -> pl.DataFrame:
     """The month's ranking with every figure (signed-in pages only; the public side reads public_*)."""
-    return read(stamp, views.ranking, scheme(), entity_type, month)
+    return read(stamp, views.ranking, scheme_for(stamp), entity_type, month)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def history(stamp: Stamp, entity_type: str) -> pl.DataFrame:
     """Graded rows of every month with every figure (signed-in pages only)."""
-    return read(stamp, views.history, scheme(), entity_type)
+    return read(stamp, views.history, scheme_for(stamp), entity_type)
 
 
 # --- the public side: only grading.serve.public, every figure through the suppression rule ---------------
@@ -363,48 +415,48 @@ def history(stamp: Stamp, entity_type: str) -> pl.DataFrame:
 @st.cache_resource(max_entries=4, show_spinner=False)
 def public_suppression(stamp: Stamp) -> pl.DataFrame:
     """The suppression pattern of every month (computed once per database version)."""
-    return read(stamp, public.suppression, scheme())
+    return read(stamp, public.suppression, scheme_for(stamp))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def public_headline(stamp: Stamp, month: date) -> pl.DataFrame:
-    return read(stamp, public.state_headline, scheme(), month)
+    return read(stamp, public.state_headline, scheme_for(stamp), month)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def public_state_trend(stamp: Stamp) -> pl.DataFrame:
-    return read(stamp, public.state_trend, scheme())
+    return read(stamp, public.state_trend, scheme_for(stamp))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def public_ranking(stamp: Stamp, entity_type: str, month: date) -> pl.DataFrame:
-    return read(stamp, public.ranking, scheme(), entity_type, month, found=public_suppression(stamp))
+    return read(stamp, public.ranking, scheme_for(stamp), entity_type, month, found=public_suppression(stamp))
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def public_history(stamp: Stamp, entity_type: str) -> pl.DataFrame:
-    return read(stamp, public.history, scheme(), entity_type, found=public_suppression(stamp))
+    return read(stamp, public.history, scheme_for(stamp), entity_type, found=public_suppression(stamp))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def public_cells(stamp: Stamp, month: date, metric: str) -> pl.DataFrame:
-    return read(stamp, public.cells, scheme(), month, metric, found=public_suppression(stamp))
+    return read(stamp, public.cells, scheme_for(stamp), month, metric, found=public_suppression(stamp))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def public_streaks(stamp: Stamp, entity_type: str, month: date) -> pl.DataFrame:
-    return read(stamp, public.streaks, scheme(), entity_type, month)
+    return read(stamp, public.streaks, scheme_for(stamp), entity_type, month)
 
 
 @st.cache_data(max_entries=2, show_spinner=False)
 def public_package(stamp: Stamp, month: date) -> dict[str, bytes] | None:
     """The files of ``month``'s published package (None: not published), built on the first download."""
-    return read(stamp, publish.published_package, scheme(), month)
+    return read(stamp, publish.published_package, scheme_for(stamp), month)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def components(stamp: Stamp, department: str, month: date) -> pl.DataFrame:
-    return read(stamp, views.component_comparison, scheme(), department, month)
+    return read(stamp, views.component_comparison, scheme_for(stamp), department, month)
 
 
 @st.cache_data(max_entries=32, show_spinner=False, scope="session")
@@ -426,7 +478,7 @@ def timeline(
 @st.cache_data(max_entries=32, show_spinner=False)
 def publication(stamp: Stamp, month: date) -> dict[str, object] | None:
     """The standing publication of ``month`` under the dashboard's scheme (None: provisional)."""
-    return read(stamp, views.publication, scheme(), month)
+    return read(stamp, views.publication, scheme_for(stamp), month)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -495,4 +547,4 @@ def outcomes(stamp: Stamp, month: date, who: Identity, department: str) -> pl.Da
 @st.cache_resource(max_entries=32, show_spinner=False)
 def plan_rows(stamp: Stamp, department: str, month: date) -> pl.DataFrame:
     """The department plan of ``month`` (aggregates only)."""
-    return plan.department_plan(ranking(stamp, "department", month), scheme(), department)
+    return plan.department_plan(ranking(stamp, "department", month), scheme_for(stamp), department)

@@ -9,7 +9,7 @@ import polars as pl
 import streamlit as st
 
 from grading.access.identity import Identity
-from grading.scoring import plan
+from grading.scoring import fit, plan
 from ui import data
 from ui.i18n import display_name, lang, metric_label, t
 from ui.widgets import case_download
@@ -19,6 +19,7 @@ def why_moved_table(before: dict[str, object], now: dict[str, object]) -> None:
     """Component changes (2 decimals) that add up to the change of the published score."""
     label = "label_hi" if lang() == "hi" else "label_en"
     rows = plan.why_moved(before, now, data.scheme())
+    rows = rows.filter(pl.col("key").is_in([*shown_components(), "total"]))  # a left-out component moves nothing
     st.table(
         rows.select(
             pl.col(label).alias(t("method_components")),
@@ -30,10 +31,16 @@ def why_moved_table(before: dict[str, object], now: dict[str, object]) -> None:
     st.caption(t("moved_note"))
 
 
+def shown_components() -> list[str]:
+    """The keys of the scheme's components whose measure the store's records hold (the others are
+    left out of every score, :mod:`grading.scoring.fit`)."""
+    return [c.key for c in data.scheme().components if data.public_shows(c.metric)]
+
+
 def plan_section(stamp: tuple[int, int], department: str, month: date, names: dict[str, str]) -> None:
     """Per component: points missing against the best and the median department and the work that
     recovers them, ranked by points per case."""
-    rows = data.plan_rows(stamp, department, month)
+    rows = data.plan_rows(stamp, department, month).filter(pl.col("key").is_in(shown_components()))
     ranked = data.ranking(stamp, "department", month)
     group = ranked.filter(pl.col("department") == department)["volume_group"].first()
     best, median = plan.reference_departments(ranked, data.scheme(), group if isinstance(group, int) else None)
@@ -75,17 +82,22 @@ def by_district(stamp: tuple[int, int], department: str, month: date) -> None:
 
 
 def outcome_lists(stamp: tuple[int, int], month: date, who: Identity, department: str) -> None:
-    """Dissatisfied, reopened and force-closed complaints of the month, one tab each, audited downloads."""
+    """Dissatisfied, reopened and force-closed complaints of the month, one tab each, audited downloads;
+    only the lists whose records the store holds (:func:`grading.scoring.fit.outcome_kinds`)."""
+    listed = fit.outcome_kinds(data.public_kinds())
+    if not listed:
+        st.write(t("no_outcome_lists"))
+        return
     found = data.outcomes(stamp, month, who, department)
-    tabs = st.tabs([t(f"outcome_{k}") for k in plan.OUTCOMES])
-    for tab, kind in zip(tabs, plan.OUTCOMES, strict=True):
+    tabs = st.tabs([t(f"outcome_{k}") for k in listed])
+    for tab, kind in zip(tabs, listed, strict=True):
         with tab:
             rows = found.filter(pl.col("kind").cast(pl.String) == kind).select(
                 pl.col("complaint_id").alias(t("complaint")),
                 pl.col("event_time").dt.date().alias(t("event_on")),
                 pl.col("district").alias(t("district")),
                 pl.col("category").alias(t("category")),
-                pl.format("L{}", pl.col("level")).alias(t("level")),
+                *([pl.format("L{}", pl.col("level")).alias(t("level"))] if data.public_levels() else []),
                 pl.col("registered_at").dt.date().alias(t("registered")),
             )
             st.dataframe(rows, hide_index=True, width="stretch")

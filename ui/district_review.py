@@ -32,13 +32,14 @@ def pick_days(latest: date, month_end: date) -> tuple[date, date]:
 
 
 def summary_table(cases: pl.DataFrame) -> None:
-    """Pending by department and level, sorted by overdue, with a total row."""
+    """Pending by department and level (by department alone where the store has no levels), sorted by
+    overdue, with a total row."""
     shown = review.summary(cases).select(
         pl.when(pl.col("department").is_null())
         .then(pl.lit(t("total")))
         .otherwise(display_name("department"))
         .alias(t("department")),
-        *review.LEVELS,
+        *(review.LEVELS if data.public_levels() else ()),
         pl.col("pending").alias(t("pending")),
         pl.col("overdue").alias(t("overdue")),
         pl.col("due_soon").alias(t("due_soon")),
@@ -48,19 +49,21 @@ def summary_table(cases: pl.DataFrame) -> None:
 
 
 def change_metrics(counts: dict[str, int]) -> None:
-    """One figure per kind of change since the last review."""
+    """One figure per kind of change since the last review (escalations only where the store has levels)."""
+    counts = {k: n for k, n in counts.items() if k != "escalated" or data.public_levels()}
     for col, (kind, n) in zip(st.columns(len(counts)), counts.items(), strict=True):
         col.metric(t(f"change_{kind}"), f"{n:,}")
 
 
 def review_table(cases: pl.DataFrame) -> pl.DataFrame:
-    """The review list as shown and downloaded: whole days, real dates, names in the reader's language."""
+    """The review list as shown and downloaded: whole days, real dates, names in the reader's language;
+    the level and days at it only where the store has levels."""
+    levels = data.public_levels()
     return cases.select(
         pl.col("complaint_id").alias(t("complaint")),
         display_name("department").alias(t("department")),
         pl.col(name_column("category")).fill_null(pl.col("category")).alias(t("category_name")),
-        pl.col("level").alias(t("level")),
-        pl.col("days_at_level").alias(t("days_at_level")),
+        *([pl.col("level").alias(t("level")), pl.col("days_at_level").alias(t("days_at_level"))] if levels else []),
         pl.col("age_days").alias(t("age_days")),
         pl.col("due_date").alias(t("due_date")),
         pl.col("days_to_due").alias(t("days_to_due_whole")),
@@ -72,14 +75,14 @@ def review_table(cases: pl.DataFrame) -> pl.DataFrame:
 
 
 def changes_table(changes: pl.DataFrame) -> pl.DataFrame:
-    """Each change since the last review, as shown."""
+    """Each change since the last review, as shown (levels only where the store has them)."""
     kinds = {k: t(f"change_{k}") for k in review.CHANGES}
+    levels = [pl.col("level_then").alias(t("level_then")), pl.col("level_now").alias(t("level_now"))]
     return changes.select(
         pl.col("change").cast(pl.String).replace_strict(kinds).alias(t("change_kind")),
         pl.col("complaint_id").alias(t("complaint")),
         display_name("department").alias(t("department")),
-        pl.col("level_then").alias(t("level_then")),
-        pl.col("level_now").alias(t("level_now")),
+        *(levels if data.public_levels() else []),
         pl.col("due_date").alias(t("due_date")),
         pl.col("last_action").alias(t("last_action")),
         pl.col("last_action_at").dt.date().alias(t("last_action_on")),
@@ -97,7 +100,7 @@ def timeline(stamp: tuple[int, int], complaint_id: str, who: Identity, district:
         events.select(
             pl.col("event_time").dt.strftime("%d-%m-%Y %H:%M").alias(t("time")),
             pl.col("event").alias(t("event")),
-            pl.col("level").alias(t("level")),
+            *([pl.col("level").alias(t("level"))] if data.public_levels() else []),
             pl.col("outcome").alias(t("outcome")),
             pl.col("note").alias(t("note")),
         ),

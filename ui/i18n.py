@@ -63,9 +63,23 @@ def moment(when: datetime) -> str:
     return f"{when.day} {when:%b %Y %H:%M}"
 
 
+def names_in_hindi() -> bool:
+    """Whether department and district names are shown in Hindi: in the Hindi view of a store whose
+    reference data have Hindi names (:func:`grading.scoring.fit.has_hindi_names`). A 311 city's names
+    are its own: the Hindi view shows them as they are, never an empty or copied Hindi column."""
+    if lang() != "hi":
+        return False
+    stamp = st.session_state.get("db_stamp")
+    if stamp is None:
+        return True
+    from ui import data
+
+    return data.hindi_names(stamp)
+
+
 def name_column(kind: str) -> str:
     """The column holding names of ``kind`` (department/district) in the current language."""
-    return f"{kind}_name_hi" if lang() == "hi" else f"{kind}_name"
+    return f"{kind}_name_hi" if names_in_hindi() else f"{kind}_name"
 
 
 def display_name(kind: str) -> pl.Expr:
@@ -75,4 +89,4 @@ def display_name(kind: str) -> pl.Expr:
 
 def reference_name() -> pl.Expr:
     """The name column of a reference table (departments, districts) in the current language."""
-    return pl.col("name_hi") if lang() == "hi" else pl.col("name_en")
+    return pl.col("name_hi") if names_in_hindi() else pl.col("name_en")

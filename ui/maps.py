@@ -1,5 +1,7 @@
-"""The district map of the public summary: a choropleth drawn from the boundaries shipped in the
-repository (grading.outputs.geo) on a blank background, so the browser fetches no tiles, fonts or styles.
+"""The district map of the public summary: a choropleth drawn from the store's own boundaries or the
+ones shipped in the repository (grading.outputs.geo.for_store: the helpline's file, else Madhya Pradesh's
+only when they fit the store's districts, else no map) on a blank background, so the browser fetches no
+tiles, fonts or styles.
 
 Hidden districts (suppressed by grading.serve.public) are grey and say so; districts with no data are white
 with an outline; the colour scale is cividis (readable with every common colour-vision deficiency).
@@ -26,14 +28,16 @@ Stamp = tuple[int, int]
 
 
 def map_metrics(scheme: Scheme) -> list[str]:
-    """What the map can show: the score, then the scheme's component metrics, then received."""
-    return ["score", *dict.fromkeys(c.metric for c in scheme.components), "sla_compliance_pct", "received"]
+    """What the map can show: the score, then the scheme's component metrics the store's records hold,
+    then received."""
+    wanted = ["score", *dict.fromkeys(c.metric for c in scheme.components), "sla_compliance_pct", "received"]
+    return [m for m in dict.fromkeys(wanted) if data.public_shows(m)]
 
 
-def _layer(rows: pl.DataFrame, colour: str, name: str, text: pl.Expr) -> go.Choroplethmap:
+def _layer(rows: pl.DataFrame, colour: str, name: str, text: pl.Expr, shapes: geo.Boundaries) -> go.Choroplethmap:
     """One flat-coloured layer of districts (hidden, or no data)."""
     return go.Choroplethmap(
-        geojson=geo.district_boundaries(),
+        geojson=shapes.geojson,
         locations=rows["district"].to_list(),
         z=[0] * rows.height,
         featureidkey="id",
@@ -47,9 +51,9 @@ def _layer(rows: pl.DataFrame, colour: str, name: str, text: pl.Expr) -> go.Chor
     )
 
 
-def district_figure(rows: pl.DataFrame, metric: str) -> go.Figure:
-    """A choropleth of ``metric`` over the public district rows of one month (``suppressed`` marks
-    hidden rows; a null value on a shown row is "no data")."""
+def district_figure(rows: pl.DataFrame, metric: str, shapes: geo.Boundaries) -> go.Figure:
+    """A choropleth of ``metric`` over the public district rows of one month drawn on ``shapes``
+    (``suppressed`` marks hidden rows; a null value on a shown row is "no data")."""
     unit = unit_suffix(metric)
     name = chart_text(display_name("district")).alias("name")  # Plotly renders HTML in hover text
     shown = rows.filter(~pl.col("suppressed") & pl.col(metric).is_not_null())
@@ -58,7 +62,7 @@ def district_figure(rows: pl.DataFrame, metric: str) -> go.Figure:
     label = metric_label(metric)
     fig = go.Figure(
         go.Choroplethmap(
-            geojson=geo.district_boundaries(),
+            geojson=shapes.geojson,
             locations=shown["district"].to_list(),
             z=shown[metric].to_list(),
             featureidkey="id",
@@ -71,33 +75,40 @@ def district_figure(rows: pl.DataFrame, metric: str) -> go.Figure:
         )
     )
     if hidden.height:
-        fig.add_trace(_layer(hidden, HIDDEN_GREY, t("map_hidden"), pl.format("{}: {}", name, pl.lit(t("map_hidden")))))
+        hidden_text = pl.format("{}: {}", name, pl.lit(t("map_hidden")))
+        fig.add_trace(_layer(hidden, HIDDEN_GREY, t("map_hidden"), hidden_text, shapes))
     if empty.height:
-        fig.add_trace(_layer(empty, "#ffffff", t("map_no_data"), pl.format("{}: {}", name, pl.lit(t("map_no_data")))))
+        empty_text = pl.format("{}: {}", name, pl.lit(t("map_no_data")))
+        fig.add_trace(_layer(empty, "#ffffff", t("map_no_data"), empty_text, shapes))
     fig.update_layout(
         map_style="white-bg",
-        map_center=geo.CENTRE,
-        map_zoom=geo.ZOOM,
+        map_center=shapes.centre,
+        map_zoom=shapes.zoom,
         height=560,
         margin={"t": 10, "b": 10, "l": 0, "r": 0},
     )
     return fig
 
 
-def svg_map(rows: pl.DataFrame, metric: str) -> str:
+def svg_map(rows: pl.DataFrame, metric: str, shapes: geo.Boundaries) -> str:
     """The map as a static SVG (grading.outputs.geo.district_svg): quick to draw and printable; the values are
     in the table under it, the zoomable map has them on hover."""
     named = rows.with_columns(display_name("district").alias("shown_name"))
     shown = {
         r["district"]: geo.Shown(r["shown_name"], r[metric], bool(r["suppressed"])) for r in named.iter_rows(named=True)
     }
-    return geo.district_svg(shown, (t("map_hidden"), t("map_no_data")), unit=unit_suffix(metric).strip())
+    words = (t("map_hidden"), t("map_no_data"))
+    return geo.district_svg(shown, words, unit=unit_suffix(metric).strip(), boundaries=shapes.geojson)
 
 
 def district_map_section(stamp: Stamp, month: date, scheme: Scheme) -> None:
     """The map with its metric picker, the legend for hidden and no-data districts, the same figures as
-    a table, and the boundaries' source."""
+    a table, and the boundaries' source; a store without boundaries of its own gets one sentence."""
     st.header(t("map_title"))
+    shapes = data.public_boundaries(stamp)
+    if shapes is None:  # never another place's map (a 311 city is not Madhya Pradesh)
+        st.caption(t("map_none"))
+        return
     with guarded("district map"):
         options = map_metrics(scheme)
         permalink.restore("map_metric", "metric", permalink.one_of(options))
@@ -105,10 +116,10 @@ def district_map_section(stamp: Stamp, month: date, scheme: Scheme) -> None:
         permalink.publish("metric", metric)
         rows = data.public_ranking(stamp, "district", month)
         if on_request("map_zoom", "zoom", t("map_zoom")):
-            st.plotly_chart(district_figure(rows, metric), width="stretch", key="district_map")
+            st.plotly_chart(district_figure(rows, metric, shapes), width="stretch", key="district_map")
         else:  # the first paint: a static map (no WebGL, no chart library)
             # An image (Streamlit's HTML element strips SVG), drawn once per shared ranking, metric and language.
-            st.image(data.derived(rows, "svg_map", metric, lang(), build=lambda: svg_map(rows, metric)))
+            st.image(data.derived(rows, "svg_map", metric, lang(), build=lambda: svg_map(rows, metric, shapes)))
             st.image(geo.legend_svg())
             ends = geo.value_range(rows.filter(~pl.col("suppressed"))[metric].to_list())
             if ends is not None:
@@ -121,4 +132,4 @@ def district_map_section(stamp: Stamp, month: date, scheme: Scheme) -> None:
                 pl.col("suppressed").alias(t("map_hidden")),
             )
         )
-        st.caption(t("map_source"))
+        st.caption(t("map_source") if shapes.shipped else t("map_own_source", source=shapes.source))

@@ -10,7 +10,7 @@ import polars as pl
 import pyarrow as pa
 import streamlit as st
 
-from grading.scoring import flags
+from grading.scoring import fit, flags
 from grading.scoring.schemes import Scheme
 from grading.serve import views
 from ui import data
@@ -75,9 +75,39 @@ def grouped_tables(rows: pl.DataFrame, kind: str, draw: Callable[[pl.DataFrame],
         tab.dataframe(table, hide_index=True, column_config=config, height="content")  # every row, printed too
 
 
+def none_graded(rows: pl.DataFrame, kind: str, month: date, scheme: Scheme) -> str | None:
+    """Why no ``kind`` of ``rows`` (the month's ranking) is graded, in one sentence
+    (:func:`grading.scoring.fit.why_none_graded`); None when one is. A row the public boundary hides
+    keeps no reason: hidden rows are small ones (and their complements), read as too few complaints."""
+    why = fit.why_none_graded(rows)
+    if why is None:
+        return None
+    version = scheme.in_force(month)
+    return t(
+        f"none_graded_{why}",
+        kind=t(f"one_{kind}"),
+        month=month_name(month),
+        **({"n": version.min_received} if why == "few_complaints" else {}),
+        **({"pct": f"{version.min_data_pct:g}"} if why == "too_little_data" else {}),
+    )
+
+
+def ranking_tables(
+    rows: pl.DataFrame, kind: str, month: date, scheme: Scheme, draw: Callable[[pl.DataFrame], pl.DataFrame]
+) -> bool:
+    """The month's ranking of ``kind`` as :func:`grouped_tables`, or, when no entity is graded, the
+    reason in one sentence instead of a table of empty rows; returns whether the tables were drawn."""
+    why = none_graded(rows, kind, month, scheme)
+    if why is not None:
+        st.info(why)
+        return False
+    grouped_tables(rows, kind, draw)
+    return True
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def _flags(stamp: Stamp, month: date, entity_type: str) -> pl.DataFrame:
-    return data.read(stamp, views.integrity_flags, data.scheme(), month, entity_type)
+    return data.read(stamp, views.integrity_flags, data.scheme_for(stamp), month, entity_type)
 
 
 def streaks_section(stamp: Stamp, month: date, entity_type: str = "department", top: int = 5) -> None:

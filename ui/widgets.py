@@ -24,9 +24,10 @@ def _switch_language() -> None:
     st.session_state["lang"] = st.session_state["language_switch"]
 
 
-def sidebar_controls(months: list[date]) -> date | None:
+def sidebar_controls(months: list[date], default: date | None = None) -> date | None:
     """The language switch and the month picker shared by every page (both kept in the URL, see
-    ui.permalink); returns the chosen month.
+    ui.permalink); returns the chosen month. The picker starts on ``default`` (the latest gradable
+    month, :func:`ui.data.public_default_month`), else on the latest month.
 
     The language lives in ``st.session_state["lang"]``, a plain key; the switch is a widget of its own
     that shows it and changes it through its callback. (Keyed by ``lang`` itself, the switch's state was
@@ -47,7 +48,7 @@ def sidebar_controls(months: list[date]) -> date | None:
         return None
     permalink.restore("month", "month", permalink.month_in(months))
     if st.session_state.get("month") not in months:
-        st.session_state["month"] = months[-1]
+        st.session_state["month"] = default if default in months else months[-1]
     chosen: date = st.sidebar.selectbox(t("month"), months[::-1], format_func=month_name, key="month")
     permalink.publish("month", chosen)
     return chosen
@@ -82,8 +83,11 @@ def ranking_table(rows: pl.DataFrame, kind: str, scheme: Scheme) -> pl.DataFrame
     """A ranking as displayed with ``st.dataframe`` (plain-text cells, drawn cheaply by the browser):
     text formatted by Polars expressions (no Python per cell), labels in the current language; ``rows``
     as from ``grading.serve.public.ranking`` (one row per department or district)."""
+    from ui import data
+
     hi = lang() == "hi"
-    points = {f"points_{c.key}": c.label_hi if hi else c.label_en for c in scheme.components}
+    shown = [c for c in scheme.components if data.public_shows(c.metric)]  # a component without data: left out
+    points = {f"points_{c.key}": c.label_hi if hi else c.label_en for c in shown}
     return rows.select(
         rank_label().alias(t("rank")),
         display_name(kind).alias(t(kind)),  # for st.dataframe: plain-text cells

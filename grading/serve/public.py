@@ -30,8 +30,10 @@ import duckdb
 import polars as pl
 
 from grading.monthly import results
+from grading.scoring import fit
 from grading.scoring.schemes import Scheme
 from grading.serve import views
+from grading.store import database
 
 #: The marker of "every department" or "every district" in a suppression pattern.
 ALL: Final = "*"
@@ -214,3 +216,16 @@ def streaks(con: duckdb.DuckDBPyConnection, scheme: Scheme, entity_type: str, mo
     """The streaks standing in ``month`` (:func:`grading.serve.views.streaks`): positions only, held by
     ranked entities (at least ``min_received`` >= ``suppress_below`` complaints)."""
     return views.streaks(con, scheme, entity_type, month)
+
+
+def default_month(con: duckdb.DuckDBPyConnection, scheme: Scheme, *, found: pl.DataFrame | None = None) -> date | None:
+    """The month every page of the dashboard opens on (:func:`grading.scoring.fit.default_month`): the
+    latest month in which at least one department is graded under ``scheme``, else the latest month
+    with data. Public: whether a department is ranked is never hidden (:data:`PUBLIC_ALWAYS`)."""
+    return fit.default_month(history(con, scheme, "department", found=found))
+
+
+def hindi_names(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the store's department or district names have a Hindi form of their own
+    (:func:`grading.scoring.fit.has_hindi_names`; names are public)."""
+    return fit.has_hindi_names(database.read_table(con, "departments"), database.read_table(con, "districts"))

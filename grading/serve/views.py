@@ -34,7 +34,9 @@ HEADLINE: Final = ("received", "closed", "satisfied_closure_pct", "sla_complianc
 
 
 def state_headline(con: duckdb.DuckDBPyConnection, scheme: Scheme, month: date) -> pl.DataFrame:
-    """Statewide figures for ``month`` and the month before: one row per month, HEADLINE columns.
+    """Statewide figures for ``month`` and the month before: one row per month, HEADLINE columns
+    first, then every other total (a store's own headline may lead with another measure, see
+    :func:`grading.scoring.fit.headline_metrics`).
 
     Counts add up over departments (every graded complaint belongs to one); percentages are
     recomputed from the added counts.
@@ -43,7 +45,9 @@ def state_headline(con: duckdb.DuckDBPyConnection, scheme: Scheme, month: date) 
     if metrics.is_empty():
         return metrics
     wanted = metrics.filter(pl.col("month").is_in([month, previous_month(month)]))
-    return totals(wanted, ["month"]).select("month", *HEADLINE, "pending")
+    summed = totals(wanted, ["month"])
+    first = ["month", *HEADLINE, "pending"]
+    return summed.select(*first, *[c for c in summed.columns if c not in first])
 
 
 def state_trend(con: duckdb.DuckDBPyConnection, scheme: Scheme) -> pl.DataFrame:

@@ -128,12 +128,18 @@ COMMON: Final[dict[str, tuple[str, str]]] = {
         "पहले से शीर्ष ग्रेड में, या केवल संतुष्टिपूर्ण निराकरण से संभव नहीं।",
     ),
     "pending_by_district": ("Pending by district and level", "ज़िला और स्तर अनुसार लंबित"),
+    "pending_by_district_only": ("Pending by district", "ज़िला अनुसार लंबित"),
+    "no_outcome_lists": (
+        "This helpline's data record no call-back answers, reopenings or force closures: no such lists.",
+        "इस हेल्पलाइन के डेटा में कॉल-बैक उत्तर, पुनः खोलना या बलपूर्वक बंद दर्ज नहीं: ऐसी सूचियाँ नहीं।",
+    ),
     "oldest_cases": ("Oldest pending cases", "सबसे पुराने लंबित प्रकरण"),
     # collector
     "pick_district": ("District", "ज़िला"),
     "collector_title": ("Weekly review: {district}", "साप्ताहिक समीक्षा: {district}"),
     "as_of": ("Pending as of {when}.", "{when} की स्थिति में लंबित।"),
     "by_dept_level": ("Pending by department and level", "विभाग और स्तर अनुसार लंबित"),
+    "by_dept": ("Pending by department", "विभाग अनुसार लंबित"),
     "review_list": ("Review list: overdue first, then oldest", "समीक्षा सूची: पहले समय-सीमा बाहर, फिर सबसे पुराने"),
     "only_overdue": ("Only overdue or breaching in 2 days", "केवल समय-सीमा बाहर या 2 दिन में"),
     "pick_case": ("Select a row to see the case's timeline.", "प्रकरण की समय-रेखा देखने के लिए पंक्ति चुनें।"),

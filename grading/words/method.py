@@ -78,6 +78,34 @@ METHOD: Final[dict[str, tuple[str, str]]] = {
         "उनका भार अधिकतम का कम से कम {min_data} % हो (अन्यथा इकाई को न अंक मिलते हैं न ग्रेड)",
     ),
     "method_metrics": ("Every metric", "सभी मापदंड"),
+    "method_fit": ("What the pages show for this helpline", "इस हेल्पलाइन के लिए पेज क्या दिखाते हैं"),
+    "method_fit_text": (
+        "- **Month.** Every page opens on the latest month in which at least one department is graded "
+        "(it received at least the scheme's minimum of {min_received} complaints and enough of its score "
+        "has data); when no month has one, on the latest month with data. A month with only a few late "
+        "events is still in the month picker.\n"
+        "- **Map.** The district map draws the helpline's own boundary file (`nivaran init --boundaries "
+        "FILE.geojson`); without one, the Madhya Pradesh boundaries shipped with Nivaran only when the "
+        "store's districts are theirs; otherwise no map.\n"
+        "- **Measures.** A measure of call-backs and their answers, of escalations to higher levels (L1–L5), "
+        "of reopenings or of force closures is shown only when the data hold at least one such record; a "
+        "scheme component without data is left out of every score.\n"
+        "- **Names.** Department and district names are shown in Hindi only where the reference data have "
+        "Hindi names.",
+        "- **माह।** हर पेज उस नवीनतम माह पर खुलता है जिसमें कम से कम एक विभाग को ग्रेड मिला हो (उसे योजना की "
+        "न्यूनतम {min_received} शिकायतें प्राप्त हुईं और उसके अंकों के पर्याप्त भाग का डेटा है); ऐसा कोई माह न हो तो "
+        "डेटा वाले नवीनतम माह पर। कुछ देर से आई घटनाओं वाला माह भी माह-सूची में रहता है।\n"
+        "- **नक्शा।** ज़िलों का नक्शा हेल्पलाइन की अपनी सीमा फ़ाइल (`nivaran init --boundaries FILE.geojson`) से "
+        "बनता है; वह न हो तो Nivaran के साथ आई मध्य प्रदेश की सीमाओं से, केवल तब जब स्टोर के ज़िले वही हों; "
+        "अन्यथा कोई नक्शा नहीं।\n"
+        "- **मापदंड।** कॉल-बैक और उनके उत्तर, उच्च स्तरों (L1–L5) तक बढ़ना, पुनः खोलना या बलपूर्वक बंद करने का "
+        "मापदंड तभी दिखता है जब डेटा में ऐसा कम से कम एक रिकॉर्ड हो; बिना डेटा वाला योजना-घटक हर अंक से बाहर रहता है।\n"
+        "- **नाम।** विभागों और ज़िलों के नाम हिन्दी में तभी दिखते हैं जब संदर्भ डेटा में हिन्दी नाम हों।",
+    ),
+    "method_no_records": (
+        "This helpline's data hold no records for: {components}. These components are left out of every score.",
+        "इस हेल्पलाइन के डेटा में इनके रिकॉर्ड नहीं हैं: {components}। ये घटक हर अंक से बाहर रहते हैं।",
+    ),
     "metric": ("Metric", "मापदंड"),
     "definition": ("Definition", "परिभाषा"),
     "unit": ("Unit", "इकाई"),

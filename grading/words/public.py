@@ -49,6 +49,35 @@ PUBLIC: Final[dict[str, tuple[str, str]]] = {
         "District boundaries: ADARV (adarvmaps, MIT licence), derived from Survey of India data; indicative.",
         "ज़िला सीमाएँ: ADARV (adarvmaps, MIT लाइसेंस), भारतीय सर्वेक्षण विभाग के डेटा से; सांकेतिक।",
     ),
+    "map_none": (
+        "No district boundary file is set for this helpline, so no map is drawn "
+        "(`nivaran init --boundaries FILE.geojson` sets one).",
+        "इस हेल्पलाइन के लिए ज़िला सीमाओं की कोई फ़ाइल नहीं दी गई है, इसलिए नक्शा नहीं बनाया गया "
+        "(`nivaran init --boundaries FILE.geojson` से दी जा सकती है)।",
+    ),
+    "map_own_source": (
+        "District boundaries: the helpline's own file ({source}).",
+        "ज़िला सीमाएँ: हेल्पलाइन की अपनी फ़ाइल ({source})।",
+    ),
+    # an entity list in which no one is graded: why, in one sentence
+    "one_department": ("department", "विभाग"),
+    "one_district": ("district", "ज़िले"),
+    "none_graded_no_data": (
+        "No {kind} has any complaint in {month}.",
+        "{month} में किसी {kind} की कोई शिकायत नहीं है।",
+    ),
+    "none_graded_few_complaints": (
+        "No {kind} is graded in {month}: none received the scheme's minimum of {n} complaints.",
+        "{month} में किसी {kind} को ग्रेड नहीं मिला: किसी को भी योजना की न्यूनतम {n} शिकायतें प्राप्त नहीं हुईं।",
+    ),
+    "none_graded_too_little_data": (
+        "No {kind} is graded in {month}: for each, the components with data weigh less than {pct} % of the score.",
+        "{month} में किसी {kind} को ग्रेड नहीं मिला: हर एक के डेटा वाले घटकों का भार अंकों के {pct} % से कम है।",
+    ),
+    "none_graded_unassigned": (
+        "No {kind} is graded in {month}: the month's complaints are not assigned to any.",
+        "{month} में किसी {kind} को ग्रेड नहीं मिला: माह की शिकायतें किसी को सौंपी नहीं गईं।",
+    ),
     # public summary
     "public_title": ("How departments redress complaints", "विभाग शिकायतों का निवारण कैसे करते हैं"),
     "public_intro": (
