@@ -514,6 +514,12 @@ def review_command(db: Path | None, district: str, as_of_text: str | None, since
     help="When the files were exported (their cut-off): open requests are judged as of it, not at a month end the "
     "data never reached. ISO-8601; without an offset, the mapping's (else the store's) zone.",
 )
+@click.option(
+    "--sheet",
+    default=None,
+    metavar="NAME",
+    help="The sheet to read from Excel (.xlsx) files (default: the first sheet).",
+)
 def ingest_command(  # noqa: PLR0917 - one parameter per click option
     db: Path | None,
     files: tuple[Path, ...],
@@ -521,8 +527,9 @@ def ingest_command(  # noqa: PLR0917 - one parameter per click option
     mapping_name: str | None,
     max_line_bytes: int,
     exported_at: str | None,
+    sheet: str | None,
 ) -> None:
-    """Load event-log files (CSV, JSON Lines or Parquet) or, with --mapping, snapshot exports."""
+    """Load event-log files (CSV, JSON Lines, Parquet or Excel) or, with --mapping, snapshot exports."""
     from grading.intake import ingest, mapping
 
     chosen = mapping.load(mapping_name) if mapping_name else None
@@ -535,11 +542,12 @@ def ingest_command(  # noqa: PLR0917 - one parameter per click option
             progress=progress,
             max_line_bytes=max_line_bytes,
             exported_at=exported_at,
+            sheet=sheet,
         )
     click.echo(report.summary())
     for f in report.files:
         if f.problems.height:
-            click.echo(ingest.describe(f.problems, f.source), err=True)
+            click.echo(ingest.describe(f.problems, f.source, sheet=sheet), err=True)
 
 
 @main.group()

@@ -1,4 +1,4 @@
-"""Import the canonical event log (``docs/reference.md`` section 1) from CSV, JSON Lines or Parquet.
+"""Import the canonical event log (``docs/reference.md`` section 1) from CSV, JSON Lines, Parquet or Excel.
 
 Check everything, then write once: every row of every file is checked and each problem is reported
 with file, line, field and value. Bad rows go to the ``quarantine`` table with their reason (or, with
@@ -129,6 +129,8 @@ def _normalise(raw: pl.DataFrame, source: str, first_row: int = 1) -> pl.DataFra
 
 def _kind(path: Path) -> str:
     suffix = path.suffix.lower()
+    if readers.is_workbook(path):
+        return "excel"
     return {".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}.get(suffix, "csv")
 
 
@@ -143,9 +145,12 @@ def _as_text(lazy: pl.LazyFrame) -> pl.LazyFrame:
     ).cast(pl.String)
 
 
-def _scan(path: Path) -> pl.LazyFrame:
-    if readers.handles(path):  # JSON arrays (Socrata, Open311) and Open311 XML: read whole, as text
-        return readers.read(path).lazy()
+def _scan(path: Path, sheet: str | None = None) -> pl.LazyFrame:
+    if readers.handles(path):  # JSON arrays (Socrata, Open311), Open311 XML, Excel sheets: read whole, as text
+        return readers.read(path, sheet).lazy()
+    if sheet is not None:
+        msg = f"{path}: --sheet {sheet!r} names a sheet of an Excel workbook (.xlsx); this file is not one"
+        raise IngestError(msg)
     kind = _kind(path)
     if kind == "jsonl":
         return _as_text(pl.scan_ndjson(path, infer_schema_length=None))
@@ -157,21 +162,23 @@ def _scan(path: Path) -> pl.LazyFrame:
 def _unreadable(path: Path, exc: Exception) -> IngestError:
     if isinstance(exc, FileNotFoundError) or not path.exists():
         return IngestError(f"{path}: no such file")
-    name = {"jsonl": "JSON Lines", "parquet": "Parquet", "csv": "UTF-8 CSV"}[_kind(path)]
+    name = {"jsonl": "JSON Lines", "parquet": "Parquet", "csv": "UTF-8 CSV", "excel": "an Excel workbook"}[_kind(path)]
     return IngestError(f"{path}: cannot read as {name} ({exc})")
 
 
 _READ_ERRORS: Final = (pl.exceptions.PolarsError, OSError, UnicodeDecodeError)
 
 
-def read_batches(path: Path, batch_rows: int) -> Iterator[pl.DataFrame]:
+def read_batches(path: Path, batch_rows: int, sheet: str | None = None) -> Iterator[pl.DataFrame]:
     """A CSV (UTF-8, with or without BOM), JSON Lines or Parquet file in batches of at most
-    ``batch_rows`` rows, every column as text, streamed: the file is never held whole.
+    ``batch_rows`` rows, every column as text, streamed: the file is never held whole. JSON arrays,
+    XML and Excel workbooks (``sheet``, else the first; :func:`grading.intake.readers.read_xlsx`) are
+    read whole.
 
     A file without data rows gives one empty batch with the file's columns.
     """
     try:
-        lazy = _scan(path)
+        lazy = _scan(path, sheet)
         columns = lazy.collect_schema().names()
         empty = True
         for batch in lazy.collect_batches(chunk_size=batch_rows):
@@ -183,17 +190,20 @@ def read_batches(path: Path, batch_rows: int) -> Iterator[pl.DataFrame]:
         raise _unreadable(path, exc) from exc
 
 
-def read_file(path: Path) -> pl.DataFrame:
+def read_file(path: Path, sheet: str | None = None) -> pl.DataFrame:
     """A whole file (see :func:`read_batches`) as one frame, every column as text."""
     try:
-        return _scan(path).collect()
+        return _scan(path, sheet).collect()
     except _READ_ERRORS as exc:
         raise _unreadable(path, exc) from exc
 
 
 def estimate_rows(path: Path) -> int:
-    """Rows in a file: exact for Parquet, else estimated from the line length of its first MiB."""
+    """Rows in a file: exact for Parquet, 1 for an Excel workbook (read whole, in one batch), else
+    estimated from the line length of its first MiB."""
     try:
+        if _kind(path) == "excel":
+            return 1
         if _kind(path) == "parquet":
             return int(pl.scan_parquet(path).select(pl.len()).collect().item())
         size = path.stat().st_size
@@ -204,16 +214,18 @@ def estimate_rows(path: Path) -> int:
     return max(1, round(size * sample.count(b"\n") / max(1, len(sample))))
 
 
-def describe(problems: pl.DataFrame, source: str, limit: int = SHOWN_PROBLEMS) -> str:
-    """Problems as lines ``file, line N (complaint X): field 'f' = 'v': reason``.
+def describe(problems: pl.DataFrame, source: str, limit: int = SHOWN_PROBLEMS, *, sheet: str | None = None) -> str:
+    """Problems as lines ``file, line N (complaint X): field 'f' = 'v': reason``; for an Excel
+    workbook ``file.xlsx, sheet 'S', row N (complaint X): ...`` (``sheet``, else the first).
 
-    N is the physical line where the row starts (quoted fields may span lines; see
-    :func:`grading.intake.readers.physical_lines`), else the row number + 1 (the header is line 1).
+    N is the physical line where the row starts (quoted fields may span lines), or the sheet row (see
+    :func:`grading.intake.readers.locate`), else the row number + 1 (the header is line 1).
     """
     shown = problems.head(limit)
-    at = readers.physical_lines(Path(source), shown["row_number"].unique().to_list())
+    rows = shown["row_number"].unique().to_list()
+    at = {n: f"line {n + 1}" for n in rows} | readers.locate(Path(source), rows, sheet)
     lines = [
-        f"{source}, line {at.get(r['row_number'], r['row_number'] + 1)} (complaint {r['complaint_id']}): "
+        f"{source}, {at[r['row_number']]} (complaint {r['complaint_id']}): "
         f"field '{r['field']}' = {r['value']!r}: {r['reason']}"
         for r in shown.iter_rows(named=True)
     ]
@@ -222,7 +234,9 @@ def describe(problems: pl.DataFrame, source: str, limit: int = SHOWN_PROBLEMS) -
     return "\n".join(lines)
 
 
-def _sha256(path: Path) -> str:
+def _sha256(path: Path, sheet: str | None = None) -> str:
+    """The file's content hash; with a ``sheet`` named, of the content and that name (another sheet
+    of the same workbook is another load)."""
     digest = hashlib.sha256()
     try:
         with path.open("rb") as fh:
@@ -230,6 +244,8 @@ def _sha256(path: Path) -> str:
                 digest.update(block)
     except OSError as exc:
         raise _unreadable(path, exc) from exc
+    if sheet is not None:
+        digest.update(b"\0sheet\0" + sheet.encode())
     return digest.hexdigest()
 
 
@@ -253,6 +269,8 @@ class _Load:
     chunk_rows: int
     progress: refresh.Progress | None
     settings: helpline.Helpline = field(default_factory=helpline.Helpline)
+    #: The sheet of an Excel workbook to read (``--sheet``); None: the first.
+    sheet: str | None = None
     new_codes: dict[str, list[str]] = field(
         default_factory=lambda: {"departments": [], "districts": [], "categories": []}
     )
@@ -298,7 +316,7 @@ def _check_batches(load: _Load, path: Path, staging: writes.Staging) -> tuple[in
     """Read and row-check a canonical file batch by batch, holding the good rows in ``staging``."""
     rows, problems = 0, []
     phase, total = f"checking {path.name}", estimate_rows(path)
-    for batch in read_batches(path, load.batch_rows):
+    for batch in read_batches(path, load.batch_rows, load.sheet):
         good, bad = check_rows(
             _normalise(batch, str(path), first_row=rows + 1), load.settings.timezone, load.settings.window()
         )
@@ -312,7 +330,7 @@ def _check_batches(load: _Load, path: Path, staging: writes.Staging) -> tuple[in
 def _load_file(load: _Load, path: Path, mapping: Mapping | None) -> FileReport:
     """Check one file and write its good rows into the open private copy (see :func:`ingest`)."""
     report = FileReport(str(path))
-    digest = _sha256(path)
+    digest = _sha256(path, load.sheet)
     # A snapshot is keyed by its content and its mapping's: after a mapping is fixed the file loads again.
     key = digest if mapping is None else f"{digest}:{mapping.digest[:16]}"
     if writes.already_loaded(load.con, key):
@@ -323,7 +341,7 @@ def _load_file(load: _Load, path: Path, mapping: Mapping | None) -> FileReport:
         if mapping is None:
             report.rows_read, found = _check_batches(load, path, staging)
         else:
-            raw = read_file(path)
+            raw = read_file(path, load.sheet)
             good, bad = to_events(raw, mapping, digest[:12], load.settings.timezone, load.settings.window())
             report.rows_read, found = raw.height, [bad]
             staging.add(good)
@@ -364,7 +382,7 @@ def _load_file(load: _Load, path: Path, mapping: Mapping | None) -> FileReport:
     report.problems = problems
     report.rows_quarantined = problems["row_number"].n_unique()
     if load.strict and problems.height:
-        load.refused.append(describe(problems, str(path)))
+        load.refused.append(describe(problems, str(path), sheet=load.sheet))
     writes.quarantine(load.con, problems, ingest_id, str(path))
     writes.log_ingest(
         load.con,
@@ -441,6 +459,7 @@ def ingest(
     chunk_rows: int = CHUNK_ROWS,
     max_line_bytes: int = MAX_LINE_BYTES,
     exported_at: str | None = None,
+    sheet: str | None = None,
 ) -> IngestReport:
     """Check and load files into the store at ``db`` (see the module docstring).
 
@@ -454,6 +473,8 @@ def ingest(
     snapshot's cut-off: the store keeps the newest one, and the month it falls in is judged as of it
     (:func:`grading.store.database.data_until`), so requests still open in a short extract are not counted
     overdue at a month end the data never reached.
+
+    ``sheet`` names the sheet read from Excel workbooks (``.xlsx``; default: the first sheet).
     """
     for path in files:  # before anything is written (grading.intake.limits)
         check_line_lengths(path, max_line_bytes)
@@ -464,7 +485,7 @@ def ingest(
         until = _export_time(exported_at, mapping, settings)
         horizon = database.data_until(con)  # the horizon the stored months were judged as of
         key = accounts.Accounts(db).pseudonym_key()
-        load = _Load(con, strict, key, batch_rows, chunk_rows, progress, settings)
+        load = _Load(con, strict, key, batch_rows, chunk_rows, progress, settings, sheet=sheet)
         for i, path in enumerate(files, start=1):
             reports.append(_load_file(load, path, mapping))
             load.tick("loading files", i, len(files))

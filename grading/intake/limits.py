@@ -2,7 +2,8 @@
 
 A line far longer than any real event row (a 1 GiB line, a binary file named ``.csv``) would make the
 CSV reader hold it whole in memory; such a file is refused up front, with its line number, before a
-byte is written.
+byte is written. An Excel workbook is a zip archive of XML files: one whose members would unpack to far
+more than any real export (a zip bomb) is refused the same way, from the archive's directory alone.
 
 Examples
 --------
@@ -20,6 +21,7 @@ line 2 is longer than 1,024 bytes (5,000
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 from typing import Final
 
@@ -28,17 +30,53 @@ from grading.model.schema import NivaranError
 #: The longest line a CSV or JSON Lines import accepts (``nivaran ingest --max-line-bytes``).
 MAX_LINE_BYTES: Final = 1 << 20
 _BLOCK: Final = 1 << 22
+#: Spreadsheet workbooks: binary, so never checked line by line. ``.xlsx`` and ``.xlsm`` are read by
+#: :func:`grading.intake.readers.read_xlsx`; the others are refused there with one sentence.
+WORKBOOK_SUFFIXES: Final = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+#: A workbook whose zip members unpack to more than this many bytes in all ...
+MAX_UNPACKED_BYTES: Final = 1 << 30
+#: ... and to more than this many times the file's own size is refused (a zip bomb, not an export).
+MAX_UNPACK_RATIO: Final = 100
 
 
 class LineTooLongError(NivaranError):
     """A line of an import file is longer than the limit."""
 
 
+class WorkbookTooLargeError(NivaranError):
+    """An Excel workbook would unpack to more than the limit."""
+
+
+def check_workbook_size(path: Path) -> None:
+    """Raise :class:`WorkbookTooLargeError` naming the file when its zip members unpack to more than
+    :data:`MAX_UNPACKED_BYTES` in all *and* to more than :data:`MAX_UNPACK_RATIO` times the file's size.
+
+    The sizes are the ones the archive's central directory declares; nothing is extracted. A file that
+    is not a zip archive (corrupt, password-protected, ``.xls``) passes, for the reader to report.
+    """
+    try:
+        size = path.stat().st_size
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError):
+        return
+    if unpacked > MAX_UNPACKED_BYTES and unpacked > MAX_UNPACK_RATIO * size:
+        msg = (
+            f"{path}: the workbook would unpack to {unpacked:,} bytes, {unpacked / max(size, 1):,.0f} times its "
+            f"size of {size:,} bytes: not a spreadsheet export (a zip bomb?); nothing was loaded"
+        )
+        raise WorkbookTooLargeError(msg)
+
+
 def check_line_lengths(path: Path, limit: int = MAX_LINE_BYTES) -> None:
     """Raise :class:`LineTooLongError` naming the file, the line and how it starts when a line of a
     CSV or JSON Lines file is longer than ``limit`` bytes. Reads the file once in 4 MiB blocks (a long
     line is counted, never held); other files (Parquet) and files that cannot be opened pass, for the
-    reader to report."""
+    reader to report. A workbook (:data:`WORKBOOK_SUFFIXES`) is checked for its unpacked size instead
+    (:func:`check_workbook_size`)."""
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        check_workbook_size(path)
+        return
     if path.suffix.lower() == ".parquet":
         return
     try:
