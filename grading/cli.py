@@ -22,13 +22,9 @@ import polars as pl
 from grading.access import accounts, identity
 from grading.demo import build
 from grading.intake.limits import MAX_LINE_BYTES
-from grading.model.registry import METRICS
 from grading.model.schema import NivaranError
-from grading.monthly import results
-from grading.outputs import export
 from grading.rules import asof
 from grading.scoring import schemes
-from grading.scoring.grade import GRADE_COLUMNS
 from grading.store import database, helpline
 
 if TYPE_CHECKING:
@@ -229,7 +225,9 @@ def grade_command(  # noqa: PLR0917 - one parameter per click option
     db: Path | None, month_text: str, by: str, scheme_name: str | None, fmt: str, recompute: bool
 ) -> None:
     """Grade and rank departments or districts for one month (a published month shows its publication)."""
+    from grading.monthly import results
     from grading.outputs import publish
+    from grading.serve import duesource
 
     month = _month(month_text)
     con = database.connect_readonly(database.resolve_path(db))
@@ -237,10 +235,18 @@ def grade_command(  # noqa: PLR0917 - one parameter per click option
         scheme = store_scheme(con, scheme_name)
         rows = results.graded(con, scheme, by, month, live=recompute)
         published = publish.standing(con, month, scheme.name)
+        bounds = database.month_bounds(con)
+        sources = duesource.due_sources(con, by, month)
     finally:
         con.close()
     if rows.is_empty():
-        msg = f"no graded {by}s for {month_text}: the database has no events in or before that month"
+        if bounds is None:
+            why = "the store holds no events"
+        elif month < bounds[0]:
+            why = f"the store's events start in {bounds[0]:%Y-%m}"
+        else:
+            why = f"the store's events end in {bounds[1]:%Y-%m}"
+        msg = f"no graded {by}s for {month_text}: {why}"
         raise NivaranError(msg)
     # The table carries its notes; CSV and JSON stay machine-readable and the notes go to stderr.
     note = functools.partial(click.echo, err=fmt != "table")
@@ -248,7 +254,11 @@ def grade_command(  # noqa: PLR0917 - one parameter per click option
         note(f"{published.describe()}; later events show only with --recompute")
     if recompute:
         note(f"current reading of {month_text}" + ("" if published else " (not published)"))
+    rows = rows.join(sources.select(pl.col("code").alias(by), "due_source"), on=by, how="left", maintain_order="left")
     click.echo(render(rows, scheme, by, fmt))
+    assumed = duesource.assumed_note(sources, scheme.default_limit_days, by)
+    if assumed:
+        note(assumed)
     if recompute and published is not None:
         changes = publish.revisions(published.graded[by], rows, by)
         if changes.is_empty():
@@ -323,6 +333,10 @@ def render(rows: pl.DataFrame, scheme: schemes.Scheme, by: str, fmt: str) -> str
     """Format graded rows as a table, CSV or JSON (numbers unrounded in CSV and JSON), volume group 1
     first and in order of position, as the public ranking reads; the rank is the ranking record's
     printed ``rank_text`` ("3", "2–5", empty when not ranked)."""
+    from grading.model.registry import METRICS
+    from grading.outputs import export
+    from grading.scoring.grade import GRADE_COLUMNS
+
     points = [f"points_{c.key}" for c in scheme.components]
     ident = [pl.col(by).alias("code"), pl.col(f"{by}_name").alias("name"), pl.col(f"{by}_name_hi").alias("name_hi")]
     rows = rows.sort(["volume_group", "rank_position", by], nulls_last=True)
@@ -337,6 +351,7 @@ def render(rows: pl.DataFrame, scheme: schemes.Scheme, by: str, fmt: str) -> str
             *points,
             *METRICS,
             *[c for c in GRADE_COLUMNS if c not in skip],
+            *(["due_source"] if "due_source" in rows.columns else []),
         ).iter_rows(named=True):
             components = {c.key: r.pop(f"points_{c.key}") for c in scheme.components}
             head = {k: r.pop(k) for k in ("code", "name", "name_hi", "rank_text", "score", "grade")}
@@ -358,20 +373,26 @@ def render(rows: pl.DataFrame, scheme: schemes.Scheme, by: str, fmt: str) -> str
             "not_graded",
             "scheme_version",
             *METRICS,
+            *(["due_source"] if "due_source" in rows.columns else []),
         ]
         return export.csv_text(rows.select(columns)).rstrip("\n")  # click.echo ends the line
+    # The store's own words: Hindi names only where it has them, the satisfied-closure share only where
+    # the data record call-backs, the due-time source only where it is known.
+    hindi = (rows[f"{by}_name_hi"] != rows[f"{by}_name"]).any()
+    callbacks = rows["closed_satisfied"].sum() > 0
     short = rows.select(
         pl.col("volume_group").alias("group"),
         pl.col("rank_text").alias("rank"),
         *ident[:1],
-        *ident[2:],
+        ident[2] if hindi else ident[1],
         pl.col("score"),
         "grade",
         *[pl.col(p).round(2) for p in points],
         "rank_change",
         "received",
-        pl.col("satisfied_closure_pct").round(1),
+        *([pl.col("satisfied_closure_pct").round(1)] if callbacks else ["closed"]),
         "pending_over_50",
+        *(["due_source"] if "due_source" in rows.columns else []),
     )
     return _table(short)
 
@@ -389,6 +410,8 @@ def render(rows: pl.DataFrame, scheme: schemes.Scheme, by: str, fmt: str) -> str
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 def flags_command(db: Path | None, month_text: str, by: str, scheme_name: str | None, fmt: str) -> None:
     """List the integrity flags raised for one month: one row per (entity, flag) with its evidence."""
+    from grading.monthly import results
+    from grading.outputs import export
     from grading.serve import integrity
 
     month = _month(month_text)

@@ -14,6 +14,7 @@ from grading.cli import main
 from grading.intake import ingest
 from grading.serve import views
 from grading.store import database
+from tests.stores import mp_store
 
 NOW = datetime(2024, 8, 10, 9, 0)
 
@@ -128,6 +129,7 @@ def test_imported_complainants_are_pseudonymous_and_notes_masked_on_read(tmp_pat
         encoding="utf-8",
     )
     db = tmp_path / "n.duckdb"
+    mp_store(db)
     ingest.ingest(db, [path])
     con = database.connect_readonly(db)
     try:

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from grading.access.accounts import Accounts
+from tests.stores import mp_store
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [
@@ -187,6 +188,7 @@ def test_data_page_lists_rejected_rows_with_their_reasons(tmp_path: Path, monkey
         encoding="utf-8",
     )
     db = tmp_path / "q.duckdb"
+    mp_store(db)
     ingest.ingest(db, [path])
     monkeypatch.setenv("NIVARAN_DB", str(db))
     Accounts(db).add("root", "admin", password="root-pass")

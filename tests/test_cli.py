@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from grading.cli import main
 from grading.model.registry import METRICS
+from grading.store import database
 
 
 def run(*args: str) -> str:
@@ -108,11 +109,15 @@ def test_ingest_prints_a_summary_and_strict_mode_exits_non_zero(tmp_path: Path) 
         encoding="utf-8",
     )
     db = str(tmp_path / "x.duckdb")
+    run("init", "--db", db, "--timezone", "Asia/Kolkata", "--reference", "mp")
     out = run("ingest", "--db", db, str(path))
     assert "2 rows read, 1 events loaded, 0 events already stored, 1 rows quarantined" in out
     assert "quarantined 1: event_time: not an ISO-8601 time" in out
+    strict_db = tmp_path / "y.duckdb"
+    run("init", "--db", str(strict_db), "--timezone", "Asia/Kolkata", "--reference", "mp")
+    stamp = database.file_stamp(strict_db)
     strict = subprocess.run(
-        [sys.executable, "-m", "grading.cli", "ingest", "--strict", "--db", str(tmp_path / "y.duckdb"), str(path)],
+        [sys.executable, "-m", "grading.cli", "ingest", "--strict", "--db", str(strict_db), str(path)],
         capture_output=True,
         text=True,
         check=False,
@@ -120,7 +125,7 @@ def test_ingest_prints_a_summary_and_strict_mode_exits_non_zero(tmp_path: Path) 
     assert strict.returncode == 2
     assert "--strict: nothing loaded" in strict.stderr
     assert "line 3 (complaint A): field 'event_time' = 'yesterday'" in strict.stderr
-    assert not (tmp_path / "y.duckdb").exists()
+    assert database.file_stamp(strict_db) == stamp  # the store is as init left it
 
 
 def test_demo_prints_demo_accounts_that_sign_in(tmp_path: Path) -> None:

@@ -74,8 +74,35 @@ def test_init_with_mp_reference_loads_the_52_departments(tmp_path: Path) -> None
     assert read(db, "districts").height == 55
 
 
-def test_ingest_into_a_missing_store_uses_todays_defaults(tmp_path: Path) -> None:
+def test_ingest_into_a_missing_store_refuses_and_names_init(tmp_path: Path) -> None:
+    """A load never makes a store with another helpline's settings: it stops, names `nivaran init`,
+    and leaves no file behind (no store, no access file, no lock)."""
     db = tmp_path / "new.duckdb"
+    log = tmp_path / "log.csv"
+    log.write_text(
+        "complaint_id,event_time,event,level,department,district,category,complainant\n"
+        "A,2024-03-01T10:00:00,registered,L1,ENERGY,BHOPAL,POWER_SUPPLY_INTERRUPTION,P\n",
+        encoding="utf-8",
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "grading.cli", "ingest", "--db", str(db), str(log)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr == (
+        f"error: {db}: no store here; create it first with `nivaran init --db {db} --timezone ZONE "
+        "--name NAME` (its time zone, reference data and scheme), then load\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["log.csv"]
+
+
+def test_a_store_made_before_init_existed_keeps_the_defaults_it_always_had(tmp_path: Path) -> None:
+    """A store written by an older Nivaran (tables, no settings) still loads, as Madhya Pradesh's."""
+    db = tmp_path / "old.duckdb"
+    with database.writing(db):  # the tables of today's schema and nothing else, as an old store had
+        pass
     log = tmp_path / "log.csv"
     log.write_text(
         "complaint_id,event_time,event,level,department,district,category,complainant\n"

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from grading.access import accounts
 from grading.intake import ingest
 from grading.store import database
+from tests.stores import mp_store
 
 ROOT = Path(__file__).resolve().parent.parent
 COLUMNS = [
@@ -105,6 +106,7 @@ def test_fuzzed_files_lose_no_good_row_and_load_no_bad_row(tmp_path_factory, dat
     text = frame.write_csv()
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode())
     db = path.with_suffix(".duckdb")
+    mp_store(db)
     report = ingest.ingest(db, [path], batch_rows=sizes[0], chunk_rows=sizes[1])
     f = report.files[0]
     bad_lines = {line for line, (i, _) in enumerate(numbered, start=1) if i in broken}
@@ -178,6 +180,7 @@ def test_a_load_killed_midway_leaves_the_previous_data_and_the_next_run_complete
         "S1,2024-06-01T10:00:00,registered,L1,ENERGY,BHOPAL,CAT,P\n",
         encoding="utf-8",
     )
+    mp_store(db)
     ingest.ingest(db, [small])
     stamp = database.file_stamp(db)
     big = tmp_path / "big.csv"
@@ -199,6 +202,7 @@ def test_loading_twice_and_an_overlapping_export_change_nothing_twice(tmp_path: 
     db = tmp_path / "d.duckdb"
     big = tmp_path / "big.csv"
     n_events = big_export(big)
+    mp_store(db)
     ingest.ingest(db, [big])
     con = database.connect_readonly(db)
     before = con.sql("select * from monthly_metrics order by all").pl()
@@ -238,8 +242,9 @@ def test_a_file_streamed_in_batches_loads_exactly_like_one_read_whole(tmp_path: 
     broken = rows.head(40).with_columns(event_time=pl.lit("not-a-time"))
     shuffled = pl.concat([rows, rows.slice(1000, 30_000), broken]).sample(fraction=1.0, shuffle=True, seed=5)
     shuffled.write_csv(big)
-    whole = ingest.ingest(tmp_path / "whole.duckdb", [big]).files[0]
+    whole = ingest.ingest(mp_store(tmp_path / "whole.duckdb"), [big]).files[0]
     # The same pseudonym key for both stores, so that complainants compare equal.
+    mp_store(tmp_path / "streamed.duckdb")
     shutil.copyfile(accounts.access_path(tmp_path / "whole.duckdb"), accounts.access_path(tmp_path / "streamed.duckdb"))
     monkeypatch.setattr(ingest, "DERIVE_COMPLAINTS", 3000)
     streamed = ingest.ingest(tmp_path / "streamed.duckdb", [big], batch_rows=20_000, chunk_rows=50_000).files[0]

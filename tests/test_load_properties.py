@@ -30,6 +30,7 @@ from grading.scoring import schemes
 from grading.scoring.metrics import MetricSettings
 from grading.store import database
 from tests.conftest import ev, reg
+from tests.stores import mp_store
 from tests.test_store_ingest import write_csv
 
 FIRST = date(2024, 1, 1)
@@ -120,6 +121,7 @@ def pieces(rows: list[Row], splits: list[datetime], overlap: timedelta = timedel
 
 
 def load(db: Path, parts: list[list[Row]]) -> Path:
+    mp_store(db)
     for i, part in enumerate(parts):
         if part:
             report = ingest.ingest(db, [write_csv(part, db.with_name(f"{db.stem}-{i}.csv"))])

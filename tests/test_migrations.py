@@ -11,6 +11,7 @@ import pytest
 from grading.intake import ingest
 from grading.model.schema import NivaranError
 from grading.store import database, migrations
+from tests.stores import mp_store
 from tests.test_metrics import STORY
 from tests.test_store_ingest import march, write_csv
 
@@ -42,6 +43,7 @@ def _version_and_tables(db: Path) -> tuple[str, set[str]]:
 @pytest.fixture
 def loaded(tmp_path: Path) -> Path:
     db = tmp_path / "n.duckdb"
+    mp_store(db)
     ingest.ingest(db, [write_csv(STORY, tmp_path / "story.csv")])
     return db
 

@@ -10,6 +10,7 @@ import pytest
 from grading.intake import ingest
 from grading.rules import privacy
 from grading.store import database
+from tests.stores import mp_store
 
 
 def test_pseudonyms_are_stable_keyed_and_unreadable() -> None:
@@ -75,6 +76,7 @@ def test_quarantine_keeps_rejected_values_masked(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     db = tmp_path / "n.duckdb"
+    mp_store(db)
     report = ingest.ingest(db, [path])
     assert report.files[0].rows_quarantined == 3
     con = database.connect_readonly(db)

@@ -19,6 +19,7 @@ from grading.serve import views
 from grading.store import database
 from grading.store.published import publications, published_rows
 from tests.conftest import ev, reg
+from tests.stores import mp_store
 from tests.test_metrics import MARCH, STORY
 from tests.test_store_ingest import write_csv
 
@@ -34,6 +35,7 @@ def cli(*args: str, code: int = 0) -> str:
 @pytest.fixture
 def published(tmp_path: Path) -> tuple[Path, Path]:
     db = tmp_path / "n.duckdb"
+    mp_store(db)
     ingest.ingest(db, [write_csv(STORY, tmp_path / "story.csv")])
     out = tmp_path / "package"
     cli("publish", "--db", str(db), "--month", "2024-03", "--out", str(out))
@@ -131,6 +133,7 @@ def test_republishing_needs_force_and_keeps_the_old_publication(tmp_path: Path, 
 
 def test_a_month_with_nothing_to_grade_is_not_published(tmp_path: Path) -> None:
     db = tmp_path / "n.duckdb"
+    mp_store(db)
     ingest.ingest(db, [write_csv(STORY, tmp_path / "story.csv")])
     with pytest.raises(publish.PublishError, match="nothing to publish for 2023-01"):
         publish.publish(db, date(2023, 1, 1), MP, tmp_path / "out")

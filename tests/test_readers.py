@@ -12,6 +12,7 @@ from grading.intake import ingest, mapping, readers
 from grading.monthly import results
 from grading.scoring import schemes
 from grading.store import database, helpline
+from tests.stores import mp_store
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
 
@@ -135,11 +136,28 @@ def test_nyc_style_rules_in_one_mapping(tmp_path: Path) -> None:
 
 def test_a_missing_header_names_every_spelling(tmp_path: Path) -> None:
     rules = mapping.load(write(tmp_path / "nyc.toml", RULES))
-    raw = pl.DataFrame({"Unique Key": ["1"], "Agency": ["X"], "Borough": ["B"], "Created Date": ["x"], "Status": ["x"]})
+    raw = pl.DataFrame({"Unique Key": ["1"], "Agency": ["X"], "Borough": ["B"], "Closed Date": ["x"], "Status": ["x"]})
     with pytest.raises(
-        mapping.MappingError, match="no column\\(s\\) \\[\"closed_at = 'Closed Date' or 'closed_date'\"\\]"
+        mapping.MappingError,
+        match="no column\\(s\\) \\[\"registered_at = 'Created Date' or 'created_date'\"\\]",
     ):
         mapping.to_events(raw, rules, "p")
+
+
+def test_an_absent_optional_column_is_said_not_refused(tmp_path: Path) -> None:
+    # No "Borough" and no "Closed Date": the district is UNASSIGNED and the open request loads; the report
+    # names both absent fields with their spellings.
+    rules = mapping.load(write(tmp_path / "nyc.toml", RULES))
+    raw = pl.DataFrame(
+        {"Unique Key": ["1"], "Agency": ["DSNY"], "Created Date": ["08/01/2024 09:00:00 AM"], "Status": ["Open"]}
+    )
+    events, problems = mapping.to_events(raw, rules, "p")
+    assert problems.is_empty()
+    assert events.select("complaint_id", "event", "district").rows() == [("1", "registered", "UNASSIGNED")]
+    assert mapping.absent_fields(raw, rules) == [
+        "district ('Borough' or 'borough')",
+        "closed_at ('Closed Date' or 'closed_date')",
+    ]
 
 
 def test_an_unassigned_district_is_listed_but_not_ranked(tmp_path: Path) -> None:
@@ -190,7 +208,8 @@ def test_a_file_loads_again_once_its_mapping_is_fixed_and_quarantine_is_kept_onc
     assert ingest.ingest(db, [first], mapping=wrong).files[0].rows_quarantined == 2
     assert ingest.ingest(db, [first], mapping=wrong).files[0].already_loaded
     again = ingest.ingest(db, [first], mapping=fixed).files[0]
-    assert (again.already_loaded, again.rows_loaded, again.rows_quarantined) == (False, 2, 1)
+    # row 1: registered and closed; row 2: its closing has no time, so only its registration loads
+    assert (again.already_loaded, again.rows_loaded, again.rows_quarantined) == (False, 3, 1)
     newer = write(tmp_path / "b.csv", "ID,A,Opened,Closed,S\n2,X,2024-08-03,,Done\n3,X,2024-08-04,,Open\n")
     assert ingest.ingest(db, [newer], mapping=fixed).files[0].rows_quarantined == 1
     assert quarantined(db).rows() == [
@@ -246,6 +265,6 @@ def test_errors_name_the_physical_line_of_a_row_with_line_breaks_in_quotes(tmp_p
         'A,2024-03-01T10:00:00,registered,L1,D,X,C,P,"first line\nsecond line\nthird line"\n'
         "A,2024-03-02T10:00:00,exploded,,,,,,\n",
     )
-    report = ingest.ingest(tmp_path / "l.duckdb", [log])
+    report = ingest.ingest(mp_store(tmp_path / "l.duckdb"), [log])
     text = ingest.describe(report.files[0].problems, str(log))
     assert text.startswith(f"{log}, line 5 (complaint A): field 'event' = 'exploded': unknown event")

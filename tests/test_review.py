@@ -34,6 +34,7 @@ from grading.outputs import pdf
 from grading.serve import review
 from grading.store import database
 from tests.conftest import ev, reg
+from tests.stores import mp_store
 from tests.test_store_ingest import write_csv
 
 BHOPAL = Identity("c.bhopal", "collector", districts=("BHOPAL",))
@@ -74,6 +75,7 @@ STORY = [
 def con(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     tmp = tmp_path_factory.mktemp("review")
     db = tmp / "r.duckdb"
+    mp_store(db)
     ingest.ingest(db, [write_csv(STORY, tmp / "story.csv")])
     c = database.connect_readonly(db)
     yield c
@@ -171,6 +173,7 @@ def test_the_review_command_writes_the_meeting_workbook(tmp_path: Path) -> None:
     from grading.cli import main
 
     db = tmp_path / "r.duckdb"
+    mp_store(db)
     ingest.ingest(db, [write_csv(STORY, tmp_path / "story.csv")])
     out = tmp_path / "bhopal.xlsx"
     args = ["review", "--db", str(db), "--district", "BHOPAL", "--as-of", "2024-03-20", "--since", "2024-03-10"]

@@ -15,6 +15,7 @@ import pytest
 from grading.intake import ingest
 from grading.store import database, replay
 from grading.store.sqltext import registered, sql
+from tests.stores import mp_store
 from tests.test_metrics import MARCH, STORY
 from tests.test_store_ingest import write_csv
 
@@ -129,6 +130,7 @@ def test_a_load_and_its_reads_never_need_a_replacement_scan(tmp_path: Path, monk
 
     monkeypatch.setattr(duckdb, "connect", strict)
     db = tmp_path / "n.duckdb"
+    mp_store(db)
     ingest.ingest(db, [write_csv(STORY, tmp_path / "story.csv")])
     con = database.connect_readonly(db)
     try:

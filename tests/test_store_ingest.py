@@ -19,6 +19,7 @@ from grading.scoring.metrics import month_metrics
 from grading.store import database
 from grading.store.reference import categories as shipped_categories
 from tests.conftest import ev, reg
+from tests.stores import mp_store
 from tests.test_metrics import MARCH, STORY, frame
 
 MP = schemes.load("mp-cm-helpline")
@@ -40,6 +41,7 @@ def march(db: Path) -> pl.DataFrame:
 @pytest.fixture
 def loaded(tmp_path: Path) -> Path:
     db = tmp_path / "n.duckdb"
+    mp_store(db)
     ingest.ingest(db, [write_csv(STORY, tmp_path / "story.csv")])
     return db
 
@@ -86,6 +88,7 @@ def test_bad_rows_are_quarantined_with_file_line_field_and_reason(tmp_path: Path
         encoding="utf-8",
     )
     db = tmp_path / "n.duckdb"
+    mp_store(db)
     report = ingest.ingest(db, [path])
     f = report.files[0]
     assert (f.rows_read, f.rows_loaded, f.rows_quarantined) == (6, 1, 5)
@@ -114,6 +117,7 @@ def test_strict_refuses_the_whole_load_and_writes_nothing(tmp_path: Path, loaded
 def test_missing_required_column_names_the_file(tmp_path: Path) -> None:
     bad = tmp_path / "cols.csv"
     bad.write_text("id,event_time,event\nZ,2024-01-01,registered\n", encoding="utf-8")
+    mp_store(tmp_path / "n.duckdb")
     with pytest.raises(ingest.IngestError, match=r"cols.csv: missing column\(s\) \['complaint_id'\]"):
         ingest.ingest(tmp_path / "n.duckdb", [bad])
 
@@ -149,7 +153,7 @@ def test_unknown_codes_are_registered_and_reported(loaded: Path) -> None:
 def test_parquet_input_loads_like_csv(tmp_path: Path, loaded: Path) -> None:
     pq = tmp_path / "story.parquet"
     frame(STORY).write_parquet(pq)
-    db = tmp_path / "pq.duckdb"
+    db = mp_store(tmp_path / "pq.duckdb")
     ingest.ingest(db, [pq])
     assert_frame_equal(march(db), march(loaded))
 
@@ -205,6 +209,7 @@ def test_an_event_after_the_closure_is_quarantined_not_graded(tmp_path: Path) ->
         reg("M", "2024-03-05 10:00"),
     ]
     db = tmp_path / "k.duckdb"
+    mp_store(db)
     report = ingest.ingest(db, [write_csv(rows, tmp_path / "k.csv")])
     assert report.files[0].problems.select("row_number", "reason").rows() == [
         (4, "after the complaint was closed (closed must be the last event)")
@@ -259,7 +264,7 @@ def test_an_event_after_the_closure_is_quarantined_not_graded(tmp_path: Path) ->
 def test_impossible_histories_are_quarantined(
     tmp_path: Path, rows: list[dict[str, object]], bad_row: int, reason: str
 ) -> None:
-    report = ingest.ingest(tmp_path / "z.duckdb", [write_csv(rows, tmp_path / "z.csv")])
+    report = ingest.ingest(mp_store(tmp_path / "z.duckdb"), [write_csv(rows, tmp_path / "z.csv")])
     problems = report.files[0].problems
     assert problems["row_number"].to_list() == [bad_row]
     assert problems["reason"][0].startswith(reason)
@@ -286,7 +291,7 @@ def test_a_closure_dated_before_the_registration_quarantines_only_the_closure(tm
         reg("Q", "2024-03-03 10:00"),
         ev("Q", "2024-03-04 10:00", "attended", level="L1"),
     ]
-    report = ingest.ingest(tmp_path / "q.duckdb", [write_csv(rows, tmp_path / "q.csv")])
+    report = ingest.ingest(mp_store(tmp_path / "q.duckdb"), [write_csv(rows, tmp_path / "q.csv")])
     problems = report.files[0].problems
     assert problems.select("row_number", "field", "reason").rows() == [
         (1, "event_time", "before the complaint's registration")

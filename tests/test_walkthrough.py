@@ -109,7 +109,7 @@ def independent(
     """Count received, closed, median days and on-time share per agency with the ``csv`` module alone.
 
     The rules, as the README and docs/import.md state them: a request with a closing status needs a
-    closing time at or after its opening (else it is set aside); received = opened in the month;
+    closing time at or after its opening (else its closing is set aside and it stays open); received = opened in the month;
     closed = closing time in the month; on time = closed no later than its due time, or within 7 days
     when it has none (or one not after its opening).
     """
@@ -123,8 +123,10 @@ def independent(
     for r in rows:
         start, end = parse(r[opened]), parse(r[closed])
         closes = closing(r)
-        if start is None or (closes and (end is None or end < start)):
+        if start is None:
             continue
+        if closes and (end is None or end < start):
+            closes = False  # the closing is set aside; the request is received all the same
         who = r[agency]
         if who not in agencies:
             continue

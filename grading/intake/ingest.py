@@ -30,7 +30,7 @@ import polars as pl
 from grading.access import accounts
 from grading.intake import readers
 from grading.intake.limits import MAX_LINE_BYTES, check_line_lengths
-from grading.intake.mapping import Mapping, to_events
+from grading.intake.mapping import Mapping, absent_fields, to_events
 from grading.model.problems import PROBLEM_SCHEMA
 from grading.model.schema import ALWAYS_REQUIRED, EVENT_COLUMNS, EVENT_SCHEMA, NivaranError
 from grading.monthly import refresh
@@ -62,6 +62,10 @@ class FileReport:
     rows_quarantined: int = 0
     already_loaded: bool = False
     problems: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PROBLEM_SCHEMA))
+    #: Optional mapped fields the file lacks (``field ('header') → default``), said in the summary.
+    absent: list[str] = field(default_factory=list)
+    #: New requests that look like requests already stored under another id (see :func:`_look_alikes`).
+    look_alikes: int = 0
 
 
 @dataclass
@@ -85,9 +89,17 @@ class IngestReport:
                 f"{f.source}: {f.rows_read:,} rows read, {f.rows_loaded:,} events loaded, "
                 f"{f.rows_duplicate:,} events already stored, {f.rows_quarantined:,} rows quarantined"
             )
+            if f.absent:
+                lines.append(f"  not in the file (left empty or defaulted): {'; '.join(f.absent)}")
             if f.problems.height:
                 by_reason = f.problems.group_by("field", "reason").len().sort("len", descending=True)
                 lines.extend(f"  quarantined {n:,}: {fld}: {why}" for fld, why, n in by_reason.iter_rows())
+            if f.look_alikes:
+                lines.append(
+                    f"  {f.look_alikes:,} new requests have the registration time, category and area of a request "
+                    "already stored under another id: the same requests loaded twice under two keys? "
+                    "(docs/import.md, 'Exports without ids')"
+                )
         for kind, codes in self.new_codes.items():
             if codes:
                 lines.append(f"new {kind} registered (name = code): {', '.join(codes)}")
@@ -327,6 +339,26 @@ def _check_batches(load: _Load, path: Path, staging: writes.Staging) -> tuple[in
     return rows, problems
 
 
+def _convert_snapshot(  # noqa: PLR0917 - the load's parts, named
+    load: _Load, path: Path, mapping: Mapping, digest: str, report: FileReport, staging: writes.Staging
+) -> list[pl.DataFrame]:
+    """Read a per-request export whole and stage its events (:func:`grading.intake.mapping.to_events`);
+    return its problems. The report gets the rows read and the optional columns the file lacks."""
+    raw = read_file(path, load.sheet)
+    good, bad = to_events(
+        raw,
+        mapping,
+        digest[:12],
+        load.settings.timezone,
+        load.settings.window(),
+        default_limit_days=load.default_limit_days,
+    )
+    report.rows_read = raw.height
+    report.absent = absent_fields(raw, mapping)
+    staging.add(good)
+    return [bad]
+
+
 def _load_file(load: _Load, path: Path, mapping: Mapping | None) -> FileReport:
     """Check one file and write its good rows into the open private copy (see :func:`ingest`)."""
     report = FileReport(str(path))
@@ -341,10 +373,7 @@ def _load_file(load: _Load, path: Path, mapping: Mapping | None) -> FileReport:
         if mapping is None:
             report.rows_read, found = _check_batches(load, path, staging)
         else:
-            raw = read_file(path, load.sheet)
-            good, bad = to_events(raw, mapping, digest[:12], load.settings.timezone, load.settings.window())
-            report.rows_read, found = raw.height, [bad]
-            staging.add(good)
+            found = _convert_snapshot(load, path, mapping, digest, report, staging)
         ingest_id = writes.next_ingest_id(load.con)
         for staged in staging.chunks():
             stored = database.read_events(load.con, staged["complaint_id"].unique())
@@ -356,6 +385,8 @@ def _load_file(load: _Load, path: Path, mapping: Mapping | None) -> FileReport:
                     stored = stored.join(replaced, on=_KEY, how="anti")
             fresh = _new_only(new, stored)
             report.rows_duplicate += new.height - fresh.height
+            if mapping is not None:  # the same requests under two keys (an export with ids, one without)?
+                report.look_alikes += writes.look_alikes(load.con, fresh.filter(pl.col("event") == "registered"))
             broken = lifecycle_problems(fresh, stored, new_sorted=True)
             found.append(broken)
             if broken.height:  # a snapshot row becomes several events: one bad event drops its row
@@ -448,6 +479,17 @@ def _export_time(text: str | None, mapping: Mapping | None, settings: helpline.H
     return when
 
 
+def refuse_missing_store(db: Path) -> None:
+    """Stop, before anything is written, when ``db`` holds no store: a load never makes a store with
+    another helpline's settings (zone, reference data, scheme); ``nivaran init`` makes one."""
+    if database.missing_version(db) is None and database.file_stamp(db) is None:
+        msg = (
+            f"{db}: no store here; create it first with `nivaran init --db {db} --timezone ZONE --name NAME` "
+            "(its time zone, reference data and scheme), then load"
+        )
+        raise IngestError(msg)
+
+
 def ingest(
     db: Path,
     files: list[Path],
@@ -476,12 +518,13 @@ def ingest(
 
     ``sheet`` names the sheet read from Excel workbooks (``.xlsx``; default: the first sheet).
     """
+    refuse_missing_store(db)
     for path in files:  # before anything is written (grading.intake.limits)
         check_line_lengths(path, max_line_bytes)
     reports: list[FileReport] = []
     with database.writing(db) as con:
         database.limit_memory(con, DUCKDB_GIB)
-        settings = helpline.ensure(con)  # a new store gets today's defaults (MP reference, Asia/Kolkata)
+        settings = helpline.ensure(con)  # a store made before `init` existed: the defaults it always had
         until = _export_time(exported_at, mapping, settings)
         horizon = database.data_until(con)  # the horizon the stored months were judged as of
         key = accounts.Accounts(db).pseudonym_key()

@@ -23,7 +23,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, NoReturn
 
 import polars as pl
 
@@ -46,12 +46,30 @@ COLUMN_KEYS: Final = (
     "channel",
     "satisfaction",
     "complainant",
+    "on_time",
 )
 REQUIRED_COLUMNS: Final = ("department", "registered_at", "status")
 DEFAULTABLE: Final = ("department", "district", "category", "channel")
 #: Code columns whose values a mapping may clean up (``[clean.X]``) and name (``[names.X]``).
 CODED: Final = ("department", "district", "category")
-TABLES: Final = ("source", "columns", "defaults", "formats", "status", "status_if_closed", "channel", "satisfaction")
+TABLES: Final = (
+    "source",
+    "columns",
+    "defaults",
+    "formats",
+    "status",
+    "status_if_closed",
+    "channel",
+    "satisfaction",
+    "on_time",
+    "limits",
+)
+#: Fields a mapping may name in ``[source].key`` (the content key of an export without ids). The
+#: complainant is never one: a short hash of a phone number can be reversed by trying them all.
+KEY_FIELDS: Final = ("registered_at", "department", "district", "category", "channel")
+#: The content key when a mapping names no ``complaint_id`` and no ``[source].key``: what a request
+#: keeps for its whole life in a city's exports (its agency may change, so it is not part of it).
+DEFAULT_KEY: Final = ("registered_at", "category", "district", "channel")
 
 
 class MappingError(NivaranError):
@@ -77,6 +95,10 @@ class Mapping:
     sentinels: tuple[str, ...] = ()  # time values that mean "no time" (1900-01-01)
     digest: str = ""  # sha256 of the mapping file: a file loaded under a changed mapping loads again
     exported_at: str | None = None  # [source].exported_at: the export's cut-off, as written (read at load)
+    joins: dict[str, tuple[str, ...]] = field(default_factory=dict)  # field → headers joined with a space
+    on_time: dict[str, str] = field(default_factory=dict)  # lower-case source answer → "yes" or "no"
+    limits: dict[str, float] = field(default_factory=dict)  # category code → its limit in days
+    key: tuple[str, ...] = DEFAULT_KEY  # the content key's fields when the export has no id
 
     def export_time(self, store_zone: str) -> datetime | None:
         """``[source].exported_at`` as the store's wall clock (values without an offset: the mapping's zone)."""
@@ -91,7 +113,7 @@ class Mapping:
             raise MappingError(str(exc)) from None
 
 
-def _fail(path: Path, where: str, what: str) -> None:
+def _fail(path: Path, where: str, what: str) -> NoReturn:
     msg = f"{path}: {where}: {what}"
     raise MappingError(msg)
 
@@ -100,7 +122,7 @@ def _table(raw: dict[str, Any], key: str, path: Path, required: bool = False) ->
     value = raw.get(key, {} if not required else None)
     if not isinstance(value, dict):
         _fail(path, f"[{key}]", "missing" if value is None else "expected a table")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def _values(
@@ -121,6 +143,50 @@ def _text_or_none(table: dict[str, Any], key: str, path: Path) -> str | None:
     return value
 
 
+def _columns(columns: dict[str, Any], path: Path) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """``[columns]``: each field's header spellings, and the fields joined from several columns."""
+    spellings: dict[str, tuple[str, ...]] = {}
+    joins: dict[str, tuple[str, ...]] = {}
+    for key, value in columns.items():
+        if isinstance(value, dict):  # { join = ["Date", "Time"] }: one value from several columns
+            parts = value.get("join")
+            if set(value) != {"join"} or not isinstance(parts, list) or len(parts) < 2:
+                _fail(path, f"[columns].{key}", 'expected { join = ["Date column", "Time column", ...] }')
+            if not all(isinstance(n, str) and n.strip() for n in parts):
+                _fail(path, f"[columns].{key}.join", "expected header names")
+            joins[key] = tuple(parts)
+            continue
+        names = (value,) if isinstance(value, str) else value
+        if not isinstance(names, list | tuple) or not names or not all(isinstance(n, str) and n.strip() for n in names):
+            _fail(path, f"[columns].{key}", "expected a header name or a list of header spellings")
+        spellings[key] = tuple(names)
+    return spellings, joins
+
+
+def _key(source: dict[str, Any], has_ids: bool, path: Path) -> list[str]:
+    """``[source].key``: the fields of the content key of an export without ids."""
+    key_fields = source.get("key", list(DEFAULT_KEY))
+    if (
+        not isinstance(key_fields, list)
+        or not key_fields
+        or "registered_at" not in key_fields
+        or not set(key_fields) <= set(KEY_FIELDS)
+    ):
+        _fail(path, "[source].key", f"expected a list of fields holding 'registered_at', from {list(KEY_FIELDS)}")
+    if has_ids and "key" in source:
+        _fail(path, "[source].key", "a mapping with a complaint_id column needs no key")
+    return [str(f) for f in key_fields]
+
+
+def _limits(raw: dict[str, Any], path: Path) -> dict[str, float]:
+    """``[limits]``: a category code's time limit in days."""
+    limits = _table(raw, "limits", path)
+    for code, days in limits.items():
+        if isinstance(days, bool) or not isinstance(days, int | float) or not 0 < days <= 3650:
+            _fail(path, f"[limits].{code!r}", f"expected a number of days above 0 and up to 3650, got {days!r}")
+    return {str(k): float(v) for k, v in limits.items()}
+
+
 def load(name_or_path: str | Path) -> Mapping:
     """Load a shipped mapping by name (``la311``) or any mapping file by path, and check it."""
     raw, path = read_toml(name_or_path, MAPPING_DIR, "mapping", MappingError)
@@ -131,12 +197,7 @@ def load(name_or_path: str | Path) -> Mapping:
     bad = sorted(set(columns) - set(COLUMN_KEYS))
     if bad:
         _fail(path, "[columns]", f"unknown key(s) {bad}; expected some of {list(COLUMN_KEYS)}")
-    spellings: dict[str, tuple[str, ...]] = {}
-    for key, value in columns.items():
-        names = (value,) if isinstance(value, str) else value
-        if not isinstance(names, list | tuple) or not names or not all(isinstance(n, str) and n.strip() for n in names):
-            _fail(path, f"[columns].{key}", "expected a header name or a list of header spellings")
-        spellings[key] = tuple(names)
+    spellings, joins = _columns(columns, path)
     coded = {}
     for table in ("clean", "names"):
         given = _table(raw, table, path)
@@ -150,6 +211,10 @@ def load(name_or_path: str | Path) -> Mapping:
     for key in REQUIRED_COLUMNS:
         if key not in columns and key not in defaults:
             _fail(path, "[columns]", f"'{key}' is required")
+    on_time = _values(raw, "on_time", ("yes", "no"), path)
+    if ("on_time" in columns) != bool(on_time):
+        _fail(path, "[on_time]", 'an on-time column needs its answers, e.g. [on_time] Yes = "yes", No = "no"')
+    limits = _limits(raw, path)
     formats = _table(raw, "formats", path)
     sentinels = formats.get("sentinels", [])
     if not isinstance(sentinels, list) or not all(isinstance(v, str) and v for v in sentinels):
@@ -168,6 +233,7 @@ def load(name_or_path: str | Path) -> Mapping:
     satisfaction = _values(raw, "satisfaction", ("satisfied", "dissatisfied", "none"), path)
     source_table = _table(raw, "source", path)
     exported_at = _text_or_none(source_table, "exported_at", path)
+    key_fields = _key(source_table, "complaint_id" in columns, path)
     mapping = Mapping(
         name=str(source_table.get("name", path.stem)),
         columns=spellings,
@@ -186,6 +252,10 @@ def load(name_or_path: str | Path) -> Mapping:
         sentinels=tuple(sentinels),
         digest=hashlib.sha256(path.read_bytes()).hexdigest(),
         exported_at=exported_at,
+        joins=joins,
+        on_time={k.strip().lower(): v for k, v in on_time.items()},
+        limits=limits,
+        key=tuple(key_fields),
     )
     mapping.export_time(zone)  # a time that cannot be read is refused now, before any file is read
     return mapping
@@ -207,32 +277,126 @@ def window_rules(bounds: tuple[datetime, datetime] | None) -> list[Rule]:
     ]
 
 
+def _found(raw: pl.DataFrame, mapping: Mapping) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """The file's header for each mapped field (first spelling present) and for each joined field
+    (every part present); fields whose columns are absent are left out."""
+    headers = {c.strip().lower(): c for c in raw.columns}
+    found = {
+        k: next(headers[n.strip().lower()] for n in v if n.strip().lower() in headers)
+        for k, v in mapping.columns.items()
+        if any(n.strip().lower() in headers for n in v)
+    }
+    joined = {
+        k: tuple(headers[n.strip().lower()] for n in parts)
+        for k, parts in mapping.joins.items()
+        if all(n.strip().lower() in headers for n in parts)
+    }
+    return found, joined
+
+
+def absent_fields(raw: pl.DataFrame, mapping: Mapping) -> list[str]:
+    """Optional mapped fields whose columns the file lacks, as ``field ('header')`` for the load report:
+    a GeoReport response may leave out ``zipcode`` or ``expected_datetime``; their values are then the
+    ``[defaults]`` or empty, and the load says so."""
+    found, joined = _found(raw, mapping)
+    out = []
+    for key, names in (*mapping.columns.items(), *mapping.joins.items()):
+        if key not in found and key not in joined:
+            default = f" → {mapping.defaults[key]!r}" if key in mapping.defaults else ""
+            out.append(f"{key} ({' or '.join(repr(n) for n in names)}){default}")
+    return out
+
+
+def _content_ids(keys: pl.Series, prefix: pl.Series) -> pl.Series:
+    """``k<16 hex>`` ids from content-key texts (blake2b, 8 bytes), ``-<n>`` on the n-th repeat of a key
+    within the file; a row without a key keeps ``prefix`` (its file-and-row id)."""
+    frame = pl.DataFrame({"key": keys, "fallback": prefix}).with_row_index("i")
+    frame = frame.with_columns(n=pl.int_range(pl.len()).over("key"))
+    unique = frame["key"].drop_nulls().unique().to_list()
+    digest = {k: "k" + hashlib.blake2b(k.encode(), digest_size=8).hexdigest() for k in unique}
+    ids = frame.select(
+        pl.when(pl.col("key").is_null())
+        .then(pl.col("fallback"))
+        .otherwise(
+            pl.col("key").replace_strict(digest, default=None, return_dtype=pl.String)
+            + pl.when(pl.col("n") > 0).then(pl.format("-{}", pl.col("n") + 1)).otherwise(pl.lit(""))
+        )
+    ).to_series()
+    return ids.alias("complaint_id")
+
+
+DAY_US: Final = 86_400_000_000
+
+
+def _at_precision(time: pl.Expr, unit: pl.Expr) -> pl.Expr:
+    """``time`` cut to ``unit`` (``day``, ``minute``, or null: unchanged)."""
+    return (
+        pl.when(unit == timeparse.DAY)
+        .then(time.dt.truncate("1d"))
+        .when(unit == timeparse.MINUTE)
+        .then(time.dt.truncate("1m"))
+        .otherwise(time)
+    )
+
+
 def to_events(
     raw: pl.DataFrame,
     mapping: Mapping,
     id_prefix: str,
     store_zone: str = TIMEZONE,
     bounds: tuple[datetime, datetime] | None = None,
+    *,
+    default_limit_days: float = 7,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Convert a snapshot frame (all text) to canonical events; return ``(events, problems)``.
 
     ``events`` has ``EVENT_SCHEMA`` plus ``row_number`` (the source row, 1-based); ``problems`` has
-    ``grading.model.problems.PROBLEM_SCHEMA``. ``id_prefix`` builds ids (``<prefix>-<row>``) when the mapping
-    names no ``complaint_id`` column.
+    ``grading.model.problems.PROBLEM_SCHEMA``.
+
+    Readings (docs/import.md §3 and §4):
+
+    - **Ids.** Without a ``complaint_id`` column the id is a content key: a hash of the fields in
+      ``[source].key`` (default :data:`DEFAULT_KEY`), with ``-2``, ``-3`` … on repeats within the file,
+      so a reload or an overlapping export of the same requests finds them again. A row whose key
+      cannot be made (its registration time unreadable) is named ``<id_prefix>-<row>``.
+    - **Precision.** A time read by a format without a clock (a date) is known to the day, one without
+      seconds to the minute. A closing is compared with its registration at the coarser of the two
+      precisions, so a request opened at 10:00 and closed "the same day" is valid; it is stored at the
+      earliest instant its value allows that is not before the registration (a same-day close takes 0
+      days; a later day's close is stored at 00:00 of that day). A due date without a clock is due by
+      the end of its day.
+    - **Set aside.** A row whose registration cannot be used (time unreadable or implausible, unknown
+      status, no department) is set aside whole; a row whose *closing* cannot be used (no closing
+      time for a closed status, a time outside the plausible dates, a day before the registration)
+      keeps its registration: the request stays open, and the closing is quarantined with its reason.
+    - **Time limits**, first that applies: the due column (to the microsecond); the on-time flag column
+      (``[on_time]``: a closed request flagged on time gets the larger of ``default_limit_days`` and its
+      days to close, one flagged late the smaller of ``default_limit_days`` and just under its days to
+      close, so the flag decides its on-time reading); the mapping's ``[limits]`` for its category;
+      otherwise none (the category's limits, else the scheme's default).
     """
-    headers = {c.strip().lower(): c for c in raw.columns}
-    found = {
-        k: next((headers[n.strip().lower()] for n in v if n.strip().lower() in headers), None)
-        for k, v in mapping.columns.items()
-    }
-    missing = [f"{k} = {' or '.join(repr(n) for n in mapping.columns[k])}" for k, v in found.items() if v is None]
+    found, joined = _found(raw, mapping)
+    missing = [
+        f"{k} = {' or '.join(repr(n) for n in mapping.columns[k])}"
+        for k in mapping.columns
+        if k not in found and k not in mapping.defaults and (k in REQUIRED_COLUMNS or k == "complaint_id")
+    ]
+    missing += [
+        f"{k} = join of {list(parts)}"
+        for k, parts in mapping.joins.items()
+        if k not in joined and k not in mapping.defaults and k in REQUIRED_COLUMNS
+    ]
     if missing:
         msg = f"{mapping.path}: the file has no column(s) {missing}"
         raise MappingError(msg)
 
     def col(key: str) -> pl.Expr:
-        if key in mapping.columns:
-            value = pl.col(str(found[key])).cast(pl.String).str.strip_chars()
+        if key in found or key in joined:
+            if key in joined:
+                parts = [pl.col(c).cast(pl.String).str.strip_chars() for c in joined[key]]
+                value = pl.concat_str(parts, separator=" ", ignore_nulls=True).str.strip_chars()
+            else:
+                value = pl.col(found[key]).cast(pl.String).str.strip_chars()
             value = pl.when(value.str.len_chars() > 0).then(value)
             if key in mapping.clean:  # clean-up table: source spellings → one code (others unchanged)
                 value = value.str.to_lowercase().replace_strict(mapping.clean[key], default=value)
@@ -250,12 +414,17 @@ def to_events(
             text = pl.when(text.str.starts_with(sentinel)).then(None).otherwise(text)
         return text
 
+    def times(name: str) -> pl.Expr:
+        return _times(pl.col(f"{name}_text"), mapping, store_zone)
+
+    def precision(name: str) -> pl.Expr:
+        return timeparse.read_precision(pl.col(f"{name}_text"), formats=mapping.datetime_formats)
+
     rows = raw.with_row_index("row_number", offset=1).with_columns(pl.col("row_number").cast(pl.Int64))
-    ids = col("complaint_id") if "complaint_id" in mapping.columns else pl.format(f"{id_prefix}-{{}}", "row_number")
     status_text = col("status")
     frame = rows.select(
         "row_number",
-        complaint_id=ids,
+        source_id=col("complaint_id") if "complaint_id" in mapping.columns else pl.lit(None, pl.String),
         department=col("department"),
         district=col("district").fill_null(UNASSIGNED),
         category=col("category").fill_null("GENERAL"),
@@ -265,22 +434,38 @@ def to_events(
         outcome=status_text.str.to_lowercase().replace_strict(mapping.status, default=None),
         outcome_if_closed=status_text.str.to_lowercase().replace_strict(mapping.status_if_closed, default=None),
         satisfaction=col("satisfaction").replace_strict(mapping.satisfaction, default=None),
+        on_time=col("on_time").str.to_lowercase().replace_strict(mapping.on_time, default=None)
+        if mapping.on_time
+        else pl.lit(None, pl.String),
         registered_text=time_text("registered_at"),
         closed_text=time_text("closed_at"),
         due_text=time_text("due_at"),
     ).with_columns(
-        registered_at=_times(pl.col("registered_text"), mapping, store_zone),
-        closed_at=_times(pl.col("closed_text"), mapping, store_zone),
-        due_at=_times(pl.col("due_text"), mapping, store_zone),
+        registered_at=times("registered"),
+        closed_at=times("closed"),
+        due_at=times("due"),
+        registered_precision=precision("registered"),
+        closed_precision=precision("closed"),
+        due_precision=precision("due"),
     )
+    frame = frame.with_columns(complaint_id=_ids(frame, mapping, id_prefix))
     # Two-column statuses: a status listed in [status_if_closed] reads so when the row has a closing time
     # (NYC's "Pending" with a closed date is a closure).
     frame = frame.with_columns(
         outcome=pl.when(pl.col("closed_at").is_not_null() & pl.col("outcome_if_closed").is_not_null())
         .then(pl.col("outcome_if_closed"))
-        .otherwise(pl.col("outcome"))
+        .otherwise(pl.col("outcome")),
+        # the coarser of the two precisions: the closing is compared with the registration at it
+        compared_at=pl.when(
+            (pl.col("registered_precision") == timeparse.DAY) | (pl.col("closed_precision") == timeparse.DAY)
+        )
+        .then(pl.lit(timeparse.DAY))
+        .otherwise(pl.coalesce("closed_precision", "registered_precision")),
     )
     closes = pl.col("outcome").is_not_null() & (pl.col("outcome") != "open")
+    before = _at_precision(pl.col("closed_at"), pl.col("compared_at")) < _at_precision(
+        pl.col("registered_at"), pl.col("compared_at")
+    )
     rules: list[Rule] = [
         ("complaint_id", "complaint_id", pl.col("complaint_id").is_null(), "required"),
         ("department", "department", pl.col("department").is_null(), "required"),
@@ -293,18 +478,20 @@ def to_events(
         ("status", "status_text", pl.col("outcome").is_null(), "unknown status: add it to [status] in the mapping"),
         ("closed_at", "closed_text", closes & pl.col("closed_at").is_null(), "a closed status needs a closing time"),
         *window_rules(bounds),
-        (
-            "closed_at",
-            "closed_text",
-            closes & (pl.col("closed_at") < pl.col("registered_at")),
-            "closed before it was registered",
-        ),
+        ("closed_at", "closed_text", closes & before, "closed before it was registered"),
     ]
     problems = find(frame, rules)
-    good = frame.join(problems.select("row_number").unique(), on="row_number", how="anti")
-    # Kept to the microsecond: an 8-hour due time is 0.3333 days, never rounded up to a whole day.
-    lasts = (pl.col("due_at") - pl.col("registered_at")).dt.total_microseconds()
-    limit = (lasts / 86_400_000_000).clip(upper_bound=3650)
+    # A problem with the closing sets aside the closing only: the registration is kept (an open request).
+    whole = problems.filter(pl.col("field") != "closed_at").select("row_number").unique()
+    closing_only = problems.filter(pl.col("field") == "closed_at").select("row_number").unique()
+    good = frame.join(whole, on="row_number", how="anti").with_columns(
+        closing_kept=closes & ~pl.col("row_number").is_in(closing_only["row_number"].implode()),
+        # the earliest instant the closing's value allows that is not before the registration
+        closed_at=pl.max_horizontal("closed_at", "registered_at"),
+        due_at=pl.when(pl.col("due_precision") == timeparse.DAY)
+        .then(pl.col("due_at") + pl.duration(days=1) - pl.duration(microseconds=1))
+        .otherwise(pl.col("due_at")),
+    )
     registered = good.select(
         "row_number",
         "complaint_id",
@@ -318,9 +505,9 @@ def to_events(
         channel=pl.col("channel_text").replace_strict(mapping.channel, default="other")
         if mapping.channel
         else pl.lit(None, pl.String),
-        limit_days=pl.when(pl.col("due_at") > pl.col("registered_at")).then(limit),
+        limit_days=_limit_days(mapping, default_limit_days),
     )
-    closing = good.filter(closes)
+    closing = good.filter(pl.col("closing_kept"))
     answered = closing.filter(pl.col("satisfaction").is_in(("satisfied", "dissatisfied")))
     feedback = answered.select(
         "row_number",
@@ -344,3 +531,45 @@ def to_events(
             events = events.with_columns(pl.lit(None).alias(name))
     events = events.select("row_number", *EVENT_SCHEMA.names()).cast(EVENT_SCHEMA)
     return events.sort("row_number", "event_time", "event"), problems
+
+
+def _ids(frame: pl.DataFrame, mapping: Mapping, id_prefix: str) -> pl.Series:
+    """Each row's complaint id: the source's, else the content key (:func:`_content_ids`)."""
+    if "complaint_id" in mapping.columns:
+        return frame["source_id"].alias("complaint_id")
+    parts = {
+        "registered_at": pl.col("registered_at").dt.strftime("%Y-%m-%dT%H:%M:%S%.6f"),
+        "department": pl.col("department"),
+        "district": pl.col("district"),
+        "category": pl.col("category"),
+        "channel": pl.col("channel_text"),
+    }
+    key = pl.when(pl.col("registered_at").is_not_null()).then(
+        pl.concat_str([pl.lit(f) + pl.lit("=") + parts[f].fill_null("") for f in mapping.key], separator="\x1f")
+    )
+    keys = frame.select(key.alias("key")).to_series()
+    fallback = frame.select(pl.format(f"{id_prefix}-{{}}", "row_number")).to_series()
+    return _content_ids(keys, fallback)
+
+
+def _limit_days(mapping: Mapping, default_limit_days: float) -> pl.Expr:
+    """The registration's own time limit in days (None: the category's), by the first source that
+    applies: the due time, the on-time flag, the mapping's ``[limits]`` (see :func:`to_events`)."""
+    # Kept to the microsecond: an 8-hour due time is 0.3333 days, never rounded up to a whole day.
+    due = ((pl.col("due_at") - pl.col("registered_at")).dt.total_microseconds() / DAY_US).clip(upper_bound=3650)
+    took = (pl.col("closed_at") - pl.col("registered_at")).dt.total_microseconds() / DAY_US
+    flagged = pl.col("closing_kept") & pl.col("on_time").is_not_null()
+    by_flag = (
+        pl.when(pl.col("on_time") == "yes")
+        .then(pl.max_horizontal(pl.lit(default_limit_days), took))
+        .otherwise(pl.min_horizontal(pl.lit(default_limit_days), took - 1 / 86_400))
+        .clip(lower_bound=1 / 86_400, upper_bound=3650)  # at least a second: a limit is above 0
+    )
+    by_category = (
+        pl.col("category").replace_strict(mapping.limits, default=None, return_dtype=pl.Float64)
+        if mapping.limits
+        else pl.lit(None, pl.Float64)
+    )
+    return (
+        pl.when(pl.col("due_at") > pl.col("registered_at")).then(due).when(flagged).then(by_flag).otherwise(by_category)
+    )

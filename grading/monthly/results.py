@@ -35,6 +35,8 @@ def metrics_for(
     if bounds is None:
         return pl.DataFrame()
     last = min(until, bounds[1]) if until else bounds[1]
+    if last < bounds[0]:  # a month before the store's first event: nothing to grade
+        return pl.DataFrame()
     months = calendar_months(bounds[0], last)
     if refresh.stored_settings(con) == scheme.metric_settings:
         frame = database.read_monthly_metrics(con, entity_type, months)

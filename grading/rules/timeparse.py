@@ -24,6 +24,7 @@ value. A value outside the store's plausible window (:func:`outside_window`) is 
 
 from __future__ import annotations
 
+import csv
 import difflib
 import zoneinfo
 from collections.abc import Sequence
@@ -33,6 +34,7 @@ from typing import Final
 
 import polars as pl
 
+from grading.model.paths import DATA_DIR
 from grading.model.schema import NivaranError
 
 #: A trailing offset after a clock time: ``Z``, ``+05:30``, ``+0530``, ``-04`` (optionally after a space).
@@ -57,16 +59,35 @@ def _zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
+@cache
+def _city_zones() -> dict[str, str]:
+    """City name (lower case, spaces) → IANA zone, for cities that are not zone names themselves
+    (``data/zone-cities.csv``: large US 311 cities and Indian state capitals)."""
+    with (DATA_DIR / "zone-cities.csv").open(encoding="utf-8", newline="") as fh:
+        return {row["city"].lower(): row["zone"] for row in csv.DictReader(fh)}
+
+
+def _suggest_zone(zone: str) -> str | None:
+    """The zone a city's name stands for (``America/Kansas_City`` → ``America/Chicago``), else the
+    zone name closest in spelling (``America/Chicgo`` → ``America/Chicago``), else None."""
+    city = zone.rsplit("/", 1)[-1].replace("_", " ").replace("-", " ").strip().lower()
+    if city in _city_zones():
+        return _city_zones()[city]
+    close = difflib.get_close_matches(zone, sorted(_zones()), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def check_zone(zone: str, where: str) -> str:
-    """Return ``zone`` when it is an IANA time zone name, else raise one sentence naming ``where``.
+    """Return ``zone`` when it is an IANA time zone name, else raise one sentence naming ``where``
+    with a suggestion: the zone of a city named in it, else the closest spelling.
 
     >>> check_zone("America/Chicago", "--timezone")
     'America/Chicago'
     """
     if zone in _zones() or zone == "UTC":
         return zone
-    close = difflib.get_close_matches(zone, sorted(_zones()), n=1, cutoff=0.6)
-    hint = f"; did you mean {close[0]!r}?" if close else " such as 'America/New_York' or 'Asia/Kolkata'"
+    close = _suggest_zone(zone)
+    hint = f"; did you mean {close!r}?" if close else " such as 'America/New_York' or 'Asia/Kolkata'"
     msg = f"{where}: {zone!r} is not a time zone; give an IANA name{hint}"
     raise TimeFormatError(msg)
 
@@ -118,12 +139,68 @@ def _localise(naive: pl.Expr, zone: str) -> pl.Expr:
     return pl.when(naive.is_null()).then(None).when(direct.is_not_null()).then(direct).otherwise(gap)
 
 
+#: Devanagari digits (०-९), read as 0-9: Hindi exports write dates with them.
+DEVANAGARI_DIGITS: Final = list("०१२३४५६७८९")
+#: How finely a source time is known: ``DAY`` (a date, no clock), ``MINUTE`` (a clock without
+#: seconds); null means to the second or finer. See :func:`read_precision`.
+DAY: Final = "day"
+MINUTE: Final = "minute"
+
+
+def format_precision(fmt: str) -> str | None:
+    """How finely a value read with ``fmt`` is known: :data:`DAY` without a clock directive,
+    :data:`MINUTE` with hours and minutes but no seconds, None (exact) otherwise.
+
+    >>> format_precision("%d/%m/%Y"), format_precision("%m/%d/%Y %I:%M %p"), format_precision("%Y-%m-%d %H:%M:%S")
+    ('day', 'minute', None)
+    """
+    if not any(d in fmt for d in ("%H", "%I", "%T", "%R", "%k", "%l")):
+        return DAY
+    if not any(d in fmt for d in ("%S", "%T", "%.f", "%s")):
+        return MINUTE
+    return None
+
+
+def _clock_text(text: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """``(the value stripped, with ASCII digits; the value without its offset; the offset or null)``."""
+    stripped = text.cast(pl.String).str.strip_chars().str.replace_many(DEVANAGARI_DIGITS, list("0123456789"))
+    offset_text = stripped.str.extract(OFFSET, 2)
+    clock = pl.when(offset_text.is_null()).then(stripped).otherwise(stripped.str.replace(OFFSET, "${1}"))
+    return stripped, clock, offset_text
+
+
+def _parse_with(formats: Sequence[str]) -> list[str]:
+    parse_with = [_clock_format(f) for f in formats if f not in EPOCH_FORMATS]
+    return parse_with + [f for f in ISO_FORMATS if f not in parse_with]
+
+
+def read_precision(text: pl.Expr, *, formats: Sequence[str] = ()) -> pl.Expr:
+    """How finely each value of ``text`` is known (:data:`DAY`, :data:`MINUTE` or null = exact), from
+    the first format that reads it (the same order as :func:`read_times`); null for epoch numbers
+    and values no format reads.
+
+    A date alone (``2024-08-01``, ``16/11/2019``) is known to the day: Nivaran compares it with other
+    times at the day (:mod:`grading.intake.mapping`), never as midnight.
+    """
+    _, clock, _ = _clock_text(text)
+    parse_with = _parse_with(formats)
+    first = pl.coalesce(
+        [
+            pl.when(clock.str.to_datetime(f, time_unit="us", strict=False).is_not_null()).then(
+                pl.lit(format_precision(f) or "exact", pl.String)
+            )
+            for f in parse_with
+        ]
+    )
+    return pl.when(first != "exact").then(first)
+
+
 def read_times(text: pl.Expr, *, formats: Sequence[str] = (), zone: str, store_zone: str) -> pl.Expr:
     """Source text → naive ``Datetime('us')`` wall clock in ``store_zone``; null when nothing fits.
 
     Parameters
     ----------
-    text : the source column (text).
+    text : the source column (text); Devanagari digits are read as 0-9.
     formats : strftime patterns and epoch names tried in order before ISO-8601.
     zone : the zone of values without an offset (the source's zone).
     store_zone : the store's zone: the result is its wall clock.
@@ -131,11 +208,8 @@ def read_times(text: pl.Expr, *, formats: Sequence[str] = (), zone: str, store_z
     Example: with ``zone = "America/New_York"`` and ``store_zone = "America/New_York"``,
     ``"2024-03-10 02:30"`` (in the spring-forward gap) → 03:30 and ``"2024-08-01T14:00Z"`` → 10:00.
     """
-    stripped = text.cast(pl.String).str.strip_chars()
-    offset_text = stripped.str.extract(OFFSET, 2)
-    clock = pl.when(offset_text.is_null()).then(stripped).otherwise(stripped.str.replace(OFFSET, "${1}"))
-    parse_with = [_clock_format(f) for f in formats if f not in EPOCH_FORMATS]
-    parse_with += [f for f in ISO_FORMATS if f not in parse_with]
+    stripped, clock, offset_text = _clock_text(text)
+    parse_with = _parse_with(formats)
     naive = pl.coalesce([clock.str.to_datetime(f, time_unit="us", strict=False) for f in parse_with])
 
     digits = offset_text.str.replace_all(":", "")

@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 
 from grading.store import database
-from grading.store.sqltext import registered
+from grading.store.sqltext import registered, sql
 
 
 def flag_complaints(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> pl.DataFrame:
@@ -186,5 +186,45 @@ def complaint_events(
                 event)
             """,
             params={"complaint_id": complaint_id, "districts": districts, "departments": departments},
+        )
+    )
+
+
+def due_sources(con: duckdb.DuckDBPyConnection, by: str, start: datetime, end: datetime) -> pl.DataFrame:
+    """Where the time limits of the complaints registered in ``[start, end)`` come from, per
+    department or district (``by``) at registration: code, received, from_data (a limit of their own:
+    a due time, an on-time flag or a mapping's ``[limits]``), from_reference (their category's limits
+    in the shipped or given reference data), assumed (a category registered from the data, which
+    takes the scheme's default limit). One row per code; counts of complaints."""
+    column = {"department": "department", "district": "district"}[by]
+    return database.as_frame(
+        con.sql(
+            sql(
+                """
+                with registrations as (
+                    select {c} as code, category, limit_days
+                    from events
+                    where event = 'registered' and event_time >= $start and event_time < $end
+                ),
+
+                final as (
+                    select
+                        r.code,
+                        count(*) as received,
+                        count(*) filter (where r.limit_days is not null) as from_data,
+                        count(*) filter (where r.limit_days is null and k.is_reference) as from_reference,
+                        count(*) filter (
+                            where r.limit_days is null and not coalesce(k.is_reference, false)
+                        ) as assumed
+                    from registrations as r
+                    left join categories as k on k.code = r.category
+                    group by r.code
+                )
+
+                select * from final order by code
+                """,
+                c=column,
+            ),
+            params={"start": start, "end": end},
         )
     )

@@ -27,6 +27,36 @@ DERIVED_TABLES: Final = ("complaints", "stints", "feedback_events", "transfers")
 # --- reference data -------------------------------------------------------------------------------
 
 
+_LOOK_ALIKES: Final = """
+with new_requests as (
+    select complaint_id, event_time as registered_at, category, district from arriving_registrations
+),
+
+final as (
+    select count(distinct n.complaint_id) as n
+    from new_requests as n
+    inner join complaints as c
+        on c.registered_at = n.registered_at and c.category = n.category and c.district = n.district
+    where c.complaint_id <> n.complaint_id
+        and not exists (select 1 from complaints as same where same.complaint_id = n.complaint_id)
+)
+
+select * from final
+"""
+
+
+def look_alikes(con: duckdb.DuckDBPyConnection, registrations: pl.DataFrame) -> int:
+    """How many of the new requests in ``registrations`` (``registered`` events: complaint_id,
+    event_time, category, district) match a stored request with another id on registration time,
+    category and area: likely the same request loaded twice under two keys (one export with ids, one
+    without, or an id-less export under a changed ``[source].key``)."""
+    if registrations.is_empty():
+        return 0
+    columns = registrations.select("complaint_id", "event_time", "category", "district")
+    with registered(con, arriving_registrations=columns):
+        return int(con.sql(_LOOK_ALIKES).fetchall()[0][0])
+
+
 def load_reference(
     con: duckdb.DuckDBPyConnection,
     *,
