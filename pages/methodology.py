@@ -4,11 +4,12 @@ import polars as pl
 import streamlit as st
 
 from grading.model.registry import METRICS
+from grading.outputs import fmt
 from grading.scoring import fit, schemes
 from ui import data
-from ui.i18n import lang, t
+from ui.i18n import lang, month_name, names_in_hindi, t
 from ui.ranking import methodology_section
-from ui.text import Text
+from ui.text import Text, plain
 from ui.widgets import page_context
 
 stamp, month = page_context()
@@ -70,6 +71,26 @@ st.markdown(t("method_asof_text"))
 
 st.markdown(f"#### {t('method_privacy')}")
 st.markdown(t("method_privacy_text", suppress_below=scheme.suppress_below))
+
+st.markdown(f"#### {t('method_due')}")
+shares, assumed = data.due_sources(stamp, month)
+month_label = Text(month_name(month))  # our own words and numbers: no Markdown escaping
+if not shares:
+    st.markdown(t("method_due_none", month=month_label))
+else:
+    st.markdown(
+        t(
+            "method_due_text",
+            month=month_label,
+            data=Text(fmt.indian(shares["data"], 1)),
+            reference=Text(fmt.indian(shares["reference"], 1)),
+            assumed=Text(fmt.indian(shares["assumed"], 1)),
+            days=f"{scheme.default_limit_days:g}",
+        )
+    )
+    if assumed.height:
+        named = assumed["name_hi" if names_in_hindi() else "name_en"].to_list()
+        st.markdown(t("method_due_assumed", names=Text(", ".join(plain(n) for n in named))))
 
 st.markdown(f"#### {t('method_fit')}")
 st.markdown(t("method_fit_text", min_received=scheme.min_received))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from grading.intake import ingest, mapping
 from grading.monthly import results
@@ -325,3 +326,34 @@ J2,PARKS,W1,POTHOLE,11/04/2019 09:00 AM,,,Open
 def test_a_zone_named_after_a_city_suggests_the_citys_zone(given: str, suggested: str) -> None:
     with pytest.raises(timeparse.TimeFormatError, match=f"did you mean '{suggested}'"):
         timeparse.check_zone(given, "--timezone")
+
+
+def test_the_methodology_page_says_where_the_time_limits_came_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # November: 6 complaints, 3 with a due date (data), 3 without in a category no reference data know
+    # (the default, assumed): 50.0 % and 50.0 %; PARKS is named as the department the default decides.
+    db = city(tmp_path)
+    rows = "".join(
+        f"K{i},{'STREETS' if i <= 3 else 'PARKS'},W1,POTHOLE,11/0{i}/2019 09:00 AM,,"
+        f"{'11/20/2019' if i <= 3 else ''},Open\n"
+        for i in range(1, 7)
+    )
+    path = export(tmp_path, "k.csv", "ID,Agency,Area,Type,Opened,Closed,Due,Status\n" + rows)
+    ingest.ingest(db, [path], mapping=rules(tmp_path, ID_COLUMNS + 'due_at = "Due"'))
+    monkeypatch.setenv("NIVARAN_DB", str(db))
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "navigation.py"), default_timeout=60)
+    at.session_state["lang"] = "en"
+    at.run()
+    at.switch_page("pages/methodology.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    said = [m.value for m in at.markdown]
+    assert (
+        "Of the complaints registered in November 2019: 50.0 % carry a due time of their own from the data (a "
+        "due date, the helpline's own on-time flag, or a limit per category given with the import), 0.0 % take "
+        "their category's limits from the reference data, and 50.0 % take the scheme's default of 7 days at "
+        "every level."
+    ) in said
+    assert any(
+        m.startswith("The default is an assumption about this helpline") and m.endswith(": PARKS.") for m in said
+    )

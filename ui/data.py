@@ -41,7 +41,7 @@ from grading.access.identity import Identity
 from grading.demo import build
 from grading.outputs import geo, meeting, publish
 from grading.scoring import fit, plan, schemes
-from grading.serve import public, review, views
+from grading.serve import duesource, public, review, views
 from grading.store import database, helpline
 
 Stamp = tuple[int, int]
@@ -381,6 +381,13 @@ def public_shows(metric: str) -> bool:
 def public_levels() -> bool:
     """Whether the pages show levels (L1–L5) for this session's database (:func:`grading.scoring.fit.has_levels`)."""
     return fit.has_levels(public_kinds())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def due_sources(stamp: Stamp, month: date) -> tuple[dict[str, float], pl.DataFrame]:
+    """Where the time limits of ``month``'s complaints come from: shares, and the departments with an
+    assumed (default) limit (:func:`grading.serve.duesource.month_summary`)."""
+    return read(stamp, duesource.month_summary, month)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

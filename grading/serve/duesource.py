@@ -14,7 +14,7 @@ import duckdb
 import polars as pl
 
 from grading.rules.asof import month_window
-from grading.store import case_reads
+from grading.store import case_reads, database
 
 
 def due_sources(con: duckdb.DuckDBPyConnection, by: str, month: date) -> pl.DataFrame:
@@ -55,3 +55,29 @@ def assumed_note(sources: pl.DataFrame, default_days: float, by: str) -> str | N
         f"due time in the data and are judged against the scheme's default limit of {default_days:g} days, "
         "an assumption; a mapping's due_at, on_time or [limits] gives the data's own (docs/import.md)"
     )
+
+
+def month_summary(con: duckdb.DuckDBPyConnection, month: date) -> tuple[dict[str, float], pl.DataFrame]:
+    """For the methodology page: the shares (0-100) of the month's registered complaints whose time
+    limits came from the data, the reference data's category limits and the scheme's default
+    (``{"data": …, "reference": …, "assumed": …}``, empty when none was registered), and the
+    departments with any assumed limit (code, name_en, name_hi, assumed_pct), largest share first.
+    Shares only, never counts: the page is public."""
+    sources = due_sources(con, "department", month)
+    received = int(sources["received"].sum()) if sources.height else 0
+    if received == 0:
+        return {}, pl.DataFrame(schema={"code": pl.String, "name_en": pl.String, "name_hi": pl.String})
+    shares = {
+        key: 100 * int(sources[column].sum()) / received
+        for key, column in (("data", "from_data"), ("reference", "from_reference"), ("assumed", "assumed"))
+    }
+    names = database.read_table(con, "departments").select("code", "name_en", "name_hi")
+    assumed = (
+        sources.filter(pl.col("assumed") > 0)
+        .select("code", assumed_pct=100 * pl.col("assumed") / pl.col("received"))
+        .join(names, on="code", how="left")
+        .with_columns(pl.col("name_en").fill_null(pl.col("code")), pl.col("name_hi").fill_null(pl.col("code")))
+        .sort("assumed_pct", "code", descending=[True, False])
+        .select("code", "name_en", "name_hi", "assumed_pct")
+    )
+    return shares, assumed

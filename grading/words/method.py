@@ -102,6 +102,22 @@ METHOD: Final[dict[str, tuple[str, str]]] = {
         "मापदंड तभी दिखता है जब डेटा में ऐसा कम से कम एक रिकॉर्ड हो; बिना डेटा वाला योजना-घटक हर अंक से बाहर रहता है।\n"
         "- **नाम।** विभागों और ज़िलों के नाम हिन्दी में तभी दिखते हैं जब संदर्भ डेटा में हिन्दी नाम हों।",
     ),
+    "method_due": ("Where the time limits come from", "समय-सीमाएँ कहाँ से आती हैं"),
+    "method_due_text": (
+        "Of the complaints registered in {month}: {data} % carry a due time of their own from the data (a "
+        "due date, the helpline's own on-time flag, or a limit per category given with the import), "
+        "{reference} % take their category's limits from the reference data, and {assumed} % take the "
+        "scheme's default of {days} days at every level.",
+        "{month} में दर्ज शिकायतों में से: {data} % के पास डेटा से अपनी नियत तिथि है (नियत तिथि, हेल्पलाइन का अपना "
+        "समय-पर संकेत, या आयात के साथ दी गई श्रेणी-वार सीमा), {reference} % संदर्भ डेटा से अपनी श्रेणी की सीमाएँ "
+        "लेती हैं, और {assumed} % हर स्तर पर योजना की डिफ़ॉल्ट {days} दिन की सीमा लेती हैं।",
+    ),
+    "method_due_assumed": (
+        "The default is an assumption about this helpline, not its own rule; it decides the on-time and "
+        "overdue measures of: {names}.",
+        "डिफ़ॉल्ट इस हेल्पलाइन के बारे में एक मान्यता है, उसका अपना नियम नहीं; यह इनके समय-पर और अतिदेय मापदंड तय करती है: {names}।",
+    ),
+    "method_due_none": ("No complaint was registered in {month}.", "{month} में कोई शिकायत दर्ज नहीं हुई।"),
     "method_no_records": (
         "This helpline's data hold no records for: {components}. These components are left out of every score.",
         "इस हेल्पलाइन के डेटा में इनके रिकॉर्ड नहीं हैं: {components}। ये घटक हर अंक से बाहर रहते हैं।",
