@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,6 +26,10 @@ from grading.access.identity import Identity
 
 COOKIE_NAME: Final = "nivaran_session"
 _VERSION: Final = "v1"
+#: ``v1.<token>.<expires, unix seconds>.<HMAC-SHA256, hex>``, ASCII only.
+_COOKIE_SHAPE: Final = re.compile(
+    r"v1\.(?P<token>[A-Za-z0-9_-]{1,128})\.(?P<expires>[0-9]{1,12})\.(?P<signature>[0-9a-f]{64})"
+)
 #: How often the last-seen time is written (a write per rerun would be wasteful).
 _SEEN_EVERY: Final = timedelta(seconds=30)
 
@@ -108,15 +113,20 @@ class Sessions:
 
     def token_from_cookie(self, value: str, now: datetime | None = None) -> str | None:
         """The session token in a cookie value, when its signature holds and it has not expired."""
-        parts = value.split(".")
-        if len(parts) != 4 or parts[0] != _VERSION or not parts[2].isdigit():
+        # Whatever a client sends arrives here: only the cookie's own ASCII shape is looked at further
+        # (hmac.compare_digest raises on non-ASCII text; int() reads "²" and "٣" as digits).
+        found = _COOKIE_SHAPE.fullmatch(value)
+        if found is None:
             return None
-        payload = ".".join(parts[:3])
-        if not hmac.compare_digest(parts[3], self._sign(payload)):
+        token, expires, signature = found.group("token", "expires", "signature")
+        if not hmac.compare_digest(signature, self._sign(f"{_VERSION}.{token}.{expires}")):
             return None
-        if datetime.fromtimestamp(int(parts[2])) <= (now or datetime.now()):
+        try:
+            if datetime.fromtimestamp(int(expires)) <= (now or datetime.now()):
+                return None
+        except (OverflowError, OSError, ValueError):  # a signed expiry out of range: never ours
             return None
-        return parts[1]
+        return token
 
     def _sign(self, payload: str) -> str:
         return hmac.new(self.accounts.secret("session_key"), payload.encode("utf-8"), hashlib.sha256).hexdigest()
