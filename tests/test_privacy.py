@@ -46,6 +46,9 @@ def test_pseudonyms_are_stable_keyed_and_unreadable() -> None:
         ("applicant w/o ramesh", "applicant w/o [name]"),
         ("letter C/O Shyam Sunder, ward 4", "letter C/O [name], ward 4"),
         ("श्री रमेश कुमार ने शिकायत की", "श्री [name] ने शिकायत की"),
+        ("Smt. Abc Xyz S/O Pqr Lmn", "Smt [name] S/O [name]"),  # a titled name ending at a relation
+        ("DR. A. K. Xyz visited", "DR [name] visited"),  # initials with dots: the surname too
+        ("Mr A K Sharma said", "Mr [name] said"),  # initials without dots
     ],
 )
 def test_personal_data_in_free_text_is_masked(text: str, masked: str) -> None:

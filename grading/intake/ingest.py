@@ -35,8 +35,10 @@ from grading.model.problems import PROBLEM_SCHEMA
 from grading.model.schema import ALWAYS_REQUIRED, EVENT_COLUMNS, EVENT_SCHEMA, NivaranError
 from grading.monthly import refresh
 from grading.rules import asof, privacy, snapshots, timeparse
+from grading.rules import repeats as repeats_rules
 from grading.rules.derive import derive
 from grading.rules.lifecycle import lifecycle_problems
+from grading.rules.repeats import split_repeats
 from grading.rules.rowcheck import check_rows
 from grading.scoring import schemes
 from grading.store import database, helpline, writes
@@ -140,7 +142,10 @@ def _normalise(raw: pl.DataFrame, source: str, first_row: int = 1) -> pl.DataFra
 
 
 def _kind(path: Path) -> str:
-    suffix = path.suffix.lower()
+    """How a file is read, by its suffix; a gzip-compressed file (``.csv.gz``, ``.jsonl.gz``) by the
+    suffix before ``.gz``."""
+    suffixes = [s.lower() for s in path.suffixes]
+    suffix = suffixes[-2] if len(suffixes) > 1 and suffixes[-1] == ".gz" else path.suffix.lower()
     if readers.is_workbook(path):
         return "excel"
     return {".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}.get(suffix, "csv")
@@ -172,10 +177,20 @@ def _scan(path: Path, sheet: str | None = None) -> pl.LazyFrame:
 
 
 def _unreadable(path: Path, exc: Exception) -> IngestError:
+    """One sentence for a file the readers cannot read: an unterminated quote named by its line, else
+    the reader's first line of explanation (never its tuning advice)."""
     if isinstance(exc, FileNotFoundError) or not path.exists():
         return IngestError(f"{path}: no such file")
-    name = {"jsonl": "JSON Lines", "parquet": "Parquet", "csv": "UTF-8 CSV", "excel": "an Excel workbook"}[_kind(path)]
-    return IngestError(f"{path}: cannot read as {name} ({exc})")
+    kind = _kind(path)
+    if kind == "csv":
+        line = readers.unclosed_quote_line(path)
+        if line is not None:
+            return IngestError(
+                f'{path}, line {line}: a quoted field opens here and is never closed (a stray "); nothing was loaded'
+            )
+    name = {"jsonl": "JSON Lines", "parquet": "Parquet", "csv": "UTF-8 CSV", "excel": "an Excel workbook"}[kind]
+    first = next((ln.strip() for ln in str(exc).splitlines() if ln.strip()), type(exc).__name__)
+    return IngestError(f"{path}: cannot read as {name} ({first[:300]})")
 
 
 _READ_ERRORS: Final = (pl.exceptions.PolarsError, OSError, UnicodeDecodeError)
@@ -313,17 +328,6 @@ class _Load:
             self.progress(phase, done, total)
 
 
-def _new_only(new: pl.DataFrame, stored: pl.DataFrame) -> pl.DataFrame:
-    """``new`` without repeated events (same complaint, time and type): the first row of each key
-    within the file, and none already stored."""
-    ordered = new.sort(*_KEY, "row_number")
-    repeated = pl.all_horizontal([pl.col(k) == pl.col(k).shift(1) for k in _KEY]).fill_null(False)
-    fresh = ordered.filter(~repeated)
-    if stored.height:
-        fresh = fresh.join(stored.select(_KEY), on=_KEY, how="anti")
-    return fresh
-
-
 def _check_batches(load: _Load, path: Path, staging: writes.Staging) -> tuple[int, list[pl.DataFrame]]:
     """Read and row-check a canonical file batch by batch, holding the good rows in ``staging``."""
     rows, problems = 0, []
@@ -383,8 +387,11 @@ def _load_file(load: _Load, path: Path, mapping: Mapping | None) -> FileReport:
                 if replaced.height:
                     writes.delete_events(load.con, replaced)
                     stored = stored.join(replaced, on=_KEY, how="anti")
-            fresh = _new_only(new, stored)
-            report.rows_duplicate += new.height - fresh.height
+            fresh, conflicts, repeats = split_repeats(
+                new, stored, repeats_rules.SNAPSHOT_COMPARED if mapping is not None else repeats_rules.COMPARED
+            )
+            report.rows_duplicate += repeats
+            found.append(conflicts)
             if mapping is not None:  # the same requests under two keys (an export with ids, one without)?
                 report.look_alikes += writes.look_alikes(load.con, fresh.filter(pl.col("event") == "registered"))
             broken = lifecycle_problems(fresh, stored, new_sorted=True)

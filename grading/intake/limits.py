@@ -21,7 +21,10 @@ line 2 is longer than 1,024 bytes (5,000
 
 from __future__ import annotations
 
+import gzip
 import zipfile
+import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
 
@@ -39,8 +42,26 @@ MAX_UNPACKED_BYTES: Final = 1 << 30
 MAX_UNPACK_RATIO: Final = 100
 
 
+#: A gzip-compressed import that unpacks to more than this many bytes ...
+MAX_STREAM_UNPACKED: Final = 64 << 20
+#: ... and to more than :data:`MAX_UNPACK_RATIO` times its own size is refused (a gzip bomb).
+#: Real CSV exports compress 5 to 20 times.
+#: Compressions Nivaran does not unpack: magic bytes → name. gzip (``1f 8b``) is read.
+OTHER_COMPRESSIONS: Final = {
+    b"\x28\xb5\x2f\xfd": "zstd",
+    b"BZh": "bzip2",
+    b"\xfd7zXZ\x00": "xz",
+    b"PK\x03\x04": "zip",
+}
+
+
 class LineTooLongError(NivaranError):
     """A line of an import file is longer than the limit."""
+
+
+class CompressedTooLargeError(NivaranError):
+    """A compressed import would unpack to far more than its size allows, or is compressed in a way
+    Nivaran does not read."""
 
 
 class WorkbookTooLargeError(NivaranError):
@@ -80,21 +101,85 @@ def check_line_lengths(path: Path, limit: int = MAX_LINE_BYTES) -> None:
     if path.suffix.lower() == ".parquet":
         return
     try:
+        with path.open("rb") as fh:
+            magic = fh.read(6)
+        size = path.stat().st_size
+    except OSError:
+        return
+    for start, name in OTHER_COMPRESSIONS.items():
+        if magic.startswith(start):
+            msg = f"{path}: compressed with {name}; Nivaran reads plain or gzip-compressed files: unpack it first"
+            raise CompressedTooLargeError(msg)
+    blocks = _gzip_blocks(path, size) if magic.startswith(b"\x1f\x8b") else _blocks(path)
+    _check_lines(path, blocks, limit)
+
+
+def _check_lines(path: Path, blocks: Iterator[bytes], limit: int) -> None:
+    """Refuse (:func:`_refuse`) the first line longer than ``limit`` bytes in ``blocks``.
+
+    Scans in C, not line by line: from a line's start, the last newline within ``limit + 1`` bytes
+    ends a run of lines that are all short enough, so each step jumps about ``limit`` bytes; only a
+    window without any newline is a line too long. Line numbers are counted only for the answer.
+    """
+    lines_before = 0  # newlines in the blocks already passed
+    run, head = 0, b""  # bytes of the unfinished line carried from earlier blocks, and its first bytes
+    for block in blocks:
+        n, start = len(block), 0
+        if run:  # the line carried over ends at the block's first newline
+            nl = block.find(b"\n", 0, limit - run + 1)
+            if nl == -1:
+                if run + n > limit:
+                    end = block.find(b"\n")
+                    seen = run + (n if end == -1 else end)
+                    _refuse(path, lines_before + 1, limit, seen, head, complete=end != -1)
+                run += n
+                continue
+            start = nl + 1
+            run = 0
+        while start < n:
+            last = block.rfind(b"\n", start, min(n, start + limit + 1))
+            if last == -1:
+                if n - start > limit:
+                    line = lines_before + block.count(b"\n", 0, start) + 1
+                    end = block.find(b"\n", start)
+                    seen = (n if end == -1 else end) - start
+                    _refuse(path, line, limit, seen, block[start : start + 40], complete=end != -1)
+                run, head = n - start, block[start : start + 40]
+                break
+            start = last + 1
+        lines_before += block.count(b"\n")
+
+
+def _blocks(path: Path) -> Iterator[bytes]:
+    """A file's bytes in 4 MiB blocks; nothing when it cannot be opened (the reader reports it)."""
+    try:
         fh = path.open("rb")
     except OSError:
         return
     with fh:
-        line, run, head = 1, 0, b""  # line number, bytes of the line so far, its first bytes
-        for block in iter(lambda: fh.read(_BLOCK), b""):
-            parts = block.split(b"\n")
-            lengths = [run + len(parts[0]), *map(len, parts[1:])]
-            if max(lengths[:-1], default=0) > limit or lengths[-1] > limit:
-                i = next(i for i, n in enumerate(lengths) if n > limit)
-                start = (head if i == 0 and run else parts[i])[:40]
-                _refuse(path, line + i, limit, lengths[i], start, complete=i < len(lengths) - 1)
-            head = parts[-1][:40] if len(parts) > 1 else (head or parts[0][:40])
-            run = lengths[-1]
-            line += len(parts) - 1
+        yield from iter(lambda: fh.read(_BLOCK), b"")
+
+
+def _gzip_blocks(path: Path, size: int) -> Iterator[bytes]:
+    """A gzip file's unpacked bytes in blocks of at most 4 MiB, refused with
+    :class:`CompressedTooLargeError` once they pass :data:`MAX_STREAM_UNPACKED` and
+    :data:`MAX_UNPACK_RATIO` times the file's size: a bomb is stopped after 64 MiB, in well under a
+    second, never unpacked whole."""
+    unpacked = 0
+    try:
+        with gzip.open(path, "rb") as fh:
+            while block := fh.read(_BLOCK):
+                unpacked += len(block)
+                if unpacked > MAX_STREAM_UNPACKED and unpacked > MAX_UNPACK_RATIO * size:
+                    msg = (
+                        f"{path}: unpacks to more than {unpacked:,} bytes, over {MAX_UNPACK_RATIO} times its size "
+                        f"of {size:,} bytes: not a compressed export (a gzip bomb?); nothing was loaded"
+                    )
+                    raise CompressedTooLargeError(msg)
+                yield block
+    except (OSError, EOFError, zlib.error) as exc:
+        msg = f"{path}: not a readable gzip file ({exc}); nothing was loaded"
+        raise CompressedTooLargeError(msg) from exc
 
 
 def _refuse(path: Path, line: int, limit: int, seen: int, start: bytes, *, complete: bool) -> None:

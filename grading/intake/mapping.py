@@ -32,6 +32,7 @@ from grading.model.problems import Rule, find
 from grading.model.schema import CHANNELS, CLOSE_OUTCOMES, EVENT_SCHEMA, TIMEZONE, UNASSIGNED, NivaranError
 from grading.model.tomlfiles import read_toml
 from grading.rules import timeparse
+from grading.rules.rowcheck import personal_code_rules
 
 MAPPING_DIR: Final = DATA_DIR / "mappings"
 COLUMN_KEYS: Final = (
@@ -479,6 +480,7 @@ def to_events(
         ("closed_at", "closed_text", closes & pl.col("closed_at").is_null(), "a closed status needs a closing time"),
         *window_rules(bounds),
         ("closed_at", "closed_text", closes & before, "closed before it was registered"),
+        *personal_code_rules(frame),
     ]
     problems = find(frame, rules)
     # A problem with the closing sets aside the closing only: the registration is kept (an open request).

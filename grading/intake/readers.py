@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import gzip
 import json
 import posixpath
 import re
@@ -88,6 +89,9 @@ def read_json(path: Path) -> pl.DataFrame:
         raise ReaderError(f"{path}: cannot read as UTF-8 JSON ({exc})") from exc
     except json.JSONDecodeError as exc:
         msg = f"{path}, line {exc.lineno}: not valid JSON ({exc.msg})"
+        raise ReaderError(msg) from exc
+    except RecursionError as exc:  # [[[[…]]]] thousands deep: no export nests like that
+        msg = f"{path}: JSON nested too deeply to be an export of records (an array of objects); nothing was loaded"
         raise ReaderError(msg) from exc
     if isinstance(data, dict) and isinstance(data.get("data"), list) and "meta" in data:
         msg = f"{path}: a Socrata rows.json with column metadata; export the rows as JSON (an array of objects)"
@@ -397,6 +401,24 @@ def locate(path: Path, records: list[int], sheet: str | None = None) -> dict[int
         return {}
     header = _layout(path, name, header_only=True).header_row
     return {n: f"sheet {name!r}, row {header + n}" for n in records}
+
+
+def unclosed_quote_line(path: Path) -> int | None:
+    """The line on which a CSV's last quoted field opens when it is never closed (the file ends inside
+    quotes), else None. Counts ``"`` per line, streamed; a doubled ``""`` inside a field toggles twice
+    and changes nothing. Gzip files are read unpacked."""
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    inside, opened_at = False, None
+    try:
+        with opener(path, "rb") as fh:
+            for number, line in enumerate(fh, start=1):
+                quotes = line.count(b'"')
+                if quotes % 2:
+                    inside = not inside
+                    opened_at = number if inside else None
+    except (OSError, EOFError):
+        return None
+    return opened_at if inside else None
 
 
 def physical_lines(path: Path, records: list[int]) -> dict[int, int]:

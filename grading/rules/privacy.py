@@ -35,7 +35,12 @@ _ID_NUMBER: Final = rf"\b\d{{4}}{_SEP}{{0,2}}\d{{4}}{_SEP}{{0,2}}\d{{4}}\b"
 _EMAIL: Final = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 # A titled name: the title (any case), its first word (any case), one more word (any case, as in
 # "sunita devi"), then any further capitalised words ("Shri Ramesh Kumar Verma"): the whole name.
-_NAME_WORDS: Final = r"\p{L}+(?:\s+\p{L}+)?(?:\s+\p{Lu}\p{L}*){0,3}"
+# A word may be an initial with its dot ("Dr. A. K. Verma").
+_NAME_WORDS: Final = r"\p{L}+\.?(?:\s*\p{L}+\.?)?(?:\s*\p{Lu}\p{L}*\.?){0,3}"
+#: A relation marker (S/O, D/O, W/O, C/O): set apart before titled names are masked, so that the name
+#: before it stops there ("Smt. Abc Xyz S/O Pqr Lmn": the S is not the titled name's last word).
+_RELATION_MARK: Final = r"\b((?i:[sdwc])\s?/\s?(?i:o))\b"
+_APART: Final = "\ue000"  # a private-use character: never in a name, removed again after masking
 _TITLED_NAME: Final = r"\b((?i:shri|shrimati|smt|sri|kumari|mr|mrs|ms|miss|dr|name))\b\.?\s*:?\s*" + _NAME_WORDS
 #: Relation prefixes of Indian records: son/daughter/wife/care of.
 _RELATION_NAME: Final = r"\b((?i:[sdwc])\s?/\s?(?i:o))\b\.?\s*:?\s*" + _NAME_WORDS
@@ -46,6 +51,7 @@ def mask_personal(text: pl.Expr) -> pl.Expr:
     """Free text with phone numbers, 12-digit id numbers, e-mail addresses and titled names masked.
 
     ``Shri Ramesh Kumar Verma`` → ``Shri [name]``, ``S/O Mohan Lal`` → ``S/O [name]``,
+    ``Smt. Abc Xyz S/O Pqr Lmn`` → ``Smt [name] S/O [name]``, ``DR. A. K. Xyz`` → ``DR [name]``,
     ``+91.98123.45674`` and ``९८१२३४५६७८`` → ``[phone]``, ``1234.5678.9012`` → ``[id number]``.
     Dates, amounts and complaint numbers stay as they are (tests/test_privacy.py lists the cases).
     """
@@ -54,7 +60,33 @@ def mask_personal(text: pl.Expr) -> pl.Expr:
         .str.replace_all(_ID_NUMBER, "[id number]")
         .str.replace_all(_MOBILE, "[phone]")
         .str.replace_all(_LANDLINE, "[phone]")
+        .str.replace_all(_RELATION_MARK, f"{_APART}$1")
         .str.replace_all(_TITLED_NAME, "$1 [name]")
+        .str.replace_all(_APART, "", literal=True)
         .str.replace_all(_RELATION_NAME, "$1 [name]")
         .str.replace_all(_HINDI_NAME, "$1 [name]")
     )
+
+
+#: The quarantine reason of a code that looks like personal data.
+PERSONAL_CODE: Final = (
+    "looks like personal data (a phone number, e-mail address or id number), not a code: never registered "
+    "as a public name"
+)
+
+
+def _contact_data(text: pl.Expr) -> pl.Expr:
+    """Whether ``text`` holds a phone number, an e-mail address or a 12-digit id number."""
+    return pl.any_horizontal(text.str.contains(pattern) for pattern in (_EMAIL, _ID_NUMBER, _MOBILE, _LANDLINE))
+
+
+def personal_codes(values: pl.Series) -> pl.Series:
+    """The distinct values of a code column (department, district, category) holding a phone number,
+    an e-mail address or an id number: a phone typed into the district column, an e-mail into the
+    department column. Such a value is a fault to quarantine, never a new public name.
+
+    Titled names are not looked for here, unlike in notes: places and schemes carry titles ("Dr.
+    Ambedkar Nagar", a tehsil; "Dr. Ambedkar ... Yojana"), and a load must not set them aside. Checked
+    once per distinct value."""
+    distinct = values.drop_nulls().unique()
+    return distinct.filter(pl.select(_contact_data(pl.lit(distinct))).to_series())

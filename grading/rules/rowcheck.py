@@ -25,6 +25,7 @@ from grading.model.schema import (
     TIMEZONE,
 )
 from grading.rules import timeparse
+from grading.rules.privacy import PERSONAL_CODE, personal_codes
 
 
 def parse_times(text: pl.Expr, zone: str = TIMEZONE) -> pl.Expr:
@@ -124,6 +125,7 @@ def check_rows(
             f"a closed outcome is one of {', '.join(CLOSE_OUTCOMES)}",
         ),
     ]
+    rules.extend(personal_code_rules(frame))
     for name, required in REQUIRED_BY_EVENT.items():
         rules.extend(
             (column, column, (event == name) & pl.col(column).is_null(), f"required for '{name}' events")
@@ -137,6 +139,19 @@ def check_rows(
         **{c: pl.col(f"_{c}") for c in ("event", "level", "channel", "outcome", "limit_days")},
     ).select("row_number", *EVENT_COLUMNS)
     return good, problems
+
+
+def personal_code_rules(
+    frame: pl.DataFrame, columns: tuple[str, ...] = ("department", "district", "category")
+) -> list[Rule]:
+    """A code holding a phone number, e-mail address or id number is a bad row
+    (:func:`grading.rules.privacy.personal_codes`), never a new public name."""
+    rules: list[Rule] = []
+    for column in columns:
+        bad = personal_codes(frame[column])
+        if bad.len():
+            rules.append((column, column, pl.col(column).is_in(bad.implode()), PERSONAL_CODE))
+    return rules
 
 
 def _window_rule(bounds: tuple[datetime, datetime] | None) -> list[Rule]:

@@ -275,7 +275,9 @@ def data_status(con: duckdb.DuckDBPyConnection) -> DataStatus:
         "is_demo": database.get_meta(con, "demo") == "true",
         "log": found["log"],
         "quarantine": found["quarantine"],
-        "quarantine_rows": found["quarantine_rows"].with_columns(value=mask_personal(pl.col("value"))),
+        "quarantine_rows": found["quarantine_rows"].with_columns(
+            value=mask_personal(pl.col("value")), complaint_id=mask_personal(pl.col("complaint_id"))
+        ),
     }
 
 

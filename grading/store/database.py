@@ -456,7 +456,11 @@ def ingest_status(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
     ).pl()
     rows = con.sql(
         """
-        select ingest_id, source, row_number + 1 as line, complaint_id, field, value, reason
+        select
+            ingest_id, source, row_number + 1 as line, left(complaint_id, 200) as complaint_id, field,
+            -- a store written before values were cut at load may hold any length: cut on the way out
+            case when length(value) > 200 then left(value, 200) || '…' else value end as value,
+            left(reason, 500) as reason
         from quarantine
         order by ingest_id desc, row_number, field
         limit 500

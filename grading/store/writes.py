@@ -175,15 +175,34 @@ def already_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:
     return bool(rows[0][0])
 
 
+#: The longest rejected value or complaint id the quarantine keeps; longer ones are cut, with an
+#: ellipsis and their full length (a 200 MiB cell is a fault to name, not a value to keep).
+QUARANTINE_CHARS: Final = 200
+
+
+def bounded(text: pl.Expr, limit: int = QUARANTINE_CHARS) -> pl.Expr:
+    """``text`` cut to ``limit`` characters: ``'xxx…' (12,345 characters)`` past it."""
+    return (
+        pl.when(text.str.len_chars() > limit)
+        .then(pl.format("{}… ({} characters)", text.str.head(limit), text.str.len_chars()))
+        .otherwise(text)
+    )
+
+
 def quarantine(con: duckdb.DuckDBPyConnection, problems: pl.DataFrame, ingest_id: int, source: str) -> None:
-    """Keep rejected rows with their reasons (one row per problem); personal data in the rejected
-    values is masked like notes, so it never reaches the file.
+    """Keep rejected rows with their reasons (one row per problem); personal data in every column
+    (the rejected value, the complaint id, a reason quoting values) is masked like notes, so it never
+    reaches the file, and a value or id is kept to :data:`QUARANTINE_CHARS` characters.
 
     A problem already kept for the same complaint, field, value and reason (an overlapping newer export
     carrying the same bad row) is not kept again.
     """
     frame = problems.with_columns(
-        value=mask_personal(pl.col("value")), ingest_id=pl.lit(ingest_id, pl.Int32), source=pl.lit(source)
+        value=bounded(mask_personal(pl.col("value"))),
+        complaint_id=bounded(mask_personal(pl.col("complaint_id"))),
+        reason=mask_personal(pl.col("reason")),
+        ingest_id=pl.lit(ingest_id, pl.Int32),
+        source=pl.lit(source),
     )
     with registered(con, new_problems=frame):
         con.execute(
