@@ -12,6 +12,7 @@ identity. Failed sign-ins are limited per client and user name (in the access fi
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from html import escape
 from typing import Any
@@ -19,7 +20,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from grading.access.accounts import LOCAL_CLIENT, MAX_FAILURES, Accounts
+from grading.access.accounts import LOCAL_CLIENT, MAX_FAILURES, AccessFileError, Accounts
 from grading.access.identity import PUBLIC, Identity
 from grading.access.sessions import COOKIE_NAME, Sessions
 from ui import data, web
@@ -31,6 +32,7 @@ _NEXT = "after_sign_in"  # where a deep link wanted to go
 _HANDOFF = "handoff"  # a pending redirect: ("start", ticket) or ("end", "")
 _COOKIE_READ = "cookie_read"  # the cookie (fixed for the life of a tab) is looked at once
 _SIGNED_OUT = "signed_out"  # signed out in this tab: an OIDC identity no longer signs it in again
+_LOG = logging.getLogger(__name__)
 
 
 def accounts() -> Accounts:
@@ -76,7 +78,19 @@ def _from_cookie() -> dict[str, Any] | None:
 
 
 def current() -> Identity:
-    """The identity of this session (``PUBLIC`` when nobody is signed in), checked against its record."""
+    """The identity of this session (``PUBLIC`` when nobody is signed in), checked against its record.
+
+    While the access file cannot be read or written (a full disk), nobody is signed in: the session is
+    kept for the next run, and the sidebar says why in one sentence."""
+    try:
+        return _current()
+    except AccessFileError as exc:
+        _LOG.error("session check: %s", exc)
+        st.sidebar.error(t("sign_in_unavailable"))
+        return PUBLIC
+
+
+def _current() -> Identity:
     session = st.session_state.get(_SESSION)
     if session is None and not st.session_state.get(_COOKIE_READ):
         session = _from_cookie()
@@ -232,7 +246,13 @@ def sign_in_form() -> None:
         password = st.text_input(t("password"), type="password", key="password")
         submitted = st.form_submit_button(t("sign_in"))
     if submitted:
-        if sign_in(username, password):
+        try:
+            signed = sign_in(username, password)
+        except AccessFileError as exc:  # a full disk: one sentence here, the details in the server's log
+            _LOG.error("sign-in: %s", exc)
+            st.error(t("sign_in_unavailable"))
+            return
+        if signed:
             st.rerun()
         st.error(t("sign_in_failed"))
 

@@ -34,6 +34,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from grading.access.identity import ROLES, AccessError, Identity, Scope
+from grading.model.schema import NivaranError
 
 #: Sign-in limits (docs/sign-in.md explains the scheme). Failures in a row from one client on one user
 #: name after which that pair is locked for LOCK_TIME, even for the right password:
@@ -89,6 +90,17 @@ create table if not exists access_meta (key text primary key, value text not nul
 """
 
 
+class AccessFileError(NivaranError):
+    """The access file cannot be read or written (a full disk, a read-only folder, a damaged file)."""
+
+    def __init__(self, path: Path, cause: BaseException) -> None:
+        reason = cause.strerror if isinstance(cause, OSError) and cause.strerror else str(cause)
+        super().__init__(
+            f"{path}: the access file cannot be read or written ({reason}); sign-ins and case exports wait until "
+            "there is room on the disk and the file is writable"
+        )
+
+
 def session_expired(signed_in_at: datetime, seen_at: datetime, now: datetime) -> bool:
     """Whether a session is over: ``SESSION_TIME`` after sign-in or ``IDLE_TIME`` after its last use."""
     return now - signed_in_at > SESSION_TIME or now - seen_at > IDLE_TIME
@@ -111,12 +123,19 @@ class Accounts:
 
     @contextmanager
     def _open(self) -> Iterator[sqlite3.Connection]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        con = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        """A connection to the access file; a file that cannot be read or written (a full disk, a
+        read-only folder, a damaged file) is :class:`AccessFileError`, one sentence."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            con = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise AccessFileError(self.path, exc) from exc
         try:
             con.execute("pragma journal_mode = wal")
             con.executescript(_DDL)
             yield con
+        except (OSError, sqlite3.Error) as exc:
+            raise AccessFileError(self.path, exc) from exc
         finally:
             con.close()
 

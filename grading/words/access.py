@@ -25,6 +25,11 @@ ACCESS: Final[dict[str, tuple[str, str]]] = {
         "Sign-in failed. Check the user name and password and try again later.",
         "साइन इन नहीं हो सका। उपयोगकर्ता नाम और पासवर्ड जाँचें और कुछ देर बाद पुनः प्रयास करें।",
     ),
+    "sign_in_unavailable": (
+        "Sign-in is not possible just now: the server cannot write its access file (the disk may be full). "
+        "Tell the administrator.",
+        "अभी साइन इन संभव नहीं है: सर्वर अपनी एक्सेस फ़ाइल नहीं लिख पा रहा है (डिस्क भर गई हो सकती है)। प्रशासक को बताएँ।",
+    ),
     "no_role": (
         "{email} is signed in with the identity provider but has no role in Nivaran; ask the state administrator.",
         "{email} पहचान प्रदाता से साइन इन है, पर निवारण में इसकी कोई भूमिका नहीं है; राज्य प्रशासक से संपर्क करें।",
