@@ -15,6 +15,7 @@ from grading.intake import ingest
 from grading.outputs import export
 from tests.browser import ARTIFACTS, streamlit_server, wait_for_app
 from tests.test_app import sign_in
+from ui import web
 from ui.text import plain
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,14 +75,18 @@ def test_names_are_literal_in_titles_and_table_cells(admin_app: AppTest) -> None
     assert at.title[0].value.startswith(plain(EVIL) + ":")  # Markdown source that renders the literal name
 
 
-def test_a_district_code_with_a_slash_opens_on_the_collector_page(admin_app: AppTest) -> None:
+def test_a_district_code_with_a_slash_opens_on_the_collector_page(
+    admin_app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(web, "MOUNTED", True)  # case files are offered through dashboard.py's export route
     at = admin_app.switch_page("pages/collector.py").run()
     at.selectbox(key="district").set_value(ODD_DISTRICT).run()
     assert not at.exception, [e.message for e in at.exception]
     assert not at.warning
     assert plain(ODD_DISTRICT) in at.title[0].value
-    keys = {b.key for b in at.get("download_button")}
-    assert {"review-csv", "review-xlsx"} <= keys  # CSV and Excel, made on click through grading.outputs.export
+    links = {b.key: b.proto.url for b in at.get("link_button")}
+    assert {"review-csv", "review-xlsx"} <= set(links)  # CSV and Excel, made on download through grading.outputs.export
+    assert links["review-csv"].startswith(f"{web.PREFIX}/export/")
     workbook = export.write(pl.DataFrame({"district": [ODD_DISTRICT]}), "xlsx", sheet=ODD_DISTRICT)
     assert workbook.startswith(b"PK")  # the sheet is named without the code's "/" (Excel refuses it)
 

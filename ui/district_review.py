@@ -10,10 +10,11 @@ import polars as pl
 import streamlit as st
 
 from grading.access.identity import Identity
-from grading.outputs import export, meeting
+from grading.outputs import meeting
 from grading.serve import review
 from ui import data
 from ui.i18n import display_name, name_column, t
+from ui.widgets import CaseFile, case_file_link, case_files_offered
 
 
 def pick_days(latest: date, month_end: date) -> tuple[date, date]:
@@ -121,31 +122,17 @@ def _can_print() -> bool:
 
 
 def pack_downloads(pack: meeting.Pack, who: Identity, district: str, day: date) -> None:
-    """The meeting pack as Excel and PDF, each made on click through the one audited path."""
-    from ui import auth
-
+    """The meeting pack as Excel and PDF: links to Nivaran's export route, for this session only; each
+    file is made when it is downloaded, through the one audited path (never Streamlit's download button,
+    whose files anyone with the ``/media/`` address could fetch)."""
     st.caption(t("meeting_pack"))
+    if not case_files_offered():
+        return
     detail = f"meeting pack {district} {day:%Y-%m-%d}"
-    accounts = auth.accounts()
     for col, fmt in zip(st.columns(2), ("xlsx", "pdf"), strict=True):
         if fmt == "pdf" and not _can_print():
             col.caption(t("pdf_unavailable"))
             continue
-        make = partial(meeting.render, pack, fmt)
-        col.download_button(
-            t(f"download_pack_{fmt}"),
-            partial(
-                export.audited,
-                accounts,
-                who,
-                who.scope(district=district),
-                make=make,
-                rows=pack.rows,
-                fmt=fmt,
-                detail=detail,
-            ),
-            f"review-{district}-{day:%Y-%m-%d}.{fmt}",
-            export.FORMATS[fmt][0],
-            key=f"pack-{fmt}",
-            on_click="ignore",
-        )
+        file = CaseFile(partial(meeting.render, pack, fmt), pack.rows, fmt, f"review-{district}-{day:%Y-%m-%d}")
+        scope = who.scope(district=district)
+        case_file_link(col, t(f"download_pack_{fmt}"), f"pack-{fmt}", file=file, who=who, scope=scope, detail=detail)

@@ -13,13 +13,21 @@ exports need a URL that answers only to the session that made them. So:
   ticket sent to someone else (login CSRF: signing a victim into the attacker's account) opens nothing.
 - ``/nivaran/session/end`` (POST only, from this site only): ends the session record, deletes the
   cookie, goes to the start page. A cross-site image, link or form cannot sign anyone out.
-- ``/nivaran/export/<id>``: a case export the page offered. It answers only to a request carrying the
-  cookie of the live session that offered it; each download goes through
-  :func:`grading.outputs.export.export_cases` (audit entry first). Offers live ``OFFER_TIME`` at most.
+- ``/nivaran/session/end`` answers a GET (or HEAD) with 405: without that route Streamlit's page
+  fallback answered it with the dashboard's start page.
+- ``/nivaran/export/<id>``: a file of case rows the page offered (a case list, the meeting pack). It
+  answers only to a request carrying the cookie of the live session that offered it; the file is made
+  when it is downloaded, through :func:`grading.outputs.export.audited` (audit entry first). Offers
+  live ``OFFER_TIME`` at most. Streamlit's download button is never used for case rows: its files are
+  served from ``/media/<hash>`` to anyone with the address, without a session.
+- :class:`SecurityHeaders`: every HTTP response says it may not be shown in a frame of another page
+  (``X-Frame-Options: DENY``, ``Content-Security-Policy: frame-ancestors 'none'``; against
+  click-jacking), and ``/_stcore/metrics`` (Streamlit's cache names and sizes, sessions) answers only
+  a signed-in administrator (404 for everyone else; Streamlit 1.67 has no option to turn it off).
 
 The pages find out whether the routes are there through :data:`MOUNTED`: run as plain
-``streamlit run navigation.py`` (or in ``AppTest``), sign-in holds for the tab only and exports fall
-back to Streamlit's download button (through the same audited function).
+``streamlit run navigation.py`` (or in ``AppTest``), sign-in holds for the tab only and case files
+are not offered at all (the page says they need ``streamlit run dashboard.py``).
 """
 
 from __future__ import annotations
@@ -28,14 +36,16 @@ import re
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any, Final
 from urllib.parse import quote
 
 import polars as pl
 
-from grading.access.accounts import Accounts
+from grading.access.accounts import AccessFileError, Accounts
 from grading.access.identity import Identity, Scope
 from grading.access.sessions import COOKIE_NAME, Sessions
 from grading.outputs import export
@@ -46,6 +56,8 @@ PREFIX: Final = "/nivaran"
 _LOCAL_PATH: Final = re.compile(r"/(?![/\\])[^\x00-\x20\x7f\\]*")
 TICKET_TIME: Final = 30.0  # seconds
 OFFER_TIME: Final = 15 * 60.0  # seconds
+#: What the routes answer while the access file cannot be written (a full disk).
+UNAVAILABLE: Final = "The server cannot write its access file just now (the disk may be full); try again later."
 #: True once dashboard.py has mounted the routes in this process.
 MOUNTED = False
 
@@ -60,12 +72,14 @@ _next: dict[str, tuple[str, float]] = {}  # browser cookie → (return address, 
 
 @dataclass(frozen=True)
 class Offer:
-    """A case export a page offered: what, for whom, within which scope, in which session."""
+    """A file of case rows a page offered: how to make it, how many case rows it holds, for whom,
+    within which scope, in which session."""
 
     session_token: str
     who: Identity
     scope: Scope
-    rows: pl.DataFrame
+    make: Callable[[], bytes]
+    rows: int
     fmt: str
     detail: str
     file_name: str
@@ -172,18 +186,50 @@ def start_url(ticket: str, next_path: str) -> str:
 def offer(
     session_token: str, key: str, *, who: Identity, scope: Scope, rows: pl.DataFrame, fmt: str, detail: str, name: str
 ) -> str:
-    """Register a case export for the session's button ``key``; return its URL (replaces the button's
-    previous offer, so reruns do not pile up copies)."""
+    """Register one table of case rows as CSV or Excel for the session's button ``key``; return its URL
+    (as :func:`grading.outputs.export.export_cases` makes it, when it is downloaded)."""
+    make = partial(export.write, rows, fmt, sheet=detail)
+    return offer_file(
+        session_token,
+        key,
+        who=who,
+        scope=scope,
+        make=make,
+        rows=rows.height,
+        fmt=fmt,
+        detail=detail,
+        file_name=f"{name}.{export.FORMATS[fmt][1]}",
+    )
+
+
+def offer_file(
+    session_token: str,
+    key: str,
+    *,
+    who: Identity,
+    scope: Scope,
+    make: Callable[[], bytes],
+    rows: int,
+    fmt: str,
+    detail: str,
+    file_name: str,
+) -> str:
+    """Register a file of case rows (``make`` builds its bytes from rows ``who`` may see within
+    ``scope``; ``rows`` case rows) for the session's button ``key``; return its URL. The file is made and
+    audited only when the URL is downloaded. Replaces the button's previous offer, so reruns do not pile
+    up copies."""
+    if fmt not in export.FORMATS:
+        msg = f"export format {fmt!r}: expected one of {', '.join(export.FORMATS)}"
+        raise ValueError(msg)
     now = time.monotonic()
     offer_id = secrets.token_urlsafe(24)
-    file_name = f"{name}.{export.FORMATS[fmt][1]}"
     with _lock:
         for old in [k for k, o in _offers.items() if o.deadline < now]:
             del _offers[old]
         previous = _offer_ids.pop((session_token, key), None)
         if previous is not None:
             _offers.pop(previous, None)
-        _offers[offer_id] = Offer(session_token, who, scope, rows, fmt, detail, file_name, now + OFFER_TIME)
+        _offers[offer_id] = Offer(session_token, who, scope, make, rows, fmt, detail, file_name, now + OFFER_TIME)
         _offer_ids[(session_token, key)] = offer_id
     return f"{PREFIX}/export/{offer_id}"
 
@@ -193,12 +239,73 @@ def _token(cookies: dict[str, str]) -> str | None:
     return sessions().token_from_cookie(value) if value else None
 
 
+def signed_in(cookies: dict[str, str]) -> Identity | None:
+    """The identity of the live session a request's cookie names, None without one (or while the
+    access file cannot be read)."""
+    try:
+        token = _token(cookies)
+        return sessions().check(token).identity if token is not None else None
+    except AccessFileError:
+        return None
+
+
+#: Every HTTP response: never shown in a frame (click-jacking), by old and new browsers.
+FRAME_HEADERS: Final = ((b"x-frame-options", b"DENY"), (b"content-security-policy", b"frame-ancestors 'none'"))
+#: Streamlit's metrics (cache names and sizes, sessions): for a signed-in administrator only.
+METRICS_PATH: Final = "/_stcore/metrics"
+
+
+def _with_frame_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    kept = [(k, v) for k, v in headers if k.lower() != b"x-frame-options"]
+    policy = [v for k, v in kept if k.lower() == b"content-security-policy"]
+    if policy and not any(b"frame-ancestors" in v for v in policy):
+        kept = [(k, v + b"; frame-ancestors 'none'" if k.lower() == b"content-security-policy" else v) for k, v in kept]
+    elif not policy:
+        kept.append(FRAME_HEADERS[1])
+    return [*kept, FRAME_HEADERS[0]]
+
+
+def _cookies(scope: Any) -> dict[str, str]:
+    from starlette.requests import HTTPConnection
+
+    return dict(HTTPConnection(scope).cookies)
+
+
+class SecurityHeaders:
+    """ASGI middleware (outermost): the frame headers on every HTTP response, and ``/_stcore/metrics``
+    answered only to a signed-in administrator's session (404 for everyone else)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": _with_frame_headers(list(message.get("headers", [])))}
+            await send(message)
+
+        if scope.get("path", "").rstrip("/") == METRICS_PATH:
+            from starlette.concurrency import run_in_threadpool
+            from starlette.responses import PlainTextResponse
+
+            who = await run_in_threadpool(signed_in, _cookies(scope))
+            if who is None or who.role != "admin":
+                headers = {"Cache-Control": "no-store"}
+                await PlainTextResponse("Not Found", 404, headers)(scope, receive, send_with_headers)
+                return
+        await self.app(scope, receive, send_with_headers)
+
+
 def middleware() -> list[Any]:
-    """The middleware ``dashboard.py`` mounts: the browser cookie, and Streamlit's front-end files
-    served from memory (:mod:`ui.assets`)."""
+    """The middleware ``dashboard.py`` mounts: the security headers (outermost: every response), the
+    browser cookie, and Streamlit's front-end files served from memory (:mod:`ui.assets`)."""
     from starlette.middleware import Middleware
 
-    return [Middleware(BrowserCookie), Middleware(PackedAssets)]
+    return [Middleware(SecurityHeaders), Middleware(BrowserCookie), Middleware(PackedAssets)]
 
 
 def routes() -> list[Any]:
@@ -233,12 +340,19 @@ def routes() -> list[Any]:
     async def end(request: Request) -> Response:
         if not same_site(dict(request.headers), request.headers.get("host", "")):
             return PlainTextResponse("Sign out from the dashboard's own page.", 403, no_store)
-        token = await run_in_threadpool(_token, dict(request.cookies))
-        if token is not None:
-            await run_in_threadpool(sessions().end, token)
+        try:
+            token = await run_in_threadpool(_token, dict(request.cookies))
+            if token is not None:
+                await run_in_threadpool(sessions().end, token)
+        except AccessFileError:
+            return PlainTextResponse(UNAVAILABLE, 503, no_store)
         response = RedirectResponse("/", status_code=303, headers=no_store)
         response.delete_cookie(COOKIE_NAME, path="/")
         return response
+
+    async def not_allowed(_request: Request) -> Response:
+        # Without this, Streamlit's page fallback answers a GET here with the start page (200).
+        return PlainTextResponse("Sign out with the dashboard's Sign out button.", 405, {**no_store, "Allow": "POST"})
 
     def serve(offer_id: str, cookies: dict[str, str]) -> tuple[int, bytes, Offer | None]:
         with _lock:
@@ -246,14 +360,19 @@ def routes() -> list[Any]:
         token = _token(cookies)
         if found is None or found.deadline < time.monotonic() or token is None or token != found.session_token:
             return 403, b"", None
-        if sessions().check(token, datetime.now()).identity is None:
+        if sessions().check(token, datetime.now()).identity != found.who:  # ended, or the account changed
             return 403, b"", None
         accounts = Accounts(database.resolve_path())
-        data = export.export_cases(accounts, found.who, found.scope, found.rows, fmt=found.fmt, detail=found.detail)
+        data = export.audited(
+            accounts, found.who, found.scope, make=found.make, rows=found.rows, fmt=found.fmt, detail=found.detail
+        )
         return 200, data, found
 
     async def download(request: Request) -> Response:
-        status, data, found = await run_in_threadpool(serve, request.path_params["offer_id"], dict(request.cookies))
+        try:
+            status, data, found = await run_in_threadpool(serve, request.path_params["offer_id"], dict(request.cookies))
+        except AccessFileError:  # no audit entry, no file (export.audited): one sentence, not a stack trace
+            return PlainTextResponse(UNAVAILABLE, 503, no_store)
         if found is None:
             return PlainTextResponse("This export belongs to a signed-in session that has ended.", 403, no_store)
         disposition = f"attachment; filename*=UTF-8''{quote(found.file_name)}"
@@ -263,5 +382,6 @@ def routes() -> list[Any]:
     return [
         Route(f"{PREFIX}/session/start", start),
         Route(f"{PREFIX}/session/end", end, methods=["POST"]),
+        Route(f"{PREFIX}/session/end", not_allowed, methods=["GET"]),
         Route(PREFIX + "/export/{offer_id}", download),
     ]

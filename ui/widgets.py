@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
+from typing import TYPE_CHECKING
 
 import polars as pl
 import streamlit as st
@@ -18,6 +20,9 @@ from grading.outputs.fmt import EMPTY, ago, fixed_expr, indian_expr, rank_change
 from grading.scoring.schemes import Scheme
 from ui import permalink, web
 from ui.i18n import LANGS, display_name, lang, metric_label, moment, month_name, t
+
+if TYPE_CHECKING:
+    from streamlit.delta_generator import DeltaGenerator
 
 
 def _switch_language() -> None:
@@ -107,6 +112,17 @@ def headers(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.rename({c: metric_label(c) for c in frame.columns if c in METRICS})
 
 
+@dataclass(frozen=True)
+class CaseFile:
+    """A file of case rows to offer: how to make its bytes, how many case rows it holds, its format and
+    its file name without the extension (made safe for a file name when offered)."""
+
+    make: Callable[[], bytes]
+    rows: int
+    fmt: str
+    stem: str
+
+
 def _safe_name(name: str) -> str:
     """``name`` fit for a file or sheet name: codes may hold / : * ? [ ], which neither allows."""
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", name)
@@ -130,34 +146,56 @@ def download(frame: pl.DataFrame, name: str, key: str, excel: bool = False) -> N
         )
 
 
+def case_files_offered() -> bool:
+    """Whether this page can offer files of case rows: only through Nivaran's export route, so only when
+    the server mounted it (``streamlit run dashboard.py``) and this tab is signed in. Otherwise the
+    page says so in one sentence, where the buttons would be, and offers nothing."""
+    from ui import auth
+
+    if web.MOUNTED and auth.token() is not None:
+        return True
+    st.caption(t("case_files_need_server"))
+    return False
+
+
+def case_file_link(
+    col: DeltaGenerator, label: str, key: str, *, file: CaseFile, who: Identity, scope: Scope, detail: str
+) -> None:
+    """A link to one file of case rows, served by the export route to this session only and audited when
+    it is downloaded (:func:`ui.web.offer_file`); call only after :func:`case_files_offered`."""
+    from ui import auth
+
+    token = auth.token()
+    if token is None:  # signed out since case_files_offered: nothing to offer
+        return
+    url = web.offer_file(
+        token,
+        key,
+        who=who,
+        scope=scope,
+        make=file.make,
+        rows=file.rows,
+        fmt=file.fmt,
+        detail=detail,
+        file_name=f"{_safe_name(file.stem)}.{export.FORMATS[file.fmt][1]}",
+    )
+    col.link_button(label, url, key=key)
+
+
 def case_download(frame: pl.DataFrame, name: str, key: str, *, who: Identity, scope: Scope, detail: str) -> None:
-    """CSV and Excel downloads of case rows, through the one audited path (:func:`grading.outputs.export.export_cases`).
+    """CSV and Excel downloads of case rows, through the one audited path (:func:`grading.outputs.export.audited`).
 
     Served by Nivaran's export route (ui/web.py), the files answer only to this signed-in session's
     cookie, and each download is audited when it happens. Without the routes (plain ``streamlit run
-    navigation.py``), Streamlit's download button makes the file on click through the same function.
+    navigation.py``, AppTest) there is no download: Streamlit's download button would serve the file from
+    ``/media/`` to anyone with its address.
     """
-    from ui import auth
-
-    name = _safe_name(name)
-    stem = f"{name}-{lang()}"
-    token = auth.token()
+    if not case_files_offered():
+        return
     cols = st.columns(3)
     for col, fmt in zip(cols[:2], ("csv", "xlsx"), strict=True):
-        label = t(f"download_{fmt}")
-        if web.MOUNTED and token is not None:
-            url = web.offer(token, f"{key}-{fmt}", who=who, scope=scope, rows=frame, fmt=fmt, detail=detail, name=stem)
-            col.link_button(label, url, key=f"{key}-{fmt}")
-        else:
-            accounts = auth.accounts()
-            col.download_button(
-                label,
-                partial(export.export_cases, accounts, who, scope, frame, fmt=fmt, detail=detail),
-                f"{stem}.{export.FORMATS[fmt][1]}",
-                export.FORMATS[fmt][0],
-                key=f"{key}-{fmt}",
-                on_click="ignore",
-            )
+        file = CaseFile(partial(export.write, frame, fmt, sheet=detail), frame.height, fmt, f"{name}-{lang()}")
+        case_file_link(col, t(f"download_{fmt}"), f"{key}-{fmt}", file=file, who=who, scope=scope, detail=detail)
     cols[2].caption(t("export_note"))
 
 

@@ -39,6 +39,10 @@ ACCESS: Final[dict[str, tuple[str, str]]] = {
         "इस पृष्ठ के लिए उचित भूमिका वाले उपयोगकर्ता का साइन इन आवश्यक है (साइन इन देखें)।",
     ),
     "continue": ("Continue", "आगे बढ़ें"),
+    "case_files_need_server": (
+        "Downloads of case files need the dashboard server: `streamlit run dashboard.py`.",
+        "प्रकरणों की फ़ाइलें डाउनलोड करने के लिए डैशबोर्ड सर्वर चाहिए: `streamlit run dashboard.py`।",
+    ),
     "export_note": (
         "Exports of cases are recorded in the audit log (who, when, which scope, how many rows).",
         "प्रकरणों का हर निर्यात ऑडिट लॉग में दर्ज होता है (किसने, कब, किस दायरे में, कितनी पंक्तियाँ)।",
