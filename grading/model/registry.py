@@ -274,6 +274,31 @@ METRICS: Final[dict[str, Metric]] = {
 }
 
 
+#: What each percentage and day statistic is computed from: metric → (numerator, denominator), each a
+#: tuple of count columns added up (``sla_compliance_pct``: on time ÷ (on time + late + open and overdue)).
+#: A day statistic has no numerator: it is taken over the denominator's complaints (those closed in the
+#: month). The public side's suppression rule (:mod:`grading.scoring.suppress`) hides such a figure when a
+#: count it is computed from is hidden; a test checks these against the formulas that compute them.
+RATIOS: Final[dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
+    "satisfied_closure_pct": (("closed_satisfied",), ("received",)),
+    "force_close_pct": (("closed_force",), ("closed",)),
+    "satisfaction_pct": (("feedback_satisfied",), ("feedback_rated",)),
+    "callback_coverage_pct": (("callback_closed",), ("closed",)),
+    "reopen_pct": (("reopened",), ("feedback_rated",)),
+    "sla_compliance_pct": (("on_time",), ("on_time", "late", "open_overdue")),
+    "on_time_closure_pct": (("on_time",), ("closed",)),
+    "overdue_pending_pct": (("open_overdue",), ("pending",)),
+    "non_attended_pct": (("stints_non_attended",), ("stints_started",)),
+    "long_pending_disposal_pct": (("long_pending_closed",), ("long_pending_closed", "long_pending_open")),
+    "reached_l2_pct": (("reached_l2",), ("received",)),
+    "reached_l3_pct": (("reached_l3",), ("received",)),
+    "reached_l4_pct": (("reached_l4",), ("received",)),
+    "resolution_days_median": ((), ("closed",)),
+    "resolution_days_mean": ((), ("closed",)),
+    "resolution_days_p90": ((), ("closed",)),
+}
+
+
 def _f(label_en: str, label_hi: str, description: str, unit: str) -> Metric:
     return Metric(label_en, label_hi, description, unit, None)
 
@@ -345,6 +370,20 @@ FIELDS: Final[dict[str, Metric]] = {
     "published_at": _f("Published at", "प्रकाशन समय", "When the month's grading was published and frozen.", "time"),
     "suppressed": _f(
         "Hidden", "छिपाया गया", "true when every figure of the row is hidden (see suppressed_reason).", "flag"
+    ),
+    "small_figures": _f(
+        "Small counts",
+        "छोटी गिनतियाँ",
+        "The count columns of a shown row left empty because the count is from 1 to one less than the "
+        "publication threshold (suppress_below: 1 to 4 in the shipped schemes); a count of 0 is shown.",
+        "text",
+    ),
+    "hidden_figures": _f(
+        "Other hidden figures",
+        "अन्य छिपाए गए आँकड़े",
+        "The other columns of a shown row left empty: a percentage, day figure, points or score uncertainty "
+        "computed from a hidden count, and counts hidden so that a small one cannot be worked out from a total.",
+        "text",
     ),
     "suppressed_reason": _f(
         "Why hidden",

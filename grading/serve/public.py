@@ -2,23 +2,29 @@
 
 Everything a journalist or member of the public can see (public summary, trends, methodology figures,
 every public download and the files of ``nivaran publish``) comes from this module, and every figure in
-it has gone through one suppression rule:
+it has gone through one suppression rule, :mod:`grading.scoring.suppress` (its docstring and
+``docs/public.md`` give it whole):
 
-1. **Primary suppression.** An entity-month (a department, a district, or a department within a
-   district) with fewer than the scheme's ``suppress_below`` complaints received shows no figure at
-   all: no count, percentage, points, score or grade. With 1 to 4 complaints a percentage tells what
-   happened to an identifiable person.
-2. **Complementary suppression.** The public side also shows totals: each department's row (the sum
-   of its district cells), each district's row (the sum of its department cells) and the state's
-   figures (the sum of either). If one member of such a sum were hidden and the others shown, the
-   hidden one would be the total minus the others. So, for every sum, the hidden members must number
-   0 or at least 2: when exactly one is hidden, the smallest shown member (by received, the state
-   total last) is hidden too, and this repeats until nothing changes (a fixed point).
+1. **Rows.** An entity-month (a department, a district, or a department within a district) with fewer
+   than the scheme's ``suppress_below`` complaints received shows no figure at all: no count,
+   percentage, points, score or grade.
+2. **Small counts.** On a shown row, any other count from 1 to ``suppress_below - 1`` (force-closed,
+   dissatisfied, reopened, left out as habitual, pending …) is hidden too; 0 is shown.
+3. **Figures computed from a hidden count**: its percentages (those whose numerator or denominator it
+   is), day statistics, the points of a component and the score uncertainty.
+4. **Complements.** No published sum (a count over the districts of a department or the departments of
+   a district with its total, the totals with the state, a count with its parts inside a row, a score
+   with its points) has exactly one hidden member: the smallest shown one is hidden with it, until
+   nothing changes.
 
 A hidden row keeps who and when (names, codes, month), whether it is ranked, its rank (and rank
 range), volume group, rank change and streaks (positions, not counts); ``suppressed`` is true and
-``suppressed_reason`` says ``small`` or ``complementary``. The pattern is the same for every count,
-so no count of a hidden row or cell can be recovered by differencing any published total.
+``suppressed_reason`` says ``small`` or ``complementary``. On a shown row, ``small_figures`` names the
+counts of 1 to 4 left empty and ``hidden_figures`` the other figures left empty.
+
+A published month's figures all come from its publication: the department and district rows and the
+department × district cells stored when it was published (:data:`PUBLISHED_CELLS`), so loads after it
+change none of them.
 """
 
 from __future__ import annotations
@@ -30,123 +36,100 @@ import duckdb
 import polars as pl
 
 from grading.monthly import results
-from grading.scoring import fit
+from grading.scoring import fit, suppress
 from grading.scoring.schemes import Scheme
 from grading.serve import views
-from grading.store import database
+from grading.store import database, published
 
-#: The marker of "every department" or "every district" in a suppression pattern.
-ALL: Final = "*"
-SMALL: Final = "small"
-COMPLEMENTARY: Final = "complementary"
+ALL: Final = suppress.ALL
+SMALL: Final = suppress.SMALL
+COMPLEMENTARY: Final = suppress.COMPLEMENTARY
 HEADLINE: Final = views.HEADLINE
-PATTERN_SCHEMA: Final = pl.Schema(
-    {
-        "month": pl.Date,
-        "department": pl.String,
-        "district": pl.String,
-        "received": pl.Int64,
-        "hidden": pl.Boolean,
-        "reason": pl.String,
-    }
-)
+PATTERN_SCHEMA: Final = suppress.PATTERN_SCHEMA
+#: The key under which a publication stores the month's department × district cells (beside its
+#: ``department`` and ``district`` rows); a frame without ``entity_type``, so that the graded overlay of
+#: :mod:`grading.monthly.results` leaves it alone.
+PUBLISHED_CELLS: Final = "cells"
 #: Columns of a public row that never reveal a count: who, when, position and whether it is ranked.
 PUBLIC_ALWAYS: Final = frozenset(
     {"entity_type", "department", "district", "month", "is_ranked", "rank", "volume_group", "published_at"}
     | {"group_rank", "rank_best", "rank_worst", "rank_is_reliable", "rank_change", "streak_rank_1", "streak_top_grade"}
     | {"rank_text", "rank_position"}
-    | {"suppressed", "suppressed_reason"}
+    | {"suppressed", "suppressed_reason", *suppress.MARKERS}
     | {f"{k}_name{s}" for k in ("department", "district") for s in ("", "_hi")}
 )
-_KEY: Final = ["month", "department", "district"]
 
 
-def pattern(cells: pl.DataFrame, departments: pl.DataFrame, districts: pl.DataFrame, threshold: int) -> pl.DataFrame:
-    """Which figures the public side hides: one row per (month, department, district) member of the
-    published table, margins included (``PATTERN_SCHEMA``).
+def components(scheme: Scheme) -> dict[str, str]:
+    """Points column → metric, over every version of ``scheme`` (what a score is the sum of)."""
+    return {f"points_{c.key}": c.metric for v in scheme.all_versions() for c in v.components}
 
-    ``cells``: one row per (month, department, district) with ``received``; ``departments`` and
-    ``districts``: one row per (month, entity) with ``received`` (the published totals). A department
-    total has ``district`` = :data:`ALL`, a district total ``department`` = :data:`ALL`, the state
-    total both. Each member belongs to two sums (its department line and its district line); see the
-    module rules. Ties between equally small candidates go to the first code, so the pattern is
-    reproducible.
 
-    """
-    received = pl.col("received").cast(pl.Int64)
-    state = departments.group_by("month").agg(received.sum())
-    members = pl.concat(
-        [
-            cells.select("month", "department", "district", received),
-            departments.select("month", "department", pl.lit(ALL).alias("district"), received),
-            districts.select("month", pl.lit(ALL).alias("department"), "district", received),
-            state.select("month", pl.lit(ALL).alias("department"), pl.lit(ALL).alias("district"), received),
-        ]
+def pattern(
+    cells: pl.DataFrame,
+    departments: pl.DataFrame,
+    districts: pl.DataFrame,
+    threshold: int,
+    *,
+    scheme: Scheme | None = None,
+) -> pl.DataFrame:
+    """Which figures the public side hides (:func:`grading.scoring.suppress.pattern`, one row per member
+    of the published table, margins included), with ``scheme``'s components and long-pending age."""
+    return suppress.pattern(
+        cells,
+        departments,
+        districts,
+        threshold,
+        components=components(scheme) if scheme else None,
+        long_pending_days=scheme.long_pending_days if scheme else 50,
     )
-    small = pl.col("received").fill_null(0) < threshold
-    members = members.with_columns(hidden=small, reason=pl.when(small).then(pl.lit(SMALL)))
-    is_state = (pl.col("department") == ALL) & (pl.col("district") == ALL)
-    while True:
-        picks = []
-        for line in ("department", "district"):
-            lone = members.group_by("month", line).agg(n=pl.col("hidden").sum()).filter(pl.col("n") == 1)
-            picks.append(
-                members.join(lone.select("month", line), on=["month", line])
-                .filter(~pl.col("hidden"))
-                .sort("month", line, is_state, "received", "department", "district")
-                .group_by("month", line, maintain_order=True)
-                .first()
-                .select(_KEY)
-            )
-        found = pl.concat(picks).unique()
-        if found.is_empty():
-            break
-        members = (
-            members.join(found.with_columns(pick=pl.lit(value=True)), on=_KEY, how="left")
-            .with_columns(
-                hidden=pl.col("hidden") | pl.col("pick").fill_null(value=False),
-                reason=pl.when(pl.col("pick")).then(pl.lit(COMPLEMENTARY)).otherwise(pl.col("reason")),
-            )
-            .drop("pick")
-        )
-    return members.sort(_KEY).cast(PATTERN_SCHEMA)
 
 
 def hide(rows: pl.DataFrame, found: pl.DataFrame, entity_type: str) -> pl.DataFrame:
-    """``rows`` (one per month and entity of ``entity_type``, or per month, department and district for
-    ``department_district``) with every figure nulled where ``found`` (a :func:`pattern`) hides the
-    member; adds ``suppressed`` and ``suppressed_reason``. A row the pattern does not know is hidden."""
-    if entity_type == "department":
-        members = found.filter((pl.col("district") == ALL) & (pl.col("department") != ALL)).drop("district")
-    elif entity_type == "district":
-        members = found.filter((pl.col("department") == ALL) & (pl.col("district") != ALL)).drop("department")
-    else:
-        members = found.filter((pl.col("department") != ALL) & (pl.col("district") != ALL))
-    key = ["month", entity_type] if entity_type != "department_district" else _KEY
-    if rows.is_empty():
-        return rows.with_columns(suppressed=pl.lit(value=False), suppressed_reason=pl.lit(None, pl.String))
-    joined = rows.join(
-        members.select(*key, suppressed="hidden", suppressed_reason="reason"), on=key, how="left", maintain_order="left"
-    ).with_columns(
-        suppressed=pl.col("suppressed").fill_null(value=True),
-        suppressed_reason=pl.col("suppressed_reason").fill_null(
-            pl.when(pl.col("suppressed").is_null()).then(pl.lit(SMALL))
-        ),
+    """``rows`` with every figure nulled that ``found`` (a :func:`pattern`) hides, and the markers
+    (:func:`grading.scoring.suppress.hide`; :data:`PUBLIC_ALWAYS` are never figures)."""
+    return suppress.hide(rows, found, entity_type, PUBLIC_ALWAYS)
+
+
+def published_cells(
+    con: duckdb.DuckDBPyConnection, scheme: Scheme, until: date | None = None
+) -> dict[date, pl.DataFrame]:
+    """The department × district cells stored with each standing publication under ``scheme`` (month →
+    rows), up to ``until``; a month published before publications stored cells is left out."""
+    found = published.publications(con, scheme=scheme.name, standing=True)
+    out = {}
+    for month, version in found.select("month", "version").iter_rows():
+        if until is None or month <= until:
+            rows = published.published_rows(con, month, version).get(PUBLISHED_CELLS)
+            if rows is not None:
+                out[month] = rows
+    return out
+
+
+def _cells(con: duckdb.DuckDBPyConnection, scheme: Scheme, until: date | None = None) -> pl.DataFrame:
+    """The department-within-district metrics of every month up to ``until``: a published month's as
+    stored with its publication, the others as the store reads them now."""
+    live = results.metrics_for(con, scheme, "department_district", until=until)
+    frozen = published_cells(con, scheme, until)
+    if live.is_empty() or not frozen:
+        return live
+    kept = live.filter(~pl.col("month").is_in(list(frozen)))
+    stored = [rows.select(c for c in live.columns if c in rows.columns) for rows in frozen.values()]
+    return (
+        pl.concat([kept, *stored], how="diagonal_relaxed").select(live.columns).sort("month", "department", "district")
     )
-    figures = [c for c in joined.columns if c not in PUBLIC_ALWAYS]
-    return joined.with_columns(pl.when(~pl.col("suppressed")).then(pl.col(c)).alias(c) for c in figures)
 
 
 def suppression(con: duckdb.DuckDBPyConnection, scheme: Scheme) -> pl.DataFrame:
     """The :func:`pattern` of every month in the store: cells from the department-within-district
     metrics, totals from the graded department and district rows the public side shows (published
     rows for a published month)."""
-    cells = results.metrics_for(con, scheme, "department_district")
+    cells = _cells(con, scheme)
     departments = results.graded(con, scheme, "department")
     districts = results.graded(con, scheme, "district")
     if departments.is_empty():
         return pl.DataFrame(schema=PATTERN_SCHEMA)
-    return pattern(cells, departments, districts, scheme.suppress_below)
+    return pattern(cells, departments, districts, scheme.suppress_below, scheme=scheme)
 
 
 def history(
@@ -177,8 +160,10 @@ def cells(
     con: duckdb.DuckDBPyConnection, scheme: Scheme, month: date, metric: str, *, found: pl.DataFrame | None = None
 ) -> pl.DataFrame:
     """One row per (district, department) of ``month`` with ``received``, ``value`` (``metric``),
-    ``suppressed`` and ``suppressed_reason``, names attached: both figures null where hidden."""
-    rows = cell_table(con, scheme, month, [metric], found=found).drop("month").with_columns(value=pl.col(metric))
+    ``suppressed``, ``suppressed_reason``, the markers and ``value_hidden`` (the value is hidden: the
+    cell is, or ``metric`` is one of its hidden figures), names attached; figures null where hidden."""
+    rows = cell_table(con, scheme, month, [metric], found=found).drop("month")
+    rows = rows.with_columns(value=pl.col(metric), value_hidden=suppress.figure_hidden(metric))
     return rows if metric == "received" else rows.drop(metric)
 
 
@@ -191,9 +176,10 @@ def cell_table(
     found: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """One row per (district, department) of ``month``: ``month``, codes, ``received`` and each of
-    ``metrics`` (units as in :mod:`grading.model.registry`), ``suppressed`` and ``suppressed_reason``, names
-    attached; every figure null where hidden. Sorted by district, then department."""
-    rows = results.metrics_for(con, scheme, "department_district", until=month).filter(pl.col("month") == month)
+    ``metrics`` (units as in :mod:`grading.model.registry`), ``suppressed``, ``suppressed_reason`` and the
+    markers (``small_figures``, ``hidden_figures``), names attached; every figure null where hidden.
+    Sorted by district, then department. A published month's cells are those stored with it."""
+    rows = _cells(con, scheme, until=month).filter(pl.col("month") == month)
     rows = rows.select("month", "district", "department", *dict.fromkeys(["received", *metrics]))
     safe = hide(rows, suppression(con, scheme) if found is None else found, "department_district")
     return results.attach_names(con, safe).sort("district", "department")
