@@ -30,6 +30,7 @@ from grading.model.schema import NivaranError
 from grading.monthly import results
 from grading.outputs import export, report
 from grading.outputs.pdf import html_to_pdf
+from grading.scoring import suppress
 from grading.scoring.schemes import Scheme
 from grading.serve import public
 from grading.store import database, published
@@ -50,7 +51,8 @@ class PublishError(NivaranError):
 
 @dataclass(frozen=True)
 class Publication:
-    """One stored publication of a month: its scheme and the graded rows of each entity type."""
+    """One stored publication of a month: its scheme and the graded rows of each entity type (the
+    department × district cells stored with it are read through :mod:`grading.serve.public`)."""
 
     month: date
     version: int
@@ -86,7 +88,11 @@ def standing(con: duckdb.DuckDBPyConnection, month: date, scheme: str | None = N
         scheme_version=row["scheme_version"],
         scheme_sha256=row["scheme_sha256"],
         published_at=row["published_at"],
-        graded=published.published_rows(con, month, row["version"]),
+        graded={
+            t: rows
+            for t, rows in published.published_rows(con, month, row["version"]).items()
+            if t != public.PUBLISHED_CELLS
+        },
     )
 
 
@@ -112,6 +118,10 @@ def publish(
             msg = f"nothing to publish for {month:%Y-%m}: the database has no events in or before that month"
             raise PublishError(msg)
         graded = {t: rows.drop("published_at") for t, rows in graded.items()}
+        # The month's department × district cells are frozen with it: every public figure of a published
+        # month (the cells and their suppression pattern too) comes from the publication.
+        cells = results.metrics_for(con, scheme, "department_district", until=month, live=True)
+        cells = cells.filter(pl.col("month") == month).drop("entity_type", strict=False)
         publication = Publication(
             month=month,
             version=0,
@@ -122,7 +132,8 @@ def publish(
             graded=graded,
         )
         record = {k: v for k, v in publication.__dict__.items() if k not in ("version", "graded")}
-        publication = replace(publication, version=published.save_publication(con, record, graded))
+        stored = {**graded, public.PUBLISHED_CELLS: cells}
+        publication = replace(publication, version=published.save_publication(con, record, stored))
         write_package(PackageSource(publication, con, scheme), out)
     return publication
 
@@ -172,25 +183,31 @@ def _ranking_csv(entity_type: str) -> Callable[[PackageSource, Path], None]:
 
 def _history_csv(source: PackageSource, path: Path) -> None:
     """Every month up to the published one, every department and district: rank, grade, score,
-    points, received and streaks (one row per entity and month; departments first, oldest first)."""
+    points, received and streaks, with the suppression markers (one row per entity and month;
+    departments first, oldest first)."""
     month = source.publication.month
     points = [f"points_{c.key}" for c in source.scheme.components]
     columns = ["entity_type", "month", "department", "department_name", "department_name_hi", "district"]
     columns += ["district_name", "district_name_hi", "is_ranked", "rank_text", "volume_group", "rank_position", "grade"]
     columns += ["score", *points, "received", "rank_change", "streak_rank_1", "streak_top_grade"]
-    columns += ["suppressed", "suppressed_reason"]
+    columns += ["suppressed", "suppressed_reason", *suppress.MARKERS]
     parts = []
     for entity_type in PUBLISHED_TYPES:
         rows = public.history(source.con, source.scheme, entity_type, found=source.suppression)
         rows = rows.filter(pl.col("month") <= month).with_columns(entity_type=pl.lit(entity_type))
-        parts.append(rows.select(pl.col(c) if c in rows.columns else pl.lit(None, pl.String).alias(c) for c in columns))
+        parts.append(
+            suppress.narrow(
+                rows.select(pl.col(c) if c in rows.columns else pl.lit(None, pl.String).alias(c) for c in columns)
+            )
+        )
     every = pl.concat(parts, how="vertical_relaxed")
     write_csv(every.sort("entity_type", "month", "volume_group", "rank_position", nulls_last=True), path)
 
 
 def _cells_csv(source: PackageSource, path: Path) -> None:
     """The month's district × department cells: received, closed satisfied and every scheme
-    component's metric (one row per district and department with complaints)."""
+    component's metric, with the suppression markers (one row per district and department with
+    complaints; a published month's cells as stored with it)."""
     metrics = ["closed_satisfied", *dict.fromkeys(c.metric for c in source.scheme.components)]
     month = source.publication.month
     write_csv(public.cell_table(source.con, source.scheme, month, metrics, found=source.suppression), path)
@@ -278,7 +295,7 @@ def package_files(source: PackageSource) -> dict[str, bytes]:
 
 def published_package(con: duckdb.DuckDBPyConnection, scheme: Scheme, month: date) -> dict[str, bytes] | None:
     """The package of ``month``'s standing publication under ``scheme``, rebuilt from the store (the
-    frozen rankings and history; cells as the store holds them), for the public page's downloads.
+    frozen rankings, history and cells), for the public page's downloads.
     None when the month is not published under ``scheme``."""
     publication = standing(con, month, scheme=scheme.name)
     return None if publication is None else package_files(PackageSource(publication, con, scheme))
