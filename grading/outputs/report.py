@@ -1,9 +1,10 @@
 """The monthly press report: a self-contained HTML document in English or Hindi, printed to PDF by
 :func:`grading.outputs.pdf.html_to_pdf` (Debian's chromium, offline, Devanagari shaped).
 
-Pure: public frames in (read through :mod:`grading.serve.public`, so every figure is already suppressed),
-text out. The report holds headline sentences (who leads, streaks, biggest movers), the department and
-district rankings in their volume groups, the method in brief, and on every page the source, the data
+Pure: public frames in (read through :mod:`grading.serve.public`, so every figure is already suppressed;
+a row hidden whole, or on a shown row the points computed from a small count, read "hidden"), text out.
+The report holds headline sentences (who leads, streaks, biggest movers), the department and district
+rankings in their volume groups, the method in brief, and on every page the source, the data
 window and the publication date. Its words are entries of :mod:`grading.words` (:mod:`grading.words.report`).
 """
 
@@ -18,6 +19,7 @@ import polars as pl
 
 from grading.outputs import geo
 from grading.outputs.fmt import indian, month_name
+from grading.scoring import suppress
 from grading.scoring.schemes import Scheme
 from grading.words import say
 
@@ -66,6 +68,12 @@ def _name(row: dict[str, object], kind: str, lang: str) -> str:
 
 def _score(value: object) -> str:
     return "—" if value is None else f"{float(value):.2f}"  # type: ignore[arg-type]
+
+
+def _hidden(row: dict[str, object], column: str) -> bool:
+    """Whether ``column`` of a shown row is one of its figures hidden one by one (the suppression
+    markers of :mod:`grading.scoring.suppress`; a CSV read back may hold them as empty)."""
+    return any(column in str(row.get(m) or "").split() for m in suppress.MARKERS)
 
 
 def leader(rows: pl.DataFrame) -> dict[str, object] | None:
@@ -118,12 +126,14 @@ def _table(rows: pl.DataFrame, kind: str, scheme: Scheme, lang: str) -> str:
     cells = ["<tr>" + "".join(f"<th{' class=n' if i != 1 else ''}>{html.escape(h)}</th>" for i, h in enumerate(head))]
     hidden = say("report_hidden", lang)
     for row in rows.iter_rows(named=True):
+        # A row hidden whole reads "—" (and "hidden" for received); on a shown row, a figure hidden one
+        # by one (points computed from a small count, or its complement) reads "hidden".
         shown = [
             html.escape(row["rank_text"]) if row.get("rank_text") else "—",  # the ranking record's printed rank
             _name(row, kind, lang),
             html.escape(str(row["grade"])) if row["grade"] is not None else "—",
-            _score(row["score"]),
-            *[_score(row[f"points_{c.key}"]) for c in scheme.components],
+            hidden if _hidden(row, "score") else _score(row["score"]),
+            *[hidden if _hidden(row, f"points_{c.key}") else _score(row[f"points_{c.key}"]) for c in scheme.components],
             hidden if row["suppressed"] else indian(row["received"]),
         ]
         cells.append("<tr>" + "".join(f"<td{' class=n' if i != 1 else ''}>{v}</td>" for i, v in enumerate(shown)))
@@ -168,6 +178,7 @@ def report_html(data: ReportData, lang: str) -> str:
     parts = " + ".join(f"{c.weight:g} × {c.label_hi if lang == 'hi' else c.label_en}" for c in s.components)
     method_score = say("report_method_score", lang, max=f"{s.max_score:g}", parts=parts, min_received=s.min_received)
     method_hidden = say("report_method_hidden", lang, suppress_below=s.suppress_below)
+    method_figures = say("figures_rule", lang, band=suppress.band(s.suppress_below))
     footer = say(
         "report_footer",
         lang,
@@ -185,7 +196,7 @@ def report_html(data: ReportData, lang: str) -> str:
         f"<h2>{say('report_districts', lang)}</h2>" + _ranking(data.districts, "district", s, lang),
         district_map(data.districts, lang),
         f"<h2>{say('report_method', lang)}</h2>",
-        f"<p>{html.escape(method_score)}</p><p>{html.escape(method_hidden)}</p>",
+        f"<p>{html.escape(method_score)}</p><p>{html.escape(method_hidden)} {html.escape(method_figures)}</p>",
     ]
     return (
         f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"

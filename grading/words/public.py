@@ -107,6 +107,20 @@ PUBLIC: Final[dict[str, tuple[str, str]]] = {
         "number cannot be worked out from a total.",
         "खाली खाने छिपाए गए हैं: {suppress_below} से कम शिकायतें प्राप्त, या उनके साथ छिपाए गए ताकि कुल से छोटी संख्या निकाली न जा सके।",
     ),
+    # the suppression rule's figures (counts of 1 to the threshold, and what is computed from them)
+    "figures_rule": (
+        "On a row that is shown, a count from 1 up to the threshold (force-closed, dissatisfied, reopened, "
+        "pending, left out as habitual …) reads “{band}”, and a percentage, day figure or points computed from "
+        "such a count reads “hidden”, with enough other figures that none can be worked out from a total or "
+        "from the score. A count of 0 is shown. Statewide totals are shown whole.",
+        "दिखाई गई पंक्ति में 1 से सीमा तक की कोई गिनती (बलपूर्वक बंद, असंतुष्ट, पुनः खोली गई, लंबित, आदतन होने से "
+        "बहिष्कृत …) “{band}” पढ़ी जाती है, और ऐसी गिनती से निकाला गया प्रतिशत, दिन या अंक “छिपाया गया”, साथ में "
+        "इतने अन्य आँकड़े भी कि किसी कुल या अंकों से कोई निकाला न जा सके। 0 की गिनती दिखाई जाती है। राज्य के कुल "
+        "पूरे दिखाए जाते हैं।",
+    ),
+    "small_figures_column": ("Counts of {band} (left empty)", "{band} की गिनतियाँ (खाली छोड़ी गईं)"),
+    "hidden_figures_column": ("Other hidden figures (left empty)", "अन्य छिपाए गए आँकड़े (खाली छोड़े गए)"),
+    "figure_note": ("Hidden", "छिपाया गया"),
     "all_groups": ("All districts", "सभी ज़िले"),
     "group_n": ("Group {n}", "समूह {n}"),
 }
