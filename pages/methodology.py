@@ -5,7 +5,7 @@ import streamlit as st
 
 from grading.model.registry import METRICS
 from grading.outputs import fmt
-from grading.scoring import fit, schemes
+from grading.scoring import fit, schemes, suppress
 from ui import data
 from ui.i18n import lang, month_name, names_in_hindi, t
 from ui.ranking import methodology_section
@@ -71,6 +71,7 @@ st.markdown(t("method_asof_text"))
 
 st.markdown(f"#### {t('method_privacy')}")
 st.markdown(t("method_privacy_text", suppress_below=scheme.suppress_below))
+st.markdown(t("method_privacy_figures", band=suppress.band(scheme.suppress_below)))
 
 st.markdown(f"#### {t('method_due')}")
 shares, assumed = data.due_sources(stamp, month)

@@ -1,8 +1,9 @@
 """Public summary (journalists and the public): headline figures, rankings, trends, downloads.
 
 Aggregates only: no complaint, complainant or case appears here; ranking rows and district ×
-department cells are suppressed by the public boundary (grading.serve.public: small cells and their
-complements); every figure comes from ui.data.public_*.
+department cells are suppressed by the public boundary (grading.serve.public: small rows and cells,
+small counts inside shown ones and what is computed from them, and their complements); every figure
+comes from ui.data.public_*.
 """
 
 from typing import Final, Literal
@@ -21,14 +22,15 @@ from ui.maps import district_map_section
 from ui.public_page import (
     cells_figure,
     chart_table,
+    download_markers,
     line_hover,
     on_request,
     package_downloads,
     page_style,
     trend_table,
 )
-from ui.ranking import ranking_tables, streaks_section
-from ui.widgets import data_window, download, guarded, headers, page_context, published_marker, ranking_table
+from ui.ranking import public_ranking_table, ranking_tables, streaks_section
+from ui.widgets import data_window, download, guarded, headers, page_context, published_marker
 
 #: A headline change's colour by whether more is better (None: neither direction is good in itself).
 DELTA_COLOR: Final[dict[bool | None, Literal["normal", "inverse", "off"]]] = {
@@ -70,28 +72,32 @@ with guarded("headline"):
 
 def ranking_download(rows: pl.DataFrame, kind: str) -> pl.DataFrame:
     """The downloadable ranking: raw numbers, headers from the registry; the measures the store's
-    records hold (the scheme's own after the usual ones)."""
+    records hold (the scheme's own after the usual ones). A figure the suppression rule hides is
+    empty, and the row's last two columns name the small counts (1–4) and the other hidden figures."""
     points = [f"points_{c.key}" for c in scheme.components if fit.shows(c.metric, kinds)]
     usual = ["closed_satisfied", "satisfied_closure_pct", "long_pending_disposal_pct", "force_close_pct"]
     usual += ["non_attended_pct", "sla_compliance_pct", "pending_over_50", *(c.metric for c in scheme.components)]
-    return headers(
-        rows.select(
-            pl.col(kind).alias("code"),
-            display_name(kind).alias(t(kind)),
-            pl.col("rank_text").alias(t("rank")),
-            "volume_group",
-            "rank_best",
-            "rank_worst",
-            "rank_is_reliable",
-            pl.col("score").alias(t("score")),
-            pl.col("grade").alias(t("grade")),
-            *points,
-            pl.col("rank_change").alias(t("rank_change")),
-            "received",
-            *fit.shown(list(dict.fromkeys(usual)), kinds),
-            pl.col("suppressed").alias(t("suppressed")),
-        )
+    raw = rows.select(
+        pl.col(kind).alias("code"),
+        display_name(kind).alias("name"),
+        "rank_text",
+        "volume_group",
+        "rank_best",
+        "rank_worst",
+        "rank_is_reliable",
+        "score",
+        "grade",
+        *points,
+        "rank_change",
+        "received",
+        *fit.shown(list(dict.fromkeys(usual)), kinds),
+        "suppressed",
+        "small_figures",
+        "hidden_figures",
     )
+    renamed = {"name": t(kind), "rank_text": t("rank"), "score": t("score"), "grade": t("grade")}
+    renamed |= {"rank_change": t("rank_change"), "suppressed": t("suppressed")}
+    return headers(download_markers(raw, scheme).rename({k: str(v) for k, v in renamed.items()}))
 
 
 st.header(t("dept_ranking", month=month_name(month)))
@@ -99,7 +105,9 @@ st.caption(t("dept_ranking_help", scheme=scheme.title_hi if lang() == "hi" else 
 with guarded("department ranking"):
     departments = data.public_ranking(stamp, "department", month)
     st.caption(t("dept_groups"))
-    if ranking_tables(departments, "department", month, scheme, lambda rows: ranking_table(rows, "department", scheme)):
+    if ranking_tables(
+        departments, "department", month, scheme, lambda rows: public_ranking_table(rows, "department", scheme)
+    ):
         download(ranking_download(departments, "department"), f"department-ranking-{month:%Y-%m}", "dept-rank")
 streaks_section(stamp, month)
 
@@ -111,7 +119,9 @@ with guarded("district ranking"):
         st.caption(t("district_groups", n=groups.top_n))
     elif groups is not None and groups.min_received:
         st.caption(t("district_groups_min", n=groups.min_received[0]))
-    if ranking_tables(districts, "district", month, scheme, lambda rows: ranking_table(rows, "district", scheme)):
+    if ranking_tables(
+        districts, "district", month, scheme, lambda rows: public_ranking_table(rows, "district", scheme)
+    ):
         download(ranking_download(districts, "district"), f"district-ranking-{month:%Y-%m}", "district-rank")
 
 district_map_section(stamp, month, scheme)
@@ -146,13 +156,26 @@ with guarded("district × department"):
         display_name("department").alias(t("department")),
         pl.col("received").alias(metric_label("received")),
         pl.col("value").alias(metric_label(metric)),
-        pl.col("suppressed").alias(t("map_hidden")),
+        pl.col("value_hidden").alias(t("map_hidden")),
     )
     if on_request("show_cells", "grid", t("cells_show")):  # 55 × 52 cells: drawn only when asked for
         figure = data.shared(stamp, "cells_figure", month, metric, lang(), build=lambda: cells_figure(grid, metric))
         st.plotly_chart(figure, width="stretch")
         st.caption(t("cells_note", suppress_below=scheme.suppress_below))
         chart_table(table)
-    download(table.drop(t("map_hidden")), f"district-department-{month:%Y-%m}", "cells")
+    cells_file = grid.select(
+        display_name("district").alias("district_shown"),
+        display_name("department").alias("department_shown"),
+        "received",
+        *([] if metric == "received" else [pl.col("value").alias(metric)]),
+        "suppressed",
+        "small_figures",
+        "hidden_figures",
+    )
+    cells_file = download_markers(cells_file, scheme)
+    names = {"district_shown": t("district"), "department_shown": t("department"), "suppressed": t("suppressed")}
+    download(
+        headers(cells_file.rename({k: str(v) for k, v in names.items()})), f"district-department-{month:%Y-%m}", "cells"
+    )
 
 package_downloads(stamp, month)

@@ -6,10 +6,11 @@ import polars as pl
 import streamlit as st
 
 from grading.model.registry import METRICS
+from grading.outputs.fmt import fixed_expr
 from grading.scoring import fit
 from ui import data, permalink
 from ui.i18n import display_name, lang, metric_label, t
-from ui.public_page import chart_table, line_hover, unit_suffix
+from ui.public_page import chart_table, line_hover, row_or_figure_note, unit_suffix
 from ui.text import chart_text
 from ui.widgets import download, guarded, headers, page_context
 
@@ -46,16 +47,22 @@ for param, value in (("metric", metric), ("kind", kind), ("pick", chosen)):
     permalink.publish(param, value)
 
 with guarded("trend"):
+    # A figure the suppression rule hides is a gap in its line; the table and the download say why
+    # ("< 5" or "hidden" for a row hidden whole, "1–4" for a small count, "hidden" for one computed from it).
     series = rows.filter(pl.col(kind).is_in(chosen)).select(
-        "month", display_name(kind).alias("who"), pl.col(metric).alias("value")
+        "month",
+        display_name(kind).alias("who"),
+        pl.col(metric).alias("value"),
+        row_or_figure_note(metric, data.scheme()).alias("note"),
     )
     if METRICS[metric].unit != "days":
         state = data.public_state_trend(stamp).select(
             "month", pl.lit(t("state_line")).alias("who"), pl.col(metric).alias("value")
-        )
-        series = pl.concat([series, state], how="vertical_relaxed")
+        )  # statewide totals are shown whole
+        series = pl.concat([series, state], how="diagonal_relaxed")
     else:
         st.caption(t("days_no_state"))
+    decimals = 0 if METRICS[metric].unit == "count" else 1
 
     def figure() -> go.Figure:
         fig = px.line(
@@ -73,9 +80,11 @@ with guarded("trend"):
     st.plotly_chart(
         data.shared(stamp, "trend_figure", kind, metric, tuple(chosen), lang(), build=figure), width="stretch"
     )
+    shown = series.with_columns(text=fixed_expr(pl.col("value"), decimals).fill_null(pl.col("note")))
     chart_table(
-        series.pivot(on="who", index="month", values="value", sort_columns=True)
+        shown.pivot(on="who", index="month", values="text", sort_columns=True)
         .sort("month")
         .rename({"month": t("month")})
     )
-    download(headers(series.rename({"value": metric, "who": t(kind)})), f"trend-{metric}", "trend")
+    file = series.rename({"value": metric, "who": t(kind), "note": t("figure_note")})
+    download(headers(file), f"trend-{metric}", "trend")

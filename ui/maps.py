@@ -3,8 +3,9 @@ ones shipped in the repository (grading.outputs.geo.for_store: the helpline's fi
 only when they fit the store's districts, else no map) on a blank background, so the browser fetches no
 tiles, fonts or styles.
 
-Hidden districts (suppressed by grading.serve.public) are grey and say so; districts with no data are white
-with an outline; the colour scale is cividis (readable with every common colour-vision deficiency).
+Hidden districts (suppressed by grading.serve.public: the row, or only the measure shown) are grey and
+say so; districts with no data are white with an outline; the colour scale is cividis (readable with
+every common colour-vision deficiency).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import streamlit as st
 
 from grading.outputs import geo
 from grading.outputs.geo import HIDDEN_GREY
+from grading.scoring import suppress
 from grading.scoring.schemes import Scheme
 from ui import data, permalink
 from ui.i18n import display_name, lang, metric_label, t
@@ -53,12 +55,14 @@ def _layer(rows: pl.DataFrame, colour: str, name: str, text: pl.Expr, shapes: ge
 
 def district_figure(rows: pl.DataFrame, metric: str, shapes: geo.Boundaries) -> go.Figure:
     """A choropleth of ``metric`` over the public district rows of one month drawn on ``shapes``
-    (``suppressed`` marks hidden rows; a null value on a shown row is "no data")."""
+    (hidden: the row, or only ``metric`` on it, :func:`grading.scoring.suppress.figure_hidden`; a null
+    value on a shown figure is "no data")."""
     unit = unit_suffix(metric)
     name = chart_text(display_name("district")).alias("name")  # Plotly renders HTML in hover text
-    shown = rows.filter(~pl.col("suppressed") & pl.col(metric).is_not_null())
-    hidden = rows.filter("suppressed")
-    empty = rows.filter(~pl.col("suppressed") & pl.col(metric).is_null())
+    is_hidden = suppress.figure_hidden(metric)
+    shown = rows.filter(~is_hidden & pl.col(metric).is_not_null())
+    hidden = rows.filter(is_hidden)
+    empty = rows.filter(~is_hidden & pl.col(metric).is_null())
     label = metric_label(metric)
     fig = go.Figure(
         go.Choroplethmap(
@@ -93,9 +97,11 @@ def district_figure(rows: pl.DataFrame, metric: str, shapes: geo.Boundaries) -> 
 def svg_map(rows: pl.DataFrame, metric: str, shapes: geo.Boundaries) -> str:
     """The map as a static SVG (grading.outputs.geo.district_svg): quick to draw and printable; the values are
     in the table under it, the zoomable map has them on hover."""
-    named = rows.with_columns(display_name("district").alias("shown_name"))
+    named = rows.with_columns(
+        display_name("district").alias("shown_name"), suppress.figure_hidden(metric).alias("_hidden")
+    )
     shown = {
-        r["district"]: geo.Shown(r["shown_name"], r[metric], bool(r["suppressed"])) for r in named.iter_rows(named=True)
+        r["district"]: geo.Shown(r["shown_name"], r[metric], bool(r["_hidden"])) for r in named.iter_rows(named=True)
     }
     words = (t("map_hidden"), t("map_no_data"))
     return geo.district_svg(shown, words, unit=unit_suffix(metric).strip(), boundaries=shapes.geojson)
@@ -121,7 +127,7 @@ def district_map_section(stamp: Stamp, month: date, scheme: Scheme) -> None:
             # An image (Streamlit's HTML element strips SVG), drawn once per shared ranking, metric and language.
             st.image(data.derived(rows, "svg_map", metric, lang(), build=lambda: svg_map(rows, metric, shapes)))
             st.image(geo.legend_svg())
-            ends = geo.value_range(rows.filter(~pl.col("suppressed"))[metric].to_list())
+            ends = geo.value_range(rows.filter(~suppress.figure_hidden(metric))[metric].to_list())
             if ends is not None:
                 st.caption(t("map_scale", low=f"{ends[0]:.1f}", high=f"{ends[1]:.1f}"))
         st.caption(t("map_legend"))
@@ -129,7 +135,7 @@ def district_map_section(stamp: Stamp, month: date, scheme: Scheme) -> None:
             rows.select(
                 display_name("district").alias(t("district")),
                 pl.col(metric).round(2).alias(metric_label(metric)),
-                pl.col("suppressed").alias(t("map_hidden")),
+                suppress.figure_hidden(metric).alias(t("map_hidden")),
             )
         )
         st.caption(t("map_source") if shapes.shipped else t("map_own_source", source=shapes.source))

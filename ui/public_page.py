@@ -19,9 +19,12 @@ from grading.model.registry import METRICS
 from grading.outputs import export, publish
 from grading.outputs.fmt import EMPTY, fixed_expr, sparkline_expr
 from grading.outputs.geo import HIDDEN_GREY
+from grading.scoring import suppress
+from grading.scoring.schemes import Scheme
 from ui import data, permalink
-from ui.i18n import display_name, metric_label, month_name, t
+from ui.i18n import display_name, lang, metric_label, month_name, t
 from ui.text import chart_text
+from ui.widgets import hidden_label
 
 Stamp = tuple[int, int]
 
@@ -115,11 +118,12 @@ def trend_table(trend: pl.DataFrame, metrics: list[str]) -> pl.DataFrame:
 
 def cells_figure(grid: pl.DataFrame, metric: str) -> go.Figure:
     """The district × department grid of ``metric`` (percent): cividis for shown cells, grey for hidden
-    ones, blank where a district has no complaints of that department; hover names both and the unit."""
+    ones (the cell, or only its ``metric``: ``value_hidden``), blank where a district has no complaints of
+    that department; hover names both and the unit."""
     named = grid.with_columns(
         chart_text(display_name("district")).alias("d"),
         chart_text(display_name("department")).alias("p"),
-        pl.when(pl.col("suppressed")).then(pl.lit(1.0)).alias("hidden"),  # null: not hidden
+        pl.when(pl.col("value_hidden")).then(pl.lit(1.0)).alias("hidden"),  # null: not hidden
     )
     values = named.pivot(on="p", index="d", values="value", sort_columns=True).sort("d")
     hidden = named.pivot(on="p", index="d", values="hidden", sort_columns=True).sort("d").select(values.columns)
@@ -151,6 +155,44 @@ def cells_figure(grid: pl.DataFrame, metric: str) -> go.Figure:
     )
     fig.update_layout(height=1100, margin={"t": 20}, xaxis={"tickangle": -60}, plot_bgcolor="white")
     return fig
+
+
+def figure_note(column: str, scheme: Scheme) -> pl.Expr:
+    """What a figure of a shown public row reads when the suppression rule hides it on its own
+    (:mod:`grading.scoring.suppress`): the band "1–4" for a small count, "hidden" for a percentage,
+    points or other figure computed from one (or hidden with it); null when the figure is shown or the
+    whole row is hidden (the row's own marks say that)."""
+    shown_row = ~pl.col("suppressed")
+    return (
+        pl.when(shown_row & suppress.listed(column, "small_figures"))
+        .then(pl.lit(suppress.band(scheme.suppress_below)))
+        .when(shown_row & suppress.listed(column, "hidden_figures"))
+        .then(pl.lit(t("hidden_complementary")))
+    )
+
+
+def row_or_figure_note(column: str, scheme: Scheme) -> pl.Expr:
+    """What a hidden figure reads, the whole row's mark first ("< 5" or "hidden"), else
+    :func:`figure_note`; null when the figure is shown."""
+    return pl.when(pl.col("suppressed")).then(hidden_label(scheme)).otherwise(figure_note(column, scheme))
+
+
+def download_markers(frame: pl.DataFrame, scheme: Scheme) -> pl.DataFrame:
+    """A public download (raw column names, with ``suppressed`` and the markers of
+    :func:`grading.scoring.suppress.hide`) as a reader gets it: the markers name only its own columns,
+    by their labels, under headings in the current language. Hidden cells stay empty in the file."""
+    narrowed = suppress.narrow(frame)
+    headings = {
+        "small_figures": t("small_figures_column", band=suppress.band(scheme.suppress_below)),
+        "hidden_figures": t("hidden_figures_column"),
+    }
+    labels = {c: metric_label(c) for c in narrowed.columns if c in METRICS}
+    labels |= {f"points_{c.key}": c.label_hi if lang() == "hi" else c.label_en for c in scheme.components}
+    return narrowed.with_columns(
+        pl.col(m).str.split(" ").list.eval(pl.element().replace(labels)).list.join("; ").alias(m)
+        for m in suppress.MARKERS
+        if m in narrowed.columns
+    ).rename({m: str(h) for m, h in headings.items() if m in narrowed.columns})
 
 
 def unit_suffix(metric: str) -> str:

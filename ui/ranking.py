@@ -10,12 +10,14 @@ import polars as pl
 import pyarrow as pa
 import streamlit as st
 
+from grading.outputs.fmt import EMPTY, fixed_expr, indian_expr, rank_change_expr, sparkline_expr
 from grading.scoring import fit, flags
 from grading.scoring.schemes import Scheme
 from grading.serve import views
 from ui import data
-from ui.i18n import display_name, lang, month_name, t
-from ui.widgets import guarded
+from ui.i18n import display_name, lang, metric_label, month_name, t
+from ui.public_page import figure_note
+from ui.widgets import guarded, hidden_label, rank_label
 
 Stamp = tuple[int, int]
 
@@ -41,6 +43,30 @@ def grid(frame: pl.DataFrame) -> pa.Table:
     """A table for ``st.dataframe`` that Streamlit serialises directly: Arrow with plain (not view)
     string columns, which every browser's Arrow reader knows."""
     return frame.to_arrow(compat_level=pl.CompatLevel.oldest())
+
+
+def public_ranking_table(rows: pl.DataFrame, kind: str, scheme: Scheme) -> pl.DataFrame:
+    """A public ranking as displayed (:func:`ui.widgets.ranking_table`'s columns, plain-text cells
+    formatted by Polars expressions) where the suppression rule hides figures one by one too: a row
+    hidden whole reads "—" and "< 5" or "hidden" for received; on a shown row, points computed from a
+    small count (or hidden with it) read "hidden" (:func:`ui.public_page.figure_note`)."""
+    hi = lang() == "hi"
+    shown = [c for c in scheme.components if data.public_shows(c.metric)]  # a component without data: left out
+    points = {f"points_{c.key}": c.label_hi if hi else c.label_en for c in shown}
+
+    def figure(column: str) -> pl.Expr:
+        return fixed_expr(pl.col(column), 2).fill_null(figure_note(column, scheme)).fill_null(EMPTY)
+
+    return rows.select(
+        rank_label().alias(t("rank")),
+        display_name(kind).alias(t(kind)),  # for st.dataframe: plain-text cells
+        pl.col("grade").fill_null(EMPTY).alias(t("grade")),
+        figure("score").alias(t("score")),
+        *[figure(p).alias(label) for p, label in points.items()],
+        rank_change_expr(pl.col("rank_change")).fill_null("").alias(t("rank_change")),
+        sparkline_expr(pl.col("trend")).alias(t("trend")),
+        indian_expr(pl.col("received")).fill_null(hidden_label(scheme)).alias(metric_label("received")),
+    )
 
 
 def grouped_tables(rows: pl.DataFrame, kind: str, draw: Callable[[pl.DataFrame], pl.DataFrame]) -> None:

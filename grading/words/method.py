@@ -44,6 +44,38 @@ METHOD: Final[dict[str, tuple[str, str]]] = {
         "किस दायरे में), जिसे प्रशासक देखते हैं, और फ़ाइल केवल उसी साइन-इन सत्र को मिलती है जिसने उसे माँगा। "
         "जो खाने स्प्रेडशीट में सूत्र की तरह चल सकते हैं (=, +, -, @ से शुरू), वे पाठ के रूप में लिखे जाते हैं।",
     ),
+    "method_privacy_figures": (
+        "- **Small counts inside a shown row.** Every count is checked, not only complaints received: a count "
+        "from 1 up to the threshold (force-closed, dissatisfied answers, reopenings, pending, left out as "
+        "habitual …) is *banded*: it reads *{band}* on the pages and in the press report, and its cell is "
+        "left empty in the downloads and the published files, where the row's *small_figures* column names "
+        "it. A band says no more than the rule does, and keeps a reader from mistaking it for no data. A "
+        "percentage or day figure computed from such a count (as its numerator or its denominator), the "
+        "points of a score component computed from it and the score's uncertainty are *hidden* (read "
+        "*hidden*; named in *hidden_figures*): a band of a percentage over {band} complaints would tell "
+        "nothing true. Counts of 0 are shown.\n"
+        "- **Complements for every sum.** No department or district total, no state total, no count with its "
+        "parts in the same row (closed = closed in each way = on time + late; pending = its age buckets; "
+        "rated call-backs = satisfied + dissatisfied) and no score with its points may have exactly one "
+        "hidden member: the smallest other non-zero figure is hidden with it (read *hidden*). Statewide "
+        "totals are shown whole.\n"
+        "- **A published month stands.** Its rankings, history and district × department cells are all read "
+        "from what was stored when it was published, so a later load cannot change one figure of it and "
+        "reveal a small one by the difference.",
+        "- **दिखाई गई पंक्ति के भीतर छोटी गिनतियाँ।** केवल प्राप्त शिकायतें ही नहीं, हर गिनती जाँची जाती है: 1 से सीमा तक "
+        "की गिनती (बलपूर्वक बंद, असंतुष्ट उत्तर, पुनः खोलना, लंबित, आदतन होने से बहिष्कृत …) *श्रेणी में* दिखाई जाती "
+        "है: पृष्ठों और प्रेस रिपोर्ट में *{band}* पढ़ी जाती है, और डाउनलोड तथा प्रकाशित फ़ाइलों में उसका खाना खाली "
+        "रहता है, जहाँ पंक्ति का *small_figures* स्तंभ उसका नाम बताता है। श्रेणी नियम से अधिक कुछ नहीं बताती, और पाठक "
+        "उसे डेटा का अभाव नहीं समझता। ऐसी गिनती से (अंश या हर के रूप में) निकाला गया प्रतिशत या दिन, उससे निकले "
+        "घटक अंक और अंकों की अनिश्चितता *छिपाए* जाते हैं (*छिपाया गया* पढ़े जाते हैं; *hidden_figures* में नाम): 1 से 4 "
+        "शिकायतों पर प्रतिशत की श्रेणी कुछ सच नहीं बताती। 0 की गिनती दिखाई जाती है।\n"
+        "- **हर जोड़ के पूरक।** किसी विभाग या ज़िले के कुल, राज्य के कुल, उसी पंक्ति में किसी गिनती और उसके हिस्सों "
+        "(बंद = हर तरह से बंद = समय पर + देर से; लंबित = उसकी आयु श्रेणियाँ; मूल्यांकित कॉल-बैक = संतुष्ट + असंतुष्ट) और "
+        "अंकों व उनके घटकों में ठीक एक छिपा हिस्सा नहीं रह सकता: सबसे छोटा अन्य शून्येतर आँकड़ा भी साथ में छिपाया जाता "
+        "है (*छिपाया गया* पढ़ा जाता है)। राज्य के कुल पूरे दिखाए जाते हैं।\n"
+        "- **प्रकाशित माह स्थिर रहता है।** उसकी रैंकिंग, इतिहास और ज़िला × विभाग खाने सब प्रकाशन के समय संग्रहीत "
+        "आँकड़ों से पढ़े जाते हैं, ताकि बाद का कोई लोड उसका एक भी आँकड़ा बदलकर अंतर से कोई छोटी संख्या न खोल सके।",
+    ),
     # methodology
     "method_title": ("How the grading works", "ग्रेडिंग कैसे होती है"),
     "method_scheme": ("Scheme", "योजना"),
