@@ -653,6 +653,15 @@ def users_set_scope(db: Path | None, username: str, districts: tuple[str, ...], 
     click.echo(f"{username.strip().lower()}: scope set; its sessions are ended")
 
 
+@users.command("unlock")
+@db_option
+@click.argument("username")
+def users_unlock(db: Path | None, username: str) -> None:
+    """End the sign-in lock on a user name now (after too many failed sign-ins, from any addresses)."""
+    unlocked = accounts.Accounts(database.resolve_path(db)).unlock(username)
+    click.echo(f"{username.strip().lower()}: {'unlocked' if unlocked else 'not locked'}")
+
+
 def run() -> None:
     """Entry point that turns Nivaran errors into a one-line message and exit code 2."""
     try:

@@ -36,14 +36,19 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from grading.access.identity import ROLES, AccessError, Identity, Scope
 from grading.model.schema import NivaranError
 
-#: Sign-in limits (docs/sign-in.md explains the scheme). Failures in a row from one client on one user
-#: name after which that pair is locked for LOCK_TIME, even for the right password:
+#: Sign-in limits (docs/access.md, "Sign-in limits", explains the scheme). Failures in a row from one
+#: client on one user name after which that pair is locked for LOCK_TIME, even for the right password:
 MAX_FAILURES: Final = 5
 #: Failures from one client on any user names after which the client is locked for every name:
 CLIENT_MAX_FAILURES: Final = 20
-#: Failures on one user name from all clients after which the name is locked for every client that has
-#: failed on it (a client with no failure on the name still signs in):
-NAME_MAX_FAILURES: Final = 50
+#: Failures on one user name from all clients together (within LOCK_TIME of each other) after which
+#: the name is locked for every client, even for the right password from an address that never failed:
+NAME_MAX_FAILURES: Final = 20
+#: A name's first lock lasts NAME_LOCK_TIME; each further lock twice as long as the one before, at most
+#: NAME_LOCK_MAX; the doubling is forgotten after NAME_MEMORY without a failure on the name.
+NAME_LOCK_TIME: Final = timedelta(minutes=15)
+NAME_LOCK_MAX: Final = timedelta(hours=24)
+NAME_MEMORY: Final = timedelta(days=7)
 LOCK_TIME: Final = timedelta(minutes=15)
 #: The client of a sign-in whose address is unknown (the dashboard on this machine, the CLI, tests).
 LOCAL_CLIENT: Final = "local"
@@ -66,7 +71,8 @@ def _dummy_hash() -> str:
 
 
 # failures: one row per counter; kind 'pair' (username, client), 'client' (client; username ''),
-# 'name' (username; client ''). A counter starts again when its last failure is LOCK_TIME old.
+# 'name' (username; client ''). A counter starts again when its last failure is LOCK_TIME old. strikes:
+# how many times a name has been locked (its next lock lasts NAME_LOCK_TIME * 2**strikes).
 # sessions: one row per sign-in; the browser holds the token, this file only its SHA-256.
 _DDL: Final = """
 create table if not exists users (
@@ -76,7 +82,8 @@ create table if not exists users (
 drop table if exists sign_in_failures;
 create table if not exists failures (
     kind text not null, username text not null, client text not null, failures integer not null,
-    last_at text not null, locked_until text, primary key (kind, username, client)
+    last_at text not null, locked_until text, strikes integer not null default 0,
+    primary key (kind, username, client)
 );
 create table if not exists sessions (
     token_hash text primary key, username text not null, via text not null, client text not null,
@@ -99,6 +106,20 @@ class AccessFileError(NivaranError):
             f"{path}: the access file cannot be read or written ({reason}); sign-ins and case exports wait until "
             "there is room on the disk and the file is writable"
         )
+
+
+#: Access files whose tables this process has brought up to date (:func:`_upgrade`).
+_UPGRADED: set[Path] = set()
+
+
+def _upgrade(con: sqlite3.Connection) -> None:
+    """Bring an access file of an older Nivaran up to date: the name locks' ``strikes`` column."""
+    if "strikes" not in {row[1] for row in con.execute("pragma table_info(failures)")}:
+        try:
+            con.execute("alter table failures add column strikes integer not null default 0")
+        except sqlite3.OperationalError as exc:  # another process added it just now
+            if "duplicate column" not in str(exc):
+                raise
 
 
 def session_expired(signed_in_at: datetime, seen_at: datetime, now: datetime) -> bool:
@@ -133,6 +154,9 @@ class Accounts:
         try:
             con.execute("pragma journal_mode = wal")
             con.executescript(_DDL)
+            if self.path not in _UPGRADED:
+                _upgrade(con)
+                _UPGRADED.add(self.path)
             yield con
         except (OSError, sqlite3.Error) as exc:
             raise AccessFileError(self.path, exc) from exc
@@ -231,40 +255,51 @@ class Accounts:
         """The account's identity when the password is right and no limit holds; else None.
 
         Every failure counts (known user name or not) against three limits: ``MAX_FAILURES`` in a row
-        from this ``client`` on this name locks the pair; ``CLIENT_MAX_FAILURES`` from this client on
-        any names lock the client; ``NAME_MAX_FAILURES`` on this name from all clients lock the name for
-        the clients that have failed on it. A lock lasts ``LOCK_TIME`` and refuses even the right
-        password; while it holds, an attempt is refused without the (deliberately slow) password check,
-        so a locked attacker costs the server almost nothing, and still counts. The counting happens in
-        one ``BEGIN IMMEDIATE`` transaction, so parallel attempts cannot slip past it. Callers show one
-        message for every None: it never says whether the name, the password or a lock was the reason.
+        from this ``client`` on this name locks the pair and ``CLIENT_MAX_FAILURES`` from this client on
+        any names lock the client, each for ``LOCK_TIME``; ``NAME_MAX_FAILURES`` on this name from all
+        clients together lock the name for every client, for ``NAME_LOCK_TIME``, twice as long at each
+        further lock (at most ``NAME_LOCK_MAX``; :meth:`unlock` ends it). A lock refuses even the right
+        password, and an attempt during a lock counts (towards the name's next lock too).
+
+        Locked or not, every attempt takes the same path: the password is checked (Argon2id, slow by
+        design; against a dummy hash for an unknown name), then the counters are read, checked and
+        written in one ``BEGIN IMMEDIATE`` transaction, so parallel attempts cannot slip past it and the
+        time an answer takes does not tell whether a lock holds. Callers show one message for every
+        None: it never says whether the name, the password or a lock was the reason.
         """
         now = now or datetime.now()
         name = username.strip().lower()
         with self._open() as con:
             found = self._identity(con, name)
-            locked = _locked(con, name, client, now)
         stored_hash = found[1] if found else None
         ok = False
-        # Verify outside the transaction (Argon2 takes a while by design); always verify when not
-        # locked, against a dummy hash for unknown names, so a wrong name takes as long as a wrong password.
-        if not locked:
-            try:
-                with _VERIFYING:
-                    ok = _HASHER.verify(stored_hash or _dummy_hash(), password) and stored_hash is not None
-            except (VerificationError, InvalidHashError):
-                ok = False
+        # Verify outside the transaction (Argon2 takes a while by design), always, so that a lock, a
+        # wrong name and a wrong password all take as long as a right password.
+        try:
+            with _VERIFYING:
+                ok = _HASHER.verify(stored_hash or _dummy_hash(), password) and stored_hash is not None
+        except (VerificationError, InvalidHashError):
+            ok = False
         with self._open() as con, _immediate(con):
             if ok and not _locked(con, name, client, now):
                 con.execute("delete from failures where kind = 'pair' and username = ? and client = ?", (name, client))
                 return found[0] if found else None
-            for kind, user, who, limit in (
-                ("pair", name, client, MAX_FAILURES),
-                ("client", "", client, CLIENT_MAX_FAILURES),
-                ("name", name, "", NAME_MAX_FAILURES),
-            ):
-                _count_failure(con, (kind, user, who), limit, now)
+            _count_failure(con, ("pair", name, client), MAX_FAILURES, now)
+            _count_failure(con, ("client", "", client), CLIENT_MAX_FAILURES, now)
+            _count_name_failure(con, name, now)
         return None
+
+    def unlock(self, username: str, now: datetime | None = None) -> bool:
+        """An administrator's unlock of a user name: its lock (and the doubling of the next one) and the
+        locks of every client on it end now; False when nothing was locked."""
+        name = username.strip().lower()
+        now = now or datetime.now()
+        with self._open() as con, _immediate(con):
+            rows = con.execute(
+                "select locked_until from failures where kind in ('pair', 'name') and username = ?", (name,)
+            ).fetchall()
+            con.execute("delete from failures where kind in ('pair', 'name') and username = ?", (name,))
+        return any(until is not None and datetime.fromisoformat(until) > now for (until,) in rows)
 
     def identity_for_email(self, email: str) -> Identity | None:
         """The account for an identity provider's e-mail address (OIDC sign-in), or None."""
@@ -338,9 +373,7 @@ def _locked(con: sqlite3.Connection, name: str, client: str, now: datetime) -> b
         "or (kind = 'name' and username = ?)",
         (name, client, client, name),
     ).fetchall()
-    held = {kind for kind, until, _ in rows if until is not None and datetime.fromisoformat(until) > now}
-    failed_here = any(kind == "pair" and now - datetime.fromisoformat(last) < LOCK_TIME for kind, _, last in rows)
-    return "pair" in held or "client" in held or ("name" in held and failed_here)
+    return any(until is not None and datetime.fromisoformat(until) > now for _, until, _ in rows)
 
 
 def _count_failure(con: sqlite3.Connection, key: tuple[str, str, str], limit: int, now: datetime) -> None:
@@ -356,7 +389,37 @@ def _count_failure(con: sqlite3.Connection, key: tuple[str, str, str], limit: in
             failures = row[0] + 1
     if until is None and failures >= limit:
         until = (now + LOCK_TIME).isoformat()
-    con.execute("insert or replace into failures values (?, ?, ?, ?, ?, ?)", (*key, failures, now.isoformat(), until))
+    con.execute(
+        "insert or replace into failures values (?, ?, ?, ?, ?, ?, 0)", (*key, failures, now.isoformat(), until)
+    )
+
+
+def _count_name_failure(con: sqlite3.Connection, name: str, now: datetime) -> None:
+    """Add one failure to a user name's counter (all clients). At ``NAME_MAX_FAILURES`` the name is
+    locked for every client, for ``NAME_LOCK_TIME`` doubled at each further lock (at most
+    ``NAME_LOCK_MAX``), and counting starts again; failures during a lock count towards the next one."""
+    key = ("name", name, "")
+    row = con.execute(
+        "select failures, last_at, locked_until, strikes from failures where kind = ? and username = ? and client = ?",
+        key,
+    ).fetchone()
+    failures, until, strikes = 1, None, 0
+    if row is not None:
+        last, strikes = datetime.fromisoformat(row[1]), row[3]
+        if row[2] is not None and datetime.fromisoformat(row[2]) > now:
+            failures, until = row[0] + 1, row[2]  # locked: count on, the lock does not grow
+        else:
+            if now - last >= NAME_MEMORY:
+                strikes = 0  # a long quiet time: the next lock is a first lock again
+            if now - last < LOCK_TIME:
+                failures = row[0] + 1
+    if until is None and failures >= NAME_MAX_FAILURES:
+        until = (now + min(NAME_LOCK_TIME * 2 ** min(strikes, 16), NAME_LOCK_MAX)).isoformat()
+        failures, strikes = 0, strikes + 1
+    con.execute(
+        "insert or replace into failures values (?, ?, ?, ?, ?, ?, ?)",
+        (*key, failures, now.isoformat(), until, strikes),
+    )
 
 
 def _end_sessions(con: sqlite3.Connection, username: str) -> None:
