@@ -19,7 +19,9 @@ Pseudonyms and masking live in :mod:`grading.rules.privacy`; identities and scop
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 import secrets
 import sqlite3
 import threading
@@ -108,6 +110,25 @@ class AccessFileError(NivaranError):
         )
 
 
+def _owner_only(path: Path) -> None:
+    """Make the access file readable and writable by its owner only (0600) before SQLite opens it: a
+    new one is created so (SQLite then gives its ``-wal`` and ``-shm`` files the same mode), and one an
+    older Nivaran left readable by others is narrowed. It holds the pseudonym and session keys and the
+    password hashes."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        if path not in _NARROWED:
+            for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                # gone meanwhile, or another user's file (then it stays as its owner made it)
+                with contextlib.suppress(FileNotFoundError, PermissionError):
+                    if file.stat().st_mode & 0o077:
+                        file.chmod(0o600)
+    _NARROWED.add(path)
+
+
+#: Access files whose mode this process has checked (:func:`_owner_only`).
+_NARROWED: set[Path] = set()
 #: Access files whose tables this process has brought up to date (:func:`_upgrade`).
 _UPGRADED: set[Path] = set()
 
@@ -148,6 +169,7 @@ class Accounts:
         read-only folder, a damaged file) is :class:`AccessFileError`, one sentence."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            _owner_only(self.path)
             con = sqlite3.connect(self.path, timeout=10, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:
             raise AccessFileError(self.path, exc) from exc
