@@ -254,9 +254,11 @@ def grade_command(  # noqa: PLR0917 - one parameter per click option
         note(f"{published.describe()}; later events show only with --recompute")
     if recompute:
         note(f"current reading of {month_text}" + ("" if published else " (not published)"))
-    rows = rows.join(sources.select(pl.col("code").alias(by), "due_source"), on=by, how="left", maintain_order="left")
+    frozen = published is not None and not recompute
+    if not frozen:  # a published month shows its publication only; the data's due sources are today's
+        rows = rows.join(sources.select(pl.col("code").alias(by), "due_source"), on=by, how="left", maintain_order="left")
     click.echo(render(rows, scheme, by, fmt))
-    assumed = duesource.assumed_note(sources, scheme.default_limit_days, by)
+    assumed = None if frozen else duesource.assumed_note(sources, scheme.default_limit_days, by)
     if assumed:
         note(assumed)
     if recompute and published is not None:

@@ -74,7 +74,7 @@ st.markdown(t("method_privacy_text", suppress_below=scheme.suppress_below))
 st.markdown(t("method_privacy_figures", band=suppress.band(scheme.suppress_below)))
 
 st.markdown(f"#### {t('method_due')}")
-shares, assumed = data.due_sources(stamp, month)
+shares, assumed = data.public_due_sources(stamp, month)
 month_label = Text(month_name(month))  # our own words and numbers: no Markdown escaping
 if not shares:
     st.markdown(t("method_due_none", month=month_label))

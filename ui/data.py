@@ -384,14 +384,14 @@ def public_levels() -> bool:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def due_sources(stamp: Stamp, month: date) -> tuple[dict[str, float], pl.DataFrame]:
+def public_due_sources(stamp: Stamp, month: date) -> tuple[dict[str, float], pl.DataFrame]:
     """Where the time limits of ``month``'s complaints come from: shares, and the departments with an
     assumed (default) limit (:func:`grading.serve.duesource.month_summary`)."""
     return read(stamp, duesource.month_summary, month)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def hindi_names(stamp: Stamp) -> bool:
+def public_hindi_names(stamp: Stamp) -> bool:
     """Whether version ``stamp``'s department and district names have a Hindi form
     (:func:`grading.serve.public.hindi_names`)."""
     return read(stamp, public.hindi_names)

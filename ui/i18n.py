@@ -74,7 +74,7 @@ def names_in_hindi() -> bool:
         return True
     from ui import data
 
-    return data.hindi_names(stamp)
+    return data.public_hindi_names(stamp)
 
 
 def name_column(kind: str) -> str:
