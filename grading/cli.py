@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 import polars as pl
@@ -71,13 +71,26 @@ def _month(value: str) -> date:
     return month
 
 
-db_option = click.option(
+_db = click.option(
     "--db",
     "db",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="DuckDB file (default: $NIVARAN_DB, else data/nivaran.duckdb).",
 )
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+
+
+def db_option(command: _Command) -> _Command:
+    """The ``--db`` option. A store fault the command meets anywhere (a damaged block read by any query,
+    a store file or folder it cannot write) ends in its one sentence (:func:`grading.store.database.faults`)."""
+
+    @functools.wraps(command)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        with database.faults(database.resolve_path(kwargs.get("db"))):
+            return command(*args, **kwargs)
+
+    return _db(cast("_Command", guarded))
 
 
 def _database(db: Path | None, *, replacing: bool = False) -> Path:

@@ -305,14 +305,22 @@ READER.on_new_version = warm
 @contextmanager
 def reading(stamp: Stamp) -> Iterator[duckdb.DuckDBPyConnection]:
     """A cursor on the database version ``stamp``; when the file has been replaced since, the page
-    reruns on the new version (never a half state); a missing or unreadable file is explained."""
+    reruns on the new version (never a half state); a missing, unreadable or damaged file is explained
+    in one sentence (a damaged block may surface in any query a page makes)."""
+    path = db_path()
     try:
-        with READER.reading(db_path(), stamp) as cur:
+        with READER.reading(path, stamp) as cur:
             yield cur
     except Stale:
         st.rerun()
     except database.StoreError as exc:
         st.info(str(exc))
+        st.stop()
+    except duckdb.Error as exc:
+        found = database.fault(path, exc)
+        if found is None:
+            raise
+        st.info(str(found))
         st.stop()
 
 

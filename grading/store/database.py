@@ -114,6 +114,8 @@ def as_frame(relation: duckdb.DuckDBPyRelation) -> pl.DataFrame:
 
 StoreError = slots.StoreError
 NotADatabaseError = slots.NotADatabaseError
+DamagedError = slots.DamagedError
+ReadOnlyError = slots.ReadOnlyError
 
 
 def resolve_path(db: str | os.PathLike[str] | None = None) -> Path:
@@ -142,13 +144,23 @@ def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
     """Open the current version read-only (a consistent snapshot while open).
 
     Raises :class:`StoreError` with one sentence when the database is missing (with a how-to), not a
-    DuckDB file, another application's DuckDB file, or of another schema version.
+    DuckDB file, another application's DuckDB file, or of another schema version, and
+    :class:`DamagedError` when a block it reads fails its checksum or the file ends too soon (a query
+    may meet such a block later: :func:`faults`).
     """
     con = slots.open_readonly(path)
-    if not slots.is_nivaran(con):
+    try:
+        nivaran = slots.is_nivaran(con)
+        version = _meta(con, "schema_version") if nivaran else None
+    except duckdb.Error as exc:  # a damaged block in the store's catalogue or its meta table
+        con.close()
+        found = slots.fault(path, exc)
+        if found is None:
+            raise
+        raise found from exc
+    if not nivaran:
         con.close()
         raise NotADatabaseError(slots.foreign_message(path))
-    version = _meta(con, "schema_version")
     if version != SCHEMA_VERSION:
         con.close()
         msg = (
@@ -157,6 +169,26 @@ def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
         )
         raise StoreError(msg)
     return con
+
+
+def fault(path: Path, exc: BaseException) -> StoreError | None:
+    """The one sentence for an error that says the store at ``path`` is damaged or cannot be written
+    (:func:`grading.store.slots.fault`); None for any other error."""
+    return slots.fault(path, exc)
+
+
+@contextlib.contextmanager
+def faults(path: Path) -> Iterator[None]:
+    """Turn a store fault met in the block into its one sentence (:class:`DamagedError`,
+    :class:`ReadOnlyError`): a damaged block of the current version read by any query, a file of the
+    store that cannot be written. Any other error passes as it is."""
+    try:
+        yield
+    except (duckdb.Error, OSError) as exc:
+        found = slots.fault(path, exc)
+        if found is None:
+            raise
+        raise found from exc
 
 
 @contextlib.contextmanager

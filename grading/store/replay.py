@@ -42,21 +42,31 @@ def read_meta(con: duckdb.DuckDBPyConnection, key: str, schema: str = "main") ->
     """One value of a database's ``meta`` table (None when unset or when there is no such table)."""
     try:
         rows = con.execute(sql("select value from {s}.meta where key = ?", s=schema), [key]).fetchall()
-    except duckdb.Error:
+    except (duckdb.CatalogException, duckdb.BinderException):  # no such table (a damaged block is raised)
         return None
     return rows[0][0] if rows else None
 
 
-def _tables(con: duckdb.DuckDBPyConnection, database: str) -> list[str]:
+def tables(con: duckdb.DuckDBPyConnection, database: str) -> list[str]:
+    """The tables of an open or attached database, by name."""
     rows = con.execute(
         "select table_name from duckdb_tables() where database_name = ? and not temporary order by all", [database]
     ).fetchall()
     return [str(r[0]) for r in rows]
 
 
+def read_in_full(con: duckdb.DuckDBPyConnection, table: str, schema: str = "main") -> int:
+    """Read every column of every row of ``table`` (a hash of each row, folded into one value: constant
+    memory) and return its row count. DuckDB checks a block's checksum whenever it reads the block, so
+    this raises on any damaged block the table's rows live in; ``count(*)`` alone would not (it is
+    answered from the table's metadata)."""
+    found = con.execute(sql("select count(*), bit_xor(hash(r)) from {s}.{t} as r", s=schema, t=table)).fetchall()
+    return int(found[0][0])
+
+
 def catch_up(con: duckdb.DuckDBPyConnection) -> None:
     """Replay the current version's write (attached as ``src``) on the standby (see the module docstring)."""
-    ours, theirs = _tables(con, current_database(con)), _tables(con, "src")
+    ours, theirs = tables(con, current_database(con)), tables(con, "src")
     for table in ours:
         if table not in theirs:
             con.execute(sql("drop table {t}", t=table))

@@ -33,6 +33,15 @@ transaction rolls back (DuckDB's write-ahead log), or, for a file built from scr
 removes what it had built (a full copy, or the standby itself) so that nothing fills the disk.
 
 The delta of a write, which brings the standby up to the current version, is :mod:`grading.store.replay`.
+
+Faults
+------
+A damaged version (a block that fails its checksum, a file shorter than its data) and a store that cannot
+be written (a read-only folder, file or file system) end in one sentence naming the file, what is wrong
+and what to do (:func:`fault`): :class:`DamagedError` and :class:`ReadOnlyError`. DuckDB verifies a
+block's checksum only when a query reads it, so damage can surface in any query; :mod:`grading.store.check`
+(``nivaran check``) reads every table in full. A write whose replay meets damage reads the current version
+in full before copying it: a damaged current version is never copied into the next one.
 """
 
 from __future__ import annotations
@@ -64,6 +73,15 @@ class StoreError(NivaranError):
 
 class NotADatabaseError(StoreError):
     """The file at the database path is not a Nivaran database (not DuckDB, damaged, or foreign)."""
+
+
+class DamagedError(NotADatabaseError):
+    """A version of the store is damaged: a block fails its checksum, or the file ends before its data.
+    Never written to nor replaced by a command (``nivaran demo`` included): a person restores it."""
+
+
+class ReadOnlyError(StoreError):
+    """The store cannot be written: its folder or files are read-only for this user, or its file system is."""
 
 
 def wait_seconds() -> float:
@@ -128,19 +146,164 @@ def file_stamp(path: Path) -> tuple[int, int] | None:
     return (st.st_ino, st.st_mtime_ns)
 
 
-def _is_lock_conflict(exc: duckdb.Error) -> bool:
+def is_lock_conflict(exc: duckdb.Error) -> bool:
+    """Whether DuckDB refused to open a file because another connection holds it (retry later)."""
     text = str(exc)
     return "Conflicting lock" in text or "different configuration" in text
 
 
-def _not_duckdb(path: Path, exc: duckdb.Error) -> NotADatabaseError | None:
-    """The sentence for a file DuckDB cannot open as a database (None for a lock conflict: retry)."""
-    if _is_lock_conflict(exc):
+def cannot_open(path: Path, file: Path, exc: duckdb.Error) -> StoreError | None:
+    """The sentence for a version ``file`` DuckDB cannot open (None for a lock conflict: retry): one this
+    user may not read, a damaged version of a store in slots, or a file that is not a database."""
+    if is_lock_conflict(exc):
         return None
+    if _DENIED.search(str(exc)):
+        return StoreError(
+            f"{path}: cannot read {file.name} in {_absolute(file).parent}: permission denied; run the command as a "
+            "user who may read the store, or make its files readable for this user."
+        )
+    what = damage(exc)
+    if path.is_symlink() and (what is not None or _NOT_DUCKDB in str(exc)):  # a version Nivaran wrote
+        return damaged_error(path, file, what or "its header is not a DuckDB database header")
     return NotADatabaseError(
         f"{path} is not a readable DuckDB database (another kind of file, or truncated or damaged); "
         "Nivaran will neither read nor overwrite it."
     )
+
+
+_CHECKSUM: Final = re.compile(r"Corrupt database file: .*?block at location (\d+)")
+_SHORT: Final = re.compile(r'Could not read enough bytes from file "(.+?)": attempted to read \d+ bytes')
+_NOT_DUCKDB: Final = "is not a valid DuckDB database file"
+_DENIED: Final = re.compile(r'"([^"]+)": (?:Permission denied|Read-only file system)')
+_UNWRITABLE: Final = (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+def damage(exc: BaseException) -> str | None:
+    """What an error of DuckDB says is wrong with a database file it was reading (a block failing its
+    checksum, a file shorter than its data); None for any other error."""
+    if not isinstance(exc, duckdb.Error):
+        return None
+    text = str(exc)
+    if found := _CHECKSUM.search(text):
+        return f"the block at byte {int(found[1]):,} fails its checksum"
+    if "Corrupt database file" in text:
+        return "a block fails its checksum"
+    if found := _SHORT.search(text):
+        try:
+            size = f" at byte {Path(found[1]).stat().st_size:,}"
+        except OSError:
+            size = ""
+        return f"it ends{size} but holds data past it (truncated)"
+    return None
+
+
+def _absolute(file: Path) -> Path:
+    return Path(os.path.abspath(file))
+
+
+def standby_file(path: Path, current: Path | None) -> Path | None:
+    """The standby beside the version ``current``, as the next write picks it: the last slot that is not
+    the current one, unless it is an unfinished copy (None then, and when there is no other slot)."""
+    others = [s for s in _slots(path) if s.name != (current.name if current else None)]
+    return others[-1] if others and not _marker(others[-1]).exists() else None
+
+
+def slot_files(path: Path) -> list[Path]:
+    """The slot files ``P.1``, ``P.2``, ... of the database at ``path``, in number order."""
+    return _slots(path)
+
+
+def is_partial(slot: Path) -> bool:
+    """Whether ``slot`` is an unfinished copy or fresh build (its ``.partial`` marker is there)."""
+    return _marker(slot).exists()
+
+
+def damaged_error(path: Path, file: Path, what: str) -> DamagedError:
+    """The sentence for the damaged version ``file`` of the store at ``path``: what is wrong (``what``)
+    and what to do, which depends on whether it is the current version or the standby."""
+    current = current_file(path)
+    if not path.is_symlink():  # one plain file (written by an older Nivaran, or copied by hand)
+        return DamagedError(
+            f"{path} is damaged: {what}; nothing was changed: restore it from a backup "
+            f"(`nivaran check --db {path}` reads what is left)."
+        )
+    if current is not None and file.name != current.name:
+        return DamagedError(
+            f"{file} (the standby of {path}) is damaged: {what}; nothing was changed: run `nivaran check --db {path}`, "
+            f"and if the current version {current.name} is sound remove {file.name}: the next load then writes a "
+            "full copy of the current version."
+        )
+    standby = standby_file(path, current)
+    if standby is None:
+        return DamagedError(
+            f"{file} (the current version of {path}) is damaged: {what}; nothing was changed: restore it from a "
+            f"backup (there is no standby beside it to go back to; `nivaran check --db {path}` reads what is left)."
+        )
+    return DamagedError(
+        f"{file} (the current version of {path}) is damaged: {what}; nothing was changed: run "
+        f"`nivaran check --db {path}`, and if the standby {standby.name} is sound make it current with "
+        f"`ln -sfn {standby.name} {path}` (the last write is then lost), else restore {file.name} from a backup."
+    )
+
+
+def read_only_error(path: Path, file: Path) -> ReadOnlyError:
+    """The sentence for a store whose file ``file`` (or folder) cannot be written: a read-only file
+    system, or permissions that deny this user."""
+    folder = _absolute(path).parent
+    try:
+        read_only = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        read_only = False
+    if read_only:
+        why = "the file system is read-only"
+        todo = "remount it read-write, or copy the store to a writable folder and name that one with --db"
+    else:
+        why = "permission denied"
+        todo = (
+            f"run the command as the user who owns the store, or make {folder} and the store's files writable "
+            "for this user"
+        )
+    name = file.name if _absolute(file) != folder else "files"
+    return ReadOnlyError(
+        f"{path}: cannot write {name} in {folder}: {why}; nothing was written and the stored data are intact: {todo}."
+    )
+
+
+def _in_store(path: Path, file: Path) -> bool:
+    """Whether ``file`` is one of the store's files (link, slots, lock, markers, write-ahead logs) or its folder."""
+    mine, theirs = _absolute(path), _absolute(file)
+    if theirs == mine.parent:
+        return True
+    return theirs.parent == mine.parent and (theirs.name == mine.name or theirs.name.startswith(mine.name + "."))
+
+
+def _raise_fault(path: Path, exc: BaseException, file: Path | None = None) -> None:
+    """Raise the sentence for ``exc`` when it is a store fault (:func:`fault`); return otherwise."""
+    found = fault(path, exc, file)
+    if found is not None:
+        raise found from exc
+
+
+def fault(path: Path, exc: BaseException, file: Path | None = None) -> StoreError | None:
+    """The one sentence for an error that says the store at ``path`` is damaged (:class:`DamagedError`)
+    or cannot be written (:class:`ReadOnlyError`); None for any other error, which is raised as it is.
+
+    ``file`` is the version that was being read (default: the current one); DuckDB names the file only
+    when it ends too soon, not when a block fails its checksum.
+    """
+    what = damage(exc)
+    if what is not None:
+        short = _SHORT.search(str(exc))
+        named = Path(short[1]) if short else file or current_file(path) or path
+        return damaged_error(path, named, what)
+    unwritable: Path | None = None
+    if isinstance(exc, OSError) and exc.errno in _UNWRITABLE and exc.filename is not None:
+        unwritable = Path(os.fsdecode(exc.filename))
+    elif isinstance(exc, duckdb.Error) and (denied := _DENIED.search(str(exc))):
+        unwritable = Path(denied[1])
+    if unwritable is not None and _in_store(path, unwritable):
+        return read_only_error(path, unwritable)
+    return None
 
 
 def is_nivaran(con: duckdb.DuckDBPyConnection) -> bool:
@@ -180,7 +343,7 @@ def open_readonly(path: Path, attempts: int = 20) -> duckdb.DuckDBPyConnection:
         try:
             return duckdb.connect(str(target), read_only=True)
         except duckdb.Error as exc:
-            foreign = _not_duckdb(path, exc)
+            foreign = cannot_open(path, target, exc)
             if foreign is not None:
                 raise foreign from exc
             if attempt == attempts - 1:
@@ -222,13 +385,33 @@ def _check_current(path: Path, current: Path) -> None:
     try:
         con = duckdb.connect(str(current), read_only=True)
     except duckdb.Error as exc:
-        foreign = _not_duckdb(path, exc)
+        foreign = cannot_open(path, current, exc)
         if foreign is not None:
             raise foreign from exc
         return  # a lock conflict: opened by this process already (as a Nivaran store) or by a reader
     try:
         if not is_nivaran(con):
             raise NotADatabaseError(foreign_message(path))
+    finally:
+        con.close()
+
+
+def verify(path: Path, file: Path) -> None:
+    """Read every table of the version ``file`` in full (DuckDB verifies each block's checksum as it
+    reads it); a damaged one raises :class:`DamagedError` naming the table."""
+    try:
+        con = duckdb.connect(str(file), read_only=True)
+    except duckdb.Error as exc:
+        raise (cannot_open(path, file, exc) or StoreError(f"{file}: cannot open ({exc})")) from exc
+    table = ""
+    try:
+        for table in replay.tables(con, replay.current_database(con)):
+            replay.read_in_full(con, table)
+    except duckdb.Error as exc:
+        what = damage(exc)
+        if what is None:
+            raise
+        raise damaged_error(path, file, f"{what}, in table {table}") from exc
     finally:
         con.close()
 
@@ -240,7 +423,7 @@ def _connect_writable(slot: Path, deadline: float) -> duckdb.DuckDBPyConnection 
         try:
             return duckdb.connect(str(slot))
         except duckdb.Error as exc:
-            if not _is_lock_conflict(exc) or time.monotonic() >= deadline:
+            if not is_lock_conflict(exc) or time.monotonic() >= deadline:
                 return None  # held for too long, or not a database any more: the caller copies
             time.sleep(0.1)
 
@@ -267,29 +450,17 @@ def next_version(path: Path, *, fresh: bool = False, compact: bool = False) -> I
     The block runs inside one DuckDB transaction on the standby (``fresh``, a full copy or
     ``compact``, a rewrite of the current version without superseded rows: on a new file guarded by a
     ``.partial`` marker); on a normal exit the new version is committed and swapped in atomically.
-    Raises :class:`StoreError` (one sentence) for a foreign file or a full disk.
+    Raises :class:`StoreError` (one sentence) for a foreign file, a full disk, a damaged version
+    (:class:`DamagedError`) or a store that cannot be written (:class:`ReadOnlyError`).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.with_name(path.name + ".lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        _discard(path.with_name(path.name + ".building"))  # left by an older Nivaran
+    with _writer_lock(path):
         current = current_file(path)
-        if current is not None:
-            _check_current(path, current)
-        elif not fresh and (gone := missing_version(path)) is not None:  # never a new store over the old
-            raise StoreError(gone)
         try:
-            if current is not None and not path.is_symlink():  # a plain file: keep it as the first slot
-                first = _new_slot(path)
-                os.link(current, first)
-                current = first
-            if compact and current is not None:
-                (con, target), rebuilt = _compacted(path, current), True
-            else:
-                con, target, rebuilt = _open_standby(path, current, fresh=fresh)
+            con, target, rebuilt, read = _begin(path, current, fresh=fresh, compact=compact)
         except (OSError, duckdb.Error) as exc:
             if _disk_full(exc):
                 raise _disk_full_error(path) from exc
+            _raise_fault(path, exc, current)
             raise
         try:
             yield con
@@ -300,10 +471,12 @@ def next_version(path: Path, *, fresh: bool = False, compact: bool = False) -> I
             with contextlib.suppress(duckdb.Error):
                 con.execute("rollback")
             con.close()
-            if rebuilt or _disk_full(exc):
+            damaged = damage(exc) is not None
+            if rebuilt or _disk_full(exc) or (damaged and read != target):  # never keep a copy of damage
                 _discard(target)
             if _disk_full(exc):
                 raise _disk_full_error(path) from exc
+            _raise_fault(path, exc, read)
             raise
         con.close()
         _marker(target).unlink(missing_ok=True)
@@ -312,6 +485,43 @@ def next_version(path: Path, *, fresh: bool = False, compact: bool = False) -> I
         os.symlink(target.name, link)
         os.replace(link, path)
         _fsync_dir(path.parent)
+
+
+@contextlib.contextmanager
+def _writer_lock(path: Path) -> Iterator[None]:
+    """Hold ``P.lock``, the one writer's lock (a folder that cannot be written: one sentence)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = path.with_name(path.name + ".lock").open("w")
+    except OSError as exc:
+        _raise_fault(path, exc)
+        raise
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _begin(
+    path: Path, current: Path | None, *, fresh: bool, compact: bool
+) -> tuple[duckdb.DuckDBPyConnection, Path, bool, Path | None]:
+    """Open the file the next version is written to (see :func:`next_version`): the connection, the
+    file, whether it is built from scratch, and the version the write's block reads (the standby on a
+    delta, else the current version, of which the new file is a copy)."""
+    _discard(path.with_name(path.name + ".building"))  # left by an older Nivaran
+    if current is not None:
+        _check_current(path, current)
+    elif not fresh and (gone := missing_version(path)) is not None:  # never a new store over the old
+        raise StoreError(gone)
+    if current is not None and not path.is_symlink():  # a plain file: keep it as the first slot
+        first = _new_slot(path)
+        os.link(current, first)
+        current = first
+    existing = set(_slots(path))
+    if compact and current is not None:
+        (con, target), rebuilt = _compacted(path, current), True
+    else:
+        con, target, rebuilt = _open_standby(path, current, fresh=fresh)
+    return con, target, rebuilt, target if target in existing else current
 
 
 def _slots(path: Path) -> list[Path]:
@@ -348,40 +558,56 @@ def _open_standby(path: Path, current: Path | None, *, fresh: bool) -> tuple[duc
         _start(con, parent=None, mode="fresh")
         return con, target, True
     if standby is not None and not _marker(standby).exists():
-        identity = _identity(standby)  # before opening it: a file of an older Nivaran has no generation
-        held = _connect_writable(standby, time.monotonic() + wait_seconds())
-        if held is not None:
-            con = held
-            _attach_source(con, current)
-            try:
-                mine = replay.read_meta(con, "generation", "main") or identity
-                head = replay.read_meta(con, "generation", "src")
-                con.execute("begin transaction")
-                if mine != head:
-                    if (
-                        mine != replay.read_meta(con, "parent", "src")
-                        or replay.read_meta(con, "replayable", "src") == "false"
-                    ):
-                        raise duckdb.InvalidInputException("the standby is not one write behind")
-                    replay.catch_up(con)
-                    if replay.catalog(con, replay.current_database(con)) != replay.catalog(con, "src"):
-                        raise duckdb.InvalidInputException("the replay left a different catalog")
-                _start(con, parent=head, mode="delta")
-                return con, standby, False
-            except duckdb.Error as exc:
-                con.close()
-                if _disk_full(exc):
-                    _discard(standby)
-                    raise
+        replayed = _replayed(path, standby, current)
+        if replayed is not None:
+            return replayed, standby, False
     # No usable standby (none, partial, of another generation, or still held by readers): readers that
     # hold it keep their open file; the next version is a full copy of the current one, under a new name.
     if standby is not None:
         _discard(standby)
     identity = _identity(current)
     con = _full_copy(current, target)
-    con.execute("begin transaction")
-    _start(con, parent=replay.read_meta(con, "generation", "main") or identity, mode="full copy")
+    try:
+        con.execute("begin transaction")
+        _start(con, parent=replay.read_meta(con, "generation", "main") or identity, mode="full copy")
+    except BaseException:
+        con.close()
+        _discard(target)
+        raise
     return con, target, False
+
+
+def _replayed(path: Path, standby: Path, current: Path) -> duckdb.DuckDBPyConnection | None:
+    """The standby opened read-write and brought up to ``current`` by replaying the last write, in an
+    open transaction; None when it cannot be (held by readers for too long, of another history, a replay
+    that fails): the caller then copies the current version. A replay that meets a damaged block reads
+    the current version in full first: when the damage is there, the write stops (:class:`DamagedError`)
+    instead of copying it."""
+    identity = _identity(standby)  # before opening it: a file of an older Nivaran has no generation
+    con = _connect_writable(standby, time.monotonic() + wait_seconds())
+    if con is None:
+        return None
+    try:
+        _attach_source(con, current)
+        mine = replay.read_meta(con, "generation", "main") or identity
+        head = replay.read_meta(con, "generation", "src")
+        con.execute("begin transaction")
+        if mine != head:
+            if mine != replay.read_meta(con, "parent", "src") or replay.read_meta(con, "replayable", "src") == "false":
+                raise duckdb.InvalidInputException("the standby is not one write behind")
+            replay.catch_up(con)
+            if replay.catalog(con, replay.current_database(con)) != replay.catalog(con, "src"):
+                raise duckdb.InvalidInputException("the replay left a different catalog")
+        _start(con, parent=head, mode="delta")
+    except duckdb.Error as exc:
+        con.close()
+        if _disk_full(exc):
+            _discard(standby)
+            raise
+        if damage(exc) is not None:  # the standby or the current version is damaged: which one?
+            verify(path, current)  # the current one: stop here rather than copy it
+        return None
+    return con
 
 
 def _attach_source(con: duckdb.DuckDBPyConnection, current: Path) -> None:
