@@ -1,5 +1,5 @@
 """The ``nivaran`` command line: ``init``, ``demo``, ``ingest``, ``grade``, ``flags``, ``review``, ``publish``,
-``migrate``, ``users``.
+``migrate``, ``compact``, ``check``, ``users``.
 
 Every command takes ``--db PATH`` (default: ``$NIVARAN_DB``, else ``data/nivaran.duckdb``). Errors a
 user can fix are printed as one clear message (no traceback) with exit code 2.
@@ -337,6 +337,20 @@ def compact_command(db: Path | None) -> None:
     database.compact(path)
     worst = max(before.values(), default=0.0)
     click.echo(f"{path}: rewritten without superseded rows (up to {worst:.0%} of a table before)")
+
+
+@main.command("check")
+@db_option
+def check_command(db: Path | None) -> None:
+    """Verify the store: the link, both versions and every table read in full (exit code 2 when unsound)."""
+    from grading.store import check
+
+    health = check.check(database.resolve_path(db))
+    for line in health.lines:
+        click.echo(line)
+    if not health.healthy:
+        raise database.StoreError(health.verdict)
+    click.echo(health.verdict)
 
 
 #: Ranks the command never prints beside the printed rank (``rank_text``): the overall rank across
