@@ -497,6 +497,37 @@ def refuse_missing_store(db: Path) -> None:
         raise IngestError(msg)
 
 
+def _content_key(path: Path, mapping: Mapping | None, sheet: str | None) -> str:
+    """The key a load of ``path`` is logged under in ``ingest_log`` (as :func:`_load_file` computes it):
+    the content hash (with the sheet named, :func:`_sha256`), and for a snapshot its mapping's digest."""
+    digest = _sha256(path, sheet)
+    return digest if mapping is None else f"{digest}:{mapping.digest[:16]}"
+
+
+def _nothing_new(
+    db: Path, files: list[Path], mapping: Mapping | None, exported_at: str | None, sheet: str | None
+) -> IngestReport | None:
+    """The report of a load that would change nothing, found read-only: every file's content is in the
+    ingest log and no export time later than the stored one is declared. None when the load must write.
+
+    Such a load opens no write: no writer lock, no new version, no swap (a new version would cost a
+    replay or a copy, and make every reader reopen the store for the same data)."""
+    try:
+        con = database.connect_readonly(db)
+    except database.StoreError:  # an older schema version (the write migrates it), or a refusal the write says
+        return None
+    with contextlib.closing(con):
+        if not all(writes.already_loaded(con, _content_key(path, mapping, sheet)) for path in files):
+            return None
+        until = _export_time(exported_at, mapping, helpline.read(con))
+        recorded = database.get_meta(con, database.EXPORTED_AT_KEY)
+        if until is not None and (recorded is None or datetime.fromisoformat(recorded) < until):
+            return None  # the horizon moves: the month it falls in is judged again
+        stale = database.superseded(con)
+    codes: dict[str, list[str]] = {"departments": [], "districts": [], "categories": []}
+    return IngestReport([FileReport(str(p), already_loaded=True) for p in files], codes, [], stale)
+
+
 def ingest(
     db: Path,
     files: list[Path],
@@ -528,6 +559,9 @@ def ingest(
     refuse_missing_store(db)
     for path in files:  # before anything is written (grading.intake.limits)
         check_line_lengths(path, max_line_bytes)
+    unchanged = _nothing_new(db, files, mapping, exported_at, sheet)
+    if unchanged is not None:  # every file loaded before: nothing is written, not even a new version
+        return unchanged
     reports: list[FileReport] = []
     with database.writing(db) as con:
         database.limit_memory(con, DUCKDB_GIB)
