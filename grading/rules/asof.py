@@ -21,6 +21,11 @@ import polars as pl
 DAY_US: Final = 86_400_000_000
 MICROSECOND: Final = timedelta(microseconds=1)
 
+#: An instant the rules below read a complaint as of: one ``datetime`` for every row, or a ``Datetime``
+#: column (each row its own instant, e.g. the cut-off of the row's month when many months are graded
+#: in one frame).
+Instant = datetime | pl.Expr
+
 #: Pending age buckets in completed days: (metric column, label, lowest age, highest age or None).
 PENDING_BUCKETS: Final = (
     ("pending_0_7", "0-7", 0, 7),
@@ -146,9 +151,9 @@ def days_to_due(due_at: pl.Expr, t: datetime) -> pl.Expr:
     return (due_date(due_at) - pl.lit(t.date())).dt.total_days().cast(pl.Int32)
 
 
-def age_days(t: datetime) -> pl.Expr:
+def age_days(t: Instant) -> pl.Expr:
     """A complaint's age at ``t`` in completed days since ``registered_at``."""
-    return completed_days(pl.lit(t), pl.col("registered_at"))
+    return completed_days(t if isinstance(t, pl.Expr) else pl.lit(t), pl.col("registered_at"))
 
 
 def age_bucket(age: pl.Expr) -> pl.Expr:
@@ -173,22 +178,22 @@ def in_bucket(age: pl.Expr, lo: int, hi: int | None) -> pl.Expr:
 # --- a complaint at an instant ---------------------------------------------------------------------
 
 
-def is_registered_by(t: datetime) -> pl.Expr:
+def is_registered_by(t: Instant) -> pl.Expr:
     """The complaint exists at ``t``."""
     return pl.col("registered_at") <= t
 
 
-def is_closed_by(t: datetime) -> pl.Expr:
+def is_closed_by(t: Instant) -> pl.Expr:
     """The complaint's ``closed`` event is at or before ``t``."""
     return pl.col("closed_at").is_not_null() & (pl.col("closed_at") <= t)
 
 
-def is_open_at(t: datetime) -> pl.Expr:
+def is_open_at(t: Instant) -> pl.Expr:
     """Registered at or before ``t`` and not closed by ``t``."""
     return is_registered_by(t) & ~is_closed_by(t)
 
 
-def has_breached_by(t: datetime) -> pl.Expr:
+def has_breached_by(t: Instant) -> pl.Expr:
     """Some stint of the complaint breached its limit before ``t`` (``first_breach_at`` < t).
 
     ``first_breach_at`` is the earliest instant at which a stint was over its limit (see
@@ -197,7 +202,7 @@ def has_breached_by(t: datetime) -> pl.Expr:
     return pl.col("first_breach_at").is_not_null() & (pl.col("first_breach_at") < t)
 
 
-def reached_by(column: str, t: datetime) -> pl.Expr:
+def reached_by(column: str, t: Instant) -> pl.Expr:
     """The complaint had reached a level (``reached_l2_at`` …) by ``t``."""
     return pl.col(column).is_not_null() & (pl.col(column) <= t)
 
@@ -221,6 +226,31 @@ def department_at(complaints: pl.DataFrame, transfers: pl.DataFrame, t: datetime
         complaints.join(latest, on="complaint_key", how="left", maintain_order="left")
         .with_columns(pl.coalesce("_department_at", "department").alias("department"))
         .drop("_department_at")
+    )
+
+
+def departments_at(rows: pl.DataFrame, transfers: pl.DataFrame, at: str) -> pl.DataFrame:
+    """:func:`department_at` for many instants at once: ``rows`` (a complaint may come many times) with
+    ``department`` set to the one in force at each row's own instant, the ``Datetime`` column ``at``.
+
+    The same rule: the latest ``transferred`` event at or before the instant (ties in time: the later
+    row of ``transfers`` in time order), else the department set at registration. Row order is kept.
+    """
+    if transfers.is_empty():
+        return rows
+    ordered = transfers.sort("event_time", maintain_order=True).with_row_index("_order")
+    rows = rows.with_row_index("_row")
+    latest = (
+        rows.select("_row", "complaint_key", at)
+        .join(ordered, on="complaint_key", how="inner")
+        .filter(pl.col("event_time") <= pl.col(at))
+        .group_by("_row")
+        .agg(pl.col("department").sort_by("_order").last().alias("_department_at"))
+    )
+    return (
+        rows.join(latest, on="_row", how="left", maintain_order="left")
+        .with_columns(pl.coalesce("_department_at", "department").alias("department"))
+        .drop("_row", "_department_at")
     )
 
 
