@@ -20,7 +20,7 @@ import click
 import polars as pl
 
 from grading.access import accounts, identity
-from grading.demo import build
+from grading.demo.spec import DEFAULT_DEMO, DemoSpec
 from grading.intake.limits import MAX_LINE_BYTES
 from grading.model.schema import NivaranError
 from grading.rules import asof
@@ -180,22 +180,24 @@ def init_command(  # noqa: PLR0917 - one parameter per click option
 
 @main.command()
 @db_option
-@click.option("--months", type=click.IntRange(1, 120), default=build.DEFAULT_DEMO.months, show_default=True)
-@click.option("--end", "end", default=build.DEFAULT_DEMO.end, show_default=True, help="Last month, YYYY-MM.")
+@click.option("--months", type=click.IntRange(1, 120), default=DEFAULT_DEMO.months, show_default=True)
+@click.option("--end", "end", default=DEFAULT_DEMO.end, show_default=True, help="Last month, YYYY-MM.")
 @click.option(
     "--scale",
     type=click.FloatRange(0.0001, 2.0),
-    default=build.DEFAULT_DEMO.scale,
+    default=DEFAULT_DEMO.scale,
     show_default=True,
     help="1.0 ≈ Madhya Pradesh's real volume (~400,000 complaints a month).",
 )
-@click.option("--seed", type=int, default=build.DEFAULT_DEMO.seed, show_default=True)
+@click.option("--seed", type=int, default=DEFAULT_DEMO.seed, show_default=True)
 def demo(db: Path | None, months: int, end: str, scale: float, seed: int) -> None:
     """Build a realistic synthetic complaint history (replaces the database)."""
+    from grading.demo import build
+
     _month(end)
     path = _database(db, replacing=True)
     with _progress() as progress:
-        result = build.build_demo(path, build.DemoSpec(months=months, end=end, scale=scale, seed=seed), progress)
+        result = build.build_demo(path, DemoSpec(months=months, end=end, scale=scale, seed=seed), progress)
     click.echo(
         f"{path}: {result['complaints']:,} complaints, {result['events']:,} events, "
         f"{months} months to {end}, in {result['seconds']} s"
@@ -269,7 +271,9 @@ def grade_command(  # noqa: PLR0917 - one parameter per click option
         note(f"current reading of {month_text}" + ("" if published else " (not published)"))
     frozen = published is not None and not recompute
     if not frozen:  # a published month shows its publication only; the data's due sources are today's
-        rows = rows.join(sources.select(pl.col("code").alias(by), "due_source"), on=by, how="left", maintain_order="left")
+        rows = rows.join(
+            sources.select(pl.col("code").alias(by), "due_source"), on=by, how="left", maintain_order="left"
+        )
     click.echo(render(rows, scheme, by, fmt))
     assumed = None if frozen else duesource.assumed_note(sources, scheme.default_limit_days, by)
     if assumed:

@@ -9,32 +9,17 @@ from __future__ import annotations
 
 import secrets
 import time
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Final
 
 from grading.access.accounts import Accounts
 from grading.demo import simulate
+from grading.demo.spec import DEFAULT_DEMO, DemoSpec
 from grading.monthly.refresh import Progress, refresh_monthly
 from grading.rules.derive import derive
 from grading.scoring import schemes
 from grading.store import database, helpline, reference, writes
-
-
-@dataclass(frozen=True)
-class DemoSpec:
-    """What a demo holds: ``months`` calendar months ending with ``end`` (YYYY-MM), ``scale`` (1.0 is
-    about 4 lakh new complaints a month statewide) and the random ``seed``."""
-
-    months: int
-    end: str
-    scale: float
-    seed: int
-
-
-#: The demo ``nivaran demo`` and the dashboard's first start build.
-DEFAULT_DEMO: Final = DemoSpec(months=12, end="2026-10", scale=0.05, seed=181)
 
 DEMO_NAME = "MP CM Helpline 181 (demo)"
 
