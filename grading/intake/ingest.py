@@ -367,8 +367,7 @@ def _load_file(load: _Load, path: Path, mapping: Mapping | None) -> FileReport:
     """Check one file and write its good rows into the open private copy (see :func:`ingest`)."""
     report = FileReport(str(path))
     digest = _sha256(path, load.sheet)
-    # A snapshot is keyed by its content and its mapping's: after a mapping is fixed the file loads again.
-    key = digest if mapping is None else f"{digest}:{mapping.digest[:16]}"
+    key = _logged_as(digest, mapping)
     if writes.already_loaded(load.con, key):
         report.already_loaded = True
         return report
@@ -497,11 +496,15 @@ def refuse_missing_store(db: Path) -> None:
         raise IngestError(msg)
 
 
-def _content_key(path: Path, mapping: Mapping | None, sheet: str | None) -> str:
-    """The key a load of ``path`` is logged under in ``ingest_log`` (as :func:`_load_file` computes it):
-    the content hash (with the sheet named, :func:`_sha256`), and for a snapshot its mapping's digest."""
-    digest = _sha256(path, sheet)
+def _logged_as(digest: str, mapping: Mapping | None) -> str:
+    """The key a file with content hash ``digest`` is logged under in ``ingest_log``. A snapshot is keyed
+    by its content and its mapping's: after a mapping is fixed the file loads again."""
     return digest if mapping is None else f"{digest}:{mapping.digest[:16]}"
+
+
+def _content_key(path: Path, mapping: Mapping | None, sheet: str | None) -> str:
+    """The key a load of ``path`` is logged under (:func:`_logged_as`; the sheet named, :func:`_sha256`)."""
+    return _logged_as(_sha256(path, sheet), mapping)
 
 
 def _nothing_new(
