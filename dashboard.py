@@ -2,8 +2,9 @@
 
 The server: Streamlit's ASGI application (`st.App`) running the pages (`navigation.py`: navigation,
 language, month, then the page) with Nivaran's own HTTP routes beside Streamlit's (ui/web.py): the
-sign-in cookie that survives reloads and new tabs, and case exports that answer only to the signed-in
-session that made them.
+sign-in cookie that survives reloads and new tabs, and case files (lists, the meeting pack) that answer
+only to the signed-in session that offered them. Its middleware adds the no-framing headers to every
+response and keeps Streamlit's metrics for administrators (docs/access.md).
 """
 
 import threading

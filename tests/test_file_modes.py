@@ -85,3 +85,18 @@ def test_the_store_files_are_their_owners_only(tmp_path: Path) -> None:
     found = modes(tmp_path, "n.duckdb")
     assert len([name for name in found if name.startswith("n.duckdb.")]) == 2  # current and standby
     assert found == dict.fromkeys(found, 0o600)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the store's files are made by grading/store/slots.py (another engineer's area, being rewritten "
+    "now): the change it needs is in docs/access.md, 'Files only their owner reads'",
+)
+def test_store_files_left_readable_are_narrowed_at_the_next_write(tmp_path: Path) -> None:
+    db = tmp_path / "n.duckdb"
+    load(db)
+    for name in modes(tmp_path, "n.duckdb"):
+        (tmp_path / name).chmod(0o644)  # as an older Nivaran left them
+    nivaran("ingest", "--db", str(db), str(tmp_path / "events.csv"))
+    found = modes(tmp_path, "n.duckdb")
+    assert found == dict.fromkeys(found, 0o600)
