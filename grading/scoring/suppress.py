@@ -303,23 +303,24 @@ def _figures(
     hidden = (row_hidden[:, None] | small).ravel()
     flat = values.ravel()
     eligible = np.repeat(~state, width) & (flat > 0)  # a complement: a shown non-zero count, not the state's
-    # Ties: the smallest value, then the first member (by month and codes), then the first column.
-    order = np.lexsort((np.tile(np.arange(width), n), np.repeat(np.arange(n), width), flat))
-    rank = np.empty_like(order)
-    rank[order] = np.arange(order.size)
+    # Which complement goes first: the smallest value, then the first member (by month and codes), then
+    # the first column, i.e. the smallest value, then the smallest figure number (one key, no ties).
+    size = flat.size
+    key = flat * size + np.arange(size)
     line, fig, n_lines = _lines(members, where, identities)
     scores = _Scores.of(members, where, totals & ~row_hidden, components)
     score_hidden = np.zeros(n, dtype=bool)
 
     while True:  # rule 4, to a fixed point
-        counts = np.bincount(line, weights=hidden[fig], minlength=n_lines)
-        open_edge = (counts[line] == 1) & ~hidden[fig] & eligible[fig]
-        lines, ranks = line[open_edge], rank[fig[open_edge]]
-        by = np.lexsort((ranks, lines))
+        on = hidden[fig]
+        lone = np.bincount(line[on], minlength=n_lines) == 1
+        open_edge = lone[line] & ~on & eligible[fig]
+        lines, keys = line[open_edge], key[fig[open_edge]]
+        by = np.lexsort((keys, lines))
         first = np.unique(lines[by], return_index=True)[1]
         in_score, lost = scores.picks(hidden.reshape(n, width), score_hidden)
         score_hidden |= lost
-        picks = np.unique(np.concatenate([order[ranks[by][first]], in_score]))
+        picks = np.unique(np.concatenate([keys[by][first] % size, in_score]))
         picks = picks[~hidden[picks]]
         if picks.size == 0:
             break
