@@ -15,7 +15,7 @@ import streamlit as st
 from grading.model.registry import METRICS
 from grading.outputs.fmt import in_words, indian, pct
 from grading.rules.asof import previous_month
-from grading.scoring import fit
+from grading.scoring import fit, suppress
 from ui import data
 from ui.i18n import display_name, lang, metric_label, month_name, t
 from ui.maps import district_map_section
@@ -45,6 +45,7 @@ kinds = data.public_recorded(stamp)  # what the store's records hold: measures o
 page_style()
 st.title(t("public_title"))
 st.write(t("public_intro", suppress_below=scheme.suppress_below))
+st.caption(t("figures_rule", band=suppress.band(scheme.suppress_below)))  # small counts inside shown rows
 data_window(stamp)
 published_marker(stamp, month)
 
