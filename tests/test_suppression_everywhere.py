@@ -394,6 +394,19 @@ def test_the_trends_page_bands_a_small_count_and_hides_its_percentage(
     assert seen == {"closed_force": "1–4", "overdue_pending_pct": "hidden"}
 
 
+def test_the_methodology_page_says_which_figures_are_banded_and_which_hidden(
+    small: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _app(small[0], monkeypatch).run()
+    at.switch_page("pages/methodology.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    text = " ".join(m.value for m in at.markdown)
+    assert "is *banded*: it reads *1–4*" in text
+    assert "are *hidden* (read *hidden*; named in *hidden_figures*)" in text
+    assert "Statewide totals are shown whole" in text
+    assert "A published month stands" in text
+
+
 def test_a_published_month_shows_the_figures_it_was_published_with_after_a_late_load(tmp_path: Path) -> None:
     db, out = _published_store(tmp_path)
     metrics = [c for c in METRICS if c in COUNTS or METRICS[c].unit == "pct"]
