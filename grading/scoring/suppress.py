@@ -19,10 +19,11 @@ the district totals and the state total (``docs/public.md``). Each count column 
    closing = on time + late, …). No line may have exactly one hidden figure: the smallest shown non-zero
    figure of such a line (never the state's) is hidden too (``complementary``). A member's score is the
    sum of its points, so when exactly one component of a shown score is hidden, the component with the
-   smallest non-zero numerator is hidden with it (its numerator count). This repeats until nothing
-   changes; ties go to the first code, so the same data always give the same pattern.
+   smallest non-zero numerator is hidden with it (its numerator count; a zero one only when no other is
+   left; none left: the score itself). This repeats until nothing changes; ties go to the first code, so
+   the same data always give the same pattern.
 
-A complementary figure is never 0: a hidden 0 would be read back as 0 (a hidden count is 1 to
+A complement in a count line is never 0: a hidden 0 would be read back as 0 (a hidden count is 1 to
 ``threshold - 1`` when it is small, else 0 or at least ``threshold``).
 """
 
