@@ -74,11 +74,6 @@ def test_an_access_file_left_readable_is_narrowed_when_next_opened(tmp_path: Pat
     assert stat.S_IMODE(access.stat().st_mode) == 0o600
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the store's files are made by grading/store/slots.py (another engineer's area, being rewritten "
-    "now): the change it needs is in docs/access.md, 'Files only their owner reads'",
-)
 def test_the_store_files_are_their_owners_only(tmp_path: Path) -> None:
     db = tmp_path / "n.duckdb"
     load(db)
@@ -87,16 +82,13 @@ def test_the_store_files_are_their_owners_only(tmp_path: Path) -> None:
     assert found == dict.fromkeys(found, 0o600)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the store's files are made by grading/store/slots.py (another engineer's area, being rewritten "
-    "now): the change it needs is in docs/access.md, 'Files only their owner reads'",
-)
 def test_store_files_left_readable_are_narrowed_at_the_next_write(tmp_path: Path) -> None:
     db = tmp_path / "n.duckdb"
     load(db)
     for name in modes(tmp_path, "n.duckdb"):
         (tmp_path / name).chmod(0o644)  # as an older Nivaran left them
-    nivaran("ingest", "--db", str(db), str(tmp_path / "events.csv"))
+    more = tmp_path / "more.csv"  # a new file: a reload of a loaded one writes nothing
+    more.write_text(EVENTS.replace("A,", "C,").replace("B,", "D,"), encoding="utf-8")
+    nivaran("ingest", "--db", str(db), str(more))
     found = modes(tmp_path, "n.duckdb")
     assert found == dict.fromkeys(found, 0o600)

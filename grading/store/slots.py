@@ -453,7 +453,7 @@ def next_version(path: Path, *, fresh: bool = False, compact: bool = False) -> I
     Raises :class:`StoreError` (one sentence) for a foreign file, a full disk, a damaged version
     (:class:`DamagedError`) or a store that cannot be written (:class:`ReadOnlyError`).
     """
-    with _writer_lock(path):
+    with _writer_lock(path), _owner_only(path):
         current = current_file(path)
         try:
             con, target, rebuilt, read = _begin(path, current, fresh=fresh, compact=compact)
@@ -485,6 +485,22 @@ def next_version(path: Path, *, fresh: bool = False, compact: bool = False) -> I
         os.symlink(target.name, link)
         os.replace(link, path)
         _fsync_dir(path.parent)
+
+
+@contextlib.contextmanager
+def _owner_only(path: Path) -> Iterator[None]:
+    """Every file a write makes (the new slot, DuckDB's write-ahead log, the markers) is readable by its
+    owner only (0600), and after the write so is every slot (one an older Nivaran left readable too):
+    the store holds complaints. The umask is the process's: files other threads make meanwhile are
+    owner-only as well, which only narrows them."""
+    before = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(before)
+        for slot in _slots(path):
+            with contextlib.suppress(FileNotFoundError, PermissionError):
+                slot.chmod(0o600)
 
 
 @contextlib.contextmanager
