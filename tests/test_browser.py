@@ -120,6 +120,9 @@ def test_month_chosen_on_one_page_holds_on_the_next(browser, server, demo_users)
     # The department page's own caption (the sidebar's picker also says June 2024).
     page.locator('[data-testid="stMain"]').get_by_text("June 2024").first.wait_for(timeout=30_000)
     wait_for_app(page, log)
+    # Read again once the run has settled: a rerun (a new store version seen) redraws the page, and a
+    # read taken mid-redraw holds only its first line.
+    page.locator('[data-testid="stMain"]').get_by_text("June 2024").first.wait_for(timeout=30_000)
     assert "June 2024" in page.inner_text('[data-testid="stMain"]')
     page.close()
 
