@@ -1,7 +1,7 @@
 """Number formatting for people in India: 12,34,567 and lakh/crore in words (pure, no UI imports).
 
 Every rule is written once, as a Polars expression (:func:`indian_expr`, :func:`fixed_expr`,
-:func:`rank_change_expr`, :func:`sparkline_expr`), so tables are formatted inside Polars with no
+:func:`rank_change_expr`, :func:`sparkline_expr`, :func:`printed_change`), so tables are formatted inside Polars with no
 Python callback per cell: Streamlit runs every browser session in its own thread, and Python UDFs
 (``map_elements``) waiting for the GIL inside Polars' thread pool can deadlock a server. The scalar
 helpers (:func:`indian`, :func:`pct`) evaluate the same expressions on one value, and remember the
@@ -82,6 +82,22 @@ def rank_change_expr(expr: pl.Expr) -> pl.Expr:
         .otherwise(pl.lit(None, pl.String))
     )
     return _named(arrows, expr)
+
+
+def printed_change(change: str = "rank_change", group: str = "volume_group") -> pl.Expr:
+    """The rank change a public surface prints (the pages' "Change" column, the press report's biggest rise
+    and fall): the ranking record's change, which exists only when both months print a single rank in the
+    same list (the reliability rule, :mod:`grading.scoring.grade`), and only in the first volume group, the
+    busiest, where a move is made over enough complaints to mean something (the volume rule: "up 19 places"
+    for a department of 23 complaints says more about its 23 complaints than about its work). An entity type
+    without volume groups keeps every change of the record. Null otherwise.
+
+    >>> rows = pl.DataFrame({"rank_change": [3, 19, -2, None], "volume_group": [1, 2, None, 1]})
+    >>> rows.select(printed_change())["rank_change"].to_list()
+    [3, None, -2, None]
+    """
+    in_first = pl.col(group).is_null() | (pl.col(group) == 1)
+    return pl.when(in_first).then(pl.col(change)).alias(change)
 
 
 def sparkline_expr(expr: pl.Expr) -> pl.Expr:

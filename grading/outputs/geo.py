@@ -141,6 +141,8 @@ def district_svg(
     unit: str = "",
     width: int = 520,
     boundaries: dict[str, Any] | None = None,
+    *,
+    labels: float = 0,
 ) -> str:
     """The districts as an inline SVG map (no script, no font, nothing fetched), for the printed report.
 
@@ -150,6 +152,8 @@ def district_svg(
     report's language (``words``: the words for hidden and for no data). Longitude is scaled by the
     cosine of the middle latitude (an equirectangular view, true enough at one state's size).
     ``boundaries``: the outlines to draw (a :class:`Boundaries`' GeoJSON; default Madhya Pradesh's).
+    ``labels``: when above 0, each district's name is written on it in that font size (at the centre of
+    its largest outline, with a white halo), so a reader finds a district without hovering.
     """
     features = (boundaries or district_boundaries())["features"]
     points = [p for f in features for ring in _rings(f["geometry"]) for p in ring]
@@ -158,7 +162,8 @@ def district_svg(
     squeeze = math.cos(math.radians((north + south) / 2))
     scale = width / ((east - west) * squeeze)
     low, high = value_range([s.value for s in shown.values() if not s.hidden]) or (0.0, 1.0)
-    paths = []
+    paths: list[str] = []
+    names: list[str] = []
     for f in features:
         one = shown.get(f["id"], Shown(str(f["properties"].get("name", f["id"])), None, hidden=False))
         if one.hidden:
@@ -176,11 +181,48 @@ def district_svg(
             f'<path d="{" ".join(rings)}" fill="{fill}" stroke="#555" stroke-width="0.5" '
             f'data-district="{html.escape(str(f["id"]))}"><title>{html.escape(tip)}</title></path>'
         )
+        if labels > 0:
+            x, y = label_point(f["geometry"])
+            names.append(
+                f'<text x="{(x - west) * squeeze * scale:.1f}" y="{(north - y) * scale + labels / 3:.1f}" '
+                f'font-size="{labels:g}" text-anchor="middle" fill="{ink_on(fill)}" '
+                "font-family=\"'Noto Sans', 'Noto Sans Devanagari', sans-serif\">"
+                f"{html.escape(one.name)}</text>"
+            )
     height = round((north - south) * scale)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" style="max-width:100%;height:auto" role="img">{"".join(paths)}</svg>'
+        f'height="{height}" style="max-width:100%;height:auto" role="img">{"".join(paths)}{"".join(names)}</svg>'
     )
+
+
+def ink_on(fill: str) -> str:
+    """The colour a name is written in on ``fill`` (a ``#rrggbb`` colour): white on the dark end of the
+    scale, near-black elsewhere (relative luminance below 0.35 counts as dark)."""
+    red, green, blue = (int(fill[k : k + 2], 16) / 255 for k in (1, 3, 5))
+    return "#ffffff" if 0.2126 * red + 0.7152 * green + 0.0722 * blue < 0.35 else "#111111"
+
+
+def label_point(geometry: dict[str, Any]) -> tuple[float, float]:
+    """Where a district's name goes: the centroid of its largest outer ring (longitude, latitude; the
+    shoelace formula, plain degrees, true enough for placing a word)."""
+    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    best: tuple[float, float, float] = (-1.0, 0.0, 0.0)
+    for polygon in polygons:
+        ring = polygon[0]
+        area = cx = cy = 0.0
+        for (x0, y0, *_), (x1, y1, *_) in zip(ring, ring[1:] + ring[:1], strict=True):
+            cross = x0 * y1 - x1 * y0
+            area += cross
+            cx += (x0 + x1) * cross
+            cy += (y0 + y1) * cross
+        if area and abs(area) > best[0]:
+            best = (abs(area), cx / (3 * area), cy / (3 * area))
+    if best[0] < 0:
+        xs = [p[0] for p in polygons[0][0]]
+        ys = [p[1] for p in polygons[0][0]]
+        return sum(xs) / len(xs), sum(ys) / len(ys)
+    return best[1], best[2]
 
 
 def legend_svg() -> str:
@@ -191,6 +233,53 @@ def legend_svg() -> str:
         for i, c in enumerate((*CIVIDIS, NO_DATA, HIDDEN_GREY))
     )
     return f'<svg xmlns="http://www.w3.org/2000/svg" width="{12 * (len(CIVIDIS) + 2)}" height="10">{swatches}</svg>'
+
+
+def nice_ticks(low: float, high: float, most: int = 6) -> list[float]:
+    """Round values between ``low`` and ``high`` for a scale's ticks (steps of 1, 2 or 5 times a power of
+    ten, at most ``most`` of them): nice_ticks(41.3, 93.8) → [50.0, 60.0, 70.0, 80.0, 90.0]."""
+    if high <= low:
+        return [low]
+    raw = (high - low) / most
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    first = math.ceil(low / step) * step
+    count = math.floor((high - first) / step + 1e-9) + 1
+    return [round(first + i * step, 10) for i in range(count)]
+
+
+def ticked_legend_svg(low: float, high: float, unit: str, words: tuple[str, str], width: int = 360) -> str:
+    """The map's key with a scale: the cividis ramp from ``low`` (dark) to ``high`` (light) with ticks and
+    their values (:func:`nice_ticks`; ``unit`` after the last), and under it a white swatch for no data and
+    a grey one for hidden (``words``: the words for hidden and for no data, as :func:`district_svg`)."""
+    left, top = 14.0, 4.0  # room for half a tick label at either end
+    ramp_w = width - 2 * left
+    stops = "".join(f'<stop offset="{i / (len(CIVIDIS) - 1):.3f}" stop-color="{c}"/>' for i, c in enumerate(CIVIDIS))
+    font = 'font-family="\'Noto Sans\', \'Noto Sans Devanagari\', sans-serif" font-size="11" fill="#333"'
+    parts = [
+        f'<defs><linearGradient id="ramp">{stops}</linearGradient></defs>',
+        f'<rect x="{left}" y="{top}" width="{ramp_w:.0f}" height="12" fill="url(#ramp)" stroke="#555" '
+        'stroke-width="0.4"/>',
+    ]
+    span = high - low
+    ticks = nice_ticks(low, high, 5) if span > 0 else [low]
+    for i, value in enumerate(ticks):
+        x = left + (0 if span <= 0 else (value - low) / span * ramp_w)
+        text = f"{value:g}" + (f" {unit}" if unit and i == len(ticks) - 1 else "")
+        parts.append(f'<path d="M{x:.1f},{top + 12} V{top + 17}" stroke="#333" stroke-width="0.8"/>')
+        parts.append(f'<text x="{x:.1f}" y="{top + 29}" text-anchor="middle" {font}>{html.escape(text)}</text>')
+    x, row = left, top + 38
+    for colour, word in ((NO_DATA, words[1]), (HIDDEN_GREY, words[0])):
+        parts.append(
+            f'<rect x="{x:.0f}" y="{row}" width="14" height="12" fill="{colour}" stroke="#555" stroke-width="0.5"/>'
+        )
+        parts.append(f'<text x="{x + 19:.0f}" y="{row + 10}" {font}>{html.escape(word)}</text>')
+        x += 19 + 6.5 * len(word) + 18
+    height = row + 16
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height:.0f}" '
+        f'viewBox="0 0 {width} {height:.0f}" style="max-width:100%;height:auto" role="img">{"".join(parts)}</svg>'
+    )
 
 
 def value_range(values: list[float | None]) -> tuple[float, float] | None:

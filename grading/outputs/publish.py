@@ -156,11 +156,44 @@ class PackageSource:
         return public.suppression(self.con, self.scheme)
 
 
-def write_csv(rows: pl.DataFrame, path: Path) -> None:
-    """A CSV file of the public package (UTF-8, header row; list columns left out), written through
-    the one export writer (:func:`grading.outputs.export.csv_text`, formula cells neutralised)."""
+#: How many decimals a public file prints, by unit (:mod:`grading.model.registry`): percentages and day
+#: statistics 1, every other decimal figure (score, points, score uncertainty) 2, rounded half away from zero.
+DECIMALS: Final = {"pct": 1, "days": 1}
+#: The order of a public file's rows where it has ranks: by entity type and month, then volume group (group
+#: 1 first) and rank in it, then code; rows without a rank last.
+RANK_ORDER: Final = ("entity_type", "month", "volume_group", "rank_position", "department", "district")
+
+
+def _decimals(column: str) -> int:
+    entry = METRICS.get(column) or FIELDS.get(column)
+    return DECIMALS.get(entry.unit, 2) if entry is not None else 2
+
+
+def public_csv(rows: pl.DataFrame) -> pl.DataFrame:
+    """A public table as every public CSV file prints it (the package's and the pages' downloads): the
+    columns under their snake_case codes (documented in ``dictionary.csv`` and the registry), list columns
+    left out, decimal figures rounded (:data:`DECIMALS`), and, in a table with ranks, the rows in
+    :data:`RANK_ORDER`.
+
+    >>> rows = pl.DataFrame({"department": ["B", "A", "C"], "volume_group": [2, 1, None], "rank_position": [1, 2, None],
+    ...                      "satisfied_closure_pct": [66.666, 12.25, None], "score": [70.125, 81.0, None]})
+    >>> public_csv(rows).rows()
+    [('A', 1, 2, 12.3, 81.0), ('B', 2, 1, 66.7, 70.13), ('C', None, None, None, None)]
+    """
     kept = rows.select(c for c in rows.columns if rows[c].dtype != pl.List)
-    path.write_text(export.csv_text(kept), encoding="utf-8")
+    rounded = kept.with_columns(
+        pl.col(c).round(_decimals(c), mode="half_away_from_zero") for c in kept.columns if kept[c].dtype.is_float()
+    )
+    if "rank_position" not in rounded.columns:
+        return rounded
+    order = [c for c in RANK_ORDER if c in rounded.columns]
+    return rounded.sort(order, nulls_last=True, maintain_order=True)
+
+
+def write_csv(rows: pl.DataFrame, path: Path) -> None:
+    """A CSV file of the public package (UTF-8, header row; shaped by :func:`public_csv`), written
+    through the one export writer (:func:`grading.outputs.export.csv_text`, formula cells neutralised)."""
+    path.write_text(export.csv_text(public_csv(rows)), encoding="utf-8")
 
 
 #: Ranks a package never prints beside ``rank_text``: the overall rank across groups and the group rank
@@ -168,15 +201,22 @@ def write_csv(rows: pl.DataFrame, path: Path) -> None:
 UNPRINTED_RANKS: Final = ("rank", "group_rank")
 
 
+def ranking_table(rows: pl.DataFrame, entity_type: str) -> pl.DataFrame:
+    """A month's public ranking of ``entity_type`` (:func:`grading.serve.public.ranking`) in the columns of
+    its CSV file: ``month``, code, names, ``rank_text``, ``score``, ``grade``, then every other column but the
+    overall and group rank (:data:`UNPRINTED_RANKS`: one rank per row, the printed one, with its position
+    and range) and ``entity_type``. The public page's ranking download is this table too."""
+    first = ["month", entity_type, f"{entity_type}_name", f"{entity_type}_name_hi", "rank_text", "score", "grade"]
+    rest = [c for c in rows.columns if c not in [*first, *UNPRINTED_RANKS] and c != "entity_type"]
+    return rows.select(*first, *rest)
+
+
 def _ranking_csv(entity_type: str) -> Callable[[PackageSource, Path], None]:
     def write(source: PackageSource, path: Path) -> None:
         """The month's public ranking of ``entity_type``: every column, with its ``month``."""
         month = source.publication.month
         rows = public.ranking(source.con, source.scheme, entity_type, month, found=source.suppression)
-        first = ["month", entity_type, f"{entity_type}_name", f"{entity_type}_name_hi", "rank_text", "score", "grade"]
-        # One rank per row: the printed one (rank_text), with its position and range; not the overall rank.
-        rest = [c for c in rows.columns if c not in [*first, *UNPRINTED_RANKS] and c != "entity_type"]
-        write_csv(rows.select(*first, *rest), path)
+        write_csv(ranking_table(rows, entity_type), path)
 
     return write
 
@@ -253,6 +293,10 @@ def report_data(source: PackageSource) -> report.ReportData:
         streaks=public.streaks(con, scheme, "department", month),
         first_month=found["month"].min() or month,  # type: ignore[arg-type]
         published_at=source.publication.published_at,
+        headline=public.state_headline(con, scheme, month),
+        flags=pl.concat(
+            [public.flags(con, scheme, month, kind, found=found) for kind in PUBLISHED_TYPES], how="diagonal_relaxed"
+        ),
     )
 
 

@@ -38,7 +38,7 @@ import polars as pl
 from grading.monthly import results
 from grading.scoring import fit, suppress
 from grading.scoring.schemes import Scheme
-from grading.serve import views
+from grading.serve import integrity, views
 from grading.store import database, published
 
 ALL: Final = suppress.ALL
@@ -202,6 +202,29 @@ def streaks(con: duckdb.DuckDBPyConnection, scheme: Scheme, entity_type: str, mo
     """The streaks standing in ``month`` (:func:`grading.serve.views.streaks`): positions only, held by
     ranked entities (at least ``min_received`` >= ``suppress_below`` complaints)."""
     return views.streaks(con, scheme, entity_type, month)
+
+
+#: The columns of a public integrity flag: who and which flag, no figure (the flag's own counts and shares
+#: are evidence for the department page, and a count behind a flag can be a small one or a complement).
+FLAG_COLUMNS: Final = ("entity_type", "department", "district", "month", "flag")
+
+
+def flags(
+    con: duckdb.DuckDBPyConnection, scheme: Scheme, month: date, entity_type: str, *, found: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """The integrity flags raised for ``month`` (:func:`grading.serve.integrity.compute`) as the public
+    may read them: one row per (entity, flag) with :data:`FLAG_COLUMNS` and names, no figure, and only
+    for entities whose public row of the month is shown (a hidden row stays hidden, flag and all).
+
+    A flag is a reason to look, not a verdict; its rule in words, thresholds filled in, is
+    :func:`grading.scoring.flags.describe`. Flags read the month as of its cut-off from the events as
+    loaded now (a publication does not freeze them)."""
+    raised = integrity.compute(con, scheme, month, entity_type).select(FLAG_COLUMNS)
+    key = "department" if entity_type == "department" else "district"
+    rows = history(con, scheme, entity_type, found=found).filter(pl.col("month") == month)
+    shown = rows.filter(~pl.col("suppressed")).select(key)
+    kept = raised.join(shown, on=key, how="semi")
+    return results.attach_names(con, kept).sort(key, "flag")
 
 
 def default_month(con: duckdb.DuckDBPyConnection, scheme: Scheme, *, found: pl.DataFrame | None = None) -> date | None:

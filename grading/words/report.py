@@ -62,6 +62,35 @@ REPORT: Final[dict[str, tuple[str, str]]] = {
         "can be worked out from a total (complementary suppression).",
         "{suppress_below} से कम शिकायतों के आँकड़े छिपाए गए हैं, और इतने अन्य भी कि किसी कुल से कोई छिपा आँकड़ा निकाला न जा सके (पूरक छिपाव)।",
     ),
+    "report_figures": ("The month in figures", "माह के आँकड़े"),
+    "report_measure": ("Statewide", "राज्य भर में"),
+    "report_change": ("Change", "बदलाव"),
+    "report_pp": ("{n} pp", "{n} प्रतिशत अंक"),
+    "report_chart_key": (
+        "score|95 % range of the score|range hidden (small numbers)",
+        "अंक|अंकों की 95 % सीमा|सीमा छिपाई गई (छोटी संख्याएँ)",
+    ),
+    "report_chart_note": (
+        "One line per entity: its score (dot) with its 95 % range (whisker) on the grade bands, in rank order "
+        "within its volume group. Where ranges overlap, the ranks are a range too. Rows hidden to protect "
+        "complainants are not drawn.",
+        "हर इकाई की एक रेखा: ग्रेड पट्टियों पर उसके अंक (बिंदु) और उनकी 95 % सीमा (रेखा), मात्रा समूह के भीतर रैंक "
+        "के क्रम में। जहाँ सीमाएँ एक-दूसरे पर आती हैं, वहाँ रैंक भी एक सीमा है। शिकायतकर्ताओं की सुरक्षा के लिए छिपी "
+        "पंक्तियाँ नहीं बनाई गईं।",
+    ),
+    "report_flags": ("Reasons to look", "जाँच के कारण"),
+    "report_flags_intro": (
+        "Integrity flags raised this month: patterns worth a question, not verdicts. Each line names the rule "
+        "that was met; the evidence is on the department's own page.",
+        "इस माह उठे सत्यनिष्ठा संकेत: प्रश्न पूछने लायक पैटर्न, निर्णय नहीं। हर पंक्ति बताती है कि कौन-सा नियम पूरा "
+        "हुआ; प्रमाण विभाग के अपने पृष्ठ पर हैं।",
+    ),
+    "report_no_flags": ("No integrity flag was raised this month.", "इस माह कोई सत्यनिष्ठा संकेत नहीं उठा।"),
+    "report_page": ("Page {page} of {pages}", "पृष्ठ {page} / {pages}"),
+    "report_moves_note": (
+        "Rank changes are given only in group 1 (the busiest), where both months print a single rank.",
+        "रैंक में बदलाव केवल समूह 1 (सबसे व्यस्त) में दिए गए हैं, जहाँ दोनों माह एक ही रैंक छपी है।",
+    ),
     "report_footer": (
         "Source: {source} Data window {first} to {last}. Published {published}. Prepared with Nivaran.",
         "स्रोत: {source} डेटा अवधि {first} से {last}। प्रकाशित {published}। Nivaran से तैयार।",
