@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from grading.intake import ingest, mapping, readers
+from grading.intake import convert, ingest, mapping, readers
 from grading.monthly import results
 from grading.scoring import schemes
 from grading.store import database, helpline
@@ -141,7 +141,7 @@ def test_a_missing_header_names_every_spelling(tmp_path: Path) -> None:
         mapping.MappingError,
         match="no column\\(s\\) \\[\"registered_at = 'Created Date' or 'created_date'\"\\]",
     ):
-        mapping.to_events(raw, rules, "p")
+        convert.to_events(raw, rules, "p")
 
 
 def test_an_absent_optional_column_is_said_not_refused(tmp_path: Path) -> None:
@@ -151,10 +151,10 @@ def test_an_absent_optional_column_is_said_not_refused(tmp_path: Path) -> None:
     raw = pl.DataFrame(
         {"Unique Key": ["1"], "Agency": ["DSNY"], "Created Date": ["08/01/2024 09:00:00 AM"], "Status": ["Open"]}
     )
-    events, problems = mapping.to_events(raw, rules, "p")
+    events, problems = convert.to_events(raw, rules, "p")
     assert problems.is_empty()
     assert events.select("complaint_id", "event", "district").rows() == [("1", "registered", "UNASSIGNED")]
-    assert mapping.absent_fields(raw, rules) == [
+    assert convert.absent_fields(raw, rules) == [
         "district ('Borough' or 'borough')",
         "closed_at ('Closed Date' or 'closed_date')",
     ]

@@ -29,8 +29,9 @@ import polars as pl
 
 from grading.access import accounts
 from grading.intake import readers
+from grading.intake.convert import absent_fields, to_events
 from grading.intake.limits import MAX_LINE_BYTES, check_line_lengths
-from grading.intake.mapping import Mapping, absent_fields, to_events
+from grading.intake.mapping import Mapping
 from grading.model.problems import PROBLEM_SCHEMA
 from grading.model.schema import ALWAYS_REQUIRED, EVENT_COLUMNS, EVENT_SCHEMA, NivaranError
 from grading.monthly import refresh
@@ -346,7 +347,7 @@ def _check_batches(load: _Load, path: Path, staging: writes.Staging) -> tuple[in
 def _convert_snapshot(  # noqa: PLR0917 - the load's parts, named
     load: _Load, path: Path, mapping: Mapping, digest: str, report: FileReport, staging: writes.Staging
 ) -> list[pl.DataFrame]:
-    """Read a per-request export whole and stage its events (:func:`grading.intake.mapping.to_events`);
+    """Read a per-request export whole and stage its events (:func:`grading.intake.convert.to_events`);
     return its problems. The report gets the rows read and the optional columns the file lacks."""
     raw = read_file(path, load.sheet)
     good, bad = to_events(
@@ -547,7 +548,7 @@ def ingest(
     """Check and load files into the store at ``db`` (see the module docstring).
 
     Without ``mapping`` the files are canonical event logs, streamed ``batch_rows`` rows at a time;
-    with one, per-complaint snapshot exports converted by :func:`grading.intake.mapping.to_events`. Checked
+    with one, per-complaint snapshot exports converted by :func:`grading.intake.convert.to_events`. Checked
     rows are held (in memory, then on disk past ``chunk_rows``) until the whole file is read, so a
     complaint's events may come in any order anywhere in the file. A CSV or JSON Lines file with a
     line longer than ``max_line_bytes`` is refused before anything is written.
