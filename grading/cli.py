@@ -624,6 +624,8 @@ def users() -> None:
 )
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
 @click.option("--replace", is_flag=True, help="Redefine an existing account.")
+@click.option("--email", default=None, help="Where digests and alerts reach the account (docs/notify.md).")
+@click.option("--lang", type=click.Choice(accounts.LANGS), default="en", show_default=True, help="Their language.")
 def users_add(  # noqa: PLR0917 - one parameter per click option
     db: Path | None,
     username: str,
@@ -633,6 +635,8 @@ def users_add(  # noqa: PLR0917 - one parameter per click option
     oidc: bool,
     password_stdin: bool,
     replace: bool,
+    email: str | None,
+    lang: str,
 ) -> None:
     """Add an account (the password is asked for twice and stored only as an Argon2 hash)."""
     password = None
@@ -650,6 +654,8 @@ def users_add(  # noqa: PLR0917 - one parameter per click option
         districts=tuple(d.upper() for d in districts),
         departments=tuple(d.upper() for d in departments),
         replace=replace,
+        email=email,
+        lang=lang,
     )
     click.echo(f"{username.strip().lower()}: {role} added to {store.path}")
 
@@ -693,6 +699,128 @@ def users_unlock(db: Path | None, username: str) -> None:
     """End the sign-in lock on a user name now (after too many failed sign-ins, from any addresses)."""
     unlocked = accounts.Accounts(database.resolve_path(db)).unlock(username)
     click.echo(f"{username.strip().lower()}: {'unlocked' if unlocked else 'not locked'}")
+
+
+@users.command("set-contact")
+@db_option
+@click.argument("username")
+@click.option("--email", default=None, help='The account\'s e-mail address ("" removes it).')
+@click.option("--lang", type=click.Choice(accounts.LANGS), default=None, help="The language of its messages.")
+def users_set_contact(db: Path | None, username: str, email: str | None, lang: str | None) -> None:
+    """Set where (e-mail) and in which language digests and alerts reach an account."""
+    if email is None and lang is None:
+        raise click.UsageError("give --email, --lang or both")
+    accounts.Accounts(database.resolve_path(db)).set_contact(username, email=email, lang=lang)
+    click.echo(f"{username.strip().lower()}: contact set")
+
+
+def delivery_options(command: _Command) -> _Command:
+    """The options that say how queued messages leave (digest and alerts share them)."""
+    options = [
+        click.option(
+            "--outbox",
+            "outbox_dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=None,
+            help="Write e-mails as .eml files (and webhook messages as .json) to this folder.",
+        ),
+        click.option("--smtp", default=None, metavar="HOST:PORT", help="Send e-mails through this SMTP relay."),
+        click.option(
+            "--webhook",
+            default=None,
+            metavar="URL",
+            help="POST gateway messages (JSON) here, signed with NIVARAN_WEBHOOK_SECRET (HMAC-SHA256).",
+        ),
+        click.option(
+            "--sender",
+            envvar="NIVARAN_SENDER",
+            default="nivaran@localhost",
+            show_default=True,
+            help="The From address (also the domain of Message-IDs); or NIVARAN_SENDER.",
+        ),
+        click.option(
+            "--base-url",
+            envvar="NIVARAN_BASE_URL",
+            default="http://localhost:8501",
+            show_default=True,
+            help="The dashboard's address, for the links in messages; or NIVARAN_BASE_URL.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def deliver_queued(path: Path, outbox_dir: Path | None, smtp: str | None, webhook: str | None) -> None:
+    """Hand every queued message of the store's outbox to the adapters the options name; print what
+    became of each (a failed one stays queued with its error, and the exit code is 1)."""
+    import os
+
+    from grading.outputs import outbox
+
+    if outbox_dir is not None and smtp is not None:
+        raise click.UsageError("give --outbox or --smtp, not both (both deliver e-mail)")
+    adapters: dict[str, outbox.Adapter] = {}
+    if outbox_dir is not None:
+        adapters["email"] = adapters["webhook"] = outbox.FileAdapter(outbox_dir)
+    if smtp is not None:
+        host, _, port = smtp.rpartition(":")
+        if not host or not port.isdigit():
+            msg = f"--smtp {smtp!r}: expected HOST:PORT"
+            raise click.BadParameter(msg)
+        adapters["email"] = outbox.SmtpAdapter(host, int(port))
+    if webhook is not None:
+        secret = os.environ.get("NIVARAN_WEBHOOK_SECRET", "").encode()
+        adapters["webhook"] = outbox.WebhookAdapter(webhook, secret)
+    done = outbox.Outbox(accounts.Accounts(path)).deliver(adapters)
+    for line in done.lines():
+        click.echo(line)
+    if done.failed:
+        raise click.exceptions.Exit(1)
+
+
+@main.command("digest")
+@db_option
+@click.option("--as-of", "as_of_text", required=True, help="The digest's day, YYYY-MM-DD (its end is described).")
+@click.option(
+    "--since", "since_text", default=None, help="A collector's last review, YYYY-MM-DD (default: 7 days earlier)."
+)
+@click.option(
+    "--role",
+    "roles",
+    type=click.Choice(["collector", "head", "admin"]),
+    multiple=True,
+    help="Only these accounts (repeatable; default: every account with an e-mail address).",
+)
+@delivery_options
+def digest_command(  # noqa: PLR0917 - one parameter per click option
+    db: Path | None,
+    as_of_text: str,
+    since_text: str | None,
+    roles: tuple[str, ...],
+    outbox_dir: Path | None,
+    smtp: str | None,
+    webhook: str | None,
+    sender: str,
+    base_url: str,
+) -> None:
+    """Build each account's digest of a day (scoped as its dashboard), queue it, and send the queue.
+
+    A digest already queued or sent for the same account and day is not made again (docs/notify.md).
+    """
+    from grading.outputs import digest
+
+    day = _day(as_of_text, "--as-of")
+    since = _day(since_text, "--since") if since_text else None
+    if since is not None and since >= day:
+        msg = f"--since {since_text}: the last review must be before the digest's day {day:%Y-%m-%d}"
+        raise NivaranError(msg)
+    path = existing_store(db)
+    chosen = tuple(digest.ROLES[r] for r in roles) or tuple(digest.ROLES.values())
+    done = digest.queue_digests(path, day, roles=chosen, since=since, base_url=base_url, sender=sender)
+    for line in done.lines():
+        click.echo(line)
+    deliver_queued(path, outbox_dir, smtp, webhook)
 
 
 def run() -> None:

@@ -27,6 +27,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Final
@@ -134,13 +135,20 @@ _UPGRADED: set[Path] = set()
 
 
 def _upgrade(con: sqlite3.Connection) -> None:
-    """Bring an access file of an older Nivaran up to date: the name locks' ``strikes`` column."""
-    if "strikes" not in {row[1] for row in con.execute("pragma table_info(failures)")}:
-        try:
-            con.execute("alter table failures add column strikes integer not null default 0")
-        except sqlite3.OperationalError as exc:  # another process added it just now
-            if "duplicate column" not in str(exc):
-                raise
+    """Bring an access file of an older Nivaran up to date: the name locks' ``strikes`` column, the
+    accounts' ``email`` and ``lang`` (where and in which language messages reach them)."""
+    wanted = (
+        ("failures", "strikes", "integer not null default 0"),
+        ("users", "email", "text"),
+        ("users", "lang", "text not null default 'en'"),
+    )
+    for table, column, kind in wanted:
+        if column not in {row[1] for row in con.execute(f"pragma table_info({table})")}:
+            try:
+                con.execute(f"alter table {table} add column {column} {kind}")
+            except sqlite3.OperationalError as exc:  # another process added it just now
+                if "duplicate column" not in str(exc):
+                    raise
 
 
 def session_expired(signed_in_at: datetime, seen_at: datetime, now: datetime) -> bool:
@@ -155,6 +163,31 @@ def access_path(db: Path) -> Path:
 
 def _codes(text: str) -> tuple[str, ...]:
     return tuple(c for c in text.split(",") if c)
+
+
+#: The languages a message to an account can be written in.
+LANGS: Final = ("en", "hi")
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Where and how messages reach one account: its identity, e-mail address and language."""
+
+    identity: Identity
+    email: str | None
+    lang: str
+
+
+def _contact(email: str | None, lang: str) -> tuple[str | None, str]:
+    """A checked (email, lang) pair: an address with one ``@`` and no spaces, a language of :data:`LANGS`."""
+    address = email.strip() if email else None
+    if address and (address.count("@") != 1 or any(c.isspace() for c in address) or address.startswith("@")):
+        msg = f"e-mail address {address!r}: expected name@domain"
+        raise AccessError(msg)
+    if lang not in LANGS:
+        msg = f"language {lang!r}: expected one of {', '.join(LANGS)}"
+        raise AccessError(msg)
+    return address or None, lang
 
 
 class Accounts:
@@ -196,11 +229,15 @@ class Accounts:
         districts: tuple[str, ...] = (),
         departments: tuple[str, ...] = (),
         replace: bool = False,
+        email: str | None = None,
+        lang: str = "en",
     ) -> None:
         """Create (or with ``replace``, redefine) an account.
 
         ``password`` None makes an account that can only sign in through the identity provider
-        (OIDC), where ``username`` is the e-mail address the provider gives.
+        (OIDC), where ``username`` is the e-mail address the provider gives. ``email`` and ``lang``
+        (``en`` or ``hi``): where and in which language digests and alerts reach the account
+        (:meth:`set_contact`).
         """
         name = username.strip().lower()
         if not name:
@@ -214,11 +251,16 @@ class Accounts:
             raise AccessError("a department head needs at least one department (--department)")
         hashed = _HASHER.hash(password) if password else None
         row = (name, role, ",".join(districts), ",".join(departments), hashed, datetime.now().isoformat())
+        contact = _contact(email, lang)
         with self._open() as con:
             if not replace and con.execute("select 1 from users where username = ?", (name,)).fetchone():
                 msg = f"user {name!r} exists; remove it first or use --replace"
                 raise AccessError(msg)
-            con.execute("insert or replace into users values (?, ?, ?, ?, ?, ?)", row)
+            con.execute(
+                "insert or replace into users (username, role, districts, departments, password_hash, created_at, "
+                "email, lang) values (?, ?, ?, ?, ?, ?, ?, ?)",
+                (*row, *contact),
+            )
             con.execute("delete from failures where kind in ('pair', 'name') and username = ?", (name,))
             _end_sessions(con, name)  # a redefined account starts again: its live sessions end
 
@@ -247,6 +289,27 @@ class Accounts:
                 (",".join(districts), ",".join(departments), name),
             )
             _end_sessions(con, name)
+
+    def set_contact(self, username: str, *, email: str | None = None, lang: str | None = None) -> None:
+        """Change where (``email``; ``""`` removes it) and in which language (``en``/``hi``) digests and
+        alerts reach an account; what is not given stays. Sessions go on (the scope is unchanged)."""
+        name = username.strip().lower()
+        with self._open() as con:
+            row = con.execute("select email, lang from users where username = ?", (name,)).fetchone()
+            if row is None:
+                msg = f"no user {name!r}"
+                raise AccessError(msg)
+            kept_email = row[0] if email is None else email
+            new = _contact(kept_email or None, lang or row[1])
+            con.execute("update users set email = ?, lang = ? where username = ?", (*new, name))
+
+    def contacts(self) -> list[Contact]:
+        """Every account with its identity, e-mail address (None: none) and language, by role then name."""
+        with self._open() as con:
+            rows = con.execute(
+                "select username, role, districts, departments, email, lang from users order by role, username"
+            ).fetchall()
+        return [Contact(Identity(r[0], r[1], _codes(r[2]), _codes(r[3])), r[4], r[5] or "en") for r in rows]
 
     def list(self) -> pl.DataFrame:
         """Accounts without their hashes: username, role, districts, departments, password (bool), created."""

@@ -2,7 +2,8 @@
 
 Plain data, no Streamlit: key → (English, हिन्दी), kept in modules by where the words are shown
 (:mod:`~grading.words.common`, :mod:`~grading.words.access`, :mod:`~grading.words.meetings`,
-:mod:`~grading.words.method`, :mod:`~grading.words.public`, :mod:`~grading.words.report`) and merged
+:mod:`~grading.words.method`, :mod:`~grading.words.public`, :mod:`~grading.words.report`,
+:mod:`~grading.words.digest`) and merged
 here into :data:`CATALOGUE`; a key defined in two of them stops the import. :func:`say` formats one
 entry in a language; the pages call it through :func:`ui.i18n.t` (current language, values filled in
 as plain text), the report directly.
@@ -18,6 +19,7 @@ from typing import Final
 
 from grading.words.access import ACCESS
 from grading.words.common import COMMON
+from grading.words.digest import DIGEST
 from grading.words.meetings import MEETINGS
 from grading.words.method import METHOD
 from grading.words.public import PUBLIC
@@ -37,7 +39,7 @@ def merge(*parts: Mapping[str, Entry]) -> dict[str, Entry]:
     return merged
 
 
-CATALOGUE: Final[dict[str, Entry]] = merge(COMMON, ACCESS, MEETINGS, METHOD, PUBLIC, REPORT)
+CATALOGUE: Final[dict[str, Entry]] = merge(COMMON, ACCESS, MEETINGS, METHOD, PUBLIC, REPORT, DIGEST)
 
 
 def say(key: str, lang: str, **values: object) -> str:
