@@ -823,6 +823,46 @@ def digest_command(  # noqa: PLR0917 - one parameter per click option
     deliver_queued(path, outbox_dir, smtp, webhook)
 
 
+@main.command("alerts")
+@db_option
+@click.option("--as-of", "as_of_text", required=True, help="The day to check, YYYY-MM-DD (its end is described).")
+@click.option(
+    "--rules",
+    "rules_file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Check this TOML file of alert rules and keep it in the store's settings first (docs/notify.md).",
+)
+@delivery_options
+def alerts_command(  # noqa: PLR0917 - one parameter per click option
+    db: Path | None,
+    as_of_text: str,
+    rules_file: Path | None,
+    outbox_dir: Path | None,
+    smtp: str | None,
+    webhook: str | None,
+    sender: str,
+    base_url: str,
+) -> None:
+    """Check the helpline's alert rules as of a day; queue an alert for each new crossing, send the queue.
+
+    The same day checked twice sends nothing new; a rule that keeps holding alerts once (docs/notify.md).
+    """
+    from grading.outputs import alerts
+
+    day = _day(as_of_text, "--as-of")
+    path = existing_store(db)
+    if rules_file is not None:
+        text = rules_file.read_text(encoding="utf-8")
+        rules = alerts.parse_rules(text, str(rules_file))
+        helpline.set_alerts(path, text)
+        click.echo(f"{path}: {len(rules.rules)} alert rules kept (cool-down {rules.cool_down.days} days)")
+    done = alerts.check(path, day, base_url=base_url, sender=sender, gateway=webhook is not None)
+    for line in done.lines():
+        click.echo(line)
+    deliver_queued(path, outbox_dir, smtp, webhook)
+
+
 def run() -> None:
     """Entry point that turns Nivaran errors into a one-line message and exit code 2."""
     try:

@@ -264,6 +264,22 @@ def init(
     return settings
 
 
+#: The ``meta`` key of the helpline's alert rules (TOML text with an ``[alerts]`` table; the rules'
+#: meaning and checks are :mod:`grading.outputs.alerts`'s).
+ALERTS_KEY: Final = "alerts"
+
+
+def read_alerts(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The helpline's alert rules as stored (None: none set, the shipped defaults apply)."""
+    return database.get_meta(con, ALERTS_KEY)
+
+
+def set_alerts(db: Path, text: str) -> None:
+    """Keep ``text`` (alert rules, already checked by the caller) in the store's settings."""
+    with database.writing(db) as con:
+        database.set_meta(con, ALERTS_KEY, text)
+
+
 def ensure(con: duckdb.DuckDBPyConnection) -> Helpline:
     """The settings of the store being written; a store without any (new, or made before ``init``
     existed) gets today's defaults, with the Madhya Pradesh reference data when it has none."""
