@@ -21,6 +21,7 @@ import email
 import email.policy
 import io
 import json
+import threading
 import zipfile
 from datetime import date
 from email.message import EmailMessage
@@ -211,3 +212,49 @@ def test_a_heads_digest_has_the_rank_and_grade_the_cli_grade_shows(demo_db: Path
     assert f"रैंक {energy['rank_text']}" in hindi
     assert f"ग्रेड {energy['grade']}" in hindi
     assert "योजना के पहले कदम" in hindi
+
+
+def test_the_digest_goes_through_a_local_smtp_relay(db: Path) -> None:
+    from tests.test_outbox import Relay, RelayServer
+
+    relay = RelayServer(("127.0.0.1", 0), Relay)
+    relay.messages = []
+    threading.Thread(target=relay.serve_forever, daemon=True).start()
+    try:
+        port = relay.server_address[1]
+        said = cli(
+            "digest", "--db", str(db), "--as-of", "2024-03-20", "--role", "collector", "--smtp", f"127.0.0.1:{port}"
+        )
+        assert "2 sent, 0 failed, 0 waiting" in said
+        received = {tuple(m["to"]): m["data"] for m in relay.messages}  # type: ignore[arg-type]
+        assert set(received) == {("c.bhopal@mp.gov.in",), ("c.indore@mp.gov.in",)}
+        mail = email.message_from_bytes(received[("c.bhopal@mp.gov.in",)], policy=email.policy.default)  # type: ignore[arg-type]
+        assert mail["Message-ID"] == digest.message_id("c.bhopal", "collector", DAY, "localhost")
+        assert "Overdue: 2" in part(mail, "plain")  # type: ignore[arg-type]
+    finally:
+        relay.shutdown()
+        relay.server_close()
+
+
+def test_grade_below_alert_names_the_rank_and_grade_of_the_department(demo_db: Path, tmp_path: Path) -> None:
+    from grading.outputs import alerts
+
+    db = copy_store(demo_db, tmp_path / "demo")
+    Accounts(db).add("admin", "admin", email="admin@mp.gov.in")
+    graded = json.loads(cli("grade", "--db", str(db), "--month", "2024-08", "--format", "json"))
+    worst = {r["grade"] for r in graded if r["rank_text"]}
+    assert "A" in worst
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        '[alerts]\n[[alerts.rules]]\nid = "below-A"\nkind = "grade_below"\ngrade = "A"\n', encoding="utf-8"
+    )
+    said = cli(
+        "alerts", "--db", str(db), "--as-of", "2024-08-31", "--rules", str(rules), "--outbox", str(tmp_path / "o")
+    )
+    below = sorted(r["code"] for r in graded if r["rank_text"] and r["grade"] != "A")
+    assert (
+        sorted(line.split()[2].rstrip(":") for line in said.splitlines() if line.startswith("alert below-A")) == below
+    )
+    again = cli("alerts", "--db", str(db), "--as-of", "2024-08-31", "--outbox", str(tmp_path / "o"))
+    assert "queued" not in again
+    assert alerts.parse_rules(rules.read_text()).rules[0].threshold == "A"
