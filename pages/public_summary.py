@@ -1,4 +1,5 @@
-"""Public summary (journalists and the public): headline figures, rankings, trends, downloads.
+"""Public summary (journalists and the public): the month's report and data first, headline figures,
+rankings, the map, trends.
 
 Aggregates only: no complaint, complainant or case appears here; ranking rows and district ×
 department cells are suppressed by the public boundary (grading.serve.public: small rows and cells,
@@ -13,6 +14,7 @@ import polars as pl
 import streamlit as st
 
 from grading.model.registry import METRICS
+from grading.outputs import publish
 from grading.outputs.fmt import in_words, indian, pct
 from grading.rules.asof import previous_month
 from grading.scoring import fit, suppress
@@ -20,17 +22,19 @@ from ui import data
 from ui.i18n import display_name, lang, metric_label, month_name, t
 from ui.maps import district_map_section
 from ui.public_page import (
+    PLOTLY_CONFIG,
     cells_figure,
     chart_table,
-    download_markers,
+    journalist_downloads,
+    lede,
     line_hover,
     on_request,
-    package_downloads,
     page_style,
+    phone_controls,
     trend_table,
 )
 from ui.ranking import public_ranking_table, ranking_tables, streaks_section
-from ui.widgets import data_window, download, guarded, headers, page_context, published_marker
+from ui.widgets import download, guarded, headers, page_context
 
 #: A headline change's colour by whether more is better (None: neither direction is good in itself).
 DELTA_COLOR: Final[dict[bool | None, Literal["normal", "inverse", "off"]]] = {
@@ -43,11 +47,13 @@ stamp, month = page_context()
 scheme = data.scheme()
 kinds = data.public_recorded(stamp)  # what the store's records hold: measures of anything else are not shown
 page_style()
+phone_controls(data.months(stamp), month)  # on a phone the sidebar is a closed drawer
 st.title(t("public_title"))
-st.write(t("public_intro", suppress_below=scheme.suppress_below))
-st.caption(t("figures_rule", band=suppress.band(scheme.suppress_below)))  # small counts inside shown rows
-data_window(stamp)
-published_marker(stamp, month)
+st.caption(lede(stamp, month, scheme))  # one caption: what, the data window, published or provisional
+departments = data.public_ranking(stamp, "department", month)
+districts = data.public_ranking(stamp, "district", month)
+with guarded("downloads"):  # the journalist's path: the month's report and data first
+    journalist_downloads(stamp, month, {"department": departments, "district": districts})
 
 # Headline figures with the change from last month.
 with guarded("headline"):
@@ -68,44 +74,24 @@ with guarded("headline"):
             delta_color=DELTA_COLOR[METRICS[name].higher_is_better],
             help=None if is_pct else in_words(value, lang()),
         )
-        col.caption(t("vs_last_month"))
+    if before:
+        st.caption(t("against_month", month=month_name(previous_month(month))))
 
 
 def ranking_download(rows: pl.DataFrame, kind: str) -> pl.DataFrame:
-    """The downloadable ranking: raw numbers, headers from the registry; the measures the store's
-    records hold (the scheme's own after the usual ones). A figure the suppression rule hides is
-    empty, and the row's last two columns name the small counts (1–4) and the other hidden figures."""
-    points = [f"points_{c.key}" for c in scheme.components if fit.shows(c.metric, kinds)]
-    usual = ["closed_satisfied", "satisfied_closure_pct", "long_pending_disposal_pct", "force_close_pct"]
-    usual += ["non_attended_pct", "sla_compliance_pct", "pending_over_50", *(c.metric for c in scheme.components)]
-    raw = rows.select(
-        pl.col(kind).alias("code"),
-        display_name(kind).alias("name"),
-        "rank_text",
-        "volume_group",
-        "rank_best",
-        "rank_worst",
-        "rank_is_reliable",
-        "score",
-        "grade",
-        *points,
-        "rank_change",
-        "received",
-        *fit.shown(list(dict.fromkeys(usual)), kinds),
-        "suppressed",
-        "small_figures",
-        "hidden_figures",
-    )
-    renamed = {"name": t(kind), "rank_text": t("rank"), "score": t("score"), "grade": t("grade")}
-    renamed |= {"rank_change": t("rank_change"), "suppressed": t("suppressed")}
-    return headers(download_markers(raw, scheme).rename({k: str(v) for k, v in renamed.items()}))
+    """The downloadable ranking: the package's ranking file (:func:`grading.outputs.publish.ranking_table`,
+    snake_case codes as headers, documented in its dictionary) with the measures the store's records hold.
+    A figure the suppression rule hides is empty, and the row's ``small_figures`` and ``hidden_figures``
+    name the small counts (1–4) and the other hidden figures."""
+    table = publish.ranking_table(rows, kind)
+    measures = [c for c in table.columns if c in METRICS]
+    kept = [c for c in table.columns if c not in measures or c in fit.shown(measures, kinds)]
+    return publish.public_csv(suppress.narrow(table.select(kept)))
 
 
 st.header(t("dept_ranking", month=month_name(month)))
-st.caption(t("dept_ranking_help", scheme=scheme.title_hi if lang() == "hi" else scheme.title_en))
 with guarded("department ranking"):
-    departments = data.public_ranking(stamp, "department", month)
-    st.caption(t("dept_groups"))
+    st.caption(t("ranking_caption", scheme=scheme.title_hi if lang() == "hi" else scheme.title_en))
     if ranking_tables(
         departments, "department", month, scheme, lambda rows: public_ranking_table(rows, "department", scheme)
     ):
@@ -114,7 +100,6 @@ streaks_section(stamp, month)
 
 st.header(t("district_ranking", month=month_name(month)))
 with guarded("district ranking"):
-    districts = data.public_ranking(stamp, "district", month)
     groups = scheme.groups_for("district")
     if groups is not None and groups.top_n:
         st.caption(t("district_groups", n=groups.top_n))
@@ -124,6 +109,9 @@ with guarded("district ranking"):
         districts, "district", month, scheme, lambda rows: public_ranking_table(rows, "district", scheme)
     ):
         download(ranking_download(districts, "district"), f"district-ranking-{month:%Y-%m}", "district-rank")
+with st.expander(t("hidden_figures_title")):
+    st.caption(t("public_intro", suppress_below=scheme.suppress_below))
+    st.caption(t("figures_rule", band=suppress.band(scheme.suppress_below)))  # small counts inside shown rows
 
 district_map_section(stamp, month, scheme)
 
@@ -144,9 +132,9 @@ with guarded("state trends"):
             labels={"month": t("month"), "value": t("percent"), "metric": t("metric")},
         )
         fig.update_layout(legend_title_text="", height=380, margin={"t": 20})
-        st.plotly_chart(line_hover(fig, "%"), width="stretch")
+        st.plotly_chart(line_hover(fig, "%"), width="stretch", config=PLOTLY_CONFIG)
         chart_table(headers(trend.select("month", *[pl.col(m).round(1) for m in metrics])))
-    download(headers(trend), "state-trend", "state-trend")
+    download(publish.public_csv(trend), "state-trend", "state-trend")
 
 metric = fit.lead_metric(scheme, kinds)  # the scheme's first percentage the data hold
 st.header(t("cells_title", metric=metric_label(metric), month=month_name(month)))
@@ -161,22 +149,21 @@ with guarded("district × department"):
     )
     if on_request("show_cells", "grid", t("cells_show")):  # 55 × 52 cells: drawn only when asked for
         figure = data.shared(stamp, "cells_figure", month, metric, lang(), build=lambda: cells_figure(grid, metric))
-        st.plotly_chart(figure, width="stretch")
+        st.plotly_chart(figure, width="stretch", config=PLOTLY_CONFIG)
         st.caption(t("cells_note", suppress_below=scheme.suppress_below))
         chart_table(table)
-    cells_file = grid.select(
-        display_name("district").alias("district_shown"),
-        display_name("department").alias("department_shown"),
+    cells_file = grid.select(  # codes as headers, as the package's cells.csv
+        "district",
+        "district_name",
+        "district_name_hi",
+        "department",
+        "department_name",
+        "department_name_hi",
         "received",
         *([] if metric == "received" else [pl.col("value").alias(metric)]),
         "suppressed",
+        "suppressed_reason",
         "small_figures",
         "hidden_figures",
     )
-    cells_file = download_markers(cells_file, scheme)
-    names = {"district_shown": t("district"), "department_shown": t("department"), "suppressed": t("suppressed")}
-    download(
-        headers(cells_file.rename({k: str(v) for k, v in names.items()})), f"district-department-{month:%Y-%m}", "cells"
-    )
-
-package_downloads(stamp, month)
+    download(publish.public_csv(suppress.narrow(cells_file)), f"district-department-{month:%Y-%m}", "cells")

@@ -83,9 +83,11 @@ def test_month_picker_offers_every_month_newest_first(app: AppTest) -> None:
 def test_public_summary_ranks_52_departments_with_downloads(app: AppTest) -> None:
     at = open_page(app, "pages/public_summary.py", "en")
     assert [tab.label for tab in at.tabs[:3]] == ["Group 1", "Group 2", "All departments"]
-    # Only the open tab's grid is sent: Group 1 for departments, then the districts' first tab.
-    group_1, districts_first = (d.value for d in at.dataframe[:2])
-    assert len(group_1) == 26  # the 26 busiest departments (mp-cm-helpline's volume groups)
+    # Only the open tab's grids are sent: Group 1 for departments (at a glance, then its points per
+    # component), then the districts' first tab.
+    group_1, points, districts_first = (d.value for d in at.dataframe[:3])
+    assert len(group_1) == len(points) == 26  # the 26 busiest departments (mp-cm-helpline's volume groups)
+    assert "District" in districts_first.columns
     assert len(districts_first) < 55
     at.session_state["ranking_tab_department"] = "All departments"
     at.run()
@@ -216,14 +218,23 @@ def test_a_published_month_is_marked_on_the_public_page(demo_db: Path, tmp_path:
         at.run()
         return open_page(at, "pages/public_summary.py", "en")
 
+    # The month's state is one sentence of the one caption under the title (it was an info box and a
+    # package section at the foot of the page); the report and the data are offered at the top, in words.
     before = public_page()  # August 2024, the newest month, is shown first
     assert any("August 2024: provisional, not yet published" in c.value for c in before.caption)
-    assert not [i.value for i in before.info if "published on" in i.value]
-    assert any("August 2024 is not published yet: its data package" in c.value for c in before.caption)
-    assert not [b for b in before.get("download_button") if b.proto.label.endswith(".pdf")]
+    assert not [c.value for c in before.caption if "published grading, published on" in c.value]
+    assert any(
+        "The press report for August 2024 appears here once the month is published." in c.value for c in before.caption
+    )
+    labels = [b.proto.label for b in before.get("download_button")]
+    assert "Download this month's report (PDF)" not in labels
+    assert labels[0] == "Download the data (CSV)"  # the page's rankings, first on the page
     publish.publish(db, date(2024, 8, 1), schemes.load(), tmp_path / "package")
     after = public_page()
-    marks = [i.value for i in after.info if "August 2024: published grading, published on" in i.value]
-    assert len(marks) == 1, [i.value for i in after.info]
-    offered = {b.proto.label for b in after.get("download_button")}  # the package, file by file
-    assert set(publish.PACKAGE) <= offered
+    marks = [c.value for c in after.caption if "August 2024: published grading, published on" in c.value]
+    assert len(marks) == 1, [c.value for c in after.caption]
+    buttons = after.get("download_button")
+    assert [b.proto.label for b in buttons[:2]] == ["Download this month's report (PDF)", "Download the data (CSV)"]
+    # Then every file of the package by name, in words (the file names stay the package's).
+    named = [b for b in buttons if b.proto.label.endswith(("(CSV)", "(PDF)"))][2:]
+    assert len(named) == len(publish.PACKAGE)

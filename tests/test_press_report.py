@@ -151,7 +151,10 @@ def test_one_chart_per_section_and_the_rankings_chart_the_scores_with_their_inte
     assert sum(len(rows) for _, rows in groups) == shown.height
     assert [g for g, _ in groups] == [1, 2]
     for group, rows in groups:
-        expected = shown.filter(pl.col("volume_group") == group).sort("rank_position", "department")
+        # Rank order: the printed rank (a range by its best, then its worst rank), then the position.
+        expected = shown.filter(pl.col("volume_group") == group).sort(
+            "rank_best", "rank_worst", "rank_position", "department"
+        )
         assert [r.rank for r in rows] == expected["rank_text"].to_list()
         assert [r.uncertainty is None for r in rows] == expected["score_uncertainty"].is_null().to_list()
     whiskers = sum(r.uncertainty is not None for _, rows in groups for r in rows)
@@ -215,8 +218,8 @@ def test_every_package_csv_has_code_headers_rounded_figures_and_rank_order(packa
     for kind in ("department", "district"):
         rows = pl.read_csv(out / f"ranking-{kind}.csv")
         ranked = rows.filter(pl.col("rank_position").is_not_null())
-        keys = list(zip(ranked["volume_group"], ranked["rank_position"], strict=True))
-        assert keys == sorted(keys), kind  # group 1 first, in rank order
+        keys = list(zip(ranked["volume_group"], ranked["rank_best"], ranked["rank_worst"], strict=True))
+        assert keys == sorted(keys), kind  # group 1 first, in the order of the printed rank
         assert rows.tail(rows.height - ranked.height)["rank_position"].null_count() == rows.height - ranked.height
 
 

@@ -349,22 +349,23 @@ def test_the_public_page_bands_and_hides_them_in_its_tables_and_downloads(
     assert d1["No force closure"] == "hidden"
     assert d1["Attended within time"] == "hidden"
     assert d1["Received"] == "28"
-    # The ranking's download: the percentage empty, the markers naming it by its label.
+    # The ranking's download: the percentage empty, the markers naming it. Every public CSV now has the
+    # package's snake_case codes as headers (docs/public.md), so the markers name codes too.
     file = downloads.frame("department-ranking")
-    row = file.filter(pl.col("code") == "D1").row(0, named=True)
-    assert row["Force close %"] is None
+    row = file.filter(pl.col("department") == "D1").row(0, named=True)
+    assert row["force_close_pct"] is None
     assert row["points_no_force_close"] is None
-    assert "Force close %" in row["Other hidden figures (left empty)"]
+    assert "force_close_pct" in row["hidden_figures"].split()
     oracle = _oracle(_raw(small[0], "department", MARCH), ["department"])
-    assert check_file(file.rename({"code": "department"}), ["department"], oracle, "ranking download") >= 2
+    assert check_file(file, ["department"], oracle, "ranking download") >= 2
     # The grid: the cell of 3 complaints is empty on the page and in its download.
     grid = _table_with(at, "District", "Department", "Received", "hidden (too few complaints)")
     d2z = grid[(grid["Department"] == "D2") & (grid["District"] == "Z")].iloc[0]
     assert d2z["hidden (too few complaints)"]
     assert d2z["Received"] is None or np.isnan(d2z["Received"])
-    cells = downloads.frame("district-department")
-    assert cells.filter(pl.col("Department") == "D2", pl.col("District") == "Z")["Received"].item() is None
-    assert not [v for v in cells["Received"].to_list() if _small(v)]
+    cells = downloads.frame("district-department")  # codes as headers, as every public CSV
+    assert cells.filter(pl.col("department") == "D2", pl.col("district") == "Z")["received"].item() is None
+    assert not [v for v in cells["received"].to_list() if _small(v)]
     # Statewide totals are shown whole: the headline is the sum of every complaint, small ones included.
     con = database.connect_readonly(small[0])
     try:
@@ -387,10 +388,10 @@ def test_the_trends_page_bands_a_small_count_and_hides_its_percentage(
         table = _table_with(at, "Month", "D1")
         months = [_day(m) for m in table["Month"]]
         seen[metric] = table["D1"].to_list()[months.index(MARCH)]
-        file = downloads.frame(f"trend-{metric}")
-        d1 = file.filter(pl.col("Department") == "D1", pl.col("month") == "2024-03-01").row(0, named=True)
-        assert d1[METRICS[metric].label_en] is None
-        assert d1["Hidden"] == seen[metric]
+        file = downloads.frame(f"trend-{metric}")  # codes as headers, as every public CSV
+        d1 = file.filter(pl.col("department") == "D1", pl.col("month") == "2024-03-01").row(0, named=True)
+        assert d1[metric] is None
+        assert d1["hidden"] == seen[metric]
     assert seen == {"closed_force": "1–4", "overdue_pending_pct": "hidden"}
 
 
@@ -549,7 +550,8 @@ def test_no_page_table_or_download_shows_a_small_count_or_a_figure_computed_from
     checked = 0
     labels = {c.label_en: f"points_{c.key}" for c in MP.components}
     for kind, heading in (("department", "Department"), ("district", "District")):
-        table = _table_with(at, "Rank", heading, "Received")
+        # The ranking's points per component (its table under the ranking at a glance).
+        table = _table_with(at, "Rank", heading, "Received", *labels)
         assert len(table) == len(oracle[kind])
         for _, row in table.iterrows():
             must = oracle[kind][(_code(names[kind], row[heading]),)]
@@ -573,13 +575,10 @@ def test_no_page_table_or_download_shows_a_small_count_or_a_figure_computed_from
             assert row["Satisfied closure %"] is None or np.isnan(row["Satisfied closure %"]), key
             checked += 1
     # The downloads: both rankings and the grid.
-    for kind in KINDS:
-        file = downloads.frame(f"{kind}-ranking").rename({"code": kind})
+    for kind in KINDS:  # codes as headers, as every public CSV
+        file = downloads.frame(f"{kind}-ranking")
         checked += check_file(file, [kind], oracle[kind], f"{kind} ranking download")
-    cells = downloads.frame("district-department").with_columns(
-        pl.col("Department").replace(names["department"]).alias("department"),
-        pl.col("District").replace(names["district"]).alias("district"),
-    )
+    cells = downloads.frame("district-department")
     checked += check_file(cells, ["department", "district"], cells_oracle, "grid download")
     assert checked > 100
 
@@ -618,5 +617,5 @@ def test_the_trends_page_of_the_demo_shows_no_small_count(
                 assert value == "1–4", (column, month, value)
                 seen += 1
     file = downloads.frame("trend-closed_force")
-    assert not [v for v in file["Force-closed"].to_list() if _small(v)]
+    assert not [v for v in file["closed_force"].to_list() if _small(v)]
     assert seen >= len(picks[:8])

@@ -22,7 +22,7 @@ from grading.scoring import suppress
 from grading.scoring.schemes import Scheme
 from ui import data, permalink
 from ui.i18n import display_name, lang, metric_label, t
-from ui.public_page import chart_table, on_request, unit_suffix
+from ui.public_page import PLOTLY_CONFIG, chart_table, on_request, unit_suffix
 from ui.text import chart_text
 from ui.widgets import guarded
 
@@ -95,8 +95,8 @@ def district_figure(rows: pl.DataFrame, metric: str, shapes: geo.Boundaries) -> 
 
 
 def svg_map(rows: pl.DataFrame, metric: str, shapes: geo.Boundaries) -> str:
-    """The map as a static SVG (grading.outputs.geo.district_svg): quick to draw and printable; the values are
-    in the table under it, the zoomable map has them on hover."""
+    """The map as a static SVG (grading.outputs.geo.district_svg) with every district's name on it: quick to
+    draw and printable; the values are in the table under it, the zoomable map has them on hover."""
     named = rows.with_columns(
         display_name("district").alias("shown_name"), suppress.figure_hidden(metric).alias("_hidden")
     )
@@ -104,7 +104,8 @@ def svg_map(rows: pl.DataFrame, metric: str, shapes: geo.Boundaries) -> str:
         r["district"]: geo.Shown(r["shown_name"], r[metric], bool(r["_hidden"])) for r in named.iter_rows(named=True)
     }
     words = (t("map_hidden"), t("map_no_data"))
-    return geo.district_svg(shown, words, unit=unit_suffix(metric).strip(), boundaries=shapes.geojson)
+    unit = unit_suffix(metric).strip()
+    return geo.district_svg(shown, words, unit=unit, width=900, boundaries=shapes.geojson, labels=9)
 
 
 def district_map_section(stamp: Stamp, month: date, scheme: Scheme) -> None:
@@ -122,15 +123,18 @@ def district_map_section(stamp: Stamp, month: date, scheme: Scheme) -> None:
         permalink.publish("metric", metric)
         rows = data.public_ranking(stamp, "district", month)
         if on_request("map_zoom", "zoom", t("map_zoom")):
-            st.plotly_chart(district_figure(rows, metric, shapes), width="stretch", key="district_map")
+            st.plotly_chart(
+                district_figure(rows, metric, shapes), width="stretch", key="district_map", config=PLOTLY_CONFIG
+            )
+            st.caption(t("map_legend"))
         else:  # the first paint: a static map (no WebGL, no chart library)
             # An image (Streamlit's HTML element strips SVG), drawn once per shared ranking, metric and language.
             st.image(data.derived(rows, "svg_map", metric, lang(), build=lambda: svg_map(rows, metric, shapes)))
-            st.image(geo.legend_svg())
             ends = geo.value_range(rows.filter(~suppress.figure_hidden(metric))[metric].to_list())
-            if ends is not None:
-                st.caption(t("map_scale", low=f"{ends[0]:.1f}", high=f"{ends[1]:.1f}"))
-        st.caption(t("map_legend"))
+            words = (t("map_hidden"), t("map_no_data"))
+            unit = unit_suffix(metric).strip()
+            # The key with its scale: ticks and values, then no data and hidden.
+            st.image(geo.ticked_legend_svg(*ends, unit, words) if ends else geo.legend_svg())
         chart_table(
             rows.select(
                 display_name("district").alias(t("district")),

@@ -1,13 +1,15 @@
-"""Page pieces of the public side: the print and phone styles, the month's published package as
-downloads, the district × department grid drawn on request, hover text with units and a table under
-each chart.
+"""Page pieces of the public side: the print and phone styles, the language and month on a phone, the
+one caption under the title, the month's report and data at the top, the district × department grid
+drawn on request, hover text with units and a table under each chart.
 
 Everything here reads the public boundary (``ui.data.public_*``), like the page itself.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import io
+import zipfile
+from datetime import date, datetime
 from functools import partial
 from typing import Final
 
@@ -21,24 +23,26 @@ from grading.outputs.fmt import EMPTY, fixed_expr, sparkline_expr
 from grading.outputs.geo import HIDDEN_GREY
 from grading.scoring import suppress
 from grading.scoring.schemes import Scheme
-from ui import data, permalink
-from ui.i18n import display_name, lang, metric_label, month_name, t
+from ui import data, permalink, widgets
+from ui.i18n import LANGS, display_name, lang, metric_label, month_name, t
 from ui.text import chart_text
 from ui.widgets import hidden_label
 
 Stamp = tuple[int, int]
 
-#: Print: no sidebar, header, toolbar or buttons; the page on the full paper width (landscape, so
-#: a ranking's columns fit); charts and tables kept whole. Phone (≤ 640 px): the headline figures two
-#: to a row instead of five squeezed ones, less padding. The sidebar on a phone is Streamlit's own
-#: drawer (closed until its button is pressed).
+#: Print: no sidebar, header, toolbar, buttons or phone pieces; the page on the full paper width
+#: (landscape, so a ranking's columns fit); charts and tables kept whole. Phone (≤ 640 px): the language
+#: and month at the top of the page (the sidebar is a closed drawer), the headline figures two to a row,
+#: the rankings as cards instead of grids, less padding. Wide screens: the grids, no phone pieces. The
+#: pieces are told apart by their containers' keys (``st-key-…`` classes).
 STYLE: Final = """
 <style>
 @media print {
   @page { size: A4 landscape; margin: 10mm; }
   [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
   [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
-  [data-testid="stDownloadButton"], [data-testid="stBaseButton-secondary"], [data-testid="stElementToolbar"] {
+  [data-testid="stDownloadButton"], [data-testid="stBaseButton-secondary"], [data-testid="stElementToolbar"],
+  .st-key-phone_controls, [class*="st-key-ranking_cards_"] {
     display: none !important;
   }
   [data-testid="stMain"], [data-testid="stAppViewContainer"], [data-testid="stMainBlockContainer"] {
@@ -46,11 +50,31 @@ STYLE: Final = """
   }
   [data-testid="stPlotlyChart"], [data-testid="stDataFrame"], [data-testid="stMetric"] { break-inside: avoid; }
 }
-@media (max-width: 640px) {
+@media screen and (min-width: 641px) {
+  .st-key-phone_controls, [class*="st-key-ranking_cards_"] { display: none !important; }
+}
+@media screen and (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-left: 0.6rem !important; padding-right: 0.6rem !important; }
   [data-testid="stHorizontalBlock"] { flex-wrap: wrap !important; gap: 0.5rem !important; }
-  [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] { min-width: 45% !important; flex: 1 1 45% !important; }
+  [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] {
+    min-width: calc(50% - 0.5rem) !important; flex: 1 1 calc(50% - 0.5rem) !important; width: auto !important;
+  }
+  [class*="st-key-ranking_grid_"] { display: none !important; }
 }
+.nv-cards { display: flex; flex-direction: column; gap: 0.35rem; max-width: 100%; }
+.nv-head, .nv-card {
+  display: grid; grid-template-columns: 3.6rem minmax(0, 1fr) 2.2rem 3.6rem; column-gap: 0.4rem; align-items: center;
+}
+.nv-head { font-size: 0.75rem; color: #5a6270; padding: 0 0.5rem; }
+.nv-head span:nth-child(n+3), .nv-grade, .nv-score { text-align: right; }
+.nv-card { border: 1px solid #d9dde3; border-radius: 0.4rem; padding: 0.35rem 0.5rem; row-gap: 0.2rem; }
+.nv-rank { font-weight: 600; font-variant-numeric: tabular-nums; }
+.nv-name { overflow-wrap: anywhere; }
+.nv-grade { font-weight: 600; }
+.nv-score { font-variant-numeric: tabular-nums; }
+.nv-range { grid-column: 2 / 4; width: 100%; max-width: 150px; height: 22px; }
+.nv-change { grid-column: 4; grid-row: 2; text-align: right; font-size: 0.85rem; }
+.nv-note { grid-column: 2 / 5; font-size: 0.8rem; color: #5a6270; }
 </style>
 """
 
@@ -60,30 +84,144 @@ def page_style() -> None:
     st.html(STYLE)
 
 
+#: Plotly's options on the public pages: no mode bar (it sat over the legend, and the charts' tables and
+#: downloads give their figures).
+PLOTLY_CONFIG: Final = {"displayModeBar": False}
+
+
+def _switch_language() -> None:
+    """The phone's language switch: the sidebar switch's own callback, given the language chosen here."""
+    st.session_state["language_switch"] = st.session_state["phone_language"]
+    widgets._switch_language()  # keeps every choice on the page across the switch
+
+
+def _choose_month() -> None:
+    st.session_state["month"] = st.session_state["phone_month"]
+
+
+def phone_controls(months: list[date], month: date) -> None:
+    """The language and the month at the top of the page, shown on a phone only (:data:`STYLE`), where the
+    sidebar that holds them is a closed drawer. They set the sidebar's own choices (the month picker and
+    the language switch), so the link and every page follow."""
+    box = st.container(key="phone_controls")
+    left, right = box.columns(2)
+    st.session_state["phone_language"] = lang()
+    left.radio(
+        t("language"), list(LANGS), format_func=LANGS.__getitem__, key="phone_language",
+        on_change=_switch_language, horizontal=True,
+    )  # fmt: skip
+    if months:
+        st.session_state["phone_month"] = month
+        right.selectbox(t("month"), months[::-1], format_func=month_name, key="phone_month", on_change=_choose_month)
+
+
+def lede(stamp: Stamp, month: date, scheme: Scheme) -> str:
+    """The one caption under the title: what the page is, the data window, whether the month is published
+    (and when) or provisional, and the demo's notice."""
+    info = data.status(stamp)
+    first, last = info["first_month"], info["last_month"]
+    window = {
+        "first": month_name(first) if isinstance(first, date) else "—",
+        "last": month_name(last) if isinstance(last, date) else "—",
+    }
+    parts = [t("public_lede", suppress_below=scheme.suppress_below, **window)]
+    found = data.publication(stamp, month)
+    if found is None:
+        parts.append(t("provisional", month=month_name(month)))
+    else:
+        when = found["published_at"]
+        shown = when.strftime("%d-%m-%Y") if isinstance(when, datetime) else str(when)
+        parts.append(t("published_on", month=month_name(month), date=shown, version=found["version"]))
+    if info["is_demo"]:
+        parts.append(t("demo_note"))
+    return " ".join(parts)
+
+
 def _package_file(stamp: Stamp, month: date, name: str) -> bytes:
     """One file of the month's package, built on the first download (all files at once, cached)."""
     files = data.public_package(stamp, month)
     return b"" if files is None else files[name]
 
 
-def package_downloads(stamp: Stamp, month: date) -> None:
-    """The published month's package (``nivaran publish``) as downloads: the same files, rebuilt from
-    the stored publication through the public boundary. A provisional month says it has none yet."""
-    st.header(t("package_title", month=month_name(month)))
-    if data.publication(stamp, month) is None:
-        st.caption(t("package_not_published", month=month_name(month)))
+def _zipped(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def _package_data(stamp: Stamp, month: date) -> bytes:
+    """The published month's CSV files (rankings, history, cells, dictionary) in one zip."""
+    files = data.public_package(stamp, month) or {}
+    return _zipped({name: content for name, content in files.items() if name.endswith(".csv")})
+
+
+def _page_data(rankings: dict[str, pl.DataFrame]) -> bytes:
+    """A provisional month's rankings in one zip, as the package would print them
+    (:func:`grading.outputs.publish.ranking_table`)."""
+    return _zipped(
+        {
+            f"ranking-{kind}.csv": export.csv_text(publish.public_csv(publish.ranking_table(rows, kind))).encode()
+            for kind, rows in rankings.items()
+            if not rows.is_empty()
+        }
+    )
+
+
+#: The package's files as a reader names them, in words (the file names stay the package's).
+FILE_WORDS: Final = {
+    "ranking-department.csv": "file_ranking_department",
+    "ranking-district.csv": "file_ranking_district",
+    "history.csv": "file_history",
+    "cells.csv": "file_cells",
+    "dictionary.csv": "file_dictionary",
+    "report-en.pdf": "file_report_en",
+    "report-hi.pdf": "file_report_hi",
+}
+
+
+def journalist_downloads(stamp: Stamp, month: date, rankings: dict[str, pl.DataFrame]) -> None:
+    """The month's report and data, at the top of the page in words: the press report (PDF, in the page's
+    language) and the data (the CSV files in one zip), then every file of the package by name. A
+    provisional month has no report yet (a sentence says so) and its data are the page's rankings."""
+    published = data.publication(stamp, month) is not None
+    report, table = st.container(), st.container()  # one above the other: whole words on a phone too
+    if published:
+        name = f"report-{'hi' if lang() == 'hi' else 'en'}.pdf"
+        report.download_button(
+            t("download_report"),
+            partial(_package_file, stamp, month, name),
+            f"nivaran-{month:%Y-%m}-{name}",
+            export.FORMATS["pdf"][0],
+            key="top-report",
+            on_click="ignore",
+            type="primary",
+            icon=":material/description:",
+        )
+        make = partial(_package_data, stamp, month)
+    else:
+        report.caption(t("report_not_yet", month=month_name(month)))
+        make = partial(_page_data, rankings)
+    table.download_button(
+        t("download_data"),
+        make,
+        f"nivaran-{month:%Y-%m}-data.zip",
+        "application/zip",
+        key="top-data",
+        on_click="ignore",
+        icon=":material/table:",
+    )
+    if not published:
         return
-    st.caption(t("package_note"))
-    names = list(publish.PACKAGE)
-    per_row = 4
-    for start in range(0, len(names), per_row):
-        for col, name in zip(st.columns(per_row), names[start : start + per_row], strict=False):
-            kind = name.rsplit(".", 1)[-1]
-            col.download_button(
-                name,
+    with st.expander(t("package_files")):
+        st.caption(t("package_note"))
+        for name in publish.PACKAGE:
+            st.download_button(
+                t(FILE_WORDS[name]),
                 partial(_package_file, stamp, month, name),
                 f"nivaran-{month:%Y-%m}-{name}",
-                export.FORMATS[kind][0],
+                export.FORMATS[name.rsplit(".", 1)[-1]][0],
                 key=f"package-{name}",
                 on_click="ignore",
             )

@@ -3,17 +3,21 @@ and the methodology of all three. Each section is one function a page calls."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from datetime import date
 
 import polars as pl
 import pyarrow as pa
 import streamlit as st
+from streamlit.elements.lib.column_types import ColumnConfig
 
-from grading.outputs.fmt import EMPTY, fixed_expr, indian_expr, rank_change_expr, sparkline_expr
+from grading.outputs import drawings
+from grading.outputs.fmt import EMPTY, RANK_ORDER, fixed_expr, indian_expr, printed_change, rank_change_expr
 from grading.scoring import fit, flags
 from grading.scoring.schemes import Scheme
 from grading.serve import views
+from grading.words import CATALOGUE
 from ui import data
 from ui.i18n import display_name, lang, metric_label, month_name, t
 from ui.public_page import figure_note
@@ -45,11 +49,39 @@ def grid(frame: pl.DataFrame) -> pa.Table:
     return frame.to_arrow(compat_level=pl.CompatLevel.oldest())
 
 
+def scale_of(scheme: Scheme) -> drawings.Scale:
+    """The score axis of the ranking's dot-and-whisker cells: 0 to the scheme's maximum, its grade bands."""
+    return drawings.Scale(scheme.max_score, tuple((g.grade, g.min_score) for g in scheme.grades))
+
+
+def intervals(rows: pl.DataFrame, scheme: Scheme) -> pl.Series:
+    """Per row, the score with its 95 % range as a small dot-and-whisker picture (a ``data:`` URL,
+    :func:`grading.outputs.drawings.interval_svg`) on the grade bands; a hollow dot where the range is hidden
+    (the suppression rule hides a score uncertainty computed from a small count), nothing where the score
+    is. Built once per shared ranking (:func:`ui.data.derived`), in plain Python over its rows."""
+    scale = scale_of(scheme)
+    return pl.Series(
+        [
+            None if score is None else drawings.data_url(drawings.interval_svg(score, spread, scale, width=160))
+            for score, spread in rows.select("score", "score_uncertainty").iter_rows()
+        ],
+        dtype=pl.String,
+    )
+
+
+def short_label(key: str, fallback: str) -> str:
+    """A column's short heading from the catalogue (``short_<key>``), else ``fallback``."""
+    return str(t(f"short_{key}")) if f"short_{key}" in CATALOGUE else fallback
+
+
 def public_ranking_table(rows: pl.DataFrame, kind: str, scheme: Scheme) -> pl.DataFrame:
-    """A public ranking as displayed (:func:`ui.widgets.ranking_table`'s columns, plain-text cells
-    formatted by Polars expressions) where the suppression rule hides figures one by one too: a row
-    hidden whole reads "—" and "< 5" or "hidden" for received; on a shown row, points computed from a
-    small count (or hidden with it) read "hidden" (:func:`ui.public_page.figure_note`)."""
+    """A public ranking as displayed (plain-text cells formatted by Polars expressions, in the order given):
+    rank, name, grade, score, the score with its 95 % range drawn on the grade bands, the rank change (only
+    where it means something: :func:`grading.outputs.fmt.printed_change`), points per component and
+    received. The suppression rule hides figures one by one too: a row hidden whole reads "—" and "< 5" or
+    "hidden" for received; on a shown row, points computed from a small count (or hidden with it) read
+    "hidden" (:func:`ui.public_page.figure_note`). Headings are the full labels; the grid shows short ones
+    (:func:`column_config`)."""
     hi = lang() == "hi"
     shown = [c for c in scheme.components if data.public_shows(c.metric)]  # a component without data: left out
     points = {f"points_{c.key}": c.label_hi if hi else c.label_en for c in shown}
@@ -57,48 +89,125 @@ def public_ranking_table(rows: pl.DataFrame, kind: str, scheme: Scheme) -> pl.Da
     def figure(column: str) -> pl.Expr:
         return fixed_expr(pl.col(column), 2).fill_null(figure_note(column, scheme)).fill_null(EMPTY)
 
-    return rows.select(
+    return rows.with_columns(printed_change()).select(
         rank_label().alias(t("rank")),
         display_name(kind).alias(t(kind)),  # for st.dataframe: plain-text cells
         pl.col("grade").fill_null(EMPTY).alias(t("grade")),
         figure("score").alias(t("score")),
-        *[figure(p).alias(label) for p, label in points.items()],
+        pl.lit(intervals(rows, scheme)).alias(t("score_range")),
         rank_change_expr(pl.col("rank_change")).fill_null("").alias(t("rank_change")),
-        sparkline_expr(pl.col("trend")).alias(t("trend")),
+        *[figure(p).alias(label) for p, label in points.items()],
         indian_expr(pl.col("received")).fill_null(hidden_label(scheme)).alias(metric_label("received")),
     )
 
 
-def grouped_tables(rows: pl.DataFrame, kind: str, draw: Callable[[pl.DataFrame], pl.DataFrame]) -> None:
-    """Tabs leading with volume group 1, then the other groups, then everyone (ranked by group
-    first); ``draw`` turns rows into the displayed table (from the rows and the language only: the
-    tables are built once per shared ``rows`` frame, language and ``draw``, see :func:`ui.data.derived`)."""
+def column_config(table: pa.Table, scheme: Scheme) -> dict[str, ColumnConfig]:
+    """Widths and headings that fit a 1440-px screen with the sidebar open (about 890 px of table): rank and
+    name pinned, names in a wide column, figures in narrow ones, points under short headings from the
+    catalogue (the full heading on hover), the score's range as a picture."""
+    hi = lang() == "hi"
+    names = table.column_names
+    config: dict[str, ColumnConfig] = {
+        names[0]: st.column_config.TextColumn(width=64, pinned=True),
+        names[1]: st.column_config.TextColumn(width=330 if str(t("grade")) in names else 290, pinned=True),
+        str(t("grade")): st.column_config.TextColumn(width=56),
+        str(t("score")): st.column_config.TextColumn(width=64),
+        str(t("score_range")): st.column_config.ImageColumn(
+            t("score_range_short"), width=165, help=t("score_range_help")
+        ),
+        str(t("rank_change")): st.column_config.TextColumn(width=76, help=t("rank_change_help")),
+        metric_label("received"): st.column_config.TextColumn(width=84),
+    }
+    for c in scheme.components:
+        full = c.label_hi if hi else c.label_en
+        if full in names:
+            heading = f"{short_label(c.key, full)} /{c.weight:g}"
+            tip = t("points_help", label=full, n=f"{c.weight:g}")
+            config[full] = st.column_config.TextColumn(heading, width=112, help=tip)
+    return {name: config[name] for name in names if name in config}
 
-    def build() -> list[tuple[str, pa.Table]]:
+
+def split(table: pa.Table) -> tuple[pa.Table, pa.Table]:
+    """The ranking at a glance (rank, name, grade, score, its range, change, received) and its points per
+    component (rank, name, the points, received): two tables that each fit the screen."""
+    names = table.column_names
+    glance = [*names[:6], names[-1]]
+    return table.select(glance), table.select([names[0], names[1], *names[6:]])
+
+
+def ranking_cards(rows: pl.DataFrame, kind: str, scheme: Scheme) -> str:
+    """The ranking as cards for a phone (HTML, every name escaped): per row its printed rank, name, grade,
+    score with the range picture and the change; a hidden row reads "—" and "< 5" or "hidden"."""
+    shown = rows.with_columns(
+        printed_change(),
+        display_name(kind).alias("_name"),
+        hidden_label(scheme).alias("_hidden"),
+        pl.lit(intervals(rows, scheme)).alias("_range"),
+    )
+    cards = []
+    for r in shown.iter_rows(named=True):
+        score = EMPTY if r["score"] is None else f"{r['score']:.2f}"
+        change = r["rank_change"]
+        moved = "" if change is None else f"▲{change}" if change > 0 else f"▼{-change}" if change < 0 else "–"
+        picture = f'<img class="nv-range" alt="" src="{r["_range"]}">' if r["_range"] else ""
+        note = f'<span class="nv-note">{html.escape(str(r["_hidden"]))}</span>' if r["suppressed"] else ""
+        cards.append(
+            f'<div class="nv-card"><span class="nv-rank">{html.escape(r["rank_text"] or EMPTY)}</span>'
+            f'<span class="nv-name">{html.escape(str(r["_name"]))}</span>'
+            f'<span class="nv-grade">{html.escape(r["grade"] or EMPTY)}</span>'
+            f'<span class="nv-score">{score}</span>'
+            f'<span class="nv-change">{moved}</span>{picture}{note}</div>'
+        )
+    heads = (t("rank"), t(kind), t("grade"), t("score"))
+    header = "".join(f"<span>{html.escape(str(h))}</span>" for h in heads)
+    return f'<div class="nv-cards"><div class="nv-head">{header}</div>{"".join(cards)}</div>'
+
+
+def grouped_tables(
+    rows: pl.DataFrame, kind: str, draw: Callable[[pl.DataFrame], pl.DataFrame], scheme: Scheme | None = None
+) -> None:
+    """Tabs leading with volume group 1, then the other groups, then everyone (by group first); each in
+    rank order (:data:`grading.outputs.fmt.RANK_ORDER`). ``draw`` turns rows into the displayed table (from
+    the rows and the language only: the tables are built once per shared ``rows`` frame, language and
+    ``draw``, see :func:`ui.data.derived`). With ``scheme``, the public page's form: widths and short
+    headings that fit, and on a phone cards instead of the grid."""
+
+    def build() -> list[tuple[str, pa.Table, str]]:
         groups = sorted(g for g in rows["volume_group"].unique().to_list() if g is not None)
-        every = rows.sort(["volume_group", "group_rank", "rank"], nulls_last=True)
+        every = rows.sort([*RANK_ORDER, kind], nulls_last=True)
         labels = [t("group_n", n=g) for g in groups] + [t(f"all_{kind}s")]
-        subsets = [rows.filter(pl.col("volume_group") == g).sort("group_rank") for g in groups] + [every]
+        subsets = [rows.filter(pl.col("volume_group") == g).sort([*RANK_ORDER, kind]) for g in groups] + [every]
         # Kept as Arrow: st.dataframe sends an Arrow table as it is, where a Polars frame would go
         # through pandas on every run of every reader's page.
-        return [(label, grid(draw(subset))) for label, subset in zip(labels, subsets, strict=True)]
+        return [
+            (label, grid(draw(subset)), ranking_cards(subset, kind, scheme) if scheme else "")
+            for label, subset in zip(labels, subsets, strict=True)
+        ]
 
-    tables = data.derived(rows, "grouped_tables", kind, lang(), draw.__code__, build=build)
+    tables = data.derived(rows, "grouped_tables", kind, lang(), draw.__code__, scheme is None, build=build)
     # Only the chosen tab's grid is sent (a tab switch reruns the page): a reader's browser draws one
     # grid per ranking on the first paint instead of one per tab, and the server sends a third.
-    tabs = st.tabs([label for label, _ in tables], key=f"ranking_tab_{kind}", on_change="rerun")
-    for tab, (_, table) in zip(tabs, tables, strict=True):
+    tabs = st.tabs([label for label, _, _ in tables], key=f"ranking_tab_{kind}", on_change="rerun")
+    for i, (tab, (_, table, cards)) in enumerate(zip(tabs, tables, strict=True)):
         if tab.open is False:
             continue
         # st.dataframe, not st.table: st.table renders Markdown in its cells (an imported name could
         # become a link or an image), and the browser draws a grid of 52 rows far faster.
-        # Every column fits a wide screen or a printed page (figures in narrow columns, the full
-        # heading on hover); rank and name stay in view when a phone scrolls the rest sideways.
-        rank, name, *rest = table.column_names
-        config = {c: st.column_config.Column(width="small") for c in rest}
-        config[rank] = st.column_config.Column(width="small", pinned=True)
-        config[name] = st.column_config.Column(width="medium", pinned=True)
-        tab.dataframe(table, hide_index=True, column_config=config, height="content")  # every row, printed too
+        if scheme is None:
+            rank, name, *rest = table.column_names
+            config: dict[str, ColumnConfig] = {c: st.column_config.Column(width="small") for c in rest}
+            config[rank] = st.column_config.Column(width="small", pinned=True)
+            config[name] = st.column_config.Column(width="medium", pinned=True)
+            tab.dataframe(table, hide_index=True, column_config=config, height="content")
+            continue
+        # Wide screens and print: the grid at a glance (every row, printed too) and the points per component
+        # folded under it; a phone: the cards (ui.public_page.STYLE shows one or the other by the width).
+        wide = tab.container(key=f"ranking_grid_{kind}_{i}")
+        glance, points = split(table)
+        wide.dataframe(glance, hide_index=True, column_config=column_config(glance, scheme), height="content")
+        with wide.expander(t("points_title")):
+            st.dataframe(points, hide_index=True, column_config=column_config(points, scheme), height="content")
+        tab.container(key=f"ranking_cards_{kind}_{i}").html(cards)
 
 
 def none_graded(rows: pl.DataFrame, kind: str, month: date, scheme: Scheme) -> str | None:
@@ -127,7 +236,7 @@ def ranking_tables(
     if why is not None:
         st.info(why)
         return False
-    grouped_tables(rows, kind, draw)
+    grouped_tables(rows, kind, draw, scheme)
     return True
 
 

@@ -87,7 +87,7 @@ def _mark(row: Row, scale: Scale, left: float, width: float, *, y: float, size: 
     return "".join(parts)
 
 
-def interval_svg(score: float, uncertainty: float | None, scale: Scale, width: int = 180, height: int = 22) -> str:
+def interval_svg(score: float, uncertainty: float | None, scale: Scale, width: int = 180, height: int = 30) -> str:
     """One row of the dot-and-whisker chart: the grade bands across ``width``, a dot at ``score`` and a
     whisker of ± ``uncertainty`` (a hollow dot when it is None: hidden or unknown)."""
     pad = 4.0

@@ -35,6 +35,10 @@ _AGO_UNITS: Final = (
     (60, "minute", "minutes", "मिनट", "मिनट"),
 )
 EMPTY: Final = "—"
+#: The order every public surface lists a ranking in: volume group (group 1 first), then the printed rank
+#: (a single rank, or a range by its best then its worst rank), ties by position (score); so the rank
+#: column reads in order, "1–4", "1–9", "2–6", "3", … A single rank is its own best and worst.
+RANK_ORDER: Final = ("volume_group", "rank_best", "rank_worst", "rank_position")
 SPARK: Final = "▁▂▃▄▅▆▇█"
 
 

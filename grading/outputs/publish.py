@@ -28,7 +28,7 @@ import polars as pl
 from grading.model.registry import FIELDS, METRICS
 from grading.model.schema import NivaranError
 from grading.monthly import results
-from grading.outputs import export, report
+from grading.outputs import export, fmt, report
 from grading.outputs.pdf import html_to_pdf
 from grading.scoring import suppress
 from grading.scoring.schemes import Scheme
@@ -159,9 +159,10 @@ class PackageSource:
 #: How many decimals a public file prints, by unit (:mod:`grading.model.registry`): percentages and day
 #: statistics 1, every other decimal figure (score, points, score uncertainty) 2, rounded half away from zero.
 DECIMALS: Final = {"pct": 1, "days": 1}
-#: The order of a public file's rows where it has ranks: by entity type and month, then volume group (group
-#: 1 first) and rank in it, then code; rows without a rank last.
-RANK_ORDER: Final = ("entity_type", "month", "volume_group", "rank_position", "department", "district")
+#: The order of a public file's rows where it has ranks: by entity type and month, then in rank order
+#: (:data:`grading.outputs.fmt.RANK_ORDER`: volume group, then the printed rank), then code; rows without a
+#: rank last.
+RANK_ORDER: Final = ("entity_type", "month", *fmt.RANK_ORDER, "department", "district")
 
 
 def _decimals(column: str) -> int:
@@ -177,7 +178,7 @@ def public_csv(rows: pl.DataFrame) -> pl.DataFrame:
 
     >>> rows = pl.DataFrame({"department": ["B", "A", "C"], "volume_group": [2, 1, None], "rank_position": [1, 2, None],
     ...                      "satisfied_closure_pct": [66.666, 12.25, None], "score": [70.125, 81.0, None]})
-    >>> public_csv(rows).rows()
+    >>> public_csv(rows).rows()  # no range here: the printed rank is the position
     [('A', 1, 2, 12.3, 81.0), ('B', 2, 1, 66.7, 70.13), ('C', None, None, None, None)]
     """
     kept = rows.select(c for c in rows.columns if rows[c].dtype != pl.List)

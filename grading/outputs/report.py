@@ -23,7 +23,7 @@ import polars as pl
 
 from grading.model.registry import METRICS, label
 from grading.outputs import drawings, geo
-from grading.outputs.fmt import indian, month_name, pct, printed_change
+from grading.outputs.fmt import RANK_ORDER, indian, month_name, pct, printed_change
 from grading.scoring import flags, suppress
 from grading.scoring.schemes import Scheme
 from grading.words import say
@@ -159,18 +159,24 @@ def _table(rows: pl.DataFrame, kind: str, scheme: Scheme, lang: str) -> str:
     return "<table><thead>" + cells[0] + "</thead><tbody>" + "".join(cells[1:]) + "</tbody></table>"
 
 
+def _order(rows: pl.DataFrame) -> list[str]:
+    """The rank order (:data:`grading.outputs.fmt.RANK_ORDER`) by the columns ``rows`` has (a ranking read
+    back from an older file may lack the rank range)."""
+    return [c for c in RANK_ORDER if c in rows.columns]
+
+
 def _ranking(rows: pl.DataFrame, kind: str, scheme: Scheme, lang: str) -> str:
     """The ranking in its volume groups (group 1 first), then the entities not ranked."""
     parts = []
     ranked = rows.filter(pl.col("is_ranked"))
     for group in sorted(g for g in ranked["volume_group"].unique().to_list() if g is not None):
-        members = ranked.filter(pl.col("volume_group") == group).sort("rank_position", nulls_last=True)
+        members = ranked.filter(pl.col("volume_group") == group).sort(_order(ranked), nulls_last=True)
         parts.append(
             f"<div class=keep><h3>{say('group_n', lang, n=group)}</h3>{_table(members, kind, scheme, lang)}</div>"
         )
     ungrouped = ranked.filter(pl.col("volume_group").is_null())
     if ungrouped.height:
-        parts.append(_table(ungrouped.sort("rank_position"), kind, scheme, lang))
+        parts.append(_table(ungrouped.sort(_order(ungrouped)), kind, scheme, lang))
     rest = rows.filter(~pl.col("is_ranked").fill_null(value=False)).sort(f"{kind}_name")
     if rest.height:
         parts.append(
@@ -295,11 +301,12 @@ def figures(data: ReportData, lang: str) -> str:
 def chart_rows(rows: pl.DataFrame, kind: str, lang: str) -> list[tuple[int | None, list[drawings.Row]]]:
     """The ranked, shown rows of a ranking as the chart draws them: per volume group (group 1 first; None
     for an entity type without groups), in rank order, with the printed rank, name, score and the score
-    uncertainty where the suppression rule shows it (None: a hollow dot)."""
+    uncertainty where the suppression rule shows it (None: a hollow dot); in rank order
+    (:data:`grading.outputs.fmt.RANK_ORDER`)."""
     ranked = rows.filter(
         pl.col("is_ranked").fill_null(value=False), ~pl.col("suppressed"), pl.col("score").is_not_null()
     )
-    ranked = ranked.sort("volume_group", "rank_position", kind, nulls_last=True)
+    ranked = ranked.sort([*_order(ranked), kind], nulls_last=True)
     out: list[tuple[int | None, list[drawings.Row]]] = []
     for row in ranked.iter_rows(named=True):
         group = row["volume_group"]

@@ -17,13 +17,73 @@ PUBLIC: Final[dict[str, tuple[str, str]]] = {
     "hidden_complementary": ("hidden", "छिपाया गया"),
     "package_title": ("The month's data package, {month}", "माह का डेटा पैकेज, {month}"),
     "package_note": (
-        "The files of the published month, as `nivaran publish` wrote them: the department and district "
-        "rankings, every month's history, the district × department cells and the data dictionary (CSV, "
-        "UTF-8), and the press report (PDF, English and Hindi). Aggregates only, small numbers hidden, no "
-        "personal data. The files are prepared when you first ask for one (a few seconds).",
-        "प्रकाशित माह की फ़ाइलें, जैसी `nivaran publish` ने लिखीं: विभाग और ज़िला रैंकिंग, हर माह का इतिहास, "
-        "ज़िला × विभाग खाने और डेटा शब्दकोश (CSV, UTF-8), और प्रेस रिपोर्ट (PDF, अंग्रेज़ी और हिन्दी)। केवल समेकित "
-        "आँकड़े, छोटी संख्याएँ छिपी हुई, कोई व्यक्तिगत जानकारी नहीं। पहली बार माँगने पर फ़ाइलें तैयार होती हैं (कुछ सेकंड)।",
+        "The files of the published month: the department and district rankings, every month's history, the "
+        "district × department cells and the data dictionary that explains every column (CSV, UTF-8), and the "
+        "press report (PDF, English and Hindi). Aggregates only, small numbers hidden, no personal data. The "
+        "files are prepared when you first ask for one (a few seconds).",
+        "प्रकाशित माह की फ़ाइलें: विभाग और ज़िला रैंकिंग, हर माह का इतिहास, ज़िला × विभाग खाने और हर कॉलम समझाने वाला "
+        "डेटा शब्दकोश (CSV, UTF-8), और प्रेस रिपोर्ट (PDF, अंग्रेज़ी और हिन्दी)। केवल समेकित आँकड़े, छोटी संख्याएँ छिपी "
+        "हुई, कोई व्यक्तिगत जानकारी नहीं। पहली बार माँगने पर फ़ाइलें तैयार होती हैं (कुछ सेकंड)।",
+    ),
+    # the journalist's path: the month's report and data at the top of the public page
+    "download_report": ("Download this month's report (PDF)", "इस माह की रिपोर्ट डाउनलोड करें (PDF)"),
+    "download_data": ("Download the data (CSV)", "डेटा डाउनलोड करें (CSV)"),
+    "report_not_yet": (
+        "The press report for {month} appears here once the month is published.",
+        "{month} की प्रेस रिपोर्ट माह प्रकाशित होने पर यहाँ मिलेगी।",
+    ),
+    "package_files": ("Every file of the month, one by one", "माह की हर फ़ाइल, अलग-अलग"),
+    "file_ranking_department": ("Department ranking (CSV)", "विभागीय रैंकिंग (CSV)"),
+    "file_ranking_district": ("District ranking (CSV)", "ज़िला रैंकिंग (CSV)"),
+    "file_history": ("Every month's ranks and scores (CSV)", "हर माह की रैंक और अंक (CSV)"),
+    "file_cells": ("District × department figures (CSV)", "ज़िला × विभाग आँकड़े (CSV)"),
+    "file_dictionary": ("What every column means (CSV)", "हर कॉलम का अर्थ (CSV)"),
+    "file_report_en": ("Press report in English (PDF)", "प्रेस रिपोर्ट अंग्रेज़ी में (PDF)"),
+    "file_report_hi": ("Press report in Hindi (PDF)", "प्रेस रिपोर्ट हिन्दी में (PDF)"),
+    "public_lede": (
+        "Each month every department and district is graded on how it closed the complaints it received; figures for fewer than {suppress_below} complaints are hidden. Data {first} to {last}.",
+        "हर माह प्रत्येक विभाग और ज़िले को प्राप्त शिकायतों के निराकरण के आधार पर ग्रेड दिया जाता है; {suppress_below} से कम शिकायतों के आँकड़े छिपाए गए हैं। डेटा {first} से {last} तक।",
+    ),
+    "against_month": ("Arrows: change against {month}.", "तीर: {month} की तुलना में बदलाव।"),
+    "hidden_figures_title": ("How small numbers are hidden", "छोटी संख्याएँ कैसे छिपाई जाती हैं"),
+    # the ranking tables
+    "ranking_caption": (
+        "Graded under {scheme}, ranked within volume groups (group 1: the busiest). A range such as 3–7 means the scores are too close to tell apart; the bar shows the score with its 95 % range on the grade bands.",
+        "{scheme} के अंतर्गत ग्रेड, मात्रा समूहों में रैंक (समूह 1: सबसे व्यस्त)। 3–7 जैसी सीमा का अर्थ है कि अंक इतने पास हैं कि अलग नहीं किए जा सकते; पट्टी ग्रेड पट्टियों पर अंक और उनकी 95 % सीमा दिखाती है।",
+    ),
+    "score_range": ("Score with its 95 % range", "अंक और उनकी 95 % सीमा"),
+    "score_range_short": ("Score ± range", "अंक ± सीमा"),
+    "score_range_help": (
+        "The dot is the score on the grade bands (0 at the left, the maximum at the right); the whisker is its 95 % range. A hollow dot: the range is hidden because it is computed from a small count.",
+        "बिंदु ग्रेड पट्टियों पर अंक है (बाएँ 0, दाएँ अधिकतम); रेखा उसकी 95 % सीमा है। खोखला बिंदु: सीमा छिपी है क्योंकि वह छोटी गिनती से निकलती है।",
+    ),
+    "rank_change_help": (
+        "Places climbed (▲) or lost (▼) since last month; shown only in group 1, where both months have a single rank.",
+        "पिछले माह से ऊपर (▲) या नीचे (▼) गए स्थान; केवल समूह 1 में, जहाँ दोनों माह एक ही रैंक है।",
+    ),
+    "points_title": ("Points per component", "प्रत्येक घटक के अंक"),
+    "points_help": ("{label}: points out of {n}", "{label}: {n} में से अंक"),
+    "short_satisfied_closure": ("Satisfied", "संतुष्ट"),
+    "short_long_pending_disposal": ("Over 50 days", "50+ दिन"),
+    "short_no_force_close": ("No force close", "बलपूर्वक नहीं"),
+    "short_attended_in_time": ("Attended", "अवलोकन"),
+    "short_closed_on_time": ("On time", "समय पर"),
+    "short_not_overdue": ("Not overdue", "अतिदेय नहीं"),
+    "short_close_fast": ("Days to close", "निराकरण दिन"),
+    "short_no_reopen": ("Not reopened", "पुनः नहीं"),
+    "short_disposed_in_time": ("In time", "समय में"),
+    "short_not_pending_beyond": ("Not overdue", "अतिदेय नहीं"),
+    "short_rated_good": ("Rated good", "अच्छी"),
+    "short_not_rated_poor": ("Not poor", "खराब नहीं"),
+    "short_disposal_in_time": ("In time", "समय में"),
+    "short_satisfied_feedback": ("Satisfied", "संतुष्ट"),
+    "short_no_overdue_pending": ("Not overdue", "अतिदेय नहीं"),
+    "short_quality_of_disposal": ("Quality", "गुणवत्ता"),
+    # the trends page
+    "trends_chart_title": ("{metric} by month", "माह-दर-माह {metric}"),
+    "trends_no_state": (
+        "Scores and ranks belong to departments and districts, so there is no state line for them.",
+        "अंक और रैंक विभागों और ज़िलों के होते हैं, इसलिए उनकी राज्य रेखा नहीं है।",
     ),
     "package_not_published": (
         "{month} is not published yet: its data package (rankings, history, cells, dictionary, press report) "
