@@ -291,25 +291,72 @@ def grade_command(  # noqa: PLR0917 - one parameter per click option
 @db_option
 @click.option("--month", "month_text", required=True, help="Month to publish, YYYY-MM.")
 @scheme_option
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Package directory.")
 @click.option(
-    "--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Package directory."
+    "--site",
+    "site",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Static site directory: the month's bilingual pages, read API and package are added to it (with --out "
+    "or without).",
+)
+@click.option(
+    "--site-url",
+    "site_url",
+    default=None,
+    help="The address the site is served at (https://…/): link previews and download links become absolute.",
 )
 @click.option("--force", is_flag=True, help="Publish an already published month again (the old one is kept).")
-def publish_command(db: Path | None, month_text: str, scheme_name: str | None, out: Path, force: bool) -> None:
-    """Freeze a month's grading in the store and write its package (rankings as CSV) to --out."""
+def publish_command(  # noqa: PLR0917 - one parameter per click option
+    db: Path | None,
+    month_text: str,
+    scheme_name: str | None,
+    out: Path | None,
+    site: Path | None,
+    site_url: str | None,
+    force: bool,
+) -> None:
+    """Freeze a month's grading in the store and write its package (rankings as CSV) to --out, its static
+    site to --site, or both."""
+    import tempfile
+
     from grading.outputs import publish
+    from grading.outputs.site import build
 
     month = _month(month_text)
+    if out is None and site is None:
+        msg = "give --out (the package), --site (the static site) or both"
+        raise click.UsageError(msg)
+    if site is not None and not build.is_site(site):
+        msg = f"--site {site}: the folder holds other files and no Nivaran site (api/v1/months.json); give a new folder"
+        raise click.BadParameter(msg)
+    if site_url is not None and not site_url.startswith(("https://", "http://")):
+        msg = f"--site-url: expected an address starting with https:// or http://, got {site_url!r}"
+        raise click.BadParameter(msg)
     path = database.resolve_path(db)
     con = database.connect_readonly(path)
     try:
         scheme = store_scheme(con, scheme_name)
     finally:
         con.close()
-    done = publish.publish(path, month, scheme, out, force=force)
-    click.echo(done.describe())
-    for name in publish.PACKAGE:
-        click.echo(f"  wrote {out / name}")
+    with tempfile.TemporaryDirectory(prefix="nivaran-package-") as tmp:
+        target = out if out is not None else Path(tmp)
+        done = publish.publish(path, month, scheme, target, force=force)
+        click.echo(done.describe())
+        if out is not None:
+            for name in publish.PACKAGE:
+                click.echo(f"  wrote {out / name}")
+        if site is not None:
+            files = {name: (target / name).read_bytes() for name in publish.PACKAGE}
+            try:
+                report = build.write_site(path, scheme, site, month, files, base_url=site_url)
+            except OSError as error:
+                msg = f"{done.describe()}, but its site could not be written to {site}: {error}"
+                raise NivaranError(msg) from error
+            click.echo(report.describe())
+    if out is not None:
+        for written in build.write_package_descriptors(path, scheme, month, out):
+            click.echo(f"  wrote {written}")
 
 
 def existing_store(db: Path | None) -> Path:

@@ -10,6 +10,7 @@ and the phone's pieces are not shown.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from pathlib import Path
 
@@ -88,13 +89,9 @@ def test_a_phone_reads_every_ranking_row_without_scrolling_sideways(browser, ser
     assert outside == [], outside[:3]
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollWidth") <= 390
-    # The grids are for wide screens: none is shown on the phone.
-    assert (
-        page.evaluate(
-            "[...document.querySelectorAll('[data-testid=\"stDataFrame\"]')].filter(t => t.offsetParent).length"
-        )
-        == 0
-    )
+    # The ranking grids are for wide screens: none is shown on the phone.
+    shown_grids = "[...document.querySelectorAll('[class*=\"st-key-ranking_grid_\"]')].filter(g => g.offsetParent)"
+    assert page.evaluate(f"{shown_grids}.length") == 0
     # The language and the month at the top of the page, on the screen, without opening the sidebar.
     controls = page.locator(".st-key-phone_controls")
     assert controls.is_visible()
@@ -104,7 +101,10 @@ def test_a_phone_reads_every_ranking_row_without_scrolling_sideways(browser, ser
     assert box["x"] >= 0
     assert box["x"] + box["width"] <= 390
     assert controls.get_by_text("हिन्दी").is_visible()
-    assert controls.get_by_text("August 2024").is_visible()
+    picked = controls.locator('[data-testid="stSelectbox"]').evaluate(
+        "e => [e.textContent, ...[...e.querySelectorAll('input')].map(i => i.value)].join(' ')"
+    )
+    assert "August 2024" in picked
     # The headline figures two to a row, not one per screen row.
     tops = page.eval_on_selector_all(
         '[data-testid="stMetric"]', "els => els.map(e => Math.round(e.getBoundingClientRect().top))"
@@ -113,7 +113,7 @@ def test_a_phone_reads_every_ranking_row_without_scrolling_sideways(browser, ser
     assert len(set(tops)) <= 3, tops
     # The state trend's chart (trend=1): drawn without a mode bar over its legend.
     page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
-    assert page.locator(".modebar-container").count() == 0
+    assert page.locator(".modebar-btn").count() == 0  # Plotly keeps an empty container
     page.screenshot(path=str(ARTIFACTS / "public-phone-cards.png"))
     # The month picked at the top is the page's month.
     controls.locator('[data-testid="stSelectbox"]').click()
@@ -124,16 +124,23 @@ def test_a_phone_reads_every_ranking_row_without_scrolling_sideways(browser, ser
 
 
 def test_a_wide_screen_shows_the_grids_whole_and_no_phone_pieces(browser, server) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     url, log = server
     wide = browser.new_context(viewport={"width": 1440, "height": 1000})
     page = wide.new_page()
     page.goto(url)
     page.get_by_role("heading", name=CATALOGUE["public_title"][0]).first.wait_for(timeout=90_000)
     wait_for_app(page, log)
-    grids = """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')].filter(t => t.offsetParent !== null)
+    grids = """() => [...document.querySelectorAll('[class*="st-key-ranking_grid_"] [data-testid="stDataFrame"]')]
+      .filter(t => t.offsetParent !== null && !t.closest('[data-testid="stExpander"]'))  // at a glance; points folded
       .map(t => { const s = t.querySelector('.dvn-scroller');
                   return {cut: s ? s.scrollWidth > s.clientWidth + 1 : true, right: t.getBoundingClientRect().right}; })"""
-    page.wait_for_function(f"() => ({grids})().length >= 2 && ({grids})().every(g => !g.cut)", timeout=30_000)
+    page.wait_for_function(f"() => ({grids})().length >= 2", timeout=30_000)
+    with contextlib.suppress(PlaywrightTimeout):  # the grids settle at their width; the assert says what is left
+        page.wait_for_function(f"() => ({grids})().every(g => !g.cut)", timeout=15_000)
+    shown = page.evaluate(grids)
+    assert [g for g in shown if g["cut"] or g["right"] > 1440] == [], shown  # every column on screen
     assert page.locator(".st-key-phone_controls").is_visible() is False
     assert page.evaluate(f"({CARDS})().length") == 0
     assert (

@@ -109,7 +109,7 @@ def column_config(table: pa.Table, scheme: Scheme) -> dict[str, ColumnConfig]:
     names = table.column_names
     config: dict[str, ColumnConfig] = {
         names[0]: st.column_config.TextColumn(width=64, pinned=True),
-        names[1]: st.column_config.TextColumn(width=330 if str(t("grade")) in names else 290, pinned=True),
+        names[1]: st.column_config.TextColumn(width=330 if str(t("grade")) in names else 220, pinned=True),
         str(t("grade")): st.column_config.TextColumn(width=56),
         str(t("score")): st.column_config.TextColumn(width=64),
         str(t("score_range")): st.column_config.ImageColumn(
@@ -123,7 +123,7 @@ def column_config(table: pa.Table, scheme: Scheme) -> dict[str, ColumnConfig]:
         if full in names:
             heading = f"{short_label(c.key, full)} /{c.weight:g}"
             tip = t("points_help", label=full, n=f"{c.weight:g}")
-            config[full] = st.column_config.TextColumn(heading, width=112, help=tip)
+            config[full] = st.column_config.TextColumn(heading, width=96, help=tip)
     return {name: config[name] for name in names if name in config}
 
 

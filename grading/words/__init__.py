@@ -3,7 +3,7 @@
 Plain data, no Streamlit: key → (English, हिन्दी), kept in modules by where the words are shown
 (:mod:`~grading.words.common`, :mod:`~grading.words.access`, :mod:`~grading.words.meetings`,
 :mod:`~grading.words.method`, :mod:`~grading.words.public`, :mod:`~grading.words.report`,
-:mod:`~grading.words.digest`) and merged
+:mod:`~grading.words.site`, :mod:`~grading.words.digest`) and merged
 here into :data:`CATALOGUE`; a key defined in two of them stops the import. :func:`say` formats one
 entry in a language; the pages call it through :func:`ui.i18n.t` (current language, values filled in
 as plain text), the report directly.
@@ -24,6 +24,7 @@ from grading.words.meetings import MEETINGS
 from grading.words.method import METHOD
 from grading.words.public import PUBLIC
 from grading.words.report import REPORT
+from grading.words.site import SITE
 
 Entry = tuple[str, str]
 
@@ -39,7 +40,7 @@ def merge(*parts: Mapping[str, Entry]) -> dict[str, Entry]:
     return merged
 
 
-CATALOGUE: Final[dict[str, Entry]] = merge(COMMON, ACCESS, MEETINGS, METHOD, PUBLIC, REPORT, DIGEST)
+CATALOGUE: Final[dict[str, Entry]] = merge(COMMON, ACCESS, MEETINGS, METHOD, PUBLIC, REPORT, SITE, DIGEST)
 
 
 def say(key: str, lang: str, **values: object) -> str:
