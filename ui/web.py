@@ -20,6 +20,11 @@ exports need a URL that answers only to the session that made them. So:
   when it is downloaded, through :func:`grading.outputs.export.audited` (audit entry first). Offers
   live ``OFFER_TIME`` at most. Streamlit's download button is never used for case rows: its files are
   served from ``/media/<hash>`` to anyone with the address, without a session.
+- ``/nivaran/api/v1/<month>/<endpoint>.json``: the read API's document of a month (``departments``,
+  ``districts``, ``cells``, ``flags``; :mod:`grading.outputs.site.api`) as the store reads it now, for a
+  request carrying the cookie of a live session (any role): provisional months are not public, so
+  everyone else gets 403. A published month's figures are read from its publication, as its static
+  site's are.
 - :class:`SecurityHeaders`: every HTTP response says it may not be shown in a frame of another page
   (``X-Frame-Options: DENY``, ``Content-Security-Policy: frame-ancestors 'none'``; against
   click-jacking), and ``/_stcore/metrics`` (Streamlit's cache names and sizes, sessions) answers only
@@ -300,6 +305,36 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+#: What every answer of the routes carries: never cached, no referrer, no type sniffing.
+NO_STORE: Final = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff"}
+
+
+async def api_document(request: Any) -> Any:
+    """``/nivaran/api/v1/<month>/<endpoint>.json``: the month's read-API document as the store reads it
+    now (:func:`grading.outputs.site.build.live_document`), for a live session only (403 otherwise)."""
+    from starlette.concurrency import run_in_threadpool
+    from starlette.responses import PlainTextResponse, Response
+
+    from grading.outputs.site import api, build, layout
+    from grading.rules.asof import parse_month
+
+    who = await run_in_threadpool(signed_in, dict(request.cookies))
+    if who is None:
+        text = "Provisional months are for signed-in users; published months are on the published site."
+        return PlainTextResponse(text, 403, NO_STORE)
+    month = parse_month(request.path_params["month"])
+    endpoint = request.path_params["endpoint"]
+    if month is None or endpoint not in layout.ENDPOINTS:
+        return PlainTextResponse(f"No such document; endpoints: {', '.join(layout.ENDPOINTS)}.", 404, NO_STORE)
+    try:
+        found = await run_in_threadpool(build.live_document, database.resolve_path(), month, endpoint)
+    except database.StoreError as error:  # the store cannot be read just now: one sentence, no trace
+        return PlainTextResponse(str(error), 503, NO_STORE)
+    if found is None:
+        return PlainTextResponse(f"The store holds no data for {month:%Y-%m}.", 404, NO_STORE)
+    return Response(api.dumps(found), 200, media_type="application/json", headers=NO_STORE)
+
+
 def middleware() -> list[Any]:
     """The middleware ``dashboard.py`` mounts: the security headers (outermost: every response), the
     browser cookie, and Streamlit's front-end files served from memory (:mod:`ui.assets`)."""
@@ -384,4 +419,5 @@ def routes() -> list[Any]:
         Route(f"{PREFIX}/session/end", end, methods=["POST"]),
         Route(f"{PREFIX}/session/end", not_allowed, methods=["GET"]),
         Route(PREFIX + "/export/{offer_id}", download),
+        Route(PREFIX + "/api/v1/{month}/{endpoint}.json", api_document),
     ]
