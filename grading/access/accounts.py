@@ -97,6 +97,15 @@ create table if not exists audit (
     action text not null, detail text not null, rows integer not null
 );
 create table if not exists access_meta (key text primary key, value text not null);
+create table if not exists watches (
+    username text not null, kind text not null, code text not null, created_at text not null,
+    primary key (username, kind, code)
+);
+create table if not exists decisions (
+    decision_id integer primary key, district text not null, department text, complaint_id text,
+    what text not null, owner text not null, due text not null, review_day text not null,
+    recorded_by text not null, recorded_at text not null, done_at text, done_by text
+);
 """
 
 
@@ -165,6 +174,27 @@ def _codes(text: str) -> tuple[str, ...]:
     return tuple(c for c in text.split(",") if c)
 
 
+#: What the audit log records (docs/access.md, "The audit log"): a case file leaving (``export``), a case
+#: list shown (``view``), a sign-in and a failed one, an account made, changed or removed, a month
+#: published, a scheme or the alert rules changed, a message sent (digest or alert), a meeting decision
+#: recorded or done, a district or department pinned.
+AUDITED: Final = (
+    "export",
+    "view",
+    "sign_in",
+    "sign_in_failed",
+    "account",
+    "publish",
+    "scheme",
+    "sent",
+    "decision",
+    "watch",
+)
+#: What a watchlist pins.
+WATCH_KINDS: Final = ("district", "department")
+#: Who the command line acts as in the audit log (``cli:<operating-system user>``).
+CLI_PREFIX: Final = "cli:"
+
 #: The languages a message to an account can be written in.
 LANGS: Final = ("en", "hi")
 
@@ -231,6 +261,7 @@ class Accounts:
         replace: bool = False,
         email: str | None = None,
         lang: str = "en",
+        by: Identity | None = None,
     ) -> None:
         """Create (or with ``replace``, redefine) an account.
 
@@ -263,15 +294,30 @@ class Accounts:
             )
             con.execute("delete from failures where kind in ('pair', 'name') and username = ?", (name,))
             _end_sessions(con, name)  # a redefined account starts again: its live sessions end
+            what = (
+                f"{'redefined' if replace else 'added'} {name}: {role} {','.join(districts + departments) or 'state'}"
+            )
+            record_audit(con, by or operator(), "account", what, 0, "state", None)
 
-    def remove(self, username: str) -> bool:
+    def remove(self, username: str, by: Identity | None = None) -> bool:
         """Delete an account and end its sessions at once; False when there was none."""
         name = username.strip().lower()
         with self._open() as con:
             _end_sessions(con, name)
-            return con.execute("delete from users where username = ?", (name,)).rowcount > 0
+            gone = con.execute("delete from users where username = ?", (name,)).rowcount > 0
+            if gone:
+                con.execute("delete from watches where username = ?", (name,))
+                record_audit(con, by or operator(), "account", f"removed {name}", 0, "state", None)
+            return gone
 
-    def set_scope(self, username: str, *, districts: tuple[str, ...] = (), departments: tuple[str, ...] = ()) -> None:
+    def set_scope(
+        self,
+        username: str,
+        *,
+        districts: tuple[str, ...] = (),
+        departments: tuple[str, ...] = (),
+        by: Identity | None = None,
+    ) -> None:
         """Change a collector's districts or a department head's departments; their sessions end at once."""
         name = username.strip().lower()
         with self._open() as con:
@@ -289,8 +335,12 @@ class Accounts:
                 (",".join(districts), ",".join(departments), name),
             )
             _end_sessions(con, name)
+            what = f"scope of {name}: {','.join(districts + departments)}"
+            record_audit(con, by or operator(), "account", what, 0, "state", None)
 
-    def set_contact(self, username: str, *, email: str | None = None, lang: str | None = None) -> None:
+    def set_contact(
+        self, username: str, *, email: str | None = None, lang: str | None = None, by: Identity | None = None
+    ) -> None:
         """Change where (``email``; ``""`` removes it) and in which language (``en``/``hi``) digests and
         alerts reach an account; what is not given stays. Sessions go on (the scope is unchanged)."""
         name = username.strip().lower()
@@ -302,6 +352,8 @@ class Accounts:
             kept_email = row[0] if email is None else email
             new = _contact(kept_email or None, lang or row[1])
             con.execute("update users set email = ?, lang = ? where username = ?", (*new, name))
+            what = f"contact of {name}: {'an address' if new[0] else 'no address'}, {new[1]}"
+            record_audit(con, by or operator(), "account", what, 0, "state", None)
 
     def contacts(self) -> list[Contact]:
         """Every account with its identity, e-mail address (None: none) and language, by role then name."""
@@ -366,12 +418,16 @@ class Accounts:
         except (VerificationError, InvalidHashError):
             ok = False
         with self._open() as con, _immediate(con):
-            if ok and not _locked(con, name, client, now):
+            if ok and not _locked(con, name, client, now) and found is not None:
                 con.execute("delete from failures where kind = 'pair' and username = ? and client = ?", (name, client))
-                return found[0] if found else None
+                record_audit(con, found[0], "sign_in", f"password from {client}", 0, _scope_label(found[0]), now)
+                return found[0]
             _count_failure(con, ("pair", name, client), MAX_FAILURES, now)
             _count_failure(con, ("client", "", client), CLIENT_MAX_FAILURES, now)
             _count_name_failure(con, name, now)
+            # the name as typed (bounded), known or not: the log shows what was tried, never the password
+            tried = Identity(name[:100], found[0].role if found else "unknown")
+            record_audit(con, tried, "sign_in_failed", f"password from {client}", 0, "", now)
         return None
 
     def unlock(self, username: str, now: datetime | None = None) -> bool:
@@ -396,23 +452,114 @@ class Accounts:
 
     def log_export(self, who: Identity, scope: Scope, detail: str, rows: int, now: datetime | None = None) -> None:
         """Record that ``who`` exported ``rows`` rows of a case list (``detail``) within ``scope``."""
+        self.log(who, "export", detail, rows=rows, scope=scope, now=now)
+
+    def log_view(self, who: Identity, scope: Scope, detail: str, rows: int, now: datetime | None = None) -> None:
+        """Record that ``who`` was shown ``rows`` rows of a case list (``detail``) within ``scope``."""
+        self.log(who, "view", detail, rows=rows, scope=scope, now=now)
+
+    def log(
+        self,
+        who: Identity,
+        action: str,
+        detail: str,
+        *,
+        rows: int = 0,
+        scope: Scope | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        """Record one event of :data:`AUDITED` (``action``) by ``who`` in the audit log: ``detail`` says
+        what, ``rows`` how many case rows it concerned, ``scope`` within which (the identity's role name
+        when None). The log is append-only: nothing in Nivaran updates or deletes its rows."""
+        if action not in AUDITED:
+            msg = f"audit action {action!r}: expected one of {', '.join(AUDITED)}"
+            raise AccessError(msg)
         with self._open() as con:
-            con.execute(
-                "insert into audit values (?, ?, ?, ?, 'export', ?, ?)",
-                (
-                    (now or datetime.now()).isoformat(timespec="seconds"),
-                    who.username,
-                    who.role,
-                    scope.label,
-                    detail,
-                    rows,
+            record_audit(con, who, action, detail, rows, scope.label if scope else _scope_label(who), now)
+
+    def last_seen(self) -> pl.DataFrame:
+        """One row per account: ``username``, ``role``, ``last_sign_in_at`` (ISO text, the latest successful
+        sign-in by password, by the identity provider or a session started; None: never) and
+        ``created_at``, by role then name."""
+        with self._open() as con:
+            rows = con.execute(
+                """
+                with signed as (
+                    select username, max(at) as at from audit where action = 'sign_in' group by username
+                    union all
+                    select username, max(created_at) as at from sessions group by username
                 ),
+                final as (
+                    select u.username, u.role, max(s.at) as last_sign_in_at, u.created_at
+                    from users u left join signed s on s.username = u.username
+                    group by u.username, u.role, u.created_at
+                )
+                select * from final order by role, username
+                """
+            ).fetchall()
+        return pl.DataFrame(rows, schema=["username", "role", "last_sign_in_at", "created_at"], orient="row").cast(
+            pl.String
+        )
+
+    def idle(self, days: int, now: datetime | None = None) -> pl.DataFrame:
+        """The accounts not signed in for ``days`` days (or never since they were made more than ``days``
+        ago): :meth:`last_seen`'s rows, plus ``idle_days`` (whole days since the last sign-in, or since the
+        account was made when it never signed in), most idle first."""
+        now = now or datetime.now()
+        seen = self.last_seen()
+        since = pl.coalesce(pl.col("last_sign_in_at"), pl.col("created_at")).str.to_datetime(time_unit="us")
+        return (
+            seen.with_columns(idle_days=(pl.lit(now) - since).dt.total_days().cast(pl.Int64))
+            .filter(pl.col("idle_days") >= days)
+            .sort(["idle_days", "username"], descending=[True, False])
+        )
+
+    # --- watchlists ---------------------------------------------------------------------------------
+
+    def watch(self, username: str, *, kind: str, code: str, now: datetime | None = None) -> bool:
+        """Pin a district (``kind`` ``district``) or department for ``username``; False when already pinned.
+        Digests list pinned ones first (docs/notify.md); pinning shows nothing the account may not see."""
+        name, code = username.strip().lower(), code.strip().upper()
+        if kind not in WATCH_KINDS:
+            msg = f"watch {kind!r}: expected one of {', '.join(WATCH_KINDS)}"
+            raise AccessError(msg)
+        with self._open() as con:
+            found = self._identity(con, name)
+            if found is None:
+                msg = f"no user {name!r}"
+                raise AccessError(msg)
+            added = con.execute(
+                "insert or ignore into watches values (?, ?, ?, ?)",
+                (name, kind, code, (now or datetime.now()).isoformat(timespec="seconds")),
+            ).rowcount
+            if added:
+                record_audit(con, found[0], "watch", f"pinned {kind} {code}", 0, _scope_label(found[0]), now)
+        return added > 0
+
+    def unwatch(self, username: str, *, kind: str, code: str) -> bool:
+        """Unpin a district or department; False when it was not pinned."""
+        name = username.strip().lower()
+        with self._open() as con:
+            return (
+                con.execute(
+                    "delete from watches where username = ? and kind = ? and code = ?", (name, kind, code.upper())
+                ).rowcount
+                > 0
             )
+
+    def watches(self, username: str) -> dict[str, tuple[str, ...]]:
+        """``username``'s pinned codes by kind (``district``, ``department``), in the order pinned."""
+        with self._open() as con:
+            rows = con.execute(
+                "select kind, code from watches where username = ? order by created_at, code",
+                (username.strip().lower(),),
+            ).fetchall()
+        return {kind: tuple(code for k, code in rows if k == kind) for kind in WATCH_KINDS}
 
     def audit(self) -> pl.DataFrame:
         """The audit log, newest first."""
         with self._open() as con:
-            rows = con.execute("select * from audit order by at desc").fetchall()
+            rows = con.execute("select * from audit order by at desc, rowid desc").fetchall()  # same second: later first
         return pl.DataFrame(rows, schema=["at", "username", "role", "scope", "action", "detail", "rows"], orient="row")
 
     # --- pseudonyms --------------------------------------------------------------------------------
@@ -504,6 +651,41 @@ def _count_name_failure(con: sqlite3.Connection, name: str, now: datetime) -> No
     con.execute(
         "insert or replace into failures values (?, ?, ?, ?, ?, ?, ?)",
         (*key, failures, now.isoformat(), until, strikes),
+    )
+
+
+def operator() -> Identity:
+    """The command line's identity in the audit log: ``cli:<operating-system user>``, an administrator."""
+    import getpass
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container)
+        user = str(os.getuid())
+    return Identity(f"{CLI_PREFIX}{user}", "admin")
+
+
+def _scope_label(who: Identity) -> str:
+    """An identity's whole scope as the audit log writes it (``districts=BHOPAL``, ``state``)."""
+    if who.role == "collector":
+        return f"districts={','.join(who.districts)}"
+    if who.role == "department_head":
+        return f"departments={','.join(who.departments)}"
+    return "state"
+
+
+def record_audit(  # noqa: PLR0917 - one column each, as the audit table's row
+    con: sqlite3.Connection,
+    who: Identity,
+    action: str,
+    detail: str,
+    rows: int,
+    scope: str,
+    now: datetime | None,
+) -> None:
+    con.execute(
+        "insert into audit values (?, ?, ?, ?, ?, ?, ?)",
+        ((now or datetime.now()).isoformat(timespec="seconds"), who.username, who.role, scope, action, detail, rows),
     )
 
 

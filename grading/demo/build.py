@@ -73,12 +73,14 @@ def build_demo(path: Path, spec: DemoSpec = DEFAULT_DEMO, progress: Progress | N
     return result
 
 
-#: The demo database's accounts: (user name, role, districts, departments).
+#: The demo database's accounts: (user name, role, districts, departments, e-mail address, language). The
+#: addresses are of ``example.org`` (RFC 2606: reserved, never delivered), so ``nivaran demo`` then
+#: ``nivaran digest --outbox DIR`` shows every account's digest (docs/notify.md).
 DEMO_ACCOUNTS: Final = (
-    ("admin", "admin", (), ()),
-    ("collector.bhopal", "collector", ("BHOPAL",), ()),
-    ("collector.indore", "collector", ("INDORE",), ()),
-    ("head.energy", "department_head", (), ("ENERGY",)),
+    ("admin", "admin", (), (), "admin@example.org", "en"),
+    ("collector.bhopal", "collector", ("BHOPAL",), (), "collector.bhopal@example.org", "en"),
+    ("collector.indore", "collector", ("INDORE",), (), "collector.indore@example.org", "hi"),
+    ("head.energy", "department_head", (), ("ENERGY",), "head.energy@example.org", "en"),
 )
 
 
@@ -90,9 +92,18 @@ def create_demo_accounts(db: Path) -> list[tuple[str, str, str]]:
     """
     accounts = Accounts(db)
     made = []
-    for name, role, districts, departments in DEMO_ACCOUNTS:
+    for name, role, districts, departments, email, lang in DEMO_ACCOUNTS:
         password = secrets.token_urlsafe(9)
-        accounts.add(name, role, password=password, districts=districts, departments=departments, replace=True)
+        accounts.add(
+            name,
+            role,
+            password=password,
+            districts=districts,
+            departments=departments,
+            replace=True,
+            email=email,
+            lang=lang,
+        )
         scope = ",".join(districts + departments) or "state"
         made.append((name, f"{role} ({scope})", password))
     return made

@@ -47,7 +47,7 @@ from grading.rules.asof import previous_month
 from grading.scoring import plan
 from grading.scoring.flags import FLAGS
 from grading.scoring.schemes import Scheme
-from grading.serve import review, views
+from grading.serve import decisions, review, views
 from grading.store import database, helpline
 from grading.words import say
 
@@ -203,6 +203,35 @@ def collector_sections(
     )
 
 
+def decision_section(found: pl.DataFrame, lang: str, heading: str) -> Section:
+    """The meeting decisions of :func:`grading.serve.decisions.carried` as one section: one line per
+    decision with its status, owner, due day and what it is on (a complaint, a department or the district)."""
+    dept = "department_name_hi" if lang == "hi" else "department_name"
+    dist = "district_name_hi" if lang == "hi" else "district_name"
+    lines = tuple(
+        say(
+            "digest_decision_line",
+            lang,
+            status=say(f"decision_{r['status']}", lang),
+            what=r["what"],
+            owner=r["owner"],
+            due=f"{r['due']:%d-%m-%Y}",
+            on=" · ".join(
+                str(v) for v in (r[dist] or r["district"], r[dept] or r["department"], r["complaint_id"]) if v
+            ),
+            review_day=f"{r['review_day']:%d-%m-%Y}",
+            id=r["decision_id"],
+        )
+        for r in found.iter_rows(named=True)
+    )
+    return Section(heading, lines or (say("digest_no_decisions", lang),))
+
+
+def watched_first(codes: tuple[str, ...], pinned: tuple[str, ...]) -> list[str]:
+    """``codes`` with the pinned ones first (in the order pinned), then the rest in code order."""
+    return [c for c in pinned if c in codes] + sorted(c for c in codes if c not in pinned)
+
+
 def head_month(con: duckdb.DuckDBPyConnection, day: date) -> date | None:
     """The month a department head's digest of ``day`` reports: the month of ``day``, or the last month
     with data when the data end earlier (None: an empty store)."""
@@ -306,14 +335,25 @@ def admin_sections(
     flags: pl.DataFrame,
     lang: str,
     base_url: str,
+    pinned: tuple[str, ...] = (),
 ) -> tuple[Section, ...]:
-    """The administrator's sections: statewide pending and overdue, the districts with the most overdue."""
+    """The administrator's sections: statewide pending and overdue, then the districts the account
+    watches (``pinned``, in the order pinned, each marked), then the others with the most overdue."""
     cases = review.cases(con, day, who)
     name = "district_name_hi" if lang == "hi" else "district_name"
     by = (
         cases.group_by("district", name)
         .agg(pending=pl.len(), overdue=pl.col("is_overdue").sum())
         .sort(["overdue", "pending", "district"], descending=[True, True, False])
+    )
+    order = {code: i for i, code in enumerate(pinned)}
+    watched = (
+        by.filter(pl.col("district").is_in(list(pinned)))
+        .with_columns(mark=pl.lit(" " + say("digest_watched_mark", lang)))
+        .sort(pl.col("district").replace_strict(order, return_dtype=pl.Int64))
+    )
+    by = pl.concat(
+        [watched, by.filter(~pl.col("district").is_in(list(pinned))).head(LISTED).with_columns(mark=pl.lit(""))]
     )
     lines = [
         say("digest_pending", lang, n=_num(cases.height, lang)),
@@ -326,11 +366,11 @@ def admin_sections(
             say(
                 "digest_district_line",
                 lang,
-                district=r[name] or r["district"],
+                district=(r[name] or r["district"]) + r["mark"],
                 pending=_num(r["pending"], lang),
                 overdue=_num(r["overdue"], lang),
             )
-            for r in by.head(LISTED).iter_rows(named=True)
+            for r in by.iter_rows(named=True)
         ),
     ]
     if month is not None:
@@ -379,11 +419,14 @@ def build(
     hello = Section(None, (say("digest_hello", lang, name=who.username),))
     attachments: list[Attachment] = []
     sections: list[Section] = [hello]
+    pinned = accounts.watches(who.username)
     if who.role == "collector":
         mailer = Identity(f"digest:{who.username}", who.role, who.districts, who.departments)
-        for district in sorted(who.districts):
+        for district in watched_first(who.districts, pinned["district"]):
             sections += collector_sections(con, who, district, day, since=since, lang=lang, base_url=base_url)
-            pack = meeting.build(con, who, district, day, since)
+            carried = decisions.carried(con, accounts, who, day, district=district, since=since)
+            sections.append(decision_section(carried, lang, say("digest_decisions", lang)))
+            pack = meeting.build(con, who, district, day, since, decisions=carried)
             data = export.audited(
                 accounts,
                 mailer,
@@ -402,17 +445,26 @@ def build(
         month = head_month(con, day)
         ranking = views.ranking(con, scheme, "department", month) if month else pl.DataFrame()
         flags = views.integrity_flags(con, scheme, month) if month else pl.DataFrame()
-        for department in sorted(who.departments):
+        for department in watched_first(who.departments, pinned["department"]):
             if month is not None:
                 sections += head_sections(
                     con, scheme, department, month, ranking=ranking, flags=flags, lang=lang, base_url=base_url
                 )
+            carried = decisions.carried(con, accounts, who, day, department=department, since=since)
+            heading = say("digest_decisions_of", lang, department=_name(con, "department", department, lang))
+            sections.append(decision_section(carried, lang, heading))
         names = ", ".join(_name(con, "department", d, lang) for d in sorted(who.departments))
         subject = say("digest_subject_head", lang, department=names, month=month_name(month, lang) if month else "—")
     else:
         month = head_month(con, day)
         flags = views.integrity_flags(con, scheme, month) if month else pl.DataFrame()
-        sections += admin_sections(con, who, day, month=month, flags=flags, lang=lang, base_url=base_url)
+        sections += admin_sections(
+            con, who, day, month=month, flags=flags, lang=lang, base_url=base_url, pinned=pinned["district"]
+        )
+        overdue = decisions.carried(con, accounts, who, day, since=since).filter(pl.col("status") == "overdue")
+        sections.append(
+            decision_section(overdue, lang, f"{say('digest_decisions', lang)}: {say('decision_overdue', lang)}")
+        )
         subject = say("digest_subject_admin", lang, day=f"{day:%d-%m-%Y}")
     role = say(f"role_{who.role}", lang)
     sections.append(Section(None, (say("digest_footer", lang, role=role, helpline=settings.name),)))

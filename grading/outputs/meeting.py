@@ -3,14 +3,15 @@ agenda, built from :mod:`grading.serve.review` (``nivaran review`` and the distr
 
 Sheets, in order: **Summary** (pending by department and level with totals, sorted by overdue, and the
 counts of changes since the last review), **Cases** (the review list, overdue first), **Since last review**
-(one row per change). Headers are English (the pack is the file a meeting circulates; the page shows the
+(one row per change), **Decisions** (the meeting decisions carried over, with their status as of the day:
+:mod:`grading.serve.decisions`). Headers are English (the pack is the file a meeting circulates; the page shows the
 same rows in the reader's language).
 """
 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Final
 
@@ -42,6 +43,7 @@ class Pack:
     cases: pl.DataFrame
     changes: pl.DataFrame
     change_counts: dict[str, int]
+    decisions: pl.DataFrame = field(default_factory=pl.DataFrame)
 
     @property
     def rows(self) -> int:
@@ -49,10 +51,19 @@ class Pack:
         return self.cases.height + self.changes.height
 
 
-def build(con: duckdb.DuckDBPyConnection, who: Identity, district: str, day: date, since: date | None = None) -> Pack:
+def build(
+    con: duckdb.DuckDBPyConnection,
+    who: Identity,
+    district: str,
+    day: date,
+    since: date | None = None,
+    *,
+    decisions: pl.DataFrame | None = None,
+) -> Pack:
     """The pack of ``district`` as of the end of ``day``, changes since the end of ``since`` (default a
     week earlier). ``who``'s scope is enforced by :mod:`grading.serve.review` (a collector of another district
-    gets :class:`grading.access.identity.AccessDeniedError`)."""
+    gets :class:`grading.access.identity.AccessDeniedError`). ``decisions``: the district's meeting
+    decisions as :func:`grading.serve.decisions.carried` reads them (None: the pack has no such sheet)."""
     since = since or day - DEFAULT_GAP
     cases = review.cases(con, day, who, district=district)
     changes = review.changes(con, day, since, who, district=district)
@@ -93,7 +104,20 @@ def build(con: duckdb.DuckDBPyConnection, who: Identity, district: str, day: dat
         pl.col("last_action").alias("Last action"),
         pl.col("last_action_at").dt.date().alias("Last action on"),
     )
-    return Pack(title, summary, case_rows, change_rows, review.change_counts(changes))
+    decision_rows = pl.DataFrame()
+    if decisions is not None:
+        decision_rows = decisions.select(
+            pl.col("status").str.to_titlecase().alias("Status"),
+            pl.col("what").alias("Decision"),
+            pl.col("owner").alias("Owner"),
+            pl.col("due").alias("Due"),
+            pl.coalesce("department_name", "department").alias("Department"),
+            pl.col("complaint_id").alias("Complaint"),
+            pl.col("review_day").alias("Decided at the review of"),
+            pl.col("done_at").str.to_date().alias("Done on"),
+            pl.col("decision_id").alias("Decision no."),
+        )
+    return Pack(title, summary, case_rows, change_rows, review.change_counts(changes), decision_rows)
 
 
 def _counts_frame(pack: Pack) -> pl.DataFrame:
@@ -114,6 +138,11 @@ def xlsx(pack: Pack) -> bytes:
             export.Sheet("Changes", f"{pack.title}: what changed", _counts_frame(pack)),
             export.Sheet("Cases", f"{pack.title}: pending cases, overdue first", pack.cases),
             export.Sheet("Since last review", f"{pack.title}: each change", pack.changes),
+            *(
+                [export.Sheet("Decisions", f"{pack.title}: decisions carried over, with their status", pack.decisions)]
+                if pack.decisions.width
+                else []
+            ),
         ]
     )
 
@@ -151,6 +180,8 @@ def agenda_html(pack: Pack) -> str:
         ("3. Pending cases, overdue first", pack.cases),
         ("4. Each change since the last review", pack.changes),
     ]
+    if pack.decisions.width:
+        sections.append(("5. Decisions carried over, with their status", pack.decisions))
     parts = "".join(f"<h2>{html.escape(h)}</h2>{_table(f)}" for h, f in sections)
     return (
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(pack.title)}</title>'

@@ -24,7 +24,8 @@ document for a state's SMS or WhatsApp gateway). Each run says which adapter ser
 
 A message whose channel has no adapter in this run waits in the queue. A failing delivery is tried
 :data:`TRIES` times in a row, waiting ``backoff * 2**n`` seconds between tries, then left queued with
-the error for the next run; :class:`Delivery` reports what was sent, what failed and what waits.
+the error for the next run; :class:`Delivery` reports what was sent, what failed and what waits. Each
+message sent is written to the audit log (``sent``: kind, Message-ID, recipient, adapter).
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ from typing import Final, Protocol
 
 import polars as pl
 
-from grading.access.accounts import Accounts
+from grading.access.accounts import Accounts, operator
 from grading.model.schema import NivaranError
 
 #: Tries of one message in one run before it is left queued with its error.
@@ -272,6 +273,10 @@ class Outbox:
                     self._note(message.message_id, error, now(), sent_via=None)
                     continue
                 self._note(message.message_id, None, now(), sent_via=adapter.name)
+                to = f"{message.username} <{message.address}>" if message.address else message.username or "the gateway"
+                self.accounts.log(
+                    operator(), "sent", f"{message.kind} {message.message_id} to {to} via {adapter.name}", now=now()
+                )
                 done.sent.append((message.message_id, message.address or adapter.name))
                 break
             else:

@@ -25,6 +25,8 @@ from typing import Final
 import duckdb
 import polars as pl
 
+from grading.access.accounts import Accounts, operator
+from grading.access.identity import Identity
 from grading.model.registry import FIELDS, METRICS
 from grading.model.schema import NivaranError
 from grading.monthly import results
@@ -97,13 +99,21 @@ def standing(con: duckdb.DuckDBPyConnection, month: date, scheme: str | None = N
 
 
 def publish(
-    db: Path, month: date, scheme: Scheme, out: Path, *, force: bool = False, now: datetime | None = None
+    db: Path,
+    month: date,
+    scheme: Scheme,
+    out: Path,
+    *,
+    force: bool = False,
+    now: datetime | None = None,
+    by: Identity | None = None,
 ) -> Publication:
     """Freeze ``month``'s grading under ``scheme`` in the store at ``db`` and write the package to ``out``.
 
     Raises :class:`PublishError` when the month is already published (unless ``force``: the earlier
     publication is kept as superseded) or has nothing to grade. The store and the package are written
-    together: if writing the package fails, the store is left as it was.
+    together: if writing the package fails, the store is left as it was. The publication is written to
+    the audit log of the access file (``publish``, as ``by``; default the command line's operator).
     """
     with database.writing(db) as con:
         earlier = standing(con, month)
@@ -135,6 +145,10 @@ def publish(
         stored = {**graded, public.PUBLISHED_CELLS: cells}
         publication = replace(publication, version=published.save_publication(con, record, stored))
         write_package(PackageSource(publication, con, scheme), out)
+    detail = f"{month:%Y-%m} version {publication.version} under {scheme.name} {scheme.version}" + (
+        " (again, --force)" if earlier is not None else ""
+    )
+    Accounts(db).log(by or operator(), "publish", detail, now=now)
     return publication
 
 

@@ -10,6 +10,22 @@ from typing import Final
 
 DIGEST: Final[dict[str, tuple[str, str]]] = {
     "digest_hello": ("Hello {name},", "नमस्ते {name},"),
+    # Meeting decisions (grading.access.decisions) and watchlists
+    "digest_decisions": ("Meeting decisions", "बैठक के निर्णय"),
+    "digest_decisions_of": ("Meeting decisions naming {department}", "{department} से संबंधित बैठक के निर्णय"),
+    "digest_decision_line": (
+        "[{status}] {what} · owner: {owner} · due {due} · {on} · decided {review_day} (no. {id})",
+        "[{status}] {what} · ज़िम्मेदार: {owner} · नियत {due} · {on} · निर्णय {review_day} (क्र. {id})",
+    ),
+    "digest_no_decisions": (
+        "No decisions open or done since the last review.",
+        "पिछली समीक्षा से कोई निर्णय खुला या पूरा नहीं।",
+    ),
+    "decision_open": ("open", "खुला"),
+    "decision_overdue": ("overdue", "विलंबित"),
+    "decision_done": ("done", "पूरा"),
+    "digest_watched": ("Watched first: {names}", "पहले आपकी निगरानी सूची: {names}"),
+    "digest_watched_mark": ("(watched)", "(निगरानी में)"),
     "digest_footer": (
         "You receive this message as {role} of {helpline}. Days are whole calendar days; the dashboard holds the full lists.",
         "आपको यह संदेश {helpline} के {role} के रूप में मिला है। दिन पूरे कैलेंडर दिन हैं; पूरी सूचियाँ डैशबोर्ड पर हैं।",
@@ -35,8 +51,8 @@ DIGEST: Final[dict[str, tuple[str, str]]] = {
         "… और {n} विलंबित शिकायतें संलग्न बैठक पैकेट में।",
     ),
     "digest_attached": (
-        "Attached: the meeting pack (Excel: summary, case list, changes).",
-        "संलग्न: बैठक पैकेट (एक्सेल: सारांश, प्रकरण सूची, बदलाव)।",
+        "Attached: the meeting pack (Excel: summary, case list, changes, decisions).",
+        "संलग्न: बैठक पैकेट (एक्सेल: सारांश, प्रकरण सूची, बदलाव, निर्णय)।",
     ),
     "digest_open_review": ("Open the district review", "जिला समीक्षा खोलें"),
     # The department head's month
