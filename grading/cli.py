@@ -172,6 +172,9 @@ def init_command(  # noqa: PLR0917 - one parameter per click option
         plausible_from=first,
         boundaries=boundaries,
     )
+    accounts.Accounts(path).log(
+        accounts.operator(), "scheme", f"helpline {settings.name!r} set up under scheme {settings.scheme}"
+    )
     click.echo(
         f"{path}: {settings.name!r}, months in {settings.timezone}, scheme {settings.scheme}, "
         f"reference data {settings.reference}"
@@ -552,7 +555,7 @@ def review_command(db: Path | None, district: str, as_of_text: str | None, since
     import getpass
 
     from grading.outputs import export, meeting
-    from grading.serve import review
+    from grading.serve import decisions, review
 
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in ("xlsx", "pdf"):
@@ -574,7 +577,10 @@ def review_command(db: Path | None, district: str, as_of_text: str | None, since
             msg = f"--since {since_text}: the last review must be before the review day {day:%Y-%m-%d}"
             raise NivaranError(msg)
         who = identity.Identity(f"cli:{getpass.getuser()}", "admin")
-        pack = meeting.build(con, who, district, day, since)
+        carried = decisions.carried(
+            con, accounts.Accounts(path), who, day, district=district, since=since or day - meeting.DEFAULT_GAP
+        )
+        pack = meeting.build(con, who, district, day, since, decisions=carried)
     finally:
         con.close()
     data = export.audited(
@@ -709,9 +715,24 @@ def users_add(  # noqa: PLR0917 - one parameter per click option
 
 @users.command("list")
 @db_option
-def users_list(db: Path | None) -> None:
-    """List the accounts (never their passwords)."""
-    click.echo(_table(accounts.Accounts(_database(db)).list()))
+@click.option(
+    "--idle",
+    "idle_days",
+    type=click.IntRange(0, None),
+    default=None,
+    metavar="DAYS",
+    help="Only the accounts not signed in for DAYS days (or never, made over DAYS days ago), most idle first.",
+)
+def users_list(db: Path | None, idle_days: int | None) -> None:
+    """List the accounts (never their passwords); with --idle, those not signed in lately."""
+    store = accounts.Accounts(_database(db))
+    if idle_days is None:
+        click.echo(_table(store.list()))
+        return
+    idle = store.idle(idle_days)
+    click.echo(f"{idle.height} accounts not signed in for {idle_days} days or more")
+    if idle.height:
+        click.echo(_table(idle))
 
 
 @users.command("remove")
@@ -759,6 +780,164 @@ def users_set_contact(db: Path | None, username: str, email: str | None, lang: s
         raise click.UsageError("give --email, --lang or both")
     accounts.Accounts(database.resolve_path(db)).set_contact(username, email=email, lang=lang)
     click.echo(f"{username.strip().lower()}: contact set")
+
+
+@users.command("watch")
+@db_option
+@click.argument("username")
+@click.option("--district", "districts", multiple=True, help="Pin this district (repeatable).")
+@click.option("--department", "departments", multiple=True, help="Pin this department (repeatable).")
+@click.option("--remove", is_flag=True, help="Unpin them instead.")
+@click.option("--list", "show", is_flag=True, help="Show what the account has pinned.")
+def users_watch(  # noqa: PLR0917 - one parameter per click option
+    db: Path | None, username: str, districts: tuple[str, ...], departments: tuple[str, ...], remove: bool, show: bool
+) -> None:
+    """Pin districts or departments to an account's watchlist: its digests list them first."""
+    store = accounts.Accounts(database.resolve_path(db))
+    if not (districts or departments or show):
+        raise click.UsageError("give --district, --department or --list")
+    for kind, codes in (("district", districts), ("department", departments)):
+        for code in codes:
+            if remove:
+                done = store.unwatch(username, kind=kind, code=code)
+                click.echo(f"{username}: {kind} {code.upper()} {'unpinned' if done else 'was not pinned'}")
+            else:
+                done = store.watch(username, kind=kind, code=code)
+                click.echo(f"{username}: {kind} {code.upper()} {'pinned' if done else 'already pinned'}")
+    if show:
+        for kind, codes in store.watches(username).items():
+            click.echo(f"{username}: {kind}s pinned: {', '.join(codes) or 'none'}")
+
+
+@main.group()
+def decisions() -> None:
+    """Meeting decisions of the district reviews: record, list, mark done (docs/meetings.md)."""
+
+
+def _acting(path: Path, user: str | None) -> identity.Identity:
+    """Who a decisions command acts as: the account ``--as`` names (its scope applies), else the
+    operator (``cli:<user>``, an administrator)."""
+    if user is None:
+        return accounts.operator()
+    found = next((c.identity for c in accounts.Accounts(path).contacts() if c.identity.username == user.lower()), None)
+    if found is None:
+        msg = f"--as {user!r}: no such account"
+        raise NivaranError(msg)
+    return found
+
+
+as_option = click.option(
+    "--as", "as_user", default=None, help="Act as this account (its scope applies; default: the operator, state-wide)."
+)
+
+
+@decisions.command("add")
+@db_option
+@as_option
+@click.option("--district", required=True, help="The district whose review took the decision.")
+@click.option("--at", "at_text", required=True, help="The review's day, YYYY-MM-DD.")
+@click.option("--what", required=True, help="What is to be done.")
+@click.option("--owner", required=True, help="Who owns it (an officer or office).")
+@click.option("--due", "due_text", required=True, help="Due day, YYYY-MM-DD.")
+@click.option("--department", default=None, help="The department it names (a code).")
+@click.option("--complaint", "complaint_id", default=None, help="The complaint it is about (its department is taken).")
+def decisions_add(  # noqa: PLR0917 - one parameter per click option
+    db: Path | None,
+    as_user: str | None,
+    district: str,
+    at_text: str,
+    what: str,
+    owner: str,
+    due_text: str,
+    department: str | None,
+    complaint_id: str | None,
+) -> None:
+    """Record a decision of a district review (audited; carried into the next reviews, packs and digests)."""
+    from grading.serve import decisions as serve_decisions
+
+    path = existing_store(db)
+    who = _acting(path, as_user)
+    with closing(database.connect_readonly(path)) as con:
+        made = serve_decisions.record(
+            con,
+            accounts.Accounts(path),
+            who,
+            district=district.upper(),
+            what=what,
+            owner=owner,
+            due=_day(due_text, "--due"),
+            review_day=_day(at_text, "--at"),
+            department=department.upper() if department else None,
+            complaint_id=complaint_id,
+        )
+    click.echo(f"decision {made} recorded for {district.upper()}")
+
+
+@decisions.command("list")
+@db_option
+@as_option
+@click.option("--as-of", "as_of_text", required=True, help="Status as of this day, YYYY-MM-DD.")
+@click.option("--district", default=None)
+@click.option("--department", default=None)
+@click.option("--since", "since_text", default=None, help="Leave out those done before this day (the last review).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def decisions_list(  # noqa: PLR0917 - one parameter per click option
+    db: Path | None,
+    as_user: str | None,
+    as_of_text: str,
+    district: str | None,
+    department: str | None,
+    since_text: str | None,
+    fmt: str,
+) -> None:
+    """The decisions in scope with their status (open, done, overdue) as of a day."""
+    from grading.serve import decisions as serve_decisions
+
+    path = existing_store(db)
+    who = _acting(path, as_user)
+    with closing(database.connect_readonly(path)) as con:
+        found = serve_decisions.carried(
+            con,
+            accounts.Accounts(path),
+            who,
+            _day(as_of_text, "--as-of"),
+            district=district.upper() if district else None,
+            department=department.upper() if department else None,
+            since=_day(since_text, "--since") if since_text else None,
+        )
+    shown = found.select(
+        "decision_id",
+        "status",
+        "district",
+        "department",
+        "complaint_id",
+        "what",
+        "owner",
+        "due",
+        "review_day",
+        "done_at",
+    )
+    if fmt == "csv":
+        click.echo(shown.write_csv(), nl=False)
+    elif fmt == "json":
+        click.echo(shown.write_json())
+    else:
+        click.echo(_table(shown))
+
+
+@decisions.command("done")
+@db_option
+@as_option
+@click.argument("decision_id", type=int)
+@click.option("--on", "on_text", default=None, help="The day it was done, YYYY-MM-DD (default: today).")
+def decisions_done(db: Path | None, as_user: str | None, decision_id: int, on_text: str | None) -> None:
+    """Mark a decision done (audited)."""
+    from grading.access.decisions import Decisions
+
+    path = existing_store(db)
+    who = _acting(path, as_user)
+    Decisions(accounts.Accounts(path)).done(who, decision_id, on=_day(on_text, "--on") if on_text else None)
+    click.echo(f"decision {decision_id} done")
 
 
 def delivery_options(command: _Command) -> _Command:
@@ -903,6 +1082,9 @@ def alerts_command(  # noqa: PLR0917 - one parameter per click option
         text = rules_file.read_text(encoding="utf-8")
         rules = alerts.parse_rules(text, str(rules_file))
         helpline.set_alerts(path, text)
+        accounts.Accounts(path).log(
+            accounts.operator(), "scheme", f"alert rules from {rules_file} ({len(rules.rules)} rules)"
+        )
         click.echo(f"{path}: {len(rules.rules)} alert rules kept (cool-down {rules.cool_down.days} days)")
     done = alerts.check(path, day, base_url=base_url, sender=sender, gateway=webhook is not None)
     for line in done.lines():
