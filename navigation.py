@@ -24,6 +24,9 @@ PROTECTED = {
     "audit": ("pages/audit.py", "page_audit", "🔏", "nav_data"),
 }
 
+#: The page each role lands on after signing in (a name in PROTECTED).
+HOME = {"collector": "collector", "department_head": "department", "admin": "data"}
+
 
 def waited_for_core() -> float:
     """Seconds this thread has spent ready to run but waiting for a CPU (Linux schedstat; 0 elsewhere)."""
@@ -46,9 +49,11 @@ pages: dict[str, list[st.Page]] = {
         st.Page("pages/trends.py", title=t("page_trends"), icon="📈"),
     ],
 }
+own: dict[str, st.Page] = {}  # the protected pages this role opens
 for name, (file, title, icon, section) in PROTECTED.items():
     if who.can_see(name):
-        pages.setdefault(t(section), []).append(st.Page(file, title=t(title), icon=icon))
+        own[name] = st.Page(file, title=t(title), icon=icon)
+        pages.setdefault(t(section), []).append(own[name])
     else:
         # Not this role's page: its address (a bookmark) still answers, hidden from the menu, with the
         # sign-in form for the public (then the page itself) or a refusal; the page's code never runs.
@@ -58,7 +63,10 @@ for name, (file, title, icon, section) in PROTECTED.items():
 if who.is_public:
     pages[t("nav_account")] = [st.Page("pages/sign_in.py", title=t("page_sign_in"), icon="🔑")]
 navigation = st.navigation(pages)
-auth.hand_off()  # a sign-in or sign-out waiting for its cookie: the browser goes there now
+home = own.get(HOME.get(who.role, ""))  # after signing in, each role lands on its own page
+auth.hand_off(f"/{home.url_path}" if home else "/")  # a sign-in or sign-out waiting for its cookie: go there now
+if home is not None and auth.landing():
+    st.switch_page(home)
 stamp = data.ensure_database()
 st.session_state["db_stamp"] = stamp
 helpline_banner(stamp)  # every page: whose data, months in which zone, graded under which scheme

@@ -29,8 +29,10 @@ from ui.i18n import browser_lang, lang, t
 _SESSION = "signed_in"  # {"identity": Identity, "via": "password" | "oidc", "token": str}
 _FAILURES = "sign_in_failures"
 _NEXT = "after_sign_in"  # where a deep link wanted to go
+_LAND = "land_on_own_page"  # signed in without the cookie route: open the role's page next
 _HANDOFF = "handoff"  # a pending redirect: ("start", ticket) or ("end", "")
 _COOKIE_READ = "cookie_read"  # the cookie (fixed for the life of a tab) is looked at once
+_SENT = "sign_in_sent"  # the submitted password, for the one run that checks it
 _SIGNED_OUT = "signed_out"  # signed out in this tab: an OIDC identity no longer signs it in again
 _LOG = logging.getLogger(__name__)
 
@@ -136,6 +138,8 @@ def _start(identity: Identity, via: str) -> None:
         st.session_state[_HANDOFF] = ("start", ticket)
         if via == "oidc" and (asked := web.take_next(this_browser)) is not None:
             st.session_state[_NEXT] = asked  # the bookmark the identity provider's round trip forgot
+    elif st.session_state.pop(_NEXT, None) is None:  # a bookmark stays where it is; else the role's page
+        st.session_state[_LAND] = True
 
 
 def sign_in(username: str, password: str) -> bool:
@@ -181,13 +185,15 @@ def this_url() -> str:
     return path + (f"?{query}" if query else "")
 
 
-def hand_off() -> None:
-    """Send the browser to the cookie route when a sign-in or sign-out is pending (then stop)."""
+def hand_off(home: str = "/") -> None:
+    """Send the browser to the cookie route when a sign-in or sign-out is pending (then stop). A sign-in
+    lands on the page asked for (a bookmark), else on ``home``, the role's own page (a collector's
+    review, a department head's page, the administrator's data page), never the public summary."""
     pending = st.session_state.pop(_HANDOFF, None)
     if pending is None:
         return
     kind, ticket = pending
-    next_path = st.session_state.pop(_NEXT, None) or "/"
+    next_path = st.session_state.pop(_NEXT, None) or (home if kind == "start" else "/")
     if lang() != browser_lang():  # the new page load keeps the language chosen on this one
         next_path += ("&" if "?" in next_path else "?") + urlencode({"lang": lang()})
     if kind == "start":
@@ -206,6 +212,12 @@ def hand_off() -> None:
     st.stop()
 
 
+def landing() -> bool:
+    """Whether this tab has just signed in without the cookie route (``streamlit run navigation.py``,
+    AppTest) and should now open the role's own page (once)."""
+    return bool(st.session_state.pop(_LAND, False))
+
+
 def stand_in(page: str) -> Callable[[], None]:
     """The page at a protected page's address for someone whose role may not open it.
 
@@ -215,14 +227,22 @@ def stand_in(page: str) -> Callable[[], None]:
     """
 
     def show() -> None:
-        if current().is_public:
+        who = current()
+        if who.is_public:
             st.session_state[_NEXT] = this_url()
             sign_in_form()
         else:
-            st.warning(t("not_allowed"))
+            refuse(page, who)
 
     show.__name__ = f"stand_in_{page}"
     return show
+
+
+def _take_password() -> None:
+    """The submit button's callback: the password moves out of its box (which is emptied for the next
+    try) into one run's keeping; the user name stays typed, so a failed sign-in keeps it."""
+    st.session_state[_SENT] = st.session_state.get("password", "")
+    st.session_state["password"] = ""
 
 
 def sign_in_form() -> None:
@@ -241,13 +261,13 @@ def sign_in_form() -> None:
     if session_locked():
         st.error(t("sign_in_failed"))
         return
-    with st.form("sign_in", clear_on_submit=True):
+    with st.form("sign_in"):
         username = st.text_input(t("username"), key="username")
-        password = st.text_input(t("password"), type="password", key="password")
-        submitted = st.form_submit_button(t("sign_in"))
+        st.text_input(t("password"), type="password", key="password")
+        submitted = st.form_submit_button(t("sign_in"), on_click=_take_password)
     if submitted:
         try:
-            signed = sign_in(username, password)
+            signed = sign_in(username, st.session_state.pop(_SENT, ""))
         except AccessFileError as exc:  # a full disk: one sentence here, the details in the server's log
             _LOG.error("sign-in: %s", exc)
             st.error(t("sign_in_unavailable"))
@@ -257,11 +277,22 @@ def sign_in_form() -> None:
         st.error(t("sign_in_failed"))
 
 
+def refuse(page: str, who: Identity) -> None:
+    """Say, in one sentence, whom ``page`` is for and who is signed in (a collector opening the department
+    page is told it is for department heads, not asked to sign in); the public are asked to sign in."""
+    if who.is_public:
+        st.warning(t("not_allowed"))
+        return
+    keys = {"collector": "page_for_collector", "department": "page_for_department", "data": "page_for_data"}
+    keys["audit"] = "page_for_audit"
+    st.warning(t(keys[page], user=who.username, role=t(f"role_{who.role}")) if page in keys else t("not_allowed"))
+
+
 def require(page: str) -> Identity:
     """The signed-in identity when its role may open ``page``; otherwise explain and stop the page."""
     who = current()
     if not who.can_see(page):
-        st.warning(t("not_allowed"))
+        refuse(page, who)
         st.stop()
     return who
 

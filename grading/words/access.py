@@ -38,6 +38,22 @@ ACCESS: Final[dict[str, tuple[str, str]]] = {
         "This page needs a signed-in user with the right role (see Sign in).",
         "इस पृष्ठ के लिए उचित भूमिका वाले उपयोगकर्ता का साइन इन आवश्यक है (साइन इन देखें)।",
     ),
+    "page_for_collector": (
+        "This page is for district collectors and state administrators; you are signed in as {user}, {role}.",
+        "यह पृष्ठ ज़िला कलेक्टरों और राज्य प्रशासकों के लिए है; आप {user} ({role}) के रूप में साइन इन हैं।",
+    ),
+    "page_for_department": (
+        "This page is for department heads and state administrators; you are signed in as {user}, {role}.",
+        "यह पृष्ठ विभागाध्यक्षों और राज्य प्रशासकों के लिए है; आप {user} ({role}) के रूप में साइन इन हैं।",
+    ),
+    "page_for_data": (
+        "This page is for state administrators; you are signed in as {user}, {role}.",
+        "यह पृष्ठ राज्य प्रशासकों के लिए है; आप {user} ({role}) के रूप में साइन इन हैं।",
+    ),
+    "page_for_audit": (
+        "This page is for state administrators; you are signed in as {user}, {role}.",
+        "यह पृष्ठ राज्य प्रशासकों के लिए है; आप {user} ({role}) के रूप में साइन इन हैं।",
+    ),
     "continue": ("Continue", "आगे बढ़ें"),
     "case_files_need_server": (
         "Downloads of case files need the dashboard server: `streamlit run dashboard.py`.",
