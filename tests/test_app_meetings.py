@@ -77,9 +77,17 @@ def test_the_department_head_sees_the_plan_and_why_it_moved(english_app: AppTest
     moved = at.table[-1].value
     changes = moved["Change"].astype(float)
     assert round(changes.iloc[:-1].sum(), 2) == round(changes.iloc[-1], 2)
-    # The month's force-closed, dissatisfied and reopened complaints: Energy's only.
-    assert [tab.label for tab in at.tabs][-3:] == ["Dissatisfied call-backs", "Reopened", "Force-closed"]
+    # The month's force-closed, dissatisfied and reopened complaints: Energy's only. (Changed from three
+    # tabs to one control keyed by the list's code, so the choice holds across a language switch; one
+    # list is drawn at a time.)
+    lists = at.segmented_control(key="outcome_kind")
+    assert lists.options == ["Dissatisfied call-backs", "Reopened", "Force-closed"]
     mine = set(views.outcome_complaints(con, AUG, ENERGY, "ENERGY")["complaint_id"])
-    listed = {i for d in at.dataframe if "On" in d.value.columns for i in d.value.iloc[:, 0]}
+    listed: set[str] = set()
+    for kind in ("dissatisfied", "reopened", "force_closed"):
+        lists.set_value(kind).run()
+        assert not at.exception
+        listed |= {i for d in at.dataframe if "On" in d.value.columns for i in d.value.iloc[:, 0]}
+        lists = at.segmented_control(key="outcome_kind")
     assert listed
     assert listed <= mine

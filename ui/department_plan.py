@@ -89,23 +89,32 @@ def outcome_lists(stamp: tuple[int, int], month: date, who: Identity, department
         st.write(t("no_outcome_lists"))
         return
     found = data.outcomes(stamp, month, who, department)
-    tabs = st.tabs([t(f"outcome_{k}") for k in listed])
-    for tab, kind in zip(tabs, listed, strict=True):
-        with tab:
-            rows = found.filter(pl.col("kind").cast(pl.String) == kind).select(
-                pl.col("complaint_id").alias(t("complaint")),
-                pl.col("event_time").dt.date().alias(t("event_on")),
-                pl.col("district").alias(t("district")),
-                pl.col("category").alias(t("category")),
-                *([pl.format("L{}", pl.col("level")).alias(t("level"))] if data.public_levels() else []),
-                pl.col("registered_at").dt.date().alias(t("registered")),
-            )
-            st.dataframe(rows, hide_index=True, width="stretch")
-            case_download(
-                rows,
-                f"{kind}-{department}-{month:%Y-%m}",
-                f"outcome-{kind}",
-                who=who,
-                scope=who.scope(department=department),
-                detail=f"{kind} complaints {department} {month:%Y-%m}",
-            )
+    # Chosen by code, named in the reader's language: the choice holds across a language switch (a tab's
+    # state would be its label).
+    if st.session_state.get("outcome_kind") not in listed:
+        st.session_state["outcome_kind"] = listed[0]
+    kind = st.segmented_control(
+        t("outcome_lists"),
+        listed,
+        format_func=lambda k: t(f"outcome_{k}"),
+        key="outcome_kind",
+        required=True,
+        label_visibility="collapsed",
+    )
+    rows = found.filter(pl.col("kind").cast(pl.String) == kind).select(
+        pl.col("complaint_id").alias(t("complaint")),
+        pl.col("event_time").dt.date().alias(t("event_on")),
+        pl.col("district").alias(t("district")),
+        pl.col("category").alias(t("category")),
+        *([pl.format("L{}", pl.col("level")).alias(t("level"))] if data.public_levels() else []),
+        pl.col("registered_at").dt.date().alias(t("registered")),
+    )
+    st.dataframe(rows, hide_index=True, width="stretch")
+    case_download(
+        rows,
+        f"{kind}-{department}-{month:%Y-%m}",
+        f"outcome-{kind}",
+        who=who,
+        scope=who.scope(department=department),
+        detail=f"{kind} complaints {department} {month:%Y-%m}",
+    )

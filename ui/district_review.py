@@ -20,15 +20,14 @@ from ui.widgets import CaseFile, case_file_link, case_files_offered
 def pick_days(latest: date, month_end: date) -> tuple[date, date]:
     """The review day (default: the latest data, or the selected month's last day if earlier) and the
     last review day (default: a week before)."""
-    default = min(latest, month_end)
-    day = st.date_input(t("review_day"), value=default, max_value=latest, key="review_day", format="DD-MM-YYYY")
-    since = st.date_input(
-        t("last_review"),
-        value=day - meeting.DEFAULT_GAP,
-        max_value=day - timedelta(days=1),
-        key="since_day",
-        format="DD-MM-YYYY",
-    )
+    # The defaults go into the widgets' state (not their ``value``), so a day chosen holds across a
+    # language switch and a last review day after a new review day moves back to a week before it.
+    if not isinstance(st.session_state.get("review_day"), date) or st.session_state["review_day"] > latest:
+        st.session_state["review_day"] = min(latest, month_end)
+    day = st.date_input(t("review_day"), max_value=latest, key="review_day", format="DD-MM-YYYY")
+    if not isinstance(st.session_state.get("since_day"), date) or st.session_state["since_day"] >= day:
+        st.session_state["since_day"] = day - meeting.DEFAULT_GAP
+    since = st.date_input(t("last_review"), max_value=day - timedelta(days=1), key="since_day", format="DD-MM-YYYY")
     return day, min(since, day - timedelta(days=1))
 
 

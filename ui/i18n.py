@@ -9,7 +9,10 @@ every ``t("...")`` used in pages/ and ui/ (and ``say("...")`` in grading/) exist
 
 from __future__ import annotations
 
+import re
+import string
 from datetime import date, datetime
+from functools import cache
 from typing import Final
 
 import polars as pl
@@ -17,7 +20,7 @@ import streamlit as st
 
 from grading.model.registry import label
 from grading.outputs import fmt
-from grading.words import say
+from grading.words import CATALOGUE, say
 from ui.text import Text, plain
 
 LANGS: Final = {"en": "English", "hi": "हिन्दी"}
@@ -44,6 +47,67 @@ def t(key: str, **values: object) -> Text:
     catalogue may format them (``{ratio:g}``)."""
     filled = {k: v if isinstance(v, int | float) else plain(v) for k, v in values.items()}
     return Text(say(key, lang(), **filled))
+
+
+@cache
+def _patterns(language: str) -> list[tuple[str, re.Pattern[str]]]:
+    """Every catalogue entry in ``language`` as a pattern: its text with each placeholder a capture."""
+    found = []
+    for key, (en, hi) in CATALOGUE.items():
+        text, pattern = hi if language == "hi" else en, ""
+        for literal, field, _spec, _conv in string.Formatter().parse(text):
+            pattern += re.escape(literal)
+            if field is not None:
+                pattern += f"(?P<{field}>.+?)" if field.isidentifier() and f"<{field}>" not in pattern else "(?:.+?)"
+        found.append((key, re.compile(pattern, re.DOTALL)))
+    return found
+
+
+def entry_of(text: str, language: str) -> tuple[str, dict[str, str]] | None:
+    """The catalogue entry ``text`` was written from in ``language`` and the values filled in ("Group 2"
+    → ``("group_n", {"n": "2"})``); None when no entry writes it. An entry without placeholders wins
+    over one with."""
+    matches = [(key, m.groupdict()) for key, p in _patterns(language) if (m := p.fullmatch(text))]
+    matches.sort(key=lambda found: len(found[1]))
+    return matches[0] if matches else None
+
+
+def _fields(key: str) -> list[str]:
+    """The placeholders of an entry, in the order its English text names them."""
+    return list(dict.fromkeys(f for _, f, _, _ in string.Formatter().parse(CATALOGUE[key][0]) if f))
+
+
+def _filled(key: str, language: str, values: dict[str, str]) -> str:
+    numbers = {k: int(v) if v.isdigit() else v for k, v in values.items()}
+    return say(key, language, **numbers)
+
+
+def translate(text: str, old: str, new: str) -> str:
+    """``text``, written from a catalogue entry in language ``old``, as the same entry writes it in ``new``
+    (a tab's label when the language is switched); ``text`` itself when no entry writes it."""
+    found = entry_of(text, old)
+    return text if found is None else _filled(found[0], new, found[1])
+
+
+def code_of(text: str) -> str | None:
+    """A language-free code for a label written from the catalogue in the current language, for links:
+    the entry's key, then its values ("Group 2" → ``group_n.2``); None when no entry writes it."""
+    found = entry_of(text, lang())
+    if found is None:
+        return None
+    key, values = found
+    return ".".join([key, *(values.get(field, "") for field in _fields(key))])
+
+
+def label_of(code: str) -> str | None:
+    """The label :func:`code_of` made ``code`` from, in the current language; None for an unknown code."""
+    key, *values = code.split(".")
+    if key not in CATALOGUE:
+        return None
+    fields = _fields(key)
+    if len(fields) != len(values):
+        return None
+    return _filled(key, lang(), dict(zip(fields, values, strict=True)))
 
 
 def metric_label(name: str) -> str:

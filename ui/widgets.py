@@ -2,31 +2,70 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import polars as pl
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from grading.access.identity import Identity, Scope
 from grading.model.registry import METRICS
+from grading.model.schema import NivaranError
 from grading.outputs import export
 from grading.outputs.fmt import EMPTY, ago, fixed_expr, indian_expr, rank_change_expr, sparkline_expr
 from grading.scoring.schemes import Scheme
 from ui import permalink, web
-from ui.i18n import LANGS, display_name, lang, metric_label, moment, month_name, t
+from ui.i18n import LANGS, display_name, lang, metric_label, moment, month_name, t, translate
 
 if TYPE_CHECKING:
     from streamlit.delta_generator import DeltaGenerator
 
+_LOG = logging.getLogger(__name__)
+
+
+#: Widgets whose value is their label rather than a code (Streamlit's ``st.tabs`` keeps the open tab's
+#: label), by key prefix: a language switch translates their value (:func:`ui.i18n.translate`).
+LABEL_VALUED: Final = ("ranking_tab_",)
+
+
+def _kept(value: object) -> bool:
+    """Whether a widget value is a choice to carry over a language switch: a code, a month, a list of
+    codes (never a button's or a toggle's bool, a table's selection or an uploaded file)."""
+    if isinstance(value, list | tuple):
+        return bool(value) and all(isinstance(v, str | date) for v in value)
+    return isinstance(value, str | date)
+
 
 def _switch_language() -> None:
-    st.session_state["lang"] = st.session_state["language_switch"]
+    """The language switch's callback: the new language, with every choice on the page kept.
+
+    Streamlit sends a choice widget's value between the browser and the server as its label (1.67:
+    selectbox, multiselect, radio, tabs), so after the labels change language the browser's value
+    matches no option: a month box fell back to its default, a "Compare" radio to nothing, a
+    multiselect kept chips in the old language and lost them at the next switch. A callback runs before
+    the page, while the old labels still read the browser's values, so here each choice is read (as
+    codes and months) and set again: the page then draws every widget with the same choice in the new
+    language's labels. A tab's value is its label: translated.
+    """
+    old, new = lang(), st.session_state["language_switch"]
+    for key, value in st.session_state.to_dict().items():
+        if key in ("language_switch", "lang"):
+            continue
+        try:
+            if str(key).startswith(LABEL_VALUED) and isinstance(value, str):
+                st.session_state[key] = translate(value, old, new)
+            elif _kept(value):
+                st.session_state[key] = value
+        except StreamlitAPIException:  # a widget whose value cannot be set: nothing to keep
+            continue
+    st.session_state["lang"] = new
 
 
 def sidebar_controls(months: list[date], default: date | None = None) -> date | None:
@@ -61,11 +100,18 @@ def sidebar_controls(months: list[date], default: date | None = None) -> date | 
 
 @contextmanager
 def guarded(what: str) -> Iterator[None]:
-    """Draw inside; on any error show a warning in this place and let the page go on."""
+    """Draw inside; on any error show one sentence in this place, in the reader's language, and let the
+    page go on. Nivaran's own errors are written as sentences (a store that cannot be read, a request
+    outside the scope) and are shown as they are; any other error (``what`` failed) goes to the server's
+    log with its stack trace, never to the page (a ``TypeError`` from a widget is no reading for a
+    collector)."""
     try:
         yield
-    except Exception as exc:
-        st.warning(f"{t('chart_failed')} ({what}): {exc}")
+    except NivaranError as exc:
+        st.warning(t("part_failed_because", reason=str(exc)))
+    except Exception:
+        _LOG.exception("page section failed: %s", what)
+        st.warning(t("part_failed"))
 
 
 def rank_label() -> pl.Expr:

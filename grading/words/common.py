@@ -30,7 +30,15 @@ COMMON: Final[dict[str, tuple[str, str]]] = {
         "**{name}** · months in {zone} · graded under {scheme}",
         "**{name}** · माह {zone} समय में · {scheme} के अनुसार ग्रेड",
     ),
-    "chart_failed": ("This chart could not be drawn", "यह चार्ट नहीं बन सका"),
+    "part_failed": (
+        "This part of the page could not be drawn; the rest of the page is complete. The details are in "
+        "the server's log.",
+        "पृष्ठ का यह भाग नहीं बन सका; शेष पृष्ठ पूरा है। विवरण सर्वर के लॉग में है।",
+    ),
+    "part_failed_because": (
+        "This part of the page could not be drawn: {reason}",
+        "पृष्ठ का यह भाग नहीं बन सका: {reason}",
+    ),
     "no_months": (
         "The database has no graded months yet. Import events with `uv run nivaran ingest FILE`.",
         "डेटाबेस में अभी कोई ग्रेड किया गया माह नहीं है। `uv run nivaran ingest FILE` से घटनाएँ आयात करें।",
