@@ -12,7 +12,7 @@ import time
 
 import streamlit as st
 
-from ui import auth, data
+from ui import auth, data, permalink
 from ui.i18n import t
 from ui.widgets import freshness, helpline_banner, sidebar_controls
 
@@ -75,8 +75,10 @@ helpline_banner(stamp)  # every page: whose data, months in which zone, graded u
 st.session_state["selected_month"] = sidebar_controls(data.months(stamp), data.public_default_month(stamp))
 auth.sidebar(who)
 freshness(stamp)  # every page: how fresh its data are, in words
+permalink.restore_tabs(navigation.url_path)  # the rankings' open tabs, from a link
 try:
     navigation.run()
+    permalink.publish_tabs(navigation.url_path)
 finally:  # this run's wall clock, its thread's CPU and its wait for a core, for bench/bench_crowd.py
     if timed:
         wall, cpu = time.perf_counter() - started, time.thread_time() - started_cpu

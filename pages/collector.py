@@ -7,7 +7,7 @@ import streamlit as st
 
 from grading.rules.asof import month_window
 from grading.serve.review import change_counts
-from ui import auth, data, district_review
+from ui import auth, data, district_review, permalink
 from ui.i18n import reference_name, t
 from ui.widgets import case_download, guarded, page_context
 
@@ -15,12 +15,14 @@ who = auth.require("collector")
 stamp, month = page_context()
 labels: dict[str, str] = dict(data.reference(stamp, "districts").select("code", reference_name()).iter_rows())
 mine = [d for d in labels if d in who.districts] if who.role == "collector" else list(labels)
+permalink.restore("district", "district", permalink.one_of(mine))  # a link's district, when in scope
 district = st.selectbox(
     t("pick_district"), sorted(mine, key=lambda d: labels[d]), format_func=lambda d: labels[d], key="district"
 )
 if district is None:  # no district in this user's scope: nothing to review
     st.info(t("no_cases"))
     st.stop()
+permalink.publish("district", district)
 latest = data.latest_day(stamp) or month_window(month)[2].date()
 pickers = st.columns(2)
 with pickers[0]:

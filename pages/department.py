@@ -9,7 +9,7 @@ import streamlit as st
 
 from grading.rules.asof import previous_month
 from grading.serve.views import pending_summary
-from ui import auth, data, department_plan
+from ui import auth, data, department_plan, permalink
 from ui.i18n import display_name, lang, month_name, name_column, t
 from ui.ranking import flags_section, published, rank_title
 from ui.widgets import case_download, guarded, page_context, published_marker
@@ -23,6 +23,7 @@ labels: dict[str, str] = dict(ranking.select("department", display_name("departm
 labels_all = dict(labels)  # every department's name (the plan names the best and the median one)
 if who.role == "department_head":
     labels = {code: name for code, name in labels.items() if code in who.departments}
+permalink.restore("department", "department", permalink.one_of(list(labels)))  # a link's, when in scope
 department = (
     st.selectbox(
         t("pick_department"), sorted(labels, key=lambda d: labels[d]), format_func=lambda d: labels[d], key="department"
@@ -33,6 +34,7 @@ department = (
 if department is None:  # no department in this user's scope
     st.info(t("no_cases"))
     st.stop()
+permalink.publish("department", department)
 me = ranking.filter(pl.col("department") == department).row(0, named=True)
 name = labels[department]
 if me["is_ranked"]:

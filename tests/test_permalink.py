@@ -76,3 +76,45 @@ def test_the_grid_and_the_zoomable_map_are_drawn_on_request_and_kept_in_the_link
     assert linked.toggle(key="show_cells").value is True
     assert len(linked.get("plotly_chart")) == 3  # the zoomable map, the state trend, the grid
     assert (linked.query_params["grid"], linked.query_params["zoom"]) == ("1", "1")
+
+
+@pytest.mark.parametrize("lang", ["en", "hi"])
+def test_a_link_reopens_the_rankings_open_tabs_by_code_in_either_language(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    at = open_link(demo_db, monkeypatch, None, lang=lang, department_tab="group_n.2", district_tab="all_districts")
+    index = 0 if lang == "en" else 1
+    assert at.session_state["ranking_tab_department"] == CATALOGUE["group_n"][index].format(n=2)
+    assert at.session_state["ranking_tab_district"] == CATALOGUE["all_districts"][index]
+    # The link holds codes, never labels: the same in both languages.
+    assert (at.query_params["department_tab"], at.query_params["district_tab"]) == ("group_n.2", "all_districts")
+
+
+def test_a_tab_link_naming_something_else_opens_the_first_tab(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = open_link(demo_db, monkeypatch, None, department_tab="no_months", district_tab="group_n.99")
+    assert at.session_state["ranking_tab_department"] == CATALOGUE["group_n"][0].format(n=1)
+    assert at.session_state["ranking_tab_district"] == CATALOGUE["group_n"][0].format(n=1)
+    assert at.query_params["department_tab"] == "group_n.1"
+
+
+@pytest.mark.parametrize(
+    ("role", "page", "param", "asked", "shown"),
+    [
+        ("admin", "pages/collector.py", "district", "BHOPAL", "BHOPAL"),
+        ("collector", "pages/collector.py", "district", "BHOPAL", "INDORE"),  # outside the scope: ignored
+        ("admin", "pages/department.py", "department", "REVENUE", "REVENUE"),
+        ("department_head", "pages/department.py", "department", "REVENUE", "ENERGY"),
+    ],
+)
+def test_a_link_reopens_the_district_or_department_within_the_scope(  # noqa: PLR0917 - one parameter per column
+    english_app: AppTest, demo_users, role: str, page: str, param: str, asked: str, shown: str
+) -> None:
+    from tests.test_app import sign_in
+
+    at = sign_in(english_app, *demo_users[role])
+    at.switch_page(page)
+    at.query_params[param] = asked
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.selectbox(key=param).value == shown
+    assert at.query_params[param] == shown
