@@ -489,3 +489,88 @@ def test_an_entity_code_gives_one_safe_file_name(code: str, expected: str | None
     assert re.fullmatch(r"[A-Za-z0-9_-]+", name)
     assert layout.file_name(code) == name
     assert layout.file_name(code + "x") != name
+
+
+def test_reasons_to_look_name_the_flag_and_its_rule_without_figures(built: tuple[Path, Path, Path]) -> None:
+    import dataclasses
+
+    import jsonschema
+
+    from grading.outputs.site import pages
+    from grading.outputs.site.read import read_month
+    from grading.scoring.flags import FLAGS, describe
+
+    db, _, _ = built
+    con = database.connect_readonly(db)
+    try:
+        data = read_month(con, MP, APRIL)
+    finally:
+        con.close()
+    raised = pl.DataFrame(
+        {
+            "entity_type": ["department"],
+            "department": ["ENERGY"],
+            "district": [None],
+            "month": [APRIL],
+            "flag": ["closure_spike"],
+            "department_name": ["Energy"],
+            "department_name_hi": ["ऊर्जा"],
+            "district_name": [None],
+            "district_name_hi": [None],
+        },
+        schema_overrides={"district": pl.String, "district_name": pl.String, "district_name_hi": pl.String},
+    )
+    data = dataclasses.replace(data, flags=raised)
+    page = pages.overview_page(data, "en", layout.overview("en", APRIL))
+    rule = describe("closure_spike", MP.in_force(APRIL).flags)
+    assert f"<strong>{FLAGS['closure_spike'][0]}</strong>. {html.escape(rule)}" in page.body
+    assert 'href="department/ENERGY.html">Energy</a>: <strong>' in page.body
+    document = api.document(data, "flags")
+    assert rows_of(document) == [
+        {
+            "entity_type": "department",
+            "department": "ENERGY",
+            "district": None,
+            "month": "2024-04-01",
+            "flag": "closure_spike",
+            "department_name": "Energy",
+            "department_name_hi": "ऊर्जा",
+            "district_name": None,
+            "district_name_hi": None,
+            "title_en": FLAGS["closure_spike"][0],
+            "title_hi": FLAGS["closure_spike"][1],
+            "rule": rule,
+        }
+    ]
+    assert not list(jsonschema.Draft202012Validator(api.schema("flags")).iter_errors(document))
+    counted = {**document, "rows": [{**rows_of(document)[0], "count": 31}]}
+    assert list(jsonschema.Draft202012Validator(api.schema("flags")).iter_errors(counted))  # no figure fits
+
+
+SITE_CODE = Path(__file__).resolve().parent.parent / "grading" / "outputs" / "site"
+#: Reads that bypass the public boundary (the suppression rule): never imported by the site.
+UNSAFE = {"grading.serve.views", "grading.serve.integrity", "grading.monthly.results", "grading.scoring.metrics"}
+UNSAFE |= {"grading.scoring.grade", "grading.store.case_reads"}
+
+
+def imported(path: Path) -> set[str]:
+    import ast
+
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
+    return found
+
+
+def test_the_site_reads_the_store_only_through_the_public_boundary() -> None:
+    modules = {p.stem: imported(p) for p in SITE_CODE.glob("*.py")}
+    assert {"read", "build", "pages", "api", "datapackage", "charts", "figures", "layout"} <= set(modules)
+    for name, names in modules.items():
+        assert not names & UNSAFE, name
+    assert "grading.serve.public" in modules["read"]
+    # Rendering is pure: no store, no database, frames and words in, text out.
+    for name in ("pages", "api", "datapackage", "charts", "figures", "layout"):
+        assert not {n for n in modules[name] if n.startswith(("grading.store", "duckdb", "grading.serve"))}, name

@@ -30,6 +30,7 @@ from grading.outputs.site.figures import Row, is_shown, rows_of, show
 from grading.outputs.site.read import MonthData
 from grading.scoring import fit, suppress
 from grading.scoring.flags import FLAGS, describe
+from grading.scoring.schemes import Component
 from grading.words import say
 
 CSS: Final = """
@@ -137,6 +138,13 @@ def scheme_title(data: MonthData, lang: str) -> str:
 
 def component_label(c: object, lang: str) -> str:
     return str(getattr(c, "label_hi" if lang == "hi" else "label_en"))
+
+
+def shown_components(data: MonthData) -> list[Component]:
+    """The scheme's components whose measure the store holds records for (:func:`grading.scoring.fit.shows`):
+    a component without records is left out of every score, so its column is left out too, as on the
+    dashboard (the methodology names it)."""
+    return [c for c in data.version.components if fit.shows(c.metric, data.kinds)]
 
 
 # --- the frame of every page ------------------------------------------------------------------------
@@ -261,7 +269,7 @@ def _change_text(value: object) -> str:
 def ranking_rows(rows: Sequence[Row], kind: str, data: MonthData, lang: str, page: str, *, link: bool = True) -> str:
     """One ranking table: rank, name (linked to its page), grade, score, each component's points,
     received and the printed change since last month."""
-    components = data.version.components
+    components = shown_components(data)
     head = [say("rank", lang), say(kind, lang), say("grade", lang), say("score", lang)]
     head += [component_label(c, lang) for c in components]
     head += [say("report_received", lang), say("rank_change", lang)]
@@ -548,7 +556,7 @@ def components_table(row: Row, data: MonthData, lang: str) -> str:
     head = [say("method_components", lang), say("metric", lang), say("site_value", lang)]
     head += [say("site_points", lang), say("method_weight", lang)]
     body = []
-    for c in data.version.components:
+    for c in shown_components(data):
         metric = METRICS[c.metric]
         body.append(
             [
