@@ -8,15 +8,17 @@ import streamlit as st
 from grading.rules.asof import month_window
 from grading.serve.review import change_counts
 from ui import auth, data, district_review, permalink
-from ui.i18n import reference_name, t
+from ui.i18n import day_words, reference_name, t
 from ui.widgets import case_download, guarded, page_context
 
 who = auth.require("collector")
 stamp, month = page_context()
 labels: dict[str, str] = dict(data.reference(stamp, "districts").select("code", reference_name()).iter_rows())
 mine = [d for d in labels if d in who.districts] if who.role == "collector" else list(labels)
+heading = st.container()  # the title, once the district and the days are chosen
+pickers = st.columns([2, 1, 1])
 permalink.restore("district", "district", permalink.one_of(mine))  # a link's district, when in scope
-district = st.selectbox(
+district = pickers[0].selectbox(
     t("pick_district"), sorted(mine, key=lambda d: labels[d]), format_func=lambda d: labels[d], key="district"
 )
 if district is None:  # no district in this user's scope: nothing to review
@@ -24,12 +26,10 @@ if district is None:  # no district in this user's scope: nothing to review
     st.stop()
 permalink.publish("district", district)
 latest = data.latest_day(stamp) or month_window(month)[2].date()
-pickers = st.columns(2)
-with pickers[0]:
-    day, since = district_review.pick_days(latest, month_window(month)[2].date())
+day, since = district_review.pick_days(latest, month_window(month)[2].date(), pickers[1], pickers[2])
 cases = data.review_cases(stamp, day, who, district)  # the core refuses a district outside the scope
-st.title(t("collector_title", district=labels[district]))
-st.caption(t("review_as_of", day=f"{day:%d-%m-%Y}", since=f"{since:%d-%m-%Y}"))
+heading.title(t("collector_title", district=labels[district]))
+heading.caption(t("review_as_of", day=day_words(day), since=day_words(since)))
 
 top = st.columns(4)
 top[0].metric(t("pending"), f"{cases.height:,}")
@@ -47,26 +47,21 @@ with guarded("changes since the last review"):
     district_review.change_metrics(change_counts(changes))
 
 st.subheader(t("review_list"))
-only_urgent = st.toggle(t("only_overdue"), key="only_overdue")
+controls = st.columns([2, 3])
+only_urgent = controls[0].toggle(t("only_overdue"), key="only_overdue")
+searched = controls[1].text_input(t("search_case"), key="case_search").strip()
 listed = cases.filter(pl.col("is_overdue") | pl.col("due_soon")) if only_urgent else cases
-shown = district_review.review_table(listed)
-left, right = st.columns([3, 2])
-with left:
-    picked = st.dataframe(
-        shown, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="review_table"
-    )
-    st.caption(t("list_filtered") if only_urgent else t("pick_case"))
-with right:
-    searched = st.text_input(t("search_case"), key="case_search").strip()
-    rows = picked.selection.rows if picked is not None else []
-    chosen = searched or (str(shown[t("complaint")][rows[0]]) if rows else "")
-    if chosen:
-        with guarded("timeline"):
-            district_review.timeline(stamp, chosen, who, district)
+shown = district_review.review_display(listed)  # the whole width: every deciding column in view
+picked = district_review.review_list(shown)
+st.caption(t("list_filtered") if only_urgent else t("pick_case"))
+chosen = searched or (str(listed["complaint_id"][picked]) if picked is not None else "")
+if chosen:
+    with guarded("timeline"):
+        district_review.timeline(stamp, chosen, who, district)
 
 suffix = "-overdue-or-due-soon" if only_urgent else ""
 case_download(
-    shown,
+    district_review.review_table(listed),  # the file: real dates and numbers, the complaint id first
     f"review-{district}-{day:%Y-%m-%d}{suffix}",
     "review",
     who=who,

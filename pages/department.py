@@ -7,12 +7,13 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from grading.outputs import casewords
 from grading.rules.asof import previous_month
 from grading.serve.views import pending_summary
 from ui import auth, data, department_plan, permalink
 from ui.i18n import display_name, lang, month_name, name_column, t
 from ui.ranking import flags_section, published, rank_title
-from ui.widgets import case_download, guarded, page_context, published_marker
+from ui.widgets import case_download, guarded, marked, page_context, published_marker
 
 who = auth.require("department")
 stamp, month = page_context()
@@ -151,21 +152,31 @@ with guarded("pending by district"):
         )
 
 st.subheader(t("oldest_cases"))
-oldest = (
-    cases.sort("registered_at")
-    .head(20)
-    .select(
-        pl.col("complaint_id").alias(t("complaint")),
-        pl.col(name_column("district")).alias(t("district")),
-        *([pl.col("level").alias(t("level"))] if levels else []),
-        pl.col("age_days").alias(t("age_days")),
-        pl.col("is_overdue").alias(t("overdue")),
-        pl.col("category").alias(t("category")),
-    )
+oldest = cases.sort("registered_at").head(20)
+file = oldest.select(
+    pl.col("complaint_id").alias(t("complaint")),
+    pl.col(name_column("district")).alias(t("district")),
+    *([pl.col("level").alias(t("level"))] if levels else []),
+    pl.col("age_days").alias(t("age_days")),
+    pl.col("is_overdue").alias(t("overdue")),
+    pl.col("category").alias(t("category")),
 )
-st.dataframe(oldest, hide_index=True, width="stretch")
+# On screen: the marker coloured and how far from the due date in words, dates as dates (the file keeps
+# its numbers, dates and the complaint id first).
+shown = oldest.select(
+    casewords.mark_expr(pl.col("is_overdue"), pl.col("due_soon"), lang()).alias(t("mark")),
+    *([pl.col("level").cast(pl.String).fill_null("").alias(t("level"))] if levels else []),
+    pl.col("age_days").alias(t("age_days")),
+    casewords.due_expr(pl.col("days_to_due"), lang()).alias(t("when_due")),
+    casewords.day_expr(pl.col("due_date"), lang()).alias(t("due_date")),
+    pl.col("complaint_id").alias(t("complaint")),
+    display_name("district").fill_null("").alias(t("district")),
+    pl.col("category").fill_null("").alias(t("category")),
+    casewords.day_expr(pl.col("registered_at"), lang()).alias(t("registered")),
+)
+st.dataframe(marked(shown, t("mark")), hide_index=True, width="stretch")
 case_download(
-    oldest,
+    file,
     f"oldest-{department}-{month:%Y-%m}",
     "oldest",
     who=who,

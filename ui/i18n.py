@@ -19,7 +19,7 @@ import polars as pl
 import streamlit as st
 
 from grading.model.registry import label
-from grading.outputs import fmt
+from grading.outputs import casewords, fmt
 from grading.words import CATALOGUE, say
 from ui.text import Text, plain
 
@@ -118,6 +118,11 @@ def metric_label(name: str) -> str:
 def month_name(month: date) -> str:
     """'August 2024' / 'अगस्त 2024'."""
     return fmt.month_name(month, lang())
+
+
+def day_words(day: date) -> str:
+    """'3 Oct 2026' / '3 अक्टूबर 2026'."""
+    return casewords.day_text(day, lang())
 
 
 def moment(when: datetime) -> str:
