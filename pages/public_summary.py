@@ -16,6 +16,7 @@ import streamlit as st
 from grading.model.registry import METRICS
 from grading.outputs import publish
 from grading.outputs.fmt import in_words, indian, pct
+from grading.outputs.site import layout
 from grading.rules.asof import previous_month
 from grading.scoring import fit, suppress
 from ui import data
@@ -54,6 +55,9 @@ departments = data.public_ranking(stamp, "department", month)
 districts = data.public_ranking(stamp, "district", month)
 with guarded("downloads"):  # the journalist's path: the month's report and data first
     journalist_downloads(stamp, month, {"department": departments, "district": districts})
+    site_address = layout.public_address(lang(), month)  # $NIVARAN_SITE_URL: where `publish --site` is served
+    if site_address and data.publication(stamp, month) is not None:  # the site holds published months only
+        st.link_button(t("site_public_link"), site_address)
 
 # Headline figures with the change from last month.
 with guarded("headline"):

@@ -24,6 +24,7 @@ SITE: Final[dict[str, tuple[str, str]]] = {
     ),
     "site_nav_overview": ("The month", "माह का सारांश"),
     "site_nav_months": ("All months", "सभी माह"),
+    "site_public_link": ("This month on the public website", "यह माह सार्वजनिक वेबसाइट पर"),
     "site_nav_downloads": ("Downloads and API", "डाउनलोड और API"),
     "site_headline": ("The month in figures", "माह के आँकड़े"),
     "site_pp": ("{n} pp", "{n} प्रतिशत अंक"),

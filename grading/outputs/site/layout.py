@@ -1,4 +1,5 @@
-"""Where every file of the site lives and how one page links to another (pure).
+"""Where every file of the site lives and how one page links to another (pure, except that
+:func:`public_address` reads ``$NIVARAN_SITE_URL``).
 
 Paths are relative to the site's root and use ``/``. Links between pages are relative too (the site can
 be served from any folder, or opened from disk), except in the tags a link preview reads (``og:url``,
@@ -21,6 +22,7 @@ address is known (``nivaran publish --site-url``) and relative otherwise.
 from __future__ import annotations
 
 import hashlib
+import os
 import posixpath
 import re
 from datetime import date
@@ -31,6 +33,9 @@ LANGS: Final = ("en", "hi")
 API: Final = "api/v1"
 #: The read API's documents of one month, in the order months.json lists them.
 ENDPOINTS: Final = ("departments", "districts", "cells", "flags")
+#: The environment variable naming the address the published site is served at (the dashboard's public
+#: page links to the month there when it is set).
+SITE_URL_ENV: Final = "NIVARAN_SITE_URL"
 _SAFE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,80}")
 
 
@@ -116,3 +121,13 @@ def href(page: str, target: str) -> str:
 def absolute(base_url: str | None, page: str, target: str) -> str:
     """``target`` as a preview tag needs it: under ``base_url`` when known, else relative to ``page``."""
     return base_url.rstrip("/") + "/" + quote(target) if base_url else href(page, target)
+
+
+def public_address(lang: str, month: date, base_url: str | None = None) -> str | None:
+    """The address of ``month``'s overview in ``lang`` on the public site: under ``base_url``, by default
+    ``$NIVARAN_SITE_URL`` (the folder ``nivaran publish --site`` wrote, as served); None when no address is
+    set or it is not an ``http(s)://`` address."""
+    base = (os.environ.get(SITE_URL_ENV, "") if base_url is None else base_url).strip()
+    if not base.startswith(("https://", "http://")) or any(c.isspace() or c in "\"'<>" for c in base):
+        return None
+    return absolute(base, "", overview(lang, month))
