@@ -713,6 +713,27 @@ def users_add(  # noqa: PLR0917 - one parameter per click option
     click.echo(f"{username.strip().lower()}: {role} added to {store.path}")
 
 
+@users.command("reset")
+@db_option
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from standard input (for scripts).")
+def users_reset(db: Path | None, username: str, password_stdin: bool) -> None:
+    """Reset an account's password: a new one-time password is made and shown once (or read from standard
+    input with --password-stdin); the account's sessions end and its sign-in locks are cleared."""
+    import secrets
+
+    made = not password_stdin
+    password = secrets.token_urlsafe(12) if made else sys.stdin.readline().rstrip("\n")
+    if not password:
+        raise click.BadParameter("a password is required on standard input")
+    store = accounts.Accounts(_database(db))
+    store.reset_password(username, password)
+    name = username.strip().lower()
+    click.echo(f"{name}: password reset; its sessions are ended")
+    if made:
+        click.echo(f"New password (shown once; give it to {name} in person or by phone): {password}")
+
+
 @users.command("list")
 @db_option
 @click.option(

@@ -442,6 +442,29 @@ class Accounts:
             con.execute("delete from failures where kind in ('pair', 'name') and username = ?", (name,))
         return any(until is not None and datetime.fromisoformat(until) > now for (until,) in rows)
 
+    def reset_password(self, username: str, password: str, by: Identity | None = None) -> None:
+        """An administrator's reset of a local account's password: the new one (stored as an Argon2id
+        hash) replaces the old, every session of the account ends, and its sign-in locks and failures
+        are cleared (as :meth:`unlock`), so the person signs in with the new password at once. Raises
+        :class:`AccessError` for an unknown name, an identity-provider account (no password to reset)
+        or an empty password. Audited as an ``account`` event."""
+        name = username.strip().lower()
+        if not password:
+            raise AccessError("a password is required")
+        hashed = _HASHER.hash(password)
+        with self._open() as con, _immediate(con):
+            found = self._identity(con, name)
+            if found is None:
+                msg = f"no user {name!r}"
+                raise AccessError(msg)
+            if found[1] is None:
+                msg = f"{name!r} signs in through the identity provider: it has no password to reset"
+                raise AccessError(msg)
+            con.execute("update users set password_hash = ? where username = ?", (hashed, name))
+            con.execute("delete from failures where kind in ('pair', 'name') and username = ?", (name,))
+            _end_sessions(con, name)
+            record_audit(con, by or operator(), "account", f"password reset for {name}", 0, "state", None)
+
     def identity_for_email(self, email: str) -> Identity | None:
         """The account for an identity provider's e-mail address (OIDC sign-in), or None."""
         with self._open() as con:
@@ -559,7 +582,8 @@ class Accounts:
     def audit(self) -> pl.DataFrame:
         """The audit log, newest first."""
         with self._open() as con:
-            rows = con.execute("select * from audit order by at desc, rowid desc").fetchall()  # same second: later first
+            # newest first; within one second (the stamp's precision), the later row first
+            rows = con.execute("select * from audit order by at desc, rowid desc").fetchall()
         return pl.DataFrame(rows, schema=["at", "username", "role", "scope", "action", "detail", "rows"], orient="row")
 
     # --- pseudonyms --------------------------------------------------------------------------------
