@@ -539,6 +539,24 @@ def _day(value: str, option: str) -> date:
         raise click.BadParameter(msg) from None
 
 
+def _meant_districts(asked: str, districts: pl.DataFrame) -> list[str]:
+    """The codes a mistyped ``--district`` may mean: a code or an English or Hindi name written in any
+    case ("Bhopal", "bhopal", "भोपाल" → BHOPAL), else the closest spellings of codes and names (at most 3)."""
+    import difflib
+
+    key = asked.strip().casefold()
+    spellings = {
+        str(value).strip().casefold(): str(code)
+        for code, *names in districts.select("code", "name_en", "name_hi").iter_rows()
+        for value in (code, *names)
+        if value
+    }
+    if key in spellings:
+        return [spellings[key]]
+    close = difflib.get_close_matches(key, list(spellings), n=3, cutoff=0.75)
+    return list(dict.fromkeys(spellings[c] for c in close))
+
+
 @main.command("review")
 @db_option
 @click.option("--district", required=True, help="District code (see data/districts.csv).")
@@ -564,9 +582,11 @@ def review_command(db: Path | None, district: str, as_of_text: str | None, since
     path = database.resolve_path(db)
     con = database.connect_readonly(path)
     try:
-        known = database.read_table(con, "districts")["code"].to_list()
-        if district not in known:
-            msg = f"--district {district!r}: no such district code in {path}"
+        districts = database.read_table(con, "districts")
+        if district not in districts["code"].to_list():
+            meant = _meant_districts(district, districts)
+            hint = f"; did you mean {' or '.join(meant)}?" if meant else ""
+            msg = f"--district {district!r}: no such district code in {path}{hint}"
             raise NivaranError(msg)
         day = _day(as_of_text, "--as-of") if as_of_text else review.latest_day(con)
         if day is None:
