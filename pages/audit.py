@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import auth
+from ui import admin_tables, auth
 from ui.i18n import t
 
 auth.require("audit")
@@ -12,6 +12,6 @@ log = auth.accounts().audit()
 if log.is_empty():
     st.write(t("audit_empty"))
 else:
-    st.dataframe(log, hide_index=True, width="stretch")
+    st.dataframe(admin_tables.audit_log(log), hide_index=True, width="stretch")
 st.subheader(t("accounts"))
-st.dataframe(auth.accounts().list(), hide_index=True, width="stretch")
+st.dataframe(admin_tables.accounts(auth.accounts().list()), hide_index=True, width="stretch")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from grading.outputs.fmt import indian
-from ui import auth, data
+from ui import admin_tables, auth, data
 from ui.i18n import month_name, t
 from ui.widgets import data_window
 
@@ -23,14 +23,13 @@ if first is not None and last is not None:
     st.write(f"{t('months_loaded')}: {month_name(first)} – {month_name(last)}")
 
 st.subheader(t("ingest_log"))
-log = info["log"]
-st.dataframe(log.drop("sha256"), hide_index=True, width="stretch")
+st.dataframe(admin_tables.load_history(info["log"]), hide_index=True, width="stretch")
 
 st.subheader(t("quarantine_reasons"))
 reasons = info["quarantine"]
 if reasons.is_empty():
     st.write(t("nothing_rejected"))
 else:
-    st.dataframe(reasons, hide_index=True, width="stretch")
+    st.dataframe(admin_tables.rejection_reasons(reasons), hide_index=True, width="stretch")
     st.subheader(t("quarantined_rows"))
-    st.dataframe(info["quarantine_rows"], hide_index=True, width="stretch")
+    st.dataframe(admin_tables.rejected_rows(info["quarantine_rows"]), hide_index=True, width="stretch")

@@ -201,8 +201,9 @@ def test_data_page_lists_rejected_rows_with_their_reasons(tmp_path: Path, monkey
     at.switch_page("pages/data_status.py").run()
     assert not at.exception
     rows = at.dataframe[-1].value
-    assert rows[["line", "field", "value"]].values.tolist() == [[3, "event_time", "2024-03-32T10:00:00"]]
-    assert rows["reason"][0].startswith("not an ISO-8601 time")
+    # (Headings changed on purpose: the catalogue's words, not the columns' names; tests/test_app_admin_tables.py.)
+    assert rows[["Line", "Field", "Value"]].values.tolist() == [[3, "event_time", "2024-03-32T10:00:00"]]
+    assert rows["Reason"][0].startswith("not an ISO-8601 time")
 
 
 def test_a_published_month_is_marked_on_the_public_page(demo_db: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

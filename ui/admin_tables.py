@@ -1,0 +1,103 @@
+"""Page pieces of the administrator's pages (pages/data_status.py, pages/audit.py): the load history, the
+rows rejected, the audit log and the accounts as a reader sees them: headings from the catalogue in the
+reader's language (never a column's ``snake_case`` name), times to the minute ("6 Dec 2026 07:09"),
+roles and audit actions in words, empty cells empty.
+
+Formatting only: the rows are :func:`grading.serve.views.data_status`'s and the access file's.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from grading.access.accounts import AUDITED
+from grading.access.identity import ROLES
+from grading.outputs import casewords
+from ui.i18n import lang, t
+
+
+def _moment(column: str) -> pl.Expr:
+    """A datetime column to the minute, in words ("6 Dec 2026 07:09")."""
+    return casewords.moment_expr(pl.col(column), lang())
+
+
+def _when(column: str) -> pl.Expr:
+    """An ISO text column as the access file keeps times (seconds, maybe microseconds) to the minute."""
+    minute = pl.col(column).str.slice(0, 16).str.to_datetime("%Y-%m-%dT%H:%M", strict=False)
+    return casewords.moment_expr(minute, lang())
+
+
+def _text(column: str) -> pl.Expr:
+    return pl.col(column).cast(pl.String).fill_null("")
+
+
+def load_history(log: pl.DataFrame) -> pl.DataFrame:
+    """The ingest log (newest first), as shown."""
+    return log.select(
+        pl.col("ingest_id").alias(t("col_load")),
+        _text("source").alias(t("col_file")),
+        _text("kind").alias(t("col_kind")),
+        _moment("finished_at").alias(t("col_finished")),
+        pl.col("rows_read").alias(t("col_rows_read")),
+        pl.col("rows_loaded").alias(t("col_rows_loaded")),
+        pl.col("rows_duplicate").alias(t("col_rows_duplicate")),
+        pl.col("rows_quarantined").alias(t("col_rows_quarantined")),
+        _text("new_codes").alias(t("col_new_codes")),
+    )
+
+
+def rejection_reasons(reasons: pl.DataFrame) -> pl.DataFrame:
+    """Rows rejected, by file, field and reason, as shown."""
+    return reasons.select(
+        _text("source").alias(t("col_file")),
+        _text("field").alias(t("col_field")),
+        _text("reason").alias(t("col_reason")),
+        pl.col("rows").alias(t("col_rows")),
+        pl.col("first_row").alias(t("col_first_row")),
+    )
+
+
+def rejected_rows(rows: pl.DataFrame) -> pl.DataFrame:
+    """The latest rejected rows (personal data already masked), as shown."""
+    return rows.select(
+        pl.col("ingest_id").alias(t("col_load")),
+        _text("source").alias(t("col_file")),
+        pl.col("line").alias(t("col_line")),
+        _text("complaint_id").alias(t("complaint")),
+        _text("field").alias(t("col_field")),
+        _text("value").alias(t("col_value")),
+        _text("reason").alias(t("col_reason")),
+    )
+
+
+def _role() -> pl.Expr:
+    return _text("role").replace({r: t(f"role_{r}") for r in ROLES})
+
+
+def audit_log(log: pl.DataFrame) -> pl.DataFrame:
+    """The audit log (newest first), as shown: when to the minute, who, their role, within which scope,
+    what happened in words, its detail and how many case rows."""
+    return log.select(
+        _when("at").alias(t("col_when")),
+        _text("username").alias(t("col_user")),
+        _role().alias(t("col_role")),
+        _text("scope").alias(t("col_scope")),
+        _text("action").replace({a: t(f"audit_{a}") for a in AUDITED}).alias(t("col_action")),
+        _text("detail").alias(t("col_detail")),
+        pl.col("rows").alias(t("col_rows")),
+    )
+
+
+def accounts(rows: pl.DataFrame) -> pl.DataFrame:
+    """The accounts (never a password), as shown: how each signs in, and when it was made."""
+    return rows.select(
+        _text("username").alias(t("col_user")),
+        _role().alias(t("col_role")),
+        _text("districts").alias(t("col_districts")),
+        _text("departments").alias(t("col_departments")),
+        pl.when(pl.col("has_password").cast(pl.Boolean))
+        .then(pl.lit(t("signs_in_password")))
+        .otherwise(pl.lit(t("signs_in_provider")))
+        .alias(t("col_signs_in")),
+        _when("created_at").alias(t("col_created")),
+    )
