@@ -181,7 +181,8 @@ def test_the_review_command_writes_the_meeting_workbook(tmp_path: Path) -> None:
     assert done.exit_code == 0, done.output
     with zipfile.ZipFile(out) as book:
         names = [s.attrib["name"] for s in ET.fromstring(book.read("xl/workbook.xml")).iter(f"{{{NS['m']}}}sheet")]
-        assert names == ["Summary", "Changes", "Cases", "Since last review"]
+        # the review command's pack carries the district's meeting decisions (none here: an empty sheet)
+        assert names == ["Summary", "Changes", "Cases", "Since last review", "Decisions"]
         root, cells = _sheet_cells(book, 3)  # Cases
         assert _text(book, cells["A1"]).startswith("Bhopal district review, 20-03-2024 (changes since 10-03-2024)")
         pane = root.find(".//m:pane", NS)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -157,10 +158,17 @@ def collector_sections(
     since: date,
     lang: str,
     base_url: str,
+    cases: pl.DataFrame | None = None,
+    changes: pl.DataFrame | None = None,
 ) -> tuple[Section, ...]:
-    """A collector's sections for one district of their scope (the core refuses any other)."""
-    cases = review.cases(con, day, who, district=district)
-    counts = review.change_counts(review.changes(con, day, since, who, district=district))
+    """A collector's sections for one district of their scope (the core refuses any other). ``cases`` and
+    ``changes``: the district's :func:`grading.serve.review.cases` and :func:`~grading.serve.review.changes`
+    when the caller has read them already (the meeting pack reads the same)."""
+    if cases is None:
+        cases = review.cases(con, day, who, district=district)
+    if changes is None:
+        changes = review.changes(con, day, since, who, district=district)
+    counts = review.change_counts(changes)
     name = _name(con, "district", district, lang)
     dept = "department_name_hi" if lang == "hi" else "department_name"
     overdue = cases.filter("is_overdue")
@@ -386,6 +394,31 @@ def admin_sections(
 
 
 @dataclass
+class MonthFrames:
+    """The month's frames every head's and the administrator's digest read alike (the department ranking,
+    the integrity flags), computed once per run instead of once per account; empty for no month."""
+
+    found: dict[tuple[str, date], pl.DataFrame] = field(default_factory=dict)
+
+    def _get(self, key: tuple[str, date], make: Callable[[], pl.DataFrame]) -> pl.DataFrame:
+        if key not in self.found:
+            self.found[key] = make()
+        return self.found[key]
+
+    def ranking(self, con: duckdb.DuckDBPyConnection, scheme: Scheme, month: date | None) -> pl.DataFrame:
+        """The month's department ranking (:func:`grading.serve.views.ranking`)."""
+        if month is None:
+            return pl.DataFrame()
+        return self._get(("ranking", month), lambda: views.ranking(con, scheme, "department", month))
+
+    def flags(self, con: duckdb.DuckDBPyConnection, scheme: Scheme, month: date | None) -> pl.DataFrame:
+        """The month's integrity flags (:func:`grading.serve.views.integrity_flags`)."""
+        if month is None:
+            return pl.DataFrame()
+        return self._get(("flags", month), lambda: views.integrity_flags(con, scheme, month))
+
+
+@dataclass
 class Queued:
     """What :func:`queue_digests` did: message ids queued, and accounts skipped with the reason."""
 
@@ -409,10 +442,13 @@ def build(
     base_url: str = DEFAULT_BASE_URL,
     domain: str = "localhost",
     now: datetime | None = None,
+    month_frames: MonthFrames | None = None,
 ) -> Digest:
     """The digest of ``contact``'s account as of the end of ``day`` (see the module docstring). A
     collector's meeting packs go through the audited export path (:func:`grading.outputs.export.audited`:
-    the audit log names ``digest:<account>`` and the district)."""
+    the audit log names ``digest:<account>`` and the district). ``month_frames``: the month's ranking and
+    flags shared by every digest of one run (:class:`MonthFrames`)."""
+    month_frames = month_frames or MonthFrames()
     who, lang = contact.identity, contact.lang
     since = since or day - meeting.DEFAULT_GAP
     settings = helpline.read(con)
@@ -423,10 +459,15 @@ def build(
     if who.role == "collector":
         mailer = Identity(f"digest:{who.username}", who.role, who.districts, who.departments)
         for district in watched_first(who.districts, pinned["district"]):
-            sections += collector_sections(con, who, district, day, since=since, lang=lang, base_url=base_url)
+            # read once: the sections and the meeting pack show the same cases and changes
+            cases = review.cases(con, day, who, district=district)
+            changes = review.changes(con, day, since, who, district=district)
+            sections += collector_sections(
+                con, who, district, day, since=since, lang=lang, base_url=base_url, cases=cases, changes=changes
+            )
             carried = decisions.carried(con, accounts, who, day, district=district, since=since)
             sections.append(decision_section(carried, lang, say("digest_decisions", lang)))
-            pack = meeting.build(con, who, district, day, since, decisions=carried)
+            pack = meeting.build(con, who, district, day, since, decisions=carried, cases=cases, changes=changes)
             data = export.audited(
                 accounts,
                 mailer,
@@ -443,8 +484,8 @@ def build(
         subject = say("digest_subject_collector", lang, district=places, day=f"{day:%d-%m-%Y}")
     elif who.role == "department_head":
         month = head_month(con, day)
-        ranking = views.ranking(con, scheme, "department", month) if month else pl.DataFrame()
-        flags = views.integrity_flags(con, scheme, month) if month else pl.DataFrame()
+        ranking = month_frames.ranking(con, scheme, month)
+        flags = month_frames.flags(con, scheme, month)
         for department in watched_first(who.departments, pinned["department"]):
             if month is not None:
                 sections += head_sections(
@@ -457,7 +498,7 @@ def build(
         subject = say("digest_subject_head", lang, department=names, month=month_name(month, lang) if month else "—")
     else:
         month = head_month(con, day)
-        flags = views.integrity_flags(con, scheme, month) if month else pl.DataFrame()
+        flags = month_frames.flags(con, scheme, month)
         sections += admin_sections(
             con, who, day, month=month, flags=flags, lang=lang, base_url=base_url, pinned=pinned["district"]
         )
@@ -521,6 +562,7 @@ def queue_digests(
     box = outbox.Outbox(accounts)
     done = Queued()
     domain = domain_of(sender)
+    shared = MonthFrames()
     with closing(database.connect_readonly(db)) as con:
         chosen = scheme or schemes.load(helpline.read(con).scheme)
         for contact in accounts.contacts():
@@ -535,7 +577,16 @@ def queue_digests(
                 done.skipped.append((who.username, f"{mid} already queued or sent"))
                 continue
             digest = build(
-                con, chosen, contact, day, accounts=accounts, since=since, base_url=base_url, domain=domain, now=now
+                con,
+                chosen,
+                contact,
+                day,
+                accounts=accounts,
+                since=since,
+                base_url=base_url,
+                domain=domain,
+                now=now,
+                month_frames=shared,
             )
             message = outbox.Message(
                 mid,

@@ -62,14 +62,20 @@ def build(
     since: date | None = None,
     *,
     decisions: pl.DataFrame | None = None,
+    cases: pl.DataFrame | None = None,
+    changes: pl.DataFrame | None = None,
 ) -> Pack:
     """The pack of ``district`` as of the end of ``day``, changes since the end of ``since`` (default a
     week earlier). ``who``'s scope is enforced by :mod:`grading.serve.review` (a collector of another district
     gets :class:`grading.access.identity.AccessDeniedError`). ``decisions``: the district's meeting
-    decisions as :func:`grading.serve.decisions.carried` reads them (None: the pack has no such sheet)."""
+    decisions as :func:`grading.serve.decisions.carried` reads them (None: the pack has no such sheet).
+    ``cases`` and ``changes``: the district's :func:`grading.serve.review.cases` and
+    :func:`~grading.serve.review.changes` of the same day, scope and span when the caller read them already."""
     since = since or day - DEFAULT_GAP
-    cases = review.cases(con, day, who, district=district)
-    changes = review.changes(con, day, since, who, district=district)
+    if cases is None:  # a caller that read them already (a digest) passes them in
+        cases = review.cases(con, day, who, district=district)
+    if changes is None:
+        changes = review.changes(con, day, since, who, district=district)
     names = results.attach_names(con, pl.DataFrame({"department": [""], "district": [district]}))
     name = names["district_name"][0] or district
     title = f"{name} district review, {day:%d-%m-%Y} (changes since {since:%d-%m-%Y})"
