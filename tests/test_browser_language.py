@@ -277,3 +277,14 @@ def round_trip_sign_in(page, log: Path) -> None:  # type: ignore[no-untyped-def]
     assert page.get_by_label(CATALOGUE["username"][1]).input_value() == "someone.typing"
     switch(page, log, EN)
     assert view(page)[0] == before
+
+
+def test_the_server_logged_no_missing_script_run_context(server, browser) -> None:  # type: ignore[no-untyped-def]
+    """After every page, language switch and sign-in above (and the start's warm-up thread), nothing of
+    Nivaran's touched Streamlit's session outside a page run."""
+    url, log = server
+    page = browser.new_page()
+    page.goto(f"{url}/trends?lang=hi")
+    settle(page, log)
+    page.close()
+    assert "missing ScriptRunContext" not in log.read_text()

@@ -17,6 +17,7 @@ from typing import Final
 
 import polars as pl
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from grading.model.registry import label
 from grading.outputs import casewords, fmt
@@ -32,13 +33,26 @@ def browser_lang() -> str:
     return "hi" if str(locale).lower().startswith("hi") else "en"
 
 
+_LAST: dict[str, str] = {"lang": "en"}  # the language of the process's last page run (see lang)
+
+
 def lang() -> str:
     """The current language code: the switch's value, else ``?lang=`` in the address (kept across the
-    sign-in's page load), else the browser's locale."""
+    sign-in's page load), else the browser's locale.
+
+    Outside a page run there is no session to read: only Streamlit's test runner asks then (it formats
+    a widget's options between runs, from its own thread, through the same format functions,
+    ``month_name``, ``metric_label``, ``t``) and it gets the language of the last page run, so nothing
+    touches ``st.session_state`` without a script-run context (each such touch logged "missing
+    ScriptRunContext"). A served dashboard never formats outside a run."""
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return _LAST["lang"]
     if "lang" not in st.session_state:
         asked = st.query_params.get("lang")
         st.session_state["lang"] = asked if asked in LANGS else browser_lang()
-    return str(st.session_state["lang"])
+    chosen = str(st.session_state["lang"])
+    _LAST["lang"] = chosen
+    return chosen
 
 
 def t(key: str, **values: object) -> Text:
