@@ -7,6 +7,7 @@ only to the signed-in session that offered them. Its middleware adds the no-fram
 response and keeps Streamlit's metrics for administrators (docs/access.md).
 """
 
+import asyncio
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -26,10 +27,13 @@ PagesManager.uses_pages_directory = False
 
 @asynccontextmanager
 async def warm_at_start(_app: Any) -> AsyncIterator[None]:
-    """Compute the public pages' data in the background as the server starts, so that a crowd
-    arriving at a fresh server does not wait for it (new versions are warmed by the reader's watcher)."""
+    """On a first start, build the demo database before serving (its accounts' passwords printed in this
+    terminal now, not after the first page visit); then compute the public pages' data in the
+    background, so that a crowd arriving at a fresh server does not wait for it (new versions are
+    warmed by the reader's watcher)."""
     from ui import data
 
+    await asyncio.to_thread(data.first_start)
     threading.Thread(target=data.warm_current, name="nivaran-warm", daemon=True).start()
     yield
 

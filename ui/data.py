@@ -62,6 +62,10 @@ def ensure_database() -> Stamp:
     """
     path = db_path()
     stamp = database.file_stamp(path)
+    if stamp is None and _BUILDING.is_set():  # the server's start is building the demo: wait for it
+        with st.spinner("First start: building the demo database (about 20 seconds)…"):
+            _BUILT.wait(timeout=600)
+        stamp = database.file_stamp(path)
     if stamp is not None:
         return stamp
     gone = database.missing_version(path)
@@ -92,6 +96,37 @@ def ensure_database() -> Stamp:
     stamp = database.file_stamp(path)
     assert stamp is not None
     return stamp
+
+
+def first_start() -> bool:
+    """At the server's start (``dashboard.py``), before anyone needs a page: when the default database
+    does not exist yet, build the demo now and print its accounts' passwords once in the terminal that
+    started the server (they used to appear only after someone had opened a page). Progress goes to the
+    terminal too; a page opened meanwhile waits for the build (:func:`ensure_database`). Returns whether
+    a demo was built; anything else (``$NIVARAN_DB`` set, a database there, an earlier version to
+    restore) is left to the pages."""
+    path = db_path()
+    if path != database.DEFAULT_DB or database.file_stamp(path) is not None or database.missing_version(path):
+        return False
+    _BUILDING.set()
+    try:
+        print(f"First start: building the demo database at {path} (about 20 seconds)…", flush=True)
+        shown: set[str] = set()
+
+        def progress(phase: str, done: int, total: int) -> None:
+            if phase not in shown or done == total:  # a line when a phase starts and when it ends
+                shown.add(phase)
+                print(f"  {phase}: {done} of {total}", flush=True)
+
+        result = build.build_demo(path, progress=progress)
+        print(f"Demo database ready: {result['complaints']:,} complaints in {result['seconds']} s", flush=True)
+        print(build.describe_accounts(build.create_demo_accounts(path)), flush=True)
+    finally:
+        _BUILT.set()
+    return True
+
+
+_BUILDING, _BUILT = threading.Event(), threading.Event()  # the start's demo build: begun, over
 
 
 class Stale(Exception):  # noqa: N818 - a signal, not an error
