@@ -16,12 +16,14 @@ from ui import auth, data, permalink
 from ui.i18n import t
 from ui.widgets import freshness, helpline_banner, sidebar_controls
 
-#: Pages that need a role: name (Identity.can_see) → (file, title, icon, navigation section).
+#: Pages that need a role: name (Identity.can_see) → (file, title, navigation section). No page has an
+#: icon: st.Page takes an emoji (empty boxes on a machine without an emoji font) or a Material icon (a
+#: font the browser fetches from the internet); the titles say where each page leads.
 PROTECTED = {
-    "department": ("pages/department.py", "page_department", "🏛️", "nav_departments"),
-    "collector": ("pages/collector.py", "page_collector", "🗂️", "nav_collectors"),
-    "data": ("pages/data_status.py", "page_data", "🗄️", "nav_data"),
-    "audit": ("pages/audit.py", "page_audit", "🔏", "nav_data"),
+    "department": ("pages/department.py", "page_department", "nav_departments"),
+    "collector": ("pages/collector.py", "page_collector", "nav_collectors"),
+    "data": ("pages/data_status.py", "page_data", "nav_data"),
+    "audit": ("pages/audit.py", "page_audit", "nav_data"),
 }
 
 #: The page each role lands on after signing in (a name in PROTECTED).
@@ -39,20 +41,20 @@ def waited_for_core() -> float:
 
 timed = bool(os.environ.get("NIVARAN_PAGE_TIMES"))
 started, started_cpu, started_wait = time.perf_counter(), time.thread_time(), waited_for_core() if timed else 0.0
-st.set_page_config(page_title="Nivaran · निवारण", page_icon="⚖️", layout="wide")
+st.set_page_config(page_title="Nivaran · निवारण", layout="wide")  # no emoji favicon: it is fetched from a CDN
 who = auth.current()
 # Register the pages before anything slow runs, so the sidebar never falls back to listing pages/.
 pages: dict[str, list[st.Page]] = {
     t("nav_public"): [
-        st.Page("pages/public_summary.py", title=t("page_public"), icon="📊", default=True),
-        st.Page("pages/methodology.py", title=t("page_methodology"), icon="📐"),
-        st.Page("pages/trends.py", title=t("page_trends"), icon="📈"),
+        st.Page("pages/public_summary.py", title=t("page_public"), default=True),
+        st.Page("pages/methodology.py", title=t("page_methodology")),
+        st.Page("pages/trends.py", title=t("page_trends")),
     ],
 }
 own: dict[str, st.Page] = {}  # the protected pages this role opens
-for name, (file, title, icon, section) in PROTECTED.items():
+for name, (file, title, section) in PROTECTED.items():
     if who.can_see(name):
-        own[name] = st.Page(file, title=t(title), icon=icon)
+        own[name] = st.Page(file, title=t(title))
         pages.setdefault(t(section), []).append(own[name])
     else:
         # Not this role's page: its address (a bookmark) still answers, hidden from the menu, with the
@@ -61,7 +63,7 @@ for name, (file, title, icon, section) in PROTECTED.items():
         stand_in = st.Page(auth.stand_in(name), title=t(title), url_path=url_path, visibility="hidden")
         pages[t("nav_public")].append(stand_in)
 if who.is_public:
-    pages[t("nav_account")] = [st.Page("pages/sign_in.py", title=t("page_sign_in"), icon="🔑")]
+    pages[t("nav_account")] = [st.Page("pages/sign_in.py", title=t("page_sign_in"))]
 navigation = st.navigation(pages)
 home = own.get(HOME.get(who.role, ""))  # after signing in, each role lands on its own page
 auth.hand_off(f"/{home.url_path}" if home else "/")  # a sign-in or sign-out waiting for its cookie: go there now

@@ -197,7 +197,6 @@ def journalist_downloads(stamp: Stamp, month: date, rankings: dict[str, pl.DataF
             key="top-report",
             on_click="ignore",
             type="primary",
-            icon=":material/description:",
         )
         make = partial(_package_data, stamp, month)
     else:
@@ -210,7 +209,6 @@ def journalist_downloads(stamp: Stamp, month: date, rankings: dict[str, pl.DataF
         "application/zip",
         key="top-data",
         on_click="ignore",
-        icon=":material/table:",
     )
     if not published:
         return

@@ -322,4 +322,4 @@ def published_marker(stamp: tuple[int, int], month: date) -> None:
         return
     when = found["published_at"]
     shown = when.strftime("%d-%m-%Y") if isinstance(when, datetime) else str(when)
-    st.info(t("published_on", month=month_name(month), date=shown, version=found["version"]), icon="📌")
+    st.info(t("published_on", month=month_name(month), date=shown, version=found["version"]))
