@@ -158,8 +158,8 @@ file = oldest.select(
     pl.col(name_column("district")).alias(t("district")),
     *([pl.col("level").alias(t("level"))] if levels else []),
     pl.col("age_days").alias(t("age_days")),
-    pl.col("is_overdue").alias(t("overdue")),
-    pl.col("category").alias(t("category")),
+    casewords.yes_no_expr(pl.col("is_overdue"), lang()).alias(t("overdue")),
+    pl.col(name_column("category")).fill_null(pl.col("category")).alias(t("category_name")),
 )
 # On screen: the marker coloured and how far from the due date in words, dates as dates (the file keeps
 # its numbers, dates and the complaint id first).
@@ -171,7 +171,7 @@ shown = oldest.select(
     casewords.day_expr(pl.col("due_date"), lang()).alias(t("due_date")),
     pl.col("complaint_id").alias(t("complaint")),
     display_name("district").fill_null("").alias(t("district")),
-    pl.col("category").fill_null("").alias(t("category")),
+    pl.col(name_column("category")).fill_null(pl.col("category")).fill_null("").alias(t("category_name")),
     casewords.day_expr(pl.col("registered_at"), lang()).alias(t("registered")),
 )
 st.dataframe(marked(shown, t("mark")), hide_index=True, width="stretch")

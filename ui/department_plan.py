@@ -11,7 +11,7 @@ import streamlit as st
 from grading.access.identity import Identity
 from grading.scoring import fit, plan
 from ui import data
-from ui.i18n import display_name, lang, metric_label, t
+from ui.i18n import display_name, lang, metric_label, name_column, t
 from ui.widgets import case_download
 
 
@@ -104,8 +104,8 @@ def outcome_lists(stamp: tuple[int, int], month: date, who: Identity, department
     rows = found.filter(pl.col("kind").cast(pl.String) == kind).select(
         pl.col("complaint_id").alias(t("complaint")),
         pl.col("event_time").dt.date().alias(t("event_on")),
-        pl.col("district").alias(t("district")),
-        pl.col("category").alias(t("category")),
+        display_name("district").alias(t("district")),  # names, never codes (issue 25)
+        pl.col(name_column("category")).fill_null(pl.col("category")).alias(t("category_name")),
         *([pl.format("L{}", pl.col("level")).alias(t("level"))] if data.public_levels() else []),
         pl.col("registered_at").dt.date().alias(t("registered")),
     )

@@ -73,8 +73,8 @@ def review_table(cases: pl.DataFrame) -> pl.DataFrame:
         pl.col("age_days").alias(t("age_days")),
         pl.col("due_date").alias(t("due_date")),
         pl.col("days_to_due").alias(t("days_to_due_whole")),
-        pl.col("is_overdue").alias(t("overdue")),
-        pl.col("last_action").alias(t("last_action")),
+        casewords.yes_no_expr(pl.col("is_overdue"), lang()).alias(t("overdue")),  # words, not true/false
+        casewords.event_expr(pl.col("last_action"), lang()).alias(t("last_action")),
         pl.col("last_action_at").dt.date().alias(t("last_action_on")),
         pl.col("registered_at").dt.date().alias(t("registered")),
     )

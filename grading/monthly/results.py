@@ -117,8 +117,11 @@ def graded(
 
 
 def attach_names(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> pl.DataFrame:
-    """Add ``department_name``/``_hi`` and ``district_name``/``_hi`` from the reference tables."""
+    """Add ``department_name``/``_hi`` and ``district_name``/``_hi`` from the reference tables (for each
+    of the two code columns ``frame`` has)."""
     for table, key in (("departments", "department"), ("districts", "district")):
+        if key not in frame.columns:
+            continue
         names = database.read_table(con, table).select(
             pl.col("code").alias(key),
             pl.col("name_en").alias(f"{key}_name"),
@@ -126,3 +129,13 @@ def attach_names(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> pl.Data
         )
         frame = frame.join(names, on=key, how="left", maintain_order="left")
     return frame
+
+
+def attach_category_names(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> pl.DataFrame:
+    """Add ``category_name``/``_hi`` from the reference table (null for a category it lacks)."""
+    names = database.read_table(con, "categories").select(
+        pl.col("code").alias("category"),
+        pl.col("name_en").alias("category_name"),
+        pl.col("name_hi").alias("category_name_hi"),
+    )
+    return frame.join(names, on="category", how="left", maintain_order="left")

@@ -85,3 +85,8 @@ def outcome_expr(expr: pl.Expr, lang: str) -> pl.Expr:
     """An outcome by name ("force-closed", "संतुष्ट"); "" when empty."""
     names = {o: say(f"result_{o}", lang) for o in OUTCOMES}
     return expr.cast(pl.String).replace_strict(names, default=expr.cast(pl.String)).fill_null("")
+
+
+def yes_no_expr(expr: pl.Expr, lang: str) -> pl.Expr:
+    """A true/false column as words ("yes", "हाँ"; a file's ``true`` is no word in Hindi); "" when empty."""
+    return pl.when(expr).then(pl.lit(say("yes", lang))).when(~expr).then(pl.lit(say("no", lang))).otherwise(pl.lit(""))

@@ -172,7 +172,7 @@ def open_cases(
     ``is_overdue`` (past the limit of its current level), ``due_soon`` (the limit passes within the
     next 2 days), ``due_date`` and ``days_to_due`` (:func:`grading.rules.asof.days_to_due`: whole calendar
     days from the day of ``when``, negative when overdue), ``is_over_50`` (:func:`grading.rules.asof.is_over_50`);
-    names are attached.
+    names (department, district, category) are attached.
     """
     scope = who.scope(district=district, department=department)
     rows = case_reads.pending_cases(con, when, districts=scope.district_list(), departments=scope.department_list())
@@ -205,7 +205,7 @@ def open_cases(
         days_to_due=asof.days_to_due(pl.col("due_at"), when),
         is_over_50=asof.is_over_50(pl.col("age_days")),
     )
-    return results.attach_names(con, out).sort("registered_at", "complaint_id")
+    return results.attach_category_names(con, results.attach_names(con, out)).sort("registered_at", "complaint_id")
 
 
 def pending_summary(cases: pl.DataFrame, by: list[str]) -> pl.DataFrame:
@@ -283,7 +283,9 @@ def data_status(con: duckdb.DuckDBPyConnection) -> DataStatus:
 
 def outcome_complaints(con: duckdb.DuckDBPyConnection, month: date, who: Identity, department: str) -> pl.DataFrame:
     """:func:`outcome_lists` of ``department`` for ``month``, read through the store; refuses (raises
-    :class:`grading.access.identity.AccessDeniedError`) a department outside ``who``'s scope."""
+    :class:`grading.access.identity.AccessDeniedError`) a department outside ``who``'s scope. District
+    and category names are attached."""
     who.scope(department=department)
     start, end, _ = asof.month_window(month)
-    return outcome_lists(case_reads.outcome_cases(con, start, end), month, department)
+    found = outcome_lists(case_reads.outcome_cases(con, start, end), month, department)
+    return results.attach_category_names(con, results.attach_names(con, found))
