@@ -82,6 +82,10 @@ with guarded("headline"):
         st.caption(t("against_month", month=month_name(previous_month(month))))
 
 
+#: The points columns' Hindi headings (the scheme's component labels), for the Hindi files.
+points_labels = {f"points_{c.key}": c.label_hi for c in scheme.components}
+
+
 def ranking_download(rows: pl.DataFrame, kind: str) -> pl.DataFrame:
     """The downloadable ranking: the package's ranking file (:func:`grading.outputs.publish.ranking_table`,
     snake_case codes as headers, documented in its dictionary) with the measures the store's records hold.
@@ -90,7 +94,7 @@ def ranking_download(rows: pl.DataFrame, kind: str) -> pl.DataFrame:
     table = publish.ranking_table(rows, kind)
     measures = [c for c in table.columns if c in METRICS]
     kept = [c for c in table.columns if c not in measures or c in fit.shown(measures, kinds)]
-    return publish.public_csv(suppress.narrow(table.select(kept)))
+    return publish.in_language(publish.public_csv(suppress.narrow(table.select(kept))), lang(), points_labels)
 
 
 st.header(t("dept_ranking", month=month_name(month)))
@@ -138,7 +142,7 @@ with guarded("state trends"):
         fig.update_layout(legend_title_text="", height=380, margin={"t": 20})
         st.plotly_chart(line_hover(fig, "%"), width="stretch", config=PLOTLY_CONFIG)
         chart_table(headers(trend.select("month", *[pl.col(m).round(1) for m in metrics])))
-    download(publish.public_csv(trend), "state-trend", "state-trend")
+    download(publish.in_language(publish.public_csv(trend), lang()), "state-trend", "state-trend")
 
 metric = fit.lead_metric(scheme, kinds)  # the scheme's first percentage the data hold
 st.header(t("cells_title", metric=metric_label(metric), month=month_name(month)))
@@ -170,4 +174,8 @@ with guarded("district × department"):
         "small_figures",
         "hidden_figures",
     )
-    download(publish.public_csv(suppress.narrow(cells_file)), f"district-department-{month:%Y-%m}", "cells")
+    download(
+        publish.in_language(publish.public_csv(suppress.narrow(cells_file)), lang()),
+        f"district-department-{month:%Y-%m}",
+        "cells",
+    )

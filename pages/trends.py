@@ -135,4 +135,4 @@ with guarded("trend"):
         pl.col(metric),
         row_or_figure_note(metric, scheme).alias("hidden"),
     )
-    download(publish.public_csv(codes.sort("month", kind)), f"trend-{metric}", "trend")
+    download(publish.in_language(publish.public_csv(codes.sort("month", kind)), lang()), f"trend-{metric}", "trend")

@@ -36,6 +36,7 @@ from grading.scoring import suppress
 from grading.scoring.schemes import Scheme
 from grading.serve import public
 from grading.store import database, published
+from grading.words import say
 
 #: The rankings a publication freezes.
 PUBLISHED_TYPES: Final = ("department", "district")
@@ -203,6 +204,51 @@ def public_csv(rows: pl.DataFrame) -> pl.DataFrame:
         return rounded
     order = [c for c in RANK_ORDER if c in rounded.columns]
     return rounded.sort(order, nulls_last=True, maintain_order=True)
+
+
+#: In a reader's file, each code column gives way to its name in the reader's language.
+_NAMED: Final = {"department": "department_name", "district": "district_name"}
+
+
+def in_language(rows: pl.DataFrame, lang: str, points: dict[str, str] | None = None) -> pl.DataFrame:
+    """A public table (:func:`public_csv`) as a page offers it to a reader of ``lang``: in English as the
+    package prints it (snake_case codes, documented in ``dictionary.csv``); in Hindi with headings from
+    the registry (``points``: the points columns' labels), names instead of codes and English names,
+    true/false and the markers' column names in words. Same rows, same order.
+
+    >>> in_language(pl.DataFrame({"district": ["BHOPAL"], "district_name": ["Bhopal"], "district_name_hi": ["भोपाल"],
+    ...                           "is_ranked": [True], "received": [12]}), "hi").to_dicts()
+    [{'ज़िला': 'भोपाल', 'रैंक प्राप्त': 'हाँ', 'प्राप्त': 12}]
+    """
+    if lang != "hi":
+        return rows
+
+    named = [code for code, name in _NAMED.items() if f"{name}_hi" in rows.columns]
+    dropped = [c for code in named for c in (code, _NAMED[code]) if c in rows.columns]
+    labels = {c: label_of(c) for c in rows.columns} | (points or {})
+    labels |= {f"{_NAMED[code]}_hi": say(code, lang) for code in named}  # the name, under the plain heading
+    kinds = {"department": say("department", lang), "district": say("district", lang)}
+
+    def marker(column: str) -> pl.Expr:  # "received score" -> "प्राप्त, अंक"
+        names = pl.element().replace_strict(labels, default=pl.element())
+        return pl.col(column).fill_null("").str.split(" ").list.eval(names).list.join(", ")
+
+    out = rows.drop(dropped).with_columns(
+        *[
+            pl.when(pl.col(c)).then(pl.lit(say("yes", lang))).when(~pl.col(c)).then(pl.lit(say("no", lang))).alias(c)
+            for c in rows.columns
+            if rows[c].dtype == pl.Boolean and c not in dropped
+        ],
+        *[marker(c) for c in suppress.MARKERS if c in rows.columns],
+        *[pl.col(c).replace_strict(kinds, default=pl.col(c)) for c in ("entity_type",) if c in rows.columns],
+    )
+    return out.rename({c: labels[c] for c in out.columns})
+
+
+def label_of(column: str) -> str:
+    """The Hindi heading of a public column (the registry's label; the column's code when it has none)."""
+    entry = METRICS.get(column) or FIELDS.get(column)
+    return entry.label_hi if entry is not None else column
 
 
 def write_csv(rows: pl.DataFrame, path: Path) -> None:
