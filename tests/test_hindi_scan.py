@@ -82,27 +82,27 @@ def _figure_texts(spec: str) -> Iterator[str]:
                 yield "PLOTLY_DEFAULT_DATE_HOVER"
 
 
+def _table_texts(frame: Any) -> Iterator[str]:
+    """A table's headings and its text cells."""
+    yield from (str(column) for column in frame.columns)
+    for column in frame.columns:
+        yield from (str(cell) for cell in frame[column].tolist() if isinstance(cell, str | bool))
+
+
 def visible_texts(node: Any) -> Iterator[tuple[str, str]]:
     """(element type, text) for everything the page shows: text elements, labels and options of widgets,
     table headings and cells, metric labels and values, chart titles, ticks and hover text."""
     children = getattr(node, "children", None)
     if isinstance(children, dict):
-        for label in ("label",):  # tabs and expanders have labels
-            proto = getattr(node, "proto", None)
-            if proto is not None and getattr(proto, label, ""):
-                yield node.type if hasattr(node, "type") else "block", str(getattr(proto, label))
+        label = str(getattr(getattr(node, "proto", None), "label", "") or "")  # tabs and expanders
+        if label:
+            yield str(getattr(node, "type", "block")), label
         for child in children.values():
             yield from visible_texts(child)
         return
     kind = getattr(node, "type", "?")
     if kind in ("dataframe", "arrow_data_frame", "table", "arrow_table"):
-        frame = node.value
-        for column in frame.columns:
-            yield kind, str(column)
-        for column in frame.columns:
-            for cell in frame[column].tolist():
-                if isinstance(cell, str | bool):
-                    yield kind, str(cell)
+        yield from ((kind, text) for text in _table_texts(node.value))
         return
     if kind == "plotly_chart":
         yield from ((kind, text) for text in _figure_texts(node.proto.spec))
@@ -217,11 +217,11 @@ def test_every_page_in_hindi_shows_no_latin_word_or_code(
             found[page] = words
     for name, frame in offered:  # every file a page offers, as CSV and as Excel
         csv = export.write(frame, "csv").decode("utf-8-sig")
-        if words := latin_words(csv):
-            found.setdefault(f"{name}.csv", {})["csv"] = words
+        if in_file := latin_words(csv):
+            found.setdefault(f"{name}.csv", {})["csv"] = in_file
         cells = workbook_text(export.write(frame, "xlsx", sheet="data"))
-        if words := latin_words(cells):
-            found.setdefault(f"{name}.xlsx", {})["xlsx"] = words
+        if in_file := latin_words(cells):
+            found.setdefault(f"{name}.xlsx", {})["xlsx"] = in_file
     assert offered, "the pages offer files"
     assert not found, "\n".join(
         f"{where}: {kind}: {sorted(words)}" for where, f in found.items() for kind, words in f.items()
