@@ -2,12 +2,13 @@
 
     uv run python bench/site_crowd.py SITE_DIR [--readers 200] [--seconds 60]
 
-Serves ``SITE_DIR`` (a folder ``nivaran publish --site`` wrote) with ``python -m http.server`` in its own
-process on 127.0.0.1, then drives ``--readers`` concurrent HTTP readers for ``--seconds`` from one asyncio
-client: each reader fetches the index, then random department and district pages, in a loop (one
-HTTP/1.0 request per connection, as http.server answers). Prints per-page-kind latency percentiles, errors,
-the server's CPU seconds, wall time and the load average; then a chromium load of the index (navigation
-timing, JavaScript off).
+Serves ``SITE_DIR`` (a folder ``nivaran publish --site`` wrote) with ``bench/static_server.py`` (the standard
+library's threaded server with a listen backlog of 1,024; ``--server http.server`` for ``python -m
+http.server``, whose backlog of 5 overflows under this crowd) in its own process on 127.0.0.1, then drives
+``--readers`` concurrent HTTP readers for ``--seconds`` from one asyncio client: each reader fetches the
+index, then random department and district pages, in a loop (one HTTP/1.0 request per connection, as
+http.server answers). Prints per-page-kind latency percentiles, errors, the server's CPU seconds, wall time
+and the load average; then a chromium load of the index (navigation timing, JavaScript off).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -83,11 +85,39 @@ def browser_index_load(url: str) -> float:
     return float(timing)
 
 
+NGINX_CONF = """worker_processes 2;
+error_log stderr error;
+pid nginx.pid;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    sendfile on;
+    keepalive_timeout 0;
+    types {{ text/html html; image/svg+xml svg; image/png png; text/csv csv; application/json json; }}
+    server {{ listen 127.0.0.1:{port} backlog=4096; root {root}; }}
+}}
+"""
+
+
+def nginx_prefix(site: Path, port: int) -> Path:
+    """A folder holding an nginx.conf that serves ``site`` on 127.0.0.1:``port`` (no logs, two workers)."""
+    prefix = Path(tempfile.mkdtemp(prefix="site-nginx-"))
+    (prefix / "nginx.conf").write_text(NGINX_CONF.format(port=port, root=site), encoding="utf-8")
+    return prefix
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("site", type=Path)
     parser.add_argument("--readers", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument(
+        "--server",
+        choices=("backlog", "http.server", "nginx"),
+        default="backlog",
+        help="bench/static_server.py (a listen backlog of 1,024), python -m http.server (a backlog of 5), "
+        "or Debian's nginx (two workers: `apt-get install nginx-light`)",
+    )
     args = parser.parse_args()
     site = args.site.resolve()
     pages = {
@@ -95,8 +125,14 @@ def main() -> None:
         for kind in ("department", "district")
     }
     port = free_port()
+    commands = {
+        "http.server": lambda: [sys.executable, "-m", "http.server", "-b", "127.0.0.1", "-d", str(site), str(port)],
+        "backlog": lambda: [sys.executable, str(Path(__file__).with_name("static_server.py")), str(site), str(port)],
+        "nginx": lambda: ["nginx", "-p", str(nginx_prefix(site, port)), "-c", "nginx.conf", "-g", "daemon off;"],
+    }
+    command = commands[args.server]()
     server = subprocess.Popen(  # noqa: S603 (this interpreter, a folder given by hand)
-        [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory", str(site), str(port)],
+        command,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -128,10 +164,23 @@ def main() -> None:
         server.wait()
 
 
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
 def cpu_of(pid: int) -> float:
-    """A process's user + system CPU seconds (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU seconds of a process and its live children (nginx's workers; Linux /proc)."""
+    ticks = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = _stat(int(entry.name))
+        except OSError:
+            continue
+        if int(entry.name) == pid or int(fields[1]) == pid:  # fields[1]: the parent's pid
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 if __name__ == "__main__":
