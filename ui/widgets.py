@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 import polars as pl
 import streamlit as st
@@ -153,20 +153,13 @@ def ranking_table(rows: pl.DataFrame, kind: str, scheme: Scheme) -> pl.DataFrame
     )
 
 
-#: How a marked row's marker cell is coloured (:func:`marked`): overdue red, about to breach amber; both
-#: with dark text on a light ground (readable in print and with red-green colour blindness by the words).
-MARK_STYLES: Final = {
-    "mark_overdue": "background-color: #f8d7da; color: #842029; font-weight: 600",
-    "mark_due_soon": "background-color: #fff3cd; color: #664d03",
-}
-
-
-def marked(frame: pl.DataFrame, column: str) -> Any:
-    """``frame`` for ``st.dataframe`` with the marker cells of ``column`` coloured (a pandas Styler: the
-    grid's cells take no colour from a Polars frame), words written by
-    :func:`grading.outputs.casewords.mark_expr` in the current language."""
-    styles = {t(key): style for key, style in MARK_STYLES.items()}
-    return frame.to_pandas().style.map(lambda value: styles.get(value, ""), subset=[column])
+def marked(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """``frame`` for ``st.dataframe``, its marker column ``column`` first: the words written by
+    :func:`grading.outputs.casewords.mark_expr` in the current language ("OVERDUE", "due in 2 days") mark a
+    row. The cells are not coloured: Streamlit colours grid cells only from a pandas Styler, and page code
+    never converts to pandas (a conversion from several sessions' threads at once can deadlock with Polars'
+    thread pool: tests/test_concurrency.py)."""
+    return frame.select(column, pl.exclude(column))
 
 
 def headers(frame: pl.DataFrame) -> pl.DataFrame:
