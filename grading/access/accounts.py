@@ -146,15 +146,19 @@ _UPGRADED: set[Path] = set()
 def _upgrade(con: sqlite3.Connection) -> None:
     """Bring an access file of an older Nivaran up to date: the name locks' ``strikes`` column, the
     accounts' ``email`` and ``lang`` (where and in which language messages reach them)."""
-    wanted = (
-        ("failures", "strikes", "integer not null default 0"),
-        ("users", "email", "text"),
-        ("users", "lang", "text not null default 'en'"),
+    wanted = (  # (the table's columns, the column, the statement that adds it): SQL text written out whole
+        (
+            "pragma table_info(failures)",
+            "strikes",
+            "alter table failures add column strikes integer not null default 0",
+        ),
+        ("pragma table_info(users)", "email", "alter table users add column email text"),
+        ("pragma table_info(users)", "lang", "alter table users add column lang text not null default 'en'"),
     )
-    for table, column, kind in wanted:
-        if column not in {row[1] for row in con.execute(f"pragma table_info({table})")}:
+    for columns, column, add in wanted:
+        if column not in {row[1] for row in con.execute(columns)}:
             try:
-                con.execute(f"alter table {table} add column {column} {kind}")
+                con.execute(add)
             except sqlite3.OperationalError as exc:  # another process added it just now
                 if "duplicate column" not in str(exc):
                     raise
