@@ -22,6 +22,8 @@ def _set_version(db: Path, version: str | None, *, drop_publications: bool = Fal
         if drop_publications:  # what a version-4 store looked like
             con.execute("drop table publications")
             con.execute("drop table published_gradings")
+        if version is not None and version.isdigit() and int(version) < 7:  # before events carried keys
+            con.execute("alter table events drop column complaint_key")
         if version is None:
             con.execute("delete from meta where key = 'schema_version'")
         else:
@@ -78,6 +80,7 @@ def test_a_version_5_store_gets_fractional_limits_and_keeps_its_rows(tmp_path: P
     try:  # what a version-5 store looked like: whole-day limits
         con.execute("alter table events alter limit_days type integer")
         con.execute("alter table stints alter limit_days type integer")
+        con.execute("alter table events drop column complaint_key")
         con.execute("update meta set value = '5' where key = 'schema_version'")
     finally:
         con.close()
@@ -86,7 +89,7 @@ def test_a_version_5_store_gets_fractional_limits_and_keeps_its_rows(tmp_path: P
         database.connect_readonly(loaded)
     ingest.ingest(loaded, [write_csv(STORY[:3], tmp_path / "again.csv")])  # the next write migrates
     version, _ = _version_and_tables(loaded)
-    assert version == "6"
+    assert version == database.SCHEMA_VERSION
     assert _limit_types(loaded) == {"DOUBLE"}
     assert march(loaded).equals(before)  # the same rows already stored: March graded as before
 
@@ -94,8 +97,8 @@ def test_a_version_5_store_gets_fractional_limits_and_keeps_its_rows(tmp_path: P
 @pytest.mark.parametrize(
     ("version", "message"),
     [
-        ("3", "schema version 3 is too old to migrate to 6; rebuild the store"),
-        ("9", "schema version 9 was written by a newer Nivaran (this one knows up to 6)"),
+        ("3", "schema version 3 is too old to migrate to 7; rebuild the store"),
+        ("9", "schema version 9 was written by a newer Nivaran (this one knows up to 7)"),
         ("four", "unknown schema version 'four'"),
         (None, "a DuckDB database of another application"),
     ],
@@ -129,3 +132,32 @@ def test_nivaran_migrate_brings_an_older_store_up_to_date(loaded: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.output.strip() == f"{loaded}: schema version {database.SCHEMA_VERSION}"
     database.connect_readonly(loaded).close()  # readable again
+
+
+def _event_keys(db: Path) -> list[tuple[str, int | None, int | None]]:
+    """Each stored event's complaint id, its key, and the key ``complaints`` gives that id."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(
+            """
+            select e.complaint_id, e.complaint_key, c.complaint_key
+            from events e left join complaints c using (complaint_id)
+            order by all
+            """
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def test_a_version_6_store_gets_integer_keys_on_its_events(tmp_path: Path, loaded: Path) -> None:
+    before = march(loaded)
+    _set_version(loaded, "6")
+    ingest.ingest(loaded, [write_csv(STORY[:3], tmp_path / "again.csv")])  # the next write migrates
+    rows = _event_keys(loaded)
+    assert rows, "the story has events"
+    assert all(key is not None and key == derived for _, key, derived in rows)  # every event: its complaint's key
+    assert len({key for _, key, _ in rows}) == len({cid for cid, _, _ in rows})  # one key per complaint
+    assert march(loaded).equals(before)
+    new = [row for row in STORY if row["complaint_id"] == STORY[0]["complaint_id"]]
+    ingest.ingest(loaded, [write_csv([{**r, "complaint_id": "NEW-1"} for r in new[:1]], tmp_path / "new.csv")])
+    assert {cid for cid, key, derived in _event_keys(loaded) if key == derived} >= {"NEW-1"}

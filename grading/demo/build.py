@@ -46,8 +46,8 @@ def build_demo(path: Path, spec: DemoSpec = DEFAULT_DEMO, progress: Progress | N
             progress=(lambda done, total: progress("demo history", done, total)) if progress else None,
         )
         for chunk in chunks:
-            events += writes.append_events(con, chunk, ingest_id=1)
             keys = writes.assign_keys(con, chunk["complaint_id"])
+            events += writes.append_events(con, chunk, 1, keys)
             writes.append_derived(con, derive(chunk, categories, keys, default_limit_days=limit))
         writes.refresh_complainant_counts(con)
         writes.log_ingest(

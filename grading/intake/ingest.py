@@ -302,7 +302,8 @@ class _Load:
     new_codes: dict[str, list[str]] = field(
         default_factory=lambda: {"departments": [], "districts": [], "categories": []}
     )
-    touched: list[pl.Series] = field(default_factory=list)
+    #: ``complaint_id`` → ``complaint_key`` of the complaints each chunk added events to.
+    touched: list[pl.DataFrame] = field(default_factory=list)
     #: The whole history (stored + new events) of the first chunk's complaints, and how many chunks
     #: were loaded: when there was one (a daily file), the derive step need not read the events again.
     history: pl.DataFrame | None = None
@@ -380,7 +381,8 @@ def _load_file(load: _Load, path: Path, mapping: Mapping | None) -> FileReport:
             found = _convert_snapshot(load, path, mapping, digest, report, staging)
         ingest_id = writes.next_ingest_id(load.con)
         for staged in staging.chunks():
-            stored = database.read_events(load.con, staged["complaint_id"].unique())
+            keys = writes.assign_keys(load.con, staged["complaint_id"])
+            stored = database.read_events(load.con, keys=keys["complaint_key"])
             new = staged
             if mapping is not None:  # a newer snapshot's changes become events (grading.rules.snapshots)
                 new, replaced = snapshots.changes(staged, stored)
@@ -407,8 +409,8 @@ def _load_file(load: _Load, path: Path, mapping: Mapping | None) -> FileReport:
                 complainant=privacy.pseudonymise(fresh["complainant"], load.pseudonym_key),
                 note=privacy.mask_personal(pl.col("note")),
             )
-            writes.append_events(load.con, private, ingest_id)
-            load.touched.append(fresh["complaint_id"].unique())
+            writes.append_events(load.con, private, ingest_id, keys)
+            load.touched.append(keys.join(fresh.select("complaint_id").unique(), on="complaint_id", how="semi"))
             load.chunks += 1
             load.history = pl.concat([stored, private.cast(EVENT_SCHEMA)]) if load.chunks == 1 else None
             load.span(fresh)
@@ -449,24 +451,23 @@ def _derive_touched(load: _Load) -> None:
     and recount the complainant-months of the complaints it added only."""
     if not load.touched:
         return
-    ids = pl.concat(load.touched).unique().sort()
+    touched = pl.concat(load.touched).unique("complaint_id").sort("complaint_id")
     categories = database.read_table(load.con, "categories")
     stored_keys = writes.max_complaint_key(load.con)
     added = []
-    for start in range(0, ids.len(), DERIVE_COMPLAINTS):
-        part = ids.slice(start, DERIVE_COMPLAINTS)
-        keys = writes.assign_keys(load.con, part)
+    for start in range(0, touched.height, DERIVE_COMPLAINTS):
+        keys = touched.slice(start, DERIVE_COMPLAINTS)
         # One chunk holds every new event of its complaints and was read with their stored events.
         events = (
-            load.history.filter(pl.col("complaint_id").is_in(part.implode()))
+            load.history.filter(pl.col("complaint_id").is_in(keys["complaint_id"].implode()))
             if load.history is not None and load.chunks == 1
-            else database.read_events(load.con, part)
+            else database.read_events(load.con, keys=keys["complaint_key"])
         )
         writes.replace_derived(
             load.con, derive(events, categories, keys, default_limit_days=load.default_limit_days), keys
         )
         added.append(keys.select("complaint_key").filter(pl.col("complaint_key") > stored_keys))
-        load.tick("deriving", min(start + DERIVE_COMPLAINTS, ids.len()), ids.len())
+        load.tick("deriving", min(start + DERIVE_COMPLAINTS, touched.height), touched.height)
     if added:
         writes.refresh_complainant_counts(load.con, pl.concat(added))
 

@@ -165,7 +165,7 @@ def complaint_events(
         con.sql(
             """
             with allowed as (
-                select c.complaint_id
+                select c.complaint_key
                 from complaints c
                 where c.complaint_id = $complaint_id
                   and ($districts is null or list_contains($districts, c.district))
@@ -178,7 +178,7 @@ def complaint_events(
             final as (
                 select e.event_time, e.event, e.level, e.department, e.outcome, e.note
                 from events e
-                where e.complaint_id in (select complaint_id from allowed)
+                where e.complaint_key in (select complaint_key from allowed)
             )
             select * from final
             order by event_time, array_position(

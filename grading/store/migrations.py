@@ -41,6 +41,17 @@ alter table stints alter limit_days type double;
 """
 
 
+#: Events keyed by the integer complaint key (issue 26): a load finds a complaint's history by an integer,
+#: not by scanning the event log's text ids. Every stored event gets its complaint's key; an event of no
+#: derived complaint (none is stored: a history without its registration is refused at load) keeps null.
+KEYED_EVENTS_DDL: Final = """
+alter table events add column complaint_key bigint;
+update events set complaint_key = c.complaint_key
+from complaints c
+where events.complaint_id = c.complaint_id;
+"""
+
+
 class MigrationError(NivaranError):
     """The store's schema version is too old to migrate, newer than this code, or unreadable."""
 
@@ -60,6 +71,7 @@ class Step:
 STEPS: Final = (
     Step("4", "5", "add the publication tables (nivaran publish)", PUBLICATIONS_DDL),
     Step("5", "6", "keep due times to the second (fractional limit_days)", FRACTIONAL_LIMITS_DDL, rewrites=True),
+    Step("6", "7", "key the event log by the integer complaint key", KEYED_EVENTS_DDL, rewrites=True),
 )
 
 
@@ -68,8 +80,8 @@ def plan(where: str, found: str, current: str) -> list[Step]:
 
     ``where`` names the store in the message (its path).
 
-    >>> [s.target for s in plan("db", "4", "6")]
-    ['5', '6']
+    >>> [s.target for s in plan("db", "4", "7")]
+    ['5', '6', '7']
     """
     if not found.isdigit():
         msg = f"{where}: unknown schema version {found!r}; this Nivaran reads version {current}."

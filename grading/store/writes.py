@@ -145,9 +145,16 @@ def delete_events(con: duckdb.DuckDBPyConnection, keys: pl.DataFrame) -> None:
 # --- events ----------------------------------------------------------------------------------------
 
 
-def append_events(con: duckdb.DuckDBPyConnection, events: pl.DataFrame, ingest_id: int) -> int:
-    """Append canonical events (``grading.model.schema.EVENT_SCHEMA``) tagged with ``ingest_id``."""
-    frame = events.with_columns(pl.col(pl.Enum).cast(pl.String), ingest_id=pl.lit(ingest_id, pl.Int32))
+def append_events(con: duckdb.DuckDBPyConnection, events: pl.DataFrame, ingest_id: int, keys: pl.DataFrame) -> int:
+    """Append canonical events (``grading.model.schema.EVENT_SCHEMA``) tagged with ``ingest_id`` and with
+    their complaint's integer key from ``keys`` (``complaint_id`` → ``complaint_key``, :func:`assign_keys`:
+    every complaint of ``events`` must have one)."""
+    frame = events.with_columns(pl.col(pl.Enum).cast(pl.String), ingest_id=pl.lit(ingest_id, pl.Int32)).join(
+        keys.select("complaint_id", pl.col("complaint_key").cast(pl.Int64)), on="complaint_id", how="left"
+    )
+    if frame["complaint_key"].null_count():
+        msg = "append_events: an event's complaint has no key (assign_keys first)"
+        raise ValueError(msg)
     # The log has no meaningful row order (readers sort): let DuckDB write in parallel.
     con.execute("set preserve_insertion_order = false")
     try:
@@ -277,35 +284,59 @@ class Staging:
 # --- derived tables --------------------------------------------------------------------------------
 
 
+#: The keys this write gave to complaints not yet derived (a temporary table of the write's connection):
+#: a load stores a new complaint's events under its key before it derives the complaint, and a second
+#: chunk or file of the same load must find that key, not number the complaint again.
+_WRITE_KEYS: Final = "write_keys"
+
+
 def assign_keys(con: duckdb.DuckDBPyConnection, complaint_ids: pl.Series) -> pl.DataFrame:
     """``complaint_id`` → ``complaint_key`` for the given ids: stored keys kept, new ids numbered on.
 
-    Keys are dense integers so that the derived tables join on integers, not text.
+    Keys are dense integers so that the event log and the derived tables are found and joined on
+    integers, not text. A key given earlier in the same write (to a complaint whose derived row is not
+    written yet) is kept.
     """
     ids = complaint_ids.unique().sort().to_frame("complaint_id")
+    con.execute(sql("create temp table if not exists {t} (complaint_id varchar, complaint_key bigint)", t=_WRITE_KEYS))
     with registered(con, given_ids=ids):
-        return database.as_frame(
+        keys = database.as_frame(
             con.sql(
-                """
-                with known as (
-                    select given_ids.complaint_id, c.complaint_key
-                    from given_ids join complaints c using (complaint_id)
-                ),
-                fresh as (
-                    select complaint_id,
-                           (select coalesce(max(complaint_key), 0) from complaints)
-                           + row_number() over (order by complaint_id) as complaint_key
-                    from given_ids anti join known using (complaint_id)
-                ),
-                final as (
-                    select * from known
-                    union all
-                    select * from fresh
+                sql(
+                    """
+                    with stored as (
+                        select given_ids.complaint_id, c.complaint_key
+                        from given_ids join complaints c using (complaint_id)
+                    ),
+                    earlier as (
+                        select given_ids.complaint_id, w.complaint_key
+                        from given_ids join {t} w using (complaint_id)
+                        anti join stored using (complaint_id)
+                    ),
+                    fresh as (
+                        select complaint_id,
+                               greatest(
+                                   (select coalesce(max(complaint_key), 0) from complaints),
+                                   (select coalesce(max(complaint_key), 0) from {t})
+                               ) + row_number() over (order by complaint_id) as complaint_key
+                        from given_ids anti join stored using (complaint_id) anti join earlier using (complaint_id)
+                    ),
+                    final as (
+                        select *, false as is_new from stored
+                        union all
+                        select *, false as is_new from earlier
+                        union all
+                        select *, true as is_new from fresh
+                    )
+                    select * from final order by complaint_key
+                    """,
+                    t=_WRITE_KEYS,
                 )
-                select * from final order by complaint_key
-                """
             )
         )
+    with registered(con, fresh_keys=keys.filter("is_new").drop("is_new")):
+        con.execute(sql("insert into {t} select complaint_id, complaint_key from fresh_keys", t=_WRITE_KEYS))
+    return keys.drop("is_new")
 
 
 def replace_derived(
