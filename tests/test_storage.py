@@ -108,9 +108,9 @@ def test_replaying_deltas_on_the_standby_equals_full_copies(tmp_path: Path) -> N
     (tmp_path / "delta").mkdir()
     (tmp_path / "copy").mkdir()
     delta_db, copy_db = tmp_path / "delta" / "n.duckdb", tmp_path / "copy" / "n.duckdb"
-    # `init` builds a new file; the first load copies it once (no standby yet), the second and third
-    # replay the previous write's delta on the standby.
-    assert load_all(delta_db, tmp_path, full_copies=False) == ["full copy", "delta", "delta"]
+    # `init` builds a new file and its standby (issue 26): the first load writes on that equal copy, the
+    # second and third replay the previous write's delta on the standby.
+    assert load_all(delta_db, tmp_path, full_copies=False) == ["delta", "delta", "delta"]
     assert load_all(copy_db, tmp_path, full_copies=True) == ["full copy", "full copy", "full copy"]
     delta, copied = snapshot(delta_db), snapshot(copy_db)
     for table in delta:
@@ -294,9 +294,12 @@ def test_a_full_disk_during_the_copy_is_one_sentence_and_removes_the_copy(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = tmp_path / "n.duckdb"
-    mp_store(db)  # a new file: the first load copies it
+    mp_store(db)
     current = slots.current_file(db)
     assert current is not None
+    for slot in slots._slots(db):  # no standby: the load copies the current version
+        if slot != current:
+            slot.unlink()
     before = sha(current)
 
     def copy_until_full(src: Path, dst: Path) -> None:
@@ -420,10 +423,10 @@ def test_compacting_drops_superseded_rows_and_changes_nothing_a_reader_sees(tmp_
         assert_frame_equal(after[table], before[table])
     assert reader.sql("select count(*) from complaints").fetchall() == [(BIG - 1_000 + 4,)]
     reader.close()
-    # The compacted version is not replayed onto the old standby: the next write copies it whole,
-    # and the one after is a delta again.
+    # The compaction made its own standby (issue 26): the next write starts from that equal copy, not
+    # from a full copy inside the load, and the one after replays it as usual.
     ingest.ingest(db, [write_csv([reg("A5", "2024-04-03 10:00")], tmp_path / "l5.csv")])
-    assert write_mode(db) == "full copy"
+    assert write_mode(db) == "delta"
     ingest.ingest(db, [write_csv([reg("A6", "2024-04-04 10:00")], tmp_path / "l6.csv")])
     assert write_mode(db) == "delta"
     assert snapshot(db)["complaints"].height == before["complaints"].height + 2
@@ -504,3 +507,18 @@ def test_a_missing_current_version_is_refused_and_the_earlier_one_kept(
         assert con.sql("select count(*) from events").fetchall()[0][0] == kept
     finally:
         con.close()
+
+
+def test_a_store_built_whole_has_its_standby_at_once(tmp_path: Path) -> None:
+    """`init` (and `demo`, `compact`) make the standby when they build the store, so the first load is a
+    delta like any other day's, never a copy of the whole store while readers wait (issue 26)."""
+    db = tmp_path / "n.duckdb"
+    mp_store(db)
+    current = slots.current_file(db)
+    (standby,) = [s for s in slots._slots(db) if s != current]
+    assert current is not None
+    assert not slots.is_partial(standby)
+    ingest.ingest(db, [write_csv(LOADS[0], tmp_path / "l0.csv")])
+    assert write_mode(db) == "delta"
+    assert slots.current_file(db) == standby  # written on the standby, swapped in
+    assert len(slots._slots(db)) == 2

@@ -102,10 +102,23 @@ def test_the_sentence_says_what_is_wrong(two_slots: Path, tmp_path: Path) -> Non
 def test_a_damaged_store_without_a_standby_says_restore_it(demo_db: Path, tmp_path: Path) -> None:
     db = copy_store(demo_db, tmp_path / "one")
     damaged = current(db)
+    for slot in slots._slots(db):  # the demo made a standby: remove it
+        if slot != damaged:
+            slot.unlink()
     overwrite_middle(damaged)
     said = one_sentence(cli("grade", "--db", db, "--month", "2024-07"))
     assert said.startswith(f"{damaged} (the current version of {db}) is damaged: ")
     assert "restore it from a backup (there is no standby beside it" in said
+
+
+def test_a_damaged_demo_store_names_the_standby_it_built(demo_db: Path, tmp_path: Path) -> None:
+    db = copy_store(demo_db, tmp_path / "two")
+    damaged = current(db)
+    standby = next(s for s in slots._slots(db) if s != damaged)
+    overwrite_middle(damaged)
+    said = one_sentence(cli("grade", "--db", db, "--month", "2024-07"))
+    assert said.startswith(f"{damaged} (the current version of {db}) is damaged: ")
+    assert f"if the standby {standby.name} is sound make it current with `ln -sfn {standby.name} {db}`" in said
 
 
 def test_a_damaged_standby_met_by_a_load_is_one_sentence_naming_it(store: Path, tmp_path: Path) -> None:

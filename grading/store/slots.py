@@ -434,13 +434,45 @@ def _full_copy(current: Path, slot: Path) -> duckdb.DuckDBPyConnection:
     _discard(slot)
     _marker(slot).touch()
     try:
-        shutil.copyfile(current, slot)
+        copy_file(current, slot)
         con = duckdb.connect(str(slot))
     except BaseException:
         _discard(slot)
         raise
     _marker(slot).unlink()
     return con
+
+
+#: Linux's ``FICLONE`` request: a copy-on-write clone of a whole file (btrfs, XFS, bcachefs; not ext4).
+_FICLONE: Final = 0x40049409
+
+
+def copy_file(source: Path, target: Path) -> str:
+    """Copy ``source`` to ``target``: a copy-on-write clone where the file system makes one (instant, no
+    bytes written), else a plain copy (O(file)). Returns how: ``clone`` or ``copy``."""
+    with source.open("rb") as src, target.open("wb") as dst:
+        try:
+            fcntl.ioctl(dst.fileno(), _FICLONE, src.fileno())
+        except OSError:  # no clones on this file system (ext4, tmpfs) or across file systems
+            pass
+        else:
+            return "clone"
+    shutil.copyfile(source, target)
+    return "copy"
+
+
+def _make_standby(path: Path, built: Path) -> None:
+    """Copy a version just built whole (``demo``, ``init``, ``compact``) into a new slot, its standby, so
+    that the next write starts from an equal copy instead of copying the store inside a user's load
+    (issue 26). Best effort: a copy that fails (a full disk) is removed and the next write copies."""
+    standby = _new_slot(path)
+    _marker(standby).touch()
+    try:
+        copy_file(built, standby)
+    except OSError:
+        _discard(standby)
+        return
+    _marker(standby).unlink()
 
 
 @contextlib.contextmanager
@@ -480,6 +512,8 @@ def next_version(path: Path, *, fresh: bool = False, compact: bool = False) -> I
             raise
         con.close()
         _marker(target).unlink(missing_ok=True)
+        if rebuilt:  # its standby now, at build time, not in the next load
+            _make_standby(path, target)
         link = path.with_name(path.name + ".swap")
         link.unlink(missing_ok=True)
         os.symlink(target.name, link)
