@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
+from typing import Final
 
 import polars as pl
 import pytest
@@ -24,12 +25,13 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from grading.intake import ingest
+from grading.rules.derive import derive
 from grading.monthly import refresh, results
 from grading.rules import asof
 from grading.scoring import schemes
 from grading.scoring.metrics import MetricSettings
-from grading.store import database
-from tests.conftest import ev, reg
+from grading.store import database, reference
+from tests.conftest import ev, frame, reg
 from tests.stores import mp_store
 from tests.test_store_ingest import write_csv
 
@@ -156,13 +158,62 @@ def assert_same_months(db: Path, expected: pl.DataFrame) -> None:
         con.close()
 
 
+#: The stored per-complaint state, by complaint id (keys number complaints in the order loads met them).
+STATE_KEYS: Final = {
+    "complaints": ("complaint_id",),
+    "stints": ("complaint_id", "started_at"),
+    "feedback_events": ("complaint_id", "event_time", "kind"),
+    "transfers": ("complaint_id", "event_time"),
+}
+
+
+def _by_id(table: str, frame: pl.DataFrame, ids: pl.DataFrame) -> pl.DataFrame:
+    if table != "complaints":
+        frame = frame.join(ids, on="complaint_key")
+    return frame.drop("complaint_key").sort(STATE_KEYS[table])
+
+
+def stored_state(db: Path) -> dict[str, pl.DataFrame]:
+    """Every derived table of ``db``, keyed by complaint id instead of the store's integer key."""
+    con = database.connect_readonly(db)
+    try:
+        tables = {t: con.sql(f"select * from {t}").pl() for t in STATE_KEYS}  # noqa: S608 - our table names
+    finally:
+        con.close()
+    ids = tables["complaints"].select("complaint_key", "complaint_id")
+    return {t: _by_id(t, frame, ids) for t, frame in tables.items()}
+
+
+def derived_from_scratch(rows: list[Row]) -> dict[str, pl.DataFrame]:
+    """The per-complaint state derived in one pass over the whole history, without any store."""
+    derived = derive(frame(rows), reference.categories(), default_limit_days=schemes.load().default_limit_days)
+    ids = derived["complaints"].select("complaint_key", "complaint_id")
+    # A complainant is stored pseudonymised: compare the state, not that one column.
+    derived["complaints"] = derived["complaints"].drop("complainant")
+    return {t: _by_id(t, f, ids) for t, f in derived.items()}
+
+
+def assert_same_state(db: Path, expected: dict[str, pl.DataFrame]) -> None:
+    got = stored_state(db)
+    for table, want in expected.items():
+        assert_frame_equal(got[table].select(want.columns), want, check_dtypes=False)
+
+
 def check(tmp: Path, rows: list[Row], splits: list[datetime]) -> None:
-    at_once = stored(load(tmp / "once.duckdb", [rows]))
+    once = load(tmp / "once.duckdb", [rows])
+    at_once = stored(once)
     # Every month from the first event to the last is computed, gap months included.
     months = asof.calendar_months(asof.month_of(_times(rows)[0]), asof.month_of(_times(rows)[-1]))
     assert set(at_once["month"]) <= set(months)
-    assert_same_months(load(tmp / "pieces.duckdb", pieces(rows, splits)), at_once)
-    assert_same_months(load(tmp / "overlap.duckdb", pieces(rows, splits, timedelta(days=20))), at_once)
+    # The stored per-complaint state equals the state derived from the whole history at once, however
+    # the history arrived (issue 26).
+    scratch = derived_from_scratch(rows)
+    assert scratch["complaints"].height == len({r["complaint_id"] for r in rows})
+    assert_same_state(once, scratch)
+    for name, parts in (("pieces", pieces(rows, splits)), ("overlap", pieces(rows, splits, timedelta(days=20)))):
+        db = load(tmp / f"{name}.duckdb", parts)
+        assert_same_months(db, at_once)
+        assert_same_state(db, scratch)
 
 
 @settings(
