@@ -48,7 +48,8 @@ def build_demo(path: Path, spec: DemoSpec = DEFAULT_DEMO, progress: Progress | N
         for chunk in chunks:
             keys = writes.assign_keys(con, chunk["complaint_id"])
             events += writes.append_events(con, chunk, 1, keys)
-            writes.append_derived(con, derive(chunk, categories, keys, default_limit_days=limit))
+            writes.append_derived(con, derive(chunk, categories, keys, default_limit_days=limit), held=True)
+        writes.store_built(con)
         writes.refresh_complainant_counts(con)
         writes.log_ingest(
             con,

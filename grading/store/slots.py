@@ -54,7 +54,7 @@ import re
 import shutil
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Final
 
@@ -443,6 +443,10 @@ def _full_copy(current: Path, slot: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+#: Fills the empty ``complaints`` of the open version from a table (schema, table) in a chosen order:
+#: :func:`grading.store.database.cluster`.
+Clustering = Callable[[duckdb.DuckDBPyConnection, str, str], None]
+
 #: Linux's ``FICLONE`` request: a copy-on-write clone of a whole file (btrfs, XFS, bcachefs; not ext4).
 _FICLONE: Final = 0x40049409
 
@@ -476,7 +480,9 @@ def _make_standby(path: Path, built: Path) -> None:
 
 
 @contextlib.contextmanager
-def next_version(path: Path, *, fresh: bool = False, compact: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def next_version(
+    path: Path, *, fresh: bool = False, compact: bool = False, cluster: Clustering | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a read-write connection to the next version of the database at ``path``.
 
     The block runs inside one DuckDB transaction on the standby (``fresh``, a full copy or
@@ -488,7 +494,7 @@ def next_version(path: Path, *, fresh: bool = False, compact: bool = False) -> I
     with _writer_lock(path), _owner_only(path):
         current = current_file(path)
         try:
-            con, target, rebuilt, read = _begin(path, current, fresh=fresh, compact=compact)
+            con, target, rebuilt, read = _begin(path, current, fresh=fresh, compact=compact, cluster=cluster)
         except (OSError, duckdb.Error) as exc:
             if _disk_full(exc):
                 raise _disk_full_error(path) from exc
@@ -552,7 +558,7 @@ def _writer_lock(path: Path) -> Iterator[None]:
 
 
 def _begin(
-    path: Path, current: Path | None, *, fresh: bool, compact: bool
+    path: Path, current: Path | None, *, fresh: bool, compact: bool, cluster: Clustering | None
 ) -> tuple[duckdb.DuckDBPyConnection, Path, bool, Path | None]:
     """Open the file the next version is written to (see :func:`next_version`): the connection, the
     file, whether it is built from scratch, and the version the write's block reads (the standby on a
@@ -568,7 +574,7 @@ def _begin(
         current = first
     existing = set(_slots(path))
     if compact and current is not None:
-        (con, target), rebuilt = _compacted(path, current), True
+        (con, target), rebuilt = _compacted(path, current, cluster), True
     else:
         con, target, rebuilt = _open_standby(path, current, fresh=fresh)
     return con, target, rebuilt, target if target in existing else current
@@ -665,9 +671,10 @@ def _attach_source(con: duckdb.DuckDBPyConnection, current: Path) -> None:
     con.execute("attach '" + str(current).replace("'", "''") + "' as src (read_only)")
 
 
-def _compacted(path: Path, current: Path) -> tuple[duckdb.DuckDBPyConnection, Path]:
+def _compacted(path: Path, current: Path, cluster: Clustering | None) -> tuple[duckdb.DuckDBPyConnection, Path]:
     """A new slot (guarded by its ``.partial`` marker) holding a copy of ``current`` without superseded
-    rows, stamped as not replayable (see :func:`compact`)."""
+    rows, stamped as not replayable (see :func:`compact`). With ``cluster``, ``complaints`` is copied by it
+    (``cluster(con, "src", "complaints")`` fills the empty table in its order); every other table as it is."""
     for old in _slots(path):
         if old != current:
             _discard(old)
@@ -676,7 +683,16 @@ def _compacted(path: Path, current: Path) -> tuple[duckdb.DuckDBPyConnection, Pa
     con = duckdb.connect(str(target))
     try:
         _attach_source(con, current)
-        con.execute('copy from database src to "' + replay.current_database(con).replace('"', '""') + '"')
+        into = '"' + replay.current_database(con).replace('"', '""') + '"'
+        if cluster is None:
+            con.execute("copy from database src to " + into)
+        else:  # the catalogue first, then every table's rows, complaints in the given order
+            con.execute("copy from database src to " + into + " (schema)")
+            for table in replay.tables(con, "src"):
+                if table == "complaints":
+                    cluster(con, "src", table)
+                else:
+                    con.execute(sql("insert into {t} select * from src.{t}", t=table))
         parent = replay.read_meta(con, "generation", "src") or _identity(current)
         con.execute("detach src")
         _start(con, parent=parent, mode="compacted")

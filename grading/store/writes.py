@@ -384,11 +384,31 @@ def max_complaint_key(con: duckdb.DuckDBPyConnection) -> int:
     return int(con.sql("select coalesce(max(complaint_key), 0) from complaints").fetchall()[0][0])
 
 
-def append_derived(con: duckdb.DuckDBPyConnection, derived: dict[str, pl.DataFrame]) -> None:
-    """Append derived frames for complaints not yet in the store (the demo builds month by month)."""
+#: Where a build (``demo``) holds its complaints until they are all derived: written to ``complaints`` in
+#: one ordered pass at the end (:func:`grading.store.database.cluster`).
+BUILT_COMPLAINTS: Final = "built_complaints"
+
+
+def append_derived(con: duckdb.DuckDBPyConnection, derived: dict[str, pl.DataFrame], *, held: bool = False) -> None:
+    """Append derived frames for complaints not yet in the store (the demo builds month by month).
+
+    With ``held``, the complaints go to the build's temporary table :data:`BUILT_COMPLAINTS` instead, and
+    :func:`store_built` writes them, in the order month reads prune best, once the build has them all.
+    """
     for table in DERIVED_TABLES:
+        target = BUILT_COMPLAINTS if held and table == "complaints" else table
+        if target == BUILT_COMPLAINTS:
+            con.execute(sql("create temp table if not exists {b} as from complaints limit 0", b=BUILT_COMPLAINTS))
         with registered(con, new_rows=derived[table]):
-            con.execute(sql("insert into {t} by name select * from new_rows", t=table))
+            con.execute(sql("insert into {t} by name select * from new_rows", t=target))
+
+
+def store_built(con: duckdb.DuckDBPyConnection) -> None:
+    """Write the complaints a build held (:func:`append_derived` with ``held``) into ``complaints``, in
+    order, and drop the temporary table."""
+    con.execute(sql("create temp table if not exists {b} as from complaints limit 0", b=BUILT_COMPLAINTS))
+    database.cluster(con, "temp", BUILT_COMPLAINTS)
+    con.execute(sql("drop table {b}", b=BUILT_COMPLAINTS))
 
 
 def refresh_complainant_counts(con: duckdb.DuckDBPyConnection, keys: pl.DataFrame | None = None) -> None:
