@@ -9,11 +9,11 @@ about 2 GB per variant).
 
 Files loaded, in order (made once, from the store and the demo generator, in ``--work``):
 
-- ``warm.csv``: one new complaint. The first write after a store made by an older Nivaran, or by
-  ``demo``, copies the store once (there is no standby yet); this load pays for that.
 - ``day.csv``: the day after the store ends, 1 November 2026: the complaints the demo generator
   registers that day (``--scale 1``: ~13k) with their events of that day, plus a ``closed`` event for
-  30,000 complaints open in the store (old complaints touched by the load).
+  30,000 complaints open in the store (old complaints touched by the load). It is the first load after
+  ``demo``: the bench copies the store with the standby ``demo`` made, so this load shows whether the
+  first load costs what any other day's does.
 - ``day2.csv``: 2 November in the same way (30,000 other closures): a day's load after a day's load,
   the steady state of a helpline that loads daily (the write also replays the previous day's on its
   standby, ``docs/slots.md``).
@@ -21,7 +21,9 @@ Files loaded, in order (made once, from the store and the demo generator, in ``-
   ``hour2`` is the steady state of hourly loads (it replays ``hour``), ``hour`` replays a day.
 
 The copy of the store is flushed to disk (``sync``) before the first load, so that no load pays for
-writing back the bench's own copy.
+writing back the bench's own copy. Before each load, its floor runs on the same file in its own process
+(:data:`FLOOR`, a bare DuckDB append): ``floor_cpu``, ``floor_process_seconds`` and ``cpu_ratio`` sit
+beside the load's own figures.
 Each load runs in its own child process (``nivaran ingest``'s code path, :func:`grading.intake.ingest.ingest`):
 wall time, bytes written (``write_bytes`` of ``/proc/self/io``: what the process sent to the storage
 layer), peak memory (``ru_maxrss``), CPU time of the whole child (user + system, imports included:
@@ -58,7 +60,7 @@ WINDOWS: dict[str, tuple[datetime, datetime, int]] = {
     "hour": (DAY + timedelta(days=2), DAY + timedelta(days=2, hours=1), HOUR_CLOSURES),
     "hour2": (DAY + timedelta(days=2, hours=1), DAY + timedelta(days=2, hours=2), HOUR_CLOSURES),
 }
-LOADS = ("warm", *WINDOWS)
+LOADS = tuple(WINDOWS)
 
 CHILD = """
 import cProfile, contextlib, json, pstats, resource, sys, time
@@ -88,6 +90,42 @@ print(json.dumps({
     "superseded": round(max(getattr(report, "superseded", {}).values(), default=0.0), 4),
 }))
 """
+
+
+#: The floor beside each load: a bare DuckDB append of the same file into a store's event table (a new
+#: file with the same ``events`` table, so that the floor pays no Nivaran work at all: no checks, no
+#: derived rows, no months, no second copy), committed and checkpointed, in its own process.
+FLOOR = """
+import json, resource, sys, time
+began = time.perf_counter()
+import duckdb
+db, path = sys.argv[1], sys.argv[2]
+con = duckdb.connect(db)
+con.execute(
+    "create table if not exists events (complaint_id varchar, event_time timestamp, event varchar, level varchar, "
+    "department varchar, district varchar, category varchar, complainant varchar, channel varchar, "
+    "outcome varchar, note varchar, limit_days double, ingest_id integer, complaint_key bigint)"
+)
+con.execute("insert into events by name select *, 0 as ingest_id from read_csv(?, header = true)", [path])
+con.execute("checkpoint")
+con.close()
+usage = resource.getrusage(resource.RUSAGE_SELF)
+cpu = usage.ru_utime + usage.ru_stime
+print(json.dumps({"seconds": round(time.perf_counter() - began, 3), "cpu_seconds": round(cpu, 3)}))
+"""
+
+
+def floor(work: Path, file: Path) -> dict[str, float]:
+    """Run :data:`FLOOR` for ``file`` in a child process: its wall (``process_seconds``) and CPU seconds."""
+    began = time.perf_counter()
+    out = subprocess.run(  # noqa: S603 - our own script
+        [sys.executable, "-c", FLOOR, str(work / "floor.duckdb"), str(file)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    row = json.loads(out.stdout.strip().splitlines()[-1])
+    return {"floor_cpu": row["cpu_seconds"], "floor_process_seconds": round(time.perf_counter() - began, 2)}
 
 
 def make_files(db: Path, work: Path) -> dict[str, Path]:
@@ -137,8 +175,6 @@ def make_files(db: Path, work: Path) -> dict[str, Path]:
     for name, (start, end, closures) in WINDOWS.items():  # each file closes complaints no other file does
         frames[name] = window(start, end, shuffled.slice(used, closures))
         used += closures
-    warm = month.filter(pl.col("complaint_id") == month["complaint_id"].min(), pl.col("event") == "registered")
-    frames = {"warm": warm.with_columns(pl.col(pl.Enum).cast(pl.String)), **frames}
     for name, frame in frames.items():
         frame.with_columns(pl.col("event_time").dt.strftime("%Y-%m-%dT%H:%M:%S%.6f")).write_csv(files[name])
         print(f"{name}: {frame.height:,} events, {frame['complaint_id'].n_unique():,} complaints")
@@ -171,11 +207,14 @@ def run_variant(
 
     source = slots.current_file(db)
     assert source is not None, f"no store at {db}"
-    shutil.copyfile(source, copy)
+    for slot in slots._slots(db):  # the current version and the standby the build made, as they are
+        shutil.copyfile(slot, copy.with_name(copy.name + "." + slot.name.rsplit(".", 1)[1]))
+    os.symlink(copy.name + "." + source.name.rsplit(".", 1)[1], copy)
     shutil.copyfile(db.with_name(db.stem + ".access.sqlite"), copy.with_name("database.access.sqlite"))
     os.sync()
     rows = []
     for label in LOADS:
+        beside = floor(work, files[label])  # alternating: the floor, then the load, file by file
         report = str(work / f"{name}-{label}.prof.txt") if profile else ""
         began = time.perf_counter()
         out = subprocess.run(  # noqa: S603 - our own script
@@ -190,6 +229,8 @@ def run_variant(
             raise SystemExit(f"{name} {label}: failed")
         row = {"variant": name, "file": label, **json.loads(out.stdout.strip().splitlines()[-1])}
         row["process_seconds"] = round(time.perf_counter() - began, 2)
+        row.update(beside)
+        row["cpu_ratio"] = round(float(row["cpu_seconds"]) / beside["floor_cpu"], 1)  # type: ignore[arg-type]
         current = slots.current_file(copy)
         assert current is not None
         row["store_mib"] = round(current.stat().st_size / 2**20, 1)

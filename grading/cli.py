@@ -7,6 +7,7 @@ user can fix are printed as one clear message (no traceback) with exit code 2.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
@@ -618,7 +619,19 @@ def review_command(db: Path | None, district: str, as_of_text: str | None, since
 
 @main.command("ingest")
 @db_option
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--watch",
+    "watch_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Stay up and load each file that arrives in DIR (moved to DIR/loaded or DIR/failed): no start-up per file.",
+)
+@click.option(
+    "--interval", type=click.FloatRange(0.1), default=2.0, show_default=True, help="Seconds between looks at DIR."
+)
+@click.option("--once", is_flag=True, help="With --watch: load the files in DIR now, then stop.")
 @click.option(
     "--strict", is_flag=True, help="Refuse the whole load when any row is bad (default: quarantine bad rows)."
 )
@@ -652,6 +665,9 @@ def review_command(db: Path | None, district: str, as_of_text: str | None, since
 def ingest_command(  # noqa: PLR0917 - one parameter per click option
     db: Path | None,
     files: tuple[Path, ...],
+    watch_dir: Path | None,
+    interval: float,
+    once: bool,
     strict: bool,
     mapping_name: str | None,
     max_line_bytes: int,
@@ -662,6 +678,17 @@ def ingest_command(  # noqa: PLR0917 - one parameter per click option
     from grading.intake import ingest, mapping
 
     chosen = mapping.load(mapping_name) if mapping_name else None
+    if watch_dir is not None or not files:
+        if files or watch_dir is None:
+            msg = "give the files to load, or --watch DIR to load the files arriving in a folder (not both)."
+            raise click.UsageError(msg)
+        from grading.intake import watch
+
+        with contextlib.suppress(KeyboardInterrupt):
+            watch.watch(
+                _database(db), watch_dir, interval=interval, once=once, mapping=chosen, strict=strict, say=click.echo
+            )
+        return
     with _progress() as progress:
         report = ingest.ingest(
             _database(db),

@@ -25,9 +25,9 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from grading.intake import ingest
-from grading.rules.derive import derive
 from grading.monthly import refresh, results
 from grading.rules import asof
+from grading.rules.derive import derive
 from grading.scoring import schemes
 from grading.scoring.metrics import MetricSettings
 from grading.store import database, reference
@@ -177,7 +177,7 @@ def stored_state(db: Path) -> dict[str, pl.DataFrame]:
     """Every derived table of ``db``, keyed by complaint id instead of the store's integer key."""
     con = database.connect_readonly(db)
     try:
-        tables = {t: con.sql(f"select * from {t}").pl() for t in STATE_KEYS}  # noqa: S608 - our table names
+        tables = {t: con.sql(f"select * from {t}").pl() for t in STATE_KEYS}
     finally:
         con.close()
     ids = tables["complaints"].select("complaint_key", "complaint_id")

@@ -315,7 +315,7 @@ def read_events(
     if complaint_ids is None and keys is None:
         return as_frame(con.sql(sql("select {c} from events", c=cols))).cast(EVENT_SCHEMA)
     if keys is None:
-        assert complaint_ids is not None  # noqa: S101 - narrowed for the type checker
+        assert complaint_ids is not None
         with registered(con, wanted_ids=complaint_ids.to_frame("complaint_id")):
             keys = as_frame(
                 con.sql("select complaint_key from complaints semi join wanted_ids using (complaint_id)")
@@ -417,7 +417,7 @@ def month_complaints(con: duckdb.DuckDBPyConnection, start: datetime, end: datet
     Read in two parts, each of which DuckDB's zone maps prune (see :func:`cluster`): the complaints with
     an event since ``start``, and the open ones quiet since before it.
     """
-    return (
+    return as_frame(
         con.sql(
             sql(
                 """
@@ -431,9 +431,7 @@ def month_complaints(con: duckdb.DuckDBPyConnection, start: datetime, end: datet
             ),
             params={"start": start, "end": end},
         )
-        .pl()
-        .sort("complaint_key")
-    )
+    ).sort("complaint_key")
 
 
 def last_computed_month(con: duckdb.DuckDBPyConnection) -> date | None:
