@@ -115,6 +115,53 @@ print(json.dumps({"seconds": round(time.perf_counter() - began, 3), "cpu_seconds
 """
 
 
+#: The warm loader (``nivaran ingest --watch``): one process, started once, loads every file in turn from
+#: its inbox; each file's wall and CPU seconds are its own (imports and start-up paid once, before).
+WARM = """
+import json, resource, shutil, sys, time
+from pathlib import Path
+from grading.intake import watch
+db, inbox, files = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3:]
+watcher = watch.Watcher(db, inbox, say=lambda _: None)
+for name in files:
+    shutil.copyfile(name, inbox / Path(name).name)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu, began = usage.ru_utime + usage.ru_stime, time.perf_counter()
+    watcher.look(settled=True)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({"file": Path(name).stem, "warm_seconds": round(time.perf_counter() - began, 3),
+                      "warm_cpu": round(usage.ru_utime + usage.ru_stime - cpu, 3)}), flush=True)
+"""
+
+
+def child(code: Path, what: str, script: str, *args: object) -> list[str]:
+    """Run one of this bench's scripts in a child Python with the code of ``code``; its output lines
+    (stops the bench, with the child's error, when it fails)."""
+    out = subprocess.run(  # noqa: S603 - our own script
+        [sys.executable, "-c", script, *map(str, args)],
+        cwd=code,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode:
+        print(out.stderr[-2000:])
+        raise SystemExit(f"{what}: failed")
+    return out.stdout.strip().splitlines()
+
+
+def run_warm(code: Path, db: Path, files: dict[str, Path], work: Path) -> list[dict[str, object]]:
+    """Copy the store, then load the files in turn in one warm loader process (:data:`WARM`)."""
+    copy = copy_store(db, work / "warm")
+    inbox = work / "warm" / "inbox"
+    inbox.mkdir()
+    out = child(code, "warm loader", WARM, copy, inbox, *(files[label] for label in LOADS))
+    rows = [json.loads(line) for line in out if line.startswith("{")]
+    for row in rows:
+        print(json.dumps(row), flush=True)
+    return rows
+
+
 def floor(work: Path, file: Path) -> dict[str, float]:
     """Run :data:`FLOOR` for ``file`` in a child process: its wall (``process_seconds``) and CPU seconds."""
     began = time.perf_counter()
@@ -196,38 +243,38 @@ def code_before(work: Path, base: str) -> Path:
     return target
 
 
-def run_variant(
-    name: str, code: Path, db: Path, files: dict[str, Path], work: Path, *, profile: bool
-) -> list[dict[str, object]]:
-    """Copy the store, then load the files into the copy in order, each in a child process."""
-    copy = work / name / "database.duckdb"
-    shutil.rmtree(copy.parent, ignore_errors=True)
-    copy.parent.mkdir(parents=True)
+def copy_store(db: Path, folder: Path) -> Path:
+    """A copy of the store ``db`` in ``folder`` (emptied first): its current version and the standby the
+    build made, as they are, the link and the access file; flushed to disk."""
     from grading.store import slots
 
+    copy = folder / "database.duckdb"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
     source = slots.current_file(db)
     assert source is not None, f"no store at {db}"
-    for slot in slots._slots(db):  # the current version and the standby the build made, as they are
+    for slot in slots._slots(db):
         shutil.copyfile(slot, copy.with_name(copy.name + "." + slot.name.rsplit(".", 1)[1]))
     os.symlink(copy.name + "." + source.name.rsplit(".", 1)[1], copy)
     shutil.copyfile(db.with_name(db.stem + ".access.sqlite"), copy.with_name("database.access.sqlite"))
     os.sync()
+    return copy
+
+
+def run_variant(
+    name: str, code: Path, db: Path, files: dict[str, Path], work: Path, *, profile: bool
+) -> list[dict[str, object]]:
+    """Copy the store, then load the files into the copy in order, each in a child process."""
+    copy = copy_store(db, work / name)
+    from grading.store import slots
+
     rows = []
     for label in LOADS:
         beside = floor(work, files[label])  # alternating: the floor, then the load, file by file
         report = str(work / f"{name}-{label}.prof.txt") if profile else ""
         began = time.perf_counter()
-        out = subprocess.run(  # noqa: S603 - our own script
-            [sys.executable, "-c", CHILD, str(copy), str(files[label]), report],
-            cwd=code,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if out.returncode:
-            print(out.stderr[-2000:])
-            raise SystemExit(f"{name} {label}: failed")
-        row = {"variant": name, "file": label, **json.loads(out.stdout.strip().splitlines()[-1])}
+        out = child(code, f"{name} {label}", CHILD, copy, files[label], report)
+        row = {"variant": name, "file": label, **json.loads(out[-1])}
         row["process_seconds"] = round(time.perf_counter() - began, 2)
         row.update(beside)
         row["cpu_ratio"] = round(float(row["cpu_seconds"]) / beside["floor_cpu"], 1)  # type: ignore[arg-type]
@@ -246,10 +293,12 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "results" / "loads")
     parser.add_argument("--before", metavar="REV", help="also measure the code of this commit")
     parser.add_argument("--profile", action="store_true", help="run each load under cProfile (slower)")
+    parser.add_argument("--warm", action="store_true", help="also load the files in turn in one warm loader")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     print(f"{platform.node()} {platform.processor() or platform.machine()}, {datetime.now():%Y-%m-%d %H:%M}")
     files = make_files(args.db, args.work)
+    (args.work / "floor.duckdb").unlink(missing_ok=True)
     rows = []
     if args.before:
         rows += run_variant(
@@ -257,7 +306,11 @@ def main() -> None:
         )
         shutil.rmtree(args.work / "before", ignore_errors=True)
     rows += run_variant("after", ROOT, args.db, files, args.work, profile=args.profile)
+    shutil.rmtree(args.work / "after", ignore_errors=True)
     print(pl.DataFrame(rows))
+    if args.warm:
+        print(pl.DataFrame(run_warm(ROOT, args.db, files, args.work)))
+        shutil.rmtree(args.work / "warm", ignore_errors=True)
 
 
 if __name__ == "__main__":
