@@ -23,6 +23,7 @@ from grading.outputs.fmt import EMPTY, fixed_expr, sparkline_expr
 from grading.outputs.geo import HIDDEN_GREY
 from grading.scoring import suppress
 from grading.scoring.schemes import Scheme
+from grading.words import filled
 from ui import data, permalink, widgets
 from ui.i18n import LANGS, display_name, lang, metric_label, month_name, t
 from ui.text import chart_text
@@ -247,7 +248,7 @@ def trend_table(trend: pl.DataFrame, metrics: list[str]) -> pl.DataFrame:
     return rows.select(
         pl.col("metric").replace_strict({m: metric_label(m) for m in metrics}).alias(t("metric")),
         (fixed_expr(pl.col("now"), 1) + pl.lit("%")).fill_null(EMPTY).alias(t("latest")),
-        pl.format("{} pp", fixed_expr(pl.col("change"), 1)).fill_null(EMPTY).alias(t("vs_last_month")),
+        filled("change_pp", lang(), {"n": fixed_expr(pl.col("change"), 1)}).fill_null(EMPTY).alias(t("vs_last_month")),
         sparkline_expr(pl.col("bars")).alias(t("trend")),
     )
 
@@ -346,6 +347,12 @@ def line_hover(fig: go.Figure, unit: str, decimals: int = 1) -> go.Figure:
 
 
 def chart_table(frame: pl.DataFrame) -> None:
-    """A chart's figures as a table under it, folded (for screen readers, print and exact values)."""
+    """A chart's figures as a table under it, folded (for screen readers, print and exact values); a yes/no
+    column reads yes or no in the reader's language (a screen reader says a tick box's state in English)."""
+    words = [
+        pl.when(pl.col(c)).then(pl.lit(t("yes"))).when(~pl.col(c)).then(pl.lit(t("no"))).alias(c)
+        for c in frame.columns
+        if frame[c].dtype == pl.Boolean
+    ]
     with st.expander(t("chart_table")):
-        st.dataframe(frame, hide_index=True)
+        st.dataframe(frame.with_columns(words), hide_index=True)
