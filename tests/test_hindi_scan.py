@@ -186,15 +186,14 @@ def offered(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, pl.DataFrame]]:
     return got
 
 
-#: Issue 25 is open: these scans still find English words and codes (the remaining findings are listed in
-#: the issue's closing note: metric, component and flag definitions without Hindi text, the scheme's source
-#: line, unit and reason codes, admin tables' audit details, the Hindi district-ranking and state-trend files,
-#: the press report's source line). Strict: the day a scan passes, its mark must go.
-OPEN_25 = pytest.mark.xfail(strict=True, reason="issue 25 open: Hindi text still missing (see the mark's comment)")
+#: Issue 25 is open for the administrator's pages only: the audit log's details are stored as English sentences
+#: with codes in them ("redefined t.energy: department_head ENERGY", "password from local", the command-line
+#: actor "cli:root"), and the load history names a demo load by its command ("demo --months 6 …"). Strict: the
+#: day the scan passes, the mark must go.
+OPEN_25 = pytest.mark.xfail(strict=True, reason="issue 25 open: audit details and load sources still in English")
 
 
-@OPEN_25
-@pytest.mark.parametrize("role", list(ROLE_PAGES))
+@pytest.mark.parametrize("role", [*(r for r in ROLE_PAGES if r != "admin"), pytest.param("admin", marks=OPEN_25)])
 def test_every_page_in_hindi_shows_no_latin_word_or_code(
     role: str,
     published_db: Path,
@@ -237,7 +236,6 @@ def test_every_page_in_hindi_shows_no_latin_word_or_code(
     )
 
 
-@OPEN_25
 def test_the_hindi_press_report_pdf_has_no_latin_word_or_code(published_db: Path) -> None:
     from datetime import date
 
