@@ -273,3 +273,20 @@ def test_navigation_banner_and_buttons_use_no_emoji_and_no_material_icon() -> No
         text = (ROOT / path).read_text(encoding="utf-8")
         assert not emoji(text), path
         assert ":material/" not in text, path
+
+
+def test_the_trend_chart_names_its_months_in_hindi(published_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Plotly writes a date axis's months in English; the Hindi chart gives the axis its own ticks. The demo
+    # holds six months, March to August 2024: one tick each.
+    monkeypatch.setenv("NIVARAN_DB", str(published_db))
+    at = AppTest.from_file(str(ROOT / "navigation.py"), default_timeout=120)
+    at.session_state["lang"] = "hi"
+    at.run()
+    at.switch_page("pages/trends.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.get("plotly_chart"), [w.value for w in at.warning]
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    hindi = ["मार्च", "अप्रैल", "मई", "जून", "जुलाई", "अगस्त"]
+    assert figure["layout"]["xaxis"]["ticktext"] == [f"{m} 2024" for m in hindi]
+    hover = {month for trace in figure["data"] for month in trace["customdata"]}  # the hover's month, in Hindi
+    assert hover == {f"{m} 2024" for m in hindi}
