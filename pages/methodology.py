@@ -66,7 +66,7 @@ st.markdown(
 )
 methodology_section(data.scheme(), month)
 others = [n for n in schemes.available() if n != scheme.name]  # by code in English, by title in Hindi
-st.caption(t("method_other", names=", ".join(data.shipped_scheme(n).title_hi if hi else n for n in others)))
+st.caption(t("method_other", names=", ".join(schemes.load(n).title_hi if hi else n for n in others)))
 
 st.markdown(f"#### {t('method_asof')}")
 st.markdown(t("method_asof_text"))
@@ -77,8 +77,8 @@ st.markdown(
     t(
         "method_privacy_figures",
         band=suppress.band(scheme.suppress_below),
-        small_column=publish.heading("small_figures", lang()),  # as the files offered in this language head it
-        hidden_column=publish.heading("hidden_figures", lang()),
+        small_column=Text(publish.heading("small_figures", lang())),  # as the files offered in this language head it
+        hidden_column=Text(publish.heading("hidden_figures", lang())),
     )
 )
 

@@ -389,11 +389,6 @@ def _scheme(name: str) -> schemes.Scheme:
     return schemes.load(name)
 
 
-def shipped_scheme(name: str) -> schemes.Scheme:
-    """A scheme shipped with Nivaran, by name (loaded once per process)."""
-    return _scheme(name)
-
-
 @st.cache_data(max_entries=8, show_spinner=False)
 def months(stamp: Stamp) -> list[date]:
     """Months with precomputed results, oldest first."""
