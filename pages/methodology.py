@@ -18,7 +18,8 @@ scheme = data.scheme().in_force(month)  # the version that grades the selected m
 kinds = data.public_recorded(stamp)  # the record kinds the store holds
 hi = lang() == "hi"
 st.title(t("method_title"))
-scheme_named = t("method_scheme_version", name=scheme.name, version=scheme.version)  # in Hindi the version alone
+# The scheme's code and version; in Hindi the version alone (the code is English, the title says the scheme).
+scheme_named = t("method_scheme_version", version=scheme.version) if hi else f"{scheme.name} {scheme.version}"
 st.subheader(f"{t('method_scheme')}: {scheme.title_in(lang())} ({scheme_named})")
 st.caption(t("method_source", source=Text(scheme.source_in(lang()))))  # our settings file: a link may stay a link
 

@@ -184,6 +184,10 @@ COMMON: Final[dict[str, tuple[str, str]]] = {
     "col_load": ("Load no.", "लोड क्रमांक"),
     "col_file": ("File", "फ़ाइल"),
     "col_kind": ("Kind", "प्रकार"),
+    # what a load was (the ingest log's kind)
+    "load_kind_events": ("events", "घटनाएँ"),
+    "load_kind_demo": ("demo", "प्रदर्शन डेटा"),
+    "load_kind_snapshot": ("snapshot:{file}", "स्नैपशॉट: {file}"),
     "col_finished": ("Finished", "पूर्ण"),
     "col_rows_read": ("Rows read", "पढ़ी गई पंक्तियाँ"),
     "col_rows_loaded": ("Rows loaded", "लोड की गई पंक्तियाँ"),

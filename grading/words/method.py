@@ -156,7 +156,7 @@ METHOD: Final[dict[str, tuple[str, str]]] = {
         "इस हेल्पलाइन के डेटा में इनके रिकॉर्ड नहीं हैं: {components}। ये घटक हर अंक से बाहर रहते हैं।",
     ),
     "metric": ("Metric", "मापदंड"),
-    "method_scheme_version": ("{name}, version {version}", "संस्करण {version}"),
+    "method_scheme_version": ("version {version}", "संस्करण {version}"),
     "column_code": ("Column in the files", "फ़ाइलों में स्तंभ"),
     # units of the registry (grading.model.registry), as the methodology writes them
     "unit_count": ("count", "गिनती"),
