@@ -12,6 +12,7 @@ from grading.rules.asof import previous_month
 from grading.serve.views import pending_summary
 from ui import auth, data, department_plan, permalink
 from ui.i18n import display_name, lang, month_name, name_column, t
+from ui.public_page import month_axis
 from ui.ranking import flags_section, published, rank_title
 from ui.widgets import case_download, guarded, marked, page_context, published_marker
 
@@ -66,8 +67,8 @@ with left, guarded("rank over time"):
                 "thickness": 6,
                 "color": "rgba(31, 119, 180, 0.25)",
             },
-            customdata=past["rank_text"].to_list(),
-            hovertemplate=f"%{{x|%b %Y}}: {t('rank')} %{{customdata}}<extra></extra>",
+            customdata=[[rank, month_name(m)] for rank, m in zip(past["rank_text"], past["month"], strict=True)],
+            hovertemplate=f"%{{customdata[1]}}: {t('rank')} %{{customdata[0]}}<extra></extra>",
             mode="lines+markers+text",
             text=past["grade"].to_list(),
             textposition="top center",
@@ -78,7 +79,7 @@ with left, guarded("rank over time"):
         fig.update_yaxes(range=[lowest + 0.5, 0.5], tickformat="d", dtick=max(1, math.ceil(lowest / 8)), tick0=1)
     fig.update_yaxes(title=t("rank_in_group"))
     fig.update_layout(height=340, margin={"t": 20})
-    st.plotly_chart(fig, width="stretch")
+    st.plotly_chart(month_axis(fig), width="stretch")
 
 with right, guarded("components"):
     st.subheader(t("components_vs"))

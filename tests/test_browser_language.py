@@ -65,8 +65,8 @@ WIDGETS = r"""() => {
 }"""
 #: How a part of a page that failed starts (ui.widgets.guarded), in both languages.
 PART_FAILED = tuple(CATALOGUE["part_failed_because"][i].split(":")[0] for i in (0, 1))
-#: Texts written the same in both languages: the switch itself.
-SAME_IN_BOTH = {"भाषा · Language", EN, HI, f"*{EN}", f"*{HI}"}
+#: Texts written the same in both languages: the switch's options.
+SAME_IN_BOTH = {EN, HI, f"*{EN}", f"*{HI}"}
 
 
 def free_text(kind: str) -> bool:
@@ -288,3 +288,32 @@ def test_the_server_logged_no_missing_script_run_context(server, browser) -> Non
     settle(page, log)
     page.close()
     assert "missing ScriptRunContext" not in log.read_text()
+
+
+#: The widths, in the page's own heading font, of a conjunct (क + virama + ष, which a Devanagari font shapes
+#: into one glyph, क्ष) and of the two consonants side by side (कष). Without a font that has the glyphs, every
+#: code point is drawn as the same empty box, so the conjunct is three boxes against two: 1.5 times as wide.
+GLYPHS = """() => {
+  const heading = document.querySelector('[data-testid="stMain"] h1');
+  const pen = document.createElement('canvas').getContext('2d');
+  pen.font = getComputedStyle(heading).font;
+  return {text: heading.innerText, font: pen.font,
+          conjunct: pen.measureText('\u0915\u094d\u0937').width, pair: pen.measureText('\u0915\u0937').width,
+          box: pen.measureText('\u25a1').width};
+}"""
+
+
+def test_hindi_pages_draw_devanagari_with_a_font_that_has_its_glyphs(server, browser) -> None:  # type: ignore[no-untyped-def]
+    """No tofu: in Hindi, the public summary's heading is Devanagari, and its font shapes a conjunct (a machine
+    without a Devanagari font, e.g. without fonts-noto-core, draws three boxes and fails here)."""
+    url, log = server
+    page = browser.new_page()
+    page.goto(f"{url}/?lang=hi")
+    settle(page, log)
+    page.locator('[data-testid="stMain"] h1').first.wait_for()
+    seen = page.evaluate(GLYPHS)
+    page.screenshot(path=str(ARTIFACTS / "language-glyphs-hi.png"))
+    page.close()
+    assert re.search("[\u0900-\u097f]", seen["text"]), seen
+    assert seen["conjunct"] < 1.25 * seen["pair"], f"Devanagari drawn as boxes: {seen}"
+    assert seen["pair"] != 2 * seen["box"], f"Devanagari drawn as boxes: {seen}"

@@ -43,6 +43,19 @@ def test_registry_entries_are_complete() -> None:
             assert metric.unit == "pct", name
 
 
+def test_every_registry_entry_has_a_hindi_definition_in_hindi_words() -> None:
+    # Issue 25: the methodology page and the site read these in Hindi; only the scan's allowed words may
+    # stay in Latin letters (the levels L1-L5, grade letters).
+    from grading.model.registry import FIELDS, definition
+    from tests.test_hindi_scan import latin_words
+
+    for name in [*METRICS, *FIELDS]:
+        hindi = definition(name, "hi")
+        assert sum("\u0900" <= ch <= "\u097f" for ch in hindi) > len(hindi) / 3, name
+        assert not latin_words(hindi), (name, latin_words(hindi))
+        assert definition(name, "en") == (METRICS.get(name) or FIELDS[name]).description, name
+
+
 def test_domain_metric_names_are_all_implemented() -> None:
     domain = [
         "received",

@@ -117,8 +117,8 @@ def visible_texts(node: Any) -> Iterator[tuple[str, str]]:
             continue
         if isinstance(got, str) and got:
             yield kind, got
-    for option in getattr(proto, "options", []) or []:
-        yield kind, str(option)
+    for option in getattr(proto, "options", []) or []:  # a button group's option is a message: its content shows
+        yield kind, str(option.content) if hasattr(option, "content") else str(option)
 
 
 def workbook_text(book: bytes) -> str:
@@ -186,15 +186,14 @@ def offered(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, pl.DataFrame]]:
     return got
 
 
-#: Issue 25 is open: these scans still find English words and codes (the remaining findings are listed in
-#: the issue's closing note: metric, component and flag definitions without Hindi text, the scheme's source
-#: line, unit and reason codes, admin tables' audit details, the Hindi district-ranking and state-trend files,
-#: the press report's source line). Strict: the day a scan passes, its mark must go.
-OPEN_25 = pytest.mark.xfail(strict=True, reason="issue 25 open: Hindi text still missing (see the mark's comment)")
+#: Issue 25 is open for the administrator's audit log only: its details are stored as English sentences with
+#: codes in them ("redefined t.energy: department_head ENERGY", "password from local"), its scope column holds
+#: codes ("state", "districts=INDORE") and the command line acts as "cli:root". Strict: the day the scan
+#: passes, the mark must go.
+OPEN_25 = pytest.mark.xfail(strict=True, reason="issue 25 open: the audit log's details and scopes are English")
 
 
-@OPEN_25
-@pytest.mark.parametrize("role", list(ROLE_PAGES))
+@pytest.mark.parametrize("role", [*(r for r in ROLE_PAGES if r != "admin"), pytest.param("admin", marks=OPEN_25)])
 def test_every_page_in_hindi_shows_no_latin_word_or_code(
     role: str,
     published_db: Path,
@@ -216,6 +215,7 @@ def test_every_page_in_hindi_shows_no_latin_word_or_code(
     at.run()
     if role != "public":
         sign_in(at, *demo_users[role])
+    offered.clear()  # the files of the English runs above are English by design: the Hindi pages' files are judged
     found: dict[str, dict[str, set[str]]] = {}
     for page in ROLE_PAGES[role]:
         at.session_state["lang"] = "hi"
@@ -236,7 +236,6 @@ def test_every_page_in_hindi_shows_no_latin_word_or_code(
     )
 
 
-@OPEN_25
 def test_the_hindi_press_report_pdf_has_no_latin_word_or_code(published_db: Path) -> None:
     from datetime import date
 
@@ -274,3 +273,20 @@ def test_navigation_banner_and_buttons_use_no_emoji_and_no_material_icon() -> No
         text = (ROOT / path).read_text(encoding="utf-8")
         assert not emoji(text), path
         assert ":material/" not in text, path
+
+
+def test_the_trend_chart_names_its_months_in_hindi(published_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Plotly writes a date axis's months in English; the Hindi chart gives the axis its own ticks. The demo
+    # holds six months, March to August 2024: one tick each.
+    monkeypatch.setenv("NIVARAN_DB", str(published_db))
+    at = AppTest.from_file(str(ROOT / "navigation.py"), default_timeout=120)
+    at.session_state["lang"] = "hi"
+    at.run()
+    at.switch_page("pages/trends.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.get("plotly_chart"), [w.value for w in at.warning]
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    hindi = ["मार्च", "अप्रैल", "मई", "जून", "जुलाई", "अगस्त"]
+    assert figure["layout"]["xaxis"]["ticktext"] == [f"{m} 2024" for m in hindi]
+    hover = {month for trace in figure["data"] for month in trace["customdata"]}  # the hover's month, in Hindi
+    assert hover == {f"{m} 2024" for m in hindi}

@@ -163,4 +163,5 @@ def test_the_reports_carry_the_district_map(package: tuple[Path, Path]) -> None:
     english = "".join(_text(out / "report-en.pdf"))
     assert "District scores on the map" in english
     assert "adarvmaps" in english  # the boundaries' attribution
-    assert "adarvmaps" in "".join(_text(out / "report-hi.pdf"))
+    # the same attribution in Devanagari (issue 25: no Latin words in Hindi)
+    assert "एडीएआरवी" in "".join(_text(out / "report-hi.pdf"))

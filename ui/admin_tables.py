@@ -13,6 +13,7 @@ import polars as pl
 from grading.access.accounts import AUDITED
 from grading.access.identity import ROLES
 from grading.outputs import casewords
+from grading.words import filled
 from ui.i18n import lang, t
 
 
@@ -31,12 +32,29 @@ def _text(column: str) -> pl.Expr:
     return pl.col(column).cast(pl.String).fill_null("")
 
 
+def _kind() -> pl.Expr:
+    """What a load was, in words: events, a snapshot (with its mapping file), the demo."""
+    snapshot = pl.col("kind").str.strip_prefix("snapshot:")
+    return (
+        pl.when(pl.col("kind").str.starts_with("snapshot:"))
+        .then(filled("load_kind_snapshot", lang(), {"file": snapshot}))
+        .otherwise(_text("kind").replace({k: t(f"load_kind_{k}") for k in ("events", "demo")}))
+    )
+
+
+def _source() -> pl.Expr:
+    """A load's file; for the demo, the command that made it (in Hindi the words "demo data": the command's
+    options are English, and the English page shows them)."""
+    demo = pl.lit(t("load_kind_demo")) if lang() == "hi" else _text("source")
+    return pl.when(pl.col("kind") == "demo").then(demo).otherwise(_text("source"))
+
+
 def load_history(log: pl.DataFrame) -> pl.DataFrame:
     """The ingest log (newest first), as shown."""
     return log.select(
         pl.col("ingest_id").alias(t("col_load")),
-        _text("source").alias(t("col_file")),
-        _text("kind").alias(t("col_kind")),
+        _source().alias(t("col_file")),
+        _kind().alias(t("col_kind")),
         _moment("finished_at").alias(t("col_finished")),
         pl.col("rows_read").alias(t("col_rows_read")),
         pl.col("rows_loaded").alias(t("col_rows_loaded")),

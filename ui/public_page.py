@@ -23,6 +23,7 @@ from grading.outputs.fmt import EMPTY, fixed_expr, sparkline_expr
 from grading.outputs.geo import HIDDEN_GREY
 from grading.scoring import suppress
 from grading.scoring.schemes import Scheme
+from grading.words import filled
 from ui import data, permalink, widgets
 from ui.i18n import LANGS, display_name, lang, metric_label, month_name, t
 from ui.text import chart_text
@@ -247,7 +248,7 @@ def trend_table(trend: pl.DataFrame, metrics: list[str]) -> pl.DataFrame:
     return rows.select(
         pl.col("metric").replace_strict({m: metric_label(m) for m in metrics}).alias(t("metric")),
         (fixed_expr(pl.col("now"), 1) + pl.lit("%")).fill_null(EMPTY).alias(t("latest")),
-        pl.format("{} pp", fixed_expr(pl.col("change"), 1)).fill_null(EMPTY).alias(t("vs_last_month")),
+        filled("change_pp", lang(), {"n": fixed_expr(pl.col("change"), 1)}).fill_null(EMPTY).alias(t("vs_last_month")),
         sparkline_expr(pl.col("bars")).alias(t("trend")),
     )
 
@@ -338,14 +339,42 @@ def unit_suffix(metric: str) -> str:
     return {"pct": "%", "days": f" {t('days')}"}.get(unit, "")
 
 
-def line_hover(fig: go.Figure, unit: str, decimals: int = 1) -> go.Figure:
-    """Hover on a line chart of months: the line's name, the month and the value with its unit
-    (instead of Plotly's "x:", "y:")."""
-    fig.update_traces(hovertemplate=f"%{{fullData.name}}<br>%{{x|%b %Y}}: %{{y:.{decimals}f}}{unit}<extra></extra>")
+def _months_of(xs: object) -> list[date]:
+    """A trace's x values (dates: a numpy datetime64 array from Plotly Express, or a list) as dates."""
+    return pl.Series("x", [] if xs is None else xs).cast(pl.Date).to_list()  # type: ignore[arg-type]  # numpy or list
+
+
+#: At most this many month ticks on an axis: a longer series gets every second, third … month.
+MONTH_TICKS: Final = 12
+
+
+def month_axis(fig: go.Figure) -> go.Figure:
+    """A chart of months with the months in the reader's language: in Hindi the x axis's ticks are the months
+    shown, named from the catalogue's month names (Plotly writes month names in English only)."""
+    if lang() != "hi":
+        return fig
+    months = sorted({m for trace in fig.data for m in _months_of(trace.x) if m is not None})
+    shown = months[:: max(1, -(-len(months) // MONTH_TICKS))]
+    fig.update_xaxes(tickvals=shown, ticktext=[month_name(m) for m in shown])
     return fig
 
 
+def line_hover(fig: go.Figure, unit: str, decimals: int = 1) -> go.Figure:
+    """Hover on a line chart of months: the line's name, the month in the reader's language and the value
+    with its unit (instead of Plotly's "x:", "y:"); the month axis as :func:`month_axis` writes it."""
+    for trace in fig.data:
+        trace.customdata = [month_name(m) if m is not None else "" for m in _months_of(trace.x)]
+    fig.update_traces(hovertemplate=f"%{{fullData.name}}<br>%{{customdata}}: %{{y:.{decimals}f}}{unit}<extra></extra>")
+    return month_axis(fig)
+
+
 def chart_table(frame: pl.DataFrame) -> None:
-    """A chart's figures as a table under it, folded (for screen readers, print and exact values)."""
+    """A chart's figures as a table under it, folded (for screen readers, print and exact values); a yes/no
+    column reads yes or no in the reader's language (a screen reader says a tick box's state in English)."""
+    words = [
+        pl.when(pl.col(c)).then(pl.lit(t("yes"))).when(~pl.col(c)).then(pl.lit(t("no"))).alias(c)
+        for c in frame.columns
+        if frame[c].dtype == pl.Boolean
+    ]
     with st.expander(t("chart_table")):
-        st.dataframe(frame, hide_index=True)
+        st.dataframe(frame.with_columns(words), hide_index=True)

@@ -273,11 +273,11 @@ def flags_section(stamp: Stamp, month: date, department: str) -> None:
         if rows.is_empty():
             st.write(t("no_flags"))
             return
-        titles = {code: (hi if lang() == "hi" else en) for code, (en, hi, _) in flags.FLAGS.items()}
+        titles = {code: (hi if lang() == "hi" else en) for code, (en, hi, *_) in flags.FLAGS.items()}
         st.dataframe(
             rows.select(
                 pl.col("flag").replace_strict(titles).alias(t("flag")),
-                pl.col("sentence").alias(t("evidence")),
+                flags.evidence_of(data.scheme().in_force(month).flags, lang(), indian_expr).alias(t("evidence")),
                 pl.col("share_pct").round(1).alias(t("share_pct")),
                 pl.col("own_pct").round(1).alias(t("own_pct")),
                 pl.col("state_pct").round(1).alias(t("state_pct")),
@@ -321,8 +321,8 @@ def methodology_section(scheme: Scheme, month: date) -> None:
     st.table(
         pl.DataFrame(
             {
-                t("flag"): [hi_t if hi else en for en, hi_t, _ in flags.FLAGS.values()],
-                t("definition"): [flags.describe(code, s) for code in flags.FLAGS],
+                t("flag"): [hi_t if hi else en for en, hi_t, *_ in flags.FLAGS.values()],
+                t("definition"): [flags.describe(code, s, lang()) for code in flags.FLAGS],
             }
         )
     )

@@ -21,6 +21,7 @@ from grading.model.schema import NivaranError
 from grading.outputs import export
 from grading.outputs.fmt import EMPTY, ago, fixed_expr, indian_expr, rank_change_expr, sparkline_expr
 from grading.scoring.schemes import Scheme
+from grading.words import zone_name
 from ui import permalink, web
 from ui.i18n import LANGS, display_name, lang, metric_label, moment, month_name, t, translate
 
@@ -283,7 +284,9 @@ def helpline_banner(stamp: tuple[int, int]) -> None:
 
     settings = data.settings(stamp)
     title = data.scheme().title_hi if lang() == "hi" else data.scheme().title_en
-    st.sidebar.markdown(t("helpline_banner", name=settings.name, zone=settings.timezone, scheme=title))
+    st.sidebar.markdown(
+        t("helpline_banner", name=settings.name, zone=zone_name(settings.timezone, lang()), scheme=title)
+    )
 
 
 def data_window(stamp: tuple[int, int]) -> None:
@@ -298,7 +301,7 @@ def data_window(stamp: tuple[int, int]) -> None:
             first=month_name(first) if isinstance(first, date) else "—",
             last=month_name(last) if isinstance(last, date) else "—",
             refreshed=info["refreshed_at"] or "—",
-            zone=data.settings(stamp).timezone,
+            zone=zone_name(data.settings(stamp).timezone, lang()),
         )
     )
     if info["is_demo"]:

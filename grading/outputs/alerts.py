@@ -59,9 +59,9 @@ from grading.access.identity import Identity
 from grading.model.schema import NivaranError
 from grading.outputs import outbox
 from grading.outputs.digest import DEFAULT_BASE_URL, DEFAULT_SENDER, domain_of, head_month, link
-from grading.outputs.fmt import month_name
+from grading.outputs.fmt import indian_expr, month_name
 from grading.scoring import schemes
-from grading.scoring.flags import FLAGS
+from grading.scoring.flags import FLAGS, evidence_of
 from grading.scoring.schemes import Scheme
 from grading.serve import review, views
 from grading.store import database, helpline
@@ -267,7 +267,12 @@ def holding(con: duckdb.DuckDBPyConnection, scheme: Scheme, rules: Rules, day: d
                     )
                 )
         elif rule.kind == "flag" and month is not None and not flags.is_empty():
-            for r in flags.filter(pl.col("department").is_not_null()).iter_rows(named=True):
+            settings = scheme.in_force(month).flags
+            raised = flags.filter(pl.col("department").is_not_null()).with_columns(
+                evidence_of(settings, "en", indian_expr).alias("evidence_en"),
+                evidence_of(settings, "hi", indian_expr).alias("evidence_hi"),
+            )
+            for r in raised.iter_rows(named=True):
                 name = _pair(departments, r["department"])
                 values = {
                     lang: {
@@ -283,7 +288,7 @@ def holding(con: duckdb.DuckDBPyConnection, scheme: Scheme, rules: Rules, day: d
                         f"{r['department']}.{r['flag']}.{month:%Y%m}",
                         "alert_flag",
                         values,
-                        {"en": (str(r["sentence"]),), "hi": (str(r["sentence"]),)},
+                        {"en": (str(r["evidence_en"]),), "hi": (str(r["evidence_hi"]),)},
                         departments=(r["department"],),
                         page="department",
                         query={"department": r["department"], "month": f"{month:%Y-%m}"},

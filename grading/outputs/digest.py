@@ -43,10 +43,10 @@ from grading.access.accounts import Accounts, Contact
 from grading.access.identity import Identity
 from grading.monthly import results
 from grading.outputs import export, meeting, outbox
-from grading.outputs.fmt import indian, month_name
+from grading.outputs.fmt import indian, indian_expr, month_name
 from grading.rules.asof import previous_month
 from grading.scoring import plan
-from grading.scoring.flags import FLAGS
+from grading.scoring.flags import FLAGS, evidence_of
 from grading.scoring.schemes import Scheme
 from grading.serve import decisions, review, views
 from grading.store import database, helpline
@@ -316,6 +316,8 @@ def head_sections(
                 for r in rows.iter_rows(named=True)
             )
     mine = flags.filter(pl.col("department") == department) if not flags.is_empty() else flags
+    if not mine.is_empty():  # the evidence in the reader's language, digits grouped the Indian way
+        mine = mine.with_columns(evidence_of(scheme.in_force(month).flags, lang, indian_expr))
     raised = tuple(
         f"{FLAGS[r['flag']][1 if lang == 'hi' else 0]}: {r['sentence']}" for r in mine.iter_rows(named=True)
     ) or (say("digest_no_flags", lang),)

@@ -105,10 +105,15 @@ def data_url(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
-def _text(x: float, y: float, text: str, *, size: float, anchor: str = "start", colour: str = INK) -> str:
+def _text(
+    x: float, y: float, text: str, *, size: float, anchor: str = "start", colour: str = INK, spaced: bool = False
+) -> str:
+    """A line of text; ``spaced``: with a space kept on each side, so that a PDF's text layer reads separate
+    labels on one line (the grade letters) as separate words ("A B C D", not "ABCD") when copied or read out."""
+    keep, shown = (' xml:space="preserve"', f" {text} ") if spaced else ("", text)
     return (
-        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{colour}" {FONT}>'
-        f"{html.escape(text)}</text>"
+        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{colour}" {FONT}{keep}>'
+        f"{html.escape(shown)}</text>"
     )
 
 
@@ -131,7 +136,7 @@ def ranking_svg(
     parts = [_bands(scale, left, plot_w, top, plot_h)]
     for letter, low, high in scale.spans():
         middle = (_x(low, scale, left, plot_w) + _x(high, scale, left, plot_w)) / 2
-        parts.append(_text(middle, top - 5, letter, size=10, anchor="middle"))
+        parts.append(_text(middle, top - 5, letter, size=10, anchor="middle", spaced=True))
     y = top
     for heading, rows in groups:
         parts.append(_text(4, y + head_h - 4, heading, size=9, colour=MUTED))

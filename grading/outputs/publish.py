@@ -214,7 +214,7 @@ def in_language(rows: pl.DataFrame, lang: str, points: dict[str, str] | None = N
     """A public table (:func:`public_csv`) as a page offers it to a reader of ``lang``: in English as the
     package prints it (snake_case codes, documented in ``dictionary.csv``); in Hindi with headings from
     the registry (``points``: the points columns' labels), names instead of codes and English names,
-    true/false and the markers' column names in words. Same rows, same order.
+    true/false, the markers' column names and the reasons a row is hidden in words. Same rows, same order.
 
     >>> in_language(pl.DataFrame({"district": ["BHOPAL"], "district_name": ["Bhopal"], "district_name_hi": ["भोपाल"],
     ...                           "is_ranked": [True], "received": [12]}), "hi").to_dicts()
@@ -228,6 +228,7 @@ def in_language(rows: pl.DataFrame, lang: str, points: dict[str, str] | None = N
     labels = {c: label_of(c) for c in rows.columns} | (points or {})
     labels |= {f"{_NAMED[code]}_hi": say(code, lang) for code in named}  # the name, under the plain heading
     kinds = {"department": say("department", lang), "district": say("district", lang)}
+    reasons = {code: say(f"reason_{code}", lang) for code in (suppress.SMALL, suppress.COMPLEMENTARY)}
 
     def marker(column: str) -> pl.Expr:  # "received score" -> "प्राप्त, अंक"
         names = pl.element().replace_strict(labels, default=pl.element())
@@ -241,8 +242,15 @@ def in_language(rows: pl.DataFrame, lang: str, points: dict[str, str] | None = N
         ],
         *[marker(c) for c in suppress.MARKERS if c in rows.columns],
         *[pl.col(c).replace_strict(kinds, default=pl.col(c)) for c in ("entity_type",) if c in rows.columns],
+        *[pl.col(c).replace_strict(reasons, default=pl.col(c)) for c in ("suppressed_reason",) if c in rows.columns],
     )
     return out.rename({c: labels[c] for c in out.columns})
+
+
+def heading(column: str, lang: str) -> str:
+    """The heading ``column`` has in a public file offered to a reader of ``lang`` (:func:`in_language`): its
+    code in English, the registry's Hindi label in Hindi."""
+    return label_of(column) if lang == "hi" else column
 
 
 def label_of(column: str) -> str:

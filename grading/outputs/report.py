@@ -215,7 +215,7 @@ def report_html(data: ReportData, lang: str) -> str:
     footer = say(
         "report_footer",
         lang,
-        source=s.source,
+        source=s.source_in(lang),
         first=month_name(data.first_month, lang),
         last=month_name(data.month, lang),
         published=f"{data.published_at:%Y-%m-%d}",
@@ -345,9 +345,9 @@ def reasons_to_look(data: ReportData, lang: str) -> str:
     items = []
     for row in data.flags.iter_rows(named=True):
         kind = "department" if row.get("entity_type", "department") == "department" else "district"
-        title_en, title_hi, _ = flags.FLAGS[row["flag"]]
+        title_en, title_hi, *_ = flags.FLAGS[row["flag"]]
         title = title_hi if lang == "hi" else title_en
-        rule = "" if lang == "hi" else " " + html.escape(flags.describe(row["flag"], settings))
+        rule = " " + html.escape(flags.describe(row["flag"], settings, lang))
         items.append(f"<li><b>{_name(row, kind, lang)}</b>: {html.escape(title)}.{rule}</li>")
     intro = f"<p class=note>{say('report_flags_intro', lang)}</p>"
     return f"<div class=keep>{head}{intro}<ul>{items[0]}</ul></div><ul>{''.join(items[1:])}</ul>"

@@ -17,6 +17,7 @@ A flag is a reason to look, not a verdict: each sentence says what was seen and 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Final
 
@@ -25,18 +26,23 @@ import polars as pl
 from grading.rules.asof import limit_duration, month_window
 from grading.scoring.metrics import ENTITY_KEYS
 from grading.scoring.schemes import FlagSettings
+from grading.words import filled, say
 
 if TYPE_CHECKING:
     pass
 
-#: Flag code → (English title, Hindi title, what it means). Read by the methodology and department pages.
-FLAGS: Final[dict[str, tuple[str, str, str]]] = {
+#: Flag code → (English title, Hindi title, what it means, what it means in Hindi). Read by the methodology and
+#: department pages; the thresholds are the scheme's (:func:`describe`).
+FLAGS: Final[dict[str, tuple[str, str, str, str]]] = {
     "closure_spike": (
         "Closure spike before the cut-off",
         "कट-ऑफ से ठीक पहले बंद करने में उछाल",
         "A large share of the month's closures came in the last days before the month's cut-off: at least "
         "{spike_min_pct:g} % in the last {spike_days} days, and at least {ratio:g} times both the share the "
         "entity's own pace on the other days of the month would give and the state's share.",
+        "माह के बंद मामलों का बड़ा हिस्सा माह के कट-ऑफ से ठीक पहले के अंतिम दिनों में आया: अंतिम {spike_days} दिनों में "
+        "कम से कम {spike_min_pct:g} %, और यह माह के बाकी दिनों की इकाई की अपनी रफ़्तार से बनने वाले हिस्से तथा राज्य के "
+        "हिस्से, दोनों का कम से कम {ratio:g} गुना हो।",
     ),
     "repeat_after_satisfied": (
         "Satisfied closures that came back",
@@ -44,6 +50,9 @@ FLAGS: Final[dict[str, tuple[str, str, str]]] = {
         "Complaints closed 'satisfied' in the month after which the same complainant filed a complaint of the "
         "same category within {repeat_days} days (by the cut-off): at least {repeat_min_pct:g} % of the "
         "satisfied closures and {ratio:g} times the state's share.",
+        "माह में 'संतुष्ट' रूप से बंद वे शिकायतें जिनके बाद उसी शिकायतकर्ता ने {repeat_days} दिनों के भीतर (कट-ऑफ तक) उसी "
+        "श्रेणी की नई शिकायत की: संतुष्टि से बंद शिकायतों का कम से कम {repeat_min_pct:g} % और राज्य के हिस्से का "
+        "{ratio:g} गुना।",
     ),
     "forced_closures": (
         "Force and special closures far above normal",
@@ -51,12 +60,17 @@ FLAGS: Final[dict[str, tuple[str, str, str]]] = {
         "Force-closed plus special-closed complaints were at least {forced_min_pct:g} % of the month's "
         "closures and at least {ratio:g} times the entity's own share over the previous "
         "{forced_history_months} months, or {forced_peer_ratio:g} times the state's share.",
+        "बलपूर्वक और विशेष रूप से बंद शिकायतें माह के बंद मामलों का कम से कम {forced_min_pct:g} % रहीं, और पिछले "
+        "{forced_history_months} माह में इकाई के अपने हिस्से का कम से कम {ratio:g} गुना, या राज्य के हिस्से का "
+        "{forced_peer_ratio:g} गुना।",
     ),
     "no_callback": (
         "Closures without a call-back",
         "बिना कॉल-बैक के बंद",
         "At least {no_callback_min_pct:g} % of the month's closures had no call-back to the complainant at "
         "all, and at least {ratio:g} times the state's share.",
+        "माह के कम से कम {no_callback_min_pct:g} % बंद मामलों में शिकायतकर्ता को एक भी कॉल-बैक नहीं हुआ, और यह राज्य "
+        "के हिस्से का कम से कम {ratio:g} गुना है।",
     ),
     "closure_at_limit": (
         "Resolutions just before the time limit",
@@ -64,6 +78,9 @@ FLAGS: Final[dict[str, tuple[str, str, str]]] = {
         "Of the stays at a level that ended before their time limit in the month, at least "
         "{brink_min_pct:g} % ended in the last {brink_hours} hours before the limit (escalation avoidance), "
         "and at least {ratio:g} times the state's share.",
+        "माह में किसी स्तर पर जो ठहराव अपनी समय-सीमा से पहले समाप्त हुए, उनमें से कम से कम {brink_min_pct:g} % सीमा से "
+        "पहले के अंतिम {brink_hours} घंटों में समाप्त हुए (ऊपर के स्तर पर जाने से बचाव), और यह राज्य के हिस्से का कम से "
+        "कम {ratio:g} गुना है।",
     ),
 }
 
@@ -84,9 +101,9 @@ FLAG_SCHEMA: Final = pl.Schema(
 )
 
 
-def describe(code: str, settings: FlagSettings) -> str:
-    """The plain-words rule of a flag with the scheme's thresholds filled in."""
-    return FLAGS[code][2].format(**settings.__dict__)
+def describe(code: str, settings: FlagSettings, lang: str = "en") -> str:
+    """The plain-words rule of a flag with the scheme's thresholds filled in, in ``lang`` (``en`` or ``hi``)."""
+    return FLAGS[code][3 if lang == "hi" else 2].format(**settings.__dict__)
 
 
 def _share(count: str, base: str) -> pl.Expr:
@@ -120,8 +137,40 @@ def _far_above(reference: str, ratio: float, s: FlagSettings) -> pl.Expr:
     )
 
 
-def _pct_text(col: str) -> pl.Expr:
-    return pl.col(col).round(1).cast(pl.String)
+def plain_number(expr: pl.Expr, decimals: int) -> pl.Expr:
+    """A figure as plain text: 12 / 12.5 (the stored sentence; readers' pages group digits the Indian way)."""
+    return expr.round(decimals).cast(pl.String) if decimals else expr.cast(pl.String)
+
+
+def evidence(
+    code: str, settings: FlagSettings, lang: str = "en", number: Callable[[pl.Expr, int], pl.Expr] = plain_number
+) -> pl.Expr:
+    """The evidence sentence of a raised ``code`` flag in ``lang``, from a :data:`FLAG_SCHEMA` row's figures and
+    the scheme's thresholds (the catalogue's ``evidence_<code>``); ``number`` writes a figure with its decimals
+    (the pages pass :func:`grading.outputs.fmt.indian_expr`)."""
+
+    def pct(column: str) -> pl.Expr:
+        return pl.concat_str(number(pl.col(column), 1), pl.lit("%"))
+
+    values = {
+        "count": number(pl.col("count"), 0),
+        "base": number(pl.col("base"), 0),
+        "share": pct("share_pct"),
+        "state": pct("state_pct"),
+        "own": pct("own_pct").fill_null(pl.lit(say("evidence_no_figure", lang))),
+        "days": pl.lit(settings.spike_days if code == "closure_spike" else settings.repeat_days),
+        "hours": pl.lit(settings.brink_hours),
+        "months": pl.lit(settings.forced_history_months),
+    }
+    return filled(f"evidence_{code}", lang, values)
+
+
+def evidence_of(settings: FlagSettings, lang: str, number: Callable[[pl.Expr, int], pl.Expr] = plain_number) -> pl.Expr:
+    """:func:`evidence` for rows of any flag (by the row's ``flag`` code)."""
+    out = pl.lit(None, pl.String)
+    for code in reversed(FLAGS):
+        out = pl.when(pl.col("flag") == code).then(evidence(code, settings, lang, number)).otherwise(out)
+    return out.alias("sentence")
 
 
 def closure_spike(closures: pl.DataFrame, month: date, by: str, s: FlagSettings) -> pl.DataFrame:
@@ -144,16 +193,7 @@ def closure_spike(closures: pl.DataFrame, month: date, by: str, s: FlagSettings)
         & _far_above("own_pct", s.ratio, s)
         & _far_above("state_pct", s.ratio, s)
     )
-    sentence = pl.format(
-        "{} of {} closures ({}%) came in the last {} days before the cut-off, against {}% at its own pace "
-        "on the other days and {}% statewide.",
-        "count",
-        "base",
-        _pct_text("share_pct"),
-        pl.lit(s.spike_days),
-        _pct_text("own_pct"),
-        _pct_text("state_pct"),
-    )
+    sentence = evidence("closure_spike", s)
     return _finish(counted, by, month, "closure_spike", sentence=sentence, raised=raised)
 
 
@@ -191,15 +231,7 @@ def repeat_after_satisfied(complaints: pl.DataFrame, month: date, by: str, s: Fl
         & (pl.col("share_pct") >= s.repeat_min_pct)
         & _far_above("state_pct", s.ratio, s)
     )
-    sentence = pl.format(
-        "{} of {} complaints closed 'satisfied' ({}%) were followed within {} days by a complaint of the same "
-        "category from the same complainant; statewide {}%.",
-        "count",
-        "base",
-        _pct_text("share_pct"),
-        pl.lit(s.repeat_days),
-        _pct_text("state_pct"),
-    )
+    sentence = evidence("repeat_after_satisfied", s)
     return _finish(counted, by, month, "repeat_after_satisfied", sentence=sentence, raised=raised)
 
 
@@ -227,16 +259,7 @@ def forced_closures(metrics: pl.DataFrame, month: date, by: str, s: FlagSettings
     )
     far_above = _far_above("own_pct", s.ratio, s) | _far_above("state_pct", s.forced_peer_ratio, s)
     raised = (pl.col("base") >= s.min_count) & (pl.col("share_pct") >= s.forced_min_pct) & far_above
-    sentence = pl.format(
-        "{} of {} closures ({}%) were force or special closures, against {}% in its previous {} months and "
-        "{}% statewide.",
-        "count",
-        "base",
-        _pct_text("share_pct"),
-        _pct_text("own_pct").fill_null("no figure"),
-        pl.lit(s.forced_history_months),
-        _pct_text("state_pct"),
-    )
+    sentence = evidence("forced_closures", s)
     return _finish(counted, by, month, "forced_closures", sentence=sentence, raised=raised)
 
 
@@ -256,13 +279,7 @@ def no_callback(metrics: pl.DataFrame, month: date, by: str, s: FlagSettings) ->
         & (pl.col("share_pct") >= s.no_callback_min_pct)
         & _far_above("state_pct", s.ratio, s)
     )
-    sentence = pl.format(
-        "{} of {} closures ({}%) had no call-back to the complainant; statewide {}%.",
-        "count",
-        "base",
-        _pct_text("share_pct"),
-        _pct_text("state_pct"),
-    )
+    sentence = evidence("no_callback", s)
     return _finish(counted, by, month, "no_callback", sentence=sentence, raised=raised)
 
 
@@ -279,15 +296,7 @@ def closure_at_limit(stints: pl.DataFrame, month: date, by: str, s: FlagSettings
     raised = (
         (pl.col("base") >= s.min_count) & (pl.col("share_pct") >= s.brink_min_pct) & _far_above("state_pct", s.ratio, s)
     )
-    sentence = pl.format(
-        "{} of {} stays at a level that ended within the time limit ({}%) ended in the last {} hours before "
-        "the limit; statewide {}%.",
-        "count",
-        "base",
-        _pct_text("share_pct"),
-        pl.lit(s.brink_hours),
-        _pct_text("state_pct"),
-    )
+    sentence = evidence("closure_at_limit", s)
     return _finish(counted, by, month, "closure_at_limit", sentence=sentence, raised=raised)
 
 

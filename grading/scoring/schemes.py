@@ -39,6 +39,7 @@ from grading.model.registry import METRICS
 from grading.model.schema import NivaranError
 from grading.model.tomlfiles import read_toml
 from grading.scoring.metrics import ENTITY_TYPES, MetricSettings
+from grading.words import say
 
 SCHEME_DIR: Final = DATA_DIR / "schemes"
 DEFAULT_SCHEME: Final = "mp-cm-helpline"
@@ -76,10 +77,10 @@ class Component:
         share = value.clip(0.0, 100.0) / 100.0
         return share if self.direction == "higher" else 1.0 - share
 
-    def formula(self) -> str:
-        """The component's points in words-and-symbols, for the methodology page."""
+    def formula(self, lang: str = "en") -> str:
+        """The component's points in words-and-symbols, for the methodology page (``lang``: ``en`` or ``hi``)."""
         if self.target_days is not None:
-            return f"{self.weight:g} × min(1, {self.target_days:g} ÷ days)"
+            return say("formula_target", lang, weight=f"{self.weight:g}", days=f"{self.target_days:g}")
         return f"{self.weight:g} × %/100" if self.direction == "higher" else f"{self.weight:g} × (1 − %/100)"
 
 
@@ -159,7 +160,16 @@ class Scheme:
     flags: FlagSettings
     path: Path
     effective_from: date | None = None
+    source_hi: str = ""  # the source line in Hindi; a file without one shows its English source in Hindi too
     versions: tuple[Scheme, ...] = field(default=(), repr=False)
+
+    def source_in(self, lang: str) -> str:
+        """The scheme's source line in ``lang`` (``hi``: Hindi when the file gives one)."""
+        return self.source_hi if lang == "hi" and self.source_hi else self.source
+
+    def title_in(self, lang: str) -> str:
+        """The scheme's title in ``lang``."""
+        return self.title_hi if lang == "hi" else self.title_en
 
     @property
     def metric_settings(self) -> MetricSettings:
@@ -300,6 +310,7 @@ def _parse(raw: dict[str, Any], path: Path) -> Scheme:
         "title_en": head.get("title_en", str),
         "title_hi": head.get("title_hi", str),
         "source": head.get("source", str),
+        "source_hi": head.get("source_hi", str, ""),
         "max_score": float(head.get("max_score", number, check=lambda v: v > 0, expect="a positive number")),
         "score_decimals": head.get("score_decimals", int, 2, lambda v: 0 <= v <= 6, "an integer 0-6"),
         "min_received": head.get("min_received", int, 5, lambda v: v >= 0, "an integer ≥ 0"),

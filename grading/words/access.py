@@ -57,7 +57,7 @@ ACCESS: Final[dict[str, tuple[str, str]]] = {
     "continue": ("Continue", "आगे बढ़ें"),
     "case_files_need_server": (
         "Downloads of case files need the dashboard server: `streamlit run dashboard.py`.",
-        "प्रकरणों की फ़ाइलें डाउनलोड करने के लिए डैशबोर्ड सर्वर चाहिए: `streamlit run dashboard.py`।",
+        "प्रकरणों की फ़ाइलें डाउनलोड करने के लिए निवारण का अपना डैशबोर्ड सर्वर चाहिए (चलाने का आदेश अंग्रेज़ी पृष्ठ पर है)।",
     ),
     "export_note": (
         "Exports of cases are recorded in the audit log (who, when, which scope, how many rows).",

@@ -24,11 +24,15 @@ COMMON: Final[dict[str, tuple[str, str]]] = {
     "page_audit": ("Audit log", "ऑडिट लॉग"),
     "page_sign_in": ("Sign in", "साइन इन"),
     "nav_account": ("Account", "खाता"),
-    "language": ("भाषा · Language", "भाषा · Language"),  # one label in both: the switch keeps its identity
+    # The English label names the switch in Hindi too; the Hindi page's own option "English" is how an English
+    # reader finds it there (the switch is keyed by code, so its label may change).
+    "language": ("भाषा · Language", "भाषा"),
+    "zone_Asia/Kolkata": ("Asia/Kolkata", "भारतीय मानक समय"),  # time zones with a name in Hindi (words.zone_name)
+    "change_pp": ("{n} pp", "{n} प्रतिशत अंक"),  # a change of a percentage, in percentage points
     "month": ("Month", "माह"),
     "helpline_banner": (
         "**{name}** · months in {zone} · graded under {scheme}",
-        "**{name}** · माह {zone} समय में · {scheme} के अनुसार ग्रेड",
+        "**{name}** · माह का समय: {zone} · {scheme} के अनुसार ग्रेड",
     ),
     "part_failed": (
         "This part of the page could not be drawn; the rest of the page is complete. The details are in "
@@ -180,6 +184,10 @@ COMMON: Final[dict[str, tuple[str, str]]] = {
     "col_load": ("Load no.", "लोड क्रमांक"),
     "col_file": ("File", "फ़ाइल"),
     "col_kind": ("Kind", "प्रकार"),
+    # what a load was (the ingest log's kind)
+    "load_kind_events": ("events", "घटनाएँ"),
+    "load_kind_demo": ("demo", "प्रदर्शन डेटा"),
+    "load_kind_snapshot": ("snapshot:{file}", "स्नैपशॉट: {file}"),
     "col_finished": ("Finished", "पूर्ण"),
     "col_rows_read": ("Rows read", "पढ़ी गई पंक्तियाँ"),
     "col_rows_loaded": ("Rows loaded", "लोड की गई पंक्तियाँ"),

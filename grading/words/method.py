@@ -37,7 +37,7 @@ METHOD: Final[dict[str, tuple[str, str]]] = {
         "निकाला न जा सके, उनके साथ इतनी अन्य पंक्तियाँ या खाने भी छिपाए जाते हैं (*छिपाया गया* अंकित) कि किसी "
         "विभाग, ज़िले या राज्य के कुल में ठीक एक छिपा हिस्सा न रहे।\n"
         "- शिकायतकर्ता की पहचान छद्म नाम (कुंजीबद्ध) के रूप में संग्रहीत होती है; टिप्पणियों में फ़ोन नंबर, "
-        "ई-मेल पते, 12 अंकों के पहचान क्रमांक, उपाधि सहित नाम (श्री, श्रीमती, Shri, Smt, नाम: …) और S/O, D/O, "
+        "ई-मेल पते, 12 अंकों के पहचान क्रमांक, उपाधि सहित नाम (श्री, श्रीमती, देवनागरी या रोमन लिपि में; नाम: …) और S/O, D/O, "
         "W/O, C/O के बाद के नाम लोड करते समय, दिखाते समय और अस्वीकृत पंक्तियों में भी छिपाए जाते हैं।\n"
         "- प्रकरण सूचियों के लिए साइन इन आवश्यक है: कलेक्टर केवल अपने ज़िले, विभागाध्यक्ष केवल अपने विभाग, "
         "और राज्य प्रशासक सब कुछ देखते हैं। प्रकरण सूची का हर डाउनलोड ऑडिट लॉग में दर्ज होता है (किसने, कब, "
@@ -48,11 +48,11 @@ METHOD: Final[dict[str, tuple[str, str]]] = {
         "- **Small counts inside a shown row.** Every count is checked, not only complaints received: a count "
         "from 1 up to the threshold (force-closed, dissatisfied answers, reopenings, pending, left out as "
         "habitual …) is *banded*: it reads *{band}* on the pages and in the press report, and its cell is "
-        "left empty in the downloads and the published files, where the row's *small_figures* column names "
+        "left empty in the downloads and the published files, where the row's *{small_column}* column names "
         "it. A band says no more than the rule does, and keeps a reader from mistaking it for no data. A "
         "percentage or day figure computed from such a count (as its numerator or its denominator), the "
         "points of a score component computed from it and the score's uncertainty are *hidden* (read "
-        "*hidden*; named in *hidden_figures*): a band of a percentage over {band} complaints would tell "
+        "*hidden*; named in *{hidden_column}*): a band of a percentage over {band} complaints would tell "
         "nothing true. Counts of 0 are shown.\n"
         "- **Complements for every sum.** No department or district total, no state total, no count with its "
         "parts in the same row (closed = closed in each way = on time + late; pending = its age buckets; "
@@ -65,9 +65,9 @@ METHOD: Final[dict[str, tuple[str, str]]] = {
         "- **दिखाई गई पंक्ति के भीतर छोटी गिनतियाँ।** केवल प्राप्त शिकायतें ही नहीं, हर गिनती जाँची जाती है: 1 से सीमा तक "
         "की गिनती (बलपूर्वक बंद, असंतुष्ट उत्तर, पुनः खोलना, लंबित, आदतन होने से बहिष्कृत …) *श्रेणी में* दिखाई जाती "
         "है: पृष्ठों और प्रेस रिपोर्ट में *{band}* पढ़ी जाती है, और डाउनलोड तथा प्रकाशित फ़ाइलों में उसका खाना खाली "
-        "रहता है, जहाँ पंक्ति का *small_figures* स्तंभ उसका नाम बताता है। श्रेणी नियम से अधिक कुछ नहीं बताती, और पाठक "
+        "रहता है, जहाँ पंक्ति का *{small_column}* स्तंभ उसका नाम बताता है। श्रेणी नियम से अधिक कुछ नहीं बताती, और पाठक "
         "उसे डेटा का अभाव नहीं समझता। ऐसी गिनती से (अंश या हर के रूप में) निकाला गया प्रतिशत या दिन, उससे निकले "
-        "घटक अंक और अंकों की अनिश्चितता *छिपाए* जाते हैं (*छिपाया गया* पढ़े जाते हैं; *hidden_figures* में नाम): 1 से 4 "
+        "घटक अंक और अंकों की अनिश्चितता *छिपाए* जाते हैं (*छिपाया गया* पढ़े जाते हैं; *{hidden_column}* स्तंभ में नाम): 1 से 4 "
         "शिकायतों पर प्रतिशत की श्रेणी कुछ सच नहीं बताती। 0 की गिनती दिखाई जाती है।\n"
         "- **हर जोड़ के पूरक।** किसी विभाग या ज़िले के कुल, राज्य के कुल, उसी पंक्ति में किसी गिनती और उसके हिस्सों "
         "(बंद = हर तरह से बंद = समय पर + देर से; लंबित = उसकी आयु श्रेणियाँ; मूल्यांकित कॉल-बैक = संतुष्ट + असंतुष्ट) और "
@@ -82,6 +82,7 @@ METHOD: Final[dict[str, tuple[str, str]]] = {
     "method_components": ("Components", "घटक"),
     "method_weight": ("Weight", "भार"),
     "method_formula": ("Points", "अंक"),
+    "formula_target": ("{weight} × min(1, {days} ÷ days)", "{weight} × न्यूनतम(1, {days} ÷ दिन)"),
     "method_reading": ("Nivaran's reading", "निवारण की व्याख्या"),
     "method_official": ("published rule", "प्रकाशित नियम"),
     "method_bands": ("Grades", "ग्रेड"),
@@ -127,8 +128,8 @@ METHOD: Final[dict[str, tuple[str, str]]] = {
         "- **माह।** हर पेज उस नवीनतम माह पर खुलता है जिसमें कम से कम एक विभाग को ग्रेड मिला हो (उसे योजना की "
         "न्यूनतम {min_received} शिकायतें प्राप्त हुईं और उसके अंकों के पर्याप्त भाग का डेटा है); ऐसा कोई माह न हो तो "
         "डेटा वाले नवीनतम माह पर। कुछ देर से आई घटनाओं वाला माह भी माह-सूची में रहता है।\n"
-        "- **नक्शा।** ज़िलों का नक्शा हेल्पलाइन की अपनी सीमा फ़ाइल (`nivaran init --boundaries FILE.geojson`) से "
-        "बनता है; वह न हो तो Nivaran के साथ आई मध्य प्रदेश की सीमाओं से, केवल तब जब स्टोर के ज़िले वही हों; "
+        "- **नक्शा।** ज़िलों का नक्शा हेल्पलाइन की अपनी सीमा फ़ाइल से बनता है (प्रशासक उसे स्टोर बनाते समय "
+        "देते हैं); वह न हो तो निवारण के साथ आई मध्य प्रदेश की सीमाओं से, केवल तब जब स्टोर के ज़िले वही हों; "
         "अन्यथा कोई नक्शा नहीं।\n"
         "- **मापदंड।** कॉल-बैक और उनके उत्तर, उच्च स्तरों (L1–L5) तक बढ़ना, पुनः खोलना या बलपूर्वक बंद करने का "
         "मापदंड तभी दिखता है जब डेटा में ऐसा कम से कम एक रिकॉर्ड हो; बिना डेटा वाला योजना-घटक हर अंक से बाहर रहता है।\n"
@@ -155,12 +156,28 @@ METHOD: Final[dict[str, tuple[str, str]]] = {
         "इस हेल्पलाइन के डेटा में इनके रिकॉर्ड नहीं हैं: {components}। ये घटक हर अंक से बाहर रहते हैं।",
     ),
     "metric": ("Metric", "मापदंड"),
+    "method_scheme_version": ("version {version}", "संस्करण {version}"),
+    "column_code": ("Column in the files", "फ़ाइलों में स्तंभ"),
+    # units of the registry (grading.model.registry), as the methodology writes them
+    "unit_count": ("count", "गिनती"),
+    "unit_pct": ("percent (0-100)", "प्रतिशत (0-100)"),
+    "unit_days": ("days", "दिन"),
+    "unit_text": ("text", "पाठ"),
+    "unit_date": ("date", "तिथि"),
+    "unit_code": ("code", "कोड"),
+    "unit_rank": ("rank", "रैंक"),
+    "unit_points": ("points", "अंक"),
+    "unit_flag": ("yes/no", "हाँ/नहीं"),
+    "unit_group": ("group", "समूह"),
+    "unit_months": ("months", "माह"),
+    "unit_time": ("date and time", "तिथि और समय"),
     "definition": ("Definition", "परिभाषा"),
     "unit": ("Unit", "इकाई"),
     "method_source": ("Source: {source}", "स्रोत: {source}"),
     "method_other": (
         "Other schemes shipped: {names}. Copy a file in data/schemes/, change a weight, and grade with `nivaran grade --scheme FILE`.",
-        "अन्य उपलब्ध योजनाएँ: {names}। data/schemes/ की फ़ाइल की प्रति बनाकर भार बदलें और `nivaran grade --scheme FILE` से ग्रेड करें।",
+        "अन्य उपलब्ध योजनाएँ: {names}। प्रशासक किसी योजना की फ़ाइल की प्रति बनाकर भार बदल सकते हैं और उससे ग्रेड कर "
+        "सकते हैं (आदेश अंग्रेज़ी पृष्ठ पर)।",
     ),
     # ranking rules, streaks and integrity flags
     "dept_groups": (
@@ -188,6 +205,36 @@ METHOD: Final[dict[str, tuple[str, str]]] = {
         "ग्रेडिंग में हेरफेर के संकेत, माह की घटनाओं से गणना किए गए। संकेत जाँच का कारण है, निर्णय नहीं।",
     ),
     "no_flags": ("No integrity flag raised this month.", "इस माह कोई सत्यनिष्ठा संकेत नहीं।"),
+    # a raised flag's evidence (grading.scoring.flags): {count} of {base}, percentages with their sign
+    "evidence_closure_spike": (
+        "{count} of {base} closures ({share}) came in the last {days} days before the cut-off, against {own} at "
+        "its own pace on the other days and {state} statewide.",
+        "{base} बंद मामलों में से {count} ({share}) कट-ऑफ से पहले के अंतिम {days} दिनों में बंद हुए; माह के बाकी दिनों "
+        "की अपनी रफ़्तार से यह {own} होता, और पूरे राज्य में {state} रहा।",
+    ),
+    "evidence_repeat_after_satisfied": (
+        "{count} of {base} complaints closed 'satisfied' ({share}) were followed within {days} days by a complaint "
+        "of the same category from the same complainant; statewide {state}.",
+        "'संतुष्ट' रूप से बंद {base} शिकायतों में से {count} ({share}) के बाद {days} दिनों के भीतर उसी शिकायतकर्ता "
+        "ने उसी श्रेणी की शिकायत फिर की; पूरे राज्य में {state}।",
+    ),
+    "evidence_forced_closures": (
+        "{count} of {base} closures ({share}) were force or special closures, against {own} in its previous "
+        "{months} months and {state} statewide.",
+        "{base} बंद मामलों में से {count} ({share}) बलपूर्वक या विशेष रूप से बंद हुए; पिछले {months} माह में इसका "
+        "अपना हिस्सा {own} और पूरे राज्य में {state} था।",
+    ),
+    "evidence_no_callback": (
+        "{count} of {base} closures ({share}) had no call-back to the complainant; statewide {state}.",
+        "{base} बंद मामलों में से {count} ({share}) में शिकायतकर्ता को कोई कॉल-बैक नहीं हुआ; पूरे राज्य में {state}।",
+    ),
+    "evidence_closure_at_limit": (
+        "{count} of {base} stays at a level that ended within the time limit ({share}) ended in the last {hours} "
+        "hours before the limit; statewide {state}.",
+        "किसी स्तर पर समय-सीमा के भीतर समाप्त हुए {base} ठहरावों में से {count} ({share}) सीमा से पहले के अंतिम "
+        "{hours} घंटों में समाप्त हुए; पूरे राज्य में {state}।",
+    ),
+    "evidence_no_figure": ("no figure", "कोई आँकड़ा नहीं"),
     "flag": ("Flag", "संकेत"),
     "evidence": ("Evidence", "प्रमाण"),
     "share_pct": ("Share %", "हिस्सा %"),

@@ -15,6 +15,9 @@ PUBLIC: Final[dict[str, tuple[str, str]]] = {
         "छिपाया गया (बहुत कम शिकायतें, या ताकि छोटी संख्या निकाली न जा सके)",
     ),
     "hidden_complementary": ("hidden", "छिपाया गया"),
+    # why a row of a public file is hidden (suppressed_reason), as a Hindi file writes it
+    "reason_small": ("small", "छोटी संख्या"),
+    "reason_complementary": ("complementary", "पूरक"),
     "package_title": ("The month's data package, {month}", "माह का डेटा पैकेज, {month}"),
     "package_note": (
         "The files of the published month: the department and district rankings, every month's history, the "
@@ -22,7 +25,7 @@ PUBLIC: Final[dict[str, tuple[str, str]]] = {
         "press report (PDF, English and Hindi). Aggregates only, small numbers hidden, no personal data. The "
         "files are prepared when you first ask for one (a few seconds).",
         "प्रकाशित माह की फ़ाइलें: विभाग और ज़िला रैंकिंग, हर माह का इतिहास, ज़िला × विभाग खाने और हर कॉलम समझाने वाला "
-        "डेटा शब्दकोश (CSV, UTF-8), और प्रेस रिपोर्ट (PDF, अंग्रेज़ी और हिन्दी)। केवल समेकित आँकड़े, छोटी संख्याएँ छिपी "
+        "डेटा शब्दकोश (CSV, यूनिकोड में), और प्रेस रिपोर्ट (PDF, अंग्रेज़ी और हिन्दी)। केवल समेकित आँकड़े, छोटी संख्याएँ छिपी "
         "हुई, कोई व्यक्तिगत जानकारी नहीं। पहली बार माँगने पर फ़ाइलें तैयार होती हैं (कुछ सेकंड)।",
     ),
     # the journalist's path: the month's report and data at the top of the public page
@@ -107,7 +110,7 @@ PUBLIC: Final[dict[str, tuple[str, str]]] = {
     ),
     "map_source": (
         "District boundaries: ADARV (adarvmaps, MIT licence), derived from Survey of India data; indicative.",
-        "ज़िला सीमाएँ: ADARV (adarvmaps, MIT लाइसेंस), भारतीय सर्वेक्षण विभाग के डेटा से; सांकेतिक।",
+        "ज़िला सीमाएँ: एडीएआरवी (एडार्व-मैप्स, एमआईटी लाइसेंस), भारतीय सर्वेक्षण विभाग के डेटा से; सांकेतिक।",
     ),
     "map_none": (
         "No district boundary file is set for this helpline, so no map is drawn "

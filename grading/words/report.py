@@ -49,7 +49,7 @@ REPORT: Final[dict[str, tuple[str, str]]] = {
         "Darker: lower score, lighter: higher ({low} to {high}). Grey: hidden to protect complainants. "
         "White: no data. District boundaries: ADARV (adarvmaps, MIT licence), from Survey of India data; indicative.",
         "गहरा: कम अंक, हल्का: अधिक ({low} से {high})। धूसर: शिकायतकर्ताओं की सुरक्षा के लिए छिपाया गया। "
-        "सफ़ेद: डेटा नहीं। ज़िला सीमाएँ: ADARV (adarvmaps, MIT लाइसेंस), भारतीय सर्वेक्षण विभाग के डेटा से; सांकेतिक।",
+        "सफ़ेद: डेटा नहीं। ज़िला सीमाएँ: एडीएआरवी (एडार्व-मैप्स, एमआईटी लाइसेंस), भारतीय सर्वेक्षण विभाग के डेटा से; सांकेतिक।",
     ),
     "report_no_data": ("no data", "डेटा नहीं"),
     "report_method": ("Method in brief", "पद्धति संक्षेप में"),

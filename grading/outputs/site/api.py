@@ -94,7 +94,7 @@ def document(data: MonthData, endpoint: str) -> dict[str, Any]:
     rows = []
     for row in records(data.flags):
         code = str(row["flag"])
-        en, hi, _ = FLAGS[code]
+        en, hi, *_ = FLAGS[code]
         rows.append({**row, "title_en": en, "title_hi": hi, "rule": describe(code, settings)})
     return {**_envelope(data, endpoint), "rows": rows}
 

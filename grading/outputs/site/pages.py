@@ -22,7 +22,7 @@ from typing import Final
 
 import polars as pl
 
-from grading.model.registry import METRICS
+from grading.model.registry import METRICS, definition
 from grading.outputs import fmt, geo
 from grading.outputs.fmt import EMPTY, month_name
 from grading.outputs.site import charts, layout
@@ -31,7 +31,7 @@ from grading.outputs.site.read import MonthData
 from grading.scoring import fit, suppress
 from grading.scoring.flags import FLAGS, describe
 from grading.scoring.schemes import Component
-from grading.words import say
+from grading.words import say, zone_name
 
 CSS: Final = """
 body{font-family:'Noto Sans','Noto Sans Devanagari',sans-serif;color:#1f2933;max-width:1100px;margin:0 auto;
@@ -210,7 +210,7 @@ def footer_text(data: MonthData, lang: str) -> str:
     return say(
         "site_footer",
         lang,
-        source=data.version.source,
+        source=data.version.source_in(lang),
         first=month_name(data.first_month, lang),
         last=month_name(data.month, lang),
     )
@@ -398,14 +398,14 @@ def flag_items(flags: pl.DataFrame, data: MonthData, lang: str, page: str, *, na
     settings = data.version.flags
     items = []
     for row in flags.iter_rows(named=True):
-        en, hi, _ = FLAGS[row["flag"]]
+        en, hi, *_ = FLAGS[row["flag"]]
         title = f"<strong>{esc(hi if lang == 'hi' else en)}</strong>"
         if names:
             kind = str(row["entity_type"])
             code = str(row[kind])
             target = layout.entity_page(lang, data.month, kind, code)
             title = f'<a href="{layout.href(page, target)}">{esc(name_of(row, kind, data, lang))}</a>: ' + title
-        items.append(f"<li>{title}. {esc(describe(row['flag'], settings))}</li>")
+        items.append(f"<li>{title}. {esc(describe(row['flag'], settings, lang))}</li>")
     return "<ul>" + "".join(items) + "</ul>"
 
 
@@ -583,7 +583,7 @@ def figures_table(row: Row, before: Row | None, data: MonthData, lang: str) -> s
                 esc(metric.label_hi if lang == "hi" else metric.label_en),
                 esc(show(row, name, lang, threshold)),
                 esc(show(before, name, lang, threshold) if before is not None else EMPTY),
-                esc(metric.description),
+                esc(definition(name, lang)),
             ]
         )
     return table([esc(h) for h in head], body, [False, True, True, False])
@@ -658,7 +658,7 @@ def methodology_page(data: MonthData, lang: str) -> Page:
         f"<h1>{esc(title)}</h1>",
         f"<p><strong>{esc(say('method_scheme', lang))}:</strong> {esc(scheme_title(data, lang))} ({esc(s.name)} "
         f"{esc(s.version)})</p>",
-        prose(say("method_source", lang, source=s.source)),
+        prose(say("method_source", lang, source=s.source_in(lang))),
         f"<h2>{esc(say('method_components', lang))}</h2>",
     ]
     head = [say("method_components", lang), say("metric", lang), say("method_weight", lang)]
@@ -668,8 +668,8 @@ def methodology_page(data: MonthData, lang: str) -> Page:
             esc(component_label(c, lang)),
             esc(METRICS[c.metric].label_hi if lang == "hi" else METRICS[c.metric].label_en),
             esc(f"{c.weight:g}"),
-            esc(c.formula()),
-            esc(METRICS[c.metric].description),
+            esc(c.formula(lang)),
+            esc(definition(c.metric, lang)),
             esc(say("method_reading", lang) if c.reading else say("method_official", lang)),
         ]
         for c in s.components
@@ -702,7 +702,7 @@ def methodology_page(data: MonthData, lang: str) -> Page:
         habitual=s.habitual_threshold,
         missing=missing,
         long_days=s.long_pending_days,
-        zone=data.timezone,
+        zone=zone_name(data.timezone, lang),
     )
     parts += [f"<h2>{esc(say('method_rules', lang))}</h2>", prose(rules)]
     parts.append(f"<h2>{esc(say('method_versions', lang))}</h2>")
@@ -740,14 +740,22 @@ def methodology_page(data: MonthData, lang: str) -> Page:
         prose(say("method_flags_text", lang, ratio=f.ratio, z=f.min_z, n=f.min_count)),
         table(
             [esc(say("flag", lang)), esc(say("definition", lang))],
-            [[esc(hi if lang == "hi" else en), esc(describe(code, f))] for code, (en, hi, _) in FLAGS.items()],
+            [[esc(hi if lang == "hi" else en), esc(describe(code, f, lang))] for code, (en, hi, *_) in FLAGS.items()],
         ),
     ]
     parts += [f"<h2>{esc(say('method_asof', lang))}</h2>", prose(say("method_asof_text", lang))]
     parts += [
         f"<h2>{esc(say('method_privacy', lang))}</h2>",
         prose(say("method_privacy_text", lang, suppress_below=s.suppress_below)),
-        prose(say("method_privacy_figures", lang, band=suppress.band(s.suppress_below))),
+        prose(
+            say(
+                "method_privacy_figures",
+                lang,
+                band=suppress.band(s.suppress_below),
+                small_column="small_figures",  # the site's files are the package's: codes as headers
+                hidden_column="hidden_figures",
+            )
+        ),
     ]
     listed = {n: m for n, m in METRICS.items() if fit.shows(n, data.kinds)}
     parts.append(f"<h2>{esc(say('method_metrics', lang))}</h2>")
@@ -763,8 +771,8 @@ def methodology_page(data: MonthData, lang: str) -> Page:
                 [
                     f"<code>{esc(n)}</code>",
                     esc(m.label_hi if lang == "hi" else m.label_en),
-                    esc(m.description),
-                    esc(m.unit),
+                    esc(definition(n, lang)),
+                    esc(say(f"unit_{m.unit}", lang)),
                 ]
                 for n, m in listed.items()
             ],
