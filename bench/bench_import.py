@@ -23,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 
-from bench.bench_ingest import write_demo_csv
+from bench.bench_ingest import new_store, write_demo_csv
 from grading.intake import ingest
 from grading.monthly import refresh
 from grading.store import writes
@@ -66,7 +66,9 @@ def floor(csv: Path, db: Path) -> Timing:
 
 
 def nivaran(csv: Path, db: Path) -> Timing:
-    """Seconds (wall, CPU) for Nivaran's whole import of ``csv`` into a new store."""
+    """Seconds (wall, CPU) for Nivaran's whole import of ``csv`` into a new store (made before the clock
+    starts: ``init`` is not part of an import)."""
+    new_store(db)
     began, cpu = time.perf_counter(), time.process_time()
     ingest.ingest(db, [csv])
     return time.perf_counter() - began, time.process_time() - cpu
@@ -122,7 +124,7 @@ def main() -> None:
         child = multiprocessing.get_context("spawn").Process(target=write_demo_csv, args=(csv, args.scale, args.months))
         child.start()
         child.join()
-    ingest.ingest(work / "warm.duckdb", [csv])  # imports and first-call costs out of the measured runs
+    ingest.ingest(new_store(work / "warm.duckdb"), [csv])  # imports and first-call costs out of the measured runs
     if args.phases:
         phases(csv, work / "phases.duckdb")
         return
