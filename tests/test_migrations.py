@@ -24,6 +24,7 @@ def _set_version(db: Path, version: str | None, *, drop_publications: bool = Fal
             con.execute("drop table published_gradings")
         if version is not None and version.isdigit() and int(version) < 7:  # before events carried keys
             con.execute("alter table events drop column complaint_key")
+            con.execute("alter table complaints drop column id_hash")
         if version is None:
             con.execute("delete from meta where key = 'schema_version'")
         else:
@@ -81,6 +82,7 @@ def test_a_version_5_store_gets_fractional_limits_and_keeps_its_rows(tmp_path: P
         con.execute("alter table events alter limit_days type integer")
         con.execute("alter table stints alter limit_days type integer")
         con.execute("alter table events drop column complaint_key")
+        con.execute("alter table complaints drop column id_hash")
         con.execute("update meta set value = '5' where key = 'schema_version'")
     finally:
         con.close()
@@ -161,3 +163,27 @@ def test_a_version_6_store_gets_integer_keys_on_its_events(tmp_path: Path, loade
     new = [row for row in STORY if row["complaint_id"] == STORY[0]["complaint_id"]]
     ingest.ingest(loaded, [write_csv([{**r, "complaint_id": "NEW-1"} for r in new[:1]], tmp_path / "new.csv")])
     assert {cid for cid, key, derived in _event_keys(loaded) if key == derived} >= {"NEW-1"}
+
+
+def test_complaint_ids_are_found_by_their_hash_and_a_changed_hash_is_recomputed(tmp_path: Path, loaded: Path) -> None:
+    """A load turns ids into keys through ``complaints.id_hash``: a store whose hashes were made another way
+    (here: spoiled, with a probe that no longer matches) has them recomputed by the next write, so no
+    stored complaint is numbered again."""
+    con = duckdb.connect(str(loaded))
+    try:
+        con.execute("update complaints set id_hash = id_hash + 1")
+        con.execute("update meta set value = 'another duckdb' where key = ?", [database.ID_HASH_PROBE])
+        keys_before = con.execute("select complaint_id, complaint_key from complaints order by 1").fetchall()
+    finally:
+        con.close()
+    # The story again (every event stored) and one new complaint: a write.
+    fresh = {**STORY[0], "complaint_id": "NEW-1"}
+    ingest.ingest(loaded, [write_csv([*STORY, fresh], tmp_path / "again.csv")])
+    con = duckdb.connect(str(loaded), read_only=True)
+    try:
+        after = con.execute("select complaint_id, complaint_key from complaints order by 1").fetchall()
+        assert [row for row in after if row[0] != "NEW-1"] == keys_before
+        wrong = con.execute("select count(*) from complaints where id_hash <> " + database.ID_HASH).fetchall()
+        assert wrong == [(0,)]
+    finally:
+        con.close()

@@ -90,7 +90,7 @@ create table if not exists complaints (
     reached_l2_at timestamp, reached_l3_at timestamp, reached_l4_at timestamp,
     first_breach_at timestamp, last_event_at timestamp not null, current_level tinyint not null,
     has_transfer boolean not null,
-    complainant_month_count integer not null
+    complainant_month_count integer not null, id_hash ubigint
 );
 create table if not exists stints (
     complaint_key bigint not null, started_at timestamp not null, ended_at timestamp, level tinyint not null,
@@ -105,6 +105,15 @@ create table if not exists transfers (
 """
     + migrations.PUBLICATIONS_DDL
 )
+
+
+#: A complaint id's 64-bit hash (the top half of its MD5), kept in ``complaints.id_hash``: a load turns the
+#: text ids of its file into keys by comparing integers (then the few matching ids as text), not by
+#: joining on 96 lakh text ids. MD5 is fixed by its standard; :func:`prepare_schema` still checks this
+#: DuckDB computes it as the store's did (:data:`ID_HASH_PROBE`) and recomputes the column if not.
+ID_HASH: Final = "(md5_number(complaint_id) >> 64)::ubigint"
+#: ``meta`` key: the hash of the word ``nivaran`` as computed when the store's id hashes were.
+ID_HASH_PROBE: Final = "id_hash_probe"
 
 
 def as_frame(relation: duckdb.DuckDBPyRelation) -> pl.DataFrame:
@@ -263,12 +272,22 @@ def prepare_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     if found is None:  # a new file: grading.store.slots refuses a DuckDB file of another application
         con.execute(_DDL)
         set_meta(con, "schema_version", SCHEMA_VERSION)
+        set_meta(con, ID_HASH_PROBE, _probe(con))
         return
     for step in migrations.plan(str(path), found, SCHEMA_VERSION):
         con.execute(step.ddl)
         if step.rewrites:  # stored values changed in place: the standby cannot replay this write
             replay.not_replayable(con)
         set_meta(con, "schema_version", step.target)
+    if _meta(con, ID_HASH_PROBE) != (probe := _probe(con)):  # hashes of another DuckDB, or none yet
+        con.execute("update complaints set id_hash = " + ID_HASH)
+        set_meta(con, ID_HASH_PROBE, probe)
+        replay.not_replayable(con)
+
+
+def _probe(con: duckdb.DuckDBPyConnection) -> str:
+    """:data:`ID_HASH` of the word ``nivaran``, as this DuckDB computes it."""
+    return str(con.sql("select " + ID_HASH.replace("complaint_id", "'nivaran'")).fetchall()[0][0])
 
 
 def _meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:

@@ -44,11 +44,15 @@ alter table stints alter limit_days type double;
 #: Events keyed by the integer complaint key (issue 26): a load finds a complaint's history by an integer,
 #: not by scanning the event log's text ids. Every stored event gets its complaint's key; an event of no
 #: derived complaint (none is stored: a history without its registration is refused at load) keeps null.
+#: Complaints get the hash of their id (``complaints.id_hash``), filled by
+#: :func:`grading.store.database.prepare_schema` right after (it fills a column it finds without its probe).
 KEYED_EVENTS_DDL: Final = """
 alter table events add column complaint_key bigint;
 update events set complaint_key = c.complaint_key
 from complaints c
 where events.complaint_id = c.complaint_id;
+alter table complaints add column id_hash ubigint;
+delete from meta where key = 'id_hash_probe';
 """
 
 

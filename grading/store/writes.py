@@ -304,9 +304,19 @@ def assign_keys(con: duckdb.DuckDBPyConnection, complaint_ids: pl.Series) -> pl.
             con.sql(
                 sql(
                     """
-                    with stored as (
-                        select given_ids.complaint_id, c.complaint_key
-                        from given_ids join complaints c using (complaint_id)
+                    with hashed as (
+                        select complaint_id, {h} as id_hash from given_ids
+                    ),
+                    candidates as materialized (
+                        select c.rowid as row_id from complaints c semi join hashed using (id_hash)
+                    ),
+                    fetched as materialized (
+                        select complaint_id, complaint_key from complaints
+                        where rowid in (select row_id from candidates)
+                    ),
+                    stored as (
+                        select given_ids.complaint_id, f.complaint_key
+                        from given_ids join fetched f using (complaint_id)
                     ),
                     earlier as (
                         select given_ids.complaint_id, w.complaint_key
@@ -329,7 +339,7 @@ def assign_keys(con: duckdb.DuckDBPyConnection, complaint_ids: pl.Series) -> pl.
                         select *, true as is_new from fresh
                     )
                     select * from final order by complaint_key
-                    """,
+                    """.replace("{h}", database.ID_HASH),
                     t=_WRITE_KEYS,
                 )
             )
@@ -369,9 +379,10 @@ def replace_derived(
                         insert into complaints by name
                         select f.* exclude (complainant_month_count),
                                coalesce(k.complainant_month_count, f.complainant_month_count)
-                               as complainant_month_count
+                               as complainant_month_count,
+                               {h} as id_hash
                         from new_rows f left join kept_counts k on k.complaint_key = f.complaint_key
-                        """
+                        """.replace("{h}", database.ID_HASH.replace("complaint_id", "f.complaint_id"))
                     )
                 else:
                     con.execute(sql("insert into {t} by name select * from new_rows", t=table))
@@ -399,8 +410,9 @@ def append_derived(con: duckdb.DuckDBPyConnection, derived: dict[str, pl.DataFra
         target = BUILT_COMPLAINTS if held and table == "complaints" else table
         if target == BUILT_COMPLAINTS:
             con.execute(sql("create temp table if not exists {b} as from complaints limit 0", b=BUILT_COMPLAINTS))
+        extra = ", " + database.ID_HASH + " as id_hash" if table == "complaints" else ""
         with registered(con, new_rows=derived[table]):
-            con.execute(sql("insert into {t} by name select * from new_rows", t=target))
+            con.execute(sql("insert into {t} by name select *", t=target) + extra + " from new_rows")
 
 
 def store_built(con: duckdb.DuckDBPyConnection) -> None:
