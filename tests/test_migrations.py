@@ -183,7 +183,7 @@ def test_complaint_ids_are_found_by_their_hash_and_a_changed_hash_is_recomputed(
     try:
         after = con.execute("select complaint_id, complaint_key from complaints order by 1").fetchall()
         assert [row for row in after if row[0] != "NEW-1"] == keys_before
-        wrong = con.execute("select count(*) from complaints where id_hash <> " + database.ID_HASH).fetchall()
+        wrong = con.execute("select count(*) from complaints where id_hash <> hash_of_id(complaint_id)").fetchall()
         assert wrong == [(0,)]
     finally:
         con.close()

@@ -43,7 +43,7 @@ def build(db: Path, months: int, *, shuffled: bool = False) -> None:
                    case when i % $open_every <> 0 then r + to_days(1 + i % 20) end, 'satisfied',
                    null, null, null, null, null,
                    case when i % $open_every <> 0 then r + to_days(1 + i % 20) else r end,
-                   1, false, 1, {h}
+                   1, false, 1, hash_of_id('K' || i)
             from (
                 select m * $per + j + 1 as i,
                        $first + to_months(m)
@@ -51,7 +51,7 @@ def build(db: Path, months: int, *, shuffled: bool = False) -> None:
                                          // $per) as r
                 from range(0, $months) a(m), range(0, $per) b(j)
             )
-            """.replace("{h}", database.ID_HASH.replace("complaint_id", "('K' || i)")),
+            """,
             {"open_every": OPEN_EVERY, "first": first, "months": months, "per": PER_MONTH},
         )
         if shuffled:

@@ -397,7 +397,7 @@ def big_store(db: Path, deleted: int) -> None:
             insert into complaints
             select i, 'B' || i, timestamp '2023-01-01' + to_minutes(i), 'D1', 'DI1', 'C1', 'p' || i, 'web',
                    timestamp '2023-01-02' + to_minutes(i), 'satisfied', null, null, null, null, null,
-                   timestamp '2023-01-02' + to_minutes(i), 1, false, 1, {database.ID_HASH.replace("complaint_id", "('B' || i)")}
+                   timestamp '2023-01-02' + to_minutes(i), 1, false, 1, hash_of_id('B' || i)
             from range(1, {BIG + 1}) t(i)
             """
         )

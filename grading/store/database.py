@@ -47,7 +47,8 @@ DEFAULT_DB: Final = DATA_DIR / "nivaran.duckdb"
 SCHEMA_VERSION: Final = "7"
 
 _DDL: Final = (
-    """
+    migrations.HASH_MACRO
+    + """
 create table if not exists meta (key varchar primary key, value varchar not null);
 
 create table if not exists departments (
@@ -107,12 +108,9 @@ create table if not exists transfers (
 )
 
 
-#: A complaint id's 64-bit hash (the top half of its MD5), kept in ``complaints.id_hash``: a load turns the
-#: text ids of its file into keys by comparing integers (then the few matching ids as text), not by
-#: joining on 96 lakh text ids. MD5 is fixed by its standard; :func:`prepare_schema` still checks this
-#: DuckDB computes it as the store's did (:data:`ID_HASH_PROBE`) and recomputes the column if not.
-ID_HASH: Final = "(md5_number(complaint_id) >> 64)::ubigint"
-#: ``meta`` key: the hash of the word ``nivaran`` as computed when the store's id hashes were.
+#: ``meta`` key: the hash of the word ``nivaran`` as computed when the store's id hashes were
+#: (``hash_of_id``, :data:`grading.store.migrations.HASH_MACRO`): :func:`prepare_schema` recomputes
+#: ``complaints.id_hash`` when this DuckDB computes it otherwise.
 ID_HASH_PROBE: Final = "id_hash_probe"
 
 
@@ -280,14 +278,14 @@ def prepare_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
             replay.not_replayable(con)
         set_meta(con, "schema_version", step.target)
     if _meta(con, ID_HASH_PROBE) != (probe := _probe(con)):  # hashes of another DuckDB, or none yet
-        con.execute("update complaints set id_hash = " + ID_HASH)
+        con.execute("update complaints set id_hash = hash_of_id(complaint_id)")
         set_meta(con, ID_HASH_PROBE, probe)
         replay.not_replayable(con)
 
 
 def _probe(con: duckdb.DuckDBPyConnection) -> str:
-    """:data:`ID_HASH` of the word ``nivaran``, as this DuckDB computes it."""
-    return str(con.sql("select " + ID_HASH.replace("complaint_id", "'nivaran'")).fetchall()[0][0])
+    """The hash of the word ``nivaran`` (``hash_of_id``), as this DuckDB computes it."""
+    return str(con.sql("select hash_of_id('nivaran')").fetchall()[0][0])
 
 
 def _meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
@@ -327,24 +325,42 @@ def read_events(
     values) or those of ``complaint_ids``.
 
     A complaint's events are found by its integer key, never by scanning the event log's text ids: given
-    ids are first turned into keys through ``complaints`` (one row per complaint, not one per event). An
-    id stored under no complaint has no events to return.
+    ids are first turned into keys (:func:`stored_keys`). An id stored under no complaint has no events to
+    return.
     """
     cols = tuple(EVENT_SCHEMA.names())
     if complaint_ids is None and keys is None:
         return as_frame(con.sql(sql("select {c} from events", c=cols))).cast(EVENT_SCHEMA)
     if keys is None:
         assert complaint_ids is not None
-        with registered(con, wanted_ids=complaint_ids.to_frame("complaint_id")):
-            keys = as_frame(
-                con.sql("select complaint_key from complaints semi join wanted_ids using (complaint_id)")
-            ).to_series()
+        keys = stored_keys(con, complaint_ids)["complaint_key"]
     query = sql(
         "select {c} from events where complaint_key in (select complaint_key from wanted_keys)",
         c=cols,
     )
     with registered(con, wanted_keys=keys.cast(pl.Int64).to_frame("complaint_key")):
         return as_frame(con.sql(query)).cast(EVENT_SCHEMA)
+
+
+def stored_keys(con: duckdb.DuckDBPyConnection, complaint_ids: pl.Series) -> pl.DataFrame:
+    """``complaint_id`` → ``complaint_key`` of the given ids that ``complaints`` holds (the others are
+    left out): the rows are found by the ids' hashes (``id_hash``, an integer column), fetched by row id,
+    then matched on the ids themselves (a hash is not an id)."""
+    query = """
+        with hashed as (
+            select complaint_id, hash_of_id(complaint_id) as id_hash from given_ids
+        ),
+        candidates as materialized (
+            select c.rowid as row_id from complaints c semi join hashed using (id_hash)
+        ),
+        fetched as materialized (
+            select complaint_id, complaint_key from complaints where rowid in (select row_id from candidates)
+        )
+        select given_ids.complaint_id, fetched.complaint_key
+        from given_ids join fetched using (complaint_id)
+        """
+    with registered(con, given_ids=complaint_ids.unique().to_frame("complaint_id")):
+        return as_frame(con.sql(query))
 
 
 def limit_memory(con: duckdb.DuckDBPyConnection, gib: float) -> None:

@@ -299,26 +299,12 @@ def assign_keys(con: duckdb.DuckDBPyConnection, complaint_ids: pl.Series) -> pl.
     """
     ids = complaint_ids.unique().sort().to_frame("complaint_id")
     con.execute(sql("create temp table if not exists {t} (complaint_id varchar, complaint_key bigint)", t=_WRITE_KEYS))
-    with registered(con, given_ids=ids):
+    with registered(con, given_ids=ids, stored=database.stored_keys(con, ids["complaint_id"])):
         keys = database.as_frame(
             con.sql(
                 sql(
                     """
-                    with hashed as (
-                        select complaint_id, {h} as id_hash from given_ids
-                    ),
-                    candidates as materialized (
-                        select c.rowid as row_id from complaints c semi join hashed using (id_hash)
-                    ),
-                    fetched as materialized (
-                        select complaint_id, complaint_key from complaints
-                        where rowid in (select row_id from candidates)
-                    ),
-                    stored as (
-                        select given_ids.complaint_id, f.complaint_key
-                        from given_ids join fetched f using (complaint_id)
-                    ),
-                    earlier as (
+                    with earlier as (
                         select given_ids.complaint_id, w.complaint_key
                         from given_ids join {t} w using (complaint_id)
                         anti join stored using (complaint_id)
@@ -339,7 +325,7 @@ def assign_keys(con: duckdb.DuckDBPyConnection, complaint_ids: pl.Series) -> pl.
                         select *, true as is_new from fresh
                     )
                     select * from final order by complaint_key
-                    """.replace("{h}", database.ID_HASH),
+                    """,
                     t=_WRITE_KEYS,
                 )
             )
@@ -380,9 +366,9 @@ def replace_derived(
                         select f.* exclude (complainant_month_count),
                                coalesce(k.complainant_month_count, f.complainant_month_count)
                                as complainant_month_count,
-                               {h} as id_hash
+                               hash_of_id(f.complaint_id) as id_hash
                         from new_rows f left join kept_counts k on k.complaint_key = f.complaint_key
-                        """.replace("{h}", database.ID_HASH.replace("complaint_id", "f.complaint_id"))
+                        """
                     )
                 else:
                     con.execute(sql("insert into {t} by name select * from new_rows", t=table))
@@ -410,9 +396,13 @@ def append_derived(con: duckdb.DuckDBPyConnection, derived: dict[str, pl.DataFra
         target = BUILT_COMPLAINTS if held and table == "complaints" else table
         if target == BUILT_COMPLAINTS:
             con.execute(sql("create temp table if not exists {b} as from complaints limit 0", b=BUILT_COMPLAINTS))
-        extra = ", " + database.ID_HASH + " as id_hash" if table == "complaints" else ""
+        insert = (
+            "insert into {t} by name select *, hash_of_id(complaint_id) as id_hash from new_rows"
+            if table == "complaints"
+            else "insert into {t} by name select * from new_rows"
+        )
         with registered(con, new_rows=derived[table]):
-            con.execute(sql("insert into {t} by name select *", t=target) + extra + " from new_rows")
+            con.execute(sql(insert, t=target))
 
 
 def store_built(con: duckdb.DuckDBPyConnection) -> None:
