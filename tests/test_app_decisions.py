@@ -109,7 +109,7 @@ def test_a_collector_records_a_decision_it_carries_into_next_weeks_review_and_is
     assert not any(s.key == "decision_done_pick" for s in at.selectbox)  # nothing left to mark done
 
 
-def test_a_complaint_of_another_district_is_refused_in_one_sentence_and_the_form_keeps_its_text(
+def test_another_districts_complaint_is_refused_in_one_sentence_the_form_keeps_its_text(
     own_app: AppTest, store: Path
 ) -> None:
     day = latest(store)
@@ -124,6 +124,13 @@ def test_a_complaint_of_another_district_is_refused_in_one_sentence_and_the_form
     assert [e.value for e in at.error] == [f"no complaint {indore_case!r} in BHOPAL by {day:%d-%m-%Y} in your scope"]
     assert at.text_input(key="decision_what").value == WHAT
     assert Decisions(Accounts(store)).list(ADMIN, day).is_empty()
+    # Without the complaint: a decision on the district as a whole.
+    at.text_input(key="decision_complaint").input("")
+    at.button(key="decision_save").click().run()
+    shown = decision_table(at)
+    assert shown is not None
+    assert shown[["Decision", "Department", "Complaint"]].values.tolist() == [[WHAT, "The district as a whole", ""]]
+    assert Decisions(Accounts(store)).list(ADMIN, day).select("department", "complaint_id").rows() == [(None, None)]
 
 
 def test_decisions_are_scoped_like_cases_on_the_review_and_department_pages(  # type: ignore[no-untyped-def]

@@ -29,7 +29,8 @@ _SAID = "decision_said"
 def table(found: pl.DataFrame, *, district: bool = False) -> pl.DataFrame:
     """The decisions (:func:`ui.data.meeting_decisions`) as shown: status in words, what, owner, due day,
     the district (``district``: on the department page, where they come from every district), the
-    department and complaint it names, the review it was taken at, when it was done, its number."""
+    department and complaint it names ("the district as a whole" when neither), the review it was taken at,
+    when it was done, its number."""
     language = lang()
     statuses = {s: t(f"decision_{s}") for s in ("open", "overdue", "done")}
     return found.select(
@@ -38,7 +39,10 @@ def table(found: pl.DataFrame, *, district: bool = False) -> pl.DataFrame:
         pl.col("owner").alias(t("col_owner")),
         casewords.day_expr(pl.col("due"), language).alias(t("due_date")),
         *([display_name("district").alias(t("district"))] if district else []),
-        display_name("department").fill_null("").alias(t("department")),
+        pl.when(pl.col("department").is_null() & pl.col("complaint_id").is_null())
+        .then(pl.lit(t("decision_whole_district")))
+        .otherwise(display_name("department").fill_null(""))
+        .alias(t("department")),
         pl.col("complaint_id").fill_null("").alias(t("complaint")),
         casewords.day_expr(pl.col("review_day"), language).alias(t("col_decided_at")),
         casewords.day_expr(pl.col("done_at").str.to_date(), language).alias(t("col_done_on")),

@@ -60,7 +60,10 @@ MEETINGS: Final[dict[str, tuple[str, str]]] = {
     "last_action": ("Last action", "अंतिम कार्यवाही"),
     "last_action_on": ("Last action on", "अंतिम कार्यवाही दिनांक"),
     "category_name": ("Category", "श्रेणी"),
-    "meeting_pack": ("Meeting pack (summary, case list, changes)", "बैठक पैकेट (सारांश, प्रकरण सूची, बदलाव)"),
+    "meeting_pack": (
+        "Meeting pack (summary, case list, changes, decisions)",
+        "बैठक पैकेट (सारांश, प्रकरण सूची, बदलाव, निर्णय)",
+    ),
     "download_pack_xlsx": ("Download the pack (Excel)", "पैकेट डाउनलोड करें (एक्सेल)"),
     "download_pack_pdf": ("Download the agenda (PDF)", "एजेंडा डाउनलोड करें (पीडीएफ)"),
     "pdf_unavailable": (
