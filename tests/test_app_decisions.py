@@ -56,7 +56,7 @@ def review_on(at: AppTest, day: date) -> AppTest:
     return at
 
 
-def fill(at: AppTest, *, what: str, owner: str, due: date, department: str | None, complaint: str = "") -> AppTest:
+def fill(at: AppTest, *, what: str, owner: str, due: date, department: str, complaint: str = "") -> AppTest:
     at.text_input(key="decision_what").input(what)
     at.text_input(key="decision_owner").input(owner)
     at.date_input(key="decision_due").set_value(due)
@@ -120,7 +120,7 @@ def test_another_districts_complaint_is_refused_in_one_sentence_the_form_keeps_i
         con.close()
     at = sign_in(own_app, "t.bhopal", "bhopal-pass-1")
     at.switch_page("pages/collector.py").run()
-    fill(at, what=WHAT, owner=OWNER, due=day + timedelta(days=3), department=None, complaint=indore_case)
+    fill(at, what=WHAT, owner=OWNER, due=day + timedelta(days=3), department="", complaint=indore_case)
     assert [e.value for e in at.error] == [f"no complaint {indore_case!r} in BHOPAL by {day:%d-%m-%Y} in your scope"]
     assert at.text_input(key="decision_what").value == WHAT
     assert Decisions(Accounts(store)).list(ADMIN, day).is_empty()

@@ -11,6 +11,7 @@ list below a click already holds what it did.
 from __future__ import annotations
 
 from datetime import date
+from typing import Final
 
 import polars as pl
 import streamlit as st
@@ -22,6 +23,9 @@ from grading.outputs.meeting import DEFAULT_GAP
 from ui import data
 from ui.i18n import display_name, lang, reference_name, t
 
+#: The department picker's choice for a decision on the district as a whole: a code of its own (a string,
+#: never None), so that the choice holds across a language switch (:func:`ui.widgets._switch_language`).
+WHOLE_DISTRICT: Final = ""
 #: What the last click said: ("success" | "error", sentence), shown once on the next run.
 _SAID = "decision_said"
 
@@ -78,7 +82,7 @@ def _record(stamp: tuple[int, int], who: Identity, district: str, day: date) -> 
             owner=state.get("decision_owner") or "",
             due=state["decision_due"],
             review_day=day,
-            department=None if complaint else state.get("decision_department"),
+            department=None if complaint else state.get("decision_department") or None,
             complaint_id=complaint,
         )
     except NivaranError as exc:
@@ -87,7 +91,7 @@ def _record(stamp: tuple[int, int], who: Identity, district: str, day: date) -> 
     state[_SAID] = ("success", t("decision_recorded", id=made))
     for key in ("decision_what", "decision_owner", "decision_complaint"):
         state[key] = ""
-    state["decision_department"] = None
+    state["decision_department"] = WHOLE_DISTRICT
 
 
 def _mark_done(who: Identity, day: date) -> None:
@@ -135,8 +139,8 @@ def _form(stamp: tuple[int, int], who: Identity, district: str, day: date) -> No
         left.date_input(t("decision_due"), min_value=day, key="decision_due", format="DD-MM-YYYY")
         right.selectbox(
             t("decision_department"),
-            [None, *sorted(names, key=lambda c: names[c])],
-            format_func=lambda c: t("decision_whole_district") if c is None else names[c],
+            [WHOLE_DISTRICT, *sorted(names, key=lambda c: names[c])],
+            format_func=lambda c: t("decision_whole_district") if c == WHOLE_DISTRICT else names[c],
             key="decision_department",
         )
         st.text_input(t("decision_complaint"), key="decision_complaint")
