@@ -71,7 +71,9 @@ case_download(
     detail=f"review list {district} {day:%Y-%m-%d}{suffix}",
 )
 st.subheader(t("digest_decisions"))
-decided = meeting_decisions.review_section(stamp, who, district, day, since)
+decided = None  # the pack goes without its decisions when they cannot be read
+with guarded("meeting decisions"):
+    decided = meeting_decisions.review_section(stamp, who, district, day, since)
 
 with guarded("meeting pack"):
     pack = data.review_pack(stamp, day, since, who, district, decided=decided)

@@ -3,12 +3,15 @@ distinct view in a session, not on every rerun (the real app in AppTest, on a co
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
+import pytest
 from streamlit.testing.v1 import AppTest
 
+from grading.access import accounts as accounts_module
 from grading.access.accounts import Accounts
 from grading.access.identity import Identity
 from grading.serve import review, views
@@ -93,3 +96,21 @@ def test_a_departments_case_lists_are_audited_once_and_the_public_records_none( 
     assert viewed(own_store, "t.energy")[2:] == [
         ("departments=ENERGY", f"reopened complaints ENERGY {month:%Y-%m}", reopened)
     ]
+
+
+def test_when_the_audit_log_cannot_be_written_the_list_is_not_shown(  # type: ignore[no-untyped-def]
+    own_app: AppTest, own_store: Path, demo_users, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = sign_in(own_app, *demo_users["collector"])
+
+    def disk_full(*_: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(accounts_module, "record_audit", disk_full)  # after the sign-in: the view's write fails
+    at.switch_page("pages/collector.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    said = [w.value for w in at.warning]
+    assert len(said) == 1
+    assert said[0].startswith(f"{accounts_module.access_path(own_store)}: the access file cannot be read or written")
+    assert not [d for d in at.dataframe if "Complaint" in d.value.columns]  # no case shown unaudited
+    assert viewed(own_store, "t.indore") == []

@@ -586,10 +586,10 @@ def review_changes(stamp: Stamp, day: date, since: date, who: Identity, district
 
 @st.cache_data(max_entries=16, show_spinner=False, scope="session")
 def review_pack(
-    stamp: Stamp, day: date, since: date, who: Identity, district: str, *, decided: pl.DataFrame
+    stamp: Stamp, day: date, since: date, who: Identity, district: str, *, decided: pl.DataFrame | None
 ) -> meeting.Pack:
-    """The meeting pack of ``district`` with the decisions ``decided`` (:func:`meeting_decisions`; its files
-    are made on download, through the audited path)."""
+    """The meeting pack of ``district`` with the decisions ``decided`` (:func:`meeting_decisions`; None: a
+    pack without its decisions sheet); its files are made on download, through the audited path."""
     return read(stamp, meeting.build, who, district, day, since, decisions=decided)
 
 
