@@ -503,7 +503,7 @@ def flags_command(  # noqa: PLR0917 - one parameter per click option
     """List the integrity flags raised for one month: one row per (entity, flag) with its evidence; for a
     published month, those frozen with its publication (unless --recompute)."""
     from grading.monthly import results
-    from grading.outputs import export
+    from grading.outputs import export, publish
     from grading.serve import integrity
 
     month = _month(month_text)
@@ -524,8 +524,13 @@ def flags_command(  # noqa: PLR0917 - one parameter per click option
             else integrity.raised(con, scheme, month, by)
         )
         rows = results.attach_names(con, found)
+        frozen = not recompute and integrity.frozen(con, scheme, month, by) is not None
+        published = publish.standing(con, month, scheme.name) if frozen else None
     finally:
         con.close()
+    if published is not None:  # a note, on stderr for CSV and JSON (as nivaran grade's)
+        note = f"the flags frozen with {published.describe()}; later events show only with --recompute"
+        click.echo(note, err=fmt != "table")
     out = rows.select(
         pl.col(by).alias("code"),
         pl.col(f"{by}_name").alias("name"),
