@@ -139,8 +139,8 @@ def idle_accounts(rows: pl.DataFrame) -> pl.DataFrame:
 
 def watchlists(rows: pl.DataFrame, districts: pl.DataFrame, departments: pl.DataFrame) -> pl.DataFrame:
     """Every account's pins (:meth:`grading.access.accounts.Accounts.watchlists`), as shown: who, their role,
-    what is pinned (district or department, in words), its code and name in the reader's language (the code
-    when the reference data has no such name), when it was pinned."""
+    what is pinned (district or department, in words), its name in the reader's language (its code when the
+    reference data has no such name), when it was pinned."""
     names = pl.concat(
         [
             table.select(pl.lit(kind).alias("kind"), "code", reference_name().alias("name"))
@@ -152,7 +152,6 @@ def watchlists(rows: pl.DataFrame, districts: pl.DataFrame, departments: pl.Data
         _text("username").alias(t("col_user")),
         _role().alias(t("col_role")),
         _text("kind").replace(kinds).alias(t("col_pinned")),
-        _text("code").alias(t("col_code")),
         pl.col("name").fill_null(pl.col("code")).alias(t("col_name")),
         _when("created_at").alias(t("col_pinned_on")),
     )

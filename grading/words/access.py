@@ -86,7 +86,7 @@ ACCESS: Final[dict[str, tuple[str, str]]] = {
         "Accounts not signed in for {days} days or more, or never since they were made over {days} days ago; "
         "most idle first (the same list as `nivaran users list --idle {days}`).",
         "वे खाते जिनसे {days} या अधिक दिनों से साइन इन नहीं हुआ, या बनने के {days} दिन बाद भी कभी नहीं; सबसे "
-        "लंबे समय से निष्क्रिय पहले (`nivaran users list --idle {days}` वाली सूची)।",
+        "लंबे समय से निष्क्रिय पहले (कमांड लाइन की निष्क्रिय खातों की सूची जैसी ही)।",
     ),
     "idle_none": (
         "Every account has signed in within {days} days.",
@@ -99,12 +99,11 @@ ACCESS: Final[dict[str, tuple[str, str]]] = {
     "watchlists_intro": (
         "The districts and departments each account has pinned (`nivaran users watch`): its digests list "
         "them first. A pin shows nothing the account may not see.",
-        "हर खाते द्वारा पिन किए गए ज़िले और विभाग (`nivaran users watch`): उसके सारांश इन्हें पहले दिखाते हैं। "
+        "हर खाते द्वारा पिन किए गए ज़िले और विभाग (कमांड लाइन से पिन किए गए): उसके सारांश इन्हें पहले दिखाते हैं। "
         "पिन करने से खाते को उसके दायरे से बाहर कुछ नहीं दिखता।",
     ),
     "watchlists_none": ("No account has pinned anything.", "किसी खाते ने कुछ पिन नहीं किया है।"),
     "col_pinned": ("Pinned", "पिन किया गया"),
     "col_pinned_on": ("Pinned on", "पिन करने का समय"),
-    "col_code": ("Code", "कोड"),
     "col_name": ("Name", "नाम"),
 }
