@@ -491,11 +491,19 @@ def render(rows: pl.DataFrame, scheme: schemes.Scheme, by: str, fmt: str) -> str
     default=None,
     help="The scheme whose [flags] thresholds apply (a shipped name or a file; default: the store's).",
 )
+@click.option(
+    "--recompute",
+    is_flag=True,
+    help="For a published month: the flags of the data as loaded now, not those frozen with the publication.",
+)
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def flags_command(db: Path | None, month_text: str, by: str, scheme_name: str | None, fmt: str) -> None:
-    """List the integrity flags raised for one month: one row per (entity, flag) with its evidence."""
+def flags_command(  # noqa: PLR0917 - one parameter per click option
+    db: Path | None, month_text: str, by: str, scheme_name: str | None, recompute: bool, fmt: str
+) -> None:
+    """List the integrity flags raised for one month: one row per (entity, flag) with its evidence; for a
+    published month, those frozen with its publication (unless --recompute)."""
     from grading.monthly import results
-    from grading.outputs import export
+    from grading.outputs import export, publish
     from grading.serve import integrity
 
     month = _month(month_text)
@@ -510,9 +518,19 @@ def flags_command(db: Path | None, month_text: str, by: str, scheme_name: str | 
                 else (f"no data for {month_text}: the database holds {bounds[0]:%Y-%m} to {bounds[1]:%Y-%m}")
             )
             raise NivaranError(msg)
-        rows = results.attach_names(con, integrity.compute(con, scheme, month, by))
+        found = (
+            integrity.compute(con, scheme, month, by, live=True)
+            if recompute
+            else integrity.raised(con, scheme, month, by)
+        )
+        rows = results.attach_names(con, found)
+        frozen = not recompute and integrity.frozen(con, scheme, month, by) is not None
+        published = publish.standing(con, month, scheme.name) if frozen else None
     finally:
         con.close()
+    if published is not None:  # a note, on stderr for CSV and JSON (as nivaran grade's)
+        note = f"the flags frozen with {published.describe()}; later events show only with --recompute"
+        click.echo(note, err=fmt != "table")
     out = rows.select(
         pl.col(by).alias("code"),
         pl.col(f"{by}_name").alias("name"),

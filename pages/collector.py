@@ -1,15 +1,16 @@
 """District collector: the weekly review of one district as of any day: pending by department and level,
 overdue and about to breach, what changed since the last review, the review list with each case's
-timeline beside it, and the meeting pack (Excel and PDF) for the meeting."""
+timeline beside it, the meeting decisions (carried over, recorded, marked done), and the meeting pack
+(Excel and PDF) for the meeting."""
 
 import polars as pl
 import streamlit as st
 
 from grading.rules.asof import month_window
 from grading.serve.review import change_counts
-from ui import auth, data, district_review, permalink
+from ui import auth, data, district_review, meeting_decisions, permalink
 from ui.i18n import day_words, reference_name, t
-from ui.widgets import case_download, guarded, page_context
+from ui.widgets import audit_view, case_download, guarded, page_context
 
 who = auth.require("collector")
 stamp, month = page_context()
@@ -28,6 +29,7 @@ permalink.publish("district", district)
 latest = data.latest_day(stamp) or month_window(month)[2].date()
 day, since = district_review.pick_days(latest, month_window(month)[2].date(), pickers[1], pickers[2])
 cases = data.review_cases(stamp, day, who, district)  # the core refuses a district outside the scope
+audit_view(who, who.scope(district=district), f"review list {district} {day:%Y-%m-%d}", cases.height)
 heading.title(t("collector_title", district=labels[district]))
 heading.caption(t("review_as_of", day=day_words(day), since=day_words(since)))
 
@@ -68,8 +70,14 @@ case_download(
     scope=who.scope(district=district),
     detail=f"review list {district} {day:%Y-%m-%d}{suffix}",
 )
+st.subheader(t("digest_decisions"))
+decided = None  # the pack goes without its decisions when they cannot be read
+with guarded("meeting decisions"):
+    decided = meeting_decisions.review_section(stamp, who, district, day, since)
+
 with guarded("meeting pack"):
-    district_review.pack_downloads(data.review_pack(stamp, day, since, who, district), who, district, day)
+    pack = data.review_pack(stamp, day, since, who, district, decided=decided)
+    district_review.pack_downloads(pack, who, district, day)
 
 with st.expander(t("changes_detail")), guarded("changes"):
     st.dataframe(district_review.changes_table(changes), hide_index=True, width="stretch")

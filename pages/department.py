@@ -1,5 +1,6 @@
 """Department head: rank and grade over time, components against the state, why the rank moved,
-what would move it, and the department's pending cases by district and level."""
+what would move it, the district reviews' decisions naming the department, and the department's pending
+cases by district and level."""
 
 import math
 
@@ -8,13 +9,13 @@ import polars as pl
 import streamlit as st
 
 from grading.outputs import casewords
-from grading.rules.asof import previous_month
+from grading.rules.asof import month_window, previous_month
 from grading.serve.views import pending_summary
-from ui import auth, data, department_plan, permalink
+from ui import auth, data, department_plan, meeting_decisions, permalink
 from ui.i18n import display_name, lang, month_name, name_column, t
 from ui.public_page import month_axis
 from ui.ranking import flags_section, published, rank_title
-from ui.widgets import case_download, guarded, marked, page_context, published_marker
+from ui.widgets import audit_view, case_download, guarded, marked, page_context, published_marker
 
 who = auth.require("department")
 stamp, month = page_context()
@@ -130,6 +131,11 @@ st.subheader(t("by_district_score"))
 with guarded("score by district"):
     department_plan.by_district(stamp, department, month)
 
+st.subheader(t("digest_decisions_of", department=name))
+with guarded("meeting decisions"):
+    latest = data.latest_day(stamp) or month_window(month)[2].date()
+    meeting_decisions.department_section(stamp, who, department, min(latest, month_window(month)[2].date()))
+
 st.subheader(t("outcome_lists"))
 with guarded("outcome lists"):
     department_plan.outcome_lists(stamp, month, who, department)
@@ -175,6 +181,7 @@ shown = oldest.select(
     pl.col(name_column("category")).fill_null(pl.col("category")).fill_null("").alias(t("category_name")),
     casewords.day_expr(pl.col("registered_at"), lang()).alias(t("registered")),
 )
+audit_view(who, who.scope(department=department), f"oldest cases {department} {month:%Y-%m}", oldest.height)
 st.dataframe(marked(shown, t("mark")), hide_index=True, width="stretch")
 case_download(
     file,

@@ -95,6 +95,24 @@ def english_app(demo_db: Path, demo_users: dict[str, tuple[str, str]], monkeypat
     return at.run()
 
 
+@pytest.fixture
+def own_store(demo_db: Path, demo_users: dict[str, tuple[str, str]], tmp_path: Path) -> Path:
+    """A copy of the demo database with its access file (the test accounts of :data:`TEST_USERS`), so
+    that the decisions, audit rows and accounts a test writes stay in it."""
+    from tests.damage import copy_store
+
+    return copy_store(demo_db, tmp_path / "own")
+
+
+@pytest.fixture
+def own_app(own_store: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """The real app (navigation.py) in AppTest on :func:`own_store`, signed out, in English."""
+    monkeypatch.setenv("NIVARAN_DB", str(own_store))
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "navigation.py"), default_timeout=60)
+    at.session_state["lang"] = "en"
+    return at.run()
+
+
 @pytest.fixture(scope="module")
 def browser():  # type: ignore[no-untyped-def]
     """Debian's chromium through Playwright (never a downloaded browser); see tests/browser.py."""

@@ -1,5 +1,6 @@
 """Page pieces of the administrator's pages (pages/data_status.py, pages/audit.py): the load history, the
-rows rejected, the audit log and the accounts as a reader sees them: headings from the catalogue in the
+rows rejected, the audit log, the accounts, the accounts not signed in lately and the watchlists as a
+reader sees them: headings from the catalogue in the
 reader's language (never a column's ``snake_case`` name), times to the minute ("6 Dec 2026 07:09"),
 roles and audit actions in words, empty cells empty.
 
@@ -14,7 +15,7 @@ from grading.access.accounts import AUDITED
 from grading.access.identity import ROLES
 from grading.outputs import casewords
 from grading.words import filled
-from ui.i18n import lang, t
+from ui.i18n import lang, reference_name, t
 
 
 def _moment(column: str) -> pl.Expr:
@@ -118,4 +119,39 @@ def accounts(rows: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.lit(t("signs_in_provider")))
         .alias(t("col_signs_in")),
         _when("created_at").alias(t("col_created")),
+    )
+
+
+def idle_accounts(rows: pl.DataFrame) -> pl.DataFrame:
+    """The accounts not signed in lately (:meth:`grading.access.accounts.Accounts.idle`), as shown: the last
+    sign-in to the minute ("never" when none), when the account was made, whole days without a sign-in."""
+    return rows.select(
+        _text("username").alias(t("col_user")),
+        _role().alias(t("col_role")),
+        pl.when(pl.col("last_sign_in_at").is_null())
+        .then(pl.lit(t("never_signed_in")))
+        .otherwise(_when("last_sign_in_at"))
+        .alias(t("col_last_sign_in")),
+        _when("created_at").alias(t("col_created")),
+        pl.col("idle_days").alias(t("col_idle_days")),
+    )
+
+
+def watchlists(rows: pl.DataFrame, districts: pl.DataFrame, departments: pl.DataFrame) -> pl.DataFrame:
+    """Every account's pins (:meth:`grading.access.accounts.Accounts.watchlists`), as shown: who, their role,
+    what is pinned (district or department, in words), its name in the reader's language (its code when the
+    reference data has no such name), when it was pinned."""
+    names = pl.concat(
+        [
+            table.select(pl.lit(kind).alias("kind"), "code", reference_name().alias("name"))
+            for kind, table in (("district", districts), ("department", departments))
+        ]
+    )
+    kinds = {k: t(k) for k in ("district", "department")}
+    return rows.join(names, on=["kind", "code"], how="left", maintain_order="left").select(
+        _text("username").alias(t("col_user")),
+        _role().alias(t("col_role")),
+        _text("kind").replace(kinds).alias(t("col_pinned")),
+        pl.col("name").fill_null(pl.col("code")).alias(t("col_name")),
+        _when("created_at").alias(t("col_pinned_on")),
     )

@@ -37,11 +37,13 @@ import duckdb
 import polars as pl
 import streamlit as st
 
+from grading.access.accounts import Accounts
+from grading.access.decisions import Decisions
 from grading.access.identity import Identity
 from grading.demo import build
 from grading.outputs import geo, meeting, publish
 from grading.scoring import fit, plan, schemes
-from grading.serve import duesource, public, review, views
+from grading.serve import decisions, duesource, public, review, views
 from grading.store import database, helpline
 
 Stamp = tuple[int, int]
@@ -583,9 +585,41 @@ def review_changes(stamp: Stamp, day: date, since: date, who: Identity, district
 
 
 @st.cache_data(max_entries=16, show_spinner=False, scope="session")
-def review_pack(stamp: Stamp, day: date, since: date, who: Identity, district: str) -> meeting.Pack:
-    """The meeting pack of ``district`` (its files are made on download, through the audited path)."""
-    return read(stamp, meeting.build, who, district, day, since)
+def review_pack(
+    stamp: Stamp, day: date, since: date, who: Identity, district: str, *, decided: pl.DataFrame | None
+) -> meeting.Pack:
+    """The meeting pack of ``district`` with the decisions ``decided`` (:func:`meeting_decisions`; None: a
+    pack without its decisions sheet); its files are made on download, through the audited path."""
+    return read(stamp, meeting.build, who, district, day, since, decisions=decided)
+
+
+def meeting_decisions(
+    stamp: Stamp,
+    who: Identity,
+    day: date,
+    *,
+    district: str | None = None,
+    department: str | None = None,
+    since: date | None = None,
+) -> pl.DataFrame:
+    """The meeting decisions ``who`` may see as a review of ``day`` carries them
+    (:func:`grading.serve.decisions.carried`, as ``nivaran decisions list``). Read on every run, never
+    cached: a decision recorded or marked done shows at once, from whichever session or command."""
+    return read(
+        stamp, decisions.carried, Accounts(db_path()), who, day, district=district, department=department, since=since
+    )
+
+
+def record_decision(stamp: Stamp, who: Identity, **fields: Any) -> int:
+    """Record a meeting decision (:func:`grading.serve.decisions.record`, as ``nivaran decisions add``:
+    the complaint checked against the store in ``who``'s scope, audited); its number."""
+    return read(stamp, decisions.record, Accounts(db_path()), who, **fields)
+
+
+def decision_done(who: Identity, decision_id: int, day: date) -> None:
+    """Mark a meeting decision done on ``day`` (:meth:`grading.access.decisions.Decisions.done`, as
+    ``nivaran decisions done``; audited)."""
+    Decisions(Accounts(db_path())).done(who, decision_id, on=day)
 
 
 @st.cache_data(max_entries=32, show_spinner=False, scope="session")

@@ -12,7 +12,7 @@ from grading.access.identity import Identity
 from grading.scoring import fit, plan
 from ui import data
 from ui.i18n import display_name, lang, metric_label, name_column, t
-from ui.widgets import case_download
+from ui.widgets import audit_view, case_download
 
 
 def why_moved_table(before: dict[str, object], now: dict[str, object]) -> None:
@@ -109,12 +109,14 @@ def outcome_lists(stamp: tuple[int, int], month: date, who: Identity, department
         *([pl.format("L{}", pl.col("level")).alias(t("level"))] if data.public_levels() else []),
         pl.col("registered_at").dt.date().alias(t("registered")),
     )
+    scope, detail = who.scope(department=department), f"{kind} complaints {department} {month:%Y-%m}"
+    audit_view(who, scope, detail, rows.height)
     st.dataframe(rows, hide_index=True, width="stretch")
     case_download(
         rows,
         f"{kind}-{department}-{month:%Y-%m}",
         f"outcome-{kind}",
         who=who,
-        scope=who.scope(department=department),
-        detail=f"{kind} complaints {department} {month:%Y-%m}",
+        scope=scope,
+        detail=detail,
     )

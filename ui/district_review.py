@@ -15,7 +15,7 @@ from grading.outputs import casewords, meeting
 from grading.serve import review
 from ui import data
 from ui.i18n import display_name, lang, name_column, t
-from ui.widgets import CaseFile, case_file_link, case_files_offered, marked
+from ui.widgets import CaseFile, audit_view, case_file_link, case_files_offered, marked
 
 if TYPE_CHECKING:
     from streamlit.delta_generator import DeltaGenerator
@@ -151,6 +151,7 @@ def timeline(stamp: tuple[int, int], complaint_id: str, who: Identity, district:
     if events.is_empty():
         st.info(t("case_not_found", id=complaint_id))
         return
+    audit_view(who, who.scope(district=district), f"case timeline {complaint_id}", 1)
     st.subheader(t("timeline", id=complaint_id))
     language = lang()
     st.dataframe(

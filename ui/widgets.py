@@ -15,6 +15,7 @@ import polars as pl
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from grading.access.accounts import AccessFileError
 from grading.access.identity import Identity, Scope
 from grading.model.registry import METRICS
 from grading.model.schema import NivaranError
@@ -253,6 +254,31 @@ def case_download(frame: pl.DataFrame, name: str, key: str, *, who: Identity, sc
         file = CaseFile(partial(export.write, frame, fmt, sheet=detail), frame.height, fmt, f"{name}-{lang()}")
         case_file_link(col, t(f"download_{fmt}"), f"{key}-{fmt}", file=file, who=who, scope=scope, detail=detail)
     cols[2].caption(t("export_note"))
+
+
+#: The case-list views this browser session has recorded in the audit log: (user, scope, what was shown).
+_VIEWED: Final = "case_views_recorded"
+
+
+def audit_view(who: Identity, scope: Scope, detail: str, rows: int) -> None:
+    """Record in the audit log (``view``) that ``who`` was shown a case list within ``scope``: ``detail``
+    says which list, of which district or department, as of which day ("review list BHOPAL 2024-08-31"),
+    ``rows`` how many cases it held. Once per session for each distinct view: a rerun of the same view (a
+    click in the list, a filter, a language switch) records nothing more; another day, district or list
+    is a view of its own. Call it before the list is shown: when the audit log cannot be written, the
+    page says so in one sentence and shows no case."""
+    from ui import auth
+
+    seen: set[tuple[str, str, str]] = st.session_state.setdefault(_VIEWED, set())
+    key = (who.username, scope.label, detail)
+    if key in seen:
+        return
+    try:
+        auth.accounts().log_view(who, scope, detail, rows)
+    except AccessFileError as exc:  # the access file is full or unwritable: no unaudited case list
+        st.warning(str(exc))
+        st.stop()
+    seen.add(key)
 
 
 def page_context() -> tuple[tuple[int, int], date]:

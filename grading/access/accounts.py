@@ -194,6 +194,9 @@ AUDITED: Final = (
     "decision",
     "watch",
 )
+#: An account not signed in for this many days is listed as idle on the administrator's page (officers who
+#: had not logged in for a month were asked to explain themselves).
+IDLE_DAYS: Final = 30
 #: What a watchlist pins.
 WATCH_KINDS: Final = ("district", "department")
 #: Who the command line acts as in the audit log (``cli:<operating-system user>``).
@@ -582,6 +585,22 @@ class Accounts:
                 (username.strip().lower(),),
             ).fetchall()
         return {kind: tuple(code for k, code in rows if k == kind) for kind in WATCH_KINDS}
+
+    def watchlists(self) -> pl.DataFrame:
+        """Every account's pins: one row per (``username``, ``kind``, ``code``) with ``role`` and
+        ``created_at`` (when pinned, ISO text), by user name, then kind, then in the order pinned."""
+        with self._open() as con:
+            rows = con.execute(
+                """
+                with final as (
+                    select w.username, u.role, w.kind, w.code, w.created_at
+                    from watches w join users u on u.username = w.username
+                )
+                select * from final order by username, kind, created_at, code
+                """
+            ).fetchall()
+        schema = dict.fromkeys(("username", "role", "kind", "code", "created_at"), pl.String)
+        return pl.DataFrame(rows, schema=schema, orient="row")
 
     def audit(self) -> pl.DataFrame:
         """The audit log, newest first."""

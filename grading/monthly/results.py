@@ -60,8 +60,9 @@ def standing_publications(
         found = found.filter(pl.col("month") <= until)
     out = {}
     for month, version, published_at in found.select("month", "version", "published_at").iter_rows():
-        frames = published.published_rows(con, month, version).values()
-        rows = pl.concat(list(frames), how="diagonal_relaxed")
+        # the graded rows only: what a publication freezes beside them (cells, flags) has no entity_type
+        frames = [f for f in published.published_rows(con, month, version).values() if "entity_type" in f.columns]
+        rows = pl.concat(frames, how="diagonal_relaxed")
         if "rank_text" not in rows.columns:
             rows = rows.with_columns(rank_text=rank_text(), rank_position=published_rank())
         out[month] = rows.with_columns(published_at=pl.lit(published_at, pl.Datetime("us")))

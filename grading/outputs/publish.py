@@ -2,7 +2,8 @@
 
 Helplines publish a month's grading around the 20th of the next month, and it stands. After
 :func:`publish`, :func:`grading.monthly.results.graded` (so ``nivaran grade`` and every page) shows the
-stored rows for that month, marked with ``published_at``; events that arrive late change it only as a
+stored rows for that month, marked with ``published_at``, and :func:`grading.serve.integrity.raised` the
+integrity flags stored with them; events that arrive late change it only as a
 listed revision (:func:`revisions`, ``nivaran grade --recompute``). Publishing a month again needs
 ``force`` and keeps the earlier publication, marked superseded.
 
@@ -34,7 +35,7 @@ from grading.outputs import export, fmt, report
 from grading.outputs.pdf import html_to_pdf
 from grading.scoring import suppress
 from grading.scoring.schemes import Scheme
-from grading.serve import public
+from grading.serve import integrity, public
 from grading.store import database, published
 from grading.words import say
 
@@ -91,11 +92,7 @@ def standing(con: duckdb.DuckDBPyConnection, month: date, scheme: str | None = N
         scheme_version=row["scheme_version"],
         scheme_sha256=row["scheme_sha256"],
         published_at=row["published_at"],
-        graded={
-            t: rows
-            for t, rows in published.published_rows(con, month, row["version"]).items()
-            if t != public.PUBLISHED_CELLS
-        },
+        graded=published.published_rows(con, month, row["version"], kinds=PUBLISHED_TYPES),
     )
 
 
@@ -133,6 +130,11 @@ def publish(
         # month (the cells and their suppression pattern too) comes from the publication.
         cells = results.metrics_for(con, scheme, "department_district", until=month, live=True)
         cells = cells.filter(pl.col("month") == month).drop("entity_type", strict=False)
+        # So are the integrity flags raised in it: a later load changes no flag the site or report shows.
+        flags = {
+            integrity.PUBLISHED_FLAGS[t]: integrity.to_store(integrity.compute(con, scheme, month, t, live=True))
+            for t in PUBLISHED_TYPES
+        }
         publication = Publication(
             month=month,
             version=0,
@@ -143,7 +145,7 @@ def publish(
             graded=graded,
         )
         record = {k: v for k, v in publication.__dict__.items() if k not in ("version", "graded")}
-        stored = {**graded, public.PUBLISHED_CELLS: cells}
+        stored = {**graded, public.PUBLISHED_CELLS: cells, **flags}
         publication = replace(publication, version=published.save_publication(con, record, stored))
         write_package(PackageSource(publication, con, scheme), out)
     detail = f"{month:%Y-%m} version {publication.version} under {scheme.name} {scheme.version}" + (

@@ -24,7 +24,7 @@ counts of 1 to 4 left empty and ``hidden_figures`` the other figures left empty.
 
 A published month's figures all come from its publication: the department and district rows and the
 department × district cells stored when it was published (:data:`PUBLISHED_CELLS`), so loads after it
-change none of them.
+change none of them; so are its integrity flags (:func:`flags`, :func:`grading.serve.integrity.raised`).
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def published_cells(
     out = {}
     for month, version in found.select("month", "version").iter_rows():
         if until is None or month <= until:
-            rows = published.published_rows(con, month, version).get(PUBLISHED_CELLS)
+            rows = published.published_rows(con, month, version, kinds=(PUBLISHED_CELLS,)).get(PUBLISHED_CELLS)
             if rows is not None:
                 out[month] = rows
     return out
@@ -212,14 +212,14 @@ FLAG_COLUMNS: Final = ("entity_type", "department", "district", "month", "flag")
 def flags(
     con: duckdb.DuckDBPyConnection, scheme: Scheme, month: date, entity_type: str, *, found: pl.DataFrame | None = None
 ) -> pl.DataFrame:
-    """The integrity flags raised for ``month`` (:func:`grading.serve.integrity.compute`) as the public
+    """The integrity flags raised for ``month`` (:func:`grading.serve.integrity.raised`) as the public
     may read them: one row per (entity, flag) with :data:`FLAG_COLUMNS` and names, no figure, and only
     for entities whose public row of the month is shown (a hidden row stays hidden, flag and all).
 
     A flag is a reason to look, not a verdict; its rule in words, thresholds filled in, is
-    :func:`grading.scoring.flags.describe`. Flags read the month as of its cut-off from the events as
-    loaded now (a publication does not freeze them)."""
-    raised = integrity.compute(con, scheme, month, entity_type).select(FLAG_COLUMNS)
+    :func:`grading.scoring.flags.describe`. A published month's flags are those frozen with its
+    publication; a month not published reads them as of its cut-off from the events as loaded now."""
+    raised = integrity.raised(con, scheme, month, entity_type).select(FLAG_COLUMNS)
     key = "department" if entity_type == "department" else "district"
     rows = history(con, scheme, entity_type, found=found).filter(pl.col("month") == month)
     shown = rows.filter(~pl.col("suppressed")).select(key)

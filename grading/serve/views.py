@@ -94,9 +94,10 @@ def streaks(con: duckdb.DuckDBPyConnection, scheme: Scheme, entity_type: str, mo
 def integrity_flags(
     con: duckdb.DuckDBPyConnection, scheme: Scheme, month: date, entity_type: str = "department"
 ) -> pl.DataFrame:
-    """The integrity flags raised for ``month`` (:func:`grading.serve.integrity.compute`: one row per entity and
-    flag, with its sentence and evidence figures), names attached. Aggregates only."""
-    return results.attach_names(con, integrity.compute(con, scheme, month, entity_type))
+    """The integrity flags raised for ``month`` (:func:`grading.serve.integrity.raised`: one row per entity and
+    flag, with its sentence and evidence figures; a published month's as frozen with it), names attached.
+    Aggregates only."""
+    return results.attach_names(con, integrity.raised(con, scheme, month, entity_type))
 
 
 def component_comparison(con: duckdb.DuckDBPyConnection, scheme: Scheme, department: str, month: date) -> pl.DataFrame:

@@ -36,10 +36,16 @@ def publications(
     return frame
 
 
-def published_rows(con: duckdb.DuckDBPyConnection, month: date, version: int) -> dict[str, pl.DataFrame]:
-    """The graded rows of one publication, by entity type, exactly as they were stored."""
+def published_rows(
+    con: duckdb.DuckDBPyConnection, month: date, version: int, *, kinds: tuple[str, ...] | None = None
+) -> dict[str, pl.DataFrame]:
+    """The frames stored with one publication, by key (``entity_type``: the graded rows of each entity
+    type, and what is frozen beside them, such as the month's cells and flags), exactly as they were
+    stored; only the keys ``kinds`` when given."""
     rows = con.execute(
-        "select entity_type, rows_ipc from published_gradings where month = ? and version = ?", [month, version]
+        "select entity_type, rows_ipc from published_gradings where month = $month and version = $version "
+        "and ($kinds::varchar[] is null or list_contains($kinds::varchar[], entity_type))",
+        {"month": month, "version": version, "kinds": list(kinds) if kinds is not None else None},
     ).fetchall()
     return {entity_type: pl.read_ipc_stream(io.BytesIO(blob)) for entity_type, blob in rows}
 

@@ -70,11 +70,40 @@ ACCESS: Final[dict[str, tuple[str, str]]] = {
     "role_department_head": ("department head", "विभागाध्यक्ष"),
     "role_admin": ("state administrator", "राज्य प्रशासक"),
     "role_public": ("public", "सार्वजनिक"),
-    "audit_title": ("Audit log of case-list exports", "प्रकरण सूची निर्यात का ऑडिट लॉग"),
+    "audit_title": ("Audit log and accounts", "ऑडिट लॉग और खाते"),
     "audit_intro": (
-        "Every download of a case list: who, when, within which scope, how many rows.",
-        "प्रकरण सूची का हर डाउनलोड: किसने, कब, किस दायरे में, कितनी पंक्तियाँ।",
+        "Every case list shown or downloaded, sign-in, account change, publication, message sent and meeting "
+        "decision: who, when, within which scope, how many case rows.",
+        "प्रकरण सूची का हर प्रदर्शन या डाउनलोड, साइन इन, खाते में बदलाव, प्रकाशन, भेजा गया संदेश और बैठक निर्णय: "
+        "किसने, कब, किस दायरे में, कितनी प्रकरण पंक्तियाँ।",
     ),
-    "audit_empty": ("No case list has been exported yet.", "अभी तक कोई प्रकरण सूची निर्यात नहीं हुई है।"),
+    "audit_empty": ("Nothing has been recorded yet.", "अभी तक कुछ दर्ज नहीं हुआ है।"),
     "accounts": ("Accounts", "खाते"),
+    # The accounts not signed in lately (Accounts.idle, as `nivaran users list --idle`) and the watchlists.
+    "idle_title": ("Not signed in lately", "हाल में साइन इन नहीं"),
+    "idle_days": ("Days without a sign-in", "बिना साइन इन के दिन"),
+    "idle_intro": (
+        "Accounts not signed in for {days} days or more, or never since they were made over {days} days ago; "
+        "most idle first (the same list as `nivaran users list --idle {days}`).",
+        "वे खाते जिनसे {days} या अधिक दिनों से साइन इन नहीं हुआ, या बनने के {days} दिन बाद भी कभी नहीं; सबसे "
+        "लंबे समय से निष्क्रिय पहले (कमांड लाइन की निष्क्रिय खातों की सूची जैसी ही)।",
+    ),
+    "idle_none": (
+        "Every account has signed in within {days} days.",
+        "हर खाते से {days} दिनों के भीतर साइन इन हुआ है।",
+    ),
+    "col_last_sign_in": ("Last sign-in", "अंतिम साइन इन"),
+    "col_idle_days": ("Days without a sign-in", "बिना साइन इन के दिन"),
+    "never_signed_in": ("never", "कभी नहीं"),
+    "watchlists_title": ("Watchlists", "निगरानी सूचियाँ"),
+    "watchlists_intro": (
+        "The districts and departments each account has pinned (`nivaran users watch`): its digests list "
+        "them first. A pin shows nothing the account may not see.",
+        "हर खाते द्वारा पिन किए गए ज़िले और विभाग (कमांड लाइन से पिन किए गए): उसके सारांश इन्हें पहले दिखाते हैं। "
+        "पिन करने से खाते को उसके दायरे से बाहर कुछ नहीं दिखता।",
+    ),
+    "watchlists_none": ("No account has pinned anything.", "किसी खाते ने कुछ पिन नहीं किया है।"),
+    "col_pinned": ("Pinned", "पिन किया गया"),
+    "col_pinned_on": ("Pinned on", "पिन करने का समय"),
+    "col_name": ("Name", "नाम"),
 }

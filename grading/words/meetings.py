@@ -60,7 +60,10 @@ MEETINGS: Final[dict[str, tuple[str, str]]] = {
     "last_action": ("Last action", "अंतिम कार्यवाही"),
     "last_action_on": ("Last action on", "अंतिम कार्यवाही दिनांक"),
     "category_name": ("Category", "श्रेणी"),
-    "meeting_pack": ("Meeting pack (summary, case list, changes)", "बैठक पैकेट (सारांश, प्रकरण सूची, बदलाव)"),
+    "meeting_pack": (
+        "Meeting pack (summary, case list, changes, decisions)",
+        "बैठक पैकेट (सारांश, प्रकरण सूची, बदलाव, निर्णय)",
+    ),
     "download_pack_xlsx": ("Download the pack (Excel)", "पैकेट डाउनलोड करें (एक्सेल)"),
     "download_pack_pdf": ("Download the agenda (PDF)", "एजेंडा डाउनलोड करें (पीडीएफ)"),
     "pdf_unavailable": (
@@ -126,4 +129,41 @@ MEETINGS: Final[dict[str, tuple[str, str]]] = {
     "outcome_reopened": ("Reopened", "पुनः खोली गईं"),
     "outcome_force_closed": ("Force-closed", "बलपूर्वक बंद"),
     "event_on": ("On", "दिनांक"),
+    # Meeting decisions on the district review and the department page (grading.access.decisions); the
+    # statuses are the digest's words (decision_open, decision_overdue, decision_done).
+    "decisions_intro": (
+        "Decisions of this district's reviews up to {day}, with their status at the end of that day: open and "
+        "overdue ones carry over to every later review; those done before the last review drop off. Recording "
+        "a decision or marking it done is written to the audit log.",
+        "{day} तक की इस ज़िले की समीक्षाओं के निर्णय, उस दिन की समाप्ति पर उनकी स्थिति के साथ: खुले और विलंबित "
+        "निर्णय हर अगली समीक्षा में आगे आते हैं; पिछली समीक्षा से पहले पूरे हुए निर्णय हट जाते हैं। निर्णय दर्ज "
+        "करना या उसे पूरा चिह्नित करना ऑडिट लॉग में लिखा जाता है।",
+    ),
+    "decisions_dept_intro": (
+        "Decisions of the district reviews that name this department, in every district, with their status at "
+        "the end of {day}.",
+        "सभी ज़िलों की समीक्षाओं के वे निर्णय जिनमें यह विभाग है, {day} की समाप्ति पर उनकी स्थिति के साथ।",
+    ),
+    "decisions_none": ("No decision to show.", "दिखाने के लिए कोई निर्णय नहीं।"),
+    "col_decision_status": ("Status", "स्थिति"),
+    "col_decision": ("Decision", "निर्णय"),
+    "col_owner": ("Owner", "ज़िम्मेदार"),
+    "col_decided_at": ("Decided at the review of", "निर्णय की समीक्षा"),
+    "col_done_on": ("Done on", "पूरा होने का दिनांक"),
+    "col_decision_no": ("No.", "क्र."),
+    "decision_record": ("Record a decision", "निर्णय दर्ज करें"),
+    "decision_what": ("What is to be done", "क्या करना है"),
+    "decision_owner": ("Who owns it (an officer or office)", "ज़िम्मेदार (अधिकारी या कार्यालय)"),
+    "decision_due": ("Due day", "नियत दिनांक"),
+    "decision_department": ("On a department", "विभाग पर"),
+    "decision_whole_district": ("The district as a whole", "पूरा ज़िला"),
+    "decision_complaint": (
+        "On a complaint (its id, optional: its department is taken)",
+        "शिकायत पर (उसका क्रमांक, वैकल्पिक: उसका विभाग लिया जाता है)",
+    ),
+    "decision_save": ("Record the decision", "निर्णय दर्ज करें"),
+    "decision_recorded": ("Decision no. {id} recorded.", "निर्णय क्र. {id} दर्ज हुआ।"),
+    "decision_pick_done": ("Decision", "निर्णय"),
+    "decision_mark_done": ("Mark done on the review day", "समीक्षा दिनांक पर पूरा चिह्नित करें"),
+    "decision_marked_done": ("Decision no. {id} marked done on {day}.", "निर्णय क्र. {id} {day} को पूरा चिह्नित हुआ।"),
 }
