@@ -39,7 +39,6 @@ from tests.damage import (
     folder_state,
     one_sentence,
     overwrite_blocks_of,
-    overwrite_middle,
     truncate_half,
     two_slot_store,
 )
@@ -69,10 +68,16 @@ def test_a_damaged_current_version_is_one_sentence_naming_it(
     store: Path, tmp_path: Path, damage: str, command: str
 ) -> None:
     damaged = current(store)
+    sound = cli("grade", "--db", store, "--month", "2024-07").stdout if command == "grade" else ""
     DAMAGES[damage](damaged)
     before = folder_state(store.parent)
     if command == "grade":
         run = cli("grade", "--db", store, "--month", "2024-07")
+        if run.returncode == 0:  # random bytes may miss every block a month's read needs (it skips the rest):
+            assert damage == "random bytes over the middle"  # then the answer is the sound store's
+            assert run.stdout == sound
+            assert run.stderr == ""
+            return
     else:
         more = tmp_path / "next.csv"
         more.write_text(EVENTS.replace("F-1", "F-2"), encoding="utf-8")
@@ -105,7 +110,7 @@ def test_a_damaged_store_without_a_standby_says_restore_it(demo_db: Path, tmp_pa
     for slot in slots._slots(db):  # the demo made a standby: remove it
         if slot != damaged:
             slot.unlink()
-    overwrite_middle(damaged)
+    overwrite_blocks_of("monthly_metrics")(damaged)  # what `grade` reads (a month read skips what it need not)
     said = one_sentence(cli("grade", "--db", db, "--month", "2024-07"))
     assert said.startswith(f"{damaged} (the current version of {db}) is damaged: ")
     assert "restore it from a backup (there is no standby beside it" in said
@@ -115,7 +120,7 @@ def test_a_damaged_demo_store_names_the_standby_it_built(demo_db: Path, tmp_path
     db = copy_store(demo_db, tmp_path / "two")
     damaged = current(db)
     standby = next(s for s in slots._slots(db) if s != damaged)
-    overwrite_middle(damaged)
+    overwrite_blocks_of("monthly_metrics")(damaged)
     said = one_sentence(cli("grade", "--db", db, "--month", "2024-07"))
     assert said.startswith(f"{damaged} (the current version of {db}) is damaged: ")
     assert f"if the standby {standby.name} is sound make it current with `ln -sfn {standby.name} {db}`" in said
@@ -165,7 +170,10 @@ def test_the_dashboard_explains_a_damaged_store_in_one_sentence(
     monkeypatch.setenv("NIVARAN_DB", str(store))
     at = AppTest.from_file(str(ROOT / "navigation.py"), default_timeout=60)
     at.session_state["lang"] = "en"
-    said = damaged_sentences(at.run())
+    said = damaged_sentences(at.run())  # no exception in any case
+    if not said and damage == "random bytes over the middle":  # bytes that miss every block navigation reads
+        assert at.title or at.markdown  # the page drew itself from the sound blocks
+        return
     assert len(said) == 1, [i.value for i in at.info]
     assert said[0].startswith(f"{damaged} (the current version of {store}) is damaged: ")
     assert f"`nivaran check --db {store}`" in said[0]

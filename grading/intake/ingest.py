@@ -380,8 +380,10 @@ def _load_file(load: _Load, path: Path, mapping: Mapping | None) -> FileReport:
         else:
             found = _convert_snapshot(load, path, mapping, digest, report, staging)
         ingest_id = writes.next_ingest_id(load.con)
+        # Keys for the whole file at once: numbered in id order however the file is cut into chunks.
+        file_keys = writes.assign_keys(load.con, staging.distinct("complaint_id"))
         for staged in staging.chunks():
-            keys = writes.assign_keys(load.con, staged["complaint_id"])
+            keys = file_keys.join(staged.select("complaint_id").unique(), on="complaint_id", how="semi")
             stored = database.read_events(load.con, keys=keys["complaint_key"])
             new = staged
             if mapping is not None:  # a newer snapshot's changes become events (grading.rules.snapshots)

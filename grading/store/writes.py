@@ -274,6 +274,17 @@ class Staging:
         for part in range(parts):
             yield database.as_frame(self.con.sql(query, params={"parts": parts, "part": part})).cast(self.schema)
 
+    def distinct(self, column: str) -> pl.Series:
+        """The distinct values of ``column`` over every held row (in memory or spilled)."""
+        if self.schema is None:
+            return pl.Series(column, [], pl.String)
+        if not self.spilled:
+            return pl.concat([f.select(column) for f in self.frames]).to_series().unique()
+        if self.frames:
+            self._spill()
+        query = sql("select distinct {c} from {t}", c=column, t=self.table)
+        return database.as_frame(self.con.sql(query)).to_series()
+
     def close(self) -> None:
         """Drop the temporary table, if any."""
         if self.spilled:
