@@ -245,7 +245,9 @@ def _nation(out: Path, states: int, spec: DemoSpec, month: date) -> None:
     click.echo(f"{out / 'lake'}: the national lake of {states} states")
     view = national.national_view(out / "lake", month)
     click.echo(render_national(view, "table"))
-    click.echo(f"each state's own grading: uv run nivaran national --lake {out / 'lake'} --month {month:%Y-%m} --state SLUG")
+    click.echo(
+        f"each state's own grading: uv run nivaran national --lake {out / 'lake'} --month {month:%Y-%m} --state SLUG"
+    )
 
 
 def _table(frame: pl.DataFrame, text_width: int = 60) -> str:
@@ -404,9 +406,7 @@ def publish_command(  # noqa: PLR0917 - one parameter per click option
 
 @main.command("export")
 @db_option
-@click.option(
-    "--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True, help="The lake folder."
-)
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True, help="The lake folder.")
 @click.option(
     "--helpline",
     "slug",
@@ -454,7 +454,8 @@ def national_command(  # noqa: PLR0917 - one parameter per click option
     if fmt == "table":
         row = view.ranking.filter(pl.col("helpline") == state).row(0, named=True)
         rank = row["rank_text"] or "not ranked"
-        click.echo(f"{row['name']} ({row['timezone']}): national rank {rank}, score {row['score']}; own scheme {own.scheme.name}")
+        where = f"{row['name']} ({row['timezone']})"
+        click.echo(f"{where}: national rank {rank}, score {row['score']}; own scheme {own.scheme.name}")
     click.echo(render(drill[state], own.scheme, by, fmt))
 
 

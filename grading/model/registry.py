@@ -640,7 +640,11 @@ FIELDS: Final[dict[str, Metric]] = {
 NATIONAL_METRICS: Final[dict[str, Metric]] = {
     "received": METRICS["received"],
     "disposed": _m(
-        "Disposed", "निराकृत", "Complaints closed in the month, whenever registered (the helpline's closed).", "count", None
+        "Disposed",
+        "निराकृत",
+        "Complaints closed in the month, whenever registered (the helpline's closed).",
+        "count",
+        None,
     ),
     "pending": _m("Pending", "लंबित", "Complaints open at the month's cut-off.", "count", None),
     "disposal_pct": _m(
@@ -651,12 +655,24 @@ NATIONAL_METRICS: Final[dict[str, Metric]] = {
         True,
     ),
     "resolution_days_median": METRICS["resolution_days_median"],
-    "pending_over_30": _m("Pending > 30 days", "30 दिन से अधिक लंबित", "Open at the cut-off, older than 30 completed days.", "count", False),
-    "pending_over_60": _m("Pending > 60 days", "60 दिन से अधिक लंबित", "Open at the cut-off, older than 60 completed days.", "count", False),
-    "pending_over_90": _m("Pending > 90 days", "90 दिन से अधिक लंबित", "Open at the cut-off, older than 90 completed days.", "count", False),
-    "pending_over_30_pct": _m("Pending > 30 days %", "30 दिन से अधिक लंबित %", "Pending > 30 days ÷ pending × 100.", "pct", False),
-    "pending_over_60_pct": _m("Pending > 60 days %", "60 दिन से अधिक लंबित %", "Pending > 60 days ÷ pending × 100.", "pct", False),
-    "pending_over_90_pct": _m("Pending > 90 days %", "90 दिन से अधिक लंबित %", "Pending > 90 days ÷ pending × 100.", "pct", False),
+    "pending_over_30": _m(
+        "Pending > 30 days", "30 दिन से अधिक लंबित", "Open at the cut-off, older than 30 completed days.", "count", False
+    ),
+    "pending_over_60": _m(
+        "Pending > 60 days", "60 दिन से अधिक लंबित", "Open at the cut-off, older than 60 completed days.", "count", False
+    ),
+    "pending_over_90": _m(
+        "Pending > 90 days", "90 दिन से अधिक लंबित", "Open at the cut-off, older than 90 completed days.", "count", False
+    ),
+    "pending_over_30_pct": _m(
+        "Pending > 30 days %", "30 दिन से अधिक लंबित %", "Pending > 30 days ÷ pending × 100.", "pct", False
+    ),
+    "pending_over_60_pct": _m(
+        "Pending > 60 days %", "60 दिन से अधिक लंबित %", "Pending > 60 days ÷ pending × 100.", "pct", False
+    ),
+    "pending_over_90_pct": _m(
+        "Pending > 90 days %", "90 दिन से अधिक लंबित %", "Pending > 90 days ÷ pending × 100.", "pct", False
+    ),
     "feedback_satisfied": METRICS["feedback_satisfied"],
     "feedback_dissatisfied": METRICS["feedback_dissatisfied"],
     "satisfaction_pct": METRICS["satisfaction_pct"],

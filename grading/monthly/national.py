@@ -188,7 +188,9 @@ def state_figures(
         )
     ages = pl.concat(per_month).with_columns(pl.col(f"pending_over_{n}").cast(pl.Int64) for n in PENDING_AGES)
     share = {
-        f"pending_over_{n}_pct": pl.when(pl.col("pending") > 0).then(pl.col(f"pending_over_{n}") / pl.col("pending") * 100)
+        f"pending_over_{n}_pct": pl.when(pl.col("pending") > 0).then(
+            pl.col(f"pending_over_{n}") / pl.col("pending") * 100
+        )
         for n in PENDING_AGES
     }
     work = pl.col("disposed") + pl.col("pending")

@@ -235,7 +235,9 @@ def load(
         _Reader._fail(path, "[[versions]]", "expected an array of [[versions]] tables")
     versions: list[Scheme] = []
     for i, item in enumerate(raw_versions, start=1):
-        versions.append(_version(raw, item, path, i, (versions[-1] if versions else base).effective_from, metrics))
+        versions.append(
+            _version(raw, item, path, i, (versions[-1] if versions else base).effective_from, metrics=metrics)
+        )
     return Scheme(**{**base.__dict__, "versions": tuple(versions)})
 
 
@@ -243,7 +245,7 @@ _VERSION_TABLES: Final = ("components", "grades", "volume_groups", "flags")
 
 
 def _version(
-    raw: dict[str, Any], item: Any, path: Path, i: int, floor: date | None, metrics: Mapping[str, Metric]
+    raw: dict[str, Any], item: Any, path: Path, i: int, floor: date | None, *, metrics: Mapping[str, Metric]
 ) -> Scheme:
     """Parse one ``[[versions]]`` entry: the base file with that entry's tables laid over it."""
     where = f"[[versions]] #{i}"
