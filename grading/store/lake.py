@@ -34,7 +34,6 @@ import fcntl
 import json
 import os
 import re
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -312,14 +311,3 @@ def read_manifest(lake: Path) -> dict[str, dict[str, Any]]:
         raise LakeError(msg)
     helplines: dict[str, dict[str, Any]] = manifest["helplines"]
     return helplines
-
-
-def remove_helpline(lake: Path, slug: str) -> None:
-    """Take helpline ``slug`` out of ``lake`` (its partitions, record and scheme), e.g. before a demo rebuild."""
-    with _locked(lake):
-        for table in (*MONTH_KEYS, *WHOLE):
-            shutil.rmtree(lake / table / f"helpline={slug}", ignore_errors=True)
-        for name in (f"{slug}.json", f"{slug}.scheme.toml"):
-            (lake / ENTRIES / name).unlink(missing_ok=True)
-        if (lake / ENTRIES).is_dir():
-            _write_manifest(lake)
