@@ -14,6 +14,7 @@ from polars.testing import assert_frame_equal
 from grading.cli import main
 from grading.demo import nation
 from grading.demo.spec import DemoSpec
+from grading.model.registry import NATIONAL_METRICS
 from grading.monthly import national, results
 from grading.scoring import metrics, schemes
 from grading.store import database, helpline
@@ -142,6 +143,16 @@ def test_the_command_line_ranks_and_drills_down(built: tuple[Path, national.Nati
     )
     assert "state-z" in str(unknown.exception)
     assert "state-a, state-b, state-c" in str(unknown.exception)
+
+
+def test_every_national_figure_is_defined_in_the_docs_and_the_scheme_weighs_only_those() -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "scale.md").read_text(encoding="utf-8")
+    assert [name for name in NATIONAL_METRICS if f"`{name}`" not in doc] == []
+    scheme = schemes.load(national.DEFAULT_NATIONAL, directory=schemes.NATIONAL_DIR, metrics=NATIONAL_METRICS)
+    assert sum(c.weight for c in scheme.components) == scheme.max_score == 100
+    assert national.DEFAULT_NATIONAL not in schemes.available()  # not a helpline's scheme
+    with pytest.raises(schemes.SchemeError, match="disposal_pct"):
+        schemes.load(scheme.path)  # a helpline's metrics do not include the national figures
 
 
 def test_a_rebuilt_nation_replaces_only_its_own_folder(tmp_path: Path) -> None:
