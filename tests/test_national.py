@@ -25,27 +25,39 @@ SPEC = DemoSpec(months=3, end="2024-08", scale=0.002, seed=7)
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, national.NationalView]:
+    """``nivaran demo --states 5``, small: five state stores, their lake, and the printed ranking."""
     out = tmp_path_factory.mktemp("nation")
-    nation.build_nation(out, 3, SPEC)
-    return out, national.national_view(out / "lake", AUGUST)
+    args = ["demo", "--states", "5", "--out", str(out), "--months", str(SPEC.months), "--end", SPEC.end]
+    result = CliRunner().invoke(main, [*args, "--scale", str(SPEC.scale), "--seed", str(SPEC.seed)])
+    assert result.exit_code == 0, result.output
+    view = national.national_view(out / "lake", AUGUST)
+    # The command printed the ranking of its last month: the five states, in the order ranked.
+    printed = [line.split("┆")[1].strip() for line in result.output.splitlines() if "┆ state-" in line]
+    assert printed == view.ranking["helpline"].to_list()
+    return out, view
 
 
 def test_every_state_is_graded_under_its_own_scheme_and_ranked_once(
     built: tuple[Path, national.NationalView],
 ) -> None:
-    _out, view = built
+    out, view = built
     ranking = view.ranking
-    assert sorted(ranking["helpline"]) == ["state-a", "state-b", "state-c"]
+    assert sorted(ranking["helpline"]) == ["state-a", "state-b", "state-c", "state-d", "state-e"]
     assert dict(ranking.select("helpline", "timezone").iter_rows()) == {
         "state-a": "Asia/Kolkata",
         "state-b": "Asia/Kolkata",
         "state-c": "Asia/Kathmandu",
+        "state-d": "Asia/Kolkata",
+        "state-e": "Asia/Kolkata",
     }
     assert dict(ranking.select("helpline", "own_scheme").iter_rows()) == {
         "state-a": "mp-cm-helpline",
         "state-b": "cpgrams-gri",
         "state-c": "mp-cm-helpline",
+        "state-d": "cpgrams-gri",
+        "state-e": "mp-cm-helpline",
     }
+    assert (out / "stores" / "state-e.duckdb").exists()
     # Competition ranking by score: the best score ranks 1, each rank is the count of better scores + 1.
     ranked = ranking.filter("is_ranked")
     better = [int((ranked["score"] > s).sum()) + 1 for s in ranked["score"]]
@@ -142,7 +154,7 @@ def test_the_command_line_ranks_and_drills_down(built: tuple[Path, national.Nati
         standalone_mode=False,
     )
     assert "state-z" in str(unknown.exception)
-    assert "state-a, state-b, state-c" in str(unknown.exception)
+    assert "state-a, state-b, state-c, state-d, state-e" in str(unknown.exception)
 
 
 def test_every_national_figure_is_defined_in_the_docs_and_the_scheme_weighs_only_those() -> None:
