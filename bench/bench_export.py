@@ -132,23 +132,29 @@ def main() -> None:
     con = duckdb.connect(str(db), read_only=True)
     sizes = {t: con.sql(f"select count(*) from {t}").fetchall()[0][0] for t in ("events", "complaints", "stints")}  # noqa: S608 - fixed names
     con.close()
-    results = [child("full", db, work / "lake"), child("rerun", db, work / "lake")]
-    run("nivaran", "migrate", "--db", str(db))
-    results.append(child("scan", db, work / "lake"))
-    day_file(db, work / "day.csv", args.closures)
-    run("nivaran", "ingest", "--db", str(db), str(work / "day.csv"))
-    results.append(child("day", db, work / "lake"))
-    results.append(child("floor", db, work / "floor"))
-    summary = {
+    summary: dict[str, object] = {
         "date": datetime.now().isoformat(timespec="minutes"),
         "machine": f"{platform.processor() or platform.machine()}, {platform.python_version()}",
         "scale": args.scale,
         "months": args.months,
         "rows": sizes,
-        "results": results,
     }
-    (work / "results.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(summary, indent=2))
+    print(json.dumps(summary), flush=True)
+    results: list[dict[str, object]] = []
+
+    def measured(step: str, out: Path) -> None:
+        results.append(child(step, db, out))
+        print(json.dumps(results[-1]), flush=True)  # each step as it ends: a later failure keeps it
+        (work / "results.json").write_text(json.dumps({**summary, "results": results}, indent=2) + "\n")
+
+    measured("full", work / "lake")
+    measured("rerun", work / "lake")
+    run("nivaran", "migrate", "--db", str(db))
+    measured("scan", work / "lake")
+    day_file(db, work / "day.csv", args.closures)
+    run("nivaran", "ingest", "--db", str(db), str(work / "day.csv"))
+    measured("day", work / "lake")
+    measured("floor", work / "floor")
 
 
 if __name__ == "__main__":
