@@ -31,6 +31,8 @@ from grading.store import database, helpline
 if TYPE_CHECKING:
     import duckdb
 
+    from grading.monthly.national import NationalView
+
 
 class _Bars:
     """One click progress bar per phase, written to stderr."""
@@ -459,7 +461,7 @@ def national_command(  # noqa: PLR0917 - one parameter per click option
     click.echo(render(drill[state], own.scheme, by, fmt))
 
 
-def render_national(view: Any, fmt: str) -> str:
+def render_national(view: NationalView, fmt: str) -> str:
     """The national ranking (:class:`grading.monthly.national.NationalView`) as a table, CSV or JSON."""
     from grading.model.registry import NATIONAL_METRICS
     from grading.outputs import export

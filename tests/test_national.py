@@ -157,6 +157,18 @@ def test_the_command_line_ranks_and_drills_down(built: tuple[Path, national.Nati
     assert "state-a, state-b, state-c, state-d, state-e" in str(unknown.exception)
 
 
+def test_a_month_without_data_and_a_folder_without_a_lake_are_one_sentence(
+    built: tuple[Path, national.NationalView], tmp_path: Path
+) -> None:
+    out, _ = built
+    with pytest.raises(national.NationalError, match="no helpline holds data for 2024-01"):
+        national.national_view(out / "lake", date(2024, 1, 1))
+    result = CliRunner().invoke(
+        main, ["national", "--lake", str(tmp_path), "--month", "2024-08"], standalone_mode=False
+    )
+    assert f"{tmp_path}: no manifest.json (not a lake" in str(result.exception)
+
+
 def test_every_national_figure_is_defined_in_the_docs_and_the_scheme_weighs_only_those() -> None:
     doc = (Path(__file__).resolve().parent.parent / "docs" / "scale.md").read_text(encoding="utf-8")
     assert [name for name in NATIONAL_METRICS if f"`{name}`" not in doc] == []
