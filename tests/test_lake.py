@@ -126,6 +126,19 @@ def test_partitions_read_back_as_the_store_holds_them_without_personal_data(
     assert "month" not in manifest["tables"]["monthly_metrics"]["columns"]  # the path holds it
 
 
+def test_an_export_cut_short_is_finished_by_the_next(two_days: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    db, day_1, _ = two_days
+    ingest.ingest(db, [day_1])
+    full, cut = tmp_path / "full", tmp_path / "cut"
+    lake.export(db, full, "mp")
+    # What a kill leaves after the lock and one partition were written, before the export's record.
+    (cut / "events" / "helpline=mp" / "month=2024-07").mkdir(parents=True)
+    (cut / ".lock").touch()
+    (cut / "events" / "helpline=mp" / "month=2024-07" / ".part-0.parquet.partial").write_bytes(b"PAR1")
+    lake.export(db, cut, "mp")
+    assert files(cut) == files(full)
+
+
 def test_export_refuses_a_folder_of_other_files_and_a_bad_name(
     two_days: tuple[Path, Path, Path], tmp_path: Path
 ) -> None:

@@ -67,6 +67,7 @@ LEFT_OUT: Final[dict[str, tuple[str, ...]]] = {"events": ("note",), "monthly_met
 MANIFEST: Final = "manifest.json"
 ENTRIES: Final = "_helplines"
 FILE: Final = "part-0.parquet"
+LOCK: Final = ".lock"
 LAKE_FORMAT: Final = "nivaran-lake/1"
 _SLUG: Final = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
@@ -179,7 +180,7 @@ def _remove(target: Path, lake: Path) -> None:
 def _locked(lake: Path) -> Iterator[None]:
     """One export at a time per lake (several helplines may export into one lake)."""
     lake.mkdir(parents=True, exist_ok=True)
-    with (lake / ".lock").open("a") as handle:
+    with (lake / LOCK).open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -216,7 +217,9 @@ def export(db: Path, lake: Path, slug: str | None = None) -> ExportReport:
     if lake.exists() and not lake.is_dir():
         msg = f"--out {lake}: is a file, not a folder"
         raise LakeError(msg)
-    if lake.is_dir() and any(lake.iterdir()) and not (lake / MANIFEST).exists() and not (lake / ENTRIES).exists():
+    # The lock file is the first thing an export writes: a lake whose first export was cut short is still one.
+    ours = any((lake / name).exists() for name in (MANIFEST, ENTRIES, LOCK))
+    if lake.is_dir() and any(lake.iterdir()) and not ours:
         msg = f"--out {lake}: the folder holds other files and no {MANIFEST}; give an empty folder or a lake"
         raise LakeError(msg)
     con = database.connect_readonly(db)
