@@ -1,5 +1,5 @@
 """The ``nivaran`` command line: ``init``, ``demo``, ``ingest``, ``grade``, ``flags``, ``review``, ``publish``,
-``migrate``, ``compact``, ``check``, ``users``.
+``export``, ``national``, ``migrate``, ``compact``, ``check``, ``users``.
 
 Every command takes ``--db PATH`` (default: ``$NIVARAN_DB``, else ``data/nivaran.duckdb``). Errors a
 user can fix are printed as one clear message (no traceback) with exit code 2.
@@ -30,6 +30,8 @@ from grading.store import database, helpline
 
 if TYPE_CHECKING:
     import duckdb
+
+    from grading.monthly.national import NationalView
 
 
 class _Bars:
@@ -194,11 +196,32 @@ def init_command(  # noqa: PLR0917 - one parameter per click option
     help="1.0 ≈ Madhya Pradesh's real volume (~400,000 complaints a month).",
 )
 @click.option("--seed", type=int, default=DEFAULT_DEMO.seed, show_default=True)
-def demo(db: Path | None, months: int, end: str, scale: float, seed: int) -> None:
-    """Build a realistic synthetic complaint history (replaces the database)."""
+@click.option(
+    "--states",
+    type=click.IntRange(1, 12),
+    default=None,
+    help="Build a synthetic nation of N state helplines (own zones, schemes, sizes) and their lake in --out.",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="With --states: the folder for the states' stores and the lake.",
+)
+def demo(  # noqa: PLR0917 - one parameter per click option
+    db: Path | None, months: int, end: str, scale: float, seed: int, states: int | None, out: Path | None
+) -> None:
+    """Build a realistic synthetic complaint history (replaces the database), or with --states a nation."""
     from grading.demo import build
 
-    _month(end)
+    last = _month(end)
+    if (states is None) != (out is None):
+        msg = "--states and --out go together (a nation of N states written to a folder)"
+        raise click.UsageError(msg)
+    if states is not None and out is not None:
+        _nation(out, states, DemoSpec(months=months, end=end, scale=scale, seed=seed), last)
+        return
     path = _database(db, replacing=True)
     with _progress() as progress:
         result = build.build_demo(path, DemoSpec(months=months, end=end, scale=scale, seed=seed), progress)
@@ -207,6 +230,26 @@ def demo(db: Path | None, months: int, end: str, scale: float, seed: int) -> Non
         f"{months} months to {end}, in {result['seconds']} s"
     )
     click.echo(build.describe_accounts(build.create_demo_accounts(path)))
+
+
+def _nation(out: Path, states: int, spec: DemoSpec, month: date) -> None:
+    """``demo --states``: build the nation, then grade and rank its states for the last month."""
+    from grading.demo import nation
+    from grading.monthly import national
+
+    with _progress() as progress:
+        built = nation.build_nation(out, states, spec, progress)
+    for state in built:
+        click.echo(
+            f"{out / 'stores' / str(state['helpline'])}.duckdb: {state['name']} ({state['timezone']}), "
+            f"{state['complaints']:,} complaints, {state['events']:,} events"
+        )
+    click.echo(f"{out / 'lake'}: the national lake of {states} states")
+    view = national.national_view(out / "lake", month)
+    click.echo(render_national(view, "table"))
+    click.echo(
+        f"each state's own grading: uv run nivaran national --lake {out / 'lake'} --month {month:%Y-%m} --state SLUG"
+    )
 
 
 def _table(frame: pl.DataFrame, text_width: int = 60) -> str:
@@ -361,6 +404,92 @@ def publish_command(  # noqa: PLR0917 - one parameter per click option
     if out is not None:
         for written in build.write_package_descriptors(path, scheme, month, out):
             click.echo(f"  wrote {written}")
+
+
+@main.command("export")
+@db_option
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True, help="The lake folder.")
+@click.option(
+    "--helpline",
+    "slug",
+    default=None,
+    help="The helpline's name in the lake (lower-case letters, digits, '-'; default: from its name).",
+)
+def export_command(db: Path | None, out: Path, slug: str | None) -> None:
+    """Write the event log and derived tables as Parquet by helpline and month (only what changed)."""
+    from grading.store import lake
+
+    report = lake.export(existing_store(db), out, slug)
+    click.echo(f"{out}: {report.summary()}")
+
+
+@main.command("national")
+@click.option(
+    "--lake", "lake_dir", type=click.Path(file_okay=False, path_type=Path), required=True, help="The lake folder."
+)
+@click.option("--month", "month_text", required=True, help="Month to rank, YYYY-MM.")
+@click.option(
+    "--scheme",
+    "scheme_name",
+    default="darpg-states",
+    show_default=True,
+    help="The national scheme: a name in data/national/ or a file.",
+)
+@click.option("--state", "state", default=None, help="Drill down: one state's own grading (its slug in the lake).")
+@click.option("--by", "by", type=click.Choice(["department", "district"]), default="department", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def national_command(  # noqa: PLR0917 - one parameter per click option
+    lake_dir: Path, month_text: str, scheme_name: str, state: str | None, by: str, fmt: str
+) -> None:
+    """Rank the states of a lake for one month (each first graded under its own scheme)."""
+    from grading.monthly import national
+
+    view = national.national_view(lake_dir, _month(month_text), scheme_name)
+    if state is None:
+        click.echo(render_national(view, fmt))
+        return
+    drill = view.departments if by == "department" else view.districts
+    if state not in drill:
+        msg = f"--state {state!r}: not in {lake_dir} for {month_text} (states: {', '.join(sorted(drill)) or 'none'})"
+        raise NivaranError(msg)
+    own = next(h for h in national.helplines(lake_dir) if h.slug == state)
+    if fmt == "table":
+        row = view.ranking.filter(pl.col("helpline") == state).row(0, named=True)
+        rank = row["rank_text"] or "not ranked"
+        where = f"{row['name']} ({row['timezone']})"
+        click.echo(f"{where}: national rank {rank}, score {row['score']}; own scheme {own.scheme.name}")
+    click.echo(render(drill[state], own.scheme, by, fmt))
+
+
+def render_national(view: NationalView, fmt: str) -> str:
+    """The national ranking (:class:`grading.monthly.national.NationalView`) as a table, CSV or JSON."""
+    from grading.model.registry import NATIONAL_METRICS
+    from grading.outputs import export
+
+    points = [f"points_{c.key}" for c in view.scheme.components]
+    head = ["rank_text", "helpline", "name", "timezone", "own_scheme", "score", "grade"]
+    rows = view.ranking
+    if fmt == "json":
+        columns = [*head, *points, "rank_change", "not_graded", *NATIONAL_METRICS]
+        return json.dumps(rows.select(columns).to_dicts(), ensure_ascii=False, indent=1, default=str)
+    if fmt == "csv":
+        columns = [*head, *points, "rank_change", "not_graded", "scheme_version", *NATIONAL_METRICS]
+        return export.csv_text(rows.select(columns)).rstrip("\n")
+    short = rows.select(
+        pl.col("rank_text").alias("rank"),
+        "helpline",
+        "timezone",
+        "own_scheme",
+        "score",
+        "grade",
+        "received",
+        pl.col("disposal_pct").round(1),
+        pl.col("resolution_days_median").round(1).alias("median_days"),
+        *[pl.col(f"pending_over_{n}_pct").round(1).alias(f"pend>{n}%") for n in (30, 60, 90)],
+        pl.col("satisfaction_pct").round(1),
+        "rank_change",
+    )
+    return f"{view.scheme.title_en}, {view.month:%Y-%m}\n" + _table(short)
 
 
 def existing_store(db: Path | None) -> Path:

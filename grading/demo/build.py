@@ -13,6 +13,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Final
 
+import polars as pl
+
 from grading.access.accounts import Accounts
 from grading.demo import simulate
 from grading.demo.spec import DEFAULT_DEMO, DemoSpec
@@ -24,19 +26,41 @@ from grading.store import database, helpline, reference, writes
 DEMO_NAME = "MP CM Helpline 181 (demo)"
 
 
-def build_demo(path: Path, spec: DemoSpec = DEFAULT_DEMO, progress: Progress | None = None) -> dict[str, int]:
-    """Write a fresh demo database at ``path`` (swapped in atomically when complete)."""
+def build_demo(
+    path: Path,
+    spec: DemoSpec = DEFAULT_DEMO,
+    progress: Progress | None = None,
+    *,
+    settings: helpline.Helpline | None = None,
+    districts: pl.DataFrame | None = None,
+) -> dict[str, int]:
+    """Write a fresh demo database at ``path`` (swapped in atomically when complete).
+
+    ``settings``: the helpline's name, zone and scheme (default: the MP demo's); ``districts``: its
+    district reference rows (default: Madhya Pradesh's), the only districts it registers complaints in.
+    """
     months, end, scale, seed = spec.months, spec.end, spec.scale, spec.seed
     began = time.perf_counter()
-    settings = helpline.Helpline(name=DEMO_NAME)
-    limit = schemes.load(settings.scheme).default_limit_days
+    settings = settings or helpline.Helpline(name=DEMO_NAME)
+    scheme = schemes.load(settings.scheme)
+    limit = scheme.default_limit_days
     with database.writing(path, fresh=True) as con:
-        helpline.load_reference(con, "mp")
         categories = reference.categories()
+        if districts is None:
+            helpline.load_reference(con, "mp")
+            districts = reference.districts()
+        else:
+            writes.load_reference(
+                con,
+                departments=reference.departments(),
+                districts=districts,
+                categories=categories,
+                holidays=reference.holidays(),
+            )
         events = 0
         chunks = simulate.generate(
             reference.departments(),
-            reference.districts(),
+            districts,
             categories,
             months=months,
             end=end,
@@ -66,7 +90,7 @@ def build_demo(path: Path, spec: DemoSpec = DEFAULT_DEMO, progress: Progress | N
                 "new_codes": None,
             },
         )
-        refresh_monthly(con, progress=progress)
+        refresh_monthly(con, settings=scheme.metric_settings, progress=progress)
         database.set_meta(con, "demo", "true")
         helpline.write(con, settings)
         result = database.counts(con)

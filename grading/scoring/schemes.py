@@ -27,6 +27,7 @@ Every setting is checked on load; a bad file raises :class:`SchemeError` naming 
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -35,13 +36,15 @@ from typing import Any, Final
 import polars as pl
 
 from grading.model.paths import DATA_DIR
-from grading.model.registry import METRICS
+from grading.model.registry import METRICS, Metric
 from grading.model.schema import NivaranError
 from grading.model.tomlfiles import read_toml
 from grading.scoring.metrics import ENTITY_TYPES, MetricSettings
 from grading.words import say
 
 SCHEME_DIR: Final = DATA_DIR / "schemes"
+#: The national schemes: how states are ranked against each other (:mod:`grading.monthly.national`).
+NATIONAL_DIR: Final = DATA_DIR / "national"
 DEFAULT_SCHEME: Final = "mp-cm-helpline"
 MISSING_MODES: Final = ("reweight", "zero", "full")
 
@@ -209,29 +212,41 @@ def available() -> list[str]:
     return sorted(p.stem for p in SCHEME_DIR.glob("*.toml"))
 
 
-def load(name_or_path: str | Path = DEFAULT_SCHEME) -> Scheme:
+def load(
+    name_or_path: str | Path = DEFAULT_SCHEME,
+    *,
+    directory: Path = SCHEME_DIR,
+    metrics: Mapping[str, Metric] = METRICS,
+) -> Scheme:
     """Load a shipped scheme by name, or any scheme file by path.
+
+    ``directory`` and ``metrics``: where shipped names are looked up and which metrics a component may
+    weigh (the national scheme: :data:`NATIONAL_DIR` and :data:`grading.model.registry.NATIONAL_METRICS`).
 
     Examples
     --------
     >>> load("mp-cm-helpline").components[0].weight
     60.0
     """
-    raw, path = read_toml(name_or_path, SCHEME_DIR, "grading scheme", SchemeError)
+    raw, path = read_toml(name_or_path, directory, "grading scheme", SchemeError)
     raw_versions = raw.pop("versions", [])
-    base = _parse(raw, path)
+    base = _parse(raw, path, metrics)
     if not isinstance(raw_versions, list):
         _Reader._fail(path, "[[versions]]", "expected an array of [[versions]] tables")
     versions: list[Scheme] = []
     for i, item in enumerate(raw_versions, start=1):
-        versions.append(_version(raw, item, path, i, (versions[-1] if versions else base).effective_from))
+        versions.append(
+            _version(raw, item, path, i, (versions[-1] if versions else base).effective_from, metrics=metrics)
+        )
     return Scheme(**{**base.__dict__, "versions": tuple(versions)})
 
 
 _VERSION_TABLES: Final = ("components", "grades", "volume_groups", "flags")
 
 
-def _version(raw: dict[str, Any], item: Any, path: Path, i: int, floor: date | None) -> Scheme:
+def _version(
+    raw: dict[str, Any], item: Any, path: Path, i: int, floor: date | None, *, metrics: Mapping[str, Metric]
+) -> Scheme:
     """Parse one ``[[versions]]`` entry: the base file with that entry's tables laid over it."""
     where = f"[[versions]] #{i}"
     v = _Reader(item, path, where)
@@ -255,7 +270,7 @@ def _version(raw: dict[str, Any], item: Any, path: Path, i: int, floor: date | N
         if table in item:
             merged[table] = v.get(table, (list, dict))
     v.done()
-    parsed = _parse(merged, path)
+    parsed = _parse(merged, path, metrics)
     if floor is not None and effective <= floor:
         _Reader._fail(path, f"{where}.effective_from", f"must come after {floor:%Y-%m}, got {text!r}")
     return Scheme(**{**parsed.__dict__, "effective_from": effective})
@@ -300,7 +315,7 @@ class _Reader:
             self._fail(self.path, self.where, f"unknown key(s) {extra}")
 
 
-def _parse(raw: dict[str, Any], path: Path) -> Scheme:
+def _parse(raw: dict[str, Any], path: Path, registry: Mapping[str, Metric]) -> Scheme:
     top = _Reader(raw, path, "file")
     head = _Reader(top.get("scheme", dict), path, "[scheme]")
     number = (int, float)
@@ -342,10 +357,10 @@ def _parse(raw: dict[str, Any], path: Path) -> Scheme:
         metric = c.get(
             "metric",
             str,
-            check=lambda v: v in METRICS and METRICS[v].unit in ("pct", "days"),
+            check=lambda v: v in registry and registry[v].unit in ("pct", "days"),
             expect="a percentage or days metric from grading.model.registry",
         )
-        is_days = METRICS[metric].unit == "days"
+        is_days = registry[metric].unit == "days"
         target = c.get("target_days", number, None, lambda v: v > 0, "a positive number of days")
         if is_days and (target is None or c.table.get("direction") != "lower"):
             what = f"{metric} is in days: give target_days and direction = 'lower'"
