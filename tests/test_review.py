@@ -246,3 +246,22 @@ def test_the_agenda_holds_the_same_tables(con) -> None:  # type: ignore[no-untyp
     text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(meeting.render(pack, "pdf"))).pages)
     assert "Bhopal district review" in text
     assert "Newly overdue" in text
+
+
+def test_last_actions_read_ahead_for_the_state_give_each_district_its_own(con) -> None:  # type: ignore[no-untyped-def]
+    """A run of digests reads every case's last action in one pass (review.LastActions); each district's
+    review and changes are then what they are when read alone, worked out by hand from STORY."""
+    ahead = review.LastActions(con)
+    ahead.read(pl.Series(["A", "B", "C", "D", "E", "F", "G", "H"]), review.end_of(TWENTIETH))
+    for who in (BHOPAL, INDORE):
+        assert review.cases(con, TWENTIETH, who, last_actions=ahead).equals(review.cases(con, TWENTIETH, who))
+        shared = review.changes(con, TWENTIETH, TENTH, who, last_actions=ahead)
+        assert shared.equals(review.changes(con, TWENTIETH, TENTH, who))
+    last = ahead.of(pl.Series(["A", "B", "C", "Z"]), review.end_of(TWENTIETH)).sort("complaint_id")
+    assert last.select("complaint_id", "last_action").rows() == [("A", "attended"), ("B", "escalated"), ("C", "closed")]
+    # As of the 10th, B had been escalated once (8 March) and C resolved (6 March) with feedback (7 March).
+    then = ahead.of(pl.Series(["B", "C"]), review.end_of(TENTH)).sort("complaint_id")
+    assert then.select("complaint_id", "last_action", "last_action_at").rows() == [
+        ("B", "escalated", datetime(2024, 3, 8, 9, 0)),
+        ("C", "feedback", datetime(2024, 3, 7, 10, 0)),
+    ]

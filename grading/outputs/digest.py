@@ -398,9 +398,22 @@ def admin_sections(
 @dataclass
 class MonthFrames:
     """The month's frames every head's and the administrator's digest read alike (the department ranking,
-    the integrity flags), computed once per run instead of once per account; empty for no month."""
+    the integrity flags), computed once per run instead of once per account; empty for no month. Also the
+    last actions of every case the collectors' digests list, read in one pass (:meth:`last_actions`)."""
 
     found: dict[tuple[str, date], pl.DataFrame] = field(default_factory=dict)
+    ahead: dict[tuple[date, date], review.LastActions] = field(default_factory=dict)
+
+    def last_actions(self, con: duckdb.DuckDBPyConnection, day: date, since: date) -> review.LastActions:
+        """The last actions, as of the end of ``day``, of every case pending in the state at the end of
+        ``since`` or of ``day`` (what any district's review and changes list), read once per run."""
+        if (day, since) not in self.ahead:
+            state = Identity("digest", "admin")
+            ids = pl.concat([views.open_cases(con, review.end_of(d), state)["complaint_id"] for d in (since, day)])
+            ahead = review.LastActions(con)
+            ahead.read(ids, review.end_of(day))
+            self.ahead[day, since] = ahead
+        return self.ahead[day, since]
 
     def _get(self, key: tuple[str, date], make: Callable[[], pl.DataFrame]) -> pl.DataFrame:
         if key not in self.found:
@@ -462,8 +475,9 @@ def build(
         mailer = Identity(f"digest:{who.username}", who.role, who.districts, who.departments)
         for district in watched_first(who.districts, pinned["district"]):
             # read once: the sections and the meeting pack show the same cases and changes
-            cases = review.cases(con, day, who, district=district)
-            changes = review.changes(con, day, since, who, district=district)
+            ahead = month_frames.last_actions(con, day, since)
+            cases = review.cases(con, day, who, district=district, last_actions=ahead)
+            changes = review.changes(con, day, since, who, district=district, last_actions=ahead)
             sections += collector_sections(
                 con, who, district, day, since=since, lang=lang, base_url=base_url, cases=cases, changes=changes
             )

@@ -19,6 +19,7 @@ complaint between departments, so only a department's list sees the last two).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Final
 
@@ -66,6 +67,38 @@ def _last_actions(con: duckdb.DuckDBPyConnection, ids: pl.Series, when: datetime
     )
 
 
+@dataclass
+class LastActions:
+    """Each complaint's latest event at or before an instant (:func:`_last_actions`), kept once read.
+
+    A page reads its own district's cases; a run of digests reads every district's, and each read finds
+    its complaints' events by one pass over the event log's keys. :meth:`read` reads ahead for many
+    complaints in one pass (the digests read every case pending in the state at once); :meth:`of` answers
+    from what was read, reading only the complaints not read yet.
+    """
+
+    con: duckdb.DuckDBPyConnection
+    #: By instant: the rows read, and every complaint id asked for (with or without an event by then).
+    rows: dict[datetime, pl.DataFrame] = field(default_factory=dict)
+    asked: dict[datetime, pl.DataFrame] = field(default_factory=dict)
+
+    def read(self, ids: pl.Series, when: datetime) -> None:
+        """Read the last actions of those of ``ids`` not read yet as of ``when``, in one pass."""
+        wanted = ids.unique().to_frame("complaint_id")
+        if when in self.asked:
+            wanted = wanted.join(self.asked[when], on="complaint_id", how="anti")
+        if wanted.is_empty() and when in self.rows:
+            return
+        found = _last_actions(self.con, wanted["complaint_id"], when)
+        self.rows[when] = pl.concat([self.rows[when], found]) if when in self.rows else found
+        self.asked[when] = pl.concat([self.asked[when], wanted]) if when in self.asked else wanted
+
+    def of(self, ids: pl.Series, when: datetime) -> pl.DataFrame:
+        """The last actions of ``ids`` as of ``when``: one row per complaint with an event by then."""
+        self.read(ids, when)
+        return self.rows[when].join(ids.unique().to_frame("complaint_id"), on="complaint_id", how="semi")
+
+
 def _categories(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return database.read_table(con, "categories").select(
         pl.col("code").alias("category"),
@@ -81,6 +114,7 @@ def cases(
     *,
     district: str | None = None,
     department: str | None = None,
+    last_actions: LastActions | None = None,
 ) -> pl.DataFrame:
     """The review list of ``day``: one row per complaint pending at the end of ``day`` inside ``who``'s
     scope (narrowed to ``district``/``department``), **overdue first** (most days overdue first), then
@@ -89,11 +123,12 @@ def cases(
     Columns: complaint_id, department (+ ``_name``, ``_name_hi``), district (+ names), category (+
     ``category_name``, ``category_name_hi``), level (``L1``..``L5``), days_at_level, registered_at,
     age_days, due_date (Date), days_to_due (Int32, calendar days), is_over_50, is_overdue, due_soon (due within 2 days),
-    awaiting_callback, last_action, last_action_at. All counts are whole days.
+    awaiting_callback, last_action, last_action_at. All counts are whole days. ``last_actions``: complaints'
+    last actions read ahead (:class:`LastActions`), shared with the caller's other reads.
     """
     when = end_of(day)
     found = views.open_cases(con, when, who, district=district, department=department)
-    last = _last_actions(con, found["complaint_id"], when).drop("last_outcome")
+    last = (last_actions or LastActions(con)).of(found["complaint_id"], when).drop("last_outcome")
     out = (
         found.join(last, on="complaint_id", how="left", maintain_order="left")
         .join(_categories(con), on="category", how="left", maintain_order="left")
@@ -168,6 +203,7 @@ def changes(
     *,
     district: str | None = None,
     department: str | None = None,
+    last_actions: LastActions | None = None,
 ) -> pl.DataFrame:
     """What changed between the end of ``since`` (the last review) and the end of ``day``.
 
@@ -178,13 +214,15 @@ def changes(
     ``closed`` event, with ``last_outcome``). Sorted by change (in :data:`CHANGES` order), then
     registered_at.
 
-    Raises ``ValueError`` when ``since`` is not before ``day``.
+    Raises ``ValueError`` when ``since`` is not before ``day``. ``last_actions``: complaints' last actions
+    read ahead (:class:`LastActions`), shared with the caller's other reads.
     """
     if since >= day:
         msg = f"the last review ({since:%d-%m-%Y}) must be before the review day ({day:%d-%m-%Y})"
         raise ValueError(msg)
     then_at, now_at = end_of(since), end_of(day)
-    now = cases(con, day, who, district=district, department=department)
+    last_actions = last_actions or LastActions(con)
+    now = cases(con, day, who, district=district, department=department, last_actions=last_actions)
     kept = ["department", "department_name", "department_name_hi", "category_name", "registered_at"]
     then = (
         views.open_cases(con, then_at, who, district=district, department=department)
@@ -199,7 +237,7 @@ def changes(
     both = now.join(then, on="complaint_id", how="full", coalesce=True, suffix="_then")
     both = both.with_columns(pl.coalesce(c, f"{c}_then").alias(c) for c in kept)
     gone_ids = both.filter(pl.col("level").is_null())["complaint_id"]
-    gone = _last_actions(con, gone_ids, now_at)
+    gone = last_actions.of(gone_ids, now_at)
     both = both.join(gone, on="complaint_id", how="left", suffix="_gone").with_columns(
         pl.coalesce("last_action", "last_action_gone").alias("last_action"),
         pl.coalesce("last_action_at", "last_action_at_gone").alias("last_action_at"),
