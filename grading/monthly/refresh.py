@@ -1,7 +1,8 @@
 """Orchestration: build the demo, refresh the precomputed monthly tables, read graded results.
 
-This module wires :mod:`grading.store.database` (DuckDB) to the pure Polars steps (:mod:`grading.rules.derive`,
-:mod:`grading.scoring.metrics`, :mod:`grading.scoring.grade`); it never writes SQL itself.
+This module wires :mod:`grading.store.database` (DuckDB) to the pure steps (:mod:`grading.rules.derive`,
+:mod:`grading.scoring.metrics` on the engine of :mod:`grading.monthly.engines`, :mod:`grading.scoring.grade`);
+it never writes SQL itself.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import duckdb
 import polars as pl
 
 from grading.rules.asof import calendar_months, month_window, next_month
-from grading.scoring.metrics import MetricSettings, month_passes, months_metrics
+from grading.scoring.metrics import POLARS, Engine, MetricSettings, month_passes, months_metrics
 from grading.store import database
 
 Progress = Callable[[str, int, int], None]
@@ -42,8 +43,10 @@ def compute_months(
     months: list[date],
     settings: MetricSettings,
     progress: Progress | None = None,
+    engine: Engine = POLARS,
 ) -> pl.DataFrame:
-    """Every metric for ``months`` (oldest first), all entity types, one row per entity and month.
+    """Every metric for ``months`` (oldest first), all entity types, one row per entity and month,
+    computed on ``engine`` (:mod:`grading.monthly.engines`; default: Polars in this process).
 
     The store is read a few consecutive months at a time (at most ``MONTHS_PER_READ`` months and
     ``READ_COMPLAINTS`` complaints registered in them, or more light months within ``LIGHT_READ``:
@@ -61,7 +64,7 @@ def compute_months(
     for chunk in _consecutive(months, MONTHS_PER_READ, registered, READ_COMPLAINTS, LIGHT_READ):
         inputs = database.read_month_inputs(con, month_window(chunk[0])[0], month_window(chunk[-1])[1])
         for run in month_passes(inputs["complaints"], chunk, PASS_ROWS):
-            frames.append(months_metrics(inputs, run, settings, until))
+            frames.append(months_metrics(inputs, run, settings, until, engine))
             done += len(run)
             if progress:
                 progress("monthly results", done, len(months))
@@ -103,6 +106,7 @@ def refresh_monthly(
     progress: Progress | None = None,
     *,
     until: date | None = None,
+    engine: Engine = POLARS,
 ) -> list[date]:
     """Recompute ``monthly_metrics`` for every month from ``since`` (default: the first) to the last.
 
@@ -113,6 +117,7 @@ def refresh_monthly(
     ``until`` is the month of the latest new event (a load knows it): with ``since`` and months already
     computed, the last month is then the later of ``until`` and the last computed month (events are only
     appended), and the store's whole event log is not scanned for its first and last month.
+    ``engine`` computes the metrics (:func:`compute_months`).
     """
     settings = settings or MetricSettings()
     computed = database.last_computed_month(con)
@@ -127,7 +132,7 @@ def refresh_monthly(
         if since is not None and computed is not None:
             first = max(first, min(since, next_month(computed)))
         months = calendar_months(first, bounds[1])
-    database.replace_monthly_metrics(con, compute_months(con, months, settings, progress), months)
+    database.replace_monthly_metrics(con, compute_months(con, months, settings, progress, engine), months)
     database.set_meta(con, SETTINGS_KEY, json.dumps(settings.__dict__, sort_keys=True))
     database.set_meta(con, "refreshed_at", datetime.now().isoformat(timespec="seconds"))
     return months

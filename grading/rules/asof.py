@@ -14,8 +14,10 @@ exact to the microsecond. The rules, in plain words, are in ``docs/reference.md`
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Final
+from types import ModuleType
+from typing import Final, overload
 
+import narwhals as nw
 import polars as pl
 
 DAY_US: Final = 86_400_000_000
@@ -25,6 +27,26 @@ MICROSECOND: Final = timedelta(microseconds=1)
 #: column (each row its own instant, e.g. the cut-off of the row's month when many months are graded
 #: in one frame).
 Instant = datetime | pl.Expr
+#: The same on an engine-neutral frame (narwhals, :mod:`grading.scoring.metrics`), where every instant is
+#: an integer: microseconds since 1970-01-01 of the store's wall-clock time (:func:`micros`). The rules
+#: "a complaint at an instant" below are written once and read either kind of instant.
+Micros = int | nw.Expr
+
+
+def micros(when: datetime) -> int:
+    """A wall-clock instant as microseconds since 1970-01-01 (no zone: times are kept as read)."""
+    return (when - datetime(1970, 1, 1)) // MICROSECOND
+
+
+def month_number(month: date) -> int:
+    """A calendar month as a number that grows by one a month (``year * 12 + month - 1``)."""
+    return month.year * 12 + month.month - 1
+
+
+def _ns(t: Instant | Micros) -> ModuleType:
+    """Polars for a Polars instant, narwhals for an integer one."""
+    return nw if isinstance(t, int | nw.Expr) else pl
+
 
 #: Pending age buckets in completed days: (metric column, label, lowest age, highest age or None).
 PENDING_BUCKETS: Final = (
@@ -151,8 +173,14 @@ def days_to_due(due_at: pl.Expr, t: datetime) -> pl.Expr:
     return (due_date(due_at) - pl.lit(t.date())).dt.total_days().cast(pl.Int32)
 
 
-def age_days(t: Instant) -> pl.Expr:
+@overload
+def age_days(t: Instant) -> pl.Expr: ...
+@overload
+def age_days(t: Micros) -> nw.Expr: ...
+def age_days(t: Instant | Micros) -> pl.Expr | nw.Expr:
     """A complaint's age at ``t`` in completed days since ``registered_at``."""
+    if isinstance(t, int | nw.Expr):  # integer instants: the same floor, on whole microseconds
+        return (t - nw.col("registered_at")) // DAY_US
     return completed_days(t if isinstance(t, pl.Expr) else pl.lit(t), pl.col("registered_at"))
 
 
@@ -170,7 +198,11 @@ def is_over_50(age: pl.Expr) -> pl.Expr:
     return age >= PENDING_BUCKETS[-2][2]
 
 
-def in_bucket(age: pl.Expr, lo: int, hi: int | None) -> pl.Expr:
+@overload
+def in_bucket(age: pl.Expr, lo: int, hi: int | None) -> pl.Expr: ...
+@overload
+def in_bucket(age: nw.Expr, lo: int, hi: int | None) -> nw.Expr: ...
+def in_bucket(age: pl.Expr | nw.Expr, lo: int, hi: int | None) -> pl.Expr | nw.Expr:
     """Whether an age in completed days falls in the bucket ``[lo, hi]`` (``hi`` None = no top)."""
     return age >= lo if hi is None else age.is_between(lo, hi)
 
@@ -178,33 +210,57 @@ def in_bucket(age: pl.Expr, lo: int, hi: int | None) -> pl.Expr:
 # --- a complaint at an instant ---------------------------------------------------------------------
 
 
-def is_registered_by(t: Instant) -> pl.Expr:
+@overload
+def is_registered_by(t: Instant) -> pl.Expr: ...
+@overload
+def is_registered_by(t: Micros) -> nw.Expr: ...
+def is_registered_by(t: Instant | Micros) -> pl.Expr | nw.Expr:
     """The complaint exists at ``t``."""
-    return pl.col("registered_at") <= t
+    col = _ns(t).col
+    return col("registered_at") <= t  # type: ignore[no-any-return]
 
 
-def is_closed_by(t: Instant) -> pl.Expr:
+@overload
+def is_closed_by(t: Instant) -> pl.Expr: ...
+@overload
+def is_closed_by(t: Micros) -> nw.Expr: ...
+def is_closed_by(t: Instant | Micros) -> pl.Expr | nw.Expr:
     """The complaint's ``closed`` event is at or before ``t``."""
-    return pl.col("closed_at").is_not_null() & (pl.col("closed_at") <= t)
+    col = _ns(t).col
+    return ~col("closed_at").is_null() & (col("closed_at") <= t)  # type: ignore[no-any-return]
 
 
-def is_open_at(t: Instant) -> pl.Expr:
+@overload
+def is_open_at(t: Instant) -> pl.Expr: ...
+@overload
+def is_open_at(t: Micros) -> nw.Expr: ...
+def is_open_at(t: Instant | Micros) -> pl.Expr | nw.Expr:
     """Registered at or before ``t`` and not closed by ``t``."""
     return is_registered_by(t) & ~is_closed_by(t)
 
 
-def has_breached_by(t: Instant) -> pl.Expr:
+@overload
+def has_breached_by(t: Instant) -> pl.Expr: ...
+@overload
+def has_breached_by(t: Micros) -> nw.Expr: ...
+def has_breached_by(t: Instant | Micros) -> pl.Expr | nw.Expr:
     """Some stint of the complaint breached its limit before ``t`` (``first_breach_at`` < t).
 
     ``first_breach_at`` is the earliest instant at which a stint was over its limit (see
     :mod:`grading.rules.derive`), so the rule holds for any ``t`` without replaying events.
     """
-    return pl.col("first_breach_at").is_not_null() & (pl.col("first_breach_at") < t)
+    col = _ns(t).col
+    return ~col("first_breach_at").is_null() & (col("first_breach_at") < t)  # type: ignore[no-any-return]
 
 
-def reached_by(column: str, t: Instant) -> pl.Expr:
+@overload
+def reached_by(column: str, t: Instant) -> pl.Expr: ...
+@overload
+def reached_by(column: str, t: Micros) -> nw.Expr: ...
+def reached_by(column: str, t: Instant | Micros) -> pl.Expr | nw.Expr:
     """The complaint had reached a level (``reached_l2_at`` …) by ``t``."""
-    return pl.col(column).is_not_null() & (pl.col(column) <= t)
+    col = _ns(t).col
+    return ~col(column).is_null() & (col(column) <= t)  # type: ignore[no-any-return]
 
 
 def department_at(complaints: pl.DataFrame, transfers: pl.DataFrame, t: datetime) -> pl.DataFrame:

@@ -1,4 +1,11 @@
-"""Monthly metrics per entity (``docs/reference.md`` section 3): pure Polars, frames in and out.
+"""Monthly metrics per entity (``docs/reference.md`` section 3): frames in and out, written once for any engine.
+
+The rules are narwhals expressions on lazy frames (:class:`Engine`): the same code runs on Polars (the
+default), on DuckDB and on Spark (:mod:`grading.monthly.engines`); nothing is applied row by row in Python.
+At the edge (:func:`encode`) instants become integers (microseconds of the store's wall-clock time, and
+a month number) and department and district names integer codes, so that no engine's time zone or
+text handling can touch a rule; the small result (entities × months) comes back to Polars, where the
+codes become names again.
 
 Grain: one row per (entity_type, department, district, month), where ``entity_type`` is
 ``department`` (district null), ``district`` (department null) or ``department_district``.
@@ -31,8 +38,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Final
+from typing import Any, Final, Protocol, TypeVar
 
+import narwhals as nw
 import polars as pl
 
 from grading.rules import asof
@@ -42,6 +50,42 @@ ENTITY_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "department": ("department",),
     "district": ("district",),
     "department_district": ("department", "district"),
+}
+#: Instants of the inputs (:func:`grading.store.database.read_month_inputs`) the rules read, by frame.
+INSTANTS: Final[dict[str, tuple[str, ...]]] = {
+    "complaints": (
+        "registered_at",
+        "closed_at",
+        "first_feedback_at",
+        "reached_l2_at",
+        "reached_l3_at",
+        "reached_l4_at",
+        "first_breach_at",
+        "last_event_at",
+    ),
+    "transfers": ("event_time",),
+    "stints": ("started_at", "nonattended_at"),
+    "feedback_events": ("event_time",),
+}
+#: Instants whose calendar month the rules need (kept beside them as ``<column>_month``, :func:`encode`).
+MONTHS_OF: Final[dict[str, tuple[str, ...]]] = {
+    "complaints": ("registered_at", "closed_at", "last_event_at"),
+    "transfers": (),
+    "stints": ("started_at",),
+    "feedback_events": ("event_time",),
+}
+COLUMNS: Final[dict[str, tuple[str, ...]]] = {
+    "complaints": (
+        "complaint_key",
+        "department",
+        "district",
+        "close_outcome",
+        "complainant_month_count",
+        *INSTANTS["complaints"],
+    ),
+    "transfers": ("complaint_key", "department", "event_time"),
+    "stints": ("complaint_key", "started_at", "nonattended_at"),
+    "feedback_events": ("complaint_key", "kind", "event_time"),
 }
 
 
@@ -53,25 +97,90 @@ class MetricSettings:
     long_pending_days: int = 50
 
 
-def _pct(num: str, den: str) -> pl.Expr:
+class Engine(Protocol):
+    """Where the rules run: turns a Polars frame of the encoded inputs into the engine's own lazy frame
+    (a ``pl.LazyFrame``, a DuckDB relation, a Spark DataFrame: anything ``narwhals.from_native`` takes)."""
+
+    def frame(self, data: pl.DataFrame) -> Any:
+        """The engine's lazy frame holding ``data``."""
+        ...
+
+
+class PolarsEngine:
+    """The embedded default: Polars lazy frames in this process."""
+
+    def frame(self, data: pl.DataFrame) -> pl.LazyFrame:
+        """``data`` as a lazy frame."""
+        return data.lazy()
+
+
+POLARS: Final = PolarsEngine()
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """The inputs at the edge (:func:`encode`): instants as microseconds, names as codes.
+
+    ``frames`` hold the columns of :data:`COLUMNS` (transfers also ``_seq``, their order in time) with
+    every instant of :data:`INSTANTS` an ``Int64`` of microseconds (:func:`grading.rules.asof.micros`), a
+    ``<column>_month`` (:func:`grading.rules.asof.month_number`) beside those of :data:`MONTHS_OF`, and
+    ``department`` and ``district`` as the position of the name in ``names``.
+    """
+
+    frames: dict[str, pl.DataFrame]
+    names: list[str]
+
+
+def encode(inputs: dict[str, pl.DataFrame]) -> Encoded:
+    """The inputs of the rules from :func:`grading.store.database.read_month_inputs` (or
+    :func:`grading.rules.derive.derive`): see :class:`Encoded`. Only their representation changes."""
+    complaints, transfers = inputs["complaints"], inputs["transfers"]
+    names = _names_of(complaints["department"], complaints["district"], transfers["department"])
+    code = pl.Enum(names)  # a name's code is its position in names
+    frames = {name: _encode_frame(name, inputs[name], code) for name in COLUMNS}
+    return Encoded(frames, names)
+
+
+def _names_of(*columns: pl.Series) -> list[str]:
+    """The names in ``columns``, sorted (a missing name stays null)."""
+    return sorted({name for column in columns for name in column.drop_nulls().to_list()})
+
+
+def _encode_frame(name: str, frame: pl.DataFrame, code: pl.Enum) -> pl.DataFrame:
+    """One frame of :func:`encode`."""
+    frame = frame.select(COLUMNS[name])
+    if name == "transfers":  # "the later row of transfers in time order" wins a tie: its order, kept
+        frame = frame.sort("event_time", maintain_order=True).with_row_index("_seq").cast({"_seq": pl.Int64})
+    months = [
+        (pl.col(c).dt.year() * 12 + pl.col(c).dt.month() - 1).cast(pl.Int32).alias(f"{c}_month")
+        for c in MONTHS_OF[name]
+    ]
+    names = [
+        pl.col(c).cast(code).to_physical().cast(pl.Int32) for c in ("department", "district") if c in frame.columns
+    ]
+    return frame.with_columns(*months).with_columns(*[pl.col(c).dt.epoch("us") for c in INSTANTS[name]], *names)
+
+
+def _pct(num: str, den: str) -> nw.Expr:
     """``num / den * 100``, null when the denominator is zero."""
-    return pl.when(pl.col(den) > 0).then(pl.col(num) / pl.col(den) * 100.0)
+    return nw.when(nw.col(den) > 0).then(nw.col(num) / nw.col(den) * 100.0)
 
 
-def _flag_columns(start: pl.Expr, cutoff: pl.Expr, settings: MetricSettings) -> dict[str, pl.Expr]:
-    """The 0/1 flags (and ages) of a complaint in the month that starts at ``start`` and is judged as of
-    ``cutoff``: one instant for every row (one month) or a column (each row its own month)."""
-    received = pl.col("registered_at") >= start
+def _flag_columns(settings: MetricSettings) -> dict[str, nw.Expr]:
+    """The 0/1 flags (and ages) of a complaint in the month of its row, which starts at ``_start`` and is
+    judged as of ``_cutoff`` (each row its own month; instants are microseconds)."""
+    start, cutoff = nw.col("_start"), nw.col("_cutoff")
+    received = nw.col("registered_at") >= start
     closed_by_c = asof.is_closed_by(cutoff)
-    closed_in_m = closed_by_c & (pl.col("closed_at") >= start)
+    closed_in_m = closed_by_c & (nw.col("closed_at") >= start)
     is_open = asof.is_open_at(cutoff)
     breached = asof.has_breached_by(cutoff)
-    outcome = pl.col("close_outcome")
+    outcome = nw.col("close_outcome")
     age_days = asof.age_days(cutoff)
-    closure_age = asof.days(pl.col("closed_at") - pl.col("registered_at"))
+    closure_us = nw.col("closed_at") - nw.col("registered_at")
     over = settings.long_pending_days
 
-    def reached(col: str) -> pl.Expr:
+    def reached(col: str) -> nw.Expr:
         return received & asof.reached_by(col, cutoff)
 
     return {
@@ -82,14 +191,15 @@ def _flag_columns(start: pl.Expr, cutoff: pl.Expr, settings: MetricSettings) -> 
         "closed_force": closed_in_m & (outcome == "force"),
         "closed_special": closed_in_m & (outcome == "special"),
         "closed_other": closed_in_m & outcome.is_in(("resolved", "withdrawn", "duplicate")),
-        "callback_closed": closed_in_m & (pl.col("first_feedback_at") <= cutoff).fill_null(False),
+        "callback_closed": closed_in_m & (nw.col("first_feedback_at") <= cutoff).fill_null(value=False),
         "on_time": closed_in_m & ~breached,
         "late": closed_in_m & breached,
         "open_overdue": is_open & breached,
         "pending": is_open,
-        "age_days": pl.when(is_open).then(age_days),
-        "resolution_days": pl.when(closed_in_m).then(closure_age),
-        "long_pending_closed": closed_in_m & (outcome == "satisfied") & (closure_age.floor() > over),
+        "age_days": nw.when(is_open).then(age_days),
+        # in microseconds: sums of whole numbers do not depend on the order an engine adds them in
+        "resolution_us": nw.when(closed_in_m).then(closure_us),
+        "long_pending_closed": closed_in_m & (outcome == "satisfied") & (closure_us // asof.DAY_US > over),
         "long_pending_open": is_open & (age_days > over),
         "reached_l2": reached("reached_l2_at"),
         "reached_l3": reached("reached_l3_at"),
@@ -97,35 +207,12 @@ def _flag_columns(start: pl.Expr, cutoff: pl.Expr, settings: MetricSettings) -> 
     }
 
 
-def _seen(start: asof.Instant, cutoff: asof.Instant) -> pl.Expr:
+def _seen(start: asof.Micros, cutoff: asof.Micros) -> nw.Expr:
     """The complaints a month sees: registered by its cut-off and still alive in it (registered in it,
     closed in it, open at its cut-off, or with any event in it: a call-back after a closure)."""
     return asof.is_registered_by(cutoff) & (
-        pl.col("closed_at").is_null() | (pl.col("closed_at") >= start) | (pl.col("last_event_at") >= start)
+        nw.col("closed_at").is_null() | (nw.col("closed_at") >= start) | (nw.col("last_event_at") >= start)
     )
-
-
-def complaint_flags(
-    inputs: dict[str, pl.DataFrame], month: date, settings: MetricSettings, until: datetime | None = None
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Per-complaint flags as of the month's cut-off (or ``until``, the data's horizon, when earlier:
-    :func:`grading.rules.asof.judged_at`).
-
-    Returns ``(flags, habitual)``: ``flags`` has one row per graded complaint relevant to the month
-    (registered in it, closed in it, or open at its cut-off) with its entity and 0/1 flags;
-    ``habitual`` has one row per complaint registered in the month that the habitual rule leaves out.
-    """
-    start, cutoff = asof.month_window(month)[0], asof.judged_at(month, until)
-    c = asof.department_at(inputs["complaints"].filter(_seen(start, cutoff)), inputs["transfers"], cutoff)
-
-    is_habitual = pl.col("complainant_month_count") > settings.habitual_threshold
-    habitual = c.filter(is_habitual & (pl.col("registered_at") >= start)).select(
-        "complaint_key", "department", "district"
-    )
-    flags = c.filter(~is_habitual).select(
-        "complaint_key", "department", "district", **_flag_columns(pl.lit(start), pl.lit(cutoff), settings)
-    )
-    return flags, habitual
 
 
 COUNT_FLAGS: Final = (
@@ -147,42 +234,32 @@ COUNT_FLAGS: Final = (
     "reached_l3",
     "reached_l4",
 )
+EVENT_COUNTS: Final = ("feedback_satisfied", "feedback_dissatisfied", "feedback_unreachable", "reopened")
+STINT_COUNTS: Final = ("stints_started", "stints_non_attended")
+#: Every additive count of a cell (month, department, district), in the order of the result.
+CELL_COUNTS: Final = (
+    *COUNT_FLAGS,
+    *(name for name, _, _, _ in asof.PENDING_BUCKETS),
+    "excluded_habitual",
+    *EVENT_COUNTS,
+    *STINT_COUNTS,
+)
+
+FrameT = TypeVar("FrameT")
 
 
-def _cell_counts(
-    flags: pl.DataFrame,
-    habitual: pl.DataFrame,
-    events: pl.DataFrame,
-    stints: pl.DataFrame,
-) -> pl.DataFrame:
-    """Additive counts at the finest grain, one row per (department, district)."""
-    keys = ["department", "district"]
-    buckets = [asof.in_bucket(pl.col("age_days"), lo, hi).sum().alias(name) for name, _, lo, hi in asof.PENDING_BUCKETS]
-    from_flags = flags.group_by(keys).agg(*[pl.col(f).sum().cast(pl.Int64) for f in COUNT_FLAGS], *buckets)
-    from_habitual = habitual.group_by(keys).agg(excluded_habitual=pl.len())
-    from_events = events.group_by(keys).agg(
-        feedback_satisfied=(pl.col("kind") == "satisfied").sum(),
-        feedback_dissatisfied=(pl.col("kind") == "dissatisfied").sum(),
-        feedback_unreachable=(pl.col("kind") == "unreachable").sum(),
-        reopened=(pl.col("kind") == "reopened").sum(),
-    )
-    from_stints = stints.group_by(keys).agg(
-        stints_started=pl.len(), stints_non_attended=pl.col("is_non_attended").sum()
-    )
-    out = from_flags
-    for other in (from_habitual, from_events, from_stints):
-        out = out.join(other, on=keys, how="full", coalesce=True)
-    return out.with_columns(pl.exclude(keys).fill_null(0).cast(pl.Int64))
+def percentages(counts: FrameT) -> FrameT:
+    """Add (or recompute) every percentage from the counts (the formulas of ``docs/reference.md`` section 3).
 
-
-def percentages(counts: pl.DataFrame) -> pl.DataFrame:
-    """Add (or recompute) every percentage from the counts (the formulas of ``docs/reference.md`` section 3)."""
-    return (
-        counts.with_columns(
-            pending_over_50=pl.col("pending_51_100") + pl.col("pending_over_100"),
-            feedback_rated=pl.col("feedback_satisfied") + pl.col("feedback_dissatisfied"),
-            sla_base=pl.col("on_time") + pl.col("late") + pl.col("open_overdue"),
-            long_pending_base=pl.col("long_pending_closed") + pl.col("long_pending_open"),
+    ``counts`` is any frame narwhals takes (a Polars frame, a DuckDB relation, a Spark DataFrame, or a
+    narwhals frame); the result is of the same kind."""
+    frame = nw.from_native(counts)  # type: ignore[call-overload]
+    out = (
+        frame.with_columns(
+            pending_over_50=nw.col("pending_51_100") + nw.col("pending_over_100"),
+            feedback_rated=nw.col("feedback_satisfied") + nw.col("feedback_dissatisfied"),
+            sla_base=nw.col("on_time") + nw.col("late") + nw.col("open_overdue"),
+            long_pending_base=nw.col("long_pending_closed") + nw.col("long_pending_open"),
         )
         .with_columns(
             satisfied_closure_pct=_pct("closed_satisfied", "received"),
@@ -201,6 +278,7 @@ def percentages(counts: pl.DataFrame) -> pl.DataFrame:
         )
         .drop("sla_base", "long_pending_base")
     )
+    return out if isinstance(counts, nw.DataFrame | nw.LazyFrame) else out.to_native()  # type: ignore[no-any-return]
 
 
 def totals(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
@@ -209,19 +287,17 @@ def totals(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
 
     Give rows of one entity type only (department rows partition every graded complaint once).
     """
-    counts = [c for c in COUNT_FLAGS if c in frame.columns] + [
-        c
-        for c in frame.columns
-        if c.startswith("pending_") or c in ("excluded_habitual", "stints_started", "stints_non_attended")
-    ]
-    counts += ["feedback_satisfied", "feedback_dissatisfied", "feedback_unreachable", "reopened"]
-    counts = list(dict.fromkeys(c for c in counts if c in frame.columns and c != "pending_over_50"))
+    counts = [c for c in CELL_COUNTS if c in frame.columns]
     summed = frame.group_by(by).agg(pl.col(counts).sum())
     return percentages(summed).sort(by)
 
 
 def month_metrics(
-    inputs: dict[str, pl.DataFrame], month: date, settings: MetricSettings | None = None, until: datetime | None = None
+    inputs: dict[str, pl.DataFrame],
+    month: date,
+    settings: MetricSettings | None = None,
+    until: datetime | None = None,
+    engine: Engine = POLARS,
 ) -> pl.DataFrame:
     """Every metric of ``docs/reference.md`` section 3 for one month, for all three entity types.
 
@@ -233,34 +309,16 @@ def month_metrics(
     settings : the habitual threshold and long-pending days (default 10 and 50).
     until : the store's data horizon (:func:`grading.store.database.data_until`): a month that reaches past it
         is judged as of it instead of its cut-off (None: the cut-off).
+    engine : where the rules run (default: Polars in this process; :mod:`grading.monthly.engines`).
 
     Returns
     -------
     One row per (entity_type, department, district) with ``month`` and every column of
     :data:`grading.model.registry.METRICS`, in that order. Entities with no activity in the month are absent.
 
-    This is the definition, month by month; :func:`months_metrics` computes many months in one pass
-    and gives the same rows (``tests/test_refresh_months.py``).
+    The same rules as :func:`months_metrics`, for one month.
     """
-    settings = settings or MetricSettings()
-    start, cutoff = asof.month_window(month)[0], asof.judged_at(month, until)
-    flags, habitual = complaint_flags(inputs, month, settings, until)
-    entity = flags.select("complaint_key", "department", "district")
-    events = (
-        inputs["feedback_events"]
-        .filter(pl.col("event_time").is_between(start, cutoff))
-        .join(entity, on="complaint_key", how="inner")
-    )
-    stints = (
-        inputs["stints"]
-        .filter(pl.col("started_at").is_between(start, cutoff))
-        .join(entity, on="complaint_key", how="inner")
-        .with_columns(is_non_attended=pl.col("nonattended_at").is_not_null() & (pl.col("nonattended_at") < cutoff))
-    )
-    in_month = pl.lit(month).alias("month")
-    cells = _cell_counts(flags, habitual, events, stints).with_columns(in_month)
-    resolved = flags.filter(pl.col("resolution_days").is_not_null()).with_columns(in_month)
-    return _entity_rows(cells, resolved)
+    return months_metrics(inputs, [month], settings, until, engine)
 
 
 def months_metrics(
@@ -268,196 +326,304 @@ def months_metrics(
     months: Sequence[date],
     settings: MetricSettings | None = None,
     until: datetime | None = None,
+    engine: Engine = POLARS,
 ) -> pl.DataFrame:
     """:func:`month_metrics` for each of ``months`` (first days, any order, gaps allowed), computed in one
-    pass: the rows of every month, oldest first.
+    pass on ``engine``: the rows of every month, oldest first.
 
-    Each complaint of ``inputs`` becomes one row per month it may be alive in (from the month of its
-    registration to the month of its closure or last event; still open: every later month), each row
-    carrying its month's start and the instant the month is judged as of; the rules of
-    :func:`complaint_flags` then apply row by row, so a month's rows never depend on the others asked
-    for. The cost is that of the complaint-months, not of the number of months: a long history of a
-    small helpline costs about its data (:func:`month_passes` bounds the rows of one pass).
+    Each complaint of ``inputs`` becomes one row per asked month it may be alive in (from the month of
+    its registration to the month of its closure or last event; still open: every later month), each
+    row carrying its month's start and the instant the month is judged as of; the rules then apply row
+    by row, so a month's rows never depend on the others asked for. The cost is that of the
+    complaint-months, not of the number of months (:func:`month_passes` bounds the rows of one pass).
     """
     settings = settings or MetricSettings()
-    if len(set(months)) == 1:  # one month: the definition itself (the same rows, at its own cost)
-        return month_metrics(inputs, months[0], settings, until)
-    calendar = _calendar(months, until)
-    c = _complaint_months(inputs["complaints"], calendar).filter(_seen(pl.col("_start"), pl.col("_cutoff")))
-    c = asof.departments_at(c, inputs["transfers"], "_cutoff")
+    encoded = encode(inputs)
+    if not months:
+        return _decode(pl.DataFrame(), encoded.names)
+    frames = {name: nw.from_native(engine.frame(frame)) for name, frame in encoded.frames.items()}
+    calendar = nw.from_native(engine.frame(_calendar(months, until)))
+    flags, habitual = _complaint_month_flags(frames, calendar, sorted(set(months)), settings, until)
+    cells = _cells(flags, habitual, frames, calendar)
+    rows = _entity_rows(cells, flags.filter(~nw.col("resolution_us").is_null()))
+    return _decode(rows.collect("polars").to_native(), encoded.names)
 
-    keys = ["month", "department", "district"]
-    is_habitual = pl.col("complainant_month_count") > settings.habitual_threshold
-    habitual = (
-        c.filter(is_habitual & (pl.col("registered_at") >= pl.col("_start")))
-        .group_by(keys)
-        .agg(excluded_habitual=pl.len())
+
+def complaint_flags(
+    inputs: dict[str, pl.DataFrame],
+    month: date,
+    settings: MetricSettings,
+    until: datetime | None = None,
+    engine: Engine = POLARS,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Per-complaint flags as of the month's cut-off (or ``until``, the data's horizon, when earlier:
+    :func:`grading.rules.asof.judged_at`).
+
+    Returns ``(flags, habitual)``: ``flags`` has one row per graded complaint relevant to the month
+    (registered in it, closed in it, or open at its cut-off) with its entity and flags (instants as
+    microseconds: :func:`encode`); ``habitual`` has one row per complaint registered in the month that
+    the habitual rule leaves out. Both with ``complaint_key``, ``department`` and ``district``.
+    """
+    encoded = encode(inputs)
+    frames = {name: nw.from_native(engine.frame(frame)) for name, frame in encoded.frames.items()}
+    calendar = nw.from_native(engine.frame(_calendar([month], until)))
+    flags, habitual = _complaint_month_flags(frames, calendar, [month], settings, until)
+    start = asof.micros(asof.month_window(month)[0])
+    registered = habitual.filter(nw.col("registered_at") >= start)
+    out = []
+    for frame in (flags, registered.select("complaint_key", "department", "district")):
+        native = frame.drop("_month", strict=False).collect("polars").to_native()
+        out.append(_names(native, encoded.names).sort("complaint_key"))
+    return out[0], out[1]
+
+
+def _complaint_month_flags(
+    frames: dict[str, nw.LazyFrame[Any]],
+    calendar: nw.LazyFrame[Any],
+    months: list[date],
+    settings: MetricSettings,
+    until: datetime | None,
+) -> tuple[nw.LazyFrame[Any], nw.LazyFrame[Any]]:
+    """``(flags, habitual)``: one row per complaint and asked month that sees it, with its entity as of
+    the month's cut-off: graded complaints with ``_month`` and the flags of :func:`_flag_columns`;
+    those the habitual rule leaves out with their columns."""
+    earliest = asof.micros(asof.month_window(months[0])[0])
+    latest = max(asof.micros(asof.judged_at(m, until)) for m in months)
+    complaints = frames["complaints"].filter(_seen(earliest, latest))  # seen by some month
+    rows = (
+        complaints.with_columns(*_alive_span(asof.month_number(months[-1])))
+        .join(calendar, how="cross")
+        .filter(nw.col("_month").is_between(nw.col("_lo"), nw.col("_hi")), _seen(nw.col("_start"), nw.col("_cutoff")))
+        .drop("_lo", "_hi")
     )
-    flags = c.filter(~is_habitual).select("_cm", *keys, **_flag_columns(pl.col("_start"), pl.col("_cutoff"), settings))
-    # Call-backs and stints in the month, counted per complaint-month; those of a complaint-month
-    # not graded (not alive, habitual) are left out, as :func:`month_metrics` joins them to its flags.
+    rows = _departments_at(rows, frames["transfers"], calendar)
+    is_habitual = nw.col("complainant_month_count") > settings.habitual_threshold
+    flags = rows.filter(~is_habitual).select(
+        "complaint_key", "_month", "department", "district", **_flag_columns(settings)
+    )
+    return flags, rows.filter(is_habitual)
+
+
+def _departments_at(
+    rows: nw.LazyFrame[Any], transfers: nw.LazyFrame[Any], calendar: nw.LazyFrame[Any]
+) -> nw.LazyFrame[Any]:
+    """``rows`` (complaint-months: ``complaint_key``, ``_month``) with ``department`` set to the one in
+    force at the month's cut-off: that of the latest ``transferred`` event at or before it (ties in time:
+    the later row, ``_seq``), else the department set at registration (the rule of
+    :func:`grading.rules.asof.department_at`). Transfers are few: they meet the calendar, not the rows."""
+    latest = (
+        transfers.join(calendar.select("_month", "_cutoff"), how="cross")
+        .filter(nw.col("event_time") <= nw.col("_cutoff"))
+        .group_by("complaint_key", "_month")
+        .agg(nw.col("_seq").max())
+        .join(transfers.select("_seq", _department_at=nw.col("department")), on="_seq")
+        .drop("_seq")
+    )
+    return (
+        rows.join(latest, on=["complaint_key", "_month"], how="left")
+        .with_columns(department=nw.coalesce("_department_at", "department"))
+        .drop("_department_at")
+    )
+
+
+def _cells(
+    flags: nw.LazyFrame[Any],
+    habitual: nw.LazyFrame[Any],
+    frames: dict[str, nw.LazyFrame[Any]],
+    calendar: nw.LazyFrame[Any],
+) -> nw.LazyFrame[Any]:
+    """Additive counts at the finest grain: one row per (``_month``, department, district) with a graded
+    complaint or a left-out one registered in the month; every count of :data:`CELL_COUNTS`.
+
+    Call-backs and stints count in the month they fall in (between its start and the instant it is
+    judged as of), for their complaint's entity in that month; those of a complaint the month does not
+    grade (not alive, habitual) are left out."""
+    keys = ["_month", "department", "district"]
+    kind = nw.col("kind")
     events = (
-        _complaint_month_rows(inputs["feedback_events"], "event_time", calendar)
-        .group_by("_cm")
+        _in_months(frames["feedback_events"], "event_time", calendar)
+        .group_by("complaint_key", "_month")
         .agg(
-            feedback_satisfied=(pl.col("kind") == "satisfied").sum(),
-            feedback_dissatisfied=(pl.col("kind") == "dissatisfied").sum(),
-            feedback_unreachable=(pl.col("kind") == "unreachable").sum(),
-            reopened=(pl.col("kind") == "reopened").sum(),
+            feedback_satisfied=_total(kind == "satisfied"),
+            feedback_dissatisfied=_total(kind == "dissatisfied"),
+            feedback_unreachable=_total(kind == "unreachable"),
+            reopened=_total(kind == "reopened"),
         )
     )
+    non_attended = ~nw.col("nonattended_at").is_null() & (nw.col("nonattended_at") < nw.col("_cutoff"))
     stints = (
-        _complaint_month_rows(inputs["stints"], "started_at", calendar)
-        .group_by("_cm")
-        .agg(
-            stints_started=pl.len(),
-            stints_non_attended=(
-                pl.col("nonattended_at").is_not_null() & (pl.col("nonattended_at") < pl.col("_cutoff"))
-            ).sum(),
-        )
+        _in_months(frames["stints"], "started_at", calendar)
+        .group_by("complaint_key", "_month")
+        .agg(stints_started=nw.len().cast(nw.Int64), stints_non_attended=_total(non_attended))
     )
-    counted = flags.join(events, on="_cm", how="left").join(stints, on="_cm", how="left")
-    extra = [name for name in (*events.columns, *stints.columns) if name != "_cm"]
-    buckets = [asof.in_bucket(pl.col("age_days"), lo, hi).sum().alias(name) for name, _, lo, hi in asof.PENDING_BUCKETS]
-    cells = (
+    counted = flags.join(events, on=["complaint_key", "_month"], how="left").join(
+        stints, on=["complaint_key", "_month"], how="left"
+    )
+    buckets = {
+        name: _total(asof.in_bucket(nw.col("age_days"), lo, hi).fill_null(value=False))
+        for name, _, lo, hi in asof.PENDING_BUCKETS
+    }
+    graded = (
         counted.group_by(keys)
-        .agg(*[pl.col(f).sum() for f in (*COUNT_FLAGS, *extra)], *buckets)
-        .join(habitual, on=keys, how="full", coalesce=True)
+        .agg(
+            *[_total(f).alias(f) for f in COUNT_FLAGS],
+            *[_total(nw.col(f).fill_null(0)).alias(f) for f in (*EVENT_COUNTS, *STINT_COUNTS)],
+            **buckets,
+        )
+        .with_columns(excluded_habitual=nw.lit(0, nw.Int64))
     )
-    cells = cells.with_columns(pl.exclude(keys).fill_null(0).cast(pl.Int64))
-    return _entity_rows(cells, flags.filter(pl.col("resolution_days").is_not_null()))
+    zero = {name: nw.lit(0, nw.Int64) for name in CELL_COUNTS if name != "excluded_habitual"}
+    left_out = (
+        habitual.filter(nw.col("registered_at") >= nw.col("_start"))
+        .group_by(keys)
+        .agg(excluded_habitual=nw.len().cast(nw.Int64))
+        .with_columns(**zero)
+    )
+    columns = [*keys, *CELL_COUNTS]
+    both = nw.concat([graded.select(columns), left_out.select(columns)], how="vertical")
+    return both.group_by(keys).agg(*[_total(c) for c in CELL_COUNTS])
+
+
+def _total(column: str | nw.Expr) -> nw.Expr:
+    """The sum of a count (or a 0/1 flag) as an ``Int64`` on every engine (DuckDB sums to a 128-bit integer)."""
+    expr = nw.col(column) if isinstance(column, str) else column
+    return expr.cast(nw.Int64).sum().cast(nw.Int64)
+
+
+def _in_months(rows: nw.LazyFrame[Any], column: str, calendar: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """``rows`` whose instant ``column`` falls in an asked month of ``calendar`` between its start and the
+    instant it is judged as of (both included), with the month's ``_month`` and ``_cutoff``."""
+    return (
+        rows.join(calendar, left_on=f"{column}_month", right_on="_month")
+        .filter(nw.col(column).is_between(nw.col("_start"), nw.col("_cutoff")))
+        .with_columns(_month=nw.col(f"{column}_month"))
+    )
+
+
+def _entity_rows(cells: nw.LazyFrame[Any], resolved: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """The rows of the three entity types from the finest cells (counts per month, department and
+    district) and the resolved complaint-months (their ``resolution_us``): counts add up, percentages
+    and the statistics of resolution times are computed per entity and month, in microseconds (the
+    90th percentile: linear interpolation between order statistics; :func:`_decode` makes them days)."""
+    frames = []
+    for entity_type, keys in ENTITY_KEYS.items():
+        group = ["_month", *keys]
+        counts = cells.group_by(group).agg(*[_total(c) for c in CELL_COUNTS])
+        days = resolved.group_by(group).agg(
+            _median_us=nw.col("resolution_us").median(),
+            _total_us=_total("resolution_us"),
+            _resolved=nw.len(),
+            _p90_us=nw.col("resolution_us").quantile(0.9, interpolation="linear"),
+        )
+        frame = percentages(counts).join(days, on=group, how="left")
+        absent = {key: nw.lit(None, nw.Int32) for key in ("department", "district") if key not in keys}
+        frames.append(frame.with_columns(**absent, entity_type=nw.lit(entity_type)))
+    columns = frames[-1].collect_schema().names()
+    return nw.concat([frame.select(columns) for frame in frames], how="vertical")
+
+
+def _names(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
+    """``department`` and ``district`` codes of ``frame`` back to their names (:func:`encode`)."""
+    codes = list(range(len(names)))
+    return frame.with_columns(
+        pl.col(c).replace_strict(codes, names, return_dtype=pl.String)
+        for c in ("department", "district")
+        if c in frame.columns
+    )
+
+
+def _decode(rows: pl.DataFrame, names: list[str]) -> pl.DataFrame:
+    """The engine's rows as the result of :func:`months_metrics`: names, the month's first day, resolution
+    times in days, the
+    columns of :data:`grading.model.registry.METRICS` typed and in order, sorted by month, entity type,
+    department, district (nulls first)."""
+    from grading.model.registry import METRICS
+
+    counts = dict.fromkeys((*CELL_COUNTS, "pending_over_50", "feedback_rated"), pl.Int64)
+    schema = {
+        "entity_type": pl.String,
+        "department": pl.String,
+        "district": pl.String,
+        "month": pl.Date,
+        **{m: counts.get(m, pl.Float64) for m in METRICS},
+    }
+    if rows.is_empty():
+        return pl.DataFrame(schema=schema)
+    number = pl.col("_month")
+    month = pl.date(number // 12, number % 12 + 1, 1)
+    # eager Polars divides the same way whatever the engine that gave the microseconds
+    days = {
+        "resolution_days_median": pl.col("_median_us") / asof.DAY_US,
+        "resolution_days_mean": pl.col("_total_us") / pl.col("_resolved") / asof.DAY_US,
+        "resolution_days_p90": pl.col("_p90_us") / asof.DAY_US,
+    }
+    return (
+        _names(rows, names)
+        .with_columns(month=month, **days)
+        .select([pl.col(c).cast(t) for c, t in schema.items()])
+        .sort("month", "entity_type", "department", "district", nulls_last=False)
+    )
+
+
+def _alive_span(last: int) -> list[nw.Expr]:
+    """``_lo`` and ``_hi``: the first and last month (month numbers) a complaint may be alive in, up to
+    ``last``: from its registration month to the month of its closure or last event, ``last`` while
+    open. A superset of the months that see it (registered by the cut-off, not closed before the
+    month's start or with an event in it)."""
+    end = nw.max_horizontal("closed_at_month", "last_event_at_month")
+    return [
+        nw.col("registered_at_month").alias("_lo"),
+        nw.when(nw.col("closed_at").is_null()).then(last).otherwise(nw.min_horizontal(end, nw.lit(last))).alias("_hi"),
+    ]
+
+
+def _calendar(months: Sequence[date], until: datetime | None) -> pl.DataFrame:
+    """One row per asked month: ``_month`` (:func:`grading.rules.asof.month_number`), ``_start`` and
+    ``_cutoff`` (the instant the month is judged as of, :func:`grading.rules.asof.judged_at`), both in
+    microseconds."""
+    asked = sorted(set(months))
+    return pl.DataFrame(
+        {
+            "_month": [asof.month_number(m) for m in asked],
+            "_start": [asof.micros(asof.month_window(m)[0]) for m in asked],
+            "_cutoff": [asof.micros(asof.judged_at(m, until)) for m in asked],
+        },
+        schema={"_month": pl.Int32, "_start": pl.Int64, "_cutoff": pl.Int64},
+    )
 
 
 def month_passes(complaints: pl.DataFrame, months: Sequence[date], max_rows: int) -> list[list[date]]:
     """``months`` (sorted) cut into runs for :func:`months_metrics`, each of at most ``max_rows``
     complaint-months (a complaint of ``complaints`` and a month it may be alive in; a month above it is
     a run of its own): memory is bounded by ``max_rows``, whatever the length of the history."""
-    calendar = _calendar(months, None)
-    spans = complaints.select(_alive_span(calendar)).filter(pl.col("_lo") <= pl.col("_hi"))
-    # complaints alive in the i-th month: +1 at lo, -1 after hi, summed from the first month
+    asked = sorted(set(months))
+    if not asked:
+        return []
+    first, last = asof.month_number(asked[0]), asof.month_number(asked[-1])
+    names = pl.Enum(_names_of(complaints["department"], complaints["district"]))
+    spans = (
+        nw.from_native(_encode_frame("complaints", complaints, names).lazy())
+        .select(*_alive_span(last))
+        .filter(nw.col("_lo") <= nw.col("_hi"))
+        .collect("polars")
+        .to_native()
+    )
+    # complaints alive in each month: +1 at lo, -1 after hi, summed from the first month
     steps = pl.concat([spans.select(at="_lo", step=pl.lit(1)), spans.select(at=pl.col("_hi") + 1, step=pl.lit(-1))])
     alive = (
-        calendar.with_row_index("at")
-        .join(steps.group_by("at").agg(pl.col("step").sum()), on="at", how="left", coalesce=True)
-        .select("month", "_asked", alive=pl.col("step").fill_null(0).cum_sum())
-        .filter("_asked")
+        pl.DataFrame({"at": range(first, last + 1)}, schema={"at": pl.Int32})
+        .join(steps.group_by("at").agg(pl.col("step").sum()), on="at", how="left")
+        .with_columns(alive=pl.col("step").fill_null(0).cum_sum() + steps.filter(pl.col("at") < first)["step"].sum())
     )
+    count = dict(zip(alive["at"].to_list(), alive["alive"].to_list(), strict=True))
     runs: list[list[date]] = []
     total = 0
-    for month, _, count in alive.iter_rows():
-        if runs and total + count <= max_rows:
+    for month in asked:
+        n = count[asof.month_number(month)]
+        if runs and total + n <= max_rows:
             runs[-1].append(month)
-            total += count
+            total += n
         else:
             runs.append([month])
-            total = count
+            total = n
     return runs
-
-
-def _calendar(months: Sequence[date], until: datetime | None) -> pl.DataFrame:
-    """One row per calendar month from the first of ``months`` to the last (row ``i`` is the ``i``-th
-    month): ``month``, ``_asked`` (one of ``months``), ``_start`` and ``_cutoff`` (the instant the month is
-    judged as of, :func:`grading.rules.asof.judged_at`). No month asked: one month, not asked."""
-    asked = set(months)
-    every = asof.calendar_months(min(asked), max(asked)) if asked else [date(2000, 1, 1)]
-    return pl.DataFrame(
-        {
-            "month": every,
-            "_asked": [m in asked for m in every],
-            "_start": [asof.month_window(m)[0] for m in every],
-            "_cutoff": [asof.judged_at(m, until) for m in every],
-        },
-        schema={"month": pl.Date, "_asked": pl.Boolean, "_start": pl.Datetime("us"), "_cutoff": pl.Datetime("us")},
-    )
-
-
-def _at(when: pl.Expr, calendar: pl.DataFrame) -> pl.Expr:
-    """The row of ``calendar`` whose month ``when`` falls in (``Int32``): -1 before the first month, the
-    number of months after the last."""
-    last = asof.month_window(calendar["month"][-1])[1]
-    bounds = pl.concat([calendar["_start"], pl.Series([last], dtype=pl.Datetime("us"))])
-    return pl.lit(bounds).search_sorted(when, side="right").cast(pl.Int32) - 1
-
-
-def _alive_span(calendar: pl.DataFrame) -> list[pl.Expr]:
-    """``_lo`` and ``_hi``: the first and last month of ``calendar`` (its rows) a complaint may be alive
-    in: from its registration month to the month of its closure or last event, the last month while
-    open. A superset of the months :func:`complaint_flags` sees it in (registered by the cut-off, not
-    closed before the month's start or with an event in it)."""
-    end = _at(pl.max_horizontal("closed_at", "last_event_at"), calendar)
-    last = pl.lit(calendar.height - 1, pl.Int32)
-    return [
-        pl.max_horizontal(_at(pl.col("registered_at"), calendar), pl.lit(0, pl.Int32)).alias("_lo"),
-        pl.when(pl.col("closed_at").is_null()).then(last).otherwise(pl.min_horizontal(end, last)).alias("_hi"),
-    ]
-
-
-def _complaint_months(complaints: pl.DataFrame, calendar: pl.DataFrame) -> pl.DataFrame:
-    """One row per complaint and asked month of ``calendar`` it may be alive in (:func:`_alive_span`),
-    complaints in their order, months ascending: the complaint's columns, the month's (``month``,
-    ``_start``, ``_cutoff``) and ``_cm``, a number for the complaint-month (:func:`_complaint_month_rows`)."""
-    complaints = complaints.filter(_seen(_earliest(calendar), _latest(calendar)))  # seen by some month
-    spans = (
-        complaints.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"), *_alive_span(calendar))
-        .filter(pl.col("_lo") <= pl.col("_hi"))
-        .select("_row", _at=pl.int_ranges("_lo", pl.col("_hi") + 1, dtype=pl.UInt32))
-        .explode("_at")
-    )
-    months = calendar.select(pl.all().gather(spans["_at"])).with_columns(spans["_at"])
-    rows = pl.concat([complaints.select(pl.all().gather(spans["_row"])), months], how="horizontal")
-    return rows.filter("_asked").select(pl.exclude("_asked", "_at"), _cm=_complaint_month(calendar.height))
-
-
-def _complaint_month_rows(rows: pl.DataFrame, column: str, calendar: pl.DataFrame) -> pl.DataFrame:
-    """``rows`` (of complaints: ``complaint_key``) whose ``column`` falls in an asked month of ``calendar``
-    between its start and the instant it is judged as of (both included), with the month's ``_cutoff``
-    and the complaint-month's ``_cm``."""
-    inside = rows.filter(pl.col(column).is_between(_earliest(calendar), _latest(calendar)))
-    at = inside.select(_at=_at(pl.col(column), calendar).cast(pl.UInt32)).to_series()
-    months = calendar.select(pl.all().gather(at)).with_columns(at)
-    return (
-        pl.concat([inside, months], how="horizontal")
-        .filter(pl.col("_asked") & pl.col(column).is_between(pl.col("_start"), pl.col("_cutoff")))
-        .with_columns(_cm=_complaint_month(calendar.height))
-    )
-
-
-def _earliest(calendar: pl.DataFrame) -> datetime:
-    """The start of the first month of ``calendar``."""
-    return calendar["_start"].min()  # type: ignore[return-value]
-
-
-def _latest(calendar: pl.DataFrame) -> datetime:
-    """The latest instant a month of ``calendar`` is judged as of."""
-    return calendar["_cutoff"].max()  # type: ignore[return-value]
-
-
-def _complaint_month(months: int) -> pl.Expr:
-    """A number for a complaint (``complaint_key``) and a month (``_at``, its row in a calendar of ``months``
-    months): the key of a complaint-month."""
-    return pl.col("complaint_key") * months + pl.col("_at").cast(pl.Int64)
-
-
-def _entity_rows(cells: pl.DataFrame, resolved: pl.DataFrame) -> pl.DataFrame:
-    """The rows of the three entity types from the finest cells (counts per month, department and
-    district) and the resolved complaints (their ``resolution_days``): counts add up, percentages and day statistics are
-    computed per entity and month. Sorted by month, entity type, department, district (nulls first)."""
-    from grading.model.registry import METRICS
-
-    frames = []
-    for entity_type, keys in ENTITY_KEYS.items():
-        group = ["month", *keys]
-        counts = cells.group_by(group).agg(pl.exclude("month", "department", "district").sum())
-        days = resolved.group_by(group).agg(
-            resolution_days_median=pl.col("resolution_days").median(),
-            resolution_days_mean=pl.col("resolution_days").mean(),
-            resolution_days_p90=pl.col("resolution_days").quantile(0.9, interpolation="linear"),
-        )
-        frame = percentages(counts).join(days, on=group, how="left")
-        for missing in {"department", "district"} - set(keys):
-            frame = frame.with_columns(pl.lit(None, pl.String).alias(missing))
-        frames.append(frame.with_columns(entity_type=pl.lit(entity_type)))
-    out = pl.concat(frames, how="diagonal_relaxed")
-    return out.select("entity_type", "department", "district", "month", *METRICS).sort(
-        "month", "entity_type", "department", "district", nulls_last=False
-    )

@@ -1,0 +1,123 @@
+"""Where the metric rules run: Polars (the embedded default), DuckDB, or Spark through Spark Connect.
+
+The rules are written once (:mod:`grading.scoring.metrics`, narwhals lazy frames); an engine only
+holds the encoded inputs as its own lazy frames (:class:`grading.scoring.metrics.Engine`) and runs the
+plan narwhals builds on them. Whatever the engine, the store is read and written by
+:mod:`grading.store.database` and the small result (entities × months) is graded by the same Polars
+code (:mod:`grading.scoring.grade`).
+
+- ``polars``: Polars lazy frames in this process.
+- ``duckdb``: an in-memory DuckDB database of the run's own (never the store's connection).
+- ``spark``: a Spark Connect server at ``remote`` (``sc://HOST:PORT``); without one, a local Sail server
+  (``pysail``, a Spark Connect server written in Rust, no Java) is started for the run and stopped
+  after it. Frames go to Spark as Arrow tables. Needs ``pysail`` and ``pyspark-client`` (``uv sync``
+  installs them with the development group).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any, Final
+
+import duckdb
+import polars as pl
+
+from grading.model.schema import NivaranError
+from grading.scoring.metrics import POLARS, Engine
+
+ENGINES: Final = ("polars", "duckdb", "spark")
+
+
+class DuckDBEngine:
+    """Frames as relations of an in-memory DuckDB database."""
+
+    def __init__(self) -> None:
+        self.con = duckdb.connect(":memory:")
+        self._held: list[object] = []  # the Arrow tables the relations read
+
+    def frame(self, data: pl.DataFrame) -> duckdb.DuckDBPyRelation:
+        """``data`` as a DuckDB relation."""
+        table = data.to_arrow()
+        self._held.append(table)
+        return self.con.from_arrow(table)
+
+
+class SparkEngine:
+    """Frames as DataFrames of a Spark Connect session."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+    def frame(self, data: pl.DataFrame) -> Any:
+        """``data`` as a Spark DataFrame (sent as Arrow: no pandas on the way)."""
+        return self.session.createDataFrame(data.to_arrow())
+
+
+@contextlib.contextmanager
+def opened(name: str = "polars", remote: str | None = None) -> Iterator[Engine]:
+    """The engine ``name`` for the duration of the block (a Sail server started and stopped with it
+    for ``spark`` without ``remote``).
+
+    Raises :class:`grading.model.problems.NivaranError` (one sentence) for an unknown engine, a
+    ``remote`` given to an engine other than Spark, a missing Spark client or a server that cannot be
+    reached."""
+    if name not in ENGINES:
+        msg = f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}"
+        raise NivaranError(msg)
+    if remote is not None and name != "spark":
+        msg = f"--remote is a Spark Connect address; the {name} engine runs in this process"
+        raise NivaranError(msg)
+    if name == "polars":
+        yield POLARS
+    elif name == "duckdb":
+        engine = DuckDBEngine()
+        try:
+            yield engine
+        finally:
+            engine.con.close()
+    else:
+        with _spark_session(remote) as session:
+            yield SparkEngine(session)
+
+
+@contextlib.contextmanager
+def _spark_session(remote: str | None) -> Iterator[Any]:
+    """A Spark Connect session at ``remote``, or at a Sail server of its own on 127.0.0.1."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        msg = "the spark engine needs pyspark-client (and pysail for a local server): uv sync installs them"
+        raise NivaranError(msg) from None
+    with contextlib.ExitStack() as stack:
+        if remote is None:
+            remote = stack.enter_context(sail_server())
+        if not remote.startswith("sc://"):
+            msg = f"--remote {remote!r} is not a Spark Connect address (sc://HOST:PORT)"
+            raise NivaranError(msg)
+        try:
+            session = SparkSession.builder.remote(remote).getOrCreate()
+            session.sql("select 1").collect()  # fail here, in one sentence, when nothing answers
+        except Exception as error:
+            msg = f"no Spark Connect server answers at {remote}: {type(error).__name__}"
+            raise NivaranError(msg) from None
+        stack.callback(session.stop)
+        yield session
+
+
+@contextlib.contextmanager
+def sail_server() -> Iterator[str]:
+    """A local Sail server (Spark Connect, ``pysail``) on 127.0.0.1 and a free port, stopped on exit;
+    yields its ``sc://`` address."""
+    try:
+        from pysail.spark import SparkConnectServer
+    except ImportError:
+        msg = "the spark engine without --remote starts a local Sail server: it needs pysail (uv sync installs it)"
+        raise NivaranError(msg) from None
+    server = SparkConnectServer(ip="127.0.0.1", port=0)
+    server.start(background=True)
+    try:
+        host, port = server.listening_address
+        yield f"sc://{host}:{port}"
+    finally:
+        server.stop()
