@@ -274,7 +274,7 @@ def store_scheme(con: duckdb.DuckDBPyConnection, name: str | None) -> schemes.Sc
 
 @main.command("grade")
 @db_option
-@click.option("--month", "month_text", required=True, help="Month to grade, YYYY-MM.")
+@click.option("--month", "month_text", default=None, help="Month to grade, YYYY-MM.")
 @click.option("--by", "by", type=click.Choice(["department", "district"]), default="department", show_default=True)
 @scheme_option
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
@@ -283,16 +283,45 @@ def store_scheme(con: duckdb.DuckDBPyConnection, name: str | None) -> schemes.Sc
     is_flag=True,
     help="For a published month: show the current reading and what differs from the published grading.",
 )
+@click.option(
+    "--engine",
+    "engine_name",
+    type=click.Choice(["polars", "duckdb", "spark"]),
+    default=None,
+    help="Compute the month's metrics (all months with --all-months) on this engine and store them first.",
+)
+@click.option("--remote", default=None, help="With --engine spark: a Spark Connect server, sc://HOST:PORT.")
+@click.option("--all-months", "all_months", is_flag=True, help="Compute every month of the store (with --engine).")
 def grade_command(  # noqa: PLR0917 - one parameter per click option
-    db: Path | None, month_text: str, by: str, scheme_name: str | None, fmt: str, recompute: bool
+    db: Path | None,
+    month_text: str | None,
+    by: str,
+    scheme_name: str | None,
+    fmt: str,
+    recompute: bool,
+    engine_name: str | None,
+    remote: str | None,
+    all_months: bool,
 ) -> None:
-    """Grade and rank departments or districts for one month (a published month shows its publication)."""
+    """Grade and rank departments or districts for one month (a published month shows its publication).
+
+    With ``--engine``, the month's metrics (every month's with ``--all-months``) are computed on that
+    engine first and written to the store's monthly tables, which the dashboard and ``publish`` read;
+    ``spark`` without ``--remote`` starts a local Sail server for the run.
+    """
     from grading.monthly import results
     from grading.outputs import publish
     from grading.serve import duesource
 
-    month = _month(month_text)
-    con = database.connect_readonly(database.resolve_path(db))
+    _check_engine_options(month_text, engine_name, remote, all_months=all_months)
+    month = None if month_text is None else _month(month_text)
+    path = database.resolve_path(db)
+    if engine_name is not None:
+        fill_monthly(path, scheme_name, engine_name, remote, None if all_months else month)
+    if month is None:
+        return
+    month_text = f"{month:%Y-%m}"
+    con = database.connect_readonly(path)
     try:
         scheme = store_scheme(con, scheme_name)
         rows = results.graded(con, scheme, by, month, live=recompute)
@@ -302,13 +331,7 @@ def grade_command(  # noqa: PLR0917 - one parameter per click option
     finally:
         con.close()
     if rows.is_empty():
-        if bounds is None:
-            why = "the store holds no events"
-        elif month < bounds[0]:
-            why = f"the store's events start in {bounds[0]:%Y-%m}"
-        else:
-            why = f"the store's events end in {bounds[1]:%Y-%m}"
-        msg = f"no graded {by}s for {month_text}: {why}"
+        msg = f"no graded {by}s for {month_text}: {_why_nothing(month, bounds)}"
         raise NivaranError(msg)
     # The table carries its notes; CSV and JSON stay machine-readable and the notes go to stderr.
     note = functools.partial(click.echo, err=fmt != "table")
@@ -332,6 +355,58 @@ def grade_command(  # noqa: PLR0917 - one parameter per click option
         else:
             note(f"revision against the grading {published.describe()}: {changes.height} value(s) differ")
             note(_table(changes))
+
+
+def _check_engine_options(
+    month_text: str | None, engine_name: str | None, remote: str | None, *, all_months: bool
+) -> None:
+    """``grade``'s options that go together (a usage error in one sentence otherwise)."""
+    if month_text is None and not all_months:
+        raise click.UsageError("give --month YYYY-MM, or --all-months with --engine")
+    if (all_months or remote) and engine_name is None:
+        raise click.UsageError("--all-months and --remote go with --engine")
+
+
+def _why_nothing(month: date, bounds: tuple[date, date] | None) -> str:
+    """Why a month has nothing graded, in a few words."""
+    if bounds is None:
+        return "the store holds no events"
+    if month < bounds[0]:
+        return f"the store's events start in {bounds[0]:%Y-%m}"
+    return f"the store's events end in {bounds[1]:%Y-%m}"
+
+
+def fill_monthly(path: Path, scheme_name: str | None, engine_name: str, remote: str | None, month: date | None) -> None:
+    """Compute the monthly metrics of ``month`` (None: every month of the store) on an engine
+    (:mod:`grading.monthly.engines`) and write them to the store's monthly tables; one line to stderr
+    says what was done. One month keeps the settings the table was computed with; all months take the
+    scheme's (:meth:`grading.scoring.schemes.Scheme`'s ``metric_settings``)."""
+    import time
+
+    from grading.monthly import engines, refresh
+
+    with closing(database.connect_readonly(path)) as con:
+        scheme = store_scheme(con, scheme_name)
+        bounds = database.month_bounds(con)
+        stored = refresh.stored_settings(con)
+    if bounds is None:
+        raise NivaranError("the store holds no events: nothing to grade")
+    started = time.perf_counter()
+    with _progress() as progress, engines.opened(engine_name, remote) as engine, database.writing(path) as con:
+        if month is None:
+            months = refresh.refresh_monthly(con, settings=scheme.metric_settings, progress=progress, engine=engine)
+        else:
+            months = [month]
+            settings = stored or scheme.metric_settings
+            metrics = refresh.compute_months(con, months, settings, progress, engine)
+            database.replace_monthly_metrics(con, metrics, months)
+            if stored is None:
+                database.set_meta(con, refresh.SETTINGS_KEY, json.dumps(settings.__dict__, sort_keys=True))
+    seconds = time.perf_counter() - started
+    span = (
+        f"{months[0]:%Y-%m}" if len(months) == 1 else f"{len(months)} months, {months[0]:%Y-%m} to {months[-1]:%Y-%m}"
+    )
+    click.echo(f"monthly metrics of {span} computed on {engine_name} in {seconds:.1f} s", err=True)
 
 
 @main.command("publish")

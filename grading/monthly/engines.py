@@ -17,6 +17,10 @@ code (:mod:`grading.scoring.grade`).
 from __future__ import annotations
 
 import contextlib
+import os
+import re
+import socket
+import warnings
 from collections.abc import Iterator
 from typing import Any, Final
 
@@ -27,6 +31,8 @@ from grading.model.schema import NivaranError
 from grading.scoring.metrics import POLARS, Engine
 
 ENGINES: Final = ("polars", "duckdb", "spark")
+#: How long a Spark Connect address may take to accept a connection.
+CONNECT_SECONDS: Final = 5.0
 
 
 class DuckDBEngine:
@@ -85,16 +91,17 @@ def opened(name: str = "polars", remote: str | None = None) -> Iterator[Engine]:
 def _spark_session(remote: str | None) -> Iterator[Any]:
     """A Spark Connect session at ``remote``, or at a Sail server of its own on 127.0.0.1."""
     try:
-        from pyspark.sql import SparkSession
+        with warnings.catch_warnings():  # frames go to Spark as Arrow, never through pandas
+            warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
+            from pyspark.sql import SparkSession
+            from pyspark.sql.connect import session as _connect  # noqa: F401 - imported under the filter
     except ImportError:
         msg = "the spark engine needs pyspark-client (and pysail for a local server): uv sync installs them"
         raise NivaranError(msg) from None
     with contextlib.ExitStack() as stack:
         if remote is None:
             remote = stack.enter_context(sail_server())
-        if not remote.startswith("sc://"):
-            msg = f"--remote {remote!r} is not a Spark Connect address (sc://HOST:PORT)"
-            raise NivaranError(msg)
+        _reachable(remote)
         try:
             session = SparkSession.builder.remote(remote).getOrCreate()
             session.sql("select 1").collect()  # fail here, in one sentence, when nothing answers
@@ -103,6 +110,20 @@ def _spark_session(remote: str | None) -> Iterator[Any]:
             raise NivaranError(msg) from None
         stack.callback(session.stop)
         yield session
+
+
+def _reachable(remote: str) -> None:
+    """Fail at once, in one sentence, when nothing listens at ``remote`` (the Spark client itself
+    retries for minutes)."""
+    found = re.fullmatch(r"sc://([^:/;]+):(\d+)/?(;.*)?", remote)
+    if found is None:
+        msg = f"--remote {remote!r} is not a Spark Connect address (sc://HOST:PORT)"
+        raise NivaranError(msg)
+    try:
+        socket.create_connection((found[1], int(found[2])), timeout=CONNECT_SECONDS).close()
+    except OSError as error:
+        msg = f"no Spark Connect server answers at {remote}: {error.strerror or type(error).__name__}"
+        raise NivaranError(msg) from None
 
 
 @contextlib.contextmanager
@@ -114,6 +135,7 @@ def sail_server() -> Iterator[str]:
     except ImportError:
         msg = "the spark engine without --remote starts a local Sail server: it needs pysail (uv sync installs it)"
         raise NivaranError(msg) from None
+    os.environ.setdefault("RUST_LOG", "error")  # Sail logs each session and its shutdown to stderr otherwise
     server = SparkConnectServer(ip="127.0.0.1", port=0)
     server.start(background=True)
     try:
