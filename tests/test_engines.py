@@ -1,0 +1,247 @@
+"""The metric rules give the same answers on every engine (:mod:`grading.monthly.engines`): Polars, DuckDB
+and Spark (a local Sail server through Spark Connect).
+
+For every month of a store, every metric, and every score, grade and rank graded from them, agree:
+counts and ranks identical, decimals within 1e-9. Stores: the session demo (at the store's settings and
+at a low habitual threshold, so that complaints are left out), and a small hand-made store in
+America/New_York (not Asia/Kolkata) read by engines whose own session zone is a third one, with a
+snapshot's export time (its month judged as of it), months without any complaint between busy ones,
+transfers across month ends, departments that tie, and the Wilson intervals (rank ranges) of the
+reliability rule.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from grading.cli import main
+from grading.intake import ingest
+from grading.model.registry import METRICS
+from grading.monthly import engines, refresh
+from grading.rules import asof
+from grading.scoring import schemes
+from grading.scoring.grade import grade
+from grading.scoring.metrics import MetricSettings
+from grading.store import database, helpline
+from tests.conftest import ev, frame, reg
+
+KEYS = ["entity_type", "department", "district", "month"]
+#: What grading adds that must be identical (not merely close) on every engine.
+EXACT = ("grade", "is_ranked", "not_graded", "rank", "volume_group", "group_rank", "rank_best", "rank_worst")
+EXACT += ("rank_is_reliable", "rank_text", "rank_position", "rank_change", "streak_rank_1", "streak_top_grade")
+CLOSE = ("score", "data_weight", "score_uncertainty")
+#: The zone the engines' own sessions are set to: neither the store's nor Asia/Kolkata.
+ENGINE_ZONE = "Pacific/Kiritimati"
+
+
+@pytest.fixture(scope="module")
+def sail() -> Iterator[str]:
+    """One local Sail server for the module: its ``sc://`` address."""
+    with engines.sail_server() as remote:
+        yield remote
+
+
+@contextlib.contextmanager
+def opened(name: str, remote: str) -> Iterator[engines.Engine]:
+    """An engine whose session time zone is :data:`ENGINE_ZONE` (Polars has none)."""
+    with engines.opened(name, remote if name == "spark" else None) as engine:
+        if isinstance(engine, engines.SparkEngine):
+            engine.session.conf.set("spark.sql.session.timeZone", ENGINE_ZONE)
+        elif isinstance(engine, engines.DuckDBEngine):
+            engine.con.execute(f"set TimeZone = '{ENGINE_ZONE}'")
+        yield engine
+
+
+def on_every_engine(db: Path, sail: str, settings: MetricSettings, months: list[date]) -> dict[str, pl.DataFrame]:
+    """``compute_months`` of ``months`` on each engine."""
+    out = {}
+    con = database.connect_readonly(db)
+    try:
+        for name in engines.ENGINES:
+            with opened(name, sail) as engine:
+                out[name] = refresh.compute_months(con, months, settings, engine=engine)
+    finally:
+        con.close()
+    return out
+
+
+def disagreements(a: pl.DataFrame, b: pl.DataFrame, exact: list[str], close: list[str]) -> pl.DataFrame:
+    """Rows of ``a`` and ``b`` (same keys, any order) where an ``exact`` column differs at all or a
+    ``close`` column by more than 1e-9 (a null against a value differs): keys, column, both values."""
+    assert a.height == b.height
+    joined = a.join(b, on=KEYS, how="full", nulls_equal=True, suffix="_b")
+    assert joined.height == a.height, "the same entities and months on both"
+    found = []
+    for column in (*exact, *close):
+        x, y = pl.col(column), pl.col(f"{column}_b")
+        if column in exact:
+            differs = ~x.eq_missing(y)
+        else:
+            differs = (x.is_null() != y.is_null()) | ((x - y).abs() > 1e-9).fill_null(value=False)
+        found.append(
+            joined.filter(differs).select(*KEYS, column=pl.lit(column), a=x.cast(pl.String), b=y.cast(pl.String))
+        )
+    return pl.concat(found)
+
+
+def metric_columns(metrics: pl.DataFrame) -> tuple[list[str], list[str]]:
+    """The metric columns: integers compared exactly, decimals within 1e-9."""
+    exact = [m for m in METRICS if metrics.schema[m].is_integer()]
+    return exact, [m for m in METRICS if m not in exact]
+
+
+def assert_engines_agree(results: dict[str, pl.DataFrame], scheme: schemes.Scheme) -> dict[str, pl.DataFrame]:
+    """Every engine's metrics and grading against Polars'; returns the graded frames."""
+    base = results["polars"]
+    exact, close = metric_columns(base)
+    graded = {name: grade(frame, scheme) for name, frame in results.items()}
+    for name in ("duckdb", "spark"):
+        assert disagreements(base, results[name], exact, close).is_empty(), name
+        assert disagreements(graded["polars"], graded[name], list(EXACT), list(CLOSE)).is_empty(), name
+    return graded
+
+
+def test_the_demo_agrees_on_every_engine_for_every_month(demo_db: Path, sail: str) -> None:
+    con = database.connect_readonly(demo_db)
+    try:
+        bounds = database.month_bounds(con)
+        stored = refresh.stored_settings(con)
+        scheme = schemes.load(helpline.read(con).scheme)
+    finally:
+        con.close()
+    assert bounds is not None
+    assert stored is not None
+    months = asof.calendar_months(*bounds)
+    for settings in (stored, MetricSettings(habitual_threshold=3, long_pending_days=20)):
+        results = on_every_engine(demo_db, sail, settings, months)
+        assert set(results["spark"]["month"].unique()) == set(months)
+        graded = assert_engines_agree(results, scheme)["spark"]
+        assert graded["is_ranked"].sum() > 100  # many entities graded and ranked on Spark too
+        assert (graded["rank_best"] != graded["rank_worst"]).sum() > 0  # ranges from the Wilson intervals
+    assert results["spark"]["excluded_habitual"].sum() > 0
+
+
+def twins(department: str, district: str, day: int) -> list[dict[str, object]]:
+    """Six complaints of one department in March 2024 with the same story: five closed satisfied after a
+    call-back, one still open; with its twin department, it scores the same (a tie)."""
+    rows: list[dict[str, object]] = []
+    for i in range(6):
+        cid = f"{department}-{district}-{i}"
+        at = f"2024-03-{day + i:02d}"
+        rows.append(reg(cid, f"{at} 09:00", department=department, district=district))
+        rows.append(ev(cid, f"{at} 10:00", "attended", level="L1"))
+        if i < 5:
+            rows.append(ev(cid, f"{at} 18:00", "resolved", level="L1"))
+            rows.append(ev(cid, f"2024-03-{day + i + 1:02d} 10:00", "feedback", outcome="satisfied"))
+            rows.append(ev(cid, f"2024-03-{day + i + 1:02d} 10:05", "closed", outcome="satisfied"))
+    return rows
+
+
+#: Two busy months (2023-11 and 2024-03) with three quiet months between them: nothing registered,
+#: nothing alive but LATE-OPEN (and NOV-1 closed on the first instant of December).
+HISTORY = [
+    reg("NOV-1", "2023-11-01 00:00", department="D2"),  # the first instant of a month
+    ev("NOV-1", "2023-11-30 23:59", "transferred", department="D3"),  # moved in the last minute of it
+    ev("NOV-1", "2023-12-01 00:00", "closed", outcome="force"),  # closed in the first of the next
+    reg("NOV-2", "2023-11-15 12:00", district="Y"),
+    ev("NOV-2", "2023-11-16 12:00", "escalated", level="L2"),
+    ev("NOV-2", "2023-11-20 12:00", "closed", outcome="special"),
+    reg("LATE-OPEN", "2023-11-30 23:30", department="D4", category="SLOW"),  # open at every later cut-off
+    *twins("D1", "X", 2),
+    *twins("D2", "X", 2),
+    *twins("D3", "Y", 10),
+    reg("D3-FORCED", "2024-03-20 09:00", department="D3", district="Y"),  # D3 differs by one forced closure
+    ev("D3-FORCED", "2024-03-21 09:00", "closed", outcome="force"),
+    reg("END", "2024-04-15 09:00", department="D2", district="Y"),  # after the snapshot's export time
+]
+EXPORTED_AT = "2024-04-10T12:00:00"
+
+
+@pytest.fixture(scope="module")
+def zoned_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hand-made history in a store kept in America/New_York, with a snapshot's export time."""
+    folder = tmp_path_factory.mktemp("zoned")
+    db = folder / "ny.duckdb"
+    helpline.init(db, timezone="America/New_York", name="Zoned", reference_choice="mp")
+    path = folder / "events.csv"
+    frame(HISTORY).with_columns(pl.col("event_time").dt.strftime("%Y-%m-%dT%H:%M:%S")).write_csv(path)
+    report = ingest.ingest(db, [path], exported_at=EXPORTED_AT)
+    assert sum(f.rows_loaded for f in report.files) == len(HISTORY)
+    return db
+
+
+def test_a_store_in_another_zone_with_empty_months_and_ties_agrees_on_every_engine(
+    zoned_store: Path, sail: str
+) -> None:
+    con = database.connect_readonly(zoned_store)
+    try:
+        scheme = schemes.load(helpline.read(con).scheme)
+        until = database.data_until(con)
+    finally:
+        con.close()
+    assert until is not None
+    assert until.month == 4  # April is judged as of the export time
+    months = asof.calendar_months(date(2023, 10, 1), date(2024, 5, 1))  # a month before and after
+    results = on_every_engine(zoned_store, sail, MetricSettings(), months)
+    graded = assert_engines_agree(results, scheme)
+    for name, metrics in results.items():
+        seen = set(metrics["month"].unique())
+        assert date(2023, 10, 1) not in seen, name  # before the first complaint: no rows at all
+        # the quiet months: LATE-OPEN pending in D4, and NOV-1's closure in December (in D3)
+        quiet = metrics.filter(
+            pl.col("month").is_in(asof.calendar_months(date(2023, 12, 1), date(2024, 2, 1)))
+            & (pl.col("entity_type") == "department")
+        )
+        assert quiet.select("department", "pending").rows() == [("D3", 0), ("D4", 1), ("D4", 1), ("D4", 1)], name
+        assert quiet["received"].sum() == 0, name
+        nov = metrics.filter((pl.col("month") == date(2023, 11, 1)) & (pl.col("entity_type") == "department"))
+        assert nov.select("department", "received", "pending").rows() == [("D1", 1, 0), ("D3", 1, 1), ("D4", 1, 1)], (
+            name
+        )
+        dec = metrics.filter((pl.col("month") == date(2023, 12, 1)) & (pl.col("entity_type") == "department"))
+        assert dec.select("department", "closed_force").rows() == [("D3", 1), ("D4", 0)], name
+    march = graded["spark"].filter((pl.col("month") == date(2024, 3, 1)) & (pl.col("entity_type") == "department"))
+    # D1 and D2 tell the same story: the same score, rank 1 both, and D3 comes third (competition ranking)
+    ranks = dict(march.select("department", "rank").rows())
+    assert ranks == {"D1": 1, "D2": 1, "D3": 3, "D4": None}  # D4 received nothing in March: not ranked
+    assert march.filter(pl.col("department").is_in(["D1", "D2"]))["score"].n_unique() == 1
+    # six complaints each: the Wilson intervals overlap, so ranges are printed, not ranks
+    assert march.filter(pl.col("is_ranked"))["rank_text"].to_list() == ["1–3", "1–3", "1–3"]
+
+
+def stored_rows(db: Path) -> pl.DataFrame:
+    con = database.connect_readonly(db)
+    try:
+        return database.read_monthly_metrics(con).sort(KEYS, nulls_last=False)
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "spark"])
+def test_grade_on_an_engine_fills_the_store_tables_the_dashboard_reads(tmp_path: Path, sail: str, engine: str) -> None:
+    db = tmp_path / "ny.duckdb"
+    helpline.init(db, timezone="America/New_York", name="Zoned", reference_choice="mp")
+    path = tmp_path / "events.csv"
+    frame(HISTORY).with_columns(pl.col("event_time").dt.strftime("%Y-%m-%dT%H:%M:%S")).write_csv(path)
+    ingest.ingest(db, [path])
+    before = stored_rows(db)  # the load's own refresh, on Polars
+    with database.writing(db) as con:  # the table emptied, so that only the engine can fill it again
+        con.execute("delete from monthly_metrics")
+    assert stored_rows(db).is_empty()
+    remote = ["--remote", sail] if engine == "spark" else []
+    args = ["grade", "--db", str(db), "--engine", engine, *remote, "--all-months", "--month", "2024-03"]
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert f"monthly metrics of 6 months, 2023-11 to 2024-04 computed on {engine}" in result.stderr
+    assert "D1" in result.stdout  # the March ranking
+    after = stored_rows(db)
+    exact, close = metric_columns(before)
+    assert after.height == before.height > 0
+    assert disagreements(before, after, exact, close).is_empty()
