@@ -15,7 +15,7 @@ import duckdb
 import polars as pl
 
 from grading.rules.asof import calendar_months, month_window, next_month
-from grading.scoring.metrics import POLARS, Engine, MetricSettings, month_passes, months_metrics
+from grading.scoring.metrics import POLARS, Engine, MetricSettings, encode, encoded_months_metrics, month_passes
 from grading.store import database
 
 Progress = Callable[[str, int, int], None]
@@ -32,10 +32,12 @@ READ_COMPLAINTS = 3_000_000
 #: in them stay within this: a small helpline's whole history is one read, not one per six months.
 LIGHT_READ = 250_000
 #: Complaint-months (a complaint and a month it may be alive in) graded in one pass of
-#: :func:`grading.scoring.metrics.months_metrics`, at most; a month above it is graded alone, by the
-#: definition month by month. Many light months in one pass save the fixed cost of a month (about 20 ms
-#: of Polars calls, whatever its size); a heavy month costs the same either way, and less alone.
-PASS_ROWS = 100_000
+#: :func:`grading.scoring.metrics.encoded_months_metrics`, at most; a month above it is graded alone.
+#: A pass costs its fixed part (the complaints filtered, the transfers placed, the call-backs and stints
+#: attached: about as much as a month's own work at Madhya Pradesh's volume) once for all its months, so
+#: the months of a read go in one pass while they fit; this bounds the memory of a pass (about 100
+#: bytes a complaint-month) when a read holds more.
+PASS_ROWS = 5_000_000
 
 
 def compute_months(
@@ -62,13 +64,13 @@ def compute_months(
     # (one month, e.g. a daily load's refresh, needs no sizing)
     registered = database.registered_per_month(con, min(months), max(months)) if len(set(months)) > 1 else {}
     for chunk in _consecutive(months, MONTHS_PER_READ, registered, READ_COMPLAINTS, LIGHT_READ):
-        inputs = database.read_month_inputs(con, month_window(chunk[0])[0], month_window(chunk[-1])[1])
-        for run in month_passes(inputs["complaints"], chunk, PASS_ROWS):
-            frames.append(months_metrics(inputs, run, settings, until, engine))
+        encoded = encode(database.read_month_inputs(con, month_window(chunk[0])[0], month_window(chunk[-1])[1]))
+        for run in month_passes(encoded, chunk, PASS_ROWS):
+            frames.append(encoded_months_metrics(encoded, run, settings, until, engine))
             done += len(run)
             if progress:
                 progress("monthly results", done, len(months))
-        del inputs
+        del encoded
     return pl.concat(frames, how="vertical_relaxed") if frames else pl.DataFrame()
 
 

@@ -143,7 +143,7 @@ def encode(inputs: dict[str, pl.DataFrame]) -> Encoded:
 
 def _names_of(*columns: pl.Series) -> list[str]:
     """The names in ``columns``, sorted (a missing name stays null)."""
-    return sorted({name for column in columns for name in column.drop_nulls().to_list()})
+    return pl.concat([column.drop_nulls().unique() for column in columns]).unique().sort().to_list()
 
 
 def _encode_frame(name: str, frame: pl.DataFrame, code: pl.Enum) -> pl.DataFrame:
@@ -151,14 +151,19 @@ def _encode_frame(name: str, frame: pl.DataFrame, code: pl.Enum) -> pl.DataFrame
     frame = frame.select(COLUMNS[name])
     if name == "transfers":  # "the later row of transfers in time order" wins a tie: its order, kept
         frame = frame.sort("event_time", maintain_order=True).with_row_index("_seq").cast({"_seq": pl.Int64})
-    months = [
-        (pl.col(c).dt.year() * 12 + pl.col(c).dt.month() - 1).cast(pl.Int32).alias(f"{c}_month")
-        for c in MONTHS_OF[name]
-    ]
+    months = _month_numbers(name)
     names = [
         pl.col(c).cast(code).to_physical().cast(pl.Int32) for c in ("department", "district") if c in frame.columns
     ]
     return frame.with_columns(*months).with_columns(*[pl.col(c).dt.epoch("us") for c in INSTANTS[name]], *names)
+
+
+def _month_numbers(name: str) -> list[pl.Expr]:
+    """``<column>_month`` for the instants of :data:`MONTHS_OF` of a frame (:func:`grading.rules.asof.month_number`)."""
+    return [
+        (pl.col(c).dt.year() * 12 + pl.col(c).dt.month() - 1).cast(pl.Int32).alias(f"{c}_month")
+        for c in MONTHS_OF[name]
+    ]
 
 
 def _pct(num: str, den: str) -> nw.Expr:
@@ -337,16 +342,44 @@ def months_metrics(
     by row, so a month's rows never depend on the others asked for. The cost is that of the
     complaint-months, not of the number of months (:func:`month_passes` bounds the rows of one pass).
     """
+    return encoded_months_metrics(encode(inputs), months, settings, until, engine)
+
+
+def encoded_months_metrics(
+    encoded: Encoded,
+    months: Sequence[date],
+    settings: MetricSettings | None = None,
+    until: datetime | None = None,
+    engine: Engine = POLARS,
+) -> pl.DataFrame:
+    """:func:`months_metrics` of inputs already encoded (:func:`encode`): a read encoded once serves
+    every pass over its months (:func:`grading.monthly.refresh.compute_months`)."""
     settings = settings or MetricSettings()
-    encoded = encode(inputs)
     if not months:
         return _decode(pl.DataFrame(), encoded.names)
     frames = {name: nw.from_native(engine.frame(frame)) for name, frame in encoded.frames.items()}
     calendar = nw.from_native(engine.frame(_calendar(months, until)))
-    flags, habitual = _complaint_month_flags(frames, calendar, sorted(set(months)), settings, until)
-    cells = _cells(flags, habitual, frames, calendar)
-    rows = _entity_rows(cells, flags.filter(~nw.col("resolution_us").is_null()))
-    return _decode(rows.collect("polars").to_native(), encoded.names)
+    asked = sorted(set(months))
+    complaints, moves = _window(frames, calendar, asked, settings, until)
+    rows = _complaint_months(complaints.filter(~nw.col("_habitual")), moves, _calendar(asked, until))
+    # Two small results leave the engine (one row per month and cell; per month and entity), and the
+    # entity rows are made from them in Polars, the same code for every engine: a lazy plan that used
+    # the cells three times would compute them three times on an engine that does not share subplans.
+    cells = _cells(rows, complaints, moves, frames, calendar, settings=settings).collect("polars").lazy()
+    resolved = _resolved(complaints, moves, calendar)
+    both = ("department", "district")
+    typed = [
+        _days(resolved, keys)
+        .with_columns(_entity=nw.lit(name), **{k: nw.lit(None, nw.Int32) for k in both if k not in keys})
+        .select("_entity", "_month", *both, "_median_us", "_total_us", "_resolved", "_p90_us")
+        for name, keys in ENTITY_KEYS.items()
+    ]
+    every = nw.concat(typed, how="vertical").collect("polars")  # one plan: the engine may share `resolved`
+    days = {
+        name: every.filter(nw.col("_entity") == name).drop("_entity", *(k for k in both if k not in keys)).lazy()
+        for name, keys in ENTITY_KEYS.items()
+    }
+    return _decode(_entity_rows(cells, days).collect("polars").to_native(), encoded.names)
 
 
 def complaint_flags(
@@ -367,9 +400,11 @@ def complaint_flags(
     encoded = encode(inputs)
     frames = {name: nw.from_native(engine.frame(frame)) for name, frame in encoded.frames.items()}
     calendar = nw.from_native(engine.frame(_calendar([month], until)))
-    flags, habitual = _complaint_month_flags(frames, calendar, [month], settings, until)
-    start = asof.micros(asof.month_window(month)[0])
-    registered = habitual.filter(nw.col("registered_at") >= start)
+    complaints, moves = _window(frames, calendar, [month], settings, until)
+    graded = _complaint_months(complaints.filter(~nw.col("_habitual")), moves, _calendar([month], until))
+    flags = graded.select("complaint_key", "department", "district", **_flag_columns(settings))
+    left_out = _complaint_months(complaints.filter(nw.col("_habitual")), moves, _calendar([month], until))
+    registered = left_out.filter(nw.col("registered_at") >= nw.col("_start"))
     out = []
     for frame in (flags, registered.select("complaint_key", "department", "district")):
         native = frame.drop("_month", strict=False).collect("polars").to_native()
@@ -377,41 +412,32 @@ def complaint_flags(
     return out[0], out[1]
 
 
-def _complaint_month_flags(
+def _window(
     frames: dict[str, nw.LazyFrame[Any]],
     calendar: nw.LazyFrame[Any],
     months: list[date],
     settings: MetricSettings,
     until: datetime | None,
 ) -> tuple[nw.LazyFrame[Any], nw.LazyFrame[Any]]:
-    """``(flags, habitual)``: one row per complaint and asked month that sees it, with its entity as of
-    the month's cut-off: graded complaints with ``_month`` and the flags of :func:`_flag_columns`;
-    those the habitual rule leaves out with their columns."""
+    """``(complaints, moves)`` of a pass: the complaints some asked month sees, with ``_habitual`` (the
+    habitual rule leaves them out), and the departments set by transfers as of each month's cut-off
+    (:func:`_moves`)."""
     earliest = asof.micros(asof.month_window(months[0])[0])
     latest = max(asof.micros(asof.judged_at(m, until)) for m in months)
-    complaints = frames["complaints"].filter(_seen(earliest, latest))  # seen by some month
-    rows = (
-        complaints.with_columns(*_alive_span(asof.month_number(months[-1])))
-        .join(calendar, how="cross")
-        .filter(nw.col("_month").is_between(nw.col("_lo"), nw.col("_hi")), _seen(nw.col("_start"), nw.col("_cutoff")))
-        .drop("_lo", "_hi")
+    complaints = (
+        frames["complaints"]
+        .filter(_seen(earliest, latest))
+        .with_columns(_habitual=nw.col("complainant_month_count") > settings.habitual_threshold)
     )
-    rows = _departments_at(rows, frames["transfers"], calendar)
-    is_habitual = nw.col("complainant_month_count") > settings.habitual_threshold
-    flags = rows.filter(~is_habitual).select(
-        "complaint_key", "_month", "department", "district", **_flag_columns(settings)
-    )
-    return flags, rows.filter(is_habitual)
+    return complaints, _moves(frames["transfers"], calendar)
 
 
-def _departments_at(
-    rows: nw.LazyFrame[Any], transfers: nw.LazyFrame[Any], calendar: nw.LazyFrame[Any]
-) -> nw.LazyFrame[Any]:
-    """``rows`` (complaint-months: ``complaint_key``, ``_month``) with ``department`` set to the one in
-    force at the month's cut-off: that of the latest ``transferred`` event at or before it (ties in time:
-    the later row, ``_seq``), else the department set at registration (the rule of
-    :func:`grading.rules.asof.department_at`). Transfers are few: they meet the calendar, not the rows."""
-    latest = (
+def _moves(transfers: nw.LazyFrame[Any], calendar: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """One row per complaint and asked month by whose cut-off it was transferred: ``complaint_key``,
+    ``_month`` and ``_department_at``, the department of the latest ``transferred`` event at or before
+    the cut-off (ties in time: the later row, ``_seq``; the rule of :func:`grading.rules.asof.department_at`).
+    Transfers are few: they meet the calendar, not the complaint-months."""
+    return (
         transfers.join(calendar.select("_month", "_cutoff"), how="cross")
         .filter(nw.col("event_time") <= nw.col("_cutoff"))
         .group_by("complaint_key", "_month")
@@ -419,75 +445,157 @@ def _departments_at(
         .join(transfers.select("_seq", _department_at=nw.col("department")), on="_seq")
         .drop("_seq")
     )
+
+
+def _placed(rows: nw.LazyFrame[Any], moves: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """``rows`` (``complaint_key``, ``_month``) with ``department`` the one in force at the month's
+    cut-off: the transfer's (:func:`_moves`), else the department set at registration."""
     return (
-        rows.join(latest, on=["complaint_key", "_month"], how="left")
+        rows.join(moves, on=["complaint_key", "_month"], how="left")
         .with_columns(department=nw.coalesce("_department_at", "department"))
         .drop("_department_at")
     )
 
 
+def _complaint_months(
+    complaints: nw.LazyFrame[Any], moves: nw.LazyFrame[Any], calendar: pl.DataFrame
+) -> nw.LazyFrame[Any]:
+    """One row per complaint and asked month of ``calendar`` (:func:`_calendar`) that sees it
+    (:func:`_seen`), with the month's ``_month``, ``_start`` and ``_cutoff`` and the complaint's department
+    as of the cut-off. A union of one filter per month (the month's instants are constants of the plan,
+    so every test is a comparison with a number); only the months of complaints that were transferred
+    meet the transfers, the others keep their department."""
+    moved = moves.select("complaint_key").unique()
+    last = calendar["_month"].max()
+
+    def expand(part: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+        span = part.with_columns(*_alive_span(last))  # type: ignore[arg-type]
+        return nw.concat(
+            [
+                span.filter(nw.col("_lo") <= month, nw.col("_hi") >= month, _seen(start, cutoff))
+                .drop("_lo", "_hi")
+                .with_columns(
+                    _month=nw.lit(month, nw.Int32), _start=nw.lit(start, nw.Int64), _cutoff=nw.lit(cutoff, nw.Int64)
+                )
+                for month, start, cutoff in calendar.select("_month", "_start", "_cutoff").iter_rows()
+            ],
+            how="vertical",
+        )
+
+    plain = expand(complaints.join(moved, on="complaint_key", how="anti"))
+    columns = plain.collect_schema().names()
+    placed = _placed(expand(complaints.join(moved, on="complaint_key", how="semi")), moves).select(columns)
+    return nw.concat([plain, placed], how="vertical")
+
+
+def _left_out(
+    complaints: nw.LazyFrame[Any], moves: nw.LazyFrame[Any], calendar: nw.LazyFrame[Any]
+) -> nw.LazyFrame[Any]:
+    """``excluded_habitual`` per (``_month``, department, district): the complaints the habitual rule
+    leaves out that were registered in the month (by the instant it is judged as of)."""
+    registered = (
+        complaints.filter(nw.col("_habitual"))
+        .join(calendar, left_on="registered_at_month", right_on="_month")
+        .with_columns(_month=nw.col("registered_at_month"))
+        .filter(nw.col("registered_at").is_between(nw.col("_start"), nw.col("_cutoff")))
+    )
+    return (
+        _placed(registered, moves)
+        .group_by("_month", "department", "district")
+        .agg(excluded_habitual=nw.len().cast(nw.Int64))
+    )
+
+
 def _cells(
-    flags: nw.LazyFrame[Any],
-    habitual: nw.LazyFrame[Any],
+    rows: nw.LazyFrame[Any],
+    complaints: nw.LazyFrame[Any],
+    moves: nw.LazyFrame[Any],
     frames: dict[str, nw.LazyFrame[Any]],
     calendar: nw.LazyFrame[Any],
+    *,
+    settings: MetricSettings,
 ) -> nw.LazyFrame[Any]:
     """Additive counts at the finest grain: one row per (``_month``, department, district) with a graded
-    complaint or a left-out one registered in the month; every count of :data:`CELL_COUNTS`.
+    complaint (``rows``: :func:`_complaint_months` of the graded complaints) or a left-out one registered
+    in the month; every count of :data:`CELL_COUNTS`.
 
     Call-backs and stints count in the month they fall in (between its start and the instant it is
     judged as of), for their complaint's entity in that month; those of a complaint the month does not
-    grade (not alive, habitual) are left out."""
+    grade (not alive, habitual) are left out. They meet the complaints once, not the complaint-months."""
     keys = ["_month", "department", "district"]
-    kind = nw.col("kind")
-    events = (
-        _in_months(frames["feedback_events"], "event_time", calendar)
-        .group_by("complaint_key", "_month")
-        .agg(
-            feedback_satisfied=_total(kind == "satisfied"),
-            feedback_dissatisfied=_total(kind == "dissatisfied"),
-            feedback_unreachable=_total(kind == "unreachable"),
-            reopened=_total(kind == "reopened"),
-        )
-    )
-    non_attended = ~nw.col("nonattended_at").is_null() & (nw.col("nonattended_at") < nw.col("_cutoff"))
-    stints = (
-        _in_months(frames["stints"], "started_at", calendar)
-        .group_by("complaint_key", "_month")
-        .agg(stints_started=nw.len().cast(nw.Int64), stints_non_attended=_total(non_attended))
-    )
-    counted = flags.join(events, on=["complaint_key", "_month"], how="left").join(
-        stints, on=["complaint_key", "_month"], how="left"
-    )
+    flags = rows.select(*keys, **_flag_columns(settings))
     buckets = {
         name: _total(asof.in_bucket(nw.col("age_days"), lo, hi).fill_null(value=False))
         for name, _, lo, hi in asof.PENDING_BUCKETS
     }
-    graded = (
-        counted.group_by(keys)
-        .agg(
-            *[_total(f).alias(f) for f in COUNT_FLAGS],
-            *[_total(nw.col(f).fill_null(0)).alias(f) for f in (*EVENT_COUNTS, *STINT_COUNTS)],
-            **buckets,
-        )
-        .with_columns(excluded_habitual=nw.lit(0, nw.Int64))
+    from_flags = flags.group_by(keys).agg(*[_total(f).alias(f) for f in COUNT_FLAGS], **buckets)
+    kind = nw.col("kind")
+    non_attended = ~nw.col("nonattended_at").is_null() & (nw.col("nonattended_at") < nw.col("_cutoff"))
+    one, none = nw.lit(1, nw.Int8), nw.lit(0, nw.Int8)
+    within = ["complaint_key", "_month", "_start", "_cutoff"]
+    callbacks = _in_months(frames["feedback_events"], "event_time", calendar).select(
+        *within,
+        feedback_satisfied=(kind == "satisfied").cast(nw.Int8),
+        feedback_dissatisfied=(kind == "dissatisfied").cast(nw.Int8),
+        feedback_unreachable=(kind == "unreachable").cast(nw.Int8),
+        reopened=(kind == "reopened").cast(nw.Int8),
+        stints_started=none,
+        stints_non_attended=none,
     )
-    zero = {name: nw.lit(0, nw.Int64) for name in CELL_COUNTS if name != "excluded_habitual"}
-    left_out = (
-        habitual.filter(nw.col("registered_at") >= nw.col("_start"))
+    stints = _in_months(frames["stints"], "started_at", calendar).select(
+        *within,
+        **dict.fromkeys(EVENT_COUNTS, none),
+        stints_started=one,
+        stints_non_attended=non_attended.cast(nw.Int8),
+    )
+    # one meeting with the complaints for both
+    events = (
+        _attached(nw.concat([callbacks, stints], how="vertical"), complaints, moves)
         .group_by(keys)
-        .agg(excluded_habitual=nw.len().cast(nw.Int64))
-        .with_columns(**zero)
+        .agg(*[_total(c) for c in (*EVENT_COUNTS, *STINT_COUNTS)])
     )
     columns = [*keys, *CELL_COUNTS]
-    both = nw.concat([graded.select(columns), left_out.select(columns)], how="vertical")
-    return both.group_by(keys).agg(*[_total(c) for c in CELL_COUNTS])
+    parts = []
+    for part in (from_flags, _left_out(complaints, moves, calendar), events):
+        present = part.collect_schema().names()
+        zero = {name: nw.lit(0, nw.Int64) for name in CELL_COUNTS if name not in present}
+        parts.append(part.with_columns(**zero).select(columns))
+    return nw.concat(parts, how="vertical").group_by(keys).agg(*[_total(c) for c in CELL_COUNTS])
+
+
+def _attached(rows: nw.LazyFrame[Any], complaints: nw.LazyFrame[Any], moves: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """``rows`` (call-backs, stints: ``complaint_key`` and the month they fall in, :func:`_in_months`) of
+    graded complaints that month sees, with the complaint's entity in that month."""
+    entity = complaints.select(
+        "complaint_key", "department", "district", "registered_at", "closed_at", "last_event_at", "_habitual"
+    )
+    joined = rows.join(entity, on="complaint_key").filter(
+        ~nw.col("_habitual"), _seen(nw.col("_start"), nw.col("_cutoff"))
+    )
+    return _placed(joined, moves)
+
+
+def _resolved(
+    complaints: nw.LazyFrame[Any], moves: nw.LazyFrame[Any], calendar: nw.LazyFrame[Any]
+) -> nw.LazyFrame[Any]:
+    """One row per graded complaint closed in an asked month (between its start and the instant it is
+    judged as of): ``_month``, its entity in that month, ``resolution_us`` (registration to closure)."""
+    closed = (
+        complaints.filter(~nw.col("_habitual"))
+        .join(calendar, left_on="closed_at_month", right_on="_month")
+        .with_columns(_month=nw.col("closed_at_month"))
+        .filter(asof.is_closed_by(nw.col("_cutoff")), nw.col("closed_at") >= nw.col("_start"))
+    )
+    return _placed(closed, moves).select(
+        "_month", "department", "district", resolution_us=nw.col("closed_at") - nw.col("registered_at")
+    )
 
 
 def _total(column: str | nw.Expr) -> nw.Expr:
-    """The sum of a count (or a 0/1 flag) as an ``Int64`` on every engine (DuckDB sums to a 128-bit integer)."""
+    """The sum of a count (a column) or of a 0/1 flag (an expression: added as bytes) as an ``Int64`` on
+    every engine (DuckDB sums to a 128-bit integer)."""
     expr = nw.col(column) if isinstance(column, str) else column
-    return expr.cast(nw.Int64).sum().cast(nw.Int64)
+    return expr.cast(nw.Int8 if isinstance(column, nw.Expr) else nw.Int64).sum().cast(nw.Int64)
 
 
 def _in_months(rows: nw.LazyFrame[Any], column: str, calendar: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
@@ -500,22 +608,26 @@ def _in_months(rows: nw.LazyFrame[Any], column: str, calendar: nw.LazyFrame[Any]
     )
 
 
-def _entity_rows(cells: nw.LazyFrame[Any], resolved: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+def _days(resolved: nw.LazyFrame[Any], keys: tuple[str, ...]) -> nw.LazyFrame[Any]:
+    """The statistics of resolution times per month and entity (``keys``), in microseconds (the 90th
+    percentile: linear interpolation between order statistics; :func:`_decode` makes them days)."""
+    return resolved.group_by("_month", *keys).agg(
+        _median_us=nw.col("resolution_us").median(),
+        _total_us=_total("resolution_us"),
+        _resolved=nw.len(),
+        _p90_us=nw.col("resolution_us").quantile(0.9, interpolation="linear"),
+    )
+
+
+def _entity_rows(cells: nw.LazyFrame[Any], days: dict[str, nw.LazyFrame[Any]]) -> nw.LazyFrame[Any]:
     """The rows of the three entity types from the finest cells (counts per month, department and
-    district) and the resolved complaint-months (their ``resolution_us``): counts add up, percentages
-    and the statistics of resolution times are computed per entity and month, in microseconds (the
-    90th percentile: linear interpolation between order statistics; :func:`_decode` makes them days)."""
+    district) and each type's resolution statistics (:func:`_days`): counts add up, percentages are
+    computed per entity and month."""
     frames = []
     for entity_type, keys in ENTITY_KEYS.items():
         group = ["_month", *keys]
         counts = cells.group_by(group).agg(*[_total(c) for c in CELL_COUNTS])
-        days = resolved.group_by(group).agg(
-            _median_us=nw.col("resolution_us").median(),
-            _total_us=_total("resolution_us"),
-            _resolved=nw.len(),
-            _p90_us=nw.col("resolution_us").quantile(0.9, interpolation="linear"),
-        )
-        frame = percentages(counts).join(days, on=group, how="left")
+        frame = percentages(counts).join(days[entity_type], on=group, how="left")
         absent = {key: nw.lit(None, nw.Int32) for key in ("department", "district") if key not in keys}
         frames.append(frame.with_columns(**absent, entity_type=nw.lit(entity_type)))
     columns = frames[-1].collect_schema().names()
@@ -592,17 +704,21 @@ def _calendar(months: Sequence[date], until: datetime | None) -> pl.DataFrame:
     )
 
 
-def month_passes(complaints: pl.DataFrame, months: Sequence[date], max_rows: int) -> list[list[date]]:
+def month_passes(complaints: pl.DataFrame | Encoded, months: Sequence[date], max_rows: int) -> list[list[date]]:
     """``months`` (sorted) cut into runs for :func:`months_metrics`, each of at most ``max_rows``
-    complaint-months (a complaint of ``complaints`` and a month it may be alive in; a month above it is
-    a run of its own): memory is bounded by ``max_rows``, whatever the length of the history."""
+    complaint-months (a complaint of ``complaints``, or of encoded inputs, and a month it may be alive
+    in; a month above it is a run of its own): memory is bounded by ``max_rows``, whatever the length
+    of the history."""
     asked = sorted(set(months))
     if not asked:
         return []
     first, last = asof.month_number(asked[0]), asof.month_number(asked[-1])
-    names = pl.Enum(_names_of(complaints["department"], complaints["district"]))
+    if isinstance(complaints, Encoded):
+        months_of = complaints.frames["complaints"]
+    else:
+        months_of = complaints.select("closed_at", *_month_numbers("complaints"))
     spans = (
-        nw.from_native(_encode_frame("complaints", complaints, names).lazy())
+        nw.from_native(months_of.lazy())
         .select(*_alive_span(last))
         .filter(nw.col("_lo") <= nw.col("_hi"))
         .collect("polars")
