@@ -10,8 +10,8 @@ code (:mod:`grading.scoring.grade`).
 - ``duckdb``: an in-memory DuckDB database of the run's own (never the store's connection).
 - ``spark``: a Spark Connect server at ``remote`` (``sc://HOST:PORT``); without one, a local Sail server
   (``pysail``, a Spark Connect server written in Rust, no Java) is started for the run and stopped
-  after it. Frames go to Spark as Arrow tables. Needs ``pysail`` and ``pyspark-client`` (``uv sync``
-  installs them with the development group).
+  after it. Frames go to Spark as Arrow tables. Needs ``pysail`` and ``pyspark-client`` (the extra
+  ``spark``: ``uv sync --extra spark``; the development group has them too).
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def _spark_session(remote: str | None) -> Iterator[Any]:
             from pyspark.sql import SparkSession
             from pyspark.sql.connect import session as _connect  # noqa: F401 - imported under the filter
     except ImportError:
-        msg = "the spark engine needs pyspark-client (and pysail for a local server): uv sync installs them"
+        msg = "the spark engine needs pyspark-client (and pysail for a local server): uv sync --extra spark"
         raise NivaranError(msg) from None
     with contextlib.ExitStack() as stack:
         if remote is None:
@@ -133,7 +133,7 @@ def sail_server() -> Iterator[str]:
     try:
         from pysail.spark import SparkConnectServer
     except ImportError:
-        msg = "the spark engine without --remote starts a local Sail server: it needs pysail (uv sync installs it)"
+        msg = "the spark engine without --remote starts a local Sail server: it needs pysail (uv sync --extra spark)"
         raise NivaranError(msg) from None
     os.environ.setdefault("RUST_LOG", "error")  # Sail logs each session and its shutdown to stderr otherwise
     server = SparkConnectServer(ip="127.0.0.1", port=0)
