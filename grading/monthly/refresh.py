@@ -64,8 +64,11 @@ def compute_months(
     # (one month, e.g. a daily load's refresh, needs no sizing)
     registered = database.registered_per_month(con, min(months), max(months)) if len(set(months)) > 1 else {}
     for chunk in _consecutive(months, MONTHS_PER_READ, registered, READ_COMPLAINTS, LIGHT_READ):
-        encoded = encode(database.read_month_inputs(con, month_window(chunk[0])[0], month_window(chunk[-1])[1]))
-        for run in month_passes(encoded, chunk, PASS_ROWS):
+        inputs = database.read_month_inputs(con, month_window(chunk[0])[0], month_window(chunk[-1])[1])
+        runs = month_passes(inputs["complaints"], chunk, PASS_ROWS)
+        encoded = encode(inputs)
+        del inputs
+        for run in runs:
             frames.append(encoded_months_metrics(encoded, run, settings, until, engine))
             done += len(run)
             if progress:

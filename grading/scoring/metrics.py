@@ -35,7 +35,7 @@ Nivaran's readings where the helplines' rules leave room (also on the methodolog
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Final, Protocol, TypeVar
@@ -65,13 +65,6 @@ INSTANTS: Final[dict[str, tuple[str, ...]]] = {
     ),
     "transfers": ("event_time",),
     "stints": ("started_at", "nonattended_at"),
-    "feedback_events": ("event_time",),
-}
-#: Instants whose calendar month the rules need (kept beside them as ``<column>_month``, :func:`encode`).
-MONTHS_OF: Final[dict[str, tuple[str, ...]]] = {
-    "complaints": ("registered_at", "closed_at", "last_event_at"),
-    "transfers": (),
-    "stints": ("started_at",),
     "feedback_events": ("event_time",),
 }
 COLUMNS: Final[dict[str, tuple[str, ...]]] = {
@@ -122,8 +115,7 @@ class Encoded:
     """The inputs at the edge (:func:`encode`): instants as microseconds, names as codes.
 
     ``frames`` hold the columns of :data:`COLUMNS` (transfers also ``_seq``, their order in time) with
-    every instant of :data:`INSTANTS` an ``Int64`` of microseconds (:func:`grading.rules.asof.micros`), a
-    ``<column>_month`` (:func:`grading.rules.asof.month_number`) beside those of :data:`MONTHS_OF`, and
+    every instant of :data:`INSTANTS` an ``Int64`` of microseconds (:func:`grading.rules.asof.micros`) and
     ``department`` and ``district`` as the position of the name in ``names``.
     """
 
@@ -151,19 +143,10 @@ def _encode_frame(name: str, frame: pl.DataFrame, code: pl.Enum) -> pl.DataFrame
     frame = frame.select(COLUMNS[name])
     if name == "transfers":  # "the later row of transfers in time order" wins a tie: its order, kept
         frame = frame.sort("event_time", maintain_order=True).with_row_index("_seq").cast({"_seq": pl.Int64})
-    months = _month_numbers(name)
     names = [
         pl.col(c).cast(code).to_physical().cast(pl.Int32) for c in ("department", "district") if c in frame.columns
     ]
-    return frame.with_columns(*months).with_columns(*[pl.col(c).dt.epoch("us") for c in INSTANTS[name]], *names)
-
-
-def _month_numbers(name: str) -> list[pl.Expr]:
-    """``<column>_month`` for the instants of :data:`MONTHS_OF` of a frame (:func:`grading.rules.asof.month_number`)."""
-    return [
-        (pl.col(c).dt.year() * 12 + pl.col(c).dt.month() - 1).cast(pl.Int32).alias(f"{c}_month")
-        for c in MONTHS_OF[name]
-    ]
+    return frame.with_columns(*[pl.col(c).dt.epoch("us") for c in INSTANTS[name]], *names)
 
 
 def _pct(num: str, den: str) -> nw.Expr:
@@ -358,10 +341,9 @@ def encoded_months_metrics(
     if not months:
         return _decode(pl.DataFrame(), encoded.names)
     frames = {name: nw.from_native(engine.frame(frame)) for name, frame in encoded.frames.items()}
-    calendar = nw.from_native(engine.frame(_calendar(months, until)))
-    asked = sorted(set(months))
-    complaints, moves = _window(frames, calendar, asked, settings, until)
-    rows = _complaint_months(complaints.filter(~nw.col("_habitual")), moves, _calendar(asked, until))
+    calendar = _calendar(months, until)
+    complaints, moves = _window(frames, calendar, settings)
+    rows = _complaint_months(complaints.filter(~nw.col("_habitual")), moves, calendar)
     # Two small results leave the engine (one row per month and cell; per month and entity), and the
     # entity rows are made from them in Polars, the same code for every engine: a lazy plan that used
     # the cells three times would compute them three times on an engine that does not share subplans.
@@ -399,11 +381,11 @@ def complaint_flags(
     """
     encoded = encode(inputs)
     frames = {name: nw.from_native(engine.frame(frame)) for name, frame in encoded.frames.items()}
-    calendar = nw.from_native(engine.frame(_calendar([month], until)))
-    complaints, moves = _window(frames, calendar, [month], settings, until)
-    graded = _complaint_months(complaints.filter(~nw.col("_habitual")), moves, _calendar([month], until))
+    calendar = _calendar([month], until)
+    complaints, moves = _window(frames, calendar, settings)
+    graded = _complaint_months(complaints.filter(~nw.col("_habitual")), moves, calendar)
     flags = graded.select("complaint_key", "department", "district", **_flag_columns(settings))
-    left_out = _complaint_months(complaints.filter(nw.col("_habitual")), moves, _calendar([month], until))
+    left_out = _complaint_months(complaints.filter(nw.col("_habitual")), moves, calendar)
     registered = left_out.filter(nw.col("registered_at") >= nw.col("_start"))
     out = []
     for frame in (flags, registered.select("complaint_key", "department", "district")):
@@ -413,17 +395,12 @@ def complaint_flags(
 
 
 def _window(
-    frames: dict[str, nw.LazyFrame[Any]],
-    calendar: nw.LazyFrame[Any],
-    months: list[date],
-    settings: MetricSettings,
-    until: datetime | None,
+    frames: dict[str, nw.LazyFrame[Any]], calendar: pl.DataFrame, settings: MetricSettings
 ) -> tuple[nw.LazyFrame[Any], nw.LazyFrame[Any]]:
-    """``(complaints, moves)`` of a pass: the complaints some asked month sees, with ``_habitual`` (the
-    habitual rule leaves them out), and the departments set by transfers as of each month's cut-off
-    (:func:`_moves`)."""
-    earliest = asof.micros(asof.month_window(months[0])[0])
-    latest = max(asof.micros(asof.judged_at(m, until)) for m in months)
+    """``(complaints, moves)`` of a pass: the complaints some month of ``calendar`` sees, with
+    ``_habitual`` (the habitual rule leaves them out), and the departments set by transfers as of each
+    month's cut-off (:func:`_moves`)."""
+    earliest, latest = calendar["_start"].to_list()[0], max(calendar["_cutoff"].to_list())
     complaints = (
         frames["complaints"]
         .filter(_seen(earliest, latest))
@@ -432,14 +409,32 @@ def _window(
     return complaints, _moves(frames["transfers"], calendar)
 
 
-def _moves(transfers: nw.LazyFrame[Any], calendar: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
-    """One row per complaint and asked month by whose cut-off it was transferred: ``complaint_key``,
-    ``_month`` and ``_department_at``, the department of the latest ``transferred`` event at or before
-    the cut-off (ties in time: the later row, ``_seq``; the rule of :func:`grading.rules.asof.department_at`).
-    Transfers are few: they meet the calendar, not the complaint-months."""
+def _each_month(
+    rows: nw.LazyFrame[Any], calendar: pl.DataFrame, keep: Callable[[int, int], nw.Expr]
+) -> nw.LazyFrame[Any]:
+    """The rows each month of ``calendar`` (:func:`_calendar`) keeps, with the month's ``_month``,
+    ``_start`` and ``_cutoff``: ``keep(start, cutoff)`` decides, the month's instants being constants of
+    the plan (every as-of test is then a comparison with a number). A union of one filter per month:
+    a row kept by several months comes once for each."""
+    return nw.concat(
+        [
+            rows.filter(keep(start, cutoff)).with_columns(
+                _month=nw.lit(month, nw.Int32), _start=nw.lit(start, nw.Int64), _cutoff=nw.lit(cutoff, nw.Int64)
+            )
+            for month, start, cutoff in calendar.select("_month", "_start", "_cutoff").iter_rows()
+        ],
+        how="vertical",
+    )
+
+
+def _moves(transfers: nw.LazyFrame[Any], calendar: pl.DataFrame) -> nw.LazyFrame[Any]:
+    """One row per complaint and month of ``calendar`` by whose cut-off it was transferred:
+    ``complaint_key``, ``_month`` and ``_department_at``, the department of the latest ``transferred``
+    event at or before the cut-off (ties in time: the later row, ``_seq``; the rule of
+    :func:`grading.rules.asof.department_at`). Transfers are few: they meet the months, not the
+    complaint-months."""
     return (
-        transfers.join(calendar.select("_month", "_cutoff"), how="cross")
-        .filter(nw.col("event_time") <= nw.col("_cutoff"))
+        _each_month(transfers, calendar, lambda _, cutoff: nw.col("event_time") <= cutoff)
         .group_by("complaint_key", "_month")
         .agg(nw.col("_seq").max())
         .join(transfers.select("_seq", _department_at=nw.col("department")), on="_seq")
@@ -460,44 +455,23 @@ def _placed(rows: nw.LazyFrame[Any], moves: nw.LazyFrame[Any]) -> nw.LazyFrame[A
 def _complaint_months(
     complaints: nw.LazyFrame[Any], moves: nw.LazyFrame[Any], calendar: pl.DataFrame
 ) -> nw.LazyFrame[Any]:
-    """One row per complaint and asked month of ``calendar`` (:func:`_calendar`) that sees it
-    (:func:`_seen`), with the month's ``_month``, ``_start`` and ``_cutoff`` and the complaint's department
-    as of the cut-off. A union of one filter per month (the month's instants are constants of the plan,
-    so every test is a comparison with a number); only the months of complaints that were transferred
-    meet the transfers, the others keep their department."""
+    """One row per complaint and month of ``calendar`` that sees it (:func:`_seen`), with the month's
+    ``_month``, ``_start`` and ``_cutoff`` and the complaint's department as of the cut-off; only the
+    months of complaints that were transferred meet the transfers, the others keep their department."""
     moved = moves.select("complaint_key").unique()
-    last = calendar["_month"].max()
-
-    def expand(part: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
-        span = part.with_columns(*_alive_span(last))  # type: ignore[arg-type]
-        return nw.concat(
-            [
-                span.filter(nw.col("_lo") <= month, nw.col("_hi") >= month, _seen(start, cutoff))
-                .drop("_lo", "_hi")
-                .with_columns(
-                    _month=nw.lit(month, nw.Int32), _start=nw.lit(start, nw.Int64), _cutoff=nw.lit(cutoff, nw.Int64)
-                )
-                for month, start, cutoff in calendar.select("_month", "_start", "_cutoff").iter_rows()
-            ],
-            how="vertical",
-        )
-
-    plain = expand(complaints.join(moved, on="complaint_key", how="anti"))
+    plain = _each_month(complaints.join(moved, on="complaint_key", how="anti"), calendar, _seen)
     columns = plain.collect_schema().names()
-    placed = _placed(expand(complaints.join(moved, on="complaint_key", how="semi")), moves).select(columns)
-    return nw.concat([plain, placed], how="vertical")
+    placed = _placed(_each_month(complaints.join(moved, on="complaint_key", how="semi"), calendar, _seen), moves)
+    return nw.concat([plain, placed.select(columns)], how="vertical")
 
 
-def _left_out(
-    complaints: nw.LazyFrame[Any], moves: nw.LazyFrame[Any], calendar: nw.LazyFrame[Any]
-) -> nw.LazyFrame[Any]:
+def _left_out(complaints: nw.LazyFrame[Any], moves: nw.LazyFrame[Any], calendar: pl.DataFrame) -> nw.LazyFrame[Any]:
     """``excluded_habitual`` per (``_month``, department, district): the complaints the habitual rule
     leaves out that were registered in the month (by the instant it is judged as of)."""
-    registered = (
-        complaints.filter(nw.col("_habitual"))
-        .join(calendar, left_on="registered_at_month", right_on="_month")
-        .with_columns(_month=nw.col("registered_at_month"))
-        .filter(nw.col("registered_at").is_between(nw.col("_start"), nw.col("_cutoff")))
+    registered = _each_month(
+        complaints.filter(nw.col("_habitual")),
+        calendar,
+        lambda start, cutoff: nw.col("registered_at").is_between(start, cutoff),
     )
     return (
         _placed(registered, moves)
@@ -511,7 +485,7 @@ def _cells(
     complaints: nw.LazyFrame[Any],
     moves: nw.LazyFrame[Any],
     frames: dict[str, nw.LazyFrame[Any]],
-    calendar: nw.LazyFrame[Any],
+    calendar: pl.DataFrame,
     *,
     settings: MetricSettings,
 ) -> nw.LazyFrame[Any]:
@@ -575,16 +549,13 @@ def _attached(rows: nw.LazyFrame[Any], complaints: nw.LazyFrame[Any], moves: nw.
     return _placed(joined, moves)
 
 
-def _resolved(
-    complaints: nw.LazyFrame[Any], moves: nw.LazyFrame[Any], calendar: nw.LazyFrame[Any]
-) -> nw.LazyFrame[Any]:
-    """One row per graded complaint closed in an asked month (between its start and the instant it is
-    judged as of): ``_month``, its entity in that month, ``resolution_us`` (registration to closure)."""
-    closed = (
-        complaints.filter(~nw.col("_habitual"))
-        .join(calendar, left_on="closed_at_month", right_on="_month")
-        .with_columns(_month=nw.col("closed_at_month"))
-        .filter(asof.is_closed_by(nw.col("_cutoff")), nw.col("closed_at") >= nw.col("_start"))
+def _resolved(complaints: nw.LazyFrame[Any], moves: nw.LazyFrame[Any], calendar: pl.DataFrame) -> nw.LazyFrame[Any]:
+    """One row per graded complaint closed in a month of ``calendar`` (between its start and the instant
+    it is judged as of): ``_month``, its entity in that month, ``resolution_us`` (registration to closure)."""
+    closed = _each_month(
+        complaints.filter(~nw.col("_habitual")),
+        calendar,
+        lambda start, cutoff: asof.is_closed_by(cutoff) & (nw.col("closed_at") >= start),
     )
     return _placed(closed, moves).select(
         "_month", "department", "district", resolution_us=nw.col("closed_at") - nw.col("registered_at")
@@ -598,14 +569,10 @@ def _total(column: str | nw.Expr) -> nw.Expr:
     return expr.cast(nw.Int8 if isinstance(column, nw.Expr) else nw.Int64).sum().cast(nw.Int64)
 
 
-def _in_months(rows: nw.LazyFrame[Any], column: str, calendar: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
-    """``rows`` whose instant ``column`` falls in an asked month of ``calendar`` between its start and the
-    instant it is judged as of (both included), with the month's ``_month`` and ``_cutoff``."""
-    return (
-        rows.join(calendar, left_on=f"{column}_month", right_on="_month")
-        .filter(nw.col(column).is_between(nw.col("_start"), nw.col("_cutoff")))
-        .with_columns(_month=nw.col(f"{column}_month"))
-    )
+def _in_months(rows: nw.LazyFrame[Any], column: str, calendar: pl.DataFrame) -> nw.LazyFrame[Any]:
+    """``rows`` whose instant ``column`` falls in a month of ``calendar`` between its start and the
+    instant it is judged as of (both included), with the month's ``_month``, ``_start`` and ``_cutoff``."""
+    return _each_month(rows, calendar, lambda start, cutoff: nw.col(column).is_between(start, cutoff))
 
 
 def _days(resolved: nw.LazyFrame[Any], keys: tuple[str, ...]) -> nw.LazyFrame[Any]:
@@ -678,10 +645,10 @@ def _decode(rows: pl.DataFrame, names: list[str]) -> pl.DataFrame:
 
 
 def _alive_span(last: int) -> list[nw.Expr]:
-    """``_lo`` and ``_hi``: the first and last month (month numbers) a complaint may be alive in, up to
-    ``last``: from its registration month to the month of its closure or last event, ``last`` while
-    open. A superset of the months that see it (registered by the cut-off, not closed before the
-    month's start or with an event in it)."""
+    """``_lo`` and ``_hi``: the first and last month (month numbers: ``<column>_month`` of
+    ``registered_at``, ``closed_at`` and ``last_event_at``) a complaint may be alive in, up to ``last``:
+    from its registration month to the month of its closure or last event, ``last`` while open. A
+    superset of the months that see it (:func:`_seen`), to size passes (:func:`month_passes`)."""
     end = nw.max_horizontal("closed_at_month", "last_event_at_month")
     return [
         nw.col("registered_at_month").alias("_lo"),
@@ -704,19 +671,21 @@ def _calendar(months: Sequence[date], until: datetime | None) -> pl.DataFrame:
     )
 
 
-def month_passes(complaints: pl.DataFrame | Encoded, months: Sequence[date], max_rows: int) -> list[list[date]]:
+def month_passes(complaints: pl.DataFrame, months: Sequence[date], max_rows: int) -> list[list[date]]:
     """``months`` (sorted) cut into runs for :func:`months_metrics`, each of at most ``max_rows``
-    complaint-months (a complaint of ``complaints``, or of encoded inputs, and a month it may be alive
-    in; a month above it is a run of its own): memory is bounded by ``max_rows``, whatever the length
-    of the history."""
+    complaint-months (a complaint of ``complaints`` and a month it may be alive in; a month above it is
+    a run of its own): memory is bounded by ``max_rows``, whatever the length of the history."""
     asked = sorted(set(months))
     if not asked:
         return []
     first, last = asof.month_number(asked[0]), asof.month_number(asked[-1])
-    if isinstance(complaints, Encoded):
-        months_of = complaints.frames["complaints"]
-    else:
-        months_of = complaints.select("closed_at", *_month_numbers("complaints"))
+    months_of = complaints.select(
+        "closed_at",
+        *[
+            (pl.col(c).dt.year() * 12 + pl.col(c).dt.month() - 1).cast(pl.Int32).alias(f"{c}_month")
+            for c in ("registered_at", "closed_at", "last_event_at")
+        ],
+    )
     spans = (
         nw.from_native(months_of.lazy())
         .select(*_alive_span(last))
