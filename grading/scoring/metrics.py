@@ -375,9 +375,10 @@ def complaint_flags(
     :func:`grading.rules.asof.judged_at`).
 
     Returns ``(flags, habitual)``: ``flags`` has one row per graded complaint relevant to the month
-    (registered in it, closed in it, or open at its cut-off) with its entity and flags (instants as
-    microseconds: :func:`encode`); ``habitual`` has one row per complaint registered in the month that
-    the habitual rule leaves out. Both with ``complaint_key``, ``department`` and ``district``.
+    (registered in it, closed in it, or open at its cut-off) with its entity and flags (``age_days`` in
+    completed days while open, ``resolution_days`` exact days when closed in the month); ``habitual`` has
+    one row per complaint registered in the month that the habitual rule leaves out. Both with
+    ``complaint_key``, ``department`` and ``district``.
     """
     encoded = encode(inputs)
     frames = {name: nw.from_native(engine.frame(frame)) for name, frame in encoded.frames.items()}
@@ -391,7 +392,9 @@ def complaint_flags(
     for frame in (flags, registered.select("complaint_key", "department", "district")):
         native = frame.drop("_month", strict=False).collect("polars").to_native()
         out.append(_names(native, encoded.names).sort("complaint_key"))
-    return out[0], out[1]
+    # resolution times in days, as the metrics give them (eager Polars: the same division as _decode)
+    days = pl.col("resolution_us") / asof.DAY_US
+    return out[0].with_columns(days.alias("resolution_days")).drop("resolution_us"), out[1]
 
 
 def _window(
