@@ -2,10 +2,11 @@
 
 The rules are narwhals expressions on lazy frames (:class:`Engine`): the same code runs on Polars (the
 default), on DuckDB and on Spark (:mod:`grading.monthly.engines`); nothing is applied row by row in Python.
-At the edge (:func:`encode`) instants become integers (microseconds of the store's wall-clock time, and
-a month number) and department and district names integer codes, so that no engine's time zone or
-text handling can touch a rule; the small result (entities × months) comes back to Polars, where the
-codes become names again.
+At the edge (:func:`encode`) instants become integers (microseconds of the store's wall-clock time) and
+department and district names integer codes, so that no engine's time zone or text handling can touch a
+rule; each month's start and cut-off are constants of the plan (:func:`_each_month`). The small results
+(cells, resolution statistics) come back to Polars, where the entity rows are made and the codes become
+names again.
 
 Grain: one row per (entity_type, department, district, month), where ``entity_type`` is
 ``department`` (district null), ``district`` (department null) or ``department_district``.
