@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import narwhals as nw
 import polars as pl
 import pytest
 from click.testing import CliRunner
@@ -203,3 +204,16 @@ def test_grade_on_an_engine_fills_the_store_tables_the_dashboard_reads(tmp_path:
     exact, close = metric_columns(before)
     assert after.height == before.height > 0
     assert disagreements(before, after, exact, close).is_empty()
+
+
+def test_a_frame_goes_to_spark_in_pieces_and_arrives_whole(sail: str) -> None:
+    data = pl.DataFrame({"k": [1, 2, 3, 4, 5], "t": [10, None, 30, 40, 50], "s": ["a", "b", None, "d", "e"]})
+    with engines.opened("spark", sail) as engine:
+        assert isinstance(engine, engines.SparkEngine)
+        whole = nw.from_native(engine.frame(data)).sort("k").collect("polars").to_native()
+        engine.piece_bytes = 1  # a piece a row
+        pieces = nw.from_native(engine.frame(data)).sort("k").collect("polars").to_native()
+        empty = nw.from_native(engine.frame(data.clear())).collect("polars").to_native()
+    assert whole.to_dicts() == pieces.to_dicts() == data.to_dicts()
+    assert empty.is_empty()
+    assert empty.columns == data.columns

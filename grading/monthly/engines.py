@@ -17,6 +17,7 @@ code (:mod:`grading.scoring.grade`).
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import socket
@@ -31,6 +32,8 @@ from grading.model.schema import NivaranError
 from grading.scoring.metrics import POLARS, Engine
 
 ENGINES: Final = ("polars", "duckdb", "spark")
+#: The size of the pieces a frame goes to Spark in (a Spark Connect message holds at most 128 MiB).
+PIECE_BYTES: Final = 32 * 2**20
 #: How long a Spark Connect address may take to accept a connection.
 CONNECT_SECONDS: Final = 5.0
 
@@ -52,12 +55,21 @@ class DuckDBEngine:
 class SparkEngine:
     """Frames as DataFrames of a Spark Connect session."""
 
-    def __init__(self, session: Any) -> None:
+    def __init__(self, session: Any, piece_bytes: int = PIECE_BYTES) -> None:
         self.session = session
+        self.piece_bytes = piece_bytes
 
     def frame(self, data: pl.DataFrame) -> Any:
-        """``data`` as a Spark DataFrame (sent as Arrow: no pandas on the way)."""
-        return self.session.createDataFrame(data.to_arrow())
+        """``data`` as a Spark DataFrame, sent as Arrow (no pandas on the way) in pieces of about
+        ``piece_bytes`` (a Spark Connect message holds at most 128 MiB), united on the server."""
+        table = data.to_arrow()
+        rows = max(1, len(table) * self.piece_bytes // max(table.nbytes, 1))
+        pieces = [self.session.createDataFrame(table.slice(at, rows)) for at in range(0, len(table), rows)]
+        if not pieces:  # Spark cannot infer a schema from no rows: it is given
+            from pyspark.sql.pandas.types import from_arrow_schema
+
+            return self.session.createDataFrame([], schema=from_arrow_schema(table.schema))
+        return functools.reduce(lambda united, piece: united.unionAll(piece), pieces)
 
 
 @contextlib.contextmanager
