@@ -51,8 +51,9 @@ def sail() -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def opened(name: str, remote: str) -> Iterator[engines.Engine]:
-    """An engine whose session time zone is :data:`ENGINE_ZONE` (Polars has none)."""
+def opened(name: str, remote: str | None) -> Iterator[engines.Engine]:
+    """An engine whose session time zone is :data:`ENGINE_ZONE` (Polars has none); Spark at ``remote``,
+    or on a Sail server of its own (frames then go as Parquet files)."""
     with engines.opened(name, remote if name == "spark" else None) as engine:
         if isinstance(engine, engines.SparkEngine):
             engine.session.conf.set("spark.sql.session.timeZone", ENGINE_ZONE)
@@ -61,7 +62,9 @@ def opened(name: str, remote: str) -> Iterator[engines.Engine]:
         yield engine
 
 
-def on_every_engine(db: Path, sail: str, settings: MetricSettings, months: list[date]) -> dict[str, pl.DataFrame]:
+def on_every_engine(
+    db: Path, sail: str | None, settings: MetricSettings, months: list[date]
+) -> dict[str, pl.DataFrame]:
     """``compute_months`` of ``months`` on each engine."""
     out = {}
     con = database.connect_readonly(db)
@@ -136,9 +139,7 @@ def zoned_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return zoned.build(tmp_path_factory.mktemp("zoned"))
 
 
-def test_a_store_in_another_zone_with_empty_months_and_ties_agrees_on_every_engine(
-    zoned_store: Path, sail: str
-) -> None:
+def test_a_store_in_another_zone_with_empty_months_and_ties_agrees_on_every_engine(zoned_store: Path) -> None:
     con = database.connect_readonly(zoned_store)
     try:
         scheme = schemes.load(helpline.read(con).scheme)
@@ -148,7 +149,7 @@ def test_a_store_in_another_zone_with_empty_months_and_ties_agrees_on_every_engi
     assert until is not None
     assert until.month == 4  # April is judged as of the export time
     months = asof.calendar_months(date(2023, 10, 1), date(2024, 5, 1))  # a month before and after
-    results = on_every_engine(zoned_store, sail, MetricSettings(), months)
+    results = on_every_engine(zoned_store, None, MetricSettings(), months)  # Spark: a Sail of its own
     graded = assert_engines_agree(results, scheme)
     for name, metrics in results.items():
         seen = set(metrics["month"].unique())
@@ -206,14 +207,15 @@ def test_grade_on_an_engine_fills_the_store_tables_the_dashboard_reads(tmp_path:
     assert disagreements(before, after, exact, close).is_empty()
 
 
-def test_a_frame_goes_to_spark_in_pieces_and_arrives_whole(sail: str) -> None:
+def test_a_frame_reaches_spark_whole_as_parquet_or_as_arrow(sail: str, tmp_path: Path) -> None:
     data = pl.DataFrame({"k": [1, 2, 3, 4, 5], "t": [10, None, 30, 40, 50], "s": ["a", "b", None, "d", "e"]})
-    with engines.opened("spark", sail) as engine:
-        assert isinstance(engine, engines.SparkEngine)
-        whole = nw.from_native(engine.frame(data)).sort("k").collect("polars").to_native()
-        engine.piece_bytes = 1  # a piece a row
-        pieces = nw.from_native(engine.frame(data)).sort("k").collect("polars").to_native()
-        empty = nw.from_native(engine.frame(data.clear())).collect("polars").to_native()
-    assert whole.to_dicts() == pieces.to_dicts() == data.to_dicts()
-    assert empty.is_empty()
-    assert empty.columns == data.columns
+    with engines.opened("spark", sail) as remote:  # an address given: Arrow inside the query
+        assert isinstance(remote, engines.SparkEngine)
+        assert remote.folder is None
+        for how in (remote, engines.SparkEngine(remote.session, tmp_path)):  # and through a Parquet file
+            whole = nw.from_native(how.frame(data)).sort("k").collect("polars").to_native()
+            empty = nw.from_native(how.frame(data.clear())).collect("polars").to_native()
+            assert whole.to_dicts() == data.to_dicts()
+            assert empty.is_empty()
+            assert empty.columns == data.columns
+    assert len(list(tmp_path.glob("*.parquet"))) == 2

@@ -10,19 +10,21 @@ code (:mod:`grading.scoring.grade`).
 - ``duckdb``: an in-memory DuckDB database of the run's own (never the store's connection).
 - ``spark``: a Spark Connect server at ``remote`` (``sc://HOST:PORT``); without one, a local Sail server
   (``pysail``, a Spark Connect server written in Rust, no Java) is started for the run and stopped
-  after it. Frames go to Spark as Arrow tables. Needs ``pysail`` and ``pyspark-client`` (the extra
-  ``spark``: ``uv sync --extra spark``; the development group has them too).
+  after it; frames go to that server as Parquet files in a temporary folder of the run, to a remote
+  one as Arrow inside the query (at most 128 MiB a pass: :class:`SparkEngine`). Needs ``pysail`` and
+  ``pyspark-client`` (the extra ``spark``: ``uv sync --extra spark``; the development group has them).
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import re
 import socket
+import tempfile
 import warnings
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, Final
 
 import duckdb
@@ -32,8 +34,6 @@ from grading.model.schema import NivaranError
 from grading.scoring.metrics import POLARS, Engine
 
 ENGINES: Final = ("polars", "duckdb", "spark")
-#: The size of the pieces a frame goes to Spark in (a Spark Connect message holds at most 128 MiB).
-PIECE_BYTES: Final = 32 * 2**20
 #: How long a Spark Connect address may take to accept a connection.
 CONNECT_SECONDS: Final = 5.0
 
@@ -53,23 +53,31 @@ class DuckDBEngine:
 
 
 class SparkEngine:
-    """Frames as DataFrames of a Spark Connect session."""
+    """Frames as DataFrames of a Spark Connect session.
 
-    def __init__(self, session: Any, piece_bytes: int = PIECE_BYTES) -> None:
+    With ``folder`` (a local server, on this machine's disk) a frame is written there as Parquet and
+    read by the server: any size. Without (a remote server) it travels inside the query as Arrow, and
+    Spark Connect caps a message at 128 MiB: a pass whose inputs are larger fails (Sail does not take
+    the client's cached, chunked relations)."""
+
+    def __init__(self, session: Any, folder: Path | None = None) -> None:
         self.session = session
-        self.piece_bytes = piece_bytes
+        self.folder = folder
+        self._written = 0
 
     def frame(self, data: pl.DataFrame) -> Any:
-        """``data`` as a Spark DataFrame, sent as Arrow (no pandas on the way) in pieces of about
-        ``piece_bytes`` (a Spark Connect message holds at most 128 MiB), united on the server."""
+        """``data`` as a Spark DataFrame (Parquet or Arrow: never pandas)."""
+        if self.folder is not None:
+            self._written += 1
+            path = self.folder / f"frame-{self._written}.parquet"
+            data.write_parquet(path)
+            return self.session.read.parquet(str(path))
         table = data.to_arrow()
-        rows = max(1, len(table) * self.piece_bytes // max(table.nbytes, 1))
-        pieces = [self.session.createDataFrame(table.slice(at, rows)) for at in range(0, len(table), rows)]
-        if not pieces:  # Spark cannot infer a schema from no rows: it is given
+        if len(table) == 0:  # Spark cannot infer a schema from no rows: it is given
             from pyspark.sql.pandas.types import from_arrow_schema
 
             return self.session.createDataFrame([], schema=from_arrow_schema(table.schema))
-        return functools.reduce(lambda united, piece: united.unionAll(piece), pieces)
+        return self.session.createDataFrame(table)
 
 
 @contextlib.contextmanager
@@ -95,8 +103,9 @@ def opened(name: str = "polars", remote: str | None = None) -> Iterator[Engine]:
         finally:
             engine.con.close()
     else:
-        with _spark_session(remote) as session:
-            yield SparkEngine(session)
+        with _spark_session(remote) as session, contextlib.ExitStack() as stack:
+            folder = None if remote is not None else Path(stack.enter_context(tempfile.TemporaryDirectory()))
+            yield SparkEngine(session, folder)
 
 
 @contextlib.contextmanager
