@@ -18,10 +18,17 @@ Clients (``--client``): ``python`` (the default) is one asyncio process, one HTT
 request; ``wrk`` is the C load generator wrk (Debian package ``wrk``, ``/usr/bin/wrk``) with ``--readers``
 connections on two threads (``-t 2 --latency``) and a Lua script written here that asks for the same mix.
 wrk keeps each connection alive between requests, as browsers and static servers do (``--close`` asks for
-``Connection: close`` instead, a new connection per request like the Python client). Either way a request
-over 10 s is an error, as is a failed connection, read or write and (wrk) a status outside 2xx/3xx or
+``Connection: close`` instead, a new connection per request like the Python client; ``--think MS`` makes
+each reader pause a random 0 to 2 × MS between pages, wrk's ``delay()``: the default, 0, is a closed loop
+with every reader always waiting on a page, the crowd the figures in BENCHMARKS.md are for). Either way a request
+over 10 s is an error, as is a failed connection, read or write and (wrk) a status of 400 or above or
 (python) any status but 200. wrk reports its latency percentiles over all requests of the mix, the Python
-client per page kind as well.
+client per page kind as well. The two do not measure the same thing: the Python client's percentiles are
+the requests' own times; wrk 4.1 corrects its histogram for coordinated omission after the run (its
+``stats_correct``): every request slower than twice a connection's mean interval (the run's length over its
+requests per connection, printed) adds samples at that time less one, two, ... intervals, as if requests
+had kept arriving at the mean rate while it waited. A stall (here mostly other processes holding the cores)
+so weighs more in wrk's tail than in the Python client's.
 
 Prints the latency percentiles, errors, the client's and the server's CPU seconds, wall time and the load
 average. During the crowd (at a quarter, half and three quarters of it) a browser loads the page three
@@ -144,6 +151,7 @@ function request()
   return wrk.format("GET", kind[math.random(#kind)], headers)
 end
 
+{delay}
 function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format("nivaran requests %d connect %d read %d write %d status %d timeout %d\\n",
@@ -156,20 +164,24 @@ end
 """
 
 
-def wrk_script(pages: dict[str, list[str]], close: bool) -> str:
+def wrk_script(pages: dict[str, list[str]], close: bool, think_ms: int) -> str:
     def lua_list(paths: list[str]) -> str:
         return "{" + ", ".join(f'"/{quote(p)}"' for p in paths) + "}"
 
     return WRK_SCRIPT.format(
         pages="{" + ", ".join(lua_list(paths) for paths in pages.values()) + "}",
         headers='{["Connection"] = "close"}' if close else "{}",
+        # wrk waits delay() ms before a connection's next request (not counted in its latency)
+        delay=f"function delay()\n  return math.random(0, {2 * think_ms})\nend\n" if think_ms else "",
     )
 
 
-def wrk_crowd(url: str, pages: dict[str, list[str]], readers: int, seconds: float, close: bool) -> Crowd:
+def wrk_crowd(
+    url: str, pages: dict[str, list[str]], readers: int, seconds: float, *, close: bool, think_ms: int
+) -> Crowd:
     """wrk in its own process; its CPU from the kernel's account of that child (wait4)."""
     work = Path(tempfile.mkdtemp(prefix="site-crowd-wrk-"))
-    (work / "mix.lua").write_text(wrk_script(pages, close), encoding="utf-8")
+    (work / "mix.lua").write_text(wrk_script(pages, close, think_ms), encoding="utf-8")
     command = ["wrk", "-c", str(readers), "-t", "2", "-d", f"{seconds:.0f}s", "--latency"]
     command += ["--timeout", f"{TIMEOUT_S}s", "-s", str(work / "mix.lua"), url]
     with (work / "out.txt").open("w") as out:
@@ -189,6 +201,11 @@ def wrk_crowd(url: str, pages: dict[str, list[str]], readers: int, seconds: floa
         f"{name} {n}" for name, n in zip(("connect", "read", "write", "status", "timeout"), errors, strict=True)
     )
     ms = {key: float(value) / 1000 for key, value in found.items()}  # wrk counts microseconds
+    interval_ms = seconds * 1000 / (requests / readers)
+    crowd.rows.append(
+        f"wrk's coordinated-omission correction: a request over {2 * interval_ms:.1f} ms adds samples "
+        f"{interval_ms:.2f} ms apart below it"
+    )
     crowd.rows.append(
         f"all pages: {requests} requests ({requests / seconds:.0f}/s), p50 {ms['p50']:.1f} ms, p90 {ms['p90']:.1f} ms, "
         f"p95 {ms['p95']:.1f} ms, p99 {ms['p99']:.1f} ms, max {ms['max']:.0f} ms"
@@ -313,6 +330,9 @@ def main() -> None:
     parser.add_argument("--db", type=Path, help="the store the dashboard reads (--server streamlit)")
     parser.add_argument("--client", choices=("python", "wrk"), default="python", help="asyncio, or wrk (apt wrk)")
     parser.add_argument("--close", action="store_true", help="wrk: a new connection per request")
+    parser.add_argument(
+        "--think", type=int, default=0, help="wrk: a reader pauses a random 0 to 2 × THINK ms between pages (0: none)"
+    )
     args = parser.parse_args()
     if (args.server == "streamlit") != (args.db is not None) or (args.server != "streamlit") == (args.site is None):
         parser.error("give SITE_DIR for a static server, or --db with --server streamlit")
@@ -332,7 +352,7 @@ def main() -> None:
 
         def work() -> Crowd:
             if args.client == "wrk":
-                return wrk_crowd(url, pages, args.readers, args.seconds, args.close)
+                return wrk_crowd(url, pages, args.readers, args.seconds, close=args.close, think_ms=args.think)
             return python_crowd(port, pages, args.readers, args.seconds)
 
         probe = (
@@ -345,7 +365,8 @@ def main() -> None:
         server_cpu = cpu_of(pid) - server_cpu_before
     print(crowd.raw, end="")
     print(
-        f"{args.server} + {args.client}{' (Connection: close)' if args.close else ''}: {args.readers} readers for "
+        f"{args.server} + {args.client}{' (Connection: close)' if args.close else ''}"
+        f"{f' (think {args.think} ms)' if args.think else ''}: {args.readers} readers for "
         f"{args.seconds:.0f} s; wall {elapsed:.1f} s; load average before {load_before}, after {os.getloadavg()}"
     )
     print(f"client CPU {crowd.client_cpu:.1f} s; server CPU {server_cpu:.1f} s")
