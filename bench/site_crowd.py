@@ -145,10 +145,14 @@ function init(args)
   math.randomseed(seed)
 end
 
-function request()
+function next_path()
   counter = counter + 1
   local kind = pages[(counter - 1) % #pages + 1]
-  return wrk.format("GET", kind[math.random(#kind)], headers)
+  return kind[math.random(#kind)]
+end
+
+function request()
+  return wrk.format("GET", next_path(), headers)
 end
 
 {delay}
@@ -163,8 +167,66 @@ function done(summary, latency, requests)
 end
 """
 
+# The requests' own times, for a server that echoes a request's X-Id header (nginx here): request() notes
+# when it sent each id, response() files the time it took in a histogram of 10 µs buckets, done() merges
+# the threads' and prints nearest-rank percentiles (a bucket's upper edge). LuaJIT's ffi reads the clock.
+OWN_TIMES = """
+local ffi = require("ffi")
+ffi.cdef[[
+typedef struct { long tv_sec; long tv_nsec; } nivaran_timespec;
+int clock_gettime(int clock, nivaran_timespec *t);
+]]
+local clock = ffi.new("nivaran_timespec")
+local function now_us()
+  ffi.C.clock_gettime(1, clock)  -- CLOCK_MONOTONIC
+  return tonumber(clock.tv_sec) * 1000000 + tonumber(clock.tv_nsec) / 1000
+end
+local sent, sequence = {}, 0
+own = {}
 
-def wrk_script(pages: dict[str, list[str]], close: bool, think_ms: int) -> str:
+function request()
+  sequence = sequence + 1
+  sent[sequence] = now_us()
+  local with_id = {["X-Id"] = tostring(sequence)}
+  for name, value in pairs(headers) do with_id[name] = value end
+  return wrk.format("GET", next_path(), with_id)
+end
+
+function response(status, response_headers, body)
+  local id = tonumber(response_headers["X-Id"])
+  if id and sent[id] then
+    local bucket = math.floor((now_us() - sent[id]) / 10)
+    own[bucket] = (own[bucket] or 0) + 1
+    sent[id] = nil
+  end
+end
+
+local corrected_done = done
+function done(summary, latency, requests)
+  corrected_done(summary, latency, requests)
+  local merged, total, buckets = {}, 0, {}
+  for _, t in ipairs(threads) do
+    for bucket, count in pairs(t:get("own")) do
+      if not merged[bucket] then table.insert(buckets, bucket) end
+      merged[bucket] = (merged[bucket] or 0) + count
+      total = total + count
+    end
+  end
+  table.sort(buckets)
+  io.write(string.format("nivaran own samples %d\\n", total))
+  local seen, i = 0, 1
+  for _, q in ipairs({50, 90, 95, 99, 100}) do
+    while i < #buckets and seen + merged[buckets[i]] < q / 100 * total do
+      seen = seen + merged[buckets[i]]
+      i = i + 1
+    end
+    io.write(string.format("nivaran own p%d %.2f\\n", q, (buckets[i] + 1) * 10 / 1000))
+  end
+end
+"""
+
+
+def wrk_script(pages: dict[str, list[str]], close: bool, think_ms: int, own_times: bool) -> str:
     def lua_list(paths: list[str]) -> str:
         return "{" + ", ".join(f'"/{quote(p)}"' for p in paths) + "}"
 
@@ -173,15 +235,15 @@ def wrk_script(pages: dict[str, list[str]], close: bool, think_ms: int) -> str:
         headers='{["Connection"] = "close"}' if close else "{}",
         # wrk waits delay() ms before a connection's next request (not counted in its latency)
         delay=f"function delay()\n  return math.random(0, {2 * think_ms})\nend\n" if think_ms else "",
-    )
+    ) + (OWN_TIMES if own_times else "")
 
 
 def wrk_crowd(
-    url: str, pages: dict[str, list[str]], readers: int, seconds: float, *, close: bool, think_ms: int
+    url: str, pages: dict[str, list[str]], readers: int, seconds: float, *, close: bool, think_ms: int, own_times: bool
 ) -> Crowd:
     """wrk in its own process; its CPU from the kernel's account of that child (wait4)."""
     work = Path(tempfile.mkdtemp(prefix="site-crowd-wrk-"))
-    (work / "mix.lua").write_text(wrk_script(pages, close, think_ms), encoding="utf-8")
+    (work / "mix.lua").write_text(wrk_script(pages, close, think_ms, own_times), encoding="utf-8")
     command = ["wrk", "-c", str(readers), "-t", "2", "-d", f"{seconds:.0f}s", "--latency"]
     command += ["--timeout", f"{TIMEOUT_S}s", "-s", str(work / "mix.lua"), url]
     with (work / "out.txt").open("w") as out:
@@ -210,6 +272,12 @@ def wrk_crowd(
         f"all pages: {requests} requests ({requests / seconds:.0f}/s), p50 {ms['p50']:.1f} ms, p90 {ms['p90']:.1f} ms, "
         f"p95 {ms['p95']:.1f} ms, p99 {ms['p99']:.1f} ms, max {ms['max']:.0f} ms"
     )
+    own = dict(re.findall(r"^nivaran own (p\d+|samples) ([\d.]+)$", raw, re.MULTILINE))
+    if own_times:
+        crowd.rows.append(
+            f"the requests' own times ({int(own['samples'])} timed): p50 {own['p50']} ms, p90 {own['p90']} ms, "
+            f"p95 {own['p95']} ms, p99 {own['p99']} ms, max {own['p100']} ms"
+        )
     return crowd
 
 
@@ -255,6 +323,7 @@ events {{ worker_connections 4096; }}
 http {{
     access_log off;
     sendfile on;
+    add_header X-Id $http_x_id;  # the request's own X-Id back (none without one): wrk times each request
     types {{ text/html html; image/svg+xml svg; image/png png; text/csv csv; application/json json; }}
     server {{ listen 127.0.0.1:{port} backlog=4096; root {root}; }}
 }}
@@ -352,7 +421,15 @@ def main() -> None:
 
         def work() -> Crowd:
             if args.client == "wrk":
-                return wrk_crowd(url, pages, args.readers, args.seconds, close=args.close, think_ms=args.think)
+                return wrk_crowd(
+                    url,
+                    pages,
+                    args.readers,
+                    args.seconds,
+                    close=args.close,
+                    think_ms=args.think,
+                    own_times=args.server == "nginx",
+                )
             return python_crowd(port, pages, args.readers, args.seconds)
 
         probe = (
