@@ -28,7 +28,9 @@ the requests' own times; wrk 4.1 corrects its histogram for coordinated omission
 ``stats_correct``): every request slower than twice a connection's mean interval (the run's length over its
 requests per connection, printed) adds samples at that time less one, two, ... intervals, as if requests
 had kept arriving at the mean rate while it waited. A stall (here mostly other processes holding the cores)
-so weighs more in wrk's tail than in the Python client's.
+so weighs more in wrk's tail than in the Python client's. With nginx the script also times each request
+itself (nginx echoes the X-Id header it sends; a ``response()`` hook, which costs wrk about twice the CPU):
+those percentiles are the requests' own times, printed beside wrk's.
 
 Prints the latency percentiles, errors, the client's and the server's CPU seconds, wall time and the load
 average. During the crowd (at a quarter, half and three quarters of it) a browser loads the page three
