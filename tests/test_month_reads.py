@@ -57,7 +57,7 @@ def build(db: Path, months: int, *, shuffled: bool = False) -> None:
         if shuffled:
             con.execute("insert into complaints select * from written order by hash(complaint_key)")
         else:
-            database.cluster(con, "temp", "written")
+            database.cluster(con, "complaints", "temp", "written")
 
 
 def scanned(db: Path, start: datetime, end: datetime) -> tuple[int, int, int]:

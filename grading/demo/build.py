@@ -26,6 +26,11 @@ from grading.store import database, helpline, reference, writes
 DEMO_NAME = "MP CM Helpline 181 (demo)"
 
 
+#: DuckDB's memory while a demo builds: the derived tables held until the end (the state-scale demo's
+#: are several GB) spill to ``<db>.tmp/`` past it.
+DEMO_GIB: Final = 3.0
+
+
 def build_demo(
     path: Path,
     spec: DemoSpec = DEFAULT_DEMO,
@@ -45,6 +50,7 @@ def build_demo(
     scheme = schemes.load(settings.scheme)
     limit = scheme.default_limit_days
     with database.writing(path, fresh=True) as con:
+        database.limit_memory(con, DEMO_GIB)  # the derived tables held until the end spill to disk past it
         categories = reference.categories()
         if districts is None:
             helpline.load_reference(con, "mp")
@@ -73,7 +79,7 @@ def build_demo(
             keys = writes.assign_keys(con, chunk["complaint_id"])
             events += writes.append_events(con, chunk, 1, keys)
             writes.append_derived(con, derive(chunk, categories, keys, default_limit_days=limit), held=True)
-        writes.store_built(con)
+        writes.store_held(con)
         writes.refresh_complainant_counts(con)
         writes.log_ingest(
             con,

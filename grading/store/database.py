@@ -237,25 +237,32 @@ def compact(path: Path) -> None:
         prepare_schema(con, path)
 
 
-#: The order ``complaints`` is stored in when a write rebuilds the store (``demo``, ``compact``): closed
-#: complaints by their last event, then the open ones by registration (see :func:`cluster`).
-_CLUSTER_ORDER: Final = (
-    "order by closed_at is null, case when closed_at is null then registered_at else last_event_at end, complaint_key"
-)
+#: The order each derived table a month's read filters by time is stored in when a write rebuilds the
+#: store (``demo``, ``compact``), see :func:`cluster`: closed complaints by their last event, then the
+#: open ones by registration; stints by their start; call-backs by their time.
+_CLUSTER_ORDER: Final = {
+    "complaints": (
+        "order by closed_at is null, case when closed_at is null then registered_at else last_event_at end, "
+        "complaint_key"
+    ),
+    "stints": "order by started_at, complaint_key",
+    "feedback_events": "order by event_time, complaint_key",
+}
 
 
-def cluster(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> None:
-    """Fill the empty ``complaints`` from ``schema.table`` in the order a month's read prunes best.
+def cluster(con: duckdb.DuckDBPyConnection, table: str, schema: str, source: str) -> None:
+    """Fill the empty ``table`` with the rows of ``schema.source``, in the order a month's read prunes
+    best for the derived tables it filters by time (:data:`_CLUSTER_ORDER`; any other table as it is).
 
-    A month's read (:func:`month_complaints`) asks for the complaints active since the month's start and
-    for the open ones; in this order DuckDB's zone maps (each row group's min and max, and whether it
-    holds nulls) skip every row group of complaints closed and quiet before the month, so a read costs
-    what the month holds, not the length of the history. Loads keep the order well enough by themselves:
-    a load re-appends the complaints it touched, whose last event is the load's day; ``compact``
-    restores it. Written in order rather than sorted in place, so no freed copy of the table is left in
-    the file.
+    A month's read (:func:`month_complaints`, :func:`read_month_inputs`) asks for the complaints active
+    since the month's start and the open ones, the stints started in it and the call-backs made in it; in
+    these orders DuckDB's zone maps (each row group's min and max, and whether it holds nulls) skip every
+    row group outside the month, so a read costs what the month holds, not the length of the history.
+    Loads keep the order roughly (they re-append the complaints they touched); ``compact`` restores it.
+    Written in order rather than sorted in place, so no freed copy of a table is left in the file.
     """
-    con.execute(sql("insert into complaints select * from {s}.{t} ", s=schema, t=table) + _CLUSTER_ORDER)
+    order = _CLUSTER_ORDER.get(table, "")
+    con.execute(sql("insert into {t} select * from {s}.{f} ", t=table, s=schema, f=source) + order)
 
 
 def prepare_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:

@@ -443,9 +443,9 @@ def _full_copy(current: Path, slot: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-#: Fills the empty ``complaints`` of the open version from a table (schema, table) in a chosen order:
-#: :func:`grading.store.database.cluster`.
-Clustering = Callable[[duckdb.DuckDBPyConnection, str, str], None]
+#: Fills an empty table of the open version from a table of another (table, schema, source), in the
+#: order it chooses: :func:`grading.store.database.cluster`.
+Clustering = Callable[[duckdb.DuckDBPyConnection, str, str, str], None]
 
 #: Linux's ``FICLONE`` request: a copy-on-write clone of a whole file (btrfs, XFS, bcachefs; not ext4).
 _FICLONE: Final = 0x40049409
@@ -673,8 +673,8 @@ def _attach_source(con: duckdb.DuckDBPyConnection, current: Path) -> None:
 
 def _compacted(path: Path, current: Path, cluster: Clustering | None) -> tuple[duckdb.DuckDBPyConnection, Path]:
     """A new slot (guarded by its ``.partial`` marker) holding a copy of ``current`` without superseded
-    rows, stamped as not replayable (see :func:`compact`). With ``cluster``, ``complaints`` is copied by it
-    (``cluster(con, "src", "complaints")`` fills the empty table in its order); every other table as it is."""
+    rows, stamped as not replayable (see :func:`compact`). With ``cluster``, every table is copied by it
+    (``cluster(con, table, "src", table)`` fills the empty table, in the order it chooses)."""
     for old in _slots(path):
         if old != current:
             _discard(old)
@@ -689,10 +689,7 @@ def _compacted(path: Path, current: Path, cluster: Clustering | None) -> tuple[d
         else:  # the catalogue first, then every table's rows, complaints in the given order
             con.execute("copy from database src to " + into + " (schema)")
             for table in replay.tables(con, "src"):
-                if table == "complaints":
-                    cluster(con, "src", table)
-                else:
-                    con.execute(sql("insert into {t} select * from src.{t}", t=table))
+                cluster(con, table, "src", table)
         parent = replay.read_meta(con, "generation", "src") or _identity(current)
         con.execute("detach src")
         _start(con, parent=parent, mode="compacted")

@@ -392,21 +392,22 @@ def max_complaint_key(con: duckdb.DuckDBPyConnection) -> int:
     return int(con.sql("select coalesce(max(complaint_key), 0) from complaints").fetchall()[0][0])
 
 
-#: Where a build (``demo``) holds its complaints until they are all derived: written to ``complaints`` in
-#: one ordered pass at the end (:func:`grading.store.database.cluster`).
-BUILT_COMPLAINTS: Final = "built_complaints"
+#: The derived tables a build (``demo``) holds in temporary tables until they are all derived, then
+#: writes in one ordered pass each (:func:`grading.store.database.cluster`).
+HELD_TABLES: Final = ("complaints", "stints", "feedback_events")
 
 
 def append_derived(con: duckdb.DuckDBPyConnection, derived: dict[str, pl.DataFrame], *, held: bool = False) -> None:
     """Append derived frames for complaints not yet in the store (the demo builds month by month).
 
-    With ``held``, the complaints go to the build's temporary table :data:`BUILT_COMPLAINTS` instead, and
-    :func:`store_built` writes them, in the order month reads prune best, once the build has them all.
+    With ``held``, the tables of :data:`HELD_TABLES` go to the build's temporary ``held_<table>`` tables
+    instead, and :func:`store_held` writes them, in the order month reads prune best, once the build has
+    them all.
     """
     for table in DERIVED_TABLES:
-        target = BUILT_COMPLAINTS if held and table == "complaints" else table
-        if target == BUILT_COMPLAINTS:
-            con.execute(sql("create temp table if not exists {b} as from complaints limit 0", b=BUILT_COMPLAINTS))
+        target = f"held_{table}" if held and table in HELD_TABLES else table
+        if target != table:
+            con.execute(sql("create temp table if not exists {h} as from {t} limit 0", h=target, t=table))
         insert = (
             "insert into {t} by name select *, hash_of_id(complaint_id) as id_hash from new_rows"
             if table == "complaints"
@@ -416,12 +417,14 @@ def append_derived(con: duckdb.DuckDBPyConnection, derived: dict[str, pl.DataFra
             con.execute(sql(insert, t=target))
 
 
-def store_built(con: duckdb.DuckDBPyConnection) -> None:
-    """Write the complaints a build held (:func:`append_derived` with ``held``) into ``complaints``, in
-    order, and drop the temporary table."""
-    con.execute(sql("create temp table if not exists {b} as from complaints limit 0", b=BUILT_COMPLAINTS))
-    database.cluster(con, "temp", BUILT_COMPLAINTS)
-    con.execute(sql("drop table {b}", b=BUILT_COMPLAINTS))
+def store_held(con: duckdb.DuckDBPyConnection) -> None:
+    """Write the tables a build held (:func:`append_derived` with ``held``), each in its order, and drop
+    the temporary tables."""
+    for table in HELD_TABLES:
+        held = f"held_{table}"
+        con.execute(sql("create temp table if not exists {h} as from {t} limit 0", h=held, t=table))
+        database.cluster(con, table, "temp", held)
+        con.execute(sql("drop table {h}", h=held))
 
 
 def refresh_complainant_counts(con: duckdb.DuckDBPyConnection, keys: pl.DataFrame | None = None) -> None:
