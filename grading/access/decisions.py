@@ -24,6 +24,7 @@ from typing import Final
 import polars as pl
 
 from grading.access.accounts import Accounts, record_audit
+from grading.access.audit import Entry
 from grading.access.identity import AccessDeniedError, AccessError, Identity
 
 #: The statuses of a decision, in the order a review reads them.
@@ -74,6 +75,18 @@ def _text(value: str, field: str) -> str:
     return text
 
 
+def _recorded(decision: int, row: tuple[str | None, ...]) -> Entry:
+    """The audit entry of a decision just recorded (``row`` as inserted: district, department, complaint id,
+    what, owner, due, review day, …): on a complaint, else a department, else the district."""
+    district, department, complaint, _what, _owner, due, review_day = row[:7]
+    values = {"decision": decision, "district": str(district), "review_day": str(review_day), "due": str(due)}
+    if complaint:
+        return Entry("decision_complaint", {**values, "complaint": complaint})
+    if department:
+        return Entry("decision_department", {**values, "department": department})
+    return Entry("decision_district", values)
+
+
 class Decisions:
     """The meeting decisions of one database's access file (see the module docstring)."""
 
@@ -118,10 +131,8 @@ class Decisions:
                 "recorded_by, recorded_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 row,
             ).lastrowid
-            on = complaint_id or department or district
-            detail = f"decision {made} on {on} at the review of {review_day:%Y-%m-%d}, due {due:%Y-%m-%d}"
-            record_audit(con, who, "decision", detail, 0, scope.label, now)
-        assert made is not None  # an insert into a rowid table has one
+            assert made is not None  # an insert into a rowid table has one
+            record_audit(con, who, "decision", _recorded(made, row), 0, scope.label, now)
         return made
 
     def done(self, who: Identity, decision_id: int, *, on: date | None = None, now: datetime | None = None) -> None:
@@ -137,7 +148,8 @@ class Decisions:
             con.execute(
                 "update decisions set done_at = ?, done_by = ? where decision_id = ?", (day, who.username, decision_id)
             )
-            record_audit(con, who, "decision", f"decision {decision_id} done on {day}", 0, scope.label, now)
+            what = Entry("decision_done", {"decision": decision_id, "day": day})
+            record_audit(con, who, "decision", what, 0, scope.label, now)
 
     def _row(self, decision_id: int) -> dict[str, str]:
         with self.accounts.connection() as con:

@@ -40,6 +40,7 @@ import duckdb
 import polars as pl
 
 from grading.access.accounts import Accounts, Contact
+from grading.access.audit import Entry
 from grading.access.identity import Identity
 from grading.monthly import results
 from grading.outputs import export, meeting, outbox
@@ -491,7 +492,9 @@ def build(
                 make=partial(meeting.xlsx, pack),
                 rows=pack.rows,
                 fmt="xlsx",
-                detail=f"digest meeting pack {district} {day:%Y-%m-%d} to {contact.email}",
+                what=Entry(
+                    "digest_meeting_pack", {"district": district, "day": day.isoformat(), "address": str(contact.email)}
+                ),
                 now=now,
             )
             attachments.append(Attachment(f"review-{district}-{day:%Y-%m-%d}.xlsx", XLSX, data))
