@@ -10,7 +10,6 @@ Formatting only: the rows are :func:`grading.serve.views.data_status`'s and the 
 from __future__ import annotations
 
 import polars as pl
-
 import streamlit as st
 
 from grading.access.identity import ROLES

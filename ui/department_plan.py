@@ -111,7 +111,7 @@ def outcome_lists(stamp: tuple[int, int], month: date, who: Identity, department
         pl.col("registered_at").dt.date().alias(t("registered")),
     )
     scope = who.scope(department=department)
-    what = Entry("outcome_cases", {"outcome": kind, "department": department, "month": f"{month:%Y-%m}"})
+    what = Entry("outcome_cases", {"outcome": str(kind), "department": department, "month": f"{month:%Y-%m}"})
     audit_view(who, scope, what, rows.height)
     st.dataframe(rows, hide_index=True, width="stretch")
     case_download(

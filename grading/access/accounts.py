@@ -325,7 +325,9 @@ class Accounts:
             gone = con.execute("delete from users where username = ?", (name,)).rowcount > 0
             if gone:
                 con.execute("delete from watches where username = ?", (name,))
-                record_audit(con, by or operator(), "account", Entry("account_removed", {"user": name}), 0, "state", None)
+                record_audit(
+                    con, by or operator(), "account", Entry("account_removed", {"user": name}), 0, "state", None
+                )
             return gone
 
     def set_scope(
@@ -512,8 +514,9 @@ class Accounts:
         now: datetime | None = None,
     ) -> None:
         """Record one event of :data:`AUDITED` (``action``) by ``who`` in the audit log: ``what`` says what
-        (a catalogue key and its values, :class:`grading.access.audit.Entry`), ``rows`` how many case rows it concerned, ``scope`` within which (the identity's role name
-        when None). The log is append-only: nothing in Nivaran updates or deletes its rows."""
+        (a catalogue key and its values, :class:`grading.access.audit.Entry`), ``rows`` how many case rows
+        it concerned, ``scope`` within which (the identity's whole scope when None). The log is append-only:
+        nothing in Nivaran updates or deletes its rows (an upgrade only adds an old row's entry)."""
         if action not in AUDITED:
             msg = f"audit action {action!r}: expected one of {', '.join(AUDITED)}"
             raise AccessError(msg)

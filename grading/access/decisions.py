@@ -79,7 +79,12 @@ def _recorded(decision: int, row: tuple[str | None, ...]) -> Entry:
     """The audit entry of a decision just recorded (``row`` as inserted: district, department, complaint id,
     what, owner, due, review day, …): on a complaint, else a department, else the district."""
     district, department, complaint, _what, _owner, due, review_day = row[:7]
-    values = {"decision": decision, "district": str(district), "review_day": str(review_day), "due": str(due)}
+    values: dict[str, str | int] = {
+        "decision": decision,
+        "district": str(district),
+        "review_day": str(review_day),
+        "due": str(due),
+    }
     if complaint:
         return Entry("decision_complaint", {**values, "complaint": complaint})
     if department:

@@ -16,7 +16,7 @@ Formatting only, by Polars expressions (no Python per row): the rows are
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Final
 
 import polars as pl
@@ -70,12 +70,14 @@ def _words(values: pl.Expr, kind: str, lang: str) -> pl.Expr:
     return values.replace({code: say(key, lang) for code, key in _WORDS[kind].items()})
 
 
-def _month(text: pl.Expr, lang: str) -> pl.Expr:
+def _month(text: pl.Expr, lang: str, _names: Names | None = None) -> pl.Expr:
     """``YYYY-MM`` as "August 2024" / "अगस्त 2024"."""
     month = (text + "-01").str.to_date("%Y-%m-%d", strict=False)
     names = MONTHS_HI if lang == "hi" else _MONTHS_EN
     return pl.format(
-        "{} {}", month.dt.month().replace_strict(dict(enumerate(names, start=1)), return_dtype=pl.String), month.dt.year()
+        "{} {}",
+        month.dt.month().replace_strict(dict(enumerate(names, start=1)), return_dtype=pl.String),
+        month.dt.year(),
     ).fill_null(text)
 
 
@@ -101,21 +103,26 @@ def scope_words(scope: pl.Expr, lang: str, names: Names) -> pl.Expr:
     )
 
 
+def _day(text: pl.Expr, lang: str) -> pl.Expr:
+    """``YYYY-MM-DD`` as "1 Aug 2024" / "1 अगस्त 2024" (as stored when it is no day)."""
+    return casewords.day_expr(text.str.to_date("%Y-%m-%d", strict=False), lang).replace("", None).fill_null(text)
+
+
 def _value(name: str, text: pl.Expr, lang: str, names: Names) -> pl.Expr:
-    """One value of an entry (its text as stored) as the sentence shows it."""
+    """One value of an entry (its text as stored) as the sentence shows it; an identifier (a login name, an
+    address, an id, a number, a file's path) as it is."""
+    written: dict[str, Callable[[pl.Expr, str, Names], pl.Expr]] = {
+        "scope": scope_words,
+        "month": _month,
+        FORMAT: lambda t, _l, _n: t.replace(FORMAT_NAMES),
+    }
     if name in ("district", "department", "scheme"):
         return named(text, names.get(name, {}))
     if name in _WORDS:
         return _words(text, name, lang)
-    if name == "scope":
-        return scope_words(text, lang, names)
     if name in _DAYS:
-        return casewords.day_expr(text.str.to_date("%Y-%m-%d", strict=False), lang).replace("", None).fill_null(text)
-    if name == "month":
-        return _month(text, lang)
-    if name == FORMAT:
-        return text.replace(FORMAT_NAMES)
-    return text  # an identifier: a login name, an address, an id, a number, a file's path
+        return _day(text, lang)
+    return written[name](text, lang, names) if name in written else text
 
 
 def _actor(user: pl.Expr, lang: str) -> pl.Expr:
@@ -132,23 +139,15 @@ def _actor(user: pl.Expr, lang: str) -> pl.Expr:
 def _what(log: pl.DataFrame, lang: str, names: Names) -> pl.Expr:
     """What happened, in words (the frame's ``args`` already decoded into ``_v_<name>`` columns)."""
     event = pl.col("event")
-    sentence: pl.Expr = pl.lit(None, dtype=pl.String)
-    chain = None
-    for name, wanted in sorted(events().items()):
-        text = filled(f"{PREFIX}{name}", lang, {v: pl.col(f"_v_{v}") for v in wanted})
-        chain = (chain.when(event == name) if chain is not None else pl.when(event == name)).then(text)
-    if chain is not None:
-        sentence = chain.otherwise(None)
+    sentence = pl.coalesce(  # the one entry of the row's event (the others are null)
+        pl.when(event == name).then(filled(f"{PREFIX}{name}", lang, {v: pl.col(f"_v_{v}") for v in wanted}))
+        for name, wanted in sorted(events().items())
+    )
     fmt = pl.col(f"_v_{FORMAT}") if f"_v_{FORMAT}" in log.columns else pl.lit(None, dtype=pl.String)
     with_format = pl.when(fmt.is_not_null()).then(filled("audit_format", lang, {"what": sentence, "format": fmt}))
     written = filled("audit_as_written", lang, {"detail": pl.col("detail").fill_null("")})
     unknown = pl.concat_str([event, pl.col("args").fill_null("")], separator=" ")  # an event of a newer version
-    return (
-        pl.when(event.is_null())
-        .then(written)
-        .otherwise(with_format.otherwise(sentence))
-        .fill_null(unknown)
-    )
+    return pl.when(event.is_null()).then(written).otherwise(with_format.otherwise(sentence)).fill_null(unknown)
 
 
 def in_words(log: pl.DataFrame, lang: str, names: Names) -> pl.DataFrame:
@@ -160,11 +159,11 @@ def in_words(log: pl.DataFrame, lang: str, names: Names) -> pl.DataFrame:
     >>> row = {"at": "2024-09-01T10:00:00", "username": "cli:root", "role": "admin", "scope": "state",
     ...        "action": "export", "event": "review_list", "detail": "", "rows": 3,
     ...        "args": Entry("review_list", {"district": "INDORE", "day": "2024-08-01"}).with_format("csv").args}
-    >>> in_words(pl.DataFrame([row]), "hi", {"district": {"INDORE": "इंदौर"}}).row(0)
-    ('2024-09-01T10:00:00', 'कमांड लाइन से (root)', 'राज्य प्रशासक', 'पूरा राज्य', 'प्रकरण फ़ाइल डाउनलोड', 'इंदौर की समीक्षा सूची, 1 अगस्त 2024 (CSV)', 3)
+    >>> in_words(pl.DataFrame([row]), "hi", {"district": {"INDORE": "इंदौर"}}).row(0)[1:6]
+    ('कमांड लाइन से (root)', 'राज्य प्रशासक', 'पूरा राज्य', 'प्रकरण फ़ाइल डाउनलोड', 'इंदौर की समीक्षा सूची, 1 अगस्त 2024 (CSV)')
     """
     fields = sorted({FORMAT}.union(*events().values()))
-    decoded = pl.col("args").str.json_decode(pl.Struct({f: pl.String for f in fields}))
+    decoded = pl.col("args").str.json_decode(pl.Struct(dict.fromkeys(fields, pl.String)))
     values = log.with_columns(decoded.alias("_args")).with_columns(
         _value(f, pl.col("_args").struct.field(f), lang, names).alias(f"_v_{f}") for f in fields
     )

@@ -133,8 +133,8 @@ def audited(
 
     ``make`` builds the file's bytes from rows ``who`` may see within ``scope`` (already limited by the
     core); ``what`` says what they are (``Entry("review_list", {"district": "BHOPAL", "day": "2024-08-01"})``),
-    ``rows`` how many case rows the file holds. The audit entry (who, when, scope, what, format, how many rows) is written before the
-    bytes are returned: when it cannot be written, nothing is exported.
+    ``rows`` how many case rows the file holds. The audit entry (who, when, scope, what, format, how many
+    rows) is written before the bytes are returned: when it cannot be written, nothing is exported.
     """
     if who.is_public:
         msg = "case lists need a signed-in collector, department head or administrator"

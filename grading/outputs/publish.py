@@ -149,7 +149,7 @@ def publish(
         stored = {**graded, public.PUBLISHED_CELLS: cells, **flags}
         publication = replace(publication, version=published.save_publication(con, record, stored))
         write_package(PackageSource(publication, con, scheme), out)
-    values = {"month": f"{month:%Y-%m}", "version": publication.version, "scheme": scheme.name}
+    values: dict[str, str | int] = {"month": f"{month:%Y-%m}", "version": publication.version, "scheme": scheme.name}
     what = Entry("published_again" if earlier else "published", {**values, "scheme_version": str(scheme.version)})
     Accounts(db).log(by or operator(), "publish", what, now=now)
     return publication

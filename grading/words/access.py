@@ -160,7 +160,10 @@ ACCESS: Final[dict[str, tuple[str, str]]] = {
         "{month}, version {version}, under {scheme} (version {scheme_version}), published again on purpose",
         "{month}, संस्करण {version}, {scheme} (संस्करण {scheme_version}) के अंतर्गत, जान-बूझकर फिर से प्रकाशित",
     ),
-    "audit_what_helpline_set_up": ("helpline {helpline} set up under {scheme}", "हेल्पलाइन {helpline} {scheme} के अंतर्गत स्थापित"),
+    "audit_what_helpline_set_up": (
+        "helpline {helpline} set up under {scheme}",
+        "हेल्पलाइन {helpline} {scheme} के अंतर्गत स्थापित",
+    ),
     "audit_what_alert_rules": ("{rules} alert rules from the file {file}", "फ़ाइल {file} से {rules} अलर्ट नियम"),
     "audit_what_message_sent": (
         "{message} {message_id} to {recipient}, through {via} {target}",
