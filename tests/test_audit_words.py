@@ -92,35 +92,54 @@ def test_a_sentence_of_no_known_shape_has_no_entry() -> None:
     assert from_sentence("export", "password from local") is None  # a shape belongs to its action
 
 
+DECIDED = "decision 3 on ENERGY at the review of 2024-08-01, due 2024-08-15"
+UNKNOWN = "decision 4 on BHOPAL at the review of 2024-08-01, due 2024-08-15"  # no decision 4: kept as written
+OLD_ROWS = [  # (at, username, action, detail), newest last; a collector of Indore, but for the account change
+    ("2024-08-01T10:00:00", "t.indore", "sign_in", "password from local"),
+    ("2024-08-01T10:05:00", "cli:root", "account", "scope of t.x: BHOPAL"),
+    ("2024-08-01T10:06:00", "t.indore", "decision", DECIDED),
+    ("2024-08-01T10:07:00", "t.indore", "decision", UNKNOWN),
+]
+
+
 def test_an_old_access_file_keeps_its_sentences_and_gains_entries(tmp_path: Path) -> None:
     db = tmp_path / "old.duckdb"
-    with sqlite3.connect(access_path(db)) as con:  # the audit table as Nivaran wrote it before events
+    with sqlite3.connect(access_path(db)) as con:  # the audit and decisions tables as Nivaran wrote them before
         con.execute(
             "create table audit (at text not null, username text not null, role text not null, scope text not null, "
             "action text not null, detail text not null, rows integer not null)"
         )
         con.executemany(
-            "insert into audit values (?, ?, ?, ?, ?, ?, ?)",
+            "insert into audit values (?, ?, ?, ?, ?, ?, 0)",
             [
-                (
-                    "2024-08-01T10:00:00",
-                    "t.indore",
-                    "collector",
-                    "districts=INDORE",
-                    "sign_in",
-                    "password from local",
-                    0,
-                ),
-                ("2024-08-01T10:05:00", "cli:root", "admin", "state", "account", "scope of t.x: BHOPAL", 0),
+                (at, who, "admin" if who.startswith("cli:") else "collector", "districts=INDORE", action, detail)
+                for at, who, action, detail in OLD_ROWS
             ],
         )
+        con.execute(
+            "create table decisions (decision_id integer primary key, district text not null, department text, "
+            "complaint_id text, what text not null, owner text not null, due text not null, review_day text not null, "
+            "recorded_by text not null, recorded_at text not null, done_at text, done_by text)"
+        )
+        con.execute(  # decision 3: on a department of Indore
+            "insert into decisions values (3, 'INDORE', 'ENERGY', null, 'x', 'y', '2024-08-15', '2024-08-01', "
+            "'t.indore', '2024-08-01T10:06:00', null, null)"
+        )
     log = Accounts(db).audit()  # opening the file upgrades it
+    decided = '{"decision": "3", "department": "ENERGY", "district": "INDORE", "due": "2024-08-15", "review_day": "2024-08-01"}'
     assert log.select("action", "event", "args", "detail").rows() == [
+        ("decision", None, None, UNKNOWN),
+        ("decision", "decision_department", decided, DECIDED),
         ("account", None, None, "scope of t.x: BHOPAL"),
         ("sign_in", "sign_in_password", '{"client": "local"}', "password from local"),
     ]
-    words = in_words(log, "en", NAMES)["what"].to_list()
-    assert words == ["scope of t.x: BHOPAL [written before the log kept words]", "with a password, from this machine"]
+    assert in_words(log, "hi", NAMES)["what"].to_list() == [
+        f"{UNKNOWN} [पुरानी प्रविष्टि, जैसी लिखी गई थी]",
+        "निर्णय 3: ऊर्जा विभाग (ज़िला इंदौर), 1 अगस्त 2024 की समीक्षा में, पूरा करने की तिथि 15 अगस्त 2024",
+        "scope of t.x: BHOPAL [पुरानी प्रविष्टि, जैसी लिखी गई थी]",
+        "पासवर्ड से, इसी मशीन से",
+    ]
+    assert in_words(log, "en", NAMES)["what"][2] == "scope of t.x: BHOPAL [written before the log kept words]"
 
 
 def row(username: str, role: str, scope: str, action: str, what: Entry) -> dict[str, object]:

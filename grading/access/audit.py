@@ -88,6 +88,19 @@ def scope_of(role: str, districts: tuple[str, ...], departments: tuple[str, ...]
     return "state"
 
 
+def decision_entry(
+    decision: int, *, district: str, department: str | None, complaint: str | None, review_day: str, due: str
+) -> Entry:
+    """The entry of a decision recorded at ``district``'s review of ``review_day`` (ISO days): on a complaint,
+    else on a department, else on the district."""
+    values: dict[str, str | int] = {"decision": decision, "district": district, "review_day": review_day, "due": due}
+    if complaint:
+        return Entry("decision_complaint", {**values, "complaint": complaint})
+    if department:
+        return Entry("decision_department", {**values, "department": department})
+    return Entry("decision_district", values)
+
+
 # --- rows of the old shape --------------------------------------------------------------------------
 
 _DAY = r"\d{4}-\d\d-\d\d"
@@ -183,11 +196,42 @@ def from_sentence(action: str, sentence: str) -> Entry | None:
     return None
 
 
+_DECIDED: Final = re.compile(
+    rf"decision (?P<decision>\d+) on (?P<on>\S+) at the review of (?P<review_day>{_DAY}), due (?P<due>{_DAY})"
+)
+
+
+def _decided(con: sqlite3.Connection, sentence: str) -> Entry | None:
+    """A recorded decision's old sentence ("decision 7 on BHOPAL at the review of …"), whose subject may be a
+    complaint, a department or the district: read from the decision's own row, when it is there and agrees."""
+    found = _DECIDED.fullmatch(sentence)
+    if found is None:
+        return None
+    row = con.execute(
+        "select district, department, complaint_id from decisions where decision_id = ?", (int(found["decision"]),)
+    ).fetchone()
+    if row is None or found["on"] != (row[2] or row[1] or row[0]):
+        return None
+    return decision_entry(
+        int(found["decision"]),
+        district=row[0],
+        department=row[1],
+        complaint=row[2],
+        review_day=found["review_day"],
+        due=found["due"],
+    )
+
+
 def migrate(con: sqlite3.Connection) -> int:
-    """Give every old row of the audit log (no event) whose sentence has an old shape its entry; the sentence
-    stays beside it. Returns how many rows were given one. Run once, when the upgrade adds the columns; a
-    second run (two processes upgrading at once) finds the same entries."""
+    """Give every old row of the audit log (no event) whose sentence has an old shape its entry (a recorded
+    decision's from its row in ``decisions``); the sentence stays beside it. Returns how many rows were given
+    one. Run once, when the upgrade adds the columns; a second run (two processes upgrading at once) finds the
+    same entries."""
     rows = con.execute("select rowid, action, detail from audit where event is null").fetchall()
-    found = [(e.event, e.args, rowid) for rowid, action, detail in rows if (e := from_sentence(action, detail))]
+    found = [
+        (e.event, e.args, rowid)
+        for rowid, action, detail in rows
+        if (e := from_sentence(action, detail) or (_decided(con, detail) if action == "decision" else None))
+    ]
     con.executemany("update audit set event = ?, args = ? where rowid = ? and event is null", found)
     return len(found)

@@ -24,7 +24,7 @@ from typing import Final
 import polars as pl
 
 from grading.access.accounts import Accounts, record_audit
-from grading.access.audit import Entry
+from grading.access.audit import Entry, decision_entry
 from grading.access.identity import AccessDeniedError, AccessError, Identity
 
 #: The statuses of a decision, in the order a review reads them.
@@ -75,23 +75,6 @@ def _text(value: str, field: str) -> str:
     return text
 
 
-def _recorded(decision: int, row: tuple[str | None, ...]) -> Entry:
-    """The audit entry of a decision just recorded (``row`` as inserted: district, department, complaint id,
-    what, owner, due, review day, …): on a complaint, else a department, else the district."""
-    district, department, complaint, _what, _owner, due, review_day = row[:7]
-    values: dict[str, str | int] = {
-        "decision": decision,
-        "district": str(district),
-        "review_day": str(review_day),
-        "due": str(due),
-    }
-    if complaint:
-        return Entry("decision_complaint", {**values, "complaint": complaint})
-    if department:
-        return Entry("decision_department", {**values, "department": department})
-    return Entry("decision_district", values)
-
-
 class Decisions:
     """The meeting decisions of one database's access file (see the module docstring)."""
 
@@ -137,7 +120,15 @@ class Decisions:
                 row,
             ).lastrowid
             assert made is not None  # an insert into a rowid table has one
-            record_audit(con, who, "decision", _recorded(made, row), 0, scope.label, now)
+            entry = decision_entry(
+                made,
+                district=district,
+                department=department,
+                complaint=complaint_id,
+                review_day=review_day.isoformat(),
+                due=due.isoformat(),
+            )
+            record_audit(con, who, "decision", entry, 0, scope.label, now)
         return made
 
     def done(self, who: Identity, decision_id: int, *, on: date | None = None, now: datetime | None = None) -> None:
