@@ -72,6 +72,13 @@ def test_an_entry_takes_exactly_the_values_its_sentence_needs() -> None:
             "review_list_urgent",
             {"district": "INDORE", "day": "2024-08-05", "fmt": "csv"},
         ),
+        ("view", "case timeline MP2408-0000001", "case_timeline", {"complaint": "MP2408-0000001"}),
+        (
+            "view",
+            "force_closed complaints ENERGY 2024-08",
+            "outcome_cases",
+            {"outcome": "force_closed", "department": "ENERGY", "month": "2024-08"},
+        ),
         (
             "sent",
             "digest <a1@x> to c.bhopal <c@mp.gov.in> via smtp:relay:25",

@@ -267,8 +267,8 @@ def audit_view(who: Identity, scope: Scope, what: Entry, rows: int) -> None:
     says which list, of which district or department, as of which day (``Entry("review_list", {"district":
     "BHOPAL", "day": "2024-08-31"})``), ``rows`` how many cases it held. Once per session for each distinct
     view: a rerun of the same view (a click in the list, a filter, a language switch) records nothing more;
-    another day, district or list is a view of its own. Call it before the list is shown: when the audit log cannot be written, the
-    page says so in one sentence and shows no case."""
+    another day, district or list is a view of its own. Call it before the list is shown: when the audit log
+    cannot be written, the page says so in one sentence and shows no case."""
     from ui import auth
 
     seen: set[tuple[str, str, str]] = st.session_state.setdefault(_VIEWED, set())

@@ -160,6 +160,14 @@ _SHAPES: Final[tuple[tuple[str, re.Pattern[str], Callable[[Groups], Entry]], ...
             _sent,
         ),
         ("export", rf"review list (?P<district>\S+) (?P<day>{_DAY}){_FILE}", _plain("review_list")),
+        ("view", rf"review list (?P<district>\S+) (?P<day>{_DAY})", _plain("review_list")),
+        ("view", r"case timeline (?P<complaint>\S+)", _plain("case_timeline")),
+        ("view", rf"oldest cases (?P<department>\S+) (?P<month>{_MONTH})", _plain("oldest_cases")),
+        (
+            "view",
+            rf"(?P<outcome>dissatisfied|reopened|force_closed) complaints (?P<department>\S+) (?P<month>{_MONTH})",
+            _plain("outcome_cases"),
+        ),
         (
             "export",
             rf"review list (?P<district>\S+) (?P<day>{_DAY})-overdue-or-due-soon{_FILE}",
