@@ -213,6 +213,8 @@ AUDIT_COLUMNS: Final = ("at", "username", "role", "scope", "action", "event", "a
 WATCH_KINDS: Final = ("district", "department")
 #: Who the command line acts as in the audit log (``cli:<operating-system user>``).
 CLI_PREFIX: Final = "cli:"
+#: Who a collector's digest acts as when it attaches the meeting pack (``digest:<account>``).
+DIGEST_PREFIX: Final = "digest:"
 
 #: The languages a message to an account can be written in.
 LANGS: Final = ("en", "hi")

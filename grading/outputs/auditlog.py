@@ -21,7 +21,7 @@ from typing import Final
 
 import polars as pl
 
-from grading.access.accounts import AUDITED, CLI_PREFIX
+from grading.access.accounts import AUDITED, CLI_PREFIX, DIGEST_PREFIX
 from grading.access.audit import FORMAT, PREFIX, events
 from grading.access.identity import ROLES
 from grading.outputs import casewords
@@ -31,8 +31,6 @@ from grading.words import filled, say
 
 #: kind (``district``, ``department``, ``scheme``) → code → its name in the reader's language.
 Names = Mapping[str, Mapping[str, str]]
-#: Who acts for a collector's digest (:func:`grading.outputs.digest.digest`).
-DIGEST_PREFIX: Final = "digest:"
 #: How a file's format is named in either language (the scan's allowed words).
 FORMAT_NAMES: Final = {"csv": "CSV", "xlsx": "Excel", "pdf": "PDF"}
 _MONTHS_EN: Final = (

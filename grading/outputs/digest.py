@@ -39,7 +39,7 @@ from urllib.parse import urlencode
 import duckdb
 import polars as pl
 
-from grading.access.accounts import Accounts, Contact
+from grading.access.accounts import DIGEST_PREFIX, Accounts, Contact
 from grading.access.audit import Entry
 from grading.access.identity import Identity
 from grading.monthly import results
@@ -473,7 +473,7 @@ def build(
     sections: list[Section] = [hello]
     pinned = accounts.watches(who.username)
     if who.role == "collector":
-        mailer = Identity(f"digest:{who.username}", who.role, who.districts, who.departments)
+        mailer = Identity(f"{DIGEST_PREFIX}{who.username}", who.role, who.districts, who.departments)
         for district in watched_first(who.districts, pinned["district"]):
             # read once: the sections and the meeting pack show the same cases and changes
             ahead = month_frames.last_actions(con, day, since)
