@@ -22,6 +22,13 @@ from tests.test_app import sign_in
 ADMIN = Identity("t", "admin")
 
 
+@pytest.fixture(autouse=True)
+def no_earlier_views(own_store: Path) -> None:
+    """The copy carries the views earlier tests recorded on the shared demo store: this module counts its own."""
+    with Accounts(own_store).connection() as con:
+        con.execute("delete from audit where action = 'view'")
+
+
 def viewed(db: Path, username: str) -> list[tuple[str, str, dict[str, str], int]]:
     """The user's ``view`` rows of the audit log, oldest first: (scope, event, its values, rows)."""
     log = Accounts(db).audit().filter((pl.col("action") == "view") & (pl.col("username") == username))
