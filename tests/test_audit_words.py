@@ -218,7 +218,7 @@ def test_the_log_in_hindi_names_codes_and_words_roles_scopes_and_the_command_lin
             "कलेक्टर",
             "ज़िले: इंदौर",
             "प्रकरण फ़ाइल डाउनलोड",
-            "इंदौर का बैठक पैक, 5 अगस्त 2024, डाइजेस्ट के साथ c@mp.gov.in को (Excel)",
+            "इंदौर का बैठक पैक, 5 अगस्त 2024, डाइजेस्ट के साथ c@mp.gov.in को (Excel फ़ाइल)",
         ),
         (
             "कमांड लाइन से (root)",
@@ -236,7 +236,7 @@ def test_the_log_in_english_without_names_shows_codes_where_a_name_is_missing() 
     assert got == [
         "added t.indore: collector, districts: INDORE, BHOPAL",
         "with a password, from 10.0.0.9",
-        "meeting pack of INDORE on 5 Aug 2024, with the digest to c@mp.gov.in (Excel)",
+        "meeting pack of INDORE on 5 Aug 2024, with the digest to c@mp.gov.in (Excel file)",
         "August 2024, version 1, under mp-cm-helpline (version 2024.1)",
         "pinned the department ENERGY",
     ]

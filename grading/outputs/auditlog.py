@@ -157,8 +157,10 @@ def in_words(log: pl.DataFrame, lang: str, names: Names) -> pl.DataFrame:
     >>> row = {"at": "2024-09-01T10:00:00", "username": "cli:root", "role": "admin", "scope": "state",
     ...        "action": "export", "event": "review_list", "detail": "", "rows": 3,
     ...        "args": Entry("review_list", {"district": "INDORE", "day": "2024-08-01"}).with_format("csv").args}
-    >>> in_words(pl.DataFrame([row]), "hi", {"district": {"INDORE": "इंदौर"}}).row(0)[1:6]
-    ('कमांड लाइन से (root)', 'राज्य प्रशासक', 'पूरा राज्य', 'प्रकरण फ़ाइल डाउनलोड', 'इंदौर की समीक्षा सूची, 1 अगस्त 2024 (CSV)')
+    >>> in_words(pl.DataFrame([row]), "hi", {"district": {"INDORE": "इंदौर"}}).row(0)[1:4]
+    ('कमांड लाइन से (root)', 'राज्य प्रशासक', 'पूरा राज्य')
+    >>> in_words(pl.DataFrame([row]), "hi", {"district": {"INDORE": "इंदौर"}}).row(0)[4:6]
+    ('प्रकरण फ़ाइल डाउनलोड', 'इंदौर की समीक्षा सूची, 1 अगस्त 2024 (CSV फ़ाइल)')
     """
     fields = sorted({FORMAT}.union(*events().values()))
     decoded = pl.col("args").str.json_decode(pl.Struct(dict.fromkeys(fields, pl.String)))

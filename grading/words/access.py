@@ -120,7 +120,7 @@ ACCESS: Final[dict[str, tuple[str, str]]] = {
     "audit_via_file": ("a folder", "फ़ोल्डर"),
     "audit_via_smtp": ("e-mail relay", "ई-मेल रिले"),
     "audit_via_webhook": ("gateway", "गेटवे"),
-    "audit_format": ("{what} ({format})", "{what} ({format})"),
+    "audit_format": ("{what} ({format} file)", "{what} ({format} फ़ाइल)"),
     "audit_as_written": ("{detail} [written before the log kept words]", "{detail} [पुरानी प्रविष्टि, जैसी लिखी गई थी]"),
     # What happened (grading/access/audit.py): one entry per event; its placeholders are the event's values.
     "audit_what_sign_in_password": ("with a password, from {client}", "पासवर्ड से, {client} से"),
@@ -185,5 +185,5 @@ ACCESS: Final[dict[str, tuple[str, str]]] = {
         "{district} का बैठक पैक, {day}, डाइजेस्ट के साथ {address} को",
     ),
     "audit_what_oldest_cases": ("oldest cases of {department}, {month}", "{department} के सबसे पुराने प्रकरण, {month}"),
-    "audit_what_outcome_cases": ("{outcome} of {department}, {month}", "{department}: {outcome}, {month}"),
+    "audit_what_outcome_cases": ("{outcome} of {department}, {month}", "{department} की सूची: {outcome}, {month}"),
 }
