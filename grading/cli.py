@@ -21,6 +21,7 @@ import click
 import polars as pl
 
 from grading.access import accounts, identity
+from grading.access.audit import Entry
 from grading.demo.spec import DEFAULT_DEMO, DemoSpec
 from grading.intake.limits import MAX_LINE_BYTES
 from grading.model.schema import NivaranError
@@ -175,9 +176,8 @@ def init_command(  # noqa: PLR0917 - one parameter per click option
         plausible_from=first,
         boundaries=boundaries,
     )
-    accounts.Accounts(path).log(
-        accounts.operator(), "scheme", f"helpline {settings.name!r} set up under scheme {settings.scheme}"
-    )
+    what = Entry("helpline_set_up", {"helpline": settings.name, "scheme": settings.scheme})
+    accounts.Accounts(path).log(accounts.operator(), "scheme", what)
     click.echo(
         f"{path}: {settings.name!r}, months in {settings.timezone}, scheme {settings.scheme}, "
         f"reference data {settings.reference}"
@@ -833,7 +833,7 @@ def review_command(db: Path | None, district: str, as_of_text: str | None, since
         make=lambda: meeting.render(pack, fmt),
         rows=pack.rows,
         fmt=fmt,
-        detail=f"meeting pack {district} {day:%Y-%m-%d}",
+        what=Entry("meeting_pack", {"district": district, "day": day.isoformat()}),
     )
     out.write_bytes(data)
     click.echo(f"{out}: {pack.title}; {pack.cases.height} pending, {pack.changes.height} changes")
@@ -1372,9 +1372,8 @@ def alerts_command(  # noqa: PLR0917 - one parameter per click option
         text = rules_file.read_text(encoding="utf-8")
         rules = alerts.parse_rules(text, str(rules_file))
         helpline.set_alerts(path, text)
-        accounts.Accounts(path).log(
-            accounts.operator(), "scheme", f"alert rules from {rules_file} ({len(rules.rules)} rules)"
-        )
+        what = Entry("alert_rules", {"file": str(rules_file), "rules": len(rules.rules)})
+        accounts.Accounts(path).log(accounts.operator(), "scheme", what)
         click.echo(f"{path}: {len(rules.rules)} alert rules kept (cool-down {rules.cool_down.days} days)")
     done = alerts.check(path, day, base_url=base_url, sender=sender, gateway=webhook is not None)
     for line in done.lines():

@@ -6,6 +6,7 @@ timeline beside it, the meeting decisions (carried over, recorded, marked done),
 import polars as pl
 import streamlit as st
 
+from grading.access.audit import Entry
 from grading.rules.asof import month_window
 from grading.serve.review import change_counts
 from ui import auth, data, district_review, meeting_decisions, permalink
@@ -29,7 +30,8 @@ permalink.publish("district", district)
 latest = data.latest_day(stamp) or month_window(month)[2].date()
 day, since = district_review.pick_days(latest, month_window(month)[2].date(), pickers[1], pickers[2])
 cases = data.review_cases(stamp, day, who, district)  # the core refuses a district outside the scope
-audit_view(who, who.scope(district=district), f"review list {district} {day:%Y-%m-%d}", cases.height)
+listed_entry = Entry("review_list", {"district": district, "day": day.isoformat()})
+audit_view(who, who.scope(district=district), listed_entry, cases.height)
 heading.title(t("collector_title", district=labels[district]))
 heading.caption(t("review_as_of", day=day_words(day), since=day_words(since)))
 
@@ -68,7 +70,7 @@ case_download(
     "review",
     who=who,
     scope=who.scope(district=district),
-    detail=f"review list {district} {day:%Y-%m-%d}{suffix}",
+    what=Entry("review_list_urgent" if only_urgent else "review_list", {"district": district, "day": day.isoformat()}),
 )
 st.subheader(t("digest_decisions"))
 decided = None  # the pack goes without its decisions when they cannot be read

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from grading.access.audit import Entry
 from grading.outputs import casewords
 from grading.rules.asof import month_window, previous_month
 from grading.serve.views import pending_summary
@@ -181,7 +182,8 @@ shown = oldest.select(
     pl.col(name_column("category")).fill_null(pl.col("category")).fill_null("").alias(t("category_name")),
     casewords.day_expr(pl.col("registered_at"), lang()).alias(t("registered")),
 )
-audit_view(who, who.scope(department=department), f"oldest cases {department} {month:%Y-%m}", oldest.height)
+oldest_cases = Entry("oldest_cases", {"department": department, "month": f"{month:%Y-%m}"})
+audit_view(who, who.scope(department=department), oldest_cases, oldest.height)
 st.dataframe(marked(shown, t("mark")), hide_index=True, width="stretch")
 case_download(
     file,
@@ -189,5 +191,5 @@ case_download(
     "oldest",
     who=who,
     scope=who.scope(department=department),
-    detail=f"oldest cases {department} {month:%Y-%m}",
+    what=oldest_cases,
 )

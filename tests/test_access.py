@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from grading.access.accounts import LOCK_TIME, MAX_FAILURES, Accounts, session_expired
+from grading.access.audit import Entry
 from grading.access.identity import PUBLIC, AccessDeniedError, AccessError, Identity, Scope
 from grading.cli import main
 from grading.intake import ingest
@@ -108,7 +109,8 @@ def test_identity_scope_narrows_and_never_widens() -> None:
 
 def test_exports_are_logged_with_who_when_and_scope(accounts: Accounts) -> None:
     who = Identity("collector.bhopal", "collector", districts=("BHOPAL",))
-    accounts.log_export(who, who.scope(), "review list BHOPAL 2024-08", 42, NOW)
+    what = Entry("review_list", {"district": "BHOPAL", "day": "2024-08-01"})
+    accounts.log_export(who, who.scope(), what, 42, NOW)
     log = accounts.audit().filter(action="export")
     assert log.row(0, named=True) == {
         "at": "2024-08-10T09:00:00",
@@ -116,7 +118,9 @@ def test_exports_are_logged_with_who_when_and_scope(accounts: Accounts) -> None:
         "role": "collector",
         "scope": "districts=BHOPAL",
         "action": "export",
-        "detail": "review list BHOPAL 2024-08",
+        "event": "review_list",
+        "args": '{"day": "2024-08-01", "district": "BHOPAL"}',
+        "detail": "",
         "rows": 42,
     }
 

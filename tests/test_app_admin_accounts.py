@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
 from grading.access.accounts import Accounts
+from grading.access.audit import Entry
 from grading.access.identity import Identity
 from grading.cli import main
 from grading.outputs.casewords import day_text
@@ -35,10 +36,11 @@ def store(own_store: Path) -> Path:
     with accounts.connection() as con:  # accounts made long ago (the store only ever stamps now)
         for name, at in made.items():
             con.execute("update users set created_at = ? where username = ?", (at.isoformat(), name))
+    password = Entry("sign_in_password", {"client": "local"})
     accounts.log(
-        Identity("old.signed", "department_head", (), ("ENERGY",)), "sign_in", "password", now=now - timedelta(days=40)
+        Identity("old.signed", "department_head", (), ("ENERGY",)), "sign_in", password, now=now - timedelta(days=40)
     )
-    accounts.log(Identity("recent", "collector", ("INDORE",)), "sign_in", "password", now=now - timedelta(days=3))
+    accounts.log(Identity("recent", "collector", ("INDORE",)), "sign_in", password, now=now - timedelta(days=3))
     accounts.watch("t.indore", kind="district", code="INDORE")
     accounts.watch("t.indore", kind="department", code="ENERGY")
     accounts.watch("t.energy", kind="district", code="NOWHERE")  # a code the reference data lacks

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import io
+import json
 import warnings
 import zipfile
 from pathlib import Path
@@ -73,4 +74,5 @@ def test_with_the_routes_every_case_file_is_a_link_to_this_session(  # type: ign
         assert "Since last review" in book.read("xl/workbook.xml").decode()
     audit = Accounts(demo_db).audit()
     assert audit.height == before + 1
-    assert audit.row(0, named=True)["detail"].startswith("meeting pack INDORE")
+    assert audit.row(0, named=True)["event"] == "meeting_pack"
+    assert json.loads(audit.row(0, named=True)["args"])["district"] == "INDORE"

@@ -5,6 +5,7 @@ meeting pack (audited); the demo department head opens the plan and why the scor
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -72,7 +73,8 @@ def test_the_collector_runs_the_review_and_downloads_the_pack(  # type: ignore[n
     entry = audit.row(0, named=True)
     assert entry["username"] == demo_users["collector"][0]
     assert entry["scope"] == "districts=INDORE"
-    assert entry["detail"].startswith("meeting pack INDORE")
+    assert entry["event"] == "meeting_pack"
+    assert json.loads(entry["args"])["district"] == "INDORE"
     page.close()
 
 

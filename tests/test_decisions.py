@@ -9,6 +9,7 @@ last review was 29-08 shows it done, and one of 07-09 (last review 31-08) no lon
 from __future__ import annotations
 
 import io
+import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -203,7 +204,7 @@ def test_sign_ins_failures_and_account_changes_are_audited_and_idle_accounts_lis
     assert {"sign_in", "sign_in_failed", "account"} <= set(log["action"])
     failed = log.filter(action="sign_in_failed").row(0, named=True)
     assert failed["username"] == "t.user"
-    assert "pass-word" not in " ".join(log["detail"])  # never a password
+    assert "pass-word" not in " ".join(log["args"])  # never a password
     later = datetime.now() + timedelta(days=31)
     idle = store.idle(30, now=later)["username"].to_list()
     assert "t.user" in idle
@@ -217,4 +218,7 @@ def test_a_publish_is_audited(db: Path, tmp_path: Path) -> None:
     cli("publish", "--db", str(db), "--month", "2024-07", "--out", str(tmp_path / "pkg"))
     log = Accounts(db).audit().filter(action="publish")
     assert log.height == 1
-    assert log["detail"][0].startswith("2024-07 version 1")
+    assert (log["event"][0], json.loads(log["args"][0])) == (
+        "published",
+        {"month": "2024-07", "version": "1", "scheme": "mp-cm-helpline", "scheme_version": "2024.1"},
+    )

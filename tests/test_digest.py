@@ -147,12 +147,12 @@ def test_a_rerun_sends_nothing_new(db: Path, tmp_path: Path) -> None:
     out = tmp_path / "outbox"
     cli("digest", "--db", str(db), "--as-of", "2024-03-20", "--outbox", str(out))
     first = {p.name: p.read_bytes() for p in out.iterdir()}
-    ids = set(Accounts(db).audit()["detail"].to_list())
+    ids = set(Accounts(db).audit()["args"].to_list())
     again = cli("digest", "--db", str(db), "--as-of", "2024-03-20", "--outbox", str(out))
     assert "already queued or sent" in again
     assert "0 sent, 0 failed, 0 waiting" in again
     assert {p.name: p.read_bytes() for p in out.iterdir()} == first  # nothing written
-    assert set(Accounts(db).audit()["detail"].to_list()) == ids  # nothing made again
+    assert set(Accounts(db).audit()["args"].to_list()) == ids  # nothing made again
     record = outbox.Outbox(Accounts(db)).record()
     assert sorted(record["address"].to_list()) == ["c.bhopal@mp.gov.in", "c.indore@mp.gov.in"]
     assert record["sent_at"].null_count() == 0

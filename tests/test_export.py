@@ -12,10 +12,12 @@ import polars as pl
 import pytest
 
 from grading.access.accounts import Accounts
+from grading.access.audit import Entry
 from grading.access.identity import PUBLIC, AccessDeniedError, Identity
 from grading.outputs import export
 
 DANGEROUS = ['=HYPERLINK("http://evil.example","open")', "+1", "-2+3", "@SUM(A1:A9)", "\t=1", "\r=1"]
+OLDEST = {"department": "ENERGY", "month": "2024-08"}
 ROWS = pl.DataFrame(
     {
         "note": [*DANGEROUS, "plain text", "a-b = c"],  # the last two start harmlessly: untouched
@@ -64,7 +66,7 @@ def test_a_case_export_is_audited_before_its_bytes_are_returned(tmp_path: Path) 
     who = Identity("collector.bhopal", "collector", districts=("BHOPAL",))
     when = datetime(2024, 8, 10, 9, 0)
     data = export.export_cases(
-        accounts, who, who.scope(), ROWS, fmt="xlsx", detail="review list BHOPAL 2024-08", now=when
+        accounts, who, who.scope(), ROWS, fmt="xlsx", what=Entry("oldest_cases", OLDEST), now=when
     )
     assert data.startswith(b"PK")  # an .xlsx (zip) file
     assert accounts.audit().rows(named=True) == [
@@ -74,7 +76,9 @@ def test_a_case_export_is_audited_before_its_bytes_are_returned(tmp_path: Path) 
             "role": "collector",
             "scope": "districts=BHOPAL",
             "action": "export",
-            "detail": "review list BHOPAL 2024-08 (xlsx)",
+            "event": "oldest_cases",
+            "args": '{"department": "ENERGY", "fmt": "xlsx", "month": "2024-08"}',
+            "detail": "",
             "rows": 8,
         }
     ]
@@ -83,9 +87,11 @@ def test_a_case_export_is_audited_before_its_bytes_are_returned(tmp_path: Path) 
 def test_no_case_export_without_an_audit_entry(tmp_path: Path) -> None:
     accounts = Accounts(tmp_path / "n.duckdb")
     with pytest.raises(AccessDeniedError):
-        export.export_cases(accounts, PUBLIC, Identity("a", "admin").scope(), ROWS, fmt="csv", detail="x")
+        export.export_cases(
+            accounts, PUBLIC, Identity("a", "admin").scope(), ROWS, fmt="csv", what=Entry("oldest_cases", OLDEST)
+        )
     assert not accounts.path.exists()  # refused before anything was written or returned
     accounts.path.mkdir()  # the audit log cannot be written (a directory where the file should be)
     who = Identity("a", "admin")
     with pytest.raises(Exception, match="unable to open database"):
-        export.export_cases(accounts, who, who.scope(), ROWS, fmt="csv", detail="x")
+        export.export_cases(accounts, who, who.scope(), ROWS, fmt="csv", what=Entry("oldest_cases", OLDEST))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import email
 import email.policy
 import io
+import json
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -229,4 +230,4 @@ def test_messages_sent_are_in_the_audit_log(demo: Path, tmp_path: Path) -> None:
     cli("digest", "--db", str(demo), "--as-of", "2024-08-31", "--role", "head", "--outbox", str(tmp_path / "o"))
     sent = Accounts(demo).audit().filter(pl.col("action") == "sent")
     assert sent.height == 1
-    assert "head.energy <head.energy@example.org>" in sent["detail"][0]
+    assert json.loads(sent["args"][0])["recipient"] == "head.energy <head.energy@example.org>"

@@ -206,7 +206,8 @@ def test_the_review_command_writes_the_meeting_workbook(tmp_path: Path) -> None:
         # Whole days: days to due -12 is an integer cell.
         assert cells["I4"].findtext("m:v", namespaces=NS) == "-12"
     audit = accounts.Accounts(db).audit()
-    assert audit.filter(pl.col("detail").str.starts_with("meeting pack BHOPAL 2024-03-20")).height == 1
+    pack = '{"day": "2024-03-20", "district": "BHOPAL", "fmt": "xlsx"}'
+    assert audit.filter(event="meeting_pack", args=pack).height == 1
     bad = CliRunner().invoke(main, [*args[:4], "NOWHERE", "--out", str(out)])
     # One clear sentence (``nivaran`` prints it and exits 2; see grading.cli.run).
     assert isinstance(bad.exception, NivaranError)

@@ -56,7 +56,7 @@ def test_a_reset_shows_a_new_password_once_and_ends_the_old_one_and_the_sessions
     assert store.sign_in(NAME, OLD, client="office") is None
     assert store.sign_in(NAME, new, client="office") is not None  # the lock is cleared too
     assert sessions.check(token).identity is None  # signed out everywhere
-    assert store.audit().filter(store.audit()["detail"] == f"password reset for {NAME}").height == 1
+    assert store.audit().filter(event="account_password_reset", args=f'{{"user": "{NAME}"}}').height == 1
 
 
 def test_a_reset_reads_the_password_from_standard_input_and_prints_none(store: Accounts) -> None:

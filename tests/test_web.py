@@ -17,11 +17,13 @@ with warnings.catch_warnings():  # starlette asks for httpx2 over the httpx alre
     from starlette.testclient import TestClient
 
 from grading.access.accounts import Accounts
+from grading.access.audit import Entry
 from grading.access.identity import Identity
 from grading.access.sessions import COOKIE_NAME, Sessions
 from ui import web
 
 WHO = Identity("c", "collector", districts=("BHOPAL",))
+REVIEW = Entry("review_list", {"district": "BHOPAL", "day": "2024-08-01"})
 ROWS = pl.DataFrame({"complaint_id": ["MP2408-0000001", "MP2408-0000002"], "note": ["=1+1", "ok"]})
 
 
@@ -90,7 +92,7 @@ def test_after_sign_in_the_browser_goes_only_to_a_path_on_this_site(asked: str, 
 
 def test_an_export_answers_only_to_the_session_that_offered_it(client: TestClient) -> None:
     token = signed_in(client)  # the client now holds the cookie
-    url = web.offer(token, "review-csv", who=WHO, scope=WHO.scope(), rows=ROWS, fmt="csv", detail="review", name="r")
+    url = web.offer(token, "review-csv", who=WHO, scope=WHO.scope(), rows=ROWS, fmt="csv", what=REVIEW, name="r")
     answer = client.get(url)
     assert answer.status_code == 200
     assert answer.headers["cache-control"] == "no-store"
@@ -101,7 +103,7 @@ def test_an_export_answers_only_to_the_session_that_offered_it(client: TestClien
         "MP2408-0000002,ok",
     ]
     exports = pl.col("action") == "export"  # the log also records account changes (issue 28)
-    assert web.sessions().accounts.audit().filter(exports)["detail"].to_list() == ["review (csv)"]
+    assert web.sessions().accounts.audit().filter(exports)["args"].to_list() == [REVIEW.with_format("csv").args]
     # Without the cookie, or with another session's cookie: refused, nothing audited.
     stranger = TestClient(client.app, base_url="http://127.0.0.1")
     assert stranger.get(url).status_code == 403
@@ -121,8 +123,8 @@ def test_an_export_answers_only_to_the_session_that_offered_it(client: TestClien
 
 def test_a_new_offer_for_the_same_button_replaces_the_old_one(client: TestClient) -> None:
     token = signed_in(client)
-    first = web.offer(token, "k", who=WHO, scope=WHO.scope(), rows=ROWS, fmt="xlsx", detail="d", name="r")
-    second = web.offer(token, "k", who=WHO, scope=WHO.scope(), rows=ROWS, fmt="xlsx", detail="d", name="r")
+    first = web.offer(token, "k", who=WHO, scope=WHO.scope(), rows=ROWS, fmt="xlsx", what=REVIEW, name="r")
+    second = web.offer(token, "k", who=WHO, scope=WHO.scope(), rows=ROWS, fmt="xlsx", what=REVIEW, name="r")
     assert client.get(first).status_code == 403
     assert client.get(second).content.startswith(b"PK")
 

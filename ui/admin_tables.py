@@ -10,11 +10,12 @@ Formatting only: the rows are :func:`grading.serve.views.data_status`'s and the 
 from __future__ import annotations
 
 import polars as pl
+import streamlit as st
 
-from grading.access.accounts import AUDITED
 from grading.access.identity import ROLES
-from grading.outputs import casewords
+from grading.outputs import auditlog, casewords
 from grading.words import filled
+from ui import data
 from ui.i18n import lang, reference_name, t
 
 
@@ -93,27 +94,41 @@ def _role() -> pl.Expr:
     return _text("role").replace({r: t(f"role_{r}") for r in ROLES})
 
 
+def _names() -> dict[str, dict[str, str]]:
+    """District and department codes → names in the reader's language (the store's reference tables), and
+    shipped schemes → titles: what :func:`grading.outputs.auditlog.in_words` writes instead of codes."""
+    found = {"scheme": data.scheme_titles(lang())}
+    stamp = st.session_state.get("db_stamp")
+    if stamp is not None:
+        for kind in ("district", "department"):
+            table = data.reference(stamp, f"{kind}s")
+            found[kind] = dict(table.select("code", pl.coalesce(reference_name(), "name_en", "code")).iter_rows())
+    return found
+
+
 def audit_log(log: pl.DataFrame) -> pl.DataFrame:
     """The audit log (newest first), as shown: when to the minute, who, their role, within which scope,
-    what happened in words, its detail and how many case rows."""
-    return log.select(
+    what happened in words (:func:`grading.outputs.auditlog.in_words`) and how many case rows."""
+    return auditlog.in_words(log, lang(), _names()).select(
         _when("at").alias(t("col_when")),
-        _text("username").alias(t("col_user")),
-        _role().alias(t("col_role")),
-        _text("scope").alias(t("col_scope")),
-        _text("action").replace({a: t(f"audit_{a}") for a in AUDITED}).alias(t("col_action")),
-        _text("detail").alias(t("col_detail")),
+        pl.col("who").alias(t("col_user")),
+        pl.col("role").alias(t("col_role")),
+        pl.col("scope").alias(t("col_scope")),
+        pl.col("action").alias(t("col_action")),
+        pl.col("what").alias(t("col_detail")),
         pl.col("rows").alias(t("col_rows")),
     )
 
 
 def accounts(rows: pl.DataFrame) -> pl.DataFrame:
-    """The accounts (never a password), as shown: how each signs in, and when it was made."""
+    """The accounts (never a password), as shown: their districts and departments by name, how each signs
+    in, and when it was made."""
+    names = _names()
     return rows.select(
         _text("username").alias(t("col_user")),
         _role().alias(t("col_role")),
-        _text("districts").alias(t("col_districts")),
-        _text("departments").alias(t("col_departments")),
+        auditlog.named(_text("districts"), names.get("district", {})).alias(t("col_districts")),
+        auditlog.named(_text("departments"), names.get("department", {})).alias(t("col_departments")),
         pl.when(pl.col("has_password").cast(pl.Boolean))
         .then(pl.lit(t("signs_in_password")))
         .otherwise(pl.lit(t("signs_in_provider")))

@@ -391,6 +391,11 @@ def _scheme(name: str) -> schemes.Scheme:
     return schemes.load(name)
 
 
+def scheme_titles(lang: str) -> dict[str, str]:
+    """Each shipped scheme's name → its title in ``lang`` (the audit log names schemes so)."""
+    return {name: _scheme(name).title_in(lang) for name in schemes.available()}
+
+
 @st.cache_data(max_entries=8, show_spinner=False)
 def months(stamp: Stamp) -> list[date]:
     """Months with precomputed results, oldest first."""

@@ -8,6 +8,7 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
+from grading.access.audit import Entry
 from grading.access.identity import Identity
 from grading.scoring import fit, plan
 from ui import data
@@ -109,8 +110,9 @@ def outcome_lists(stamp: tuple[int, int], month: date, who: Identity, department
         *([pl.format("L{}", pl.col("level")).alias(t("level"))] if data.public_levels() else []),
         pl.col("registered_at").dt.date().alias(t("registered")),
     )
-    scope, detail = who.scope(department=department), f"{kind} complaints {department} {month:%Y-%m}"
-    audit_view(who, scope, detail, rows.height)
+    scope = who.scope(department=department)
+    what = Entry("outcome_cases", {"outcome": str(kind), "department": department, "month": f"{month:%Y-%m}"})
+    audit_view(who, scope, what, rows.height)
     st.dataframe(rows, hide_index=True, width="stretch")
     case_download(
         rows,
@@ -118,5 +120,5 @@ def outcome_lists(stamp: tuple[int, int], month: date, who: Identity, department
         f"outcome-{kind}",
         who=who,
         scope=scope,
-        detail=detail,
+        what=what,
     )

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 import streamlit as st
 
+from grading.access.audit import Entry
 from grading.access.identity import Identity
 from grading.outputs import casewords, meeting
 from grading.serve import review
@@ -151,7 +152,7 @@ def timeline(stamp: tuple[int, int], complaint_id: str, who: Identity, district:
     if events.is_empty():
         st.info(t("case_not_found", id=complaint_id))
         return
-    audit_view(who, who.scope(district=district), f"case timeline {complaint_id}", 1)
+    audit_view(who, who.scope(district=district), Entry("case_timeline", {"complaint": complaint_id}), 1)
     st.subheader(t("timeline", id=complaint_id))
     language = lang()
     st.dataframe(
@@ -185,11 +186,11 @@ def pack_downloads(pack: meeting.Pack, who: Identity, district: str, day: date) 
     st.caption(t("meeting_pack"))
     if not case_files_offered():
         return
-    detail = f"meeting pack {district} {day:%Y-%m-%d}"
+    what = Entry("meeting_pack", {"district": district, "day": day.isoformat()})
     for col, fmt in zip(st.columns(2), ("xlsx", "pdf"), strict=True):
         if fmt == "pdf" and not _can_print():
             col.caption(t("pdf_unavailable"))
             continue
         file = CaseFile(partial(meeting.render, pack, fmt), pack.rows, fmt, f"review-{district}-{day:%Y-%m-%d}")
         scope = who.scope(district=district)
-        case_file_link(col, t(f"download_pack_{fmt}"), f"pack-{fmt}", file=file, who=who, scope=scope, detail=detail)
+        case_file_link(col, t(f"download_pack_{fmt}"), f"pack-{fmt}", file=file, who=who, scope=scope, what=what)

@@ -51,6 +51,7 @@ from urllib.parse import quote
 import polars as pl
 
 from grading.access.accounts import AccessFileError, Accounts
+from grading.access.audit import Entry
 from grading.access.identity import Identity, Scope
 from grading.access.sessions import COOKIE_NAME, Sessions
 from grading.outputs import export
@@ -86,7 +87,7 @@ class Offer:
     make: Callable[[], bytes]
     rows: int
     fmt: str
-    detail: str
+    what: Entry
     file_name: str
     deadline: float
 
@@ -189,11 +190,11 @@ def start_url(ticket: str, next_path: str) -> str:
 
 
 def offer(
-    session_token: str, key: str, *, who: Identity, scope: Scope, rows: pl.DataFrame, fmt: str, detail: str, name: str
+    session_token: str, key: str, *, who: Identity, scope: Scope, rows: pl.DataFrame, fmt: str, what: Entry, name: str
 ) -> str:
     """Register one table of case rows as CSV or Excel for the session's button ``key``; return its URL
     (as :func:`grading.outputs.export.export_cases` makes it, when it is downloaded)."""
-    make = partial(export.write, rows, fmt, sheet=detail)
+    make = partial(export.write, rows, fmt, sheet=name)
     return offer_file(
         session_token,
         key,
@@ -202,7 +203,7 @@ def offer(
         make=make,
         rows=rows.height,
         fmt=fmt,
-        detail=detail,
+        what=what,
         file_name=f"{name}.{export.FORMATS[fmt][1]}",
     )
 
@@ -216,7 +217,7 @@ def offer_file(
     make: Callable[[], bytes],
     rows: int,
     fmt: str,
-    detail: str,
+    what: Entry,
     file_name: str,
 ) -> str:
     """Register a file of case rows (``make`` builds its bytes from rows ``who`` may see within
@@ -234,7 +235,7 @@ def offer_file(
         previous = _offer_ids.pop((session_token, key), None)
         if previous is not None:
             _offers.pop(previous, None)
-        _offers[offer_id] = Offer(session_token, who, scope, make, rows, fmt, detail, file_name, now + OFFER_TIME)
+        _offers[offer_id] = Offer(session_token, who, scope, make, rows, fmt, what, file_name, now + OFFER_TIME)
         _offer_ids[(session_token, key)] = offer_id
     return f"{PREFIX}/export/{offer_id}"
 
@@ -399,7 +400,7 @@ def routes() -> list[Any]:
             return 403, b"", None
         accounts = Accounts(database.resolve_path())
         data = export.audited(
-            accounts, found.who, found.scope, make=found.make, rows=found.rows, fmt=found.fmt, detail=found.detail
+            accounts, found.who, found.scope, make=found.make, rows=found.rows, fmt=found.fmt, what=found.what
         )
         return 200, data, found
 

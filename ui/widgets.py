@@ -16,6 +16,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from grading.access.accounts import AccessFileError
+from grading.access.audit import Entry
 from grading.access.identity import Identity, Scope
 from grading.model.registry import METRICS
 from grading.model.schema import NivaranError
@@ -216,7 +217,7 @@ def case_files_offered() -> bool:
 
 
 def case_file_link(
-    col: DeltaGenerator, label: str, key: str, *, file: CaseFile, who: Identity, scope: Scope, detail: str
+    col: DeltaGenerator, label: str, key: str, *, file: CaseFile, who: Identity, scope: Scope, what: Entry
 ) -> None:
     """A link to one file of case rows, served by the export route to this session only and audited when
     it is downloaded (:func:`ui.web.offer_file`); call only after :func:`case_files_offered`."""
@@ -233,26 +234,27 @@ def case_file_link(
         make=file.make,
         rows=file.rows,
         fmt=file.fmt,
-        detail=detail,
+        what=what,
         file_name=f"{_safe_name(file.stem)}.{export.FORMATS[file.fmt][1]}",
     )
     col.link_button(label, url, key=key)
 
 
-def case_download(frame: pl.DataFrame, name: str, key: str, *, who: Identity, scope: Scope, detail: str) -> None:
+def case_download(frame: pl.DataFrame, name: str, key: str, *, who: Identity, scope: Scope, what: Entry) -> None:
     """CSV and Excel downloads of case rows, through the one audited path (:func:`grading.outputs.export.audited`).
 
     Served by Nivaran's export route (ui/web.py), the files answer only to this signed-in session's
     cookie, and each download is audited when it happens. Without the routes (plain ``streamlit run
     navigation.py``, AppTest) there is no download: Streamlit's download button would serve the file from
-    ``/media/`` to anyone with its address.
+    ``/media/`` to anyone with its address. ``what``: the files' audit entry; ``name``: the file name
+    (without the language and extension, which are added) and the sheet's name.
     """
     if not case_files_offered():
         return
     cols = st.columns(3)
     for col, fmt in zip(cols[:2], ("csv", "xlsx"), strict=True):
-        file = CaseFile(partial(export.write, frame, fmt, sheet=detail), frame.height, fmt, f"{name}-{lang()}")
-        case_file_link(col, t(f"download_{fmt}"), f"{key}-{fmt}", file=file, who=who, scope=scope, detail=detail)
+        file = CaseFile(partial(export.write, frame, fmt, sheet=name), frame.height, fmt, f"{name}-{lang()}")
+        case_file_link(col, t(f"download_{fmt}"), f"{key}-{fmt}", file=file, who=who, scope=scope, what=what)
     cols[2].caption(t("export_note"))
 
 
@@ -260,21 +262,21 @@ def case_download(frame: pl.DataFrame, name: str, key: str, *, who: Identity, sc
 _VIEWED: Final = "case_views_recorded"
 
 
-def audit_view(who: Identity, scope: Scope, detail: str, rows: int) -> None:
-    """Record in the audit log (``view``) that ``who`` was shown a case list within ``scope``: ``detail``
-    says which list, of which district or department, as of which day ("review list BHOPAL 2024-08-31"),
-    ``rows`` how many cases it held. Once per session for each distinct view: a rerun of the same view (a
-    click in the list, a filter, a language switch) records nothing more; another day, district or list
-    is a view of its own. Call it before the list is shown: when the audit log cannot be written, the
-    page says so in one sentence and shows no case."""
+def audit_view(who: Identity, scope: Scope, what: Entry, rows: int) -> None:
+    """Record in the audit log (``view``) that ``who`` was shown a case list within ``scope``: ``what``
+    says which list, of which district or department, as of which day (``Entry("review_list", {"district":
+    "BHOPAL", "day": "2024-08-31"})``), ``rows`` how many cases it held. Once per session for each distinct
+    view: a rerun of the same view (a click in the list, a filter, a language switch) records nothing more;
+    another day, district or list is a view of its own. Call it before the list is shown: when the audit log
+    cannot be written, the page says so in one sentence and shows no case."""
     from ui import auth
 
     seen: set[tuple[str, str, str]] = st.session_state.setdefault(_VIEWED, set())
-    key = (who.username, scope.label, detail)
+    key = (who.username, scope.label, f"{what.event} {what.args}")
     if key in seen:
         return
     try:
-        auth.accounts().log_view(who, scope, detail, rows)
+        auth.accounts().log_view(who, scope, what, rows)
     except AccessFileError as exc:  # the access file is full or unwritable: no unaudited case list
         st.warning(str(exc))
         st.stop()

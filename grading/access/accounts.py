@@ -36,6 +36,8 @@ import polars as pl
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from grading.access import audit
+from grading.access.audit import Entry
 from grading.access.identity import ROLES, AccessError, Identity, Scope
 from grading.model.schema import NivaranError
 
@@ -94,7 +96,7 @@ create table if not exists sessions (
 );
 create table if not exists audit (
     at text not null, username text not null, role text not null, scope text not null,
-    action text not null, detail text not null, rows integer not null
+    action text not null, detail text not null, rows integer not null, event text, args text
 );
 create table if not exists access_meta (key text primary key, value text not null);
 create table if not exists watches (
@@ -145,7 +147,9 @@ _UPGRADED: set[Path] = set()
 
 def _upgrade(con: sqlite3.Connection) -> None:
     """Bring an access file of an older Nivaran up to date: the name locks' ``strikes`` column, the
-    accounts' ``email`` and ``lang`` (where and in which language messages reach them)."""
+    accounts' ``email`` and ``lang`` (where and in which language messages reach them), the audit log's
+    ``event`` and ``args`` (what happened as a catalogue key and values; the old rows' sentences are turned
+    into entries where they can be: :func:`grading.access.audit.migrate`)."""
     wanted = (  # (the table's columns, the column, the statement that adds it): SQL text written out whole
         (
             "pragma table_info(failures)",
@@ -154,14 +158,20 @@ def _upgrade(con: sqlite3.Connection) -> None:
         ),
         ("pragma table_info(users)", "email", "alter table users add column email text"),
         ("pragma table_info(users)", "lang", "alter table users add column lang text not null default 'en'"),
+        ("pragma table_info(audit)", "event", "alter table audit add column event text"),
+        ("pragma table_info(audit)", "args", "alter table audit add column args text"),
     )
+    added = False
     for columns, column, add in wanted:
         if column not in {row[1] for row in con.execute(columns)}:
             try:
                 con.execute(add)
+                added = added or column == "args"
             except sqlite3.OperationalError as exc:  # another process added it just now
                 if "duplicate column" not in str(exc):
                     raise
+    if added:
+        audit.migrate(con)
 
 
 def session_expired(signed_in_at: datetime, seen_at: datetime, now: datetime) -> bool:
@@ -197,10 +207,14 @@ AUDITED: Final = (
 #: An account not signed in for this many days is listed as idle on the administrator's page (officers who
 #: had not logged in for a month were asked to explain themselves).
 IDLE_DAYS: Final = 30
+#: The audit log's columns, as :meth:`Accounts.audit` returns them.
+AUDIT_COLUMNS: Final = ("at", "username", "role", "scope", "action", "event", "args", "detail", "rows")
 #: What a watchlist pins.
 WATCH_KINDS: Final = ("district", "department")
 #: Who the command line acts as in the audit log (``cli:<operating-system user>``).
 CLI_PREFIX: Final = "cli:"
+#: Who a collector's digest acts as when it attaches the meeting pack (``digest:<account>``).
+DIGEST_PREFIX: Final = "digest:"
 
 #: The languages a message to an account can be written in.
 LANGS: Final = ("en", "hi")
@@ -301,9 +315,8 @@ class Accounts:
             )
             con.execute("delete from failures where kind in ('pair', 'name') and username = ?", (name,))
             _end_sessions(con, name)  # a redefined account starts again: its live sessions end
-            what = (
-                f"{'redefined' if replace else 'added'} {name}: {role} {','.join(districts + departments) or 'state'}"
-            )
+            scope = audit.scope_of(role, districts, departments)
+            what = Entry(f"account_{'redefined' if replace else 'added'}", {"user": name, "role": role, "scope": scope})
             record_audit(con, by or operator(), "account", what, 0, "state", None)
 
     def remove(self, username: str, by: Identity | None = None) -> bool:
@@ -314,7 +327,9 @@ class Accounts:
             gone = con.execute("delete from users where username = ?", (name,)).rowcount > 0
             if gone:
                 con.execute("delete from watches where username = ?", (name,))
-                record_audit(con, by or operator(), "account", f"removed {name}", 0, "state", None)
+                record_audit(
+                    con, by or operator(), "account", Entry("account_removed", {"user": name}), 0, "state", None
+                )
             return gone
 
     def set_scope(
@@ -342,7 +357,7 @@ class Accounts:
                 (",".join(districts), ",".join(departments), name),
             )
             _end_sessions(con, name)
-            what = f"scope of {name}: {','.join(districts + departments)}"
+            what = Entry("account_scope", {"user": name, "scope": audit.scope_of(role, districts, departments)})
             record_audit(con, by or operator(), "account", what, 0, "state", None)
 
     def set_contact(
@@ -359,7 +374,7 @@ class Accounts:
             kept_email = row[0] if email is None else email
             new = _contact(kept_email or None, lang or row[1])
             con.execute("update users set email = ?, lang = ? where username = ?", (*new, name))
-            what = f"contact of {name}: {'an address' if new[0] else 'no address'}, {new[1]}"
+            what = Entry(f"account_contact_{'address' if new[0] else 'none'}", {"user": name, "lang": new[1]})
             record_audit(con, by or operator(), "account", what, 0, "state", None)
 
     def contacts(self) -> list[Contact]:
@@ -427,14 +442,15 @@ class Accounts:
         with self._open() as con, _immediate(con):
             if ok and not _locked(con, name, client, now) and found is not None:
                 con.execute("delete from failures where kind = 'pair' and username = ? and client = ?", (name, client))
-                record_audit(con, found[0], "sign_in", f"password from {client}", 0, _scope_label(found[0]), now)
+                what = Entry("sign_in_password", {"client": client})
+                record_audit(con, found[0], "sign_in", what, 0, _scope_label(found[0]), now)
                 return found[0]
             _count_failure(con, ("pair", name, client), MAX_FAILURES, now)
             _count_failure(con, ("client", "", client), CLIENT_MAX_FAILURES, now)
             _count_name_failure(con, name, now)
             # the name as typed (bounded), known or not: the log shows what was tried, never the password
             tried = Identity(name[:100], found[0].role if found else "unknown")
-            record_audit(con, tried, "sign_in_failed", f"password from {client}", 0, "", now)
+            record_audit(con, tried, "sign_in_failed", Entry("sign_in_password", {"client": client}), 0, "", now)
         return None
 
     def unlock(self, username: str, now: datetime | None = None) -> bool:
@@ -470,7 +486,8 @@ class Accounts:
             con.execute("update users set password_hash = ? where username = ?", (hashed, name))
             con.execute("delete from failures where kind in ('pair', 'name') and username = ?", (name,))
             _end_sessions(con, name)
-            record_audit(con, by or operator(), "account", f"password reset for {name}", 0, "state", None)
+            what = Entry("account_password_reset", {"user": name})
+            record_audit(con, by or operator(), "account", what, 0, "state", None)
 
     def identity_for_email(self, email: str) -> Identity | None:
         """The account for an identity provider's e-mail address (OIDC sign-in), or None."""
@@ -480,32 +497,33 @@ class Accounts:
 
     # --- audit log ---------------------------------------------------------------------------------
 
-    def log_export(self, who: Identity, scope: Scope, detail: str, rows: int, now: datetime | None = None) -> None:
-        """Record that ``who`` exported ``rows`` rows of a case list (``detail``) within ``scope``."""
-        self.log(who, "export", detail, rows=rows, scope=scope, now=now)
+    def log_export(self, who: Identity, scope: Scope, what: Entry, rows: int, now: datetime | None = None) -> None:
+        """Record that ``who`` exported ``rows`` rows of a case list (``what``) within ``scope``."""
+        self.log(who, "export", what, rows=rows, scope=scope, now=now)
 
-    def log_view(self, who: Identity, scope: Scope, detail: str, rows: int, now: datetime | None = None) -> None:
-        """Record that ``who`` was shown ``rows`` rows of a case list (``detail``) within ``scope``."""
-        self.log(who, "view", detail, rows=rows, scope=scope, now=now)
+    def log_view(self, who: Identity, scope: Scope, what: Entry, rows: int, now: datetime | None = None) -> None:
+        """Record that ``who`` was shown ``rows`` rows of a case list (``what``) within ``scope``."""
+        self.log(who, "view", what, rows=rows, scope=scope, now=now)
 
     def log(
         self,
         who: Identity,
         action: str,
-        detail: str,
+        what: Entry,
         *,
         rows: int = 0,
         scope: Scope | None = None,
         now: datetime | None = None,
     ) -> None:
-        """Record one event of :data:`AUDITED` (``action``) by ``who`` in the audit log: ``detail`` says
-        what, ``rows`` how many case rows it concerned, ``scope`` within which (the identity's role name
-        when None). The log is append-only: nothing in Nivaran updates or deletes its rows."""
+        """Record one event of :data:`AUDITED` (``action``) by ``who`` in the audit log: ``what`` says what
+        (a catalogue key and its values, :class:`grading.access.audit.Entry`), ``rows`` how many case rows
+        it concerned, ``scope`` within which (the identity's whole scope when None). The log is append-only:
+        nothing in Nivaran updates or deletes its rows (an upgrade only adds an old row's entry)."""
         if action not in AUDITED:
             msg = f"audit action {action!r}: expected one of {', '.join(AUDITED)}"
             raise AccessError(msg)
         with self._open() as con:
-            record_audit(con, who, action, detail, rows, scope.label if scope else _scope_label(who), now)
+            record_audit(con, who, action, what, rows, scope.label if scope else _scope_label(who), now)
 
     def last_seen(self) -> pl.DataFrame:
         """One row per account: ``username``, ``role``, ``last_sign_in_at`` (ISO text, the latest successful
@@ -563,7 +581,8 @@ class Accounts:
                 (name, kind, code, (now or datetime.now()).isoformat(timespec="seconds")),
             ).rowcount
             if added:
-                record_audit(con, found[0], "watch", f"pinned {kind} {code}", 0, _scope_label(found[0]), now)
+                what = Entry(f"watch_{kind}", {kind: code})
+                record_audit(con, found[0], "watch", what, 0, _scope_label(found[0]), now)
         return added > 0
 
     def unwatch(self, username: str, *, kind: str, code: str) -> bool:
@@ -603,11 +622,19 @@ class Accounts:
         return pl.DataFrame(rows, schema=schema, orient="row")
 
     def audit(self) -> pl.DataFrame:
-        """The audit log, newest first."""
+        """The audit log, newest first: one row per event, ``at`` (ISO text, seconds), ``username``, ``role``,
+        ``scope`` (``state``, ``districts=A,B``, ``departments=X``, both joined by ``;``; empty for a failed
+        sign-in), ``action`` (:data:`AUDITED`), ``event`` and ``args`` (what happened: a catalogue key and
+        its values as JSON, :mod:`grading.access.audit`; null on an old row whose sentence had no known
+        shape), ``detail`` (an old row's English sentence as written, empty on newer rows) and ``rows``
+        (case rows concerned). :mod:`grading.outputs.auditlog` writes it in words."""
         with self._open() as con:
             # newest first; within one second (the stamp's precision), the later row first
-            rows = con.execute("select * from audit order by at desc, rowid desc").fetchall()
-        return pl.DataFrame(rows, schema=["at", "username", "role", "scope", "action", "detail", "rows"], orient="row")
+            rows = con.execute(
+                "select at, username, role, scope, action, event, args, detail, rows from audit "
+                "order by at desc, rowid desc"
+            ).fetchall()
+        return pl.DataFrame(rows, schema=AUDIT_COLUMNS, orient="row")
 
     # --- pseudonyms --------------------------------------------------------------------------------
 
@@ -714,25 +741,25 @@ def operator() -> Identity:
 
 def _scope_label(who: Identity) -> str:
     """An identity's whole scope as the audit log writes it (``districts=BHOPAL``, ``state``)."""
-    if who.role == "collector":
-        return f"districts={','.join(who.districts)}"
-    if who.role == "department_head":
-        return f"departments={','.join(who.departments)}"
-    return "state"
+    return audit.scope_of(who.role, who.districts, who.departments)
 
 
 def record_audit(  # noqa: PLR0917 - one column each, as the audit table's row
     con: sqlite3.Connection,
     who: Identity,
     action: str,
-    detail: str,
+    what: Entry,
     rows: int,
     scope: str,
     now: datetime | None,
 ) -> None:
+    """Append one row to the audit log: ``what`` happened, as its event and values (``detail``, the
+    sentence older versions wrote, stays empty)."""
+    at = (now or datetime.now()).isoformat(timespec="seconds")
     con.execute(
-        "insert into audit values (?, ?, ?, ?, ?, ?, ?)",
-        ((now or datetime.now()).isoformat(timespec="seconds"), who.username, who.role, scope, action, detail, rows),
+        "insert into audit (at, username, role, scope, action, detail, rows, event, args) "
+        "values (?, ?, ?, ?, ?, '', ?, ?, ?)",
+        (at, who.username, who.role, scope, action, rows, what.event, what.args),
     )
 
 

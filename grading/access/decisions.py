@@ -24,6 +24,7 @@ from typing import Final
 import polars as pl
 
 from grading.access.accounts import Accounts, record_audit
+from grading.access.audit import Entry, decision_entry
 from grading.access.identity import AccessDeniedError, AccessError, Identity
 
 #: The statuses of a decision, in the order a review reads them.
@@ -118,10 +119,16 @@ class Decisions:
                 "recorded_by, recorded_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 row,
             ).lastrowid
-            on = complaint_id or department or district
-            detail = f"decision {made} on {on} at the review of {review_day:%Y-%m-%d}, due {due:%Y-%m-%d}"
-            record_audit(con, who, "decision", detail, 0, scope.label, now)
-        assert made is not None  # an insert into a rowid table has one
+            assert made is not None  # an insert into a rowid table has one
+            entry = decision_entry(
+                made,
+                district=district,
+                department=department,
+                complaint=complaint_id,
+                review_day=review_day.isoformat(),
+                due=due.isoformat(),
+            )
+            record_audit(con, who, "decision", entry, 0, scope.label, now)
         return made
 
     def done(self, who: Identity, decision_id: int, *, on: date | None = None, now: datetime | None = None) -> None:
@@ -137,7 +144,8 @@ class Decisions:
             con.execute(
                 "update decisions set done_at = ?, done_by = ? where decision_id = ?", (day, who.username, decision_id)
             )
-            record_audit(con, who, "decision", f"decision {decision_id} done on {day}", 0, scope.label, now)
+            what = Entry("decision_done", {"decision": decision_id, "day": day})
+            record_audit(con, who, "decision", what, 0, scope.label, now)
 
     def _row(self, decision_id: int) -> dict[str, str]:
         with self.accounts.connection() as con:

@@ -39,7 +39,8 @@ from urllib.parse import urlencode
 import duckdb
 import polars as pl
 
-from grading.access.accounts import Accounts, Contact
+from grading.access.accounts import DIGEST_PREFIX, Accounts, Contact
+from grading.access.audit import Entry
 from grading.access.identity import Identity
 from grading.monthly import results
 from grading.outputs import export, meeting, outbox
@@ -472,7 +473,7 @@ def build(
     sections: list[Section] = [hello]
     pinned = accounts.watches(who.username)
     if who.role == "collector":
-        mailer = Identity(f"digest:{who.username}", who.role, who.districts, who.departments)
+        mailer = Identity(f"{DIGEST_PREFIX}{who.username}", who.role, who.districts, who.departments)
         for district in watched_first(who.districts, pinned["district"]):
             # read once: the sections and the meeting pack show the same cases and changes
             ahead = month_frames.last_actions(con, day, since)
@@ -491,7 +492,9 @@ def build(
                 make=partial(meeting.xlsx, pack),
                 rows=pack.rows,
                 fmt="xlsx",
-                detail=f"digest meeting pack {district} {day:%Y-%m-%d} to {contact.email}",
+                what=Entry(
+                    "digest_meeting_pack", {"district": district, "day": day.isoformat(), "address": str(contact.email)}
+                ),
                 now=now,
             )
             attachments.append(Attachment(f"review-{district}-{day:%Y-%m-%d}.xlsx", XLSX, data))

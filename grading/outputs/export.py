@@ -22,6 +22,7 @@ import polars as pl
 import xlsxwriter
 
 from grading.access.accounts import Accounts
+from grading.access.audit import Entry
 from grading.access.identity import AccessDeniedError, Identity, Scope
 
 #: format → (MIME type, file extension)
@@ -125,21 +126,21 @@ def audited(
     make: Callable[[], bytes],
     rows: int,
     fmt: str,
-    detail: str,
+    what: Entry,
     now: datetime | None = None,
 ) -> bytes:
     """The one path by which case-level data leave Nivaran: check, make the file, audit, return it.
 
     ``make`` builds the file's bytes from rows ``who`` may see within ``scope`` (already limited by the
-    core); ``detail`` says what they are ("review list BHOPAL 2024-08"), ``rows`` how many case rows the
-    file holds. The audit entry (who, when, scope, what, format, how many rows) is written before the
-    bytes are returned: when it cannot be written, nothing is exported.
+    core); ``what`` says what they are (``Entry("review_list", {"district": "BHOPAL", "day": "2024-08-01"})``),
+    ``rows`` how many case rows the file holds. The audit entry (who, when, scope, what, format, how many
+    rows) is written before the bytes are returned: when it cannot be written, nothing is exported.
     """
     if who.is_public:
         msg = "case lists need a signed-in collector, department head or administrator"
         raise AccessDeniedError(msg)
     data = make()
-    accounts.log_export(who, scope, f"{detail} ({fmt})", rows, now)
+    accounts.log_export(who, scope, what.with_format(fmt), rows, now)
     return data
 
 
@@ -150,9 +151,10 @@ def export_cases(
     rows: pl.DataFrame,
     *,
     fmt: str,
-    detail: str,
+    what: Entry,
+    sheet: str = "data",
     now: datetime | None = None,
 ) -> bytes:
-    """One table of case rows as CSV or Excel, through :func:`audited`."""
-    make = partial(write, rows, fmt, sheet=detail)
-    return audited(accounts, who, scope, make=make, rows=rows.height, fmt=fmt, detail=detail, now=now)
+    """One table of case rows as CSV or Excel (its one sheet named ``sheet``), through :func:`audited`."""
+    make = partial(write, rows, fmt, sheet=sheet)
+    return audited(accounts, who, scope, make=make, rows=rows.height, fmt=fmt, what=what, now=now)

@@ -49,6 +49,7 @@ from typing import Final, Protocol
 import polars as pl
 
 from grading.access.accounts import Accounts, operator
+from grading.access.audit import Entry
 from grading.model.schema import NivaranError
 
 #: Tries of one message in one run before it is left queued with its error.
@@ -71,6 +72,17 @@ _COLUMNS: Final = ("message_id", "kind", "username", "channel", "address", "subj
 
 class DeliveryError(NivaranError):
     """An adapter could not hand a message over (the relay refused it, the gateway answered an error)."""
+
+
+def _sent(message: Message, adapter: str) -> Entry:
+    """The audit entry of ``message`` sent by the adapter named ``adapter`` (``smtp:HOST:PORT``,
+    ``file:FOLDER``, ``webhook:URL``): its kind, Message-ID, recipient (account and address) and how."""
+    via, _, target = adapter.partition(":")
+    values = {"message": message.kind, "message_id": message.message_id, "via": via, "target": target}
+    if not message.username and not message.address:
+        return Entry("message_sent_gateway", values)
+    to = f"{message.username} <{message.address}>" if message.address else message.username
+    return Entry("message_sent", {**values, "recipient": to})
 
 
 @dataclass(frozen=True)
@@ -273,10 +285,7 @@ class Outbox:
                     self._note(message.message_id, error, now(), sent_via=None)
                     continue
                 self._note(message.message_id, None, now(), sent_via=adapter.name)
-                to = f"{message.username} <{message.address}>" if message.address else message.username or "the gateway"
-                self.accounts.log(
-                    operator(), "sent", f"{message.kind} {message.message_id} to {to} via {adapter.name}", now=now()
-                )
+                self.accounts.log(operator(), "sent", _sent(message, adapter.name), now=now())
                 done.sent.append((message.message_id, message.address or adapter.name))
                 break
             else:

@@ -27,6 +27,7 @@ import duckdb
 import polars as pl
 
 from grading.access.accounts import Accounts, operator
+from grading.access.audit import Entry
 from grading.access.identity import Identity
 from grading.model.registry import FIELDS, METRICS
 from grading.model.schema import NivaranError
@@ -148,10 +149,9 @@ def publish(
         stored = {**graded, public.PUBLISHED_CELLS: cells, **flags}
         publication = replace(publication, version=published.save_publication(con, record, stored))
         write_package(PackageSource(publication, con, scheme), out)
-    detail = f"{month:%Y-%m} version {publication.version} under {scheme.name} {scheme.version}" + (
-        " (again, --force)" if earlier is not None else ""
-    )
-    Accounts(db).log(by or operator(), "publish", detail, now=now)
+    values: dict[str, str | int] = {"month": f"{month:%Y-%m}", "version": publication.version, "scheme": scheme.name}
+    what = Entry("published_again" if earlier else "published", {**values, "scheme_version": str(scheme.version)})
+    Accounts(db).log(by or operator(), "publish", what, now=now)
     return publication
 
 
