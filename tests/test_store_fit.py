@@ -294,7 +294,7 @@ def test_the_methodology_says_the_default_month_and_map_rules(city_app: AppTest)
     assert "Every page opens on the latest month in which at least one department is graded" in texts
     assert "no map" in texts
     assert "Not reopened" in texts  # left out, and said so
-    listed = at.dataframe[0].value["name"].to_list()
+    listed = at.dataframe[0].value["Column in the files"].to_list()  # the measures' codes, as the files head them
     assert "satisfied_closure_pct" not in listed
     assert "reached_l2_pct" not in listed
     assert "on_time_closure_pct" in listed
