@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from grading import cli
+from grading.cli import base as cli
 from grading.monthly import results
 from grading.store import database
 

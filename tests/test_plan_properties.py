@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grading.cli import store_scheme
+from grading.cli.base import store_scheme
 from grading.monthly import results
 from grading.scoring import plan
 from grading.scoring.grade import grade
