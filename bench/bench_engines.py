@@ -37,10 +37,10 @@ def step(db: Path, name: str) -> dict[str, object]:
     from grading.monthly import engines, refresh
     from grading.rules.asof import calendar_months
     from grading.scoring.metrics import MetricSettings
-    from grading.store import database
+    from grading.store import database, month_reads
 
     con = database.connect_readonly(db)
-    bounds = database.month_bounds(con)
+    bounds = month_reads.month_bounds(con)
     assert bounds is not None
     months = calendar_months(*bounds)
     began = time.perf_counter()

@@ -52,7 +52,7 @@ def step_one_month(db: Path, month: date) -> dict[str, object]:
     from grading.scoring import schemes
     from grading.scoring.grade import grade
     from grading.scoring.metrics import month_metrics
-    from grading.store import database
+    from grading.store import database, month_reads
 
     out: dict[str, object] = {}
     began = time.perf_counter()
@@ -61,7 +61,7 @@ def step_one_month(db: Path, month: date) -> dict[str, object]:
     start, end, _ = month_window(month)
     for run in ("cold", "warm"):
         t0 = time.perf_counter()
-        inputs = database.read_month_inputs(con, start, end)
+        inputs = month_reads.read_month_inputs(con, start, end)
         t1 = time.perf_counter()
         metrics = month_metrics(inputs, month)
         t2 = time.perf_counter()
@@ -84,12 +84,12 @@ def step_all_months(db: Path) -> dict[str, object]:
     from grading.scoring import schemes
     from grading.scoring.grade import grade
     from grading.scoring.metrics import MetricSettings
-    from grading.store import database
+    from grading.store import database, month_reads
 
     scheme = schemes.load()
     began = time.perf_counter()
     con = database.connect_readonly(db)
-    bounds = database.month_bounds(con)
+    bounds = month_reads.month_bounds(con)
     assert bounds is not None
     months = calendar_months(*bounds)
     graded = grade(compute_months(con, months, MetricSettings()), scheme)
@@ -98,11 +98,11 @@ def step_all_months(db: Path) -> dict[str, object]:
 
 def step_sql_floor(db: Path) -> dict[str, object]:
     from bench.floor import sql_all_months
-    from grading.store import database
+    from grading.store import database, month_reads
 
     began = time.perf_counter()
     con = database.connect_readonly(db)
-    bounds = database.month_bounds(con)
+    bounds = month_reads.month_bounds(con)
     assert bounds is not None
     out = sql_all_months(con, *bounds)
     return {"seconds": time.perf_counter() - began, "rows": out.height}
@@ -113,10 +113,10 @@ def step_floor_check(db: Path) -> dict[str, object]:
     from grading.monthly.refresh import compute_months
     from grading.rules.asof import calendar_months
     from grading.scoring.metrics import MetricSettings
-    from grading.store import database
+    from grading.store import database, month_reads
 
     con = database.connect_readonly(db)
-    bounds = database.month_bounds(con)
+    bounds = month_reads.month_bounds(con)
     assert bounds is not None
     floor = sql_all_months(con, *bounds)
     pipeline = compute_months(con, calendar_months(*bounds), MetricSettings())

@@ -18,7 +18,7 @@ from grading.demo import build
 from grading.rules import asof
 from grading.scoring import schemes
 from grading.serve import public, views
-from grading.store import database
+from grading.store import database, month_reads
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,7 +62,7 @@ def main() -> None:
         build.build_demo(args.db)
         print(f"built the default demo in {time.perf_counter() - began:.1f} s")
     con = database.connect_readonly(args.db)
-    bounds = database.month_bounds(con)
+    bounds = month_reads.month_bounds(con)
     assert bounds is not None
     month = bounds[1]
     print(f"| page | seconds (uncached, {month:%Y-%m}) |\n|---|---|")

@@ -145,9 +145,9 @@ def check_fixtures() -> list[str]:
 def last_months(con: duckdb.DuckDBPyConnection, n: int) -> list[date]:
     """The last ``n`` calendar months with events in the store, oldest first."""
     from grading.rules.asof import calendar_months
-    from grading.store import database
+    from grading.store import month_reads
 
-    bounds = database.month_bounds(con)
+    bounds = month_reads.month_bounds(con)
     if bounds is None:
         msg = "the database has no events"
         raise SystemExit(msg)

@@ -2,7 +2,7 @@
 
 :func:`grading.monthly.refresh.compute_months` runs the engine-neutral rules (:mod:`grading.scoring.metrics`,
 narwhals lazy frames). :func:`floor_months` computes the same rows from the same reads (the same read
-windows, :func:`grading.store.database.read_month_inputs`) with every trick a hand-written, Polars-only,
+windows, :func:`grading.store.month_reads.read_month_inputs`) with every trick a hand-written, Polars-only,
 single-pass version can use, and none of the neutrality:
 
 - every as-of test of a complaint becomes, once per read window, **the first month index at which it
@@ -30,7 +30,7 @@ import polars as pl
 from grading.monthly import refresh
 from grading.rules import asof
 from grading.scoring.metrics import CELL_COUNTS, ENTITY_KEYS, MetricSettings, percentages
-from grading.store import database
+from grading.store import database, month_reads
 
 DAY: Final = pl.duration(days=1)
 U32 = pl.UInt32
@@ -39,13 +39,13 @@ U32 = pl.UInt32
 def floor_months(con: duckdb.DuckDBPyConnection, months: list[date], settings: MetricSettings) -> pl.DataFrame:
     """Every metric of ``months`` (consecutive or not), read as ``compute_months`` reads them."""
     until = database.data_until(con)
-    registered = database.registered_per_month(con, min(months), max(months)) if len(set(months)) > 1 else {}
+    registered = month_reads.registered_per_month(con, min(months), max(months)) if len(set(months)) > 1 else {}
     frames = []
     chunks = refresh._consecutive(
         months, refresh.MONTHS_PER_READ, registered, refresh.READ_COMPLAINTS, refresh.LIGHT_READ
     )
     for chunk in chunks:
-        inputs = database.read_month_inputs(con, asof.month_window(chunk[0])[0], asof.month_window(chunk[-1])[1])
+        inputs = month_reads.read_month_inputs(con, asof.month_window(chunk[0])[0], asof.month_window(chunk[-1])[1])
         frames.append(window_metrics(inputs, chunk, settings, until))
         del inputs
     return pl.concat(frames, how="vertical_relaxed")

@@ -2,7 +2,7 @@
 
     uv run python bench/month_read.py --month 2026-10 STORE_24 STORE_48 [--runs 5]
 
-For each run, alternating between the stores: :func:`grading.store.database.read_month_inputs` of the
+For each run, alternating between the stores: :func:`grading.store.month_reads.read_month_inputs` of the
 month (what grading one month reads: complaints alive in it, their transfers, its stints and call-backs),
 timed in wall and CPU seconds in a fresh read-only connection, and the ``complaints`` rows DuckDB's
 profiler says the complaints part scanned. The month's read should cost what the month holds, not the
@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from grading.rules import asof
-from grading.store import database
+from grading.store import database, month_reads
 
 
 def one(db: Path, start: datetime, end: datetime) -> dict[str, float]:
@@ -28,13 +28,13 @@ def one(db: Path, start: datetime, end: datetime) -> dict[str, float]:
     con = database.connect_readonly(db)
     try:
         began, cpu = time.perf_counter(), time.process_time()
-        inputs = database.read_month_inputs(con, start, end)
+        inputs = month_reads.read_month_inputs(con, start, end)
         wall, used = time.perf_counter() - began, time.process_time() - cpu
         with tempfile.TemporaryDirectory() as tmp:
             profile = Path(tmp) / "profile.json"
             con.execute("pragma enable_profiling = 'json'")
             con.execute("pragma profiling_output = '" + str(profile) + "'")
-            database.month_complaints(con, start, end)
+            month_reads.month_complaints(con, start, end)
             con.execute("pragma disable_profiling")
             scanned = json.loads(profile.read_text(encoding="utf-8"))["query"]["total_rows_scanned"]
     finally:

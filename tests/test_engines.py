@@ -30,7 +30,7 @@ from grading.rules import asof
 from grading.scoring import schemes
 from grading.scoring.grade import grade
 from grading.scoring.metrics import MetricSettings
-from grading.store import database, helpline
+from grading.store import database, helpline, month_reads
 from tests import zoned
 from tests.conftest import frame
 
@@ -116,7 +116,7 @@ def assert_engines_agree(results: dict[str, pl.DataFrame], scheme: schemes.Schem
 def test_the_demo_agrees_on_every_engine_for_every_month(demo_db: Path, sail: str) -> None:
     con = database.connect_readonly(demo_db)
     try:
-        bounds = database.month_bounds(con)
+        bounds = month_reads.month_bounds(con)
         stored = refresh.stored_settings(con)
         scheme = schemes.load(helpline.read(con).scheme)
     finally:

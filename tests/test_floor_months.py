@@ -21,7 +21,7 @@ from bench.floor_months import floor_months
 from grading.monthly.refresh import compute_months
 from grading.rules.asof import calendar_months
 from grading.scoring.metrics import MetricSettings
-from grading.store import database
+from grading.store import database, month_reads
 from tests import zoned
 
 
@@ -33,7 +33,7 @@ def zoned_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def both(db: Path, months: list[date] | None, settings: MetricSettings) -> tuple[pl.DataFrame, pl.DataFrame]:
     con = database.connect_readonly(db)
     try:
-        bounds = database.month_bounds(con)
+        bounds = month_reads.month_bounds(con)
         assert bounds is not None
         months = months or calendar_months(*bounds)
         return floor_months(con, months, settings), compute_months(con, months, settings)

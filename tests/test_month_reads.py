@@ -4,7 +4,7 @@ Two stores hold the same kind of helpline, one with twice the history of the oth
 same month. Grading that month reads the complaints active in it and the ones still open; DuckDB's
 profiler counts the ``complaints`` rows each read scans. The stores are written straight with SQL (150,000
 complaints a month, more than a DuckDB row group, so that zone maps have row groups to skip) and laid out
-as ``demo`` and ``compact`` lay a store out (:func:`grading.store.database.cluster`).
+as ``demo`` and ``compact`` lay a store out (:func:`grading.store.month_reads.cluster`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from grading.rules import asof
-from grading.store import database
+from grading.store import database, month_reads
 from tests.stores import mp_store
 
 #: Complaints registered a month; every 40th stays open for good (a backlog that grows with the history).
@@ -57,7 +57,7 @@ def build(db: Path, months: int, *, shuffled: bool = False) -> None:
         if shuffled:
             con.execute("insert into complaints select * from written order by hash(complaint_key)")
         else:
-            database.cluster(con, "complaints", "temp", "written")
+            month_reads.cluster(con, "complaints", "temp", "written")
 
 
 def scanned(db: Path, start: datetime, end: datetime) -> tuple[int, int, int]:
@@ -67,7 +67,7 @@ def scanned(db: Path, start: datetime, end: datetime) -> tuple[int, int, int]:
         profile = db.with_name(db.name + ".profile.json")
         con.execute("pragma enable_profiling = 'json'")
         con.execute(f"pragma profiling_output = '{profile}'")
-        rows = database.month_complaints(con, start, end).height
+        rows = month_reads.month_complaints(con, start, end).height
         con.execute("pragma disable_profiling")
         stored = con.sql("select count(*) from complaints").fetchall()[0][0]
     finally:
@@ -106,7 +106,7 @@ def test_the_month_read_returns_exactly_the_rule_s_complaints(stores: dict[int, 
     start, end = datetime(2026, 8, 1), datetime(2026, 9, 1)  # an earlier month: later complaints left out
     con = database.connect_readonly(stores[12])
     try:
-        got = database.month_complaints(con, start, end)
+        got = month_reads.month_complaints(con, start, end)
         rule = con.sql(
             """
             select complaint_key from complaints

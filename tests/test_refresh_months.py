@@ -20,7 +20,7 @@ from grading.monthly import refresh
 from grading.rules import asof
 from grading.rules.derive import derive
 from grading.scoring.metrics import MetricSettings, month_metrics, month_passes, months_metrics
-from grading.store import database, helpline
+from grading.store import database, helpline, month_reads
 from tests.conftest import CATEGORIES, ev, frame, reg
 
 # Five years. LONG is open for 20 months and moves department twice; ESC climbs to L3 and is
@@ -173,12 +173,12 @@ def month_by_month_from_store(
     frames = []
     for month in months:
         start, end, _ = asof.month_window(month)
-        frames.append(month_metrics(database.read_month_inputs(con, start, end), month, settings, until))
+        frames.append(month_metrics(month_reads.read_month_inputs(con, start, end), month, settings, until))
     return pl.concat(frames, how="vertical_relaxed")
 
 
 def all_months(con: duckdb.DuckDBPyConnection) -> list[date]:
-    bounds = database.month_bounds(con)
+    bounds = month_reads.month_bounds(con)
     assert bounds is not None
     return asof.calendar_months(*bounds)
 

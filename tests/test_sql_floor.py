@@ -13,13 +13,13 @@ from bench.floor import differences, sql_all_months
 from grading.monthly.refresh import compute_months
 from grading.rules.asof import calendar_months
 from grading.scoring.metrics import MetricSettings
-from grading.store import database
+from grading.store import database, month_reads
 
 
 def test_sql_floor_agrees_with_compute_months_on_every_month(demo_db: Path) -> None:
     con = database.connect_readonly(demo_db)
     try:
-        bounds = database.month_bounds(con)
+        bounds = month_reads.month_bounds(con)
         assert bounds is not None
         settings = MetricSettings(habitual_threshold=3)  # more complaints left out than the default
         floor = sql_all_months(con, *bounds, settings)

@@ -16,7 +16,7 @@ from grading.rules import rowcheck
 from grading.rules.derive import derive
 from grading.scoring import schemes
 from grading.scoring.metrics import month_metrics
-from grading.store import database
+from grading.store import database, month_reads
 from grading.store.reference import categories as shipped_categories
 from tests.conftest import ev, reg
 from tests.stores import mp_store
@@ -194,7 +194,7 @@ def test_missing_database_says_how_to_create_one(tmp_path: Path) -> None:
 
 def test_month_bounds(loaded: Path) -> None:
     con = database.connect_readonly(loaded)
-    assert database.month_bounds(con) == (date(2024, 1, 1), date(2024, 4, 1))
+    assert month_reads.month_bounds(con) == (date(2024, 1, 1), date(2024, 4, 1))
     con.close()
 
 

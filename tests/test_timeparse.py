@@ -10,7 +10,7 @@ import pytest
 
 from grading.intake import ingest, mapping
 from grading.rules import timeparse
-from grading.store import database, helpline
+from grading.store import database, helpline, month_reads
 
 NY = "America/New_York"
 IST = "Asia/Kolkata"
@@ -126,7 +126,7 @@ def test_a_canonical_log_in_a_new_york_store(tmp_path: Path) -> None:
     ]
     con = database.connect_readonly(db)
     try:
-        assert database.month_bounds(con) == (date(2024, 8, 1), date(2024, 8, 1))
+        assert month_reads.month_bounds(con) == (date(2024, 8, 1), date(2024, 8, 1))
     finally:
         con.close()
 

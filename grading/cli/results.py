@@ -16,7 +16,7 @@ import polars as pl
 from grading.cli.base import db_option, main, month_arg, progress_bars, scheme_option, store_scheme, text_table
 from grading.model.schema import NivaranError
 from grading.scoring import schemes
-from grading.store import database
+from grading.store import database, month_reads
 
 if TYPE_CHECKING:
     from grading.monthly.national import NationalView
@@ -76,7 +76,7 @@ def grade_command(  # noqa: PLR0917 - one parameter per click option
         scheme = store_scheme(con, scheme_name)
         rows = results.graded(con, scheme, by, month, live=recompute)
         published = publish.standing(con, month, scheme.name)
-        bounds = database.month_bounds(con)
+        bounds = month_reads.month_bounds(con)
         sources = duesource.due_sources(con, by, month)
     finally:
         con.close()
@@ -137,7 +137,7 @@ def fill_monthly(path: Path, scheme_name: str | None, engine_name: str, remote: 
 
     with closing(database.connect_readonly(path)) as con:
         scheme = store_scheme(con, scheme_name)
-        bounds = database.month_bounds(con)
+        bounds = month_reads.month_bounds(con)
         stored = refresh.stored_settings(con)
     if bounds is None:
         raise NivaranError("the store holds no events: nothing to grade")
@@ -402,7 +402,7 @@ def flags_command(  # noqa: PLR0917 - one parameter per click option
     con = database.connect_readonly(database.resolve_path(db))
     try:
         scheme = store_scheme(con, scheme_name)
-        bounds = database.month_bounds(con)
+        bounds = month_reads.month_bounds(con)
         if bounds is None or month < bounds[0] or month > bounds[1]:
             msg = (
                 f"no data for {month_text}: the database holds no months"

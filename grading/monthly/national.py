@@ -36,7 +36,7 @@ from grading.monthly.refresh import PASS_ROWS
 from grading.rules import asof
 from grading.scoring import metrics, schemes
 from grading.scoring.grade import grade
-from grading.store import database, lake
+from grading.store import lake, month_reads
 
 #: The national scheme used when none is named (``data/national/``).
 DEFAULT_NATIONAL: Final = "darpg-states"
@@ -55,9 +55,9 @@ _TYPES: Final[dict[str, pl.DataType]] = {
     "FLOAT": pl.Float32(),
     "BOOLEAN": pl.Boolean(),
 }
-#: The columns of each derived table the metrics read (as :func:`grading.store.database.read_month_inputs`).
+#: The columns of each derived table the metrics read (as :func:`grading.store.month_reads.read_month_inputs`).
 _INPUT_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
-    "complaints": database.GRADING_COLUMNS,
+    "complaints": month_reads.GRADING_COLUMNS,
     "transfers": ("complaint_key", "event_time", "department"),
     "stints": ("complaint_key", "started_at", "nonattended_at"),
     "feedback_events": ("complaint_key", "event_time", "kind"),
@@ -130,7 +130,7 @@ def _hive(spec: dict[str, Any]) -> dict[str, pl.DataType]:
 
 def month_inputs(lake_dir: Path, helpline: Helpline, until: date) -> dict[str, pl.DataFrame]:
     """The derived rows that grade the helpline's months up to ``until`` (every row the lake holds up to
-    that month: a superset of :func:`grading.store.database.read_month_inputs` for those months)."""
+    that month: a superset of :func:`grading.store.month_reads.read_month_inputs` for those months)."""
     return {t: read_table(lake_dir, helpline, t, until).select(c) for t, c in _INPUT_COLUMNS.items()}
 
 

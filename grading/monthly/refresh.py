@@ -16,7 +16,7 @@ import polars as pl
 
 from grading.rules.asof import calendar_months, month_window, next_month
 from grading.scoring.metrics import POLARS, Engine, MetricSettings, encode, encoded_months_metrics, month_passes
-from grading.store import database
+from grading.store import database, month_reads
 
 Progress = Callable[[str, int, int], None]
 SETTINGS_KEY = "metric_settings"
@@ -62,9 +62,9 @@ def compute_months(
     done = 0
     until = database.data_until(con)  # a snapshot's export time: its month is judged as of it
     # (one month, e.g. a daily load's refresh, needs no sizing)
-    registered = database.registered_per_month(con, min(months), max(months)) if len(set(months)) > 1 else {}
+    registered = month_reads.registered_per_month(con, min(months), max(months)) if len(set(months)) > 1 else {}
     for chunk in _consecutive(months, MONTHS_PER_READ, registered, READ_COMPLAINTS, LIGHT_READ):
-        inputs = database.read_month_inputs(con, month_window(chunk[0])[0], month_window(chunk[-1])[1])
+        inputs = month_reads.read_month_inputs(con, month_window(chunk[0])[0], month_window(chunk[-1])[1])
         runs = month_passes(inputs["complaints"], chunk, PASS_ROWS)
         encoded = encode(inputs)
         del inputs
@@ -130,7 +130,7 @@ def refresh_monthly(
         # A month after the last computed one was never computed (no event in it before this load).
         months = calendar_months(min(since, next_month(computed)), max(until, computed))
     else:
-        bounds = database.month_bounds(con)
+        bounds = month_reads.month_bounds(con)
         if bounds is None:
             return []
         first = bounds[0]

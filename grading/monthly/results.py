@@ -15,7 +15,7 @@ from grading.monthly import refresh
 from grading.rules.asof import calendar_months
 from grading.scoring.grade import grade, published_rank, rank_text
 from grading.scoring.schemes import Scheme
-from grading.store import database, published
+from grading.store import database, month_reads, published
 
 
 def metrics_for(
@@ -31,7 +31,7 @@ def metrics_for(
     A month published under this scheme (:mod:`grading.outputs.publish`) shows its published department and
     district rows, whatever arrived since; ``live`` gives the current reading of every month instead.
     """
-    bounds = database.month_bounds(con)
+    bounds = month_reads.month_bounds(con)
     if bounds is None:
         return pl.DataFrame()
     last = min(until, bounds[1]) if until else bounds[1]

@@ -50,7 +50,7 @@ from grading.scoring import plan
 from grading.scoring.flags import FLAGS, evidence_of
 from grading.scoring.schemes import Scheme
 from grading.serve import decisions, review, views
-from grading.store import database, helpline
+from grading.store import database, helpline, month_reads
 from grading.words import say
 
 #: The digest's ``--role`` names → the account roles they select.
@@ -244,7 +244,7 @@ def watched_first(codes: tuple[str, ...], pinned: tuple[str, ...]) -> list[str]:
 def head_month(con: duckdb.DuckDBPyConnection, day: date) -> date | None:
     """The month a department head's digest of ``day`` reports: the month of ``day``, or the last month
     with data when the data end earlier (None: an empty store)."""
-    bounds = database.month_bounds(con)
+    bounds = month_reads.month_bounds(con)
     return None if bounds is None else min(bounds[1], day.replace(day=1))
 
 

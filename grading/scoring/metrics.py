@@ -52,7 +52,7 @@ ENTITY_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "district": ("district",),
     "department_district": ("department", "district"),
 }
-#: Instants of the inputs (:func:`grading.store.database.read_month_inputs`) the rules read, by frame.
+#: Instants of the inputs (:func:`grading.store.month_reads.read_month_inputs`) the rules read, by frame.
 INSTANTS: Final[dict[str, tuple[str, ...]]] = {
     "complaints": (
         "registered_at",
@@ -125,7 +125,7 @@ class Encoded:
 
 
 def encode(inputs: dict[str, pl.DataFrame]) -> Encoded:
-    """The inputs of the rules from :func:`grading.store.database.read_month_inputs` (or
+    """The inputs of the rules from :func:`grading.store.month_reads.read_month_inputs` (or
     :func:`grading.rules.derive.derive`): see :class:`Encoded`. Only their representation changes."""
     complaints, transfers = inputs["complaints"], inputs["transfers"]
     names = _names_of(complaints["department"], complaints["district"], transfers["department"])
@@ -292,7 +292,7 @@ def month_metrics(
 
     Parameters
     ----------
-    inputs : frames from :func:`grading.store.database.read_month_inputs` for this month (or any superset:
+    inputs : frames from :func:`grading.store.month_reads.read_month_inputs` for this month (or any superset:
         rows outside the month's window are filtered here too).
     month : the first day of the calendar month.
     settings : the habitual threshold and long-pending days (default 10 and 50).

@@ -22,7 +22,7 @@ from grading.rules.asof import month_window
 from grading.scoring.flags import FLAG_SCHEMA, raise_flags
 from grading.scoring.metrics import complaint_flags
 from grading.scoring.schemes import Scheme
-from grading.store import case_reads, database, published
+from grading.store import case_reads, database, month_reads, published
 
 #: Entity type → the key under which a publication stores the flags it raised for that type (beside its
 #: ``department`` and ``district`` rows and its cells). Stored without ``entity_type`` (the key says it),
@@ -38,7 +38,7 @@ def compute(
     ``live``: the metric-based flags read the month's current metrics, not its published ones
     (:func:`grading.monthly.results.metrics_for`); publishing uses it."""
     start, end, _ = month_window(month)
-    inputs = database.read_month_inputs(con, start, end)
+    inputs = month_reads.read_month_inputs(con, start, end)
     entities, _ = complaint_flags(inputs, month, scheme.metric_settings, database.data_until(con))
     return raise_flags(
         entities=entities.select("complaint_key", "department", "district"),

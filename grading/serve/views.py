@@ -27,7 +27,7 @@ from grading.scoring.metrics import ENTITY_KEYS, totals
 from grading.scoring.plan import outcome_lists
 from grading.scoring.schemes import Scheme
 from grading.serve import integrity
-from grading.store import case_reads, database, published
+from grading.store import case_reads, database, month_reads, published
 
 DUE_SOON: Final = timedelta(days=2)
 HEADLINE: Final = ("received", "closed", "satisfied_closure_pct", "sla_compliance_pct", "pending_over_50")
@@ -265,7 +265,7 @@ class DataStatus(TypedDict):
 
 def data_status(con: duckdb.DuckDBPyConnection) -> DataStatus:
     """What is loaded: row counts, the month window, last refresh, ingest log and quarantine reasons."""
-    bounds = database.month_bounds(con)
+    bounds = month_reads.month_bounds(con)
     found = database.ingest_status(con)
     return {
         "counts": database.counts(con),

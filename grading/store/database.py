@@ -3,6 +3,7 @@
 This module opens the store (connection, schema, ``meta``) and reads what the grading reads; its
 siblings, split by job, hold the rest of the DuckDB layer: :mod:`grading.store.writes` (writing a
 load: reference codes, events, quarantine, the ingest log, derived rows),
+:mod:`grading.store.month_reads` (what grading a month reads, and the order that keeps it small),
 :mod:`grading.store.case_reads` (complaint- and stint-level rows for case lists and flag evidence) and
 :mod:`grading.store.published` (publications).
 
@@ -40,7 +41,7 @@ import polars as pl
 
 from grading.model.paths import DATA_DIR
 from grading.model.schema import EVENT_SCHEMA
-from grading.store import migrations, replay, slots
+from grading.store import migrations, month_reads, replay, slots
 from grading.store.sqltext import registered, sql
 
 DEFAULT_DB: Final = DATA_DIR / "nivaran.duckdb"
@@ -233,36 +234,8 @@ def compact(path: Path) -> None:
     unseen by readers, until this runs. A load reports when a table's share passes :data:`COMPACT_AT`.
     Readers keep the version they opened; the next write makes one full copy.
     """
-    with slots.next_version(path, compact=True, cluster=cluster) as con:
+    with slots.next_version(path, compact=True, cluster=month_reads.cluster) as con:
         prepare_schema(con, path)
-
-
-#: The order each derived table a month's read filters by time is stored in when a write rebuilds the
-#: store (``demo``, ``compact``), see :func:`cluster`: closed complaints by their last event, then the
-#: open ones by registration; stints by their start; call-backs by their time.
-_CLUSTER_ORDER: Final = {
-    "complaints": (
-        "order by closed_at is null, case when closed_at is null then registered_at else last_event_at end, "
-        "complaint_key"
-    ),
-    "stints": "order by started_at, complaint_key",
-    "feedback_events": "order by event_time, complaint_key",
-}
-
-
-def cluster(con: duckdb.DuckDBPyConnection, table: str, schema: str, source: str) -> None:
-    """Fill the empty ``table`` with the rows of ``schema.source``, in the order a month's read prunes
-    best for the derived tables it filters by time (:data:`_CLUSTER_ORDER`; any other table as it is).
-
-    A month's read (:func:`month_complaints`, :func:`read_month_inputs`) asks for the complaints active
-    since the month's start and the open ones, the stints started in it and the call-backs made in it; in
-    these orders DuckDB's zone maps (each row group's min and max, and whether it holds nulls) skip every
-    row group outside the month, so a read costs what the month holds, not the length of the history.
-    Loads keep the order roughly (they re-append the complaints they touched); ``compact`` restores it.
-    Written in order rather than sorted in place, so no freed copy of a table is left in the file.
-    """
-    order = _CLUSTER_ORDER.get(table, "")
-    con.execute(sql("insert into {t} select * from {s}.{f} ", t=table, s=schema, f=source) + order)
 
 
 def prepare_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
@@ -373,107 +346,6 @@ def stored_keys(con: duckdb.DuckDBPyConnection, complaint_ids: pl.Series) -> pl.
 def limit_memory(con: duckdb.DuckDBPyConnection, gib: float) -> None:
     """Cap DuckDB's memory for this connection; past it, DuckDB spills to ``<db>.tmp/`` on disk."""
     con.execute("set memory_limit = ?", [f"{float(gib)}GiB"])
-
-
-def month_bounds(con: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:
-    """First and last calendar month with any event, or None for an empty store."""
-    row = con.sql(
-        "select date_trunc('month', min(event_time))::date, date_trunc('month', max(event_time))::date from events"
-    ).fetchall()[0]
-    if row[0] is None:
-        return None
-    return row[0], row[1]
-
-
-def registered_per_month(con: duckdb.DuckDBPyConnection, first: date, last: date) -> dict[date, int]:
-    """Complaints registered in each calendar month from ``first`` to ``last`` (months without any are
-    absent): what a read of those months holds (:func:`grading.monthly.refresh.compute_months` sizes its
-    reads by it)."""
-    rows = con.execute(
-        """
-        select date_trunc('month', registered_at)::date as month, count(*) as registered
-        from complaints
-        where registered_at >= $first and registered_at < $last::date + interval 1 month
-        group by all
-        """,
-        {"first": first, "last": last},
-    ).fetchall()
-    return {month: int(n) for month, n in rows}
-
-
-#: Columns of ``complaints`` the metrics read (the rest serve case lists).
-GRADING_COLUMNS: Final = (
-    "complaint_key",
-    "registered_at",
-    "department",
-    "district",
-    "closed_at",
-    "close_outcome",
-    "first_feedback_at",
-    "reached_l2_at",
-    "reached_l3_at",
-    "reached_l4_at",
-    "first_breach_at",
-    "last_event_at",
-    "complainant_month_count",
-)
-
-
-def read_month_inputs(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> dict[str, pl.DataFrame]:
-    """The derived rows needed to grade the months in ``[start, end)`` as of their cut-offs.
-
-    ``complaints`` registered before ``end`` that are still open now or have any event at or after
-    ``start`` (so: registered in the window, closed in it, open at a cut-off in it, or with a call-back
-    or stint in it; a complaint open at a cut-off with no event for months is kept), their
-    ``transfers`` before ``end``, ``stints`` started in the window and ``feedback_events`` in it. This
-    is a superset for any single month of the window: :func:`grading.scoring.metrics.month_metrics` applies
-    the exact rule for each month.
-    """
-    params = {"start": start, "end": end}
-    complaints = month_complaints(con, start, end)
-    with registered(con, graded_keys=complaints.select("complaint_key")):
-        transfers = con.sql(
-            """
-            select complaint_key, event_time, department from transfers
-            where event_time < $end and complaint_key in (select complaint_key from graded_keys)
-            """,
-            params={"end": end},
-        ).pl()
-    stints = con.sql(
-        """
-        select complaint_key, started_at, nonattended_at from stints
-        where started_at >= $start and started_at < $end
-        """,
-        params=params,
-    ).pl()
-    feedback = con.sql(
-        "select * from feedback_events where event_time >= $start and event_time < $end", params=params
-    ).pl()
-    return {"complaints": complaints, "transfers": transfers, "stints": stints, "feedback_events": feedback}
-
-
-def month_complaints(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> pl.DataFrame:
-    """The ``complaints`` rows (:data:`GRADING_COLUMNS`) a grading of ``[start, end)`` needs: registered
-    before ``end`` and open now or with an event at or after ``start``; in key order.
-
-    Read in two parts, each of which DuckDB's zone maps prune (see :func:`cluster`): the complaints with
-    an event since ``start``, and the open ones quiet since before it.
-    """
-    return as_frame(
-        con.sql(
-            sql(
-                """
-                select {c} from complaints
-                where registered_at < $end and last_event_at >= $start
-                union all
-                select {c} from complaints
-                where registered_at < $end and closed_at is null and last_event_at < $start
-                """,
-                c=GRADING_COLUMNS,
-            ),
-            params={"start": start, "end": end},
-        )
-    ).sort("complaint_key")
 
 
 def last_computed_month(con: duckdb.DuckDBPyConnection) -> date | None:

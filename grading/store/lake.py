@@ -46,7 +46,7 @@ import polars as pl
 from grading.model.schema import NivaranError
 from grading.rules.asof import add_months
 from grading.scoring import schemes
-from grading.store import database, helpline
+from grading.store import database, helpline, month_reads
 from grading.store.sqltext import sql
 
 #: Tables written by month, and the column whose calendar month places a row.
@@ -262,7 +262,7 @@ def _export(con: duckdb.DuckDBPyConnection, settings: helpline.Helpline, lake: P
     for partition in sorted(set(old_parts) - set(digests)):
         _remove(partition_path(lake, slug, partition), lake)
         report.removed.append(partition)
-    bounds = database.month_bounds(con)
+    bounds = month_reads.month_bounds(con)
     until = database.data_until(con)
     scheme = schemes.load(settings.scheme)
     scheme_file = lake / ENTRIES / f"{slug}.scheme.toml"

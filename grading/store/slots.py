@@ -448,7 +448,7 @@ def _full_copy(current: Path, slot: Path) -> duckdb.DuckDBPyConnection:
 COMPACT_GIB: Final = 3.0
 
 #: Fills an empty table of the open version from a table of another (table, schema, source), in the
-#: order it chooses: :func:`grading.store.database.cluster`.
+#: order it chooses: :func:`grading.store.month_reads.cluster`.
 Clustering = Callable[[duckdb.DuckDBPyConnection, str, str, str], None]
 
 #: Linux's ``FICLONE`` request: a copy-on-write clone of a whole file (btrfs, XFS, bcachefs; not ext4).

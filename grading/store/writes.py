@@ -17,7 +17,7 @@ import duckdb
 import polars as pl
 
 from grading.rules.privacy import mask_personal
-from grading.store import database
+from grading.store import database, month_reads
 from grading.store.sqltext import registered, sql
 
 #: Derived tables and their column order, as written by :func:`replace_derived`.
@@ -393,7 +393,7 @@ def max_complaint_key(con: duckdb.DuckDBPyConnection) -> int:
 
 
 #: The derived tables a build (``demo``) holds in temporary tables until they are all derived, then
-#: writes in one ordered pass each (:func:`grading.store.database.cluster`).
+#: writes in one ordered pass each (:func:`grading.store.month_reads.cluster`).
 HELD_TABLES: Final = ("complaints", "stints", "feedback_events")
 
 
@@ -423,7 +423,7 @@ def store_held(con: duckdb.DuckDBPyConnection) -> None:
     for table in HELD_TABLES:
         held = f"held_{table}"
         con.execute(sql("create temp table if not exists {h} as from {t} limit 0", h=held, t=table))
-        database.cluster(con, table, "temp", held)
+        month_reads.cluster(con, table, "temp", held)
         con.execute(sql("drop table {h}", h=held))
 
 

@@ -39,7 +39,7 @@ from grading.outputs.site.read import KINDS, MonthData, published_months, read_m
 from grading.scoring import schemes
 from grading.scoring.schemes import Scheme
 from grading.serve import public
-from grading.store import database, helpline
+from grading.store import database, helpline, month_reads
 
 #: The descriptors written beside the package's files (in the site and in ``--out``).
 DESCRIPTORS = ("datapackage.json", "dcat.json")
@@ -278,7 +278,7 @@ def live_document(db: Path, month: date, endpoint: str) -> dict[str, Any] | None
     which). None when the store holds no data for the month."""
     con = database.connect_readonly(db)
     try:
-        bounds = database.month_bounds(con)
+        bounds = month_reads.month_bounds(con)
         if bounds is None or not bounds[0] <= month <= bounds[1]:
             return None
         scheme = schemes.load(helpline.read(con).scheme)
