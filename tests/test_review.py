@@ -258,6 +258,8 @@ def test_last_actions_read_ahead_for_the_state_give_each_district_its_own(con) -
         assert review.cases(con, TWENTIETH, who, last_actions=ahead).equals(review.cases(con, TWENTIETH, who))
         shared = review.changes(con, TWENTIETH, TENTH, who, last_actions=ahead)
         assert shared.equals(review.changes(con, TWENTIETH, TENTH, who))
+        listed = review.cases(con, TWENTIETH, who)  # the caller's own read of the day's cases, passed in
+        assert review.changes(con, TWENTIETH, TENTH, who, now=listed).equals(shared)
     last = ahead.of(pl.Series(["A", "B", "C", "Z"]), review.end_of(TWENTIETH)).sort("complaint_id")
     assert last.select("complaint_id", "last_action").rows() == [("A", "attended"), ("B", "escalated"), ("C", "closed")]
     # As of the 10th, B had been escalated once (8 March) and C resolved (6 March) with feedback (7 March).

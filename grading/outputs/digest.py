@@ -168,7 +168,7 @@ def collector_sections(
     if cases is None:
         cases = review.cases(con, day, who, district=district)
     if changes is None:
-        changes = review.changes(con, day, since, who, district=district)
+        changes = review.changes(con, day, since, who, district=district, now=cases)
     counts = review.change_counts(changes)
     name = _name(con, "district", district, lang)
     dept = "department_name_hi" if lang == "hi" else "department_name"
@@ -478,7 +478,7 @@ def build(
             # read once: the sections and the meeting pack show the same cases and changes
             ahead = month_frames.last_actions(con, day, since)
             cases = review.cases(con, day, who, district=district, last_actions=ahead)
-            changes = review.changes(con, day, since, who, district=district, last_actions=ahead)
+            changes = review.changes(con, day, since, who, district=district, last_actions=ahead, now=cases)
             sections += collector_sections(
                 con, who, district, day, since=since, lang=lang, base_url=base_url, cases=cases, changes=changes
             )

@@ -75,7 +75,7 @@ def build(
     if cases is None:  # a caller that read them already (a digest) passes them in
         cases = review.cases(con, day, who, district=district)
     if changes is None:
-        changes = review.changes(con, day, since, who, district=district)
+        changes = review.changes(con, day, since, who, district=district, now=cases)
     names = results.attach_names(con, pl.DataFrame({"department": [""], "district": [district]}))
     name = names["district_name"][0] or district
     title = f"{name} district review, {day:%d-%m-%Y} (changes since {since:%d-%m-%Y})"

@@ -204,6 +204,7 @@ def changes(
     district: str | None = None,
     department: str | None = None,
     last_actions: LastActions | None = None,
+    now: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """What changed between the end of ``since`` (the last review) and the end of ``day``.
 
@@ -215,14 +216,16 @@ def changes(
     registered_at.
 
     Raises ``ValueError`` when ``since`` is not before ``day``. ``last_actions``: complaints' last actions
-    read ahead (:class:`LastActions`), shared with the caller's other reads.
+    read ahead (:class:`LastActions`), shared with the caller's other reads; ``now``: the same scope's
+    :func:`cases` of ``day`` when the caller read them already.
     """
     if since >= day:
         msg = f"the last review ({since:%d-%m-%Y}) must be before the review day ({day:%d-%m-%Y})"
         raise ValueError(msg)
     then_at, now_at = end_of(since), end_of(day)
     last_actions = last_actions or LastActions(con)
-    now = cases(con, day, who, district=district, department=department, last_actions=last_actions)
+    if now is None:
+        now = cases(con, day, who, district=district, department=department, last_actions=last_actions)
     kept = ["department", "department_name", "department_name_hi", "category_name", "registered_at"]
     then = (
         views.open_cases(con, then_at, who, district=district, department=department)
