@@ -54,24 +54,23 @@ class Watcher:
     #: (size, modification time) of each candidate at the previous look.
     seen: dict[Path, tuple[int, int]] = field(default_factory=dict)
 
-    def candidates(self) -> list[Path]:
-        """The files of the folder a load may take, oldest first."""
+    def candidates(self) -> dict[Path, tuple[int, int]]:
+        """The files of the folder a load may take, oldest first, each with its (size, modification time)
+        read once, as the folder is listed; a file gone meanwhile is left out."""
         found = []
         with os.scandir(self.folder) as entries:
             for entry in entries:
                 if entry.name.startswith(".") or entry.name.lower().endswith(_PARTIAL):
                     continue
-                if entry.is_file(follow_symlinks=False):
-                    found.append(Path(entry.path))
-        return sorted(found, key=lambda p: (p.stat().st_mtime_ns, p.name))
+                with contextlib.suppress(FileNotFoundError):
+                    if entry.is_file(follow_symlinks=False):
+                        st = entry.stat(follow_symlinks=False)
+                        found.append((st.st_mtime_ns, entry.name, Path(entry.path), st.st_size))
+        return {path: (size, mtime) for mtime, _, path, size in sorted(found)}
 
     def ready(self, *, settled: bool) -> list[Path]:
         """The candidates that are complete: unchanged since the previous look (all, when ``settled``)."""
-        now = {}
-        for path in self.candidates():
-            with contextlib.suppress(FileNotFoundError):
-                st = path.stat()
-                now[path] = (st.st_size, st.st_mtime_ns)
+        now = self.candidates()
         ready = [p for p, stamp in now.items() if settled or self.seen.get(p) == stamp]
         self.seen = now
         return ready
