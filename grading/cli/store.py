@@ -266,6 +266,9 @@ def ingest_command(  # noqa: PLR0917 - one parameter per click option
 ) -> None:
     """Load event-log files (CSV, JSON Lines, Parquet or Excel) or, with --mapping, snapshot exports."""
     from grading.intake import ingest, mapping
+    from grading.store import standby
+
+    standby.mode()  # a value it cannot take is said before anything is loaded
 
     chosen = mapping.load(mapping_name) if mapping_name else None
     if watch_dir is not None or not files:
@@ -290,6 +293,8 @@ def ingest_command(  # noqa: PLR0917 - one parameter per click option
             exported_at=exported_at,
             sheet=sheet,
         )
+    if any(not f.already_loaded for f in report.files):  # a new version: its replay on the standby, off this run
+        standby.after_load(store_path(db))
     click.echo(report.summary())
     for f in report.files:
         if f.problems.height:

@@ -34,7 +34,7 @@ from typing import Final
 from grading.intake import ingest
 from grading.intake.mapping import Mapping
 from grading.model.schema import NivaranError
-from grading.store import database
+from grading.store import database, slots, standby
 
 #: Names of files a transfer is still writing.
 _PARTIAL: Final = (".part", ".tmp", ".partial", ".crdownload")
@@ -93,11 +93,13 @@ class Watcher:
 
     def look(self, *, settled: bool = False) -> int:
         """One look at the folder: load every complete file; return how many were taken."""
-        taken = 0
+        taken = loaded = 0
         for path in self.ready(settled=settled):
-            self.load(path)
+            loaded += self.load(path)
             self.seen.pop(path, None)
             taken += 1
+        if loaded and standby.mode() != "next":  # the last load's replay on the standby, while the folder is quiet
+            slots.bring_standby_up(self.db)
         return taken
 
 

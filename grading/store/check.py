@@ -11,8 +11,9 @@ What it looks at (the layout is :mod:`grading.store.slots`'s):
   blocks (DuckDB's ``pragma_database_size``), and **every table read in full**
   (:func:`grading.store.replay.read_in_full`: a hash of every row, so DuckDB reads, and checks the
   checksum of, every block the rows live in) with its row count;
-- whether the standby is one write behind the current version (the next write replays the last one on
-  it) or not (the next write makes a full copy).
+- whether the standby holds the same version as the current one (a load's replay ran after it,
+  :mod:`grading.store.standby`), is one write behind it (the next write replays the last one on it) or
+  neither (the next write makes a full copy).
 
 DuckDB 2.0 has no statement that verifies a database file (no ``PRAGMA integrity_check``): a block's
 checksum is checked when the block is read, so reading every column of every row is the check. Free
@@ -133,6 +134,11 @@ def inspect(path: Path, slot: Path, role: str) -> Version:
     return found
 
 
+def _same_version(current: Version, standby: Version) -> bool:
+    """The standby was brought up after the last write (:func:`grading.store.slots.bring_standby_up`)."""
+    return bool(standby.meta.get("generation")) and standby.meta.get("generation") == current.meta.get("generation")
+
+
 def _one_write_behind(current: Version, standby: Version) -> bool:
     return (
         bool(standby.meta.get("generation"))
@@ -157,7 +163,10 @@ def check(path: Path) -> Health:
         lines.append("no standby: the next load makes a full copy of the current version")
     elif current is not None and current.sound and standby.sound:
         lines.append(
-            "the standby is one write behind the current version: the next load replays the last write on it"
+            "the standby holds the same version as the current one (the last load's replay ran after it): the "
+            "next load starts from it as it is"
+            if _same_version(current, standby)
+            else "the standby is one write behind the current version: the next load replays the last write on it"
             if _one_write_behind(current, standby)
             else "the standby is not one write behind the current version (another history, or a write that "
             "cannot be replayed): the next load makes a full copy of the current version"
@@ -215,6 +224,11 @@ def _lost_current(path: Path, current: Version | None, back: Version | None) -> 
         broken = current.slot.name
     if back is None:
         return f"{head}, and there is no sound standby to go back to: restore {broken} from a backup."
+    if current is not None and _same_version(current, back):
+        return (
+            f"{head}; the standby {back.slot.name} reads in full and holds the same version: make it current with "
+            f"`ln -sfn {back.slot.name} {path}` (nothing is lost), or restore {broken} from a backup."
+        )
     behind = ", one write behind" if current is not None and _one_write_behind(current, back) else ""
     return (
         f"{head}; the standby {back.slot.name} reads in full{behind}: make it current with "

@@ -1,6 +1,6 @@
 """Replaying a write on the standby: how the standby, one write behind, is brought up to the current
-version inside the next write's transaction (part of the store; the files and the swap are
-:mod:`grading.store.slots`'s).
+version, after a load (:mod:`grading.store.standby`) or else inside the next write's transaction (part
+of the store; the files and the swap are :mod:`grading.store.slots`'s).
 
 The delta of a write
 --------------------

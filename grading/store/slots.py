@@ -649,15 +649,7 @@ def _replayed(path: Path, standby: Path, current: Path) -> duckdb.DuckDBPyConnec
         return None
     try:
         _attach_source(con, current)
-        mine = replay.read_meta(con, "generation", "main") or identity
-        head = replay.read_meta(con, "generation", "src")
-        con.execute("begin transaction")
-        if mine != head:
-            if mine != replay.read_meta(con, "parent", "src") or replay.read_meta(con, "replayable", "src") == "false":
-                raise duckdb.InvalidInputException("the standby is not one write behind")
-            replay.catch_up(con)
-            if replay.catalog(con, replay.current_database(con)) != replay.catalog(con, "src"):
-                raise duckdb.InvalidInputException("the replay left a different catalog")
+        head, _ = _replay_last_write(con, identity)
         _start(con, parent=head, mode="delta")
     except duckdb.Error as exc:
         con.close()
@@ -668,6 +660,69 @@ def _replayed(path: Path, standby: Path, current: Path) -> duckdb.DuckDBPyConnec
             verify(path, current)  # the current one: stop here rather than copy it
         return None
     return con
+
+
+def _replay_last_write(con: duckdb.DuckDBPyConnection, identity: str) -> tuple[str | None, bool]:
+    """Begin a transaction on the standby open as ``con`` (the current version attached as ``src``) and
+    replay in it the write that made the current version, unless the standby already is that version.
+    Returns the current version's generation and whether a write was replayed. Raises DuckDB's
+    ``InvalidInputException`` when the standby is not one write behind (another history, a write that
+    cannot be replayed) or the replay left a different catalog: the standby must then be copied."""
+    mine = replay.read_meta(con, "generation", "main") or identity
+    head = replay.read_meta(con, "generation", "src")
+    con.execute("begin transaction")
+    if mine == head:
+        return head, False
+    if mine != replay.read_meta(con, "parent", "src") or replay.read_meta(con, "replayable", "src") == "false":
+        raise duckdb.InvalidInputException("the standby is not one write behind")
+    replay.catch_up(con)
+    if replay.catalog(con, replay.current_database(con)) != replay.catalog(con, "src"):
+        raise duckdb.InvalidInputException("the replay left a different catalog")
+    return head, True
+
+
+def bring_standby_up(path: Path, wait: float | None = None) -> str:
+    """Make the standby the current version's equal now, between writes, so that the next write starts
+    from it without replaying anything (issue 26: a load no longer pays for the previous one's replay).
+
+    Under the writer lock: a standby one write behind gets the last write replayed and committed; a
+    missing or unfinished one is replaced by a copy of the current version; one of another history, or
+    whose replay fails, is left as it is (the next write copies, as it always has). Readers still holding
+    the standby (they opened the store before the last swap) are waited for up to ``wait`` seconds
+    (default :func:`wait_seconds`), then left alone: the next write deals with them. Returns what was
+    done: ``replayed``, ``up to date``, ``copied``, ``busy`` or ``left`` (no current version, or a
+    standby that cannot be replayed). Never raises for the standby's state; a fault of the store itself
+    (a folder that cannot be written) raises :class:`StoreError` like any write.
+    """
+    with _writer_lock(path), _owner_only(path):
+        current = current_file(path)
+        if current is None or not path.is_symlink():  # none, or an older Nivaran's one file: the next write
+            return "left"
+        others = [s for s in _slots(path) if s != current]
+        standby = others[-1] if others else None
+        if standby is None or _marker(standby).exists():
+            if standby is not None:
+                _discard(standby)
+            _make_standby(path, current)
+            return "copied"
+        identity = _identity(standby)
+        con = _connect_writable(standby, time.monotonic() + (wait_seconds() if wait is None else wait))
+        if con is None:
+            return "busy"
+        try:
+            con.execute("set max_vacuum_tasks = 0")  # as in every write (:func:`_start`)
+            _attach_source(con, current)
+            _, replayed = _replay_last_write(con, identity)
+            con.execute("commit")
+            con.execute("detach src")
+            con.execute("checkpoint")
+        except duckdb.Error:
+            with contextlib.suppress(duckdb.Error):
+                con.execute("rollback")
+            return "left"
+        finally:
+            con.close()
+    return "replayed" if replayed else "up to date"
 
 
 def _attach_source(con: duckdb.DuckDBPyConnection, current: Path) -> None:

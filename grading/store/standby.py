@@ -1,0 +1,75 @@
+"""The standby brought up to date after a load, off the load's path (part of the store, issue 26).
+
+Each write leaves the version it replaced as the standby, one write behind (:mod:`grading.store.slots`).
+The next write used to begin by replaying that last write on it: a day's load at state scale paid about
+half a second for the previous day's. A load now hands that replay on, and ``nivaran ingest`` returns
+without waiting for it. How it is handed on is ``$NIVARAN_STANDBY``:
+
+- ``background`` (the default): a process of its own (``python -m grading.store.standby DB``), detached
+  from the load's, takes the writer lock and replays the write (:func:`grading.store.slots.bring_standby_up`).
+  A load that starts meanwhile waits for the lock; a machine that stops meanwhile loses nothing (the
+  standby's transaction rolls back and the next write replays, as before).
+- ``now``: in the loading process, after the new version is in place (the tests; a warm loader does this
+  between looks at its folder).
+- ``next``: not at all; the next write replays it first (the behaviour before).
+
+Whichever runs, the standby then holds the same version as the current one (not one write behind): a
+current version lost or damaged is replaced by it without losing the last write.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Final
+
+import duckdb
+
+from grading.model.schema import NivaranError
+from grading.store import slots
+
+#: The environment variable that chooses how a load's replay is handed on (see the module docstring).
+MODE_VARIABLE: Final = "NIVARAN_STANDBY"
+MODES: Final = ("background", "now", "next")
+
+
+def mode() -> str:
+    """The chosen mode; a value that is none of :data:`MODES` is refused in one sentence."""
+    chosen = os.environ.get(MODE_VARIABLE, "background").strip() or "background"
+    if chosen not in MODES:
+        msg = f"${MODE_VARIABLE} is {chosen!r}: give one of {', '.join(MODES)} (the default is background)."
+        raise NivaranError(msg)
+    return chosen
+
+
+def after_load(path: Path) -> str:
+    """Hand the standby's replay on after a load into the store at ``path``, as :func:`mode` says; returns
+    what was done (``started`` for a background process)."""
+    chosen = mode()
+    if chosen == "now":
+        return slots.bring_standby_up(path)
+    if chosen == "background":
+        subprocess.Popen(  # noqa: S603 - this interpreter, this module, the store's path
+            [sys.executable, "-m", "grading.store.standby", str(path)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            close_fds=True,
+        )
+        return "started"
+    return "left"
+
+
+def main(argv: list[str]) -> int:
+    """``python -m grading.store.standby DB``: bring DB's standby up; quiet (nobody reads its output)."""
+    with contextlib.suppress(NivaranError, OSError, duckdb.Error):
+        slots.bring_standby_up(Path(argv[0]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
