@@ -384,7 +384,7 @@ def _load_file(load: _Load, path: Path, mapping: Mapping | None) -> FileReport:
         file_keys = writes.assign_keys(load.con, staging.distinct("complaint_id"))
         for staged in staging.chunks():
             keys = file_keys.join(staged.select("complaint_id").unique(), on="complaint_id", how="semi")
-            stored = database.read_events(load.con, keys=keys["complaint_key"])
+            stored = database.histories(load.con, keys)
             new = staged
             if mapping is not None:  # a newer snapshot's changes become events (grading.rules.snapshots)
                 new, replaced = snapshots.changes(staged, stored)
@@ -463,7 +463,7 @@ def _derive_touched(load: _Load) -> None:
         events = (
             load.history.filter(pl.col("complaint_id").is_in(keys["complaint_id"].implode()))
             if load.history is not None and load.chunks == 1
-            else database.read_events(load.con, keys=keys["complaint_key"])
+            else database.histories(load.con, keys)
         )
         writes.replace_derived(
             load.con, derive(events, categories, keys, default_limit_days=load.default_limit_days), keys

@@ -322,6 +322,17 @@ def read_events(
         return as_frame(con.sql(query)).cast(EVENT_SCHEMA)
 
 
+def histories(con: duckdb.DuckDBPyConnection, keys: pl.DataFrame) -> pl.DataFrame:
+    """The stored events (``EVENT_SCHEMA``) of the complaints in ``keys`` (``complaint_id``,
+    ``complaint_key``: a load knows both): found by key, their ids taken from ``keys`` instead of being
+    read from the log's text column (a fifth of the read's cost at state scale)."""
+    columns = tuple(c for c in EVENT_SCHEMA.names() if c != "complaint_id")
+    query = sql("select w.complaint_id, {c} from events join wanted_keys w using (complaint_key)", c=columns)
+    wanted = keys.select("complaint_id", pl.col("complaint_key").cast(pl.Int64))
+    with registered(con, wanted_keys=wanted):
+        return as_frame(con.sql(query)).cast(EVENT_SCHEMA)
+
+
 def stored_keys(con: duckdb.DuckDBPyConnection, complaint_ids: pl.Series) -> pl.DataFrame:
     """``complaint_id`` → ``complaint_key`` of the given ids that ``complaints`` holds (the others are
     left out): the rows are found by the ids' hashes (``id_hash``, an integer column), fetched by row id,
