@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -179,3 +180,23 @@ def test_check_says_the_standby_holds_the_same_version_and_losing_the_current_on
         f"; the standby {kept.name} reads in full and holds the same version: make it current with "
         f"`ln -sfn {kept.name} {loaded}` (nothing is lost), or restore {damaged.name} from a backup."
     ), health.verdict
+
+
+def test_waiting_for_a_reader_of_the_standby_holds_no_write_back(
+    loaded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reader = duckdb.connect(str(the_standby(loaded)), read_only=True)
+    monkeypatch.setenv("NIVARAN_WRITE_WAIT", "0.2")  # the load gives up on the held standby and copies
+    outcome: list[str] = []
+    waiting = threading.Thread(target=lambda: outcome.append(slots.bring_standby_up(loaded, wait=30)))
+    waiting.start()
+    try:
+        time.sleep(0.5)  # the replay is waiting for the reader
+        ingest.ingest(loaded, [write_csv(LOADS[2], tmp_path / "load2.csv")])
+        assert waiting.is_alive()  # the load ran while the replay still waited: it held no lock
+        assert write_mode(loaded) == "full copy"
+    finally:
+        reader.close()
+        waiting.join(timeout=60)
+    assert outcome and outcome[0] in {"replayed", "up to date"}
+    assert tables(the_standby(loaded)) == tables(slots.current_file(loaded))

@@ -689,39 +689,51 @@ def bring_standby_up(path: Path, wait: float | None = None) -> str:
     missing or unfinished one is replaced by a copy of the current version; one of another history, or
     whose replay fails, is left as it is (the next write copies, as it always has). Readers still holding
     the standby (they opened the store before the last swap) are waited for up to ``wait`` seconds
-    (default :func:`wait_seconds`), then left alone: the next write deals with them. Returns what was
-    done: ``replayed``, ``up to date``, ``copied``, ``busy`` or ``left`` (no current version, or a
-    standby that cannot be replayed). Never raises for the standby's state; a fault of the store itself
-    (a folder that cannot be written) raises :class:`StoreError` like any write.
+    (default :func:`wait_seconds`) with the writer lock let go between tries, so that no write waits
+    behind them; then the standby is left to the next write. Returns what was done: ``replayed``,
+    ``up to date``, ``copied``, ``busy`` or ``left`` (no current version, or a standby that cannot be
+    replayed). Never raises for the standby's state; a fault of the store itself (a folder that cannot
+    be written) raises :class:`StoreError` like any write.
     """
-    with _writer_lock(path), _owner_only(path):
-        current = current_file(path)
-        if current is None or not path.is_symlink():  # none, or an older Nivaran's one file: the next write
-            return "left"
-        others = [s for s in _slots(path) if s != current]
-        standby = others[-1] if others else None
-        if standby is None or _marker(standby).exists():
-            if standby is not None:
-                _discard(standby)
-            _make_standby(path, current)
-            return "copied"
-        identity = _identity(standby)
-        con = _connect_writable(standby, time.monotonic() + (wait_seconds() if wait is None else wait))
-        if con is None:
-            return "busy"
-        try:
-            con.execute("set max_vacuum_tasks = 0")  # as in every write (:func:`_start`)
-            _attach_source(con, current)
-            _, replayed = _replay_last_write(con, identity)
-            con.execute("commit")
-            con.execute("detach src")
-            con.execute("checkpoint")
-        except duckdb.Error:
-            with contextlib.suppress(duckdb.Error):
-                con.execute("rollback")
-            return "left"
-        finally:
-            con.close()
+    deadline = time.monotonic() + (wait_seconds() if wait is None else wait)
+    while True:
+        with _writer_lock(path), _owner_only(path):
+            done = _bring_up_once(path)
+        if done != "busy" or time.monotonic() >= deadline:
+            return done
+        time.sleep(0.2)
+
+
+def _bring_up_once(path: Path) -> str:
+    """One try of :func:`bring_standby_up`, the writer lock held; ``busy`` at once when readers hold it."""
+    current = current_file(path)
+    if current is None or not path.is_symlink():  # none, or an older Nivaran's one file: the next write
+        return "left"
+    others = [s for s in _slots(path) if s != current]
+    standby = others[-1] if others else None
+    if standby is None or _marker(standby).exists():
+        if standby is not None:
+            _discard(standby)
+        _make_standby(path, current)
+        return "copied"
+    identity = _identity(standby)
+    try:
+        con = duckdb.connect(str(standby))
+    except duckdb.Error as exc:  # readers hold it, or it is no database: the next write copies
+        return "busy" if is_lock_conflict(exc) else "left"
+    try:
+        con.execute("set max_vacuum_tasks = 0")  # as in every write (:func:`_start`)
+        _attach_source(con, current)
+        _, replayed = _replay_last_write(con, identity)
+        con.execute("commit")
+        con.execute("detach src")
+        con.execute("checkpoint")
+    except duckdb.Error:
+        with contextlib.suppress(duckdb.Error):
+            con.execute("rollback")
+        return "left"
+    finally:
+        con.close()
     return "replayed" if replayed else "up to date"
 
 
