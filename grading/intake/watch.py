@@ -34,7 +34,7 @@ from typing import Final
 from grading.intake import ingest
 from grading.intake.mapping import Mapping
 from grading.model.schema import NivaranError
-from grading.store import database, slots, standby
+from grading.store import database, standby
 
 #: Names of files a transfer is still writing.
 _PARTIAL: Final = (".part", ".tmp", ".partial", ".crdownload")
@@ -98,8 +98,8 @@ class Watcher:
             loaded += self.load(path)
             self.seen.pop(path, None)
             taken += 1
-        if loaded and standby.mode() != "next":  # the last load's replay on the standby, while the folder is quiet
-            slots.bring_standby_up(self.db)
+        if loaded:  # the last load's replay on the standby, while the folder is quiet
+            standby.after_load(self.db, warm=True)
         return taken
 
 

@@ -298,28 +298,16 @@ def read_table(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
     return as_frame(con.sql(sql("select * from {t} order by all", t=table)))
 
 
-def read_events(
-    con: duckdb.DuckDBPyConnection, complaint_ids: pl.Series | None = None, *, keys: pl.Series | None = None
-) -> pl.DataFrame:
-    """Events as a typed frame (``EVENT_SCHEMA``): all of them, those of ``keys`` (``complaint_key``
-    values) or those of ``complaint_ids``.
+def read_events(con: duckdb.DuckDBPyConnection, complaint_ids: pl.Series | None = None) -> pl.DataFrame:
+    """Events as a typed frame (``EVENT_SCHEMA``): all of them, or those of ``complaint_ids``.
 
     A complaint's events are found by its integer key, never by scanning the event log's text ids: given
     ids are first turned into keys (:func:`stored_keys`). An id stored under no complaint has no events to
     return.
     """
-    cols = tuple(EVENT_SCHEMA.names())
-    if complaint_ids is None and keys is None:
-        return as_frame(con.sql(sql("select {c} from events", c=cols))).cast(EVENT_SCHEMA)
-    if keys is None:
-        assert complaint_ids is not None
-        keys = stored_keys(con, complaint_ids)["complaint_key"]
-    query = sql(
-        "select {c} from events where complaint_key in (select complaint_key from wanted_keys)",
-        c=cols,
-    )
-    with registered(con, wanted_keys=keys.cast(pl.Int64).to_frame("complaint_key")):
-        return as_frame(con.sql(query)).cast(EVENT_SCHEMA)
+    if complaint_ids is None:
+        return as_frame(con.sql(sql("select {c} from events", c=tuple(EVENT_SCHEMA.names())))).cast(EVENT_SCHEMA)
+    return histories(con, stored_keys(con, complaint_ids))
 
 
 def histories(con: duckdb.DuckDBPyConnection, keys: pl.DataFrame) -> pl.DataFrame:

@@ -2,7 +2,7 @@
 
 Each write leaves the version it replaced as the standby, one write behind (:mod:`grading.store.slots`).
 The next write used to begin by replaying that last write on it: a day's load at state scale paid about
-half a second for the previous day's. A load now hands that replay on, and ``nivaran ingest`` returns
+a CPU second for the previous day's. A load now hands that replay on, and ``nivaran ingest`` returns
 without waiting for it. How it is handed on is ``$NIVARAN_STANDBY``:
 
 - ``background`` (the default): a process of its own (``python -m grading.store.standby DB``), detached
@@ -45,11 +45,12 @@ def mode() -> str:
     return chosen
 
 
-def after_load(path: Path) -> str:
+def after_load(path: Path, *, warm: bool = False) -> str:
     """Hand the standby's replay on after a load into the store at ``path``, as :func:`mode` says; returns
-    what was done (``started`` for a background process)."""
+    what was done (``started`` for a background process). A ``warm`` process (the warm loader, whose
+    folder is quiet now) replays in itself rather than starting another."""
     chosen = mode()
-    if chosen == "now":
+    if chosen == "now" or (warm and chosen == "background"):
         return slots.bring_standby_up(path)
     if chosen == "background":
         subprocess.Popen(  # noqa: S603 - this interpreter, this module, the store's path
