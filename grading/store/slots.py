@@ -242,7 +242,8 @@ def damaged_error(path: Path, file: Path, what: str) -> DamagedError:
     return DamagedError(
         f"{file} (the current version of {path}) is damaged: {what}; nothing was changed: run "
         f"`nivaran check --db {path}`, and if the standby {standby.name} is sound make it current with "
-        f"`ln -sfn {standby.name} {path}` (the last write is then lost, unless `nivaran check` says the standby holds the same version), else restore {file.name} from a backup."
+        f"`ln -sfn {standby.name} {path}` (the last write is then lost, unless `nivaran check` says the standby "
+        f"holds the same version), else restore {file.name} from a backup."
     )
 
 
