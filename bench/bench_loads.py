@@ -16,7 +16,7 @@ Files loaded, in order (made once, from the store and the demo generator, in ``-
   first load costs what any other day's does.
 - ``day2.csv``: 2 November in the same way (30,000 other closures): a day's load after a day's load,
   the steady state of a helpline that loads daily (the write also replays the previous day's on its
-  standby, ``docs/slots.md``).
+  standby, ``docs/storage.md``).
 - ``hour.csv``, ``hour2.csv``: the first two hours of 3 November in the same way (1,250 closures each);
   ``hour2`` is the steady state of hourly loads (it replays ``hour``), ``hour`` replays a day.
 
@@ -278,14 +278,14 @@ def code_before(work: Path, base: str) -> Path:
 def copy_store(db: Path, folder: Path) -> Path:
     """A copy of the store ``db`` in ``folder`` (emptied first): its current version and the standby the
     build made, as they are, the link and the access file; flushed to disk."""
-    from grading.store import slots
+    from grading.store import layout
 
     copy = folder / "database.duckdb"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    source = slots.current_file(db)
+    source = layout.current_file(db)
     assert source is not None, f"no store at {db}"
-    for slot in slots._slots(db):
+    for slot in layout.slot_files(db):
         shutil.copyfile(slot, copy.with_name(copy.name + "." + slot.name.rsplit(".", 1)[1]))
     os.symlink(copy.name + "." + source.name.rsplit(".", 1)[1], copy)
     shutil.copyfile(db.with_name(db.stem + ".access.sqlite"), copy.with_name("database.access.sqlite"))
@@ -297,8 +297,9 @@ def run_variant(
     name: str, code: Path, db: Path, files: dict[str, Path], work: Path, *, profile: bool
 ) -> list[dict[str, object]]:
     """Copy the store, then load the files into the copy in order, each in a child process."""
+    from grading.store import layout
+
     copy = copy_store(db, work / name)
-    from grading.store import slots
 
     rows = []
     for label in LOADS:
@@ -312,7 +313,7 @@ def run_variant(
         row["process_seconds"] = round(float(row.pop("ended_at")) - began, 2)  # type: ignore[arg-type]
         row.update(beside)
         row["cpu_ratio"] = round(float(row["cpu_seconds"]) / beside["floor_cpu"], 1)  # type: ignore[arg-type]
-        current = slots.current_file(copy)
+        current = layout.current_file(copy)
         assert current is not None
         row["store_mib"] = round(current.stat().st_size / 2**20, 1)
         row["write_pct"] = round(100 * float(row["write_mib"]) / float(row["store_mib"]), 2)  # type: ignore[arg-type]

@@ -14,7 +14,7 @@ import duckdb
 
 from grading.access import accounts
 from grading.intake import ingest
-from grading.store import slots
+from grading.store import layout
 
 EVENTS = """complaint_id,event_time,event,level,department,district,category,complainant,channel
 F-1,2024-08-03T10:00:00,registered,L1,ENERGY,BHOPAL,BILLING_EXCESS,F-P1,call
@@ -42,7 +42,7 @@ def copy_store(db: Path, folder: Path) -> Path:
 
 
 def current(db: Path) -> Path:
-    found = slots.current_file(db)
+    found = layout.current_file(db)
     assert found is not None
     return found
 
@@ -121,5 +121,5 @@ def two_slot_store(demo_db: Path, folder: Path) -> Path:
     events.write_text(EVENTS, encoding="utf-8")
     ingest.ingest(db, [events])
     events.unlink()
-    assert len(slots._slots(db)) == 2
+    assert len(layout.slot_files(db)) == 2
     return db

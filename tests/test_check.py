@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from grading.store import database, slots
+from grading.store import database, layout
 from tests.damage import EVENTS, cli, copy_store, current, overwrite_blocks_of, truncate_half, two_slot_store
 
 
@@ -24,7 +24,7 @@ def store(two_slots: Path, tmp_path: Path) -> Path:
 
 
 def standby(db: Path) -> Path:
-    return next(s for s in slots._slots(db) if s != current(db))
+    return next(s for s in layout.slot_files(db) if s != current(db))
 
 
 def facts(file: Path) -> tuple[dict[str, str], dict[str, int]]:

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from grading.cli import main
 from grading.intake import ingest, mapping
-from grading.store import slots
+from grading.store import layout
 from tests.conftest import reg
 from tests.stores import mp_store
 from tests.test_exported_at import MAPPING, SNAPSHOT
@@ -34,7 +34,7 @@ def on_disk(db: Path) -> dict[str, object]:
         if p.name.startswith(db.name + ".")
         for st in [p.lstat()]
     }
-    current = slots.current_file(db)
+    current = layout.current_file(db)
     assert current is not None
     con = duckdb.connect(str(current), read_only=True)
     try:

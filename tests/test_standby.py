@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from grading.intake import ingest
-from grading.store import check, database, replay, slots, standby
+from grading.store import check, database, layout, replay, slots, standby
 from tests.damage import overwrite_blocks_of
 from tests.stores import mp_store
 from tests.test_storage import LOADS, write_mode
@@ -45,7 +45,7 @@ def generation(file: Path) -> str | None:
 
 
 def the_standby(db: Path) -> Path:
-    found = slots.standby_file(db, slots.current_file(db))
+    found = layout.standby_file(db, layout.current_file(db))
     assert found is not None
     return found
 
@@ -60,7 +60,7 @@ def loaded(tmp_path: Path) -> Path:
 
 
 def test_bringing_the_standby_up_replays_the_last_write_once(loaded: Path, tmp_path: Path, monkeypatch) -> None:
-    current = slots.current_file(loaded)
+    current = layout.current_file(loaded)
     assert current is not None
     behind = the_standby(loaded)
     assert tables(behind) != tables(current)  # one write behind: the second load is not in it
@@ -90,19 +90,19 @@ def test_a_standby_a_reader_holds_is_left_for_the_next_write(loaded: Path, tmp_p
     before = tables(the_standby(loaded))
     ingest.ingest(loaded, [write_csv(LOADS[2], tmp_path / "load2.csv")])  # replays first, as before
     assert write_mode(loaded) == "delta"
-    assert before != tables(slots.current_file(loaded))
+    assert before != tables(layout.current_file(loaded))
 
 
 def test_a_missing_or_unfinished_standby_is_copied(loaded: Path) -> None:
     the_standby(loaded).unlink()
-    assert slots.standby_file(loaded, slots.current_file(loaded)) is None
+    assert layout.standby_file(loaded, layout.current_file(loaded)) is None
     assert slots.bring_standby_up(loaded) == "copied"
-    assert tables(the_standby(loaded)) == tables(slots.current_file(loaded))
+    assert tables(the_standby(loaded)) == tables(layout.current_file(loaded))
     unfinished = the_standby(loaded)
     Path(str(unfinished) + ".partial").touch()
     assert slots.bring_standby_up(loaded) == "copied"
     assert not Path(str(unfinished) + ".partial").exists()
-    assert tables(the_standby(loaded)) == tables(slots.current_file(loaded))
+    assert tables(the_standby(loaded)) == tables(layout.current_file(loaded))
 
 
 def test_a_standby_of_another_history_is_left_alone(loaded: Path) -> None:
@@ -136,12 +136,12 @@ def test_nivaran_ingest_brings_the_standby_up_in_the_background(loaded: Path, tm
     while not caught_up(loaded):
         assert time.monotonic() < deadline, "the background process did not bring the standby up"
         time.sleep(0.2)
-    assert tables(the_standby(loaded)) == tables(slots.current_file(loaded))
+    assert tables(the_standby(loaded)) == tables(layout.current_file(loaded))
 
 
 def caught_up(db: Path) -> bool:
     try:  # the background process holds the standby while it writes
-        return generation(the_standby(db)) == generation(slots.current_file(db))
+        return generation(the_standby(db)) == generation(layout.current_file(db))
     except duckdb.IOException:
         return False
 
@@ -149,19 +149,19 @@ def caught_up(db: Path) -> bool:
 def test_next_mode_leaves_the_standby_one_write_behind(loaded: Path, tmp_path: Path) -> None:
     done = run_cli(["ingest", "--db", str(loaded), str(write_csv(LOADS[2], tmp_path / "load2.csv"))], "next")
     assert done.returncode == 0, done.stderr
-    con = duckdb.connect(str(slots.current_file(loaded)), read_only=True)
+    con = duckdb.connect(str(layout.current_file(loaded)), read_only=True)
     parent = replay.read_meta(con, "parent")
     con.close()
     assert generation(the_standby(loaded)) == parent
 
 
 def test_an_unknown_mode_is_one_sentence_and_loads_nothing(loaded: Path, tmp_path: Path) -> None:
-    before = generation(slots.current_file(loaded))
+    before = generation(layout.current_file(loaded))
     done = run_cli(["ingest", "--db", str(loaded), str(write_csv(LOADS[2], tmp_path / "load2.csv"))], "sometimes")
     assert done.returncode != 0
     assert "Traceback" not in done.stderr
     assert "$NIVARAN_STANDBY is 'sometimes'" in done.stderr
-    assert generation(slots.current_file(loaded)) == before
+    assert generation(layout.current_file(loaded)) == before
 
 
 def test_check_says_the_standby_holds_the_same_version_and_losing_the_current_one_loses_nothing(
@@ -171,7 +171,7 @@ def test_check_says_the_standby_holds_the_same_version_and_losing_the_current_on
     health = check.check(loaded)
     assert health.healthy
     assert any(line.startswith("the standby holds the same version as the current one") for line in health.lines)
-    damaged, kept = slots.current_file(loaded), the_standby(loaded)
+    damaged, kept = layout.current_file(loaded), the_standby(loaded)
     assert damaged is not None
     overwrite_blocks_of("events")(damaged)
     health = check.check(loaded)
@@ -200,4 +200,4 @@ def test_waiting_for_a_reader_of_the_standby_holds_no_write_back(
         waiting.join(timeout=60)
     assert outcome
     assert outcome[0] in {"replayed", "up to date"}
-    assert tables(the_standby(loaded)) == tables(slots.current_file(loaded))
+    assert tables(the_standby(loaded)) == tables(layout.current_file(loaded))

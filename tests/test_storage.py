@@ -18,7 +18,7 @@ from polars.testing import assert_frame_equal
 from streamlit.testing.v1 import AppTest
 
 from grading.intake import ingest
-from grading.store import database, replay, slots
+from grading.store import database, faults, layout, replay
 from tests.conftest import ev, reg
 from tests.stores import mp_store
 from tests.test_store_ingest import write_csv
@@ -95,8 +95,8 @@ def load_all(db: Path, tmp_path: Path, *, full_copies: bool) -> list[str | None]
         mp_store(db)  # the first write: `init` builds the file
     for i, rows in enumerate(LOADS):
         if full_copies and db.exists():
-            current = slots.current_file(db)
-            for slot in slots._slots(db):
+            current = layout.current_file(db)
+            for slot in layout.slot_files(db):
                 if slot != current:
                     slot.unlink()
         ingest.ingest(db, [write_csv(rows, tmp_path / f"load{i}.csv")])
@@ -122,7 +122,7 @@ def test_replaying_deltas_on_the_standby_equals_full_copies(tmp_path: Path) -> N
     ingest.ingest(copy_db, [tmp_path / "load3.csv"])
     assert write_mode(delta_db) == "delta"
     assert snapshot(delta_db)["complaints"].equals(snapshot(copy_db)["complaints"])
-    assert len(slots._slots(delta_db)) == 2  # the current version and the standby, nothing else
+    assert len(layout.slot_files(delta_db)) == 2  # the current version and the standby, nothing else
 
 
 def test_a_writer_copies_when_a_reader_holds_the_standby_for_too_long(
@@ -132,7 +132,7 @@ def test_a_writer_copies_when_a_reader_holds_the_standby_for_too_long(
     mp_store(db)
     ingest.ingest(db, [write_csv(LOADS[0], tmp_path / "l0.csv")])
     ingest.ingest(db, [write_csv(LOADS[1], tmp_path / "l1.csv")])
-    old = slots.current_file(db)
+    old = layout.current_file(db)
     reader = database.connect_readonly(db)  # a dashboard that has not reopened since
     ingest.ingest(db, [write_csv(LOADS[2], tmp_path / "l2.csv")])
     assert write_mode(db) == "delta"  # the reader holds the current file, not the standby
@@ -142,7 +142,7 @@ def test_a_writer_copies_when_a_reader_holds_the_standby_for_too_long(
     assert write_mode(db) == "full copy"
     assert reader.sql("select count(*) from complaints").fetchall()[0][0] == 3  # A1-A3: its snapshot holds
     reader.close()
-    assert slots.current_file(db) != old
+    assert layout.current_file(db) != old
     assert not old.exists()  # unlinked while held; the reader kept its open file
     con = database.connect_readonly(db)
     assert con.sql("select count(*) from complaints").fetchall()[0][0] == 5
@@ -262,7 +262,7 @@ def test_a_full_disk_leaves_the_previous_data_and_nothing_else(tmp_path: Path, l
         for i in range(loads_before):
             ingest.ingest(db, [write_csv(LOADS[i], tmp_path / f"l{i}.csv")])
         before = snapshot(db)
-        current = slots.current_file(db)
+        current = layout.current_file(db)
         # Fill the disk but for 1 MiB: the next version (a full copy when there is no standby yet, else
         # a delta on the standby) cannot be written.
         filler = small / "filler"
@@ -272,7 +272,7 @@ def test_a_full_disk_leaves_the_previous_data_and_nothing_else(tmp_path: Path, l
         with pytest.raises(database.StoreError, match="the disk is full") as failure:
             ingest.ingest(db, [big])
         assert "\n" not in str(failure.value)
-        assert slots.current_file(db) == current
+        assert layout.current_file(db) == current
         leftovers = {p.name for p in small.iterdir()} - {
             "filler",
             db.name,
@@ -295,9 +295,9 @@ def test_a_full_disk_during_the_copy_is_one_sentence_and_removes_the_copy(
 ) -> None:
     db = tmp_path / "n.duckdb"
     mp_store(db)
-    current = slots.current_file(db)
+    current = layout.current_file(db)
     assert current is not None
-    for slot in slots._slots(db):  # no standby: the load copies the current version
+    for slot in layout.slot_files(db):  # no standby: the load copies the current version
         if slot != current:
             slot.unlink()
     before = sha(current)
@@ -309,7 +309,7 @@ def test_a_full_disk_during_the_copy_is_one_sentence_and_removes_the_copy(
     monkeypatch.setattr(shutil, "copyfile", copy_until_full)
     with pytest.raises(database.StoreError, match="the disk is full"):
         ingest.ingest(db, [write_csv(LOADS[0], tmp_path / "l0.csv")])
-    assert slots.current_file(db) == current
+    assert layout.current_file(db) == current
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(db.name)) == sorted(
         [db.name, current.name, db.name + ".lock"]
     )
@@ -323,12 +323,12 @@ def test_a_load_killed_on_the_standby_rolls_back_and_the_next_load_is_still_a_de
     mp_store(db)
     for i in range(2):  # the second load leaves a standby one write behind
         ingest.ingest(db, [write_csv(LOADS[i], tmp_path / f"l{i}.csv")])
-    stamp, current = database.file_stamp(db), slots.current_file(db)
+    stamp, current = database.file_stamp(db), layout.current_file(db)
     before = snapshot(db)
     big = tmp_path / "big.csv"
     n_events = big_export(big)
     kill_load_midway(db, big, after=0.5)
-    assert (database.file_stamp(db), slots.current_file(db)) == (stamp, current)
+    assert (database.file_stamp(db), layout.current_file(db)) == (stamp, current)
     for table, frame in snapshot(db).items():
         assert_frame_equal(frame, before[table])
     report = ingest.ingest(db, [big])  # the standby's transaction was rolled back: still one write behind
@@ -364,8 +364,8 @@ def test_what_a_replay_cannot_reproduce_makes_the_next_write_a_full_copy(tmp_pat
     assert write_mode(db) == "full copy"
     assert set(snapshot(db)["complaints"]["channel"].to_list()) == {"web", None}  # A5 has no channel
     # A standby that is no database any more is replaced, not fatal.
-    current = slots.current_file(db)
-    (standby,) = [s for s in slots._slots(db) if s != current]
+    current = layout.current_file(db)
+    (standby,) = [s for s in layout.slot_files(db) if s != current]
     standby.write_text("garbage", encoding="utf-8")
     ingest.ingest(db, [write_csv([reg("A6", "2024-04-04 10:00")], tmp_path / "l4.csv")])
     assert write_mode(db) == "full copy"
@@ -410,7 +410,7 @@ def test_compacting_drops_superseded_rows_and_changes_nothing_a_reader_sees(tmp_
     db = tmp_path / "n.duckdb"
     big_store(db, deleted=1_000)
     load_all(db, tmp_path, full_copies=False)
-    # The deleted rows stay in the file (a write does not vacuum, docs/slots.md) until compacted.
+    # The deleted rows stay in the file (a write does not vacuum, docs/storage.md) until compacted.
     assert superseded(db)["complaints"] == pytest.approx(1_000 / (BIG + 4))
     before = snapshot(db)
     assert before["complaints"].height == BIG - 1_000 + 4
@@ -431,7 +431,7 @@ def test_compacting_drops_superseded_rows_and_changes_nothing_a_reader_sees(tmp_
     assert write_mode(db) == "delta"
     assert snapshot(db)["complaints"].height == before["complaints"].height + 2
     assert superseded(db) == {}
-    assert len(slots._slots(db)) == 2
+    assert len(layout.slot_files(db)) == 2
 
 
 def test_a_load_says_when_compacting_is_worth_it(tmp_path: Path) -> None:
@@ -475,9 +475,9 @@ def test_a_missing_current_version_is_refused_and_the_earlier_one_kept(
 
     db = tmp_path / "m.duckdb"
     load_all(db, tmp_path, full_copies=False)
-    current = slots.current_file(db)
+    current = layout.current_file(db)
     assert current is not None
-    standby = next(s for s in slots._slots(db) if s != current)
+    standby = next(s for s in layout.slot_files(db) if s != current)
     con = duckdb.connect(str(standby), read_only=True)
     kept = con.sql("select count(*) from events").fetchall()[0][0]  # one write behind: loads 1 and 2
     con.close()
@@ -485,9 +485,9 @@ def test_a_missing_current_version_is_refused_and_the_earlier_one_kept(
     current.unlink()  # the current version deleted by hand
 
     # A load, a reader, the command line and the dashboard's start all stop with the same sentence ...
-    with pytest.raises(slots.StoreError, match=rf"points at {current.name}, which is missing; {standby.name}"):
+    with pytest.raises(faults.StoreError, match=rf"points at {current.name}, which is missing; {standby.name}"):
         ingest.ingest(db, [write_csv([reg("B1", "2024-04-03 10:00")], tmp_path / "more.csv")])
-    with pytest.raises(slots.StoreError, match="which is missing"):
+    with pytest.raises(faults.StoreError, match="which is missing"):
         database.connect_readonly(db)
     for args in (["grade", "--db", str(db), "--month", "2024-03"], ["migrate", "--db", str(db)]):
         code, said = nivaran(monkeypatch, capsys, *args)
@@ -514,11 +514,11 @@ def test_a_store_built_whole_has_its_standby_at_once(tmp_path: Path) -> None:
     delta like any other day's, never a copy of the whole store while readers wait (issue 26)."""
     db = tmp_path / "n.duckdb"
     mp_store(db)
-    current = slots.current_file(db)
-    (standby,) = [s for s in slots._slots(db) if s != current]
+    current = layout.current_file(db)
+    (standby,) = [s for s in layout.slot_files(db) if s != current]
     assert current is not None
-    assert not slots.is_partial(standby)
+    assert not layout.is_partial(standby)
     ingest.ingest(db, [write_csv(LOADS[0], tmp_path / "l0.csv")])
     assert write_mode(db) == "delta"
-    assert slots.current_file(db) == standby  # written on the standby, swapped in
-    assert len(slots._slots(db)) == 2
+    assert layout.current_file(db) == standby  # written on the standby, swapped in
+    assert len(layout.slot_files(db)) == 2

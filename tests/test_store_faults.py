@@ -29,7 +29,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from grading.access import accounts
-from grading.store import slots
+from grading.store import layout
 from tests.damage import (
     DAMAGES,
     EVENTS,
@@ -85,7 +85,7 @@ def test_a_damaged_current_version_is_one_sentence_naming_it(
     said = one_sentence(run)
     assert said.startswith(f"{damaged} (the current version of {store}) is damaged: ")
     assert f"`nivaran check --db {store}`" in said
-    standby = next(s for s in slots._slots(store) if s != damaged)
+    standby = next(s for s in layout.slot_files(store) if s != damaged)
     assert f"`ln -sfn {standby.name} {store}`" in said
     assert said.endswith(f"else restore {damaged.name} from a backup.")
     assert folder_state(store.parent) == before  # nothing written, no damaged copy left behind
@@ -107,7 +107,7 @@ def test_the_sentence_says_what_is_wrong(two_slots: Path, tmp_path: Path) -> Non
 def test_a_damaged_store_without_a_standby_says_restore_it(demo_db: Path, tmp_path: Path) -> None:
     db = copy_store(demo_db, tmp_path / "one")
     damaged = current(db)
-    for slot in slots._slots(db):  # the demo made a standby: remove it
+    for slot in layout.slot_files(db):  # the demo made a standby: remove it
         if slot != damaged:
             slot.unlink()
     overwrite_blocks_of("monthly_metrics")(damaged)  # what `grade` reads (a month read skips what it need not)
@@ -119,7 +119,7 @@ def test_a_damaged_store_without_a_standby_says_restore_it(demo_db: Path, tmp_pa
 def test_a_damaged_demo_store_names_the_standby_it_built(demo_db: Path, tmp_path: Path) -> None:
     db = copy_store(demo_db, tmp_path / "two")
     damaged = current(db)
-    standby = next(s for s in slots._slots(db) if s != damaged)
+    standby = next(s for s in layout.slot_files(db) if s != damaged)
     overwrite_blocks_of("monthly_metrics")(damaged)
     said = one_sentence(cli("grade", "--db", db, "--month", "2024-07"))
     assert said.startswith(f"{damaged} (the current version of {db}) is damaged: ")
@@ -127,7 +127,7 @@ def test_a_damaged_demo_store_names_the_standby_it_built(demo_db: Path, tmp_path
 
 
 def test_a_damaged_standby_met_by_a_load_is_one_sentence_naming_it(store: Path, tmp_path: Path) -> None:
-    standby = next(s for s in slots._slots(store) if s != current(store))
+    standby = next(s for s in layout.slot_files(store) if s != current(store))
     overwrite_blocks_of("monthly_metrics")(standby)
     before = folder_state(store.parent)
     more = tmp_path / "next.csv"

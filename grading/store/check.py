@@ -29,7 +29,7 @@ from pathlib import Path
 
 import duckdb
 
-from grading.store import replay, slots
+from grading.store import faults, layout, replay
 
 
 @dataclass
@@ -103,15 +103,15 @@ def inspect(path: Path, slot: Path, role: str) -> Version:
     try:
         con = duckdb.connect(str(slot), read_only=True)
     except duckdb.Error as exc:
-        if slots.is_lock_conflict(exc):
+        if faults.is_lock_conflict(exc):
             found.busy = True
         else:
-            why = slots.damage(exc)
+            why = faults.damage(exc)
             found.problem = why or f"DuckDB cannot open it ({str(exc).splitlines()[0]})"
         return found
     table = "meta"
     try:
-        if not slots.is_nivaran(con):
+        if not faults.is_nivaran(con):
             found.problem = "it is not a Nivaran store (it has no Nivaran schema version)"
             return found
         found.meta = {str(k): str(v) for k, v in con.execute("select key, value from meta").fetchall()}
@@ -126,7 +126,7 @@ def inspect(path: Path, slot: Path, role: str) -> Version:
             last = con.execute("select max(ingest_id) from ingest_log").fetchall()[0][0]
             found.last_load = None if last is None else int(last)
     except duckdb.Error as exc:
-        why = slots.damage(exc)
+        why = faults.damage(exc)
         first = str(exc).splitlines()[0]
         found.problem = f"{why}, in table {table}" if why else f"reading table {table} failed ({first})"
     finally:
@@ -150,9 +150,9 @@ def _one_write_behind(current: Version, standby: Version) -> bool:
 def check(path: Path) -> Health:
     """Verify the store at ``path`` (see the module docstring)."""
     if not path.is_symlink() and not path.exists():
-        return Health([], slots.missing_version(path) or f"No database at {path}.", healthy=False)
-    current_path = slots.current_file(path)
-    standby_path = slots.standby_file(path, current_path)
+        return Health([], layout.missing_version(path) or f"No database at {path}.", healthy=False)
+    current_path = layout.current_file(path)
+    standby_path = layout.standby_file(path, current_path)
     lines = _layout(path, current_path, standby_path)
     current = inspect(path, current_path, "current") if current_path else None
     standby = inspect(path, standby_path, "standby") if standby_path else None
@@ -181,10 +181,10 @@ def _layout(path: Path, current: Path | None, standby: Path | None) -> list[str]
         lines = [f"{path} -> {path.readlink()} ({'the current version' if current else 'MISSING'})"]
     else:
         lines = [f"{path}: one plain file (written by an older Nivaran, or copied by hand), the current version"]
-    for slot in slots.slot_files(path):
+    for slot in layout.slot_files(path):
         if slot.name in (getattr(current, "name", None), getattr(standby, "name", None)):
             continue
-        if slots.is_partial(slot):
+        if layout.is_partial(slot):
             lines.append(f"{slot.name}: an unfinished copy (a .partial marker): the next load discards it")
         else:
             lines.append(f"{slot.name}: an older slot: the next load discards it")

@@ -41,7 +41,8 @@ import polars as pl
 
 from grading.model.paths import DATA_DIR
 from grading.model.schema import EVENT_SCHEMA
-from grading.store import migrations, month_reads, replay, slots
+from grading.store import faults as store_faults
+from grading.store import layout, migrations, month_reads, replay, slots
 from grading.store.sqltext import registered, sql
 
 DEFAULT_DB: Final = DATA_DIR / "nivaran.duckdb"
@@ -121,10 +122,10 @@ def as_frame(relation: duckdb.DuckDBPyRelation) -> pl.DataFrame:
     return frame
 
 
-StoreError = slots.StoreError
-NotADatabaseError = slots.NotADatabaseError
-DamagedError = slots.DamagedError
-ReadOnlyError = slots.ReadOnlyError
+StoreError = store_faults.StoreError
+NotADatabaseError = store_faults.NotADatabaseError
+DamagedError = store_faults.DamagedError
+ReadOnlyError = store_faults.ReadOnlyError
 
 
 def resolve_path(db: str | os.PathLike[str] | None = None) -> Path:
@@ -140,13 +141,13 @@ def file_stamp(path: Path) -> tuple[int, int] | None:
 
     A reader compares stamps to notice that a writer swapped in a new version and reopen.
     """
-    return slots.file_stamp(path)
+    return layout.file_stamp(path)
 
 
 def missing_version(path: Path) -> str | None:
     """The sentence for a store whose current version is gone while an earlier one remains; None
-    otherwise (:func:`grading.store.slots.missing_version`: such a store is never replaced)."""
-    return slots.missing_version(path)
+    otherwise (:func:`grading.store.layout.missing_version`: such a store is never replaced)."""
+    return layout.missing_version(path)
 
 
 def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
@@ -159,17 +160,17 @@ def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
     """
     con = slots.open_readonly(path)
     try:
-        nivaran = slots.is_nivaran(con)
+        nivaran = store_faults.is_nivaran(con)
         version = _meta(con, "schema_version") if nivaran else None
     except duckdb.Error as exc:  # a damaged block in the store's catalogue or its meta table
         con.close()
-        found = slots.fault(path, exc)
+        found = store_faults.fault(path, exc)
         if found is None:
             raise
         raise found from exc
     if not nivaran:
         con.close()
-        raise NotADatabaseError(slots.foreign_message(path))
+        raise NotADatabaseError(store_faults.foreign_message(path))
     if version != SCHEMA_VERSION:
         con.close()
         msg = (
@@ -182,8 +183,8 @@ def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
 
 def fault(path: Path, exc: BaseException) -> StoreError | None:
     """The one sentence for an error that says the store at ``path`` is damaged or cannot be written
-    (:func:`grading.store.slots.fault`); None for any other error."""
-    return slots.fault(path, exc)
+    (:func:`grading.store.faults.fault`); None for any other error."""
+    return store_faults.fault(path, exc)
 
 
 @contextlib.contextmanager
@@ -194,7 +195,7 @@ def faults(path: Path) -> Iterator[None]:
     try:
         yield
     except (duckdb.Error, OSError) as exc:
-        found = slots.fault(path, exc)
+        found = store_faults.fault(path, exc)
         if found is None:
             raise
         raise found from exc
