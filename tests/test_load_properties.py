@@ -18,6 +18,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Final
 
+import duckdb
 import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -30,7 +31,7 @@ from grading.rules import asof
 from grading.rules.derive import derive
 from grading.scoring import schemes
 from grading.scoring.metrics import MetricSettings
-from grading.store import database, reference
+from grading.store import database, layout, reference, slots
 from tests.conftest import ev, frame, reg
 from tests.stores import mp_store
 from tests.test_store_ingest import write_csv
@@ -122,12 +123,16 @@ def pieces(rows: list[Row], splits: list[datetime], overlap: timedelta = timedel
     ]
 
 
-def load(db: Path, parts: list[list[Row]]) -> Path:
+def load(db: Path, parts: list[list[Row]], *, bring_up: bool = False) -> Path:
+    """Load ``parts`` in turn; with ``bring_up``, every other load's replay runs between loads, as
+    ``nivaran ingest`` hands it on (grading/store/standby.py), and the others' inside the next load."""
     mp_store(db)
     for i, part in enumerate(parts):
         if part:
             report = ingest.ingest(db, [write_csv(part, db.with_name(f"{db.stem}-{i}.csv"))])
             assert report.files[0].rows_quarantined == 0, report.files[0].problems  # the history is lawful
+            if bring_up and i % 2 == 0:
+                assert slots.bring_standby_up(db) in {"replayed", "up to date"}
     return db
 
 
@@ -173,9 +178,10 @@ def _by_id(table: str, frame: pl.DataFrame, ids: pl.DataFrame) -> pl.DataFrame:
     return frame.drop("complaint_key").sort(STATE_KEYS[table])
 
 
-def stored_state(db: Path) -> dict[str, pl.DataFrame]:
-    """Every derived table of ``db``, keyed by complaint id instead of the store's integer key."""
-    con = database.connect_readonly(db)
+def stored_state(db: Path, file: Path | None = None) -> dict[str, pl.DataFrame]:
+    """Every derived table of ``db`` (of its slot ``file``: default the current version), keyed by
+    complaint id instead of the store's integer key."""
+    con = database.connect_readonly(db) if file is None else duckdb.connect(str(file), read_only=True)
     try:
         tables = {t: con.sql(f"select * from {t}").pl() for t in STATE_KEYS}
     finally:
@@ -193,8 +199,8 @@ def derived_from_scratch(rows: list[Row]) -> dict[str, pl.DataFrame]:
     return {t: _by_id(t, f, ids) for t, f in derived.items()}
 
 
-def assert_same_state(db: Path, expected: dict[str, pl.DataFrame]) -> None:
-    got = stored_state(db)
+def assert_same_state(db: Path, expected: dict[str, pl.DataFrame], file: Path | None = None) -> None:
+    got = stored_state(db, file)
     for table, want in expected.items():
         assert_frame_equal(got[table].select(want.columns), want, check_dtypes=False)
 
@@ -211,9 +217,14 @@ def check(tmp: Path, rows: list[Row], splits: list[datetime]) -> None:
     assert scratch["complaints"].height == len({r["complaint_id"] for r in rows})
     assert_same_state(once, scratch)
     for name, parts in (("pieces", pieces(rows, splits)), ("overlap", pieces(rows, splits, timedelta(days=20)))):
-        db = load(tmp / f"{name}.duckdb", parts)
+        db = load(tmp / f"{name}.duckdb", parts, bring_up=name == "overlap")
         assert_same_months(db, at_once)
         assert_same_state(db, scratch)
+    # The standby, brought up after the last load, holds that same state too.
+    assert slots.bring_standby_up(db) in {"replayed", "up to date"}
+    standby = layout.standby_file(db, layout.current_file(db))
+    assert standby is not None
+    assert_same_state(db, scratch, standby)
 
 
 @settings(
