@@ -13,7 +13,8 @@ reliability rule.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -22,9 +23,10 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from grading.cli import main
+from grading.cli import main, run
 from grading.intake import ingest
 from grading.model.registry import METRICS
+from grading.model.schema import NivaranError
 from grading.monthly import engines, refresh
 from grading.rules import asof
 from grading.scoring import schemes
@@ -184,8 +186,14 @@ def stored_rows(db: Path) -> pl.DataFrame:
         con.close()
 
 
-@pytest.mark.parametrize("engine", ["duckdb", "spark"])
-def test_grade_on_an_engine_fills_the_store_tables_the_dashboard_reads(tmp_path: Path, sail: str, engine: str) -> None:
+@pytest.mark.parametrize(
+    ("engine", "stage"),
+    [("duckdb", None), ("spark", None), ("spark", "folder"), ("spark", "url")],
+    ids=["duckdb", "spark-arrow", "spark-stage-folder", "spark-stage-url"],
+)
+def test_grade_on_an_engine_fills_the_store_tables_the_dashboard_reads(
+    tmp_path: Path, sail: str, engine: str, stage: str | None
+) -> None:
     db = tmp_path / "ny.duckdb"
     helpline.init(db, timezone="America/New_York", name="Zoned", reference_choice="mp")
     path = tmp_path / "events.csv"
@@ -195,8 +203,11 @@ def test_grade_on_an_engine_fills_the_store_tables_the_dashboard_reads(tmp_path:
     with database.writing(db) as con:  # the table emptied, so that only the engine can fill it again
         con.execute("delete from monthly_metrics")
     assert stored_rows(db).is_empty()
-    remote = ["--remote", sail] if engine == "spark" else []
-    args = ["grade", "--db", str(db), "--engine", engine, *remote, "--all-months", "--month", "2024-03"]
+    folder = tmp_path / "stage"
+    folder.mkdir()
+    remote = ["--remote", sail] if engine == "spark" else []  # the module's Sail server, as a remote one
+    staged = {None: [], "folder": ["--stage", str(folder)], "url": ["--stage", folder.as_uri()]}[stage]
+    args = ["grade", "--db", str(db), "--engine", engine, *remote, *staged, "--all-months", "--month", "2024-03"]
     result = CliRunner().invoke(main, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert f"monthly metrics of 6 months, 2023-11 to 2024-04 computed on {engine}" in result.stderr
@@ -205,17 +216,101 @@ def test_grade_on_an_engine_fills_the_store_tables_the_dashboard_reads(tmp_path:
     exact, close = metric_columns(before)
     assert after.height == before.height > 0
     assert disagreements(before, after, exact, close).is_empty()
+    assert list(folder.iterdir()) == []  # the run's own folder in the stage is gone, the stage kept
+
+
+class Requests:
+    """The requests a Spark Connect client builds (plans to execute and to analyse), kept to be read
+    after they were sent."""
+
+    def __init__(self, client: object, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.built: list[object] = []
+        for name in ("_execute_plan_request_with_metadata", "_analyze_plan_request_with_metadata"):
+            monkeypatch.setattr(client, name, self._keeping(getattr(client, name)))
+
+    def _keeping(self, make: Callable[..., object]) -> Callable[..., object]:
+        def keep(*args: object, **kwargs: object) -> object:
+            request = make(*args, **kwargs)
+            self.built.append(request)
+            return request
+
+        return keep
+
+    def holding_rows(self) -> int:
+        """How many of them carry rows inside (a local relation: Arrow data in the plan)."""
+        return sum("local_relation" in str(request) for request in self.built)
+
+
+@pytest.mark.parametrize("staged", [True, False], ids=["stage", "arrow"])
+def test_with_a_stage_no_frame_travels_inside_a_query(
+    zoned_store: Path, sail: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, staged: bool
+) -> None:
+    months = asof.calendar_months(date(2023, 11, 1), date(2024, 4, 1))
+    con = database.connect_readonly(zoned_store)
+    try:
+        expected = refresh.compute_months(con, months, MetricSettings())  # Polars
+        with engines.opened("spark", sail, str(tmp_path) if staged else None) as engine:
+            assert isinstance(engine, engines.SparkEngine)
+            requests = Requests(engine.session.client, monkeypatch)
+            computed = refresh.compute_months(con, months, MetricSettings(), engine=engine)
+            written = engine.stage.files() if engine.stage else []
+    finally:
+        con.close()
+    exact, close = metric_columns(expected)
+    assert disagreements(expected, computed, exact, close).is_empty()
+    assert len(requests.built) > 2  # the results were asked for, and schemas
+    if staged:
+        assert requests.holding_rows() == 0  # every query names files of the stage
+        assert len(written) > 4  # the probe and each input of the pass (complaints, transfers, stints, ...)
+        assert list(tmp_path.iterdir()) == []  # removed after the run
+    else:
+        assert requests.holding_rows() > 0  # the same work without a stage: the rows inside the queries
+
+
+def test_a_remote_query_above_the_message_cap_fails_in_one_sentence(sail: str) -> None:
+    big = pl.DataFrame({"n": pl.int_range(140 * 2**17, eager=True)})  # 140 MiB of Int64
+    sentence = r"a query of 140 MiB is above the 128 MiB .* give --stage"
+    with pytest.raises(NivaranError, match=sentence), engines.opened("spark", sail) as engine:
+        nw.from_native(engine.frame(big)).select(nw.len()).collect("polars")
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        (["--engine", "spark", "--stage", "{tmp}/absent"], "--stage {tmp}/absent: no such folder"),
+        (["--engine", "duckdb", "--stage", "{tmp}"], "--stage is for a Spark Connect server; the duckdb engine"),
+        (["--stage", "{tmp}"], "--all-months, --remote and --stage go with --engine"),
+    ],
+)
+def test_a_wrong_stage_is_one_sentence(
+    demo_db: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    case: tuple[list[str], str],
+) -> None:
+    args, sentence = case
+    given = [a.format(tmp=tmp_path) for a in args]
+    monkeypatch.setattr(sys, "argv", ["nivaran", "grade", "--db", str(demo_db), "--month", "2026-10", *given])
+    with pytest.raises(SystemExit) as ended:
+        run()  # the console script
+    said = capsys.readouterr().err
+    assert ended.value.code == 2
+    assert sentence.format(tmp=tmp_path) in said
+    assert "Traceback" not in said
 
 
 def test_a_frame_reaches_spark_whole_as_parquet_or_as_arrow(sail: str, tmp_path: Path) -> None:
     data = pl.DataFrame({"k": [1, 2, 3, 4, 5], "t": [10, None, 30, 40, 50], "s": ["a", "b", None, "d", "e"]})
     with engines.opened("spark", sail) as remote:  # an address given: Arrow inside the query
         assert isinstance(remote, engines.SparkEngine)
-        assert remote.folder is None
-        for how in (remote, engines.SparkEngine(remote.session, tmp_path)):  # and through a Parquet file
+        assert remote.stage is None
+        staged = engines.SparkEngine(remote.session, engines.Stage(str(tmp_path)))
+        for how in (remote, staged):  # and through Parquet files in a stage
             whole = nw.from_native(how.frame(data)).sort("k").collect("polars").to_native()
             empty = nw.from_native(how.frame(data.clear())).collect("polars").to_native()
             assert whole.to_dicts() == data.to_dicts()
             assert empty.is_empty()
             assert empty.columns == data.columns
-    assert len(list(tmp_path.glob("*.parquet"))) == 2
+    assert staged.stage is not None
+    assert staged.stage.files() == ["frame-1.parquet", "frame-2.parquet"]

@@ -41,6 +41,12 @@ if TYPE_CHECKING:
     help="Compute the month's metrics (all months with --all-months) on this engine and store them first.",
 )
 @click.option("--remote", default=None, help="With --engine spark: a Spark Connect server, sc://HOST:PORT.")
+@click.option(
+    "--stage",
+    default=None,
+    help="With --engine spark: a folder or object store URL (s3://, gs://, abfs://) this machine writes and the "
+    "Spark server reads; the inputs go there as Parquet instead of inside each query (needed at state scale).",
+)
 @click.option("--all-months", "all_months", is_flag=True, help="Compute every month of the store (with --engine).")
 def grade_command(  # noqa: PLR0917 - one parameter per click option
     db: Path | None,
@@ -51,23 +57,25 @@ def grade_command(  # noqa: PLR0917 - one parameter per click option
     recompute: bool,
     engine_name: str | None,
     remote: str | None,
+    stage: str | None,
     all_months: bool,
 ) -> None:
     """Grade and rank departments or districts for one month (a published month shows its publication).
 
     With ``--engine``, the month's metrics (every month's with ``--all-months``) are computed on that
     engine first and written to the store's monthly tables, which the dashboard and ``publish`` read;
-    ``spark`` without ``--remote`` starts a local Sail server for the run.
+    ``spark`` without ``--remote`` starts a local Sail server for the run; ``--stage`` is where a Spark
+    server reads the inputs (docs/engines.md).
     """
     from grading.monthly import results
     from grading.outputs import publish
     from grading.serve import duesource
 
-    _check_engine_options(month_text, engine_name, remote, all_months=all_months)
+    _check_engine_options(month_text, engine_name, remote or stage, all_months=all_months)
     month = None if month_text is None else month_arg(month_text)
     path = database.resolve_path(db)
     if engine_name is not None:
-        fill_monthly(path, scheme_name, engine_name, remote, None if all_months else month)
+        fill_monthly(path, scheme_name, engine_name, None if all_months else month, remote=remote, stage=stage)
     if month is None:
         return
     month_text = f"{month:%Y-%m}"
@@ -108,13 +116,13 @@ def grade_command(  # noqa: PLR0917 - one parameter per click option
 
 
 def _check_engine_options(
-    month_text: str | None, engine_name: str | None, remote: str | None, *, all_months: bool
+    month_text: str | None, engine_name: str | None, spark_option: str | None, *, all_months: bool
 ) -> None:
     """``grade``'s options that go together (a usage error in one sentence otherwise)."""
     if month_text is None and not all_months:
         raise click.UsageError("give --month YYYY-MM, or --all-months with --engine")
-    if (all_months or remote) and engine_name is None:
-        raise click.UsageError("--all-months and --remote go with --engine")
+    if (all_months or spark_option) and engine_name is None:
+        raise click.UsageError("--all-months, --remote and --stage go with --engine")
 
 
 def _why_nothing(month: date, bounds: tuple[date, date] | None) -> str:
@@ -126,11 +134,20 @@ def _why_nothing(month: date, bounds: tuple[date, date] | None) -> str:
     return f"the store's events end in {bounds[1]:%Y-%m}"
 
 
-def fill_monthly(path: Path, scheme_name: str | None, engine_name: str, remote: str | None, month: date | None) -> None:
+def fill_monthly(
+    path: Path,
+    scheme_name: str | None,
+    engine_name: str,
+    month: date | None,
+    *,
+    remote: str | None = None,
+    stage: str | None = None,
+) -> None:
     """Compute the monthly metrics of ``month`` (None: every month of the store) on an engine
-    (:mod:`grading.monthly.engines`) and write them to the store's monthly tables; one line to stderr
-    says what was done. One month keeps the settings the table was computed with; all months take the
-    scheme's (:meth:`grading.scoring.schemes.Scheme`'s ``metric_settings``)."""
+    (:mod:`grading.monthly.engines`: a Spark server at ``remote`` reads its inputs from ``stage``) and
+    write them to the store's monthly tables; one line to stderr says what was done. One month keeps
+    the settings the table was computed with; all months take the scheme's
+    (:meth:`grading.scoring.schemes.Scheme`'s ``metric_settings``)."""
     import time
 
     from grading.monthly import engines, refresh
@@ -142,7 +159,11 @@ def fill_monthly(path: Path, scheme_name: str | None, engine_name: str, remote: 
     if bounds is None:
         raise NivaranError("the store holds no events: nothing to grade")
     started = time.perf_counter()
-    with progress_bars() as progress, engines.opened(engine_name, remote) as engine, database.writing(path) as con:
+    with (
+        progress_bars() as progress,
+        engines.opened(engine_name, remote, stage) as engine,
+        database.writing(path) as con,
+    ):
         if month is None:
             months = refresh.refresh_monthly(con, settings=scheme.metric_settings, progress=progress, engine=engine)
         else:

@@ -10,9 +10,12 @@ code (:mod:`grading.scoring.grade`).
 - ``duckdb``: an in-memory DuckDB database of the run's own (never the store's connection).
 - ``spark``: a Spark Connect server at ``remote`` (``sc://HOST:PORT``); without one, a local Sail server
   (``pysail``, a Spark Connect server written in Rust, no Java) is started for the run and stopped
-  after it; frames go to that server as Parquet files in a temporary folder of the run, to a remote
-  one as Arrow inside the query (at most 128 MiB a pass: :class:`SparkEngine`). Needs ``pysail`` and
-  ``pyspark-client`` (the extra ``spark``: ``uv sync --extra spark``; the development group has them).
+  after it. Frames reach the server as Parquet files in a **stage** (:class:`Stage`): a folder of the
+  run's own under ``stage``, a folder or object store URL that this process writes and the server reads
+  (a temporary folder for a local Sail), removed after the run. A remote server without a stage gets
+  them as Arrow inside each query, which Spark Connect caps at 128 MiB: a larger query fails in one
+  sentence before it is sent (:func:`opened`). Needs ``pysail`` and ``pyspark-client`` (the extra
+  ``spark``: ``uv sync --extra spark``; the development group has them).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import os
 import re
 import socket
 import tempfile
+import uuid
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -52,26 +56,74 @@ class DuckDBEngine:
         return self.con.from_arrow(table)
 
 
+class Stage:
+    """A folder of the run's own where frames are written as Parquet for a Spark server to read.
+
+    ``location`` is a folder (an absolute or relative path: a mount this process and the server both
+    see at the same path) or an object store URL (``s3://``, ``gs://``, ``abfs://``, ``file://``) that
+    pyarrow writes with the environment's credentials and the server reads. The run's files go to a
+    new folder under it (``nivaran-<random>``); :meth:`remove` deletes that folder, never ``location``.
+    """
+
+    def __init__(self, location: str) -> None:
+        from pyarrow import fs
+
+        self.location = location
+        is_url = "://" in location
+        if not is_url and not Path(location).is_dir():
+            msg = f"--stage {location}: no such folder (give a folder the Spark server reads too, or a URL)"
+            raise NivaranError(msg)
+        root = location.rstrip("/") if is_url else str(Path(location).resolve())
+        try:
+            self._fs, base = fs.FileSystem.from_uri(root if is_url else Path(root).as_uri())
+        except (OSError, ValueError) as error:  # an unknown scheme, an unreachable store, no credentials
+            msg = f"--stage {location}: cannot be opened ({str(error).splitlines()[0]})"
+            raise NivaranError(msg) from None
+        run = f"nivaran-{uuid.uuid4().hex[:12]}"
+        self._folder = f"{base.rstrip('/')}/{run}"
+        self.url = f"{root}/{run}"  # what the server reads
+        self._written = 0
+        try:
+            self._fs.create_dir(self._folder)
+        except OSError as error:
+            msg = f"--stage {location}: cannot write there ({str(error).splitlines()[0]})"
+            raise NivaranError(msg) from None
+
+    def write(self, data: pl.DataFrame) -> str:
+        """Write ``data`` as the stage's next Parquet file; its address as the server reads it."""
+        self._written += 1
+        name = f"frame-{self._written}.parquet"
+        with self._fs.open_output_stream(f"{self._folder}/{name}") as out:
+            data.write_parquet(out)
+        return f"{self.url}/{name}"
+
+    def files(self) -> list[str]:
+        """The names of the files written so far."""
+        from pyarrow import fs
+
+        found = self._fs.get_file_info(fs.FileSelector(self._folder))
+        return sorted(info.base_name for info in found)
+
+    def remove(self) -> None:
+        """Delete the run's folder and everything in it."""
+        self._fs.delete_dir(self._folder)
+
+
 class SparkEngine:
     """Frames as DataFrames of a Spark Connect session.
 
-    With ``folder`` (a local server, on this machine's disk) a frame is written there as Parquet and
-    read by the server: any size. Without (a remote server) it travels inside the query as Arrow, and
-    Spark Connect caps a message at 128 MiB: a pass whose inputs are larger fails (Sail does not take
-    the client's cached, chunked relations)."""
+    With a ``stage`` each frame is written there as Parquet and the query only names the file: any size.
+    Without (a remote server, no ``--stage``) it travels inside the query as Arrow, and Spark Connect
+    caps a message at 128 MiB (Sail does not take the client's cached, chunked relations)."""
 
-    def __init__(self, session: Any, folder: Path | None = None) -> None:
+    def __init__(self, session: Any, stage: Stage | None = None) -> None:
         self.session = session
-        self.folder = folder
-        self._written = 0
+        self.stage = stage
 
     def frame(self, data: pl.DataFrame) -> Any:
         """``data`` as a Spark DataFrame (Parquet or Arrow: never pandas)."""
-        if self.folder is not None:
-            self._written += 1
-            path = self.folder / f"frame-{self._written}.parquet"
-            data.write_parquet(path)
-            return self.session.read.parquet(str(path))
+        if self.stage is not None:
+            return self.session.read.parquet(self.stage.write(data))
         table = data.to_arrow()
         if len(table) == 0:  # Spark cannot infer a schema from no rows: it is given
             from pyspark.sql.pandas.types import from_arrow_schema
@@ -81,19 +133,22 @@ class SparkEngine:
 
 
 @contextlib.contextmanager
-def opened(name: str = "polars", remote: str | None = None) -> Iterator[Engine]:
+def opened(name: str = "polars", remote: str | None = None, stage: str | None = None) -> Iterator[Engine]:
     """The engine ``name`` for the duration of the block (a Sail server started and stopped with it
-    for ``spark`` without ``remote``).
+    for ``spark`` without ``remote``); with ``stage`` (Spark only), frames go to the server as Parquet
+    files there (:class:`Stage`; a local Sail uses a temporary folder without it).
 
     Raises :class:`grading.model.problems.NivaranError` (one sentence) for an unknown engine, a
-    ``remote`` given to an engine other than Spark, a missing Spark client or a server that cannot be
-    reached."""
+    ``remote`` or ``stage`` given to an engine other than Spark, a missing Spark client, a server that
+    cannot be reached, a stage that cannot be written or that the server cannot read, and a query
+    above Spark Connect's message cap (the frames inside it: a remote server without a stage)."""
     if name not in ENGINES:
         msg = f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}"
         raise NivaranError(msg)
-    if remote is not None and name != "spark":
-        msg = f"--remote is a Spark Connect address; the {name} engine runs in this process"
-        raise NivaranError(msg)
+    for option, given in (("--remote", remote), ("--stage", stage)):
+        if given is not None and name != "spark":
+            msg = f"{option} is for a Spark Connect server; the {name} engine runs in this process"
+            raise NivaranError(msg)
     if name == "polars":
         yield POLARS
     elif name == "duckdb":
@@ -103,9 +158,55 @@ def opened(name: str = "polars", remote: str | None = None) -> Iterator[Engine]:
         finally:
             engine.con.close()
     else:
-        with _spark_session(remote) as session, contextlib.ExitStack() as stack:
-            folder = None if remote is not None else Path(stack.enter_context(tempfile.TemporaryDirectory()))
-            yield SparkEngine(session, folder)
+        with contextlib.ExitStack() as stack:
+            staged = None if stage is None else _stage(stack, stage)  # a wrong one fails before a server starts
+            session = stack.enter_context(_spark_session(remote))
+            if staged is not None:
+                _readable(session, staged, remote)
+            elif remote is None:
+                staged = _stage(stack, stack.enter_context(tempfile.TemporaryDirectory()))
+            try:
+                yield SparkEngine(session, staged)
+            except Exception as error:
+                sizes = _MESSAGE_CAP.search(str(error))
+                if sizes is None:
+                    raise
+                sent, cap = (int(n) / 2**20 for n in sizes.groups())
+                msg = (
+                    f"a query of {sent:.0f} MiB is above the {cap:.0f} MiB a Spark Connect message may carry "
+                    f"(without --stage the inputs travel inside each query to {remote}): give --stage, a folder "
+                    "or object store URL that this machine writes and the server reads"
+                )
+                raise NivaranError(msg) from None
+
+
+#: The Spark Connect client's refusal of a message above its cap (gRPC RESOURCE_EXHAUSTED, before sending).
+_MESSAGE_CAP: Final = re.compile(r"Sent message larger than max \((\d+) vs\. (\d+)\)")
+
+
+def _stage(stack: contextlib.ExitStack, location: str) -> Stage:
+    """A :class:`Stage` under ``location``, removed when ``stack`` closes."""
+    staged = Stage(location)
+    stack.callback(staged.remove)
+    return staged
+
+
+def _readable(session: Any, staged: Stage, remote: str | None) -> None:
+    """Fail in one sentence, before any work, when the server cannot read what is written to the stage
+    (a local folder given to a server on another machine, a bucket it has no rights to)."""
+    probe = staged.write(pl.DataFrame({"probe": [1]}))
+    try:
+        seen = session.read.parquet(probe).count()
+    except Exception as error:  # whatever the server's read raises, the answer is the same
+        seen, why = None, type(error).__name__
+    else:
+        why = f"{seen} rows"
+    if seen != 1:
+        msg = (
+            f"the Spark server at {remote or 'the local Sail'} cannot read the stage {staged.location} ({why}): "
+            "give a folder it sees at the same path (a shared mount) or an object store URL it reads"
+        )
+        raise NivaranError(msg)
 
 
 @contextlib.contextmanager
