@@ -15,7 +15,7 @@ from grading.cli import main
 from grading.demo import nation
 from grading.demo.spec import DemoSpec
 from grading.model.registry import NATIONAL_METRICS
-from grading.monthly import national, results
+from grading.monthly import engines, national, results
 from grading.scoring import metrics, schemes
 from grading.store import database, helpline
 
@@ -155,6 +155,24 @@ def test_the_command_line_ranks_and_drills_down(built: tuple[Path, national.Nati
     )
     assert "state-z" in str(unknown.exception)
     assert "state-a, state-b, state-c, state-d, state-e" in str(unknown.exception)
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "spark"])
+def test_the_national_view_is_the_same_on_every_engine(built: tuple[Path, national.NationalView], engine: str) -> None:
+    out, view = built
+    with engines.opened(engine) as running:  # spark: a local Sail, its inputs as Parquet in a stage
+        other = national.national_view(out / "lake", AUGUST, engine=running)
+    assert_frame_equal(other.ranking, view.ranking, rel_tol=0, abs_tol=1e-9)
+    assert other.departments.keys() == view.departments.keys() == {f"state-{c}" for c in "abcde"}
+    for slug, rows in view.departments.items():
+        assert_frame_equal(other.departments[slug].sort("department"), rows.sort("department"), rel_tol=0, abs_tol=1e-9)
+        assert_frame_equal(
+            other.districts[slug].sort("district"), view.districts[slug].sort("district"), rel_tol=0, abs_tol=1e-9
+        )
+    args = ["national", "--lake", str(out / "lake"), "--month", "2024-08", "--format", "json", "--engine", engine]
+    ranked = CliRunner().invoke(main, args)
+    assert ranked.exit_code == 0, ranked.output
+    assert [r["rank_text"] for r in json.loads(ranked.output)] == view.ranking["rank_text"].to_list()
 
 
 def test_a_month_without_data_and_a_folder_without_a_lake_are_one_sentence(

@@ -267,13 +267,32 @@ def publish_command(  # noqa: PLR0917 - one parameter per click option
 @click.option("--state", "state", default=None, help="Drill down: one state's own grading (its slug in the lake).")
 @click.option("--by", "by", type=click.Choice(["department", "district"]), default="department", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option(
+    "--engine",
+    "engine_name",
+    type=click.Choice(["polars", "duckdb", "spark"]),
+    default="polars",
+    show_default=True,
+    help="Where the states' metrics are computed (docs/engines.md).",
+)
+@click.option("--remote", default=None, help="With --engine spark: a Spark Connect server, sc://HOST:PORT.")
+@click.option("--stage", default=None, help="With --engine spark: where the server reads the inputs (as for grade).")
 def national_command(  # noqa: PLR0917 - one parameter per click option
-    lake_dir: Path, month_text: str, scheme_name: str, state: str | None, by: str, fmt: str
+    lake_dir: Path,
+    month_text: str,
+    scheme_name: str,
+    state: str | None,
+    by: str,
+    fmt: str,
+    engine_name: str,
+    remote: str | None,
+    stage: str | None,
 ) -> None:
     """Rank the states of a lake for one month (each first graded under its own scheme)."""
-    from grading.monthly import national
+    from grading.monthly import engines, national
 
-    view = national.national_view(lake_dir, month_arg(month_text), scheme_name)
+    with engines.opened(engine_name, remote, stage) as engine:
+        view = national.national_view(lake_dir, month_arg(month_text), scheme_name, engine)
     if state is None:
         click.echo(render_national(view, fmt))
         return

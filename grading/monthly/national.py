@@ -134,12 +134,15 @@ def month_inputs(lake_dir: Path, helpline: Helpline, until: date) -> dict[str, p
     return {t: read_table(lake_dir, helpline, t, until).select(c) for t, c in _INPUT_COLUMNS.items()}
 
 
-def helpline_metrics(inputs: dict[str, pl.DataFrame], helpline: Helpline, months: list[date]) -> pl.DataFrame:
+def helpline_metrics(
+    inputs: dict[str, pl.DataFrame], helpline: Helpline, months: list[date], engine: metrics.Engine = metrics.POLARS
+) -> pl.DataFrame:
     """Every metric of ``months`` for one helpline (all entity types), computed as its store computes
-    them (:func:`grading.monthly.refresh.compute_months`: the same passes, settings and horizon)."""
+    them (:func:`grading.monthly.refresh.compute_months`: the same passes, settings and horizon), on
+    ``engine`` (:mod:`grading.monthly.engines`)."""
     settings = helpline.scheme.metric_settings
     frames = [
-        metrics.months_metrics(inputs, run, settings, helpline.until)
+        metrics.months_metrics(inputs, run, settings, helpline.until, engine)
         for run in metrics.month_passes(inputs["complaints"], months, PASS_ROWS)
     ]
     return pl.concat(frames, how="vertical_relaxed") if frames else pl.DataFrame()
@@ -161,7 +164,11 @@ def grade_helpline(lake_dir: Path, helpline: Helpline, computed: pl.DataFrame, b
 
 
 def state_figures(
-    inputs: dict[str, pl.DataFrame], computed: pl.DataFrame, helpline: Helpline, months: list[date]
+    inputs: dict[str, pl.DataFrame],
+    computed: pl.DataFrame,
+    helpline: Helpline,
+    months: list[date],
+    engine: metrics.Engine = metrics.POLARS,
 ) -> pl.DataFrame:
     """One row per month of the helpline's state figures (:data:`grading.model.registry.NATIONAL_METRICS`).
 
@@ -178,7 +185,7 @@ def state_figures(
     settings = helpline.scheme.metric_settings
     per_month = []
     for month in months:
-        flags, _ = metrics.complaint_flags(inputs, month, settings, helpline.until)
+        flags, _ = metrics.complaint_flags(inputs, month, settings, helpline.until, engine)
         per_month.append(
             flags.select(
                 month=pl.lit(month),
@@ -227,10 +234,17 @@ class NationalView:
     districts: dict[str, pl.DataFrame]  # slug → its districts graded under its own scheme
 
 
-def national_view(lake_dir: Path, month: date, scheme_name: str | Path = DEFAULT_NATIONAL) -> NationalView:
+def national_view(
+    lake_dir: Path,
+    month: date,
+    scheme_name: str | Path = DEFAULT_NATIONAL,
+    engine: metrics.Engine = metrics.POLARS,
+) -> NationalView:
     """Grade every helpline of the lake for ``month`` under its own scheme and rank the states under the
     national scheme (a name in ``data/national/`` or a file). History (rank change, streaks) runs from
-    each helpline's first month. A helpline whose data start after ``month`` is left out."""
+    each helpline's first month. A helpline whose data start after ``month`` is left out. The metrics and
+    the per-complaint flags of the state figures run on ``engine`` (:mod:`grading.monthly.engines`); each
+    helpline is read from the lake here, one at a time."""
     scheme = schemes.load(scheme_name, directory=schemes.NATIONAL_DIR, metrics=NATIONAL_METRICS)
     found = helplines(lake_dir)
     if not found:
@@ -243,10 +257,10 @@ def national_view(lake_dir: Path, month: date, scheme_name: str | Path = DEFAULT
             continue
         months = asof.calendar_months(first, month)
         inputs = month_inputs(lake_dir, helpline, month)
-        computed = helpline_metrics(inputs, helpline, months)
+        computed = helpline_metrics(inputs, helpline, months, engine)
         departments[helpline.slug] = grade_helpline(lake_dir, helpline, computed, "department", month)
         districts[helpline.slug] = grade_helpline(lake_dir, helpline, computed, "district", month)
-        figures.append(state_figures(inputs, computed, helpline, months))
+        figures.append(state_figures(inputs, computed, helpline, months, engine))
         about.append(
             {
                 "helpline": helpline.slug,
