@@ -55,6 +55,12 @@ class DuckDBEngine:
         self._held.append(table)
         return self.con.from_arrow(table)
 
+    def keep(self, frame: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
+        """``frame`` computed once into an Arrow table the relation then reads."""
+        table = frame.to_arrow_table()
+        self._held.append(table)
+        return self.con.from_arrow(table)
+
 
 class Stage:
     """A folder of the run's own where frames are written as Parquet for a Spark server to read.
@@ -119,6 +125,10 @@ class SparkEngine:
     def __init__(self, session: Any, stage: Stage | None = None) -> None:
         self.session = session
         self.stage = stage
+
+    def keep(self, frame: Any) -> Any:
+        """``frame`` as it is: each use computes it again on the server."""
+        return frame
 
     def frame(self, data: pl.DataFrame) -> Any:
         """``data`` as a Spark DataFrame (Parquet or Arrow: never pandas)."""

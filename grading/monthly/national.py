@@ -32,12 +32,15 @@ import polars as pl
 
 from grading.model.registry import NATIONAL_METRICS
 from grading.model.schema import NivaranError
-from grading.monthly.refresh import PASS_ROWS
 from grading.rules import asof
 from grading.scoring import metrics, schemes
 from grading.scoring.grade import grade
 from grading.store import lake, month_reads
 
+#: Complaint-months (a complaint and a month it may be alive in) of a helpline's history graded in one
+#: pass at most (:func:`grading.scoring.metrics.month_passes`): the lake's whole history is in memory,
+#: and a pass over many months tests each complaint against each of them.
+PASS_ROWS: Final = 5_000_000
 #: The national scheme used when none is named (``data/national/``).
 DEFAULT_NATIONAL: Final = "darpg-states"
 #: The pending ages the national figures count, in completed days (over 30, 60 and 90).
@@ -138,8 +141,9 @@ def helpline_metrics(
     inputs: dict[str, pl.DataFrame], helpline: Helpline, months: list[date], engine: metrics.Engine = metrics.POLARS
 ) -> pl.DataFrame:
     """Every metric of ``months`` for one helpline (all entity types), computed as its store computes
-    them (:func:`grading.monthly.refresh.compute_months`: the same passes, settings and horizon), on
-    ``engine`` (:mod:`grading.monthly.engines`)."""
+    them (:func:`grading.monthly.refresh.compute_months`: the same rules, settings and horizon; the
+    history is graded ``PASS_ROWS`` complaint-months at a time), on ``engine``
+    (:mod:`grading.monthly.engines`)."""
     settings = helpline.scheme.metric_settings
     frames = [
         metrics.months_metrics(inputs, run, settings, helpline.until, engine)

@@ -15,7 +15,7 @@ import duckdb
 import polars as pl
 
 from grading.rules.asof import calendar_months, month_window, next_month
-from grading.scoring.metrics import POLARS, Engine, MetricSettings, encode, encoded_months_metrics, month_passes
+from grading.scoring.metrics import POLARS, Engine, MetricSettings, encode, encoded_months_metrics
 from grading.store import database, month_reads
 
 Progress = Callable[[str, int, int], None]
@@ -31,13 +31,6 @@ READ_COMPLAINTS = 3_000_000
 #: A read of light months covers more than ``MONTHS_PER_READ`` months while the complaints registered
 #: in them stay within this: a small helpline's whole history is one read, not one per six months.
 LIGHT_READ = 250_000
-#: Complaint-months (a complaint and a month it may be alive in) graded in one pass of
-#: :func:`grading.scoring.metrics.encoded_months_metrics`, at most; a month above it is graded alone.
-#: A pass costs its fixed part (the complaints filtered, the transfers placed, the call-backs and stints
-#: attached: about as much as a month's own work at Madhya Pradesh's volume) once for all its months, so
-#: the months of a read go in one pass while they fit; this bounds the memory of a pass (about 100
-#: bytes a complaint-month) when a read holds more.
-PASS_ROWS = 5_000_000
 
 
 def compute_months(
@@ -53,10 +46,10 @@ def compute_months(
     The store is read a few consecutive months at a time (at most ``MONTHS_PER_READ`` months and
     ``READ_COMPLAINTS`` complaints registered in them, or more light months within ``LIGHT_READ``:
     reading is the slow part, and one read per month would repeat the open complaints), and the
-    months of a read are graded together, ``PASS_ROWS`` complaint-months at a time
-    (:func:`grading.scoring.metrics.months_metrics`), each as of its own cut-off: the answer for a month
-    never depends on which other months are asked for, and a long history of a small helpline costs
-    about its data, not a fixed price per month.
+    months of a read are graded together in one pass (:func:`grading.scoring.metrics.months_metrics`:
+    its work and memory follow the read's complaints, call-backs and stints, not the months), each as
+    of its own cut-off: the answer for a month never depends on which other months are asked for, and a
+    long history of a small helpline costs about its data, not a fixed price per month.
     """
     frames: list[pl.DataFrame] = []
     done = 0
@@ -65,15 +58,13 @@ def compute_months(
     registered = month_reads.registered_per_month(con, min(months), max(months)) if len(set(months)) > 1 else {}
     for chunk in _consecutive(months, MONTHS_PER_READ, registered, READ_COMPLAINTS, LIGHT_READ):
         inputs = month_reads.read_month_inputs(con, month_window(chunk[0])[0], month_window(chunk[-1])[1])
-        runs = month_passes(inputs["complaints"], chunk, PASS_ROWS)
         encoded = encode(inputs)
         del inputs
-        for run in runs:
-            frames.append(encoded_months_metrics(encoded, run, settings, until, engine))
-            done += len(run)
-            if progress:
-                progress("monthly results", done, len(months))
+        frames.append(encoded_months_metrics(encoded, chunk, settings, until, engine))
         del encoded
+        done += len(chunk)
+        if progress:
+            progress("monthly results", done, len(months))
     return pl.concat(frames, how="vertical_relaxed") if frames else pl.DataFrame()
 
 

@@ -13,6 +13,7 @@ exact to the microsecond. The rules, in plain words, are in ``docs/reference.md`
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from types import ModuleType
 from typing import Final, overload
@@ -261,6 +262,33 @@ def reached_by(column: str, t: Instant | Micros) -> pl.Expr | nw.Expr:
     """The complaint had reached a level (``reached_l2_at`` …) by ``t``."""
     col = _ns(t).col
     return ~col(column).is_null() & (col(column) <= t)  # type: ignore[no-any-return]
+
+
+# --- the same rules over many months: the month index from which a rule holds -----------------------
+#
+# Months graded together are numbered 0, 1, ... in calendar order; each is judged as of its own instant
+# (its cut-off, :func:`judged_at`), and those instants never decrease. A rule of this section that holds
+# at one instant holds at every later one (registered, closed, breached, a level reached, an age
+# reached), so over the months it holds from one index on: that index describes the complaint for every
+# month at once, and "holds in month m" is a comparison of m with it. Integer instants (microseconds,
+# :func:`micros`), as on an engine-neutral frame.
+
+
+def first_month(holds: Callable[[int], nw.Expr], cutoffs: Sequence[int]) -> nw.Expr:
+    """The first month at which a rule that stays true once true holds: ``holds(t)`` is the rule at
+    the instant ``t`` (e.g. :func:`is_closed_by`), ``cutoffs`` the instants the months are judged as of,
+    in order. The number of months at which the rule does not hold yet, ``len(cutoffs)`` when it never
+    holds (a rule that is null, e.g. on a missing instant, does not hold); an ``Int32``. E.g. with
+    cut-offs 10, 20, 30, ``registered_at`` 15 is registered from month 1, 20 from month 1, 31 never (3).
+    """
+    # the months at which it holds are the last ones: as many as the sum of the rule over them
+    return len(cutoffs) - nw.sum_horizontal(*[holds(t).cast(nw.Int32) for t in cutoffs])
+
+
+def last_month_started(column: str, starts: Sequence[int]) -> nw.Expr:
+    """The last month that starts at or before the instant in ``column`` (``starts``: the months' first
+    instants, ascending): -1 when none does or the instant is missing; an ``Int32``."""
+    return nw.sum_horizontal(*[(nw.col(column) >= t).cast(nw.Int32) for t in starts]) - 1
 
 
 def department_at(complaints: pl.DataFrame, transfers: pl.DataFrame, t: datetime) -> pl.DataFrame:

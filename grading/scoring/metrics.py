@@ -36,9 +36,10 @@ Nivaran's readings where the helplines' rules leave room (also on the methodolog
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from typing import Any, Final, Protocol, TypeVar
 
 import narwhals as nw
@@ -99,6 +100,11 @@ class Engine(Protocol):
         """The engine's lazy frame holding ``data``."""
         ...
 
+    def keep(self, frame: Any) -> Any:
+        """``frame`` (one of the engine's lazy frames) computed once for the several uses that follow,
+        or as it is where the engine cannot keep it (it is then computed by each use)."""
+        ...
+
 
 class PolarsEngine:
     """The embedded default: Polars lazy frames in this process."""
@@ -106,6 +112,10 @@ class PolarsEngine:
     def frame(self, data: pl.DataFrame) -> pl.LazyFrame:
         """``data`` as a lazy frame."""
         return data.lazy()
+
+    def keep(self, frame: pl.LazyFrame) -> pl.LazyFrame:
+        """``frame`` collected in memory."""
+        return frame.collect().lazy()
 
 
 POLARS: Final = PolarsEngine()
@@ -155,45 +165,139 @@ def _pct(num: str, den: str) -> nw.Expr:
     return nw.when(nw.col(den) > 0).then(nw.col(num) / nw.col(den) * 100.0)
 
 
-def _flag_columns(settings: MetricSettings) -> dict[str, nw.Expr]:
-    """The 0/1 flags (and ages) of a complaint in the month of its row, which starts at ``_start`` and is
-    judged as of ``_cutoff`` (each row its own month; instants are microseconds)."""
-    start, cutoff = nw.col("_start"), nw.col("_cutoff")
-    received = nw.col("registered_at") >= start
-    closed_by_c = asof.is_closed_by(cutoff)
-    closed_in_m = closed_by_c & (nw.col("closed_at") >= start)
-    is_open = asof.is_open_at(cutoff)
-    breached = asof.has_breached_by(cutoff)
+def _counts(cutoffs: Sequence[int], settings: MetricSettings) -> dict[str, tuple[str, nw.Expr]]:
+    """What each count of a graded complaint holds in, over the months judged as of ``cutoffs`` (in
+    order; the columns are those of :func:`_rows`): ``name -> (anchor, rule)``.
+
+    - Anchor ``_r`` (``_k``): the count holds in one month, the one the complaint was registered
+      (closed) in, when the rule holds as of that month's instant ``_cr`` (``_ck``).
+    - Anchor ``span``: the count holds in a range of months, from the index the rule gives to ``_q``,
+      the first month at which the complaint is no longer open (or seen); empty when the index is not
+      before ``_q``. Names starting with ``_`` are the ranges the pending age buckets are made from.
+    """
+    first = partial(asof.first_month, cutoffs=cutoffs)
+    cr, ck, p = nw.col("_cr"), nw.col("_ck"), nw.col("_p")
     outcome = nw.col("close_outcome")
-    age_days = asof.age_days(cutoff)
+    satisfied = outcome == "satisfied"
     closure_us = nw.col("closed_at") - nw.col("registered_at")
     over = settings.long_pending_days
 
-    def reached(col: str) -> nw.Expr:
-        return received & asof.reached_by(col, cutoff)
+    def aged(days: int) -> nw.Expr:  # from the first month judged at an age of `days` completed days
+        return nw.max_horizontal(p, first(lambda t: asof.in_bucket(asof.age_days(t), days, None)))
 
     return {
-        "received": received,
-        "closed_satisfied": received & closed_by_c & (outcome == "satisfied"),
-        "closed": closed_in_m,
-        "closed_satisfied_in_month": closed_in_m & (outcome == "satisfied"),
-        "closed_force": closed_in_m & (outcome == "force"),
-        "closed_special": closed_in_m & (outcome == "special"),
-        "closed_other": closed_in_m & outcome.is_in(("resolved", "withdrawn", "duplicate")),
-        "callback_closed": closed_in_m & (nw.col("first_feedback_at") <= cutoff).fill_null(value=False),
-        "on_time": closed_in_m & ~breached,
-        "late": closed_in_m & breached,
-        "open_overdue": is_open & breached,
-        "pending": is_open,
-        "age_days": nw.when(is_open).then(age_days),
-        # in microseconds: sums of whole numbers do not depend on the order an engine adds them in
-        "resolution_us": nw.when(closed_in_m).then(closure_us),
-        "long_pending_closed": closed_in_m & (outcome == "satisfied") & (closure_us // asof.DAY_US > over),
-        "long_pending_open": is_open & (age_days > over),
-        "reached_l2": reached("reached_l2_at"),
-        "reached_l3": reached("reached_l3_at"),
-        "reached_l4": reached("reached_l4_at"),
+        "received": ("_r", nw.lit(value=True)),
+        "closed_satisfied": ("_r", asof.is_closed_by(cr) & satisfied),
+        "reached_l2": ("_r", asof.reached_by("reached_l2_at", cr)),
+        "reached_l3": ("_r", asof.reached_by("reached_l3_at", cr)),
+        "reached_l4": ("_r", asof.reached_by("reached_l4_at", cr)),
+        "closed": ("_k", nw.lit(value=True)),
+        "closed_satisfied_in_month": ("_k", satisfied),
+        "closed_force": ("_k", outcome == "force"),
+        "closed_special": ("_k", outcome == "special"),
+        "closed_other": ("_k", outcome.is_in(("resolved", "withdrawn", "duplicate"))),
+        "callback_closed": ("_k", (nw.col("first_feedback_at") <= ck).fill_null(value=False)),
+        "on_time": ("_k", ~asof.has_breached_by(ck)),
+        "late": ("_k", asof.has_breached_by(ck)),
+        "long_pending_closed": ("_k", satisfied & (closure_us // asof.DAY_US > over)),
+        "pending": ("span", p),
+        "open_overdue": ("span", nw.max_horizontal(p, first(asof.has_breached_by))),
+        "long_pending_open": ("span", aged(over + 1)),
+        **{f"_aged_{lo}": ("span", aged(lo)) for _, _, lo, _ in asof.PENDING_BUCKETS[1:]},
     }
+
+
+def _rows(frames: dict[str, nw.LazyFrame[Any]], calendar: pl.DataFrame, settings: MetricSettings) -> nw.LazyFrame[Any]:
+    """One row per complaint some month of ``calendar`` sees (:func:`_seen`) and run of those months in
+    which its department stays the same (one run unless transferred: :func:`_runs`), with each as-of
+    test turned into the month (an index into ``calendar``, 0 the first) from which it holds.
+
+    Columns: the complaint's, with ``department`` the one in force in the run, ``_habitual`` (the
+    habitual rule leaves it out), and ``_r0`` (the first month it is registered by), ``_r`` (the month
+    it was registered in, when that month sees it in this run; else -1) and ``_cr`` (that month's
+    instant), ``_k`` and ``_ck`` (the same for its closure, graded complaints only); in this run it is
+    seen in months ``[_p, _u)`` and open in ``[_p, _q)``.
+    """
+    starts, cutoffs = calendar["_start"].to_list(), calendar["_cutoff"].to_list()
+    n = len(cutoffs)
+    first = partial(asof.first_month, cutoffs=cutoffs)
+    complaints = (
+        frames["complaints"]
+        .filter(_seen(starts[0], cutoffs[-1]))
+        .join(_runs(frames["transfers"], cutoffs), on="complaint_key", how="left")
+    )
+    last_event = nw.max_horizontal(*(asof.last_month_started(c, starts) for c in ("closed_at", "last_event_at")))
+    indexed = complaints.with_columns(
+        department=nw.coalesce("_department", "department"),
+        _s=nw.col("_s").fill_null(0),
+        _e=nw.col("_e").fill_null(n),
+        _habitual=nw.col("complainant_month_count") > settings.habitual_threshold,
+        _r0=first(asof.is_registered_by),
+        _r1=asof.last_month_started("registered_at", starts),
+        _k0=first(asof.is_closed_by),
+        _k1=asof.last_month_started("closed_at", starts),
+        _hi=nw.when(nw.col("closed_at").is_null()).then(n - 1).otherwise(last_event),
+    )
+    s, e, r0, k0, hi = (nw.col(c) for c in ("_s", "_e", "_r0", "_k0", "_hi"))
+    r1, k1, u = nw.col("_r1"), nw.col("_k1"), nw.col("_u")
+
+    def in_run(m: nw.Expr) -> nw.Expr:
+        return (s <= m) & (m < e)
+
+    placed = indexed.with_columns(_p=nw.max_horizontal(r0, s), _u=nw.min_horizontal(hi + 1, e)).with_columns(
+        _r=nw.when((r0 == r1) & (r1 <= hi) & in_run(r1)).then(r1).otherwise(-1).cast(nw.Int32),
+        _k=nw.when(~nw.col("_habitual") & (k0 == k1) & (k1 >= r0) & in_run(k1)).then(k1).otherwise(-1).cast(nw.Int32),
+        _q=nw.min_horizontal(k0, u),
+    )
+    return placed.with_columns(_cr=_instant("_r", cutoffs), _ck=_instant("_k", cutoffs)).drop(
+        "_department", "_s", "_e", "_r1", "_k1", "_hi"
+    )
+
+
+def _instant(month: str, cutoffs: Sequence[int]) -> nw.Expr:
+    """The instant the month in column ``month`` (an index into ``cutoffs``) is judged as of; null for -1."""
+    out = nw.lit(None, nw.Int64)
+    for m in reversed(range(len(cutoffs))):
+        out = nw.when(nw.col(month) == m).then(nw.lit(cutoffs[m], nw.Int64)).otherwise(out)
+    return out
+
+
+def _runs(transfers: nw.LazyFrame[Any], cutoffs: Sequence[int]) -> nw.LazyFrame[Any]:
+    """The runs of months of transferred complaints: one row per complaint transferred by some cut-off
+    and run of months ``[_s, _e)`` with one department, ``_department`` (null: the one set at
+    registration, before the first transfer). A run starts at each month by whose cut-off a transfer
+    happened; its department is the latest transfer's by then (ties in time: the later row, ``_seq``;
+    the rule of :func:`grading.rules.asof.department_at`). Transfers are few."""
+    n = len(cutoffs)
+    moved = (
+        transfers.with_columns(_t=asof.first_month(lambda t: nw.col("event_time") <= t, cutoffs))
+        .filter(nw.col("_t") < n)
+        .group_by("complaint_key", "_t")
+        .agg(nw.col("_seq").max())
+        .join(transfers.select("_seq", _department=nw.col("department")), on="_seq")
+        .drop("_seq")
+    )
+    later = (
+        moved.select("complaint_key", "_t")
+        .join(moved.select("complaint_key", _u=nw.col("_t")), on="complaint_key")
+        .filter(nw.col("_u") > nw.col("_t"))
+        .group_by("complaint_key", "_t")
+        .agg(_e=nw.col("_u").min())
+    )
+    columns = ["complaint_key", "_s", "_e", "_department"]
+    runs = moved.join(later, on=["complaint_key", "_t"], how="left").with_columns(
+        _s=nw.col("_t"), _e=nw.col("_e").fill_null(n)
+    )
+    before = (
+        moved.group_by("complaint_key")
+        .agg(_e=nw.col("_t").min())
+        .with_columns(_s=nw.lit(0, nw.Int32), _department=nw.lit(None, nw.Int32))
+    )
+    return (
+        nw.concat([before.select(columns), runs.select(columns)], how="vertical")
+        .filter(nw.col("_s") < nw.col("_e"))
+        .with_columns(nw.col("_s", "_e").cast(nw.Int32))
+    )
 
 
 def _seen(start: asof.Micros, cutoff: asof.Micros) -> nw.Expr:
@@ -343,26 +447,151 @@ def encoded_months_metrics(
         return _decode(pl.DataFrame(), encoded.names)
     frames = {name: nw.from_native(engine.frame(frame)) for name, frame in encoded.frames.items()}
     calendar = _calendar(months, until)
-    complaints, moves = _window(frames, calendar, settings)
-    rows = _complaint_months(complaints.filter(~nw.col("_habitual")), moves, calendar)
-    # Two small results leave the engine (one row per month and cell; per month and entity), and the
-    # entity rows are made from them in Polars, the same code for every engine: a lazy plan that used
-    # the cells three times would compute them three times on an engine that does not share subplans.
-    cells = _cells(rows, complaints, moves, frames, calendar, settings=settings).collect("polars").lazy()
-    resolved = _resolved(complaints, moves, calendar)
+    cutoffs = calendar["_cutoff"].to_list()
+    # every count below reads these rows: the engine keeps them rather than computing them for each use
+    rows = nw.from_native(engine.keep(_rows(frames, calendar, settings).to_native()))
+    counts = _counts(cutoffs, settings)
+    # Small results leave the engine (counts per month, department and district; resolution statistics per
+    # month and entity), and the entity rows are made from them in Polars, the same code for every engine.
+    parts = [*_at_anchors(rows, counts), _in_spans(rows, counts, len(cutoffs)), _events(rows, frames, calendar)]
+    month = pl.col("_i").replace_strict(range(len(cutoffs)), calendar["_month"], return_dtype=pl.Int32)
+    cells = (
+        pl.concat(parts, how="diagonal")
+        .group_by("_i", "department", "district")
+        .agg(pl.col(CELL_COUNTS).fill_null(0).sum())
+        .select(month.alias("_month"), "department", "district", *CELL_COUNTS)
+    )
+    resolved = rows.filter(nw.col("_k") >= 0).select(
+        "department", "district", _i="_k", resolution_us=nw.col("closed_at") - nw.col("registered_at")
+    )
     both = ("department", "district")
     typed = [
         _days(resolved, keys)
         .with_columns(_entity=nw.lit(name), **{k: nw.lit(None, nw.Int32) for k in both if k not in keys})
-        .select("_entity", "_month", *both, "_median_us", "_total_us", "_resolved", "_p90_us")
+        .select("_entity", "_i", *both, "_median_us", "_total_us", "_resolved", "_p90_us")
         for name, keys in ENTITY_KEYS.items()
     ]
-    every = nw.concat(typed, how="vertical").collect("polars")  # one plan: the engine may share `resolved`
+    every = nw.concat(typed, how="vertical").collect("polars").to_native()  # one plan: `resolved` may be shared
+    every = every.with_columns(month.alias("_month"))
     days = {
-        name: every.filter(nw.col("_entity") == name).drop("_entity", *(k for k in both if k not in keys)).lazy()
-        for name, keys in ENTITY_KEYS.items()
+        name: nw.from_native(every.filter(pl.col("_entity") == name).drop("_entity", "_i", *absent).lazy())
+        for name, absent in ((name, [k for k in both if k not in keys]) for name, keys in ENTITY_KEYS.items())
     }
-    return _decode(_entity_rows(cells, days).collect("polars").to_native(), encoded.names)
+    out = _entity_rows(nw.from_native(cells.lazy()), days).collect("polars").to_native()
+    return _decode(out, encoded.names)
+
+
+def _at_anchors(rows: nw.LazyFrame[Any], counts: dict[str, tuple[str, nw.Expr]]) -> list[pl.DataFrame]:
+    """The counts of single months (:func:`_counts`) per (``_i``, department, district): those of the
+    month of registration (received, …, and ``excluded_habitual``: the complaints the habitual rule
+    leaves out), then those of the month of closure. One pass over the rows counts both."""
+    r_ok, k_ok, habitual = nw.col("_r") >= 0, nw.col("_k") >= 0, nw.col("_habitual")
+    held = {"_r": r_ok & ~habitual, "_k": k_ok}
+    sums = {name: _total(held[anchor] & rule) for name, (anchor, rule) in counts.items() if anchor in held}
+    both = (
+        rows.filter(r_ok | k_ok)
+        .group_by("department", "district", "_r", "_k")
+        .agg(excluded_habitual=_total(r_ok & habitual), **sums)
+        .collect("polars")
+        .to_native()
+    )
+    out = []
+    for anchor in ("_r", "_k"):
+        names = [name for name, (a, _) in counts.items() if a == anchor]
+        names += ["excluded_habitual"] if anchor == "_r" else []
+        out.append(
+            both.filter(pl.col(anchor) >= 0)
+            .group_by(anchor, "department", "district")
+            .agg(pl.col(names).sum())
+            .rename({anchor: "_i"})
+        )
+    return out
+
+
+def _in_spans(rows: nw.LazyFrame[Any], counts: dict[str, tuple[str, nw.Expr]], n: int) -> pl.DataFrame:
+    """The counts of ranges of months (:func:`_counts`: pending, overdue, long pending, the pending age
+    buckets) per (``_i``, department, district), with a row wherever a graded complaint is seen.
+
+    A range ``[first, end)`` holds in month m when ``first <= m < end``. The complaints open in some
+    month, or seen after the month of their closure (a call-back), are counted per entity and set of
+    ranges (a few thousand sets per entity at most: the ranges are months of one pass); each month's
+    counts are then added up from those sets."""
+    spanned = {name: rule for name, (anchor, rule) in counts.items() if anchor == "span"}
+    q, u = nw.col("_q"), nw.col("_u")
+    after = nw.max_horizontal("_p", "_q", nw.col("_k") + 1)  # seen after its month of closure
+    ranges: pl.DataFrame = (
+        rows.filter(~nw.col("_habitual") & ((nw.col("_p") < q) | (after < u)))
+        .select(
+            "department",
+            "district",
+            "_q",
+            "_u",
+            _after=nw.min_horizontal(after, u),
+            **{name: nw.min_horizontal(rule, q) for name, rule in spanned.items()},
+        )
+        .group_by("department", "district", "_q", "_u", "_after", *spanned)
+        .agg(_n=nw.len())
+        .collect("polars")
+        .to_native()
+    )
+    ages = [name for name, _, _, _ in asof.PENDING_BUCKETS]
+    aged = ["pending", *(f"_aged_{lo}" for _, _, lo, _ in asof.PENDING_BUCKETS[1:])]
+    weight = pl.col("_n")
+    months = []
+    for m in range(n):
+        held = {name: ((pl.col(name) <= m) & (pl.col("_q") > m)).cast(pl.Int64) for name in spanned}
+        buckets = {age: held[aged[j]] - (held[aged[j + 1]] if j + 1 < len(aged) else 0) for j, age in enumerate(ages)}
+        named = {name: held[name] for name in ("pending", "open_overdue", "long_pending_open")}
+        seen = (held["pending"] + ((pl.col("_after") <= m) & (pl.col("_u") > m))) > 0
+        months.append(
+            ranges.filter(seen)
+            .group_by("department", "district")
+            .agg(**{name: (count * weight).sum() for name, count in {**named, **buckets}.items()})
+            .with_columns(_i=pl.lit(m, pl.Int32))
+        )
+    return pl.concat(months, how="vertical")
+
+
+def _events(rows: nw.LazyFrame[Any], frames: dict[str, nw.LazyFrame[Any]], calendar: pl.DataFrame) -> pl.DataFrame:
+    """Call-backs and stints per (``_i``, department, district): each counts in the month it falls in
+    (between its start and the instant it is judged as of), for its complaint's entity in that month;
+    those of a complaint the month does not see or grade (habitual) are left out. They meet the
+    complaints once, not once a month."""
+    starts, cutoffs = calendar["_start"].to_list(), calendar["_cutoff"].to_list()
+    first = partial(asof.first_month, cutoffs=cutoffs)
+    i = nw.col("_i")
+
+    def in_month(frame: nw.LazyFrame[Any], column: str) -> nw.LazyFrame[Any]:
+        return frame.with_columns(_i=asof.last_month_started(column, starts)).filter(
+            (i >= 0) & (first(lambda t: nw.col(column) <= t) == i)
+        )
+
+    kind = nw.col("kind")
+    # each call-back or stint counts once, in the count its code names (EVENT_COUNTS, then STINT_COUNTS)
+    code = nw.lit(len(EVENT_COUNTS) + len(STINT_COUNTS), nw.Int8)  # a call-back of another kind
+    for j, name in reversed(list(enumerate(EVENT_COUNTS))):
+        code = nw.when(kind == name.removeprefix("feedback_")).then(nw.lit(j, nw.Int8)).otherwise(code)
+    non_attended = first(lambda t: ~nw.col("nonattended_at").is_null() & (nw.col("nonattended_at") < t)) <= i
+    started, not_attended = len(EVENT_COUNTS), len(EVENT_COUNTS) + 1
+    callbacks = in_month(frames["feedback_events"], "event_time").select("complaint_key", "_i", _code=code)
+    stints = in_month(frames["stints"], "started_at").select(
+        "complaint_key", "_i", _code=nw.when(non_attended).then(not_attended).otherwise(started).cast(nw.Int8)
+    )
+    graded = rows.filter(~nw.col("_habitual") & (nw.col("_p") < nw.col("_u")))
+    coded: pl.DataFrame = (
+        nw.concat([callbacks, stints], how="vertical")  # one meeting with the complaints for both
+        .join(graded.select("complaint_key", "department", "district", "_p", "_u"), on="complaint_key")
+        .filter((nw.col("_p") <= i) & (i < nw.col("_u")))
+        .group_by("_i", "department", "district", "_code")
+        .agg(_n=nw.len())
+        .collect("polars")
+        .to_native()
+    )
+    code_of = {name: j for j, name in enumerate(EVENT_COUNTS)}
+    code_of |= {"stints_non_attended": not_attended}
+    counted = {name: pl.col("_n").filter(pl.col("_code") == j).sum() for name, j in code_of.items()}
+    counted["stints_started"] = pl.col("_n").filter(pl.col("_code").is_in([started, not_attended])).sum()
+    return coded.group_by("_i", "department", "district").agg(**counted)
 
 
 def complaint_flags(
@@ -379,191 +608,34 @@ def complaint_flags(
     (registered in it, closed in it, or open at its cut-off) with its entity and flags (``age_days`` in
     completed days while open, ``resolution_days`` exact days when closed in the month); ``habitual`` has
     one row per complaint registered in the month that the habitual rule leaves out. Both with
-    ``complaint_key``, ``department`` and ``district``.
+    ``complaint_key``, ``department`` and ``district``. The rules of the counts (:func:`_counts`).
     """
     encoded = encode(inputs)
     frames = {name: nw.from_native(engine.frame(frame)) for name, frame in encoded.frames.items()}
     calendar = _calendar([month], until)
-    complaints, moves = _window(frames, calendar, settings)
-    graded = _complaint_months(complaints.filter(~nw.col("_habitual")), moves, calendar)
-    flags = graded.select("complaint_key", "department", "district", **_flag_columns(settings))
-    left_out = _complaint_months(complaints.filter(nw.col("_habitual")), moves, calendar)
-    registered = left_out.filter(nw.col("registered_at") >= nw.col("_start"))
+    cutoffs = calendar["_cutoff"].to_list()
+    rows = _rows(frames, calendar, settings).filter((nw.col("_p") <= 0) & (nw.col("_u") > 0))
+    q = nw.col("_q")
+    held = {
+        name: ((nw.col(anchor) == 0) & rule if anchor != "span" else (rule <= 0) & (q > 0)).fill_null(value=False)
+        for name, (anchor, rule) in _counts(cutoffs, settings).items()
+    }
+    flags = rows.filter(~nw.col("_habitual")).select(
+        "complaint_key",
+        "department",
+        "district",
+        **{name: held[name] for name in COUNT_FLAGS},
+        age_days=nw.when(held["pending"]).then(asof.age_days(cutoffs[0])),
+        resolution_us=nw.when(held["closed"]).then(nw.col("closed_at") - nw.col("registered_at")),
+    )
+    registered = rows.filter(nw.col("_habitual") & (nw.col("_r") == 0))
     out = []
     for frame in (flags, registered.select("complaint_key", "department", "district")):
-        native = frame.drop("_month", strict=False).collect("polars").to_native()
+        native = frame.collect("polars").to_native()
         out.append(_names(native, encoded.names).sort("complaint_key"))
     # resolution times in days, as the metrics give them (eager Polars: the same division as _decode)
     days = pl.col("resolution_us") / asof.DAY_US
     return out[0].with_columns(days.alias("resolution_days")).drop("resolution_us"), out[1]
-
-
-def _window(
-    frames: dict[str, nw.LazyFrame[Any]], calendar: pl.DataFrame, settings: MetricSettings
-) -> tuple[nw.LazyFrame[Any], nw.LazyFrame[Any]]:
-    """``(complaints, moves)`` of a pass: the complaints some month of ``calendar`` sees, with
-    ``_habitual`` (the habitual rule leaves them out), and the departments set by transfers as of each
-    month's cut-off (:func:`_moves`)."""
-    earliest, latest = calendar["_start"].to_list()[0], max(calendar["_cutoff"].to_list())
-    complaints = (
-        frames["complaints"]
-        .filter(_seen(earliest, latest))
-        .with_columns(_habitual=nw.col("complainant_month_count") > settings.habitual_threshold)
-    )
-    return complaints, _moves(frames["transfers"], calendar)
-
-
-def _each_month(
-    rows: nw.LazyFrame[Any], calendar: pl.DataFrame, keep: Callable[[int, int], nw.Expr]
-) -> nw.LazyFrame[Any]:
-    """The rows each month of ``calendar`` (:func:`_calendar`) keeps, with the month's ``_month``,
-    ``_start`` and ``_cutoff``: ``keep(start, cutoff)`` decides, the month's instants being constants of
-    the plan (every as-of test is then a comparison with a number). A union of one filter per month:
-    a row kept by several months comes once for each."""
-    return nw.concat(
-        [
-            rows.filter(keep(start, cutoff)).with_columns(
-                _month=nw.lit(month, nw.Int32), _start=nw.lit(start, nw.Int64), _cutoff=nw.lit(cutoff, nw.Int64)
-            )
-            for month, start, cutoff in calendar.select("_month", "_start", "_cutoff").iter_rows()
-        ],
-        how="vertical",
-    )
-
-
-def _moves(transfers: nw.LazyFrame[Any], calendar: pl.DataFrame) -> nw.LazyFrame[Any]:
-    """One row per complaint and month of ``calendar`` by whose cut-off it was transferred:
-    ``complaint_key``, ``_month`` and ``_department_at``, the department of the latest ``transferred``
-    event at or before the cut-off (ties in time: the later row, ``_seq``; the rule of
-    :func:`grading.rules.asof.department_at`). Transfers are few: they meet the months, not the
-    complaint-months."""
-    return (
-        _each_month(transfers, calendar, lambda _, cutoff: nw.col("event_time") <= cutoff)
-        .group_by("complaint_key", "_month")
-        .agg(nw.col("_seq").max())
-        .join(transfers.select("_seq", _department_at=nw.col("department")), on="_seq")
-        .drop("_seq")
-    )
-
-
-def _placed(rows: nw.LazyFrame[Any], moves: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
-    """``rows`` (``complaint_key``, ``_month``) with ``department`` the one in force at the month's
-    cut-off: the transfer's (:func:`_moves`), else the department set at registration."""
-    return (
-        rows.join(moves, on=["complaint_key", "_month"], how="left")
-        .with_columns(department=nw.coalesce("_department_at", "department"))
-        .drop("_department_at")
-    )
-
-
-def _complaint_months(
-    complaints: nw.LazyFrame[Any], moves: nw.LazyFrame[Any], calendar: pl.DataFrame
-) -> nw.LazyFrame[Any]:
-    """One row per complaint and month of ``calendar`` that sees it (:func:`_seen`), with the month's
-    ``_month``, ``_start`` and ``_cutoff`` and the complaint's department as of the cut-off; only the
-    months of complaints that were transferred meet the transfers, the others keep their department."""
-    moved = moves.select("complaint_key").unique()
-    plain = _each_month(complaints.join(moved, on="complaint_key", how="anti"), calendar, _seen)
-    columns = plain.collect_schema().names()
-    placed = _placed(_each_month(complaints.join(moved, on="complaint_key", how="semi"), calendar, _seen), moves)
-    return nw.concat([plain, placed.select(columns)], how="vertical")
-
-
-def _left_out(complaints: nw.LazyFrame[Any], moves: nw.LazyFrame[Any], calendar: pl.DataFrame) -> nw.LazyFrame[Any]:
-    """``excluded_habitual`` per (``_month``, department, district): the complaints the habitual rule
-    leaves out that were registered in the month (by the instant it is judged as of)."""
-    registered = _each_month(
-        complaints.filter(nw.col("_habitual")),
-        calendar,
-        lambda start, cutoff: nw.col("registered_at").is_between(start, cutoff),
-    )
-    return (
-        _placed(registered, moves)
-        .group_by("_month", "department", "district")
-        .agg(excluded_habitual=nw.len().cast(nw.Int64))
-    )
-
-
-def _cells(
-    rows: nw.LazyFrame[Any],
-    complaints: nw.LazyFrame[Any],
-    moves: nw.LazyFrame[Any],
-    frames: dict[str, nw.LazyFrame[Any]],
-    calendar: pl.DataFrame,
-    *,
-    settings: MetricSettings,
-) -> nw.LazyFrame[Any]:
-    """Additive counts at the finest grain: one row per (``_month``, department, district) with a graded
-    complaint (``rows``: :func:`_complaint_months` of the graded complaints) or a left-out one registered
-    in the month; every count of :data:`CELL_COUNTS`.
-
-    Call-backs and stints count in the month they fall in (between its start and the instant it is
-    judged as of), for their complaint's entity in that month; those of a complaint the month does not
-    grade (not alive, habitual) are left out. They meet the complaints once, not the complaint-months."""
-    keys = ["_month", "department", "district"]
-    flags = rows.select(*keys, **_flag_columns(settings))
-    buckets = {
-        name: _total(asof.in_bucket(nw.col("age_days"), lo, hi).fill_null(value=False))
-        for name, _, lo, hi in asof.PENDING_BUCKETS
-    }
-    from_flags = flags.group_by(keys).agg(*[_total(f).alias(f) for f in COUNT_FLAGS], **buckets)
-    kind = nw.col("kind")
-    non_attended = ~nw.col("nonattended_at").is_null() & (nw.col("nonattended_at") < nw.col("_cutoff"))
-    one, none = nw.lit(1, nw.Int8), nw.lit(0, nw.Int8)
-    within = ["complaint_key", "_month", "_start", "_cutoff"]
-    callbacks = _in_months(frames["feedback_events"], "event_time", calendar).select(
-        *within,
-        feedback_satisfied=(kind == "satisfied").cast(nw.Int8),
-        feedback_dissatisfied=(kind == "dissatisfied").cast(nw.Int8),
-        feedback_unreachable=(kind == "unreachable").cast(nw.Int8),
-        reopened=(kind == "reopened").cast(nw.Int8),
-        stints_started=none,
-        stints_non_attended=none,
-    )
-    stints = _in_months(frames["stints"], "started_at", calendar).select(
-        *within,
-        **dict.fromkeys(EVENT_COUNTS, none),
-        stints_started=one,
-        stints_non_attended=non_attended.cast(nw.Int8),
-    )
-    # one meeting with the complaints for both
-    events = (
-        _attached(nw.concat([callbacks, stints], how="vertical"), complaints, moves)
-        .group_by(keys)
-        .agg(*[_total(c) for c in (*EVENT_COUNTS, *STINT_COUNTS)])
-    )
-    columns = [*keys, *CELL_COUNTS]
-    parts = []
-    for part in (from_flags, _left_out(complaints, moves, calendar), events):
-        present = part.collect_schema().names()
-        zero = {name: nw.lit(0, nw.Int64) for name in CELL_COUNTS if name not in present}
-        parts.append(part.with_columns(**zero).select(columns))
-    return nw.concat(parts, how="vertical").group_by(keys).agg(*[_total(c) for c in CELL_COUNTS])
-
-
-def _attached(rows: nw.LazyFrame[Any], complaints: nw.LazyFrame[Any], moves: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
-    """``rows`` (call-backs, stints: ``complaint_key`` and the month they fall in, :func:`_in_months`) of
-    graded complaints that month sees, with the complaint's entity in that month."""
-    entity = complaints.select(
-        "complaint_key", "department", "district", "registered_at", "closed_at", "last_event_at", "_habitual"
-    )
-    joined = rows.join(entity, on="complaint_key").filter(
-        ~nw.col("_habitual"), _seen(nw.col("_start"), nw.col("_cutoff"))
-    )
-    return _placed(joined, moves)
-
-
-def _resolved(complaints: nw.LazyFrame[Any], moves: nw.LazyFrame[Any], calendar: pl.DataFrame) -> nw.LazyFrame[Any]:
-    """One row per graded complaint closed in a month of ``calendar`` (between its start and the instant
-    it is judged as of): ``_month``, its entity in that month, ``resolution_us`` (registration to closure)."""
-    closed = _each_month(
-        complaints.filter(~nw.col("_habitual")),
-        calendar,
-        lambda start, cutoff: asof.is_closed_by(cutoff) & (nw.col("closed_at") >= start),
-    )
-    return _placed(closed, moves).select(
-        "_month", "department", "district", resolution_us=nw.col("closed_at") - nw.col("registered_at")
-    )
 
 
 def _total(column: str | nw.Expr) -> nw.Expr:
@@ -573,16 +645,10 @@ def _total(column: str | nw.Expr) -> nw.Expr:
     return expr.cast(nw.Int8 if isinstance(column, nw.Expr) else nw.Int64).sum().cast(nw.Int64)
 
 
-def _in_months(rows: nw.LazyFrame[Any], column: str, calendar: pl.DataFrame) -> nw.LazyFrame[Any]:
-    """``rows`` whose instant ``column`` falls in a month of ``calendar`` between its start and the
-    instant it is judged as of (both included), with the month's ``_month``, ``_start`` and ``_cutoff``."""
-    return _each_month(rows, calendar, lambda start, cutoff: nw.col(column).is_between(start, cutoff))
-
-
 def _days(resolved: nw.LazyFrame[Any], keys: tuple[str, ...]) -> nw.LazyFrame[Any]:
-    """The statistics of resolution times per month and entity (``keys``), in microseconds (the 90th
-    percentile: linear interpolation between order statistics; :func:`_decode` makes them days)."""
-    return resolved.group_by("_month", *keys).agg(
+    """The statistics of resolution times per month (``_i``) and entity (``keys``), in microseconds (the
+    90th percentile: linear interpolation between order statistics; :func:`_decode` makes them days)."""
+    return resolved.group_by("_i", *keys).agg(
         _median_us=nw.col("resolution_us").median(),
         _total_us=_total("resolution_us"),
         _resolved=nw.len(),
