@@ -6,13 +6,17 @@ windows, :func:`grading.store.month_reads.read_month_inputs`) with every trick a
 single-pass version can use, and none of the neutrality:
 
 - every as-of test of a complaint becomes, once per read window, **the first month index at which it
-  holds** (``search_sorted`` on the window's cut-offs and starts): registered, closed, breached, called
-  back, each level reached, and each age threshold (8, 16, 31, 51, 101 days and the long-pending
-  limit); the flags of a complaint-month are then comparisons of small integers;
-- the complaint-months are made by ``int_ranges`` + ``explode`` over integer columns only;
-- a complaint's department as of each cut-off is worked out only for complaints with a transfer in
-  the window (month segments exploded once), and a call-back's or stint's entity is attached once per
-  read window (a join with the complaints, not with the complaint-months);
+  holds** (``search_sorted`` on the window's cut-offs and starts): registered, closed, breached,
+  called back, each level reached, and each age threshold (8, 16, 31, 51, 101 days and the
+  long-pending limit);
+- the counts of a single month (received, closed, the levels reached, …) are counted once, by
+  (entity, month of registration, month of closure); the counts of a range of months (pending,
+  overdue, each pending age bucket, long pending) are counted by interval: each complaint is grouped by
+  its entity and the first index of each range, and a month's count is the number of ranges begun by
+  it and not ended;
+- a complaint's department as of each cut-off: its index range is split at its transfers (only for
+  complaints with a transfer seen by a cut-off of the window); a call-back's or stint's entity is
+  attached once per read window (one join with the complaints, not one per month);
 - names are integer codes from the start; counting and grouping never touch text.
 
 Grain and units as :func:`grading.scoring.metrics.months_metrics`. ``tests/test_floor_months.py`` checks
@@ -27,13 +31,16 @@ from typing import Final
 import duckdb
 import polars as pl
 
+from grading.model.registry import METRICS
 from grading.monthly import refresh
 from grading.rules import asof
 from grading.scoring.metrics import CELL_COUNTS, ENTITY_KEYS, MetricSettings, percentages
 from grading.store import database, month_reads
 
-DAY: Final = pl.duration(days=1)
-U32 = pl.UInt32
+I32: Final = pl.Int32
+KEYS: Final = ["i", "dep", "dis"]
+#: The pending buckets by their lowest age: a bucket holds from its age to the next bucket's.
+AGES: Final = tuple(lo for _, _, lo, _ in asof.PENDING_BUCKETS)
 
 
 def floor_months(con: duckdb.DuckDBPyConnection, months: list[date], settings: MetricSettings) -> pl.DataFrame:
@@ -51,210 +58,253 @@ def floor_months(con: duckdb.DuckDBPyConnection, months: list[date], settings: M
     return pl.concat(frames, how="vertical_relaxed")
 
 
-def window_metrics(  # noqa: PLR0915 - the floor is one pass, written out in one place
+class _Months:
+    """Month indices of instants in a window of consecutive months ``chunk`` judged as of ``until``:
+    a binary search of the months' first instants and cut-offs (``search_sorted``)."""
+
+    def __init__(self, chunk: list[date], until: datetime | None) -> None:
+        self.n = len(chunk)
+        self.starts = pl.Series([asof.month_window(m)[0] for m in chunk], dtype=pl.Datetime("us"))
+        self.cutoffs = pl.Series([asof.judged_at(m, until) for m in chunk], dtype=pl.Datetime("us"))
+
+    def first(self, t: pl.Expr, *, strictly: bool = False) -> pl.Expr:
+        """The first month judged as of an instant at or after ``t`` (after it, with ``strictly``): n
+        when none is, or ``t`` is null."""
+        side = "right" if strictly else "left"
+        found = pl.lit(self.cutoffs).search_sorted(t, side=side).cast(I32)
+        return pl.when(t.is_null()).then(self.n).otherwise(found)
+
+    def last_start(self, t: pl.Expr) -> pl.Expr:
+        """The last month that starts at or before ``t`` (-1: none, or ``t`` is null)."""
+        found = pl.lit(self.starts).search_sorted(t, side="right").cast(I32) - 1
+        return pl.when(t.is_null()).then(-1).otherwise(found)
+
+
+def window_metrics(
     inputs: dict[str, pl.DataFrame], chunk: list[date], settings: MetricSettings, until: datetime | None
 ) -> pl.DataFrame:
     """The rows of the consecutive months ``chunk`` from one read."""
-    n = len(chunk)
-    starts = pl.Series([asof.month_window(m)[0] for m in chunk], dtype=pl.Datetime("us"))
-    cutoffs = pl.Series([asof.judged_at(m, until) for m in chunk], dtype=pl.Datetime("us"))
-    never = pl.lit(n, U32)
-
-    def first_le(t: pl.Expr) -> pl.Expr:
-        """The first month whose cut-off is at or after ``t`` (n: none; a missing t: none)."""
-        return pl.when(t.is_null()).then(never).otherwise(pl.lit(cutoffs).search_sorted(t, side="left").cast(U32))
-
-    def first_lt(t: pl.Expr) -> pl.Expr:
-        """The first month whose cut-off is after ``t``."""
-        return pl.when(t.is_null()).then(never).otherwise(pl.lit(cutoffs).search_sorted(t, side="right").cast(U32))
-
-    def last_start(t: pl.Expr) -> pl.Expr:
-        """The last month that starts at or before ``t`` (-1: none, also for a missing t)."""
-        return pl.when(t.is_null()).then(-1).otherwise(pl.lit(starts).search_sorted(t, side="right").cast(pl.Int32) - 1)
-
+    months = _Months(chunk, until)
+    n = months.n
     complaints, transfers = inputs["complaints"], inputs["transfers"]
     names = (
         pl.concat([complaints["department"], complaints["district"], transfers["department"]])
         .drop_nulls()
         .unique()
         .sort()
-        .to_list()
     )
-    code = pl.Enum(names)
-    text = pl.Series(names, dtype=pl.String)
-    reg = pl.col("registered_at")
-    over = settings.long_pending_days
-    ages = (8, 16, 31, 51, 101, over + 1)
-    outcome = pl.col("close_outcome")
-    closure_us = (pl.col("closed_at") - reg).dt.total_microseconds()
-    c = complaints.select(
-        "complaint_key",
-        pl.col("department").cast(code).to_physical().alias("dep"),
-        pl.col("district").cast(code).to_physical().alias("dis"),
-        reg_i=first_le(reg),
-        rec_i=last_start(reg),
-        cl_i=first_le(pl.col("closed_at")),
-        cs_i=last_start(pl.col("closed_at")),
-        le_i=last_start(pl.col("last_event_at")),
-        br_i=first_lt(pl.col("first_breach_at")),
-        fb_i=first_le(pl.col("first_feedback_at")),
-        l2_i=first_le(pl.col("reached_l2_at")),
-        l3_i=first_le(pl.col("reached_l3_at")),
-        l4_i=first_le(pl.col("reached_l4_at")),
-        **{f"a{k}": first_le(reg + DAY * k) for k in ages},
-        satisfied=outcome == "satisfied",
-        force=outcome == "force",
-        special=outcome == "special",
-        other=outcome.is_in(("resolved", "withdrawn", "duplicate")),
-        long_closed=closure_us // asof.DAY_US > over,
-        closure_us=closure_us,
-        habitual=pl.col("complainant_month_count") > settings.habitual_threshold,
-        is_open_now=pl.col("closed_at").is_null(),
+    code = pl.Enum(names.to_list())
+    reg, closed = pl.col("registered_at"), pl.col("closed_at")
+    closure_us = (closed - reg).dt.total_microseconds()
+    c = (
+        complaints.lazy()
+        .select(
+            "complaint_key",
+            "registered_at",
+            "first_breach_at",
+            pl.col("department").cast(code).to_physical().cast(I32).alias("dep"),
+            pl.col("district").cast(code).to_physical().cast(I32).alias("dis"),
+            r0=months.first(reg),
+            r1=months.last_start(reg),
+            k0=months.first(closed),
+            k1=months.last_start(closed),
+            hi=pl.when(closed.is_null())
+            .then(n - 1)
+            .otherwise(pl.max_horizontal(months.last_start(closed), months.last_start(pl.col("last_event_at")))),
+            l2=months.first(pl.col("reached_l2_at")),
+            l3=months.first(pl.col("reached_l3_at")),
+            l4=months.first(pl.col("reached_l4_at")),
+            fb=months.first(pl.col("first_feedback_at")),
+            br=months.first(pl.col("first_breach_at"), strictly=True),
+            outcome=pl.col("close_outcome"),
+            closure_us=closure_us,
+            long=closure_us // asof.DAY_US > settings.long_pending_days,
+            habitual=pl.col("complainant_month_count") > settings.habitual_threshold,
+        )
+        .filter(pl.col("r0") <= pl.col("hi"))
     )
-    # seen in month i: registered by its cut-off, and open at its start or closed or touched in it
-    lo = pl.col("reg_i").cast(pl.Int32)
-    hi = pl.when("is_open_now").then(n - 1).otherwise(pl.min_horizontal(pl.max_horizontal("cs_i", "le_i"), n - 1))
-    c = c.with_columns(lo=lo, hi=hi).filter(pl.col("lo") <= pl.col("hi"))
 
-    # departments as of each cut-off, for complaints with a transfer seen by some cut-off of the window
+    # runs of months with one department, for complaints with a transfer seen by a cut-off of the window
     moves = (
         transfers.sort("event_time", maintain_order=True)
-        .select("complaint_key", t_i=first_le(pl.col("event_time")), dep=pl.col("department").cast(code).to_physical())
-        .filter(pl.col("t_i") < n)
-        .group_by("complaint_key", "t_i")
-        .agg(pl.col("dep").last())
+        .select("complaint_key", s=months.first(pl.col("event_time")), moved=pl.col("department").cast(code))
+        .filter(pl.col("s") < n)
+        .group_by("complaint_key", "s")
+        .agg(pl.col("moved").last().to_physical().cast(I32))
+        .sort("complaint_key", "s")
     )
-    segments = (
-        moves.join(c.select("complaint_key"), on="complaint_key", how="semi")
-        .sort("complaint_key", "t_i")
-        .with_columns(t_end=pl.col("t_i").shift(-1, fill_value=n).over("complaint_key"))
-        .select("complaint_key", "dep", i=pl.int_ranges("t_i", "t_end", dtype=U32))
-        .explode("i")
+    runs = pl.concat(
+        [
+            moves.group_by("complaint_key")
+            .agg(e=pl.col("s").min())
+            .select("complaint_key", s=pl.lit(0, I32), e="e", moved=pl.lit(None, I32)),
+            moves.select(
+                "complaint_key", "s", e=pl.col("s").shift(-1, fill_value=n).over("complaint_key"), moved="moved"
+            ),
+        ],
+        how="vertical_relaxed",
+    ).filter(pl.col("s") < pl.col("e"))
+    s, e, r0, k0, hi, r1, k1 = (pl.col(x) for x in ("s", "e", "r0", "k0", "hi", "r1", "k1"))
+    rows = (
+        c.join(runs.lazy(), on="complaint_key", how="left")
+        .with_columns(run=s.is_not_null(), dep=pl.coalesce("moved", "dep"), s=s.fill_null(0), e=e.fill_null(n))
+        .with_columns(p=pl.max_horizontal(r0, s), u=pl.min_horizontal(hi + 1, e))
+        .with_columns(
+            r=pl.when((r0 == r1) & (r1 <= hi) & (s <= r1) & (r1 < e)).then(r1).otherwise(-1),
+            k=pl.when(~pl.col("habitual") & (k0 == k1) & (k1 >= r0) & (s <= k1) & (k1 < e)).then(k1).otherwise(-1),
+            q=pl.min_horizontal(k0, pl.col("u")),
+        )
+        .collect()
     )
-    moved_keys = segments.select("complaint_key").unique()
+    graded = rows.lazy().filter(~pl.col("habitual"))
+    cells = pl.concat(
+        [*_single_months(rows), _ranges(graded, months, settings), _events(inputs, rows, months)],
+        how="diagonal_relaxed",
+    )
+    cells = cells.group_by(KEYS).agg(pl.col(CELL_COUNTS).fill_null(0).sum())
+    resolved = graded.filter(pl.col("k") >= 0).select("dep", "dis", "closure_us", i="k").collect()
+    return _entity_rows(cells, resolved, names, chunk)
 
-    def place(rows: pl.DataFrame, month: str) -> pl.DataFrame:
-        """``dep`` of ``rows`` set to the department as of the cut-off of the month in column ``month``."""
-        moved = rows.join(moved_keys, on="complaint_key", how="semi")
-        if moved.is_empty():
-            return rows
-        plain = rows.join(moved_keys, on="complaint_key", how="anti")
-        placed = moved.join(
-            segments.rename({"i": month, "dep": "_dep"}), on=["complaint_key", month], how="left"
-        ).with_columns(dep=pl.coalesce("_dep", "dep"))
-        return pl.concat([plain, placed.drop("_dep")], how="vertical")
 
-    def flags_at(m: int) -> dict[str, pl.Expr]:
-        """The counts of month ``m`` over complaints it sees: comparisons of ``m`` with first indices."""
-        received = pl.col("rec_i") >= m
-        closed_by = pl.col("cl_i") <= m
-        closed_in = closed_by & (pl.col("cs_i") >= m)
-        is_open = ~closed_by
-        breached = pl.col("br_i") <= m
+def _single_months(rows: pl.DataFrame) -> list[pl.DataFrame]:
+    """Counts that hold in one month: at registration (``r``) and at closure (``k``), one group-by."""
+    r, k, habitual, outcome = pl.col("r"), pl.col("k"), pl.col("habitual"), pl.col("outcome")
+    at_r = (r >= 0) & ~habitual
+    at_k = k >= 0
+    satisfied = outcome == "satisfied"
+    closed_in = {
+        "closed": at_k,
+        "closed_satisfied_in_month": at_k & satisfied,
+        "closed_force": at_k & (outcome == "force"),
+        "closed_special": at_k & (outcome == "special"),
+        "closed_other": at_k & outcome.is_in(("resolved", "withdrawn", "duplicate")),
+        "callback_closed": at_k & (pl.col("fb") <= k),
+        "on_time": at_k & (pl.col("br") > k),
+        "late": at_k & (pl.col("br") <= k),
+        "long_pending_closed": at_k & satisfied & pl.col("long"),
+    }
+    received = {
+        "received": at_r,
+        "closed_satisfied": at_r & (pl.col("k0") <= r) & satisfied,
+        "reached_l2": at_r & (pl.col("l2") <= r),
+        "reached_l3": at_r & (pl.col("l3") <= r),
+        "reached_l4": at_r & (pl.col("l4") <= r),
+        "excluded_habitual": (r >= 0) & habitual,
+    }
+    both = (
+        rows.lazy()
+        .filter((r >= 0) | (k >= 0))
+        .group_by("dep", "dis", "r", "k")
+        .agg(**{name: f.sum() for name, f in {**received, **closed_in}.items()})
+        .collect()
+    )
+    return [
+        both.filter(pl.col(at) >= 0).group_by(at, "dep", "dis").agg(pl.col(list(group)).sum()).rename({at: "i"})
+        for at, group in (("r", received), ("k", closed_in))
+    ]
 
-        def age_at_least(k: int) -> pl.Expr:
-            return pl.col(f"a{k}") <= m
 
-        return {
-            "received": received,
-            "closed_satisfied": received & closed_by & pl.col("satisfied"),
-            "closed": closed_in,
-            "closed_satisfied_in_month": closed_in & pl.col("satisfied"),
-            "closed_force": closed_in & pl.col("force"),
-            "closed_special": closed_in & pl.col("special"),
-            "closed_other": closed_in & pl.col("other"),
-            "callback_closed": closed_in & (pl.col("fb_i") <= m),
-            "on_time": closed_in & ~breached,
-            "late": closed_in & breached,
-            "open_overdue": is_open & breached,
-            "pending": is_open,
-            "long_pending_closed": closed_in & pl.col("satisfied") & pl.col("long_closed"),
-            "long_pending_open": is_open & age_at_least(over + 1),
-            "reached_l2": received & (pl.col("l2_i") <= m),
-            "reached_l3": received & (pl.col("l3_i") <= m),
-            "reached_l4": received & (pl.col("l4_i") <= m),
-            "pending_0_7": is_open & ~age_at_least(8),
-            "pending_8_15": is_open & age_at_least(8) & ~age_at_least(16),
-            "pending_16_30": is_open & age_at_least(16) & ~age_at_least(31),
-            "pending_31_50": is_open & age_at_least(31) & ~age_at_least(51),
-            "pending_51_100": is_open & age_at_least(51) & ~age_at_least(101),
-            "pending_over_100": is_open & age_at_least(101),
+def _ranges(graded: pl.LazyFrame, months: _Months, settings: MetricSettings) -> pl.DataFrame:
+    """Counts that hold in a range of months, per (i, dep, dis), with a row wherever a graded complaint
+    is seen. Open in ``[p, q)``; each count from its first index (overdue: breached; an age bucket: its
+    age reached) to ``q``; seen after the month of its closure in ``[after, u)``. Complaints are grouped
+    by entity and these indices, and each month's counts added up from the groups."""
+    p, q, u = pl.col("p"), pl.col("q"), pl.col("u")
+    reg = pl.col("registered_at")
+
+    def from_(first: pl.Expr) -> pl.Expr:
+        return pl.min_horizontal(pl.max_horizontal(p, first), q)
+
+    aged = {f"a{lo}": from_(months.first(reg + pl.duration(days=lo))) for lo in AGES[1:]}
+    after = pl.max_horizontal(p, q, pl.col("k") + 1)
+    groups = (
+        graded.filter((p < q) | (after < u))
+        .select(
+            "dep",
+            "dis",
+            "q",
+            "u",
+            pending=pl.min_horizontal(p, q),
+            after=pl.min_horizontal(after, u),
+            overdue=from_(pl.col("br")),
+            long=from_(months.first(reg + pl.duration(days=settings.long_pending_days + 1))),
+            **aged,
+        )
+        .group_by(pl.all())
+        .len()
+        .collect()
+    )
+    starts = ["pending", *aged]
+    out = []
+    for m in range(months.n):
+        open_m = q > m
+
+        def held(first: str, m: int = m, open_m: pl.Expr = open_m) -> pl.Expr:
+            return ((pl.col(first) <= m) & open_m).cast(pl.Int64) * pl.col("len")
+
+        buckets = {
+            name: held(starts[j]) - (held(starts[j + 1]) if j + 1 < len(starts) else 0)
+            for j, (name, _, _, _) in enumerate(asof.PENDING_BUCKETS)
         }
-
-    keys = ["i", "dep", "dis"]
-    graded_c = c.filter(~pl.col("habitual")).drop("closure_us")
-    plain = graded_c.join(moved_keys, on="complaint_key", how="anti").lazy()
-    moved = graded_c.join(moved_keys, on="complaint_key", how="semi").lazy()
-    per_month = []
-    for m in range(n):
-        alive = (pl.col("lo") <= m) & (pl.col("hi") >= m)
-        moved_m = (
-            moved.filter(alive)
-            .join(segments.lazy().filter(pl.col("i") == m).drop("i"), on="complaint_key", how="left", suffix="_t")
-            .with_columns(dep=pl.coalesce("dep_t", "dep"))
-            .drop("dep_t")
+        seen = ((pl.col("pending") <= m) & open_m) | ((pl.col("after") <= m) & (u > m))
+        out.append(
+            groups.filter(seen)
+            .group_by("dep", "dis")
+            .agg(
+                pl.lit(m, I32).alias("i"),
+                pending=held("pending").sum(),
+                open_overdue=held("overdue").sum(),
+                long_pending_open=held("long").sum(),
+                **{name: f.sum() for name, f in buckets.items()},
+            )
         )
-        seen = pl.concat([plain.filter(alive), moved_m], how="vertical")
-        per_month.append(
-            seen.group_by("dep", "dis")
-            .agg(**{name: f.sum() for name, f in flags_at(m).items()})
-            .with_columns(i=pl.lit(m, U32))
-        )
-    from_flags = pl.concat(per_month, how="vertical").collect()
-    habitual_received = c.filter(
-        pl.col("habitual") & (pl.col("rec_i") >= 0) & (pl.col("reg_i").cast(pl.Int32) == pl.col("rec_i"))
-    )
-    left_out = (
-        place(habitual_received.select("complaint_key", "dep", "dis", i=pl.col("reg_i")), "i")
-        .group_by(keys)
-        .agg(excluded_habitual=pl.len())
-    )
+    return pl.concat(out, how="vertical")
 
-    # call-backs and stints: their month, their complaint's entity in it (one join per read window)
-    entity = c.filter(~pl.col("habitual")).select("complaint_key", "dep", "dis")
 
-    def in_month(rows: pl.DataFrame, column: str) -> pl.DataFrame:
+def _events(inputs: dict[str, pl.DataFrame], rows: pl.DataFrame, months: _Months) -> pl.DataFrame:
+    """Call-backs and stints per (i, dep, dis): each in the month it falls in (between its start and the
+    instant the month is judged as of), for its complaint's entity then; those of a complaint the month
+    does not see or grade are left out. Attached once per read window: one join with the complaints'
+    rows (a transferred complaint has one row a run of months)."""
+
+    def in_month(frame: pl.DataFrame, column: str) -> pl.LazyFrame:
         t = pl.col(column)
         return (
-            rows.with_columns(i=last_start(t), _first=first_le(t))
-            .filter((pl.col("i") >= 0) & (pl.col("i").cast(U32) == pl.col("_first")))
-            .with_columns(pl.col("i").cast(U32))
-            .join(entity, on="complaint_key", how="inner")
+            frame.lazy()
+            .with_columns(i=months.last_start(t))
+            .filter((pl.col("i") >= 0) & (months.first(t) == pl.col("i")))
         )
 
     kind = pl.col("kind")
-    events = (
-        place(in_month(inputs["feedback_events"], "event_time"), "i")
-        .group_by(keys)
-        .agg(
-            feedback_satisfied=(kind == "satisfied").sum(),
-            feedback_dissatisfied=(kind == "dissatisfied").sum(),
-            feedback_unreachable=(kind == "unreachable").sum(),
-            reopened=(kind == "reopened").sum(),
-        )
-    )
-    stints = in_month(inputs["stints"], "started_at")
-    cutoff_of = cutoffs.gather(stints["i"])
-    stints = place(stints.with_columns(_cutoff=cutoff_of), "i")
-    from_stints = stints.group_by(keys).agg(
-        stints_started=pl.len(),
-        stints_non_attended=(
-            pl.col("nonattended_at").is_not_null() & (pl.col("nonattended_at") < pl.col("_cutoff"))
-        ).sum(),
-    )
-    cells = (
-        pl.concat([from_flags, left_out, events, from_stints], how="diagonal_relaxed")
-        .group_by(keys)
-        .agg(pl.all().sum())
-        .select(*keys, *[pl.col(name).fill_null(0).cast(pl.Int64) for name in CELL_COUNTS])
-    )
-    # resolution times: each complaint closed in a month of the window, in that month
-    resolved = place(
-        c.filter(~pl.col("habitual") & (pl.col("cl_i").cast(pl.Int32) == pl.col("cs_i"))).select(
-            "complaint_key", "dep", "dis", "closure_us", i="cl_i"
-        ),
+    callbacks = in_month(inputs["feedback_events"], "event_time").select(
+        "complaint_key",
         "i",
+        feedback_satisfied=kind == "satisfied",
+        feedback_dissatisfied=kind == "dissatisfied",
+        feedback_unreachable=kind == "unreachable",
+        reopened=kind == "reopened",
     )
+    stints = in_month(inputs["stints"], "started_at").select(
+        "complaint_key",
+        "i",
+        stints_started=pl.lit(value=True),
+        stints_non_attended=months.first(pl.col("nonattended_at"), strictly=True) <= pl.col("i"),
+    )
+    entity = rows.lazy().filter(~pl.col("habitual") & (pl.col("p") < pl.col("u")))
+    i = pl.col("i")
+    return (
+        pl.concat([callbacks, stints], how="diagonal")
+        .join(entity.select("complaint_key", "dep", "dis", "p", "u"), on="complaint_key")
+        .filter((pl.col("p") <= i) & (i < pl.col("u")))
+        .group_by(KEYS)
+        .agg(pl.exclude("complaint_key", "p", "u").fill_null(value=False).sum())
+        .collect()
+    )
+
+
+def _entity_rows(cells: pl.DataFrame, resolved: pl.DataFrame, names: pl.Series, chunk: list[date]) -> pl.DataFrame:
+    """The rows of the three entity types: counts added up from the cells, percentages, resolution days."""
+    text = names.cast(pl.String)
     rows = []
     for entity_type, entity_keys in ENTITY_KEYS.items():
         group = ["i", *("dep" if k == "department" else "dis" for k in entity_keys)]
@@ -277,7 +327,5 @@ def window_metrics(  # noqa: PLR0915 - the floor is one pass, written out in one
                 resolution_days_p90=pl.col("_p90") / asof.DAY_US,
             )
         )
-    from grading.model.registry import METRICS
-
     out = pl.concat(rows, how="diagonal_relaxed").select("entity_type", "department", "district", "month", *METRICS)
     return out.sort("month", "entity_type", "department", "district", nulls_last=False)
