@@ -74,6 +74,10 @@ class _Months:
         found = pl.lit(self.cutoffs).search_sorted(t, side=side).cast(I32)
         return pl.when(t.is_null()).then(self.n).otherwise(found)
 
+    def at(self, index: pl.Expr) -> pl.Expr:
+        """The instant the month ``index`` is judged as of (null for -1)."""
+        return pl.when(index >= 0).then(pl.lit(self.cutoffs).gather(index.clip(0, None)))
+
     def last_start(self, t: pl.Expr) -> pl.Expr:
         """The last month that starts at or before ``t`` (-1: none, or ``t`` is null)."""
         found = pl.lit(self.starts).search_sorted(t, side="right").cast(I32) - 1
@@ -102,6 +106,10 @@ def window_metrics(
             "complaint_key",
             "registered_at",
             "first_breach_at",
+            "reached_l2_at",
+            "reached_l3_at",
+            "reached_l4_at",
+            "first_feedback_at",
             pl.col("department").cast(code).to_physical().cast(I32).alias("dep"),
             pl.col("district").cast(code).to_physical().cast(I32).alias("dis"),
             r0=months.first(reg),
@@ -111,11 +119,6 @@ def window_metrics(
             hi=pl.when(closed.is_null())
             .then(n - 1)
             .otherwise(pl.max_horizontal(months.last_start(closed), months.last_start(pl.col("last_event_at")))),
-            l2=months.first(pl.col("reached_l2_at")),
-            l3=months.first(pl.col("reached_l3_at")),
-            l4=months.first(pl.col("reached_l4_at")),
-            fb=months.first(pl.col("first_feedback_at")),
-            br=months.first(pl.col("first_breach_at"), strictly=True),
             outcome=pl.col("close_outcome"),
             closure_us=closure_us,
             long=closure_us // asof.DAY_US > settings.long_pending_days,
@@ -154,6 +157,7 @@ def window_metrics(
             k=pl.when(~pl.col("habitual") & (k0 == k1) & (k1 >= r0) & (s <= k1) & (k1 < e)).then(k1).otherwise(-1),
             q=pl.min_horizontal(k0, pl.col("u")),
         )
+        .with_columns(cr=months.at(pl.col("r")), ck=months.at(pl.col("k")))
         .collect()
     )
     graded = rows.lazy().filter(~pl.col("habitual"))
@@ -172,23 +176,23 @@ def _single_months(rows: pl.DataFrame) -> list[pl.DataFrame]:
     at_r = (r >= 0) & ~habitual
     at_k = k >= 0
     satisfied = outcome == "satisfied"
+    cr, ck = pl.col("cr"), pl.col("ck")
+    breached = (pl.col("first_breach_at") < ck).fill_null(value=False)
     closed_in = {
         "closed": at_k,
         "closed_satisfied_in_month": at_k & satisfied,
         "closed_force": at_k & (outcome == "force"),
         "closed_special": at_k & (outcome == "special"),
         "closed_other": at_k & outcome.is_in(("resolved", "withdrawn", "duplicate")),
-        "callback_closed": at_k & (pl.col("fb") <= k),
-        "on_time": at_k & (pl.col("br") > k),
-        "late": at_k & (pl.col("br") <= k),
+        "callback_closed": at_k & (pl.col("first_feedback_at") <= ck).fill_null(value=False),
+        "on_time": at_k & ~breached,
+        "late": at_k & breached,
         "long_pending_closed": at_k & satisfied & pl.col("long"),
     }
     received = {
         "received": at_r,
         "closed_satisfied": at_r & (pl.col("k0") <= r) & satisfied,
-        "reached_l2": at_r & (pl.col("l2") <= r),
-        "reached_l3": at_r & (pl.col("l3") <= r),
-        "reached_l4": at_r & (pl.col("l4") <= r),
+        **{f"reached_l{n}": at_r & (pl.col(f"reached_l{n}_at") <= cr).fill_null(value=False) for n in (2, 3, 4)},
         "excluded_habitual": (r >= 0) & habitual,
     }
     both = (
@@ -226,7 +230,7 @@ def _ranges(graded: pl.LazyFrame, months: _Months, settings: MetricSettings) -> 
             "u",
             pending=pl.min_horizontal(p, q),
             after=pl.min_horizontal(after, u),
-            overdue=from_(pl.col("br")),
+            overdue=from_(months.first(pl.col("first_breach_at"), strictly=True)),
             long=from_(months.first(reg + pl.duration(days=settings.long_pending_days + 1))),
             **aged,
         )

@@ -562,9 +562,12 @@ def _events(rows: nw.LazyFrame[Any], frames: dict[str, nw.LazyFrame[Any]], calen
     i = nw.col("_i")
 
     def in_month(frame: nw.LazyFrame[Any], column: str) -> nw.LazyFrame[Any]:
-        return frame.with_columns(_i=asof.last_month_started(column, starts)).filter(
-            (i >= 0) & (first(lambda t: nw.col(column) <= t) == i)
-        )
+        # when each month ends where the next begins, only the last can end before events read in it
+        if all(c + 1 == s for c, s in zip(cutoffs, starts[1:], strict=False)):
+            judged = nw.col(column) <= cutoffs[-1]
+        else:
+            judged = first(lambda t: nw.col(column) <= t) == i
+        return frame.with_columns(_i=asof.last_month_started(column, starts)).filter((i >= 0) & judged)
 
     kind = nw.col("kind")
     # each call-back or stint counts once, in the count its code names (EVENT_COUNTS, then STINT_COUNTS)
