@@ -4,8 +4,10 @@ The rules are narwhals expressions on lazy frames (:class:`Engine`): the same co
 default), on DuckDB and on Spark (:mod:`grading.monthly.engines`); nothing is applied row by row in Python.
 At the edge (:func:`encode`) instants become integers (microseconds of the store's wall-clock time) and
 department and district names integer codes, so that no engine's time zone or text handling can touch a
-rule; each month's start and cut-off are constants of the plan (:func:`_each_month`). The small results
-(cells, resolution statistics) come back to Polars, where the entity rows are made and the codes become
+rule; each month's start and cut-off are constants of the plan. Each as-of test of a complaint becomes
+once, for all the months of a pass, the first month at which it holds (:func:`_rows`), so that every count
+holds in one month or in a range of months (:func:`_counts`). The small results (counts per month and
+cell, resolution statistics) come back to Polars, where the entity rows are made and the codes become
 names again.
 
 Grain: one row per (entity_type, department, district, month), where ``entity_type`` is
@@ -213,10 +215,9 @@ def _rows(frames: dict[str, nw.LazyFrame[Any]], calendar: pl.DataFrame, settings
     test turned into the month (an index into ``calendar``, 0 the first) from which it holds.
 
     Columns: the complaint's, with ``department`` the one in force in the run, ``_habitual`` (the
-    habitual rule leaves it out), and ``_r0`` (the first month it is registered by), ``_r`` (the month
-    it was registered in, when that month sees it in this run; else -1) and ``_cr`` (that month's
-    instant), ``_k`` and ``_ck`` (the same for its closure, graded complaints only); in this run it is
-    seen in months ``[_p, _u)`` and open in ``[_p, _q)``.
+    habitual rule leaves it out), ``_r`` (the month it was registered in, when that month sees it in
+    this run; else -1) and ``_cr`` (that month's instant), ``_k`` and ``_ck`` (the same for its closure,
+    graded complaints only); in this run it is seen in months ``[_p, _u)`` and open in ``[_p, _q)``.
     """
     starts, cutoffs = calendar["_start"].to_list(), calendar["_cutoff"].to_list()
     n = len(cutoffs)
@@ -250,7 +251,7 @@ def _rows(frames: dict[str, nw.LazyFrame[Any]], calendar: pl.DataFrame, settings
         _q=nw.min_horizontal(k0, u),
     )
     return placed.with_columns(_cr=_instant("_r", cutoffs), _ck=_instant("_k", cutoffs)).drop(
-        "_department", "_s", "_e", "_r1", "_k1", "_hi"
+        "_department", "_s", "_e", "_r0", "_r1", "_k0", "_k1", "_hi", "complainant_month_count", "last_event_at"
     )
 
 
@@ -424,11 +425,11 @@ def months_metrics(
     """:func:`month_metrics` for each of ``months`` (first days, any order, gaps allowed), computed in one
     pass on ``engine``: the rows of every month, oldest first.
 
-    Each complaint of ``inputs`` becomes one row per asked month it may be alive in (from the month of
-    its registration to the month of its closure or last event; still open: every later month), each
-    row carrying its month's start and the instant the month is judged as of; the rules then apply row
-    by row, so a month's rows never depend on the others asked for. The cost is that of the
-    complaint-months, not of the number of months (:func:`month_passes` bounds the rows of one pass).
+    Each complaint of ``inputs`` is read once (once per run of months with one department, when
+    transferred): each as-of test becomes the first asked month at which it holds, each month being
+    judged as of its own instant, so a month's rows never depend on the others asked for
+    (:func:`_rows`, :func:`_counts`). The cost is that of the complaints, call-backs and stints, each
+    test costing a comparison per asked month (:func:`month_passes` cuts a long history into passes).
     """
     return encoded_months_metrics(encode(inputs), months, settings, until, engine)
 
