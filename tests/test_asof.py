@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import narwhals as nw
 import polars as pl
 import pytest
 
@@ -118,3 +119,31 @@ def test_over_50_days_starts_on_the_51st_completed_day_like_the_metric() -> None
     # the same boundary as the metric pending_over_50 = pending_51_100 + pending_over_100
     buckets = [asof.age_bucket(pl.lit(a)) for a in (50, 51)]
     assert pl.select(b.alias(str(i)) for i, b in enumerate(buckets)).row(0) == ("31-50", "51-100")
+
+
+def test_the_first_month_a_rule_holds_in_and_the_last_month_started() -> None:
+    # Three months judged as of the integer instants 10, 20 and 30, starting at 0, 11 and 21 (the last
+    # month judged early, as a snapshot's month is). Registered at 15: registered by 20 and 30, so from
+    # month 1; at 20 from month 1 too (at or before the cut-off); at 31 never (3); at -5 from month 0.
+    # Closed at 10: from month 0; at 21: from month 2; not closed: never. The months started by 15: 0 and 1, so 1; by -5:
+    # none (-1); by 21: all three (2); a missing instant: none (-1).
+    frame = pl.DataFrame(
+        {"registered_at": [15, 20, 31, -5], "closed_at": [10, None, None, 21], "t": [15, -5, 21, None]},
+        schema={"registered_at": pl.Int64, "closed_at": pl.Int64, "t": pl.Int64},
+    )
+    cutoffs, starts = [10, 20, 30], [0, 11, 21]
+    got = (
+        nw.from_native(frame.lazy())
+        .select(
+            registered=asof.first_month(asof.is_registered_by, cutoffs),
+            closed=asof.first_month(asof.is_closed_by, cutoffs),
+            started=asof.last_month_started("t", starts),
+        )
+        .collect("polars")
+        .to_native()
+    )
+    assert got.to_dict(as_series=False) == {
+        "registered": [1, 1, 3, 0],
+        "closed": [0, 3, 3, 2],
+        "started": [1, -1, 2, -1],
+    }
