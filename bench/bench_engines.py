@@ -44,6 +44,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 STEPS = ("polars", "floor", "duckdb", "spark", "spark-remote", "spark-remote-arrow", "replaced")
