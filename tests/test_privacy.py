@@ -68,6 +68,13 @@ def test_dates_amounts_and_complaint_numbers_are_left_alone(text: str) -> None:
     assert pl.select(privacy.mask_personal(pl.lit(text))).item() == text
 
 
+def test_a_column_masked_value_by_value_is_masked_as_row_by_row() -> None:
+    notes = pl.Series(["call 9876543210", None, "Work completed", "call 9876543210", "", "Shri Ramesh Kumar came"])
+    each = privacy.mask_each(notes)
+    assert each.to_list() == ["call [phone]", None, "Work completed", "call [phone]", "", "Shri [name] came"]
+    assert each.equals(notes.to_frame().select(privacy.mask_personal(pl.col(notes.name))).to_series())
+
+
 def test_quarantine_keeps_rejected_values_masked(tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
     path.write_text(

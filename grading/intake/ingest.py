@@ -409,7 +409,7 @@ def _load_file(load: _Load, path: Path, mapping: Mapping | None) -> FileReport:
                 )
             private = fresh.drop("row_number").with_columns(
                 complainant=privacy.pseudonymise(fresh["complainant"], load.pseudonym_key),
-                note=privacy.mask_personal(pl.col("note")),
+                note=privacy.mask_each(fresh["note"]),
             )
             writes.append_events(load.con, private, ingest_id, keys)
             load.touched.append(keys.join(fresh.select("complaint_id").unique(), on="complaint_id", how="semi"))
