@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from pathlib import Path
 
 import polars as pl
@@ -23,6 +25,13 @@ def test_pseudonyms_are_stable_keyed_and_unreadable() -> None:
     assert len(once[0]) == 17
     assert "9876543210" not in once[0]
     assert privacy.pseudonymise(ids, b"k2")[0] != once[0]  # another deployment, another pseudonym
+
+
+@pytest.mark.parametrize("key", [b"k1", b"x" * 100])  # a key longer than SHA-256's block is hashed first
+def test_a_pseudonym_is_the_values_hmac_sha256(key: bytes) -> None:
+    ids = pl.Series(["9876543210", None, "रमेश", "9876543210"])
+    expected = [None if v is None else "P" + hmac.new(key, v.encode(), hashlib.sha256).hexdigest()[:16] for v in ids]
+    assert privacy.pseudonymise(ids, key).to_list() == expected
 
 
 @pytest.mark.parametrize(

@@ -19,8 +19,13 @@ def pseudonymise(values: pl.Series, key: bytes) -> pl.Series:
     complaints (the habitual-complainant rule) still works; the input cannot be read back without the
     key. Nulls stay null."""
     uniques = values.drop_nulls().unique()
-    mapping = {v: "P" + hmac.new(key, v.encode("utf-8"), hashlib.sha256).hexdigest()[:16] for v in uniques.to_list()}
-    return values.replace_strict(mapping, default=None, return_dtype=pl.String)
+    keyed = hmac.new(key, digestmod=hashlib.sha256)  # the key's pads hashed once, copied for each value
+    pseudonyms = []
+    for value in uniques.to_list():
+        mac = keyed.copy()
+        mac.update(value.encode("utf-8"))
+        pseudonyms.append("P" + mac.hexdigest()[:16])
+    return values.replace_strict(uniques, pl.Series(pseudonyms, dtype=pl.String), default=None, return_dtype=pl.String)
 
 
 # Personal data in free text. Rust-regex syntax (Polars), where ``\d`` and ``\b`` are Unicode-aware, so
