@@ -49,7 +49,9 @@ def parse_event_times(frame: pl.DataFrame, zone: str = TIMEZONE) -> pl.DataFrame
     """
     if zone != TIMEZONE:  # a zone with DST gaps: every value through the reader that resolves them
         return frame.with_columns(parsed_time=parse_times(pl.col("event_time"), zone))
-    fast = frame.with_columns(parsed_time=pl.col("event_time").str.to_datetime(FAST_ISO, time_unit="us", strict=False))
+    fast = frame.with_columns(
+        parsed_time=pl.col("event_time").str.to_datetime(FAST_ISO, time_unit="us", strict=False, cache=False)
+    )
     missed = pl.col("parsed_time").is_null() & pl.col("event_time").is_not_null()
     slow = fast.filter(missed)
     if slow.is_empty():
