@@ -470,7 +470,9 @@ def _derive_touched(load: _Load) -> None:
         )
         added.append(keys.select("complaint_key").filter(pl.col("complaint_key") > stored_keys))
         load.tick("deriving", min(start + DERIVE_COMPLAINTS, touched.height), touched.height)
-    if added:
+    # Into a store without complaints, in one slice: derive counted every complaint of each
+    # complainant-month already (it counts within the complaints it is given: here all of them).
+    if added and (stored_keys > 0 or touched.height > DERIVE_COMPLAINTS):
         writes.refresh_complainant_counts(load.con, pl.concat(added))
 
 
