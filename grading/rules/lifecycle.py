@@ -13,7 +13,7 @@ from typing import Final
 import polars as pl
 
 from grading.model.problems import Rule, find
-from grading.model.schema import level_number
+from grading.model.schema import level_number, level_number_of
 
 
 def lifecycle_problems(new: pl.DataFrame, stored: pl.DataFrame, *, new_sorted: bool = False) -> pl.DataFrame:
@@ -47,7 +47,7 @@ def lifecycle_problems(new: pl.DataFrame, stored: pl.DataFrame, *, new_sorted: b
     is_close = pl.col("event") == "closed"
     is_stored = pl.col("row_number").is_null().cast(pl.Int32)
     starts_stint = pl.col("event").is_in(("registered", "escalated", "reopened"))
-    level = level_number(pl.col("level"))
+    level = level_number_of("level", history.schema["level"])
     # A closure counts as "the complaint was closed" only when it is itself lawful (after the
     # registration, nothing stored after it): a fault stays with its own row.
     lawful_close = (is_close & (pl.col("registrations_so_far") > 0) & (pl.col("stored_after") == 0)).cast(pl.Int32)
