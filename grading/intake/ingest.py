@@ -383,7 +383,11 @@ def _load_file(load: _Load, path: Path, mapping: Mapping | None, digest: str) ->
         # Keys for the whole file at once: numbered in id order however the file is cut into chunks.
         file_keys = writes.assign_keys(load.con, staging.distinct("complaint_id"))
         for staged in staging.chunks():
-            keys = file_keys.join(staged.select("complaint_id").unique(), on="complaint_id", how="semi")
+            keys = (  # held in memory, the file is one chunk: its complaints are the file's
+                file_keys
+                if not staging.spilled
+                else file_keys.join(staged.select("complaint_id").unique(), on="complaint_id", how="semi")
+            )
             stored = database.histories(load.con, keys)
             new = staged
             if mapping is not None:  # a newer snapshot's changes become events (grading.rules.snapshots)
