@@ -26,6 +26,7 @@ import duckdb
 from bench.bench_ingest import new_store, write_demo_csv
 from grading.intake import ingest
 from grading.monthly import refresh
+from grading.rules import privacy
 from grading.store import writes
 
 TYPED_EVENTS = """
@@ -76,13 +77,18 @@ def nivaran(csv: Path, db: Path) -> Timing:
 
 #: The phases of an import, as (module, function): each is timed alone by :func:`phases`.
 PHASES = (
+    (ingest, "_sha256"),
     (ingest, "_check_batches"),
-    (ingest, "_new_only"),
+    (writes, "assign_keys"),
+    (ingest, "split_repeats"),
     (ingest, "lifecycle_problems"),
+    (privacy, "pseudonymise"),
+    (privacy, "mask_each"),
     (writes, "append_events"),
     (ingest, "_derive_touched"),
     (ingest, "derive"),
     (writes, "replace_derived"),
+    (writes, "refresh_complainant_counts"),
     (refresh, "refresh_monthly"),
 )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from pathlib import Path
 
 import polars as pl
@@ -23,6 +25,13 @@ def test_pseudonyms_are_stable_keyed_and_unreadable() -> None:
     assert len(once[0]) == 17
     assert "9876543210" not in once[0]
     assert privacy.pseudonymise(ids, b"k2")[0] != once[0]  # another deployment, another pseudonym
+
+
+@pytest.mark.parametrize("key", [b"k1", b"x" * 100])  # a key longer than SHA-256's block is hashed first
+def test_a_pseudonym_is_the_values_hmac_sha256(key: bytes) -> None:
+    ids = pl.Series(["9876543210", None, "रमेश", "9876543210"])
+    expected = [None if v is None else "P" + hmac.new(key, v.encode(), hashlib.sha256).hexdigest()[:16] for v in ids]
+    assert privacy.pseudonymise(ids, key).to_list() == expected
 
 
 @pytest.mark.parametrize(
@@ -66,6 +75,13 @@ def test_personal_data_in_free_text_is_masked(text: str, masked: str) -> None:
 )
 def test_dates_amounts_and_complaint_numbers_are_left_alone(text: str) -> None:
     assert pl.select(privacy.mask_personal(pl.lit(text))).item() == text
+
+
+def test_a_column_masked_value_by_value_is_masked_as_row_by_row() -> None:
+    notes = pl.Series(["call 9876543210", None, "Work completed", "call 9876543210", "", "Shri Ramesh Kumar came"])
+    each = privacy.mask_each(notes)
+    assert each.to_list() == ["call [phone]", None, "Work completed", "call [phone]", "", "Shri [name] came"]
+    assert each.equals(notes.to_frame().select(privacy.mask_personal(pl.col(notes.name))).to_series())
 
 
 def test_quarantine_keeps_rejected_values_masked(tmp_path: Path) -> None:

@@ -136,7 +136,7 @@ def _normalise(raw: pl.DataFrame, source: str, first_row: int = 1) -> pl.DataFra
         ]
     )
     return (
-        frame.with_columns(pl.when(pl.all().str.len_chars() > 0).then(pl.all()).name.keep())
+        frame.with_columns(pl.when(pl.all().str.len_bytes() > 0).then(pl.all()).name.keep())
         .with_row_index("row_number", offset=first_row)
         .with_columns(pl.col("row_number").cast(pl.Int64))
     )
@@ -365,10 +365,10 @@ def _convert_snapshot(  # noqa: PLR0917 - the load's parts, named
     return [bad]
 
 
-def _load_file(load: _Load, path: Path, mapping: Mapping | None) -> FileReport:
-    """Check one file and write its good rows into the open private copy (see :func:`ingest`)."""
+def _load_file(load: _Load, path: Path, mapping: Mapping | None, digest: str) -> FileReport:
+    """Check one file (content hash ``digest``, :func:`_sha256`) and write its good rows into the open
+    private copy (see :func:`ingest`)."""
     report = FileReport(str(path))
-    digest = _sha256(path, load.sheet)
     key = _logged_as(digest, mapping)
     if writes.already_loaded(load.con, key):
         report.already_loaded = True
@@ -383,7 +383,11 @@ def _load_file(load: _Load, path: Path, mapping: Mapping | None) -> FileReport:
         # Keys for the whole file at once: numbered in id order however the file is cut into chunks.
         file_keys = writes.assign_keys(load.con, staging.distinct("complaint_id"))
         for staged in staging.chunks():
-            keys = file_keys.join(staged.select("complaint_id").unique(), on="complaint_id", how="semi")
+            keys = (  # held in memory, the file is one chunk: its complaints are the file's
+                file_keys
+                if not staging.spilled
+                else file_keys.join(staged.select("complaint_id").unique(), on="complaint_id", how="semi")
+            )
             stored = database.histories(load.con, keys)
             new = staged
             if mapping is not None:  # a newer snapshot's changes become events (grading.rules.snapshots)
@@ -409,7 +413,7 @@ def _load_file(load: _Load, path: Path, mapping: Mapping | None) -> FileReport:
                 )
             private = fresh.drop("row_number").with_columns(
                 complainant=privacy.pseudonymise(fresh["complainant"], load.pseudonym_key),
-                note=privacy.mask_personal(pl.col("note")),
+                note=privacy.mask_each(fresh["note"]),
             )
             writes.append_events(load.con, private, ingest_id, keys)
             load.touched.append(keys.join(fresh.select("complaint_id").unique(), on="complaint_id", how="semi"))
@@ -470,7 +474,9 @@ def _derive_touched(load: _Load) -> None:
         )
         added.append(keys.select("complaint_key").filter(pl.col("complaint_key") > stored_keys))
         load.tick("deriving", min(start + DERIVE_COMPLAINTS, touched.height), touched.height)
-    if added:
+    # Into a store without complaints, in one slice: derive counted every complaint of each
+    # complainant-month already (it counts within the complaints it is given: here all of them).
+    if added and (stored_keys > 0 or touched.height > DERIVE_COMPLAINTS):
         writes.refresh_complainant_counts(load.con, pl.concat(added))
 
 
@@ -506,16 +512,12 @@ def _logged_as(digest: str, mapping: Mapping | None) -> str:
     return digest if mapping is None else f"{digest}:{mapping.digest[:16]}"
 
 
-def _content_key(path: Path, mapping: Mapping | None, sheet: str | None) -> str:
-    """The key a load of ``path`` is logged under (:func:`_logged_as`; the sheet named, :func:`_sha256`)."""
-    return _logged_as(_sha256(path, sheet), mapping)
-
-
 def _nothing_new(
-    db: Path, files: list[Path], mapping: Mapping | None, exported_at: str | None, sheet: str | None
+    db: Path, files: list[Path], digests: dict[Path, str], mapping: Mapping | None, exported_at: str | None
 ) -> IngestReport | None:
-    """The report of a load that would change nothing, found read-only: every file's content is in the
-    ingest log and no export time later than the stored one is declared. None when the load must write.
+    """The report of a load that would change nothing, found read-only: every file's content (``digests``:
+    path → :func:`_sha256`) is in the ingest log and no export time later than the stored one is declared.
+    None when the load must write.
 
     Such a load opens no write: no writer lock, no new version, no swap (a new version would cost a
     replay or a copy, and make every reader reopen the store for the same data)."""
@@ -524,7 +526,7 @@ def _nothing_new(
     except database.StoreError:  # an older schema version (the write migrates it), or a refusal the write says
         return None
     with contextlib.closing(con):
-        if not all(writes.already_loaded(con, _content_key(path, mapping, sheet)) for path in files):
+        if not all(writes.already_loaded(con, _logged_as(digests[path], mapping)) for path in files):
             return None
         until = _export_time(exported_at, mapping, helpline.read(con))
         recorded = database.get_meta(con, database.EXPORTED_AT_KEY)
@@ -566,7 +568,8 @@ def ingest(
     refuse_missing_store(db)
     for path in files:  # before anything is written (grading.intake.limits)
         check_line_lengths(path, max_line_bytes)
-    unchanged = _nothing_new(db, files, mapping, exported_at, sheet)
+    digests = {path: _sha256(path, sheet) for path in files}  # each file read once for its hash
+    unchanged = _nothing_new(db, files, digests, mapping, exported_at)
     if unchanged is not None:  # every file loaded before: nothing is written, not even a new version
         return unchanged
     reports: list[FileReport] = []
@@ -578,7 +581,7 @@ def ingest(
         key = accounts.Accounts(db).pseudonym_key()
         load = _Load(con, strict, key, batch_rows, chunk_rows, progress, settings, sheet=sheet)
         for i, path in enumerate(files, start=1):
-            reports.append(_load_file(load, path, mapping))
+            reports.append(_load_file(load, path, mapping, digests[path]))
             load.tick("loading files", i, len(files))
         if load.refused:
             msg = "--strict: nothing loaded, bad rows found:\n" + "\n".join(load.refused)

@@ -113,6 +113,14 @@ def level_number(level: pl.Expr) -> pl.Expr:
     return level.cast(pl.String).str.slice(1).cast(pl.Int8)
 
 
+def level_number_of(column: str, dtype: pl.DataType) -> pl.Expr:
+    """:func:`level_number` of the column ``column`` of type ``dtype``: from the enum's codes when it is
+    the event log's level enum (L1..L5 in order, no text read), else from the text."""
+    if dtype == LevelEnum:
+        return pl.col(column).to_physical().cast(pl.Int8) + 1
+    return level_number(pl.col(column))
+
+
 def check_frame(frame: pl.DataFrame, schema: pl.Schema, what: str) -> pl.DataFrame:
     """Raise ``SchemaError`` unless ``frame`` has exactly ``schema``'s columns and dtypes, in order.
 

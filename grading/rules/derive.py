@@ -28,7 +28,7 @@ from typing import Final
 
 import polars as pl
 
-from grading.model.schema import LEVELS, level_number
+from grading.model.schema import LEVELS, level_number_of
 from grading.rules.asof import limit_duration
 
 STINT_START: Final = ("registered", "escalated", "reopened")
@@ -131,10 +131,7 @@ def derive(
         events.join(keys.select("complaint_id", pl.col("complaint_key").cast(pl.Int64)), on="complaint_id", how="left")
         .sort("complaint_key", "event_time", "event")
         .with_row_index("idx")
-        .with_columns(
-            ev=pl.col("event").cast(pl.String),
-            lv=level_number(pl.col("level")),
-        )
+        .with_columns(ev=pl.col("event"), lv=level_number_of("level", events.schema["level"]))
     )
     is_start = pl.col("ev").is_in(STINT_START)
     is_end = pl.col("ev").is_in(STINT_END)

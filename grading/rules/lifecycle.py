@@ -13,7 +13,7 @@ from typing import Final
 import polars as pl
 
 from grading.model.problems import Rule, find
-from grading.model.schema import level_number
+from grading.model.schema import level_number, level_number_of
 
 
 def lifecycle_problems(new: pl.DataFrame, stored: pl.DataFrame, *, new_sorted: bool = False) -> pl.DataFrame:
@@ -40,26 +40,25 @@ def lifecycle_problems(new: pl.DataFrame, stored: pl.DataFrame, *, new_sorted: b
         history = pl.concat([stored.with_columns(row_number=pl.lit(None, pl.Int64)), new], how="diagonal_relaxed").sort(
             "complaint_id", "event_time", "event"
         )
-    history = history.with_columns(complaint=pl.col("complaint_id").rle_id())  # sorted: one run each
-    by = "complaint"
+    # Sorted by complaint: each complaint is one run of rows, and every per-complaint running count is
+    # a running count over the whole frame minus its value where the run starts (no group-by).
+    history = history.with_columns(complaint=pl.col("complaint_id").rle_id())
     is_reg = pl.col("event") == "registered"
     is_close = pl.col("event") == "closed"
     is_stored = pl.col("row_number").is_null().cast(pl.Int32)
     starts_stint = pl.col("event").is_in(("registered", "escalated", "reopened"))
-    level = level_number(pl.col("level"))
+    level = level_number_of("level", history.schema["level"])
     # A closure counts as "the complaint was closed" only when it is itself lawful (after the
     # registration, nothing stored after it): a fault stays with its own row.
     lawful_close = (is_close & (pl.col("registrations_so_far") > 0) & (pl.col("stored_after") == 0)).cast(pl.Int32)
     checked = (
-        _levels_before(
-            history.with_columns(level_before=pl.when(starts_stint).then(level).shift(1).forward_fill().over(by))
-        )
+        _levels_before(history.with_columns(level_before=_previous_in_run(pl.when(starts_stint).then(level))))
         .with_columns(
-            registrations_so_far=is_reg.cast(pl.Int32).cum_sum().over(by),
-            registrations=is_reg.sum().over(by),
-            stored_after=is_stored.reverse().cum_sum().reverse().over(by) - is_stored,
+            registrations_so_far=_count_in_run(is_reg),
+            registrations=_count_in_run(is_reg, whole=True),
+            stored_after=_count_in_run(is_stored, whole=True) - _count_in_run(is_stored),
         )
-        .with_columns(closures_before=(lawful_close.cum_sum() - lawful_close).over(by))
+        .with_columns(closures_before=_count_in_run(lawful_close) - lawful_close)
         .filter(pl.col("row_number").is_not_null())
     )
     rules: list[Rule] = [
@@ -86,6 +85,29 @@ def lifecycle_problems(new: pl.DataFrame, stored: pl.DataFrame, *, new_sorted: b
         ),
     ]
     return find(checked, rules)
+
+
+_RUN: Final = pl.col("complaint")
+_RUN_STARTS: Final = (_RUN.shift(1) != _RUN).fill_null(True)
+_RUN_ENDS: Final = (_RUN.shift(-1) != _RUN).fill_null(True)
+
+
+def _count_in_run(flag: pl.Expr, *, whole: bool = False) -> pl.Expr:
+    """How many rows of the complaint so far (this one included) have ``flag``; with ``whole``, how
+    many of all its rows. On a frame sorted by ``complaint``; the same as ``cum_sum().over`` and
+    ``sum().over``, without grouping."""
+    running = flag.cast(pl.Int64).cum_sum()
+    before_run = pl.when(_RUN_STARTS).then(running - flag.cast(pl.Int64)).forward_fill()
+    upto = pl.when(_RUN_ENDS).then(running).backward_fill() if whole else running
+    return upto - before_run
+
+
+def _previous_in_run(value: pl.Expr) -> pl.Expr:
+    """The last non-null ``value`` on an earlier row of the same complaint (null for none): the same as
+    ``value.shift(1).forward_fill().over("complaint")`` on a frame sorted by ``complaint``."""
+    shifted = pl.when(_RUN_STARTS).then(None).otherwise(value.shift(1))
+    owner = pl.when(shifted.is_not_null()).then(_RUN).forward_fill()
+    return pl.when(owner == _RUN).then(shifted.forward_fill())
 
 
 #: Rounds of re-reading levels past rejected escalations (a chain of wrong escalations is rare).

@@ -19,8 +19,13 @@ def pseudonymise(values: pl.Series, key: bytes) -> pl.Series:
     complaints (the habitual-complainant rule) still works; the input cannot be read back without the
     key. Nulls stay null."""
     uniques = values.drop_nulls().unique()
-    mapping = {v: "P" + hmac.new(key, v.encode("utf-8"), hashlib.sha256).hexdigest()[:16] for v in uniques.to_list()}
-    return values.replace_strict(mapping, default=None, return_dtype=pl.String)
+    keyed = hmac.new(key, digestmod=hashlib.sha256)  # the key's pads hashed once, copied for each value
+    pseudonyms = []
+    for value in uniques.to_list():
+        mac = keyed.copy()
+        mac.update(value.encode("utf-8"))
+        pseudonyms.append("P" + mac.hexdigest()[:16])
+    return values.replace_strict(uniques, pl.Series(pseudonyms, dtype=pl.String), default=None, return_dtype=pl.String)
 
 
 # Personal data in free text. Rust-regex syntax (Polars), where ``\d`` and ``\b`` are Unicode-aware, so
@@ -66,6 +71,17 @@ def mask_personal(text: pl.Expr) -> pl.Expr:
         .str.replace_all(_RELATION_NAME, "$1 [name]")
         .str.replace_all(_HINDI_NAME, "$1 [name]")
     )
+
+
+def mask_each(values: pl.Series) -> pl.Series:
+    """:func:`mask_personal` of a column of free text, each distinct value masked once.
+
+    The same value masks the same way, so this equals masking every row; it costs what the distinct
+    values cost (a log's notes are mostly empty and repeat the same phrases: masking 1.5 million rows
+    row by row took 0.6 CPU s, nearly all of it on empty cells). Nulls stay null."""
+    distinct = values.drop_nulls().unique()
+    masked = distinct.to_frame("text").select(mask_personal(pl.col("text"))).to_series()
+    return values.replace_strict(distinct, masked, default=None, return_dtype=pl.String)
 
 
 #: The quarantine reason of a code that looks like personal data.

@@ -63,12 +63,10 @@ def split_repeats(
     ordered = new.sort(*KEY, "row_number")
     repeated = pl.all_horizontal([pl.col(k) == pl.col(k).shift(1) for k in KEY]).fill_null(False)
     start = pl.when(~repeated).then(pl.int_range(pl.len())).forward_fill()  # the row of the key's first
-    marked = ordered.with_columns(
-        _repeated=repeated,
-        **{f"{c}_first": pl.col(c).gather(start) for c in compared},
-    )
+    marked = ordered.with_columns(_repeated=repeated, _start=start)
     first = marked.filter(~pl.col("_repeated")).select(ordered.columns)
-    later = marked.filter(pl.col("_repeated"))
+    later = marked.filter(pl.col("_repeated"))  # the first row's values fetched for these rows only
+    later = later.with_columns(**{f"{c}_first": ordered[c].gather(later["_start"]) for c in compared})
     file_conflicts = later.filter(pl.any_horizontal(_differs(compared, "_first")))
     found = [_problems(file_conflicts, compared, "_first", "is earlier in this file")]
     fresh = first

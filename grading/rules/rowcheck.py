@@ -49,13 +49,29 @@ def parse_event_times(frame: pl.DataFrame, zone: str = TIMEZONE) -> pl.DataFrame
     """
     if zone != TIMEZONE:  # a zone with DST gaps: every value through the reader that resolves them
         return frame.with_columns(parsed_time=parse_times(pl.col("event_time"), zone))
-    fast = frame.with_columns(parsed_time=pl.col("event_time").str.to_datetime(FAST_ISO, time_unit="us", strict=False))
+    fast = frame.with_columns(
+        parsed_time=pl.col("event_time").str.to_datetime(FAST_ISO, time_unit="us", strict=False, cache=False)
+    )
     missed = pl.col("parsed_time").is_null() & pl.col("event_time").is_not_null()
     slow = fast.filter(missed)
     if slow.is_empty():
         return fast
     slow = slow.with_columns(parsed_time=parse_times(pl.col("event_time")))
     return pl.concat([fast.filter(~missed), slow]).sort("row_number")
+
+
+def _as_enum(values: pl.Series, *, upper: bool) -> pl.Series:
+    """A text column as its ``EVENT_SCHEMA`` enum, matched without regard to case (``Closed``, ``l2``);
+    a value outside the enum becomes null. Values already in the enum's case are looked up once; only
+    the others are re-cased (re-casing every row cost more than the lookup)."""
+    dtype = EVENT_SCHEMA[values.name]
+    typed = values.cast(dtype, strict=False)
+    missed = (typed.is_null() & values.is_not_null()).arg_true()
+    if missed.len():
+        other = values.gather(missed)
+        recased = other.str.to_uppercase() if upper else other.str.to_lowercase()
+        typed = typed.scatter(missed, recased.cast(dtype, strict=False))
+    return typed
 
 
 def check_rows(
@@ -70,12 +86,13 @@ def check_rows(
     (row, field) problem, so a row with two bad fields is reported twice and quarantined once.
     """
     # Case-normalised values as the store's types, once; values outside a type's list become null.
-    typed = parse_event_times(frame, zone).with_columns(
-        pl.col("event").str.to_lowercase().cast(EVENT_SCHEMA["event"], strict=False).alias("_event"),
-        pl.col("level").str.to_uppercase().cast(EVENT_SCHEMA["level"], strict=False).alias("_level"),
-        pl.col("channel").str.to_lowercase().cast(EVENT_SCHEMA["channel"], strict=False).alias("_channel"),
-        pl.col("outcome").str.to_lowercase().cast(EVENT_SCHEMA["outcome"], strict=False).alias("_outcome"),
-        pl.col("limit_days").cast(pl.Float64, strict=False).alias("_limit_days"),
+    typed = parse_event_times(frame, zone)
+    typed = typed.with_columns(
+        _event=_as_enum(typed["event"], upper=False),
+        _level=_as_enum(typed["level"], upper=True),
+        _channel=_as_enum(typed["channel"], upper=False),
+        _outcome=_as_enum(typed["outcome"], upper=False),
+        _limit_days=pl.col("limit_days").cast(pl.Float64, strict=False),
     )
     event = pl.col("_event")
 

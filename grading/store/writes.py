@@ -149,19 +149,23 @@ def append_events(con: duckdb.DuckDBPyConnection, events: pl.DataFrame, ingest_i
     """Append canonical events (``grading.model.schema.EVENT_SCHEMA``) tagged with ``ingest_id`` and with
     their complaint's integer key from ``keys`` (``complaint_id`` → ``complaint_key``, :func:`assign_keys`:
     every complaint of ``events`` must have one)."""
-    frame = events.with_columns(pl.col(pl.Enum).cast(pl.String), ingest_id=pl.lit(ingest_id, pl.Int32)).join(
-        keys.select("complaint_id", pl.col("complaint_key").cast(pl.Int64)), on="complaint_id", how="left"
-    )
-    if frame["complaint_key"].null_count():
-        msg = "append_events: an event's complaint has no key (assign_keys first)"
-        raise ValueError(msg)
-    # The log has no meaningful row order (readers sort): let DuckDB write in parallel.
+    frame = events.with_columns(ingest_id=pl.lit(ingest_id, pl.Int32))
+    key_of = keys.select("complaint_id", pl.col("complaint_key").cast(pl.Int64))
+    # The log has no meaningful row order (readers sort): let DuckDB write in parallel. The keys are
+    # joined and the enums written as text by DuckDB, in the insert (in Polars first it cost 0.15-0.3 CPU s
+    # more on 1.5 million events).
     con.execute("set preserve_insertion_order = false")
     try:
-        with registered(con, new_events=frame):
-            con.execute("insert into events by name select * from new_events")
+        with registered(con, new_events=frame, event_keys=key_of):
+            written = con.execute(
+                "insert into events by name "
+                "select e.*, k.complaint_key from new_events e join event_keys k using (complaint_id)"
+            ).fetchall()[0][0]
     finally:
         con.execute("reset preserve_insertion_order")
+    if written != events.height:  # raised inside the write: none of it is kept
+        msg = "append_events: an event's complaint has no key (assign_keys first)"
+        raise ValueError(msg)
     return events.height
 
 
