@@ -573,7 +573,8 @@ def ingest(
     if unchanged is not None:  # every file loaded before: nothing is written, not even a new version
         return unchanged
     reports: list[FileReport] = []
-    with database.writing(db) as con:
+    stale: dict[str, float] = {}  # read from the committed version: the write's own rows count
+    with database.writing(db, committed=lambda committed: stale.update(database.superseded(committed))) as con:
         database.limit_memory(con, DUCKDB_GIB)
         settings = helpline.ensure(con)  # a store made before `init` existed: the defaults it always had
         until = _export_time(exported_at, mapping, settings)
@@ -600,6 +601,4 @@ def ingest(
             refreshed = refresh.refresh_monthly(
                 con, since=asof.month_of(load.earliest), until=latest, progress=progress
             )
-    with contextlib.closing(database.connect_readonly(db)) as con:  # once committed: the write's own rows count
-        stale = database.superseded(con)
     return IngestReport(reports, {k: sorted(set(v)) for k, v in load.new_codes.items()}, refreshed, stale)

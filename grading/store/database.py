@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Final
@@ -202,19 +202,26 @@ def faults(path: Path) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def writing(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def writing(
+    path: Path,
+    *,
+    fresh: bool = False,
+    committed: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a read-write connection to the next version of the database, made visible on success.
 
     Parameters
     ----------
     path : the database (created when missing).
     fresh : start from an empty database instead of the current one (used by ``demo``).
+    committed : called with the connection once the new version is committed (before the swap): a
+        write's report on the committed version without opening it again.
 
     Nothing is visible to readers until the block exits without an exception; on an exception (or a
     kill) the database is as it was. The write costs in proportion to what it changes, not to the
     store (:mod:`grading.store.slots`). A file that is not a Nivaran store is refused, never overwritten.
     """
-    with slots.next_version(path, fresh=fresh) as con:
+    with slots.next_version(path, fresh=fresh, committed=committed) as con:
         prepare_schema(con, path)
         yield con
 

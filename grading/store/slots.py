@@ -171,9 +171,17 @@ def _make_standby(path: Path, built: Path) -> None:
 
 @contextlib.contextmanager
 def next_version(
-    path: Path, *, fresh: bool = False, compact: bool = False, cluster: Clustering | None = None
+    path: Path,
+    *,
+    fresh: bool = False,
+    compact: bool = False,
+    cluster: Clustering | None = None,
+    committed: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a read-write connection to the next version of the database at ``path``.
+
+    ``committed`` is called with the same connection once the version is committed, before it is closed
+    and swapped in: what a write reports about the committed version is read without opening it again.
 
     The block runs inside one DuckDB transaction on the standby (``fresh``, a full copy or
     ``compact``, a rewrite of the current version without superseded rows: on a new file guarded by a
@@ -195,6 +203,8 @@ def next_version(
             if not rebuilt:
                 con.execute("commit")
             con.execute("checkpoint")
+            if committed is not None:
+                committed(con)
         except BaseException as exc:
             with contextlib.suppress(duckdb.Error):
                 con.execute("rollback")
