@@ -77,7 +77,7 @@ def nivaran(csv: Path, db: Path) -> Timing:
 
 #: The phases of an import, as (module, function): each is timed alone by :func:`phases`.
 PHASES = (
-    (ingest, "_sha256"),
+    (ingest, "content_hash"),
     (ingest, "_check_batches"),
     (writes, "assign_keys"),
     (ingest, "split_repeats"),

@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from grading.intake import convert, ingest, mapping, readers
+from grading.intake import convert, ingest, mapping, readers, sources
 from grading.monthly import results
 from grading.scoring import schemes
 from grading.store import database, helpline
@@ -266,5 +266,5 @@ def test_errors_name_the_physical_line_of_a_row_with_line_breaks_in_quotes(tmp_p
         "A,2024-03-02T10:00:00,exploded,,,,,,\n",
     )
     report = ingest.ingest(mp_store(tmp_path / "l.duckdb"), [log])
-    text = ingest.describe(report.files[0].problems, str(log))
+    text = sources.describe(report.files[0].problems, str(log))
     assert text.startswith(f"{log}, line 5 (complaint A): field 'event' = 'exploded': unknown event")

@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from grading.intake import ingest
+from grading.intake import ingest, sources
 from grading.monthly import results
 from grading.rules import rowcheck
 from grading.rules.derive import derive
@@ -92,7 +92,7 @@ def test_bad_rows_are_quarantined_with_file_line_field_and_reason(tmp_path: Path
     report = ingest.ingest(db, [path])
     f = report.files[0]
     assert (f.rows_read, f.rows_loaded, f.rows_quarantined) == (6, 1, 5)
-    text = ingest.describe(f.problems, str(path))
+    text = sources.describe(f.problems, str(path))
     assert f"{path}, line 3 (complaint K): field 'event_time' = '2024-03-32T10:00:00': not an ISO-8601 time" in text
     assert "line 4 (complaint K): field 'event' = 'solved': unknown event" in text
     assert "line 5 (complaint M): field 'department' = None: required for 'registered' events" in text

@@ -265,7 +265,7 @@ def ingest_command(  # noqa: PLR0917 - one parameter per click option
     sheet: str | None,
 ) -> None:
     """Load event-log files (CSV, JSON Lines, Parquet or Excel) or, with --mapping, snapshot exports."""
-    from grading.intake import ingest, mapping
+    from grading.intake import ingest, mapping, sources
     from grading.store import standby
 
     standby.mode()  # a value it cannot take is said before anything is loaded
@@ -298,4 +298,4 @@ def ingest_command(  # noqa: PLR0917 - one parameter per click option
     click.echo(report.summary())
     for f in report.files:
         if f.problems.height:
-            click.echo(ingest.describe(f.problems, f.source, sheet=sheet), err=True)
+            click.echo(sources.describe(f.problems, f.source, sheet=sheet), err=True)
