@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sys
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
+import narwhals as nw
 import polars as pl
 import pytest
 from click.testing import CliRunner
 from polars.testing import assert_frame_equal
 
-from grading.cli import main
+from grading.cli import main, run
 from grading.demo import nation
 from grading.demo.spec import DemoSpec
 from grading.model.registry import NATIONAL_METRICS
 from grading.monthly import engines, national, results
+from grading.rules import asof
 from grading.scoring import metrics, schemes
 from grading.store import database, helpline
+from tests.test_engines import ENGINE_ZONE, Requests
 
 AUGUST = date(2024, 8, 1)
 SPEC = DemoSpec(months=3, end="2024-08", scale=0.002, seed=7)
@@ -202,3 +208,121 @@ def test_a_rebuilt_nation_replaces_only_its_own_folder(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="holds other files"):
         nation.build_nation(tmp_path, 1, SPEC)
     assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+@pytest.fixture(scope="module")
+def sail() -> Iterator[str]:
+    """One local Sail server for the module, used as a remote one: its ``sc://`` address."""
+    with engines.sail_server() as remote:
+        yield remote
+
+
+@contextlib.contextmanager
+def remote_spark(sail: str) -> Iterator[engines.SparkEngine]:
+    """Spark at ``sail`` without a stage, its session zone neither a state's nor UTC."""
+    with engines.opened("spark", sail) as engine:
+        assert isinstance(engine, engines.SparkEngine)
+        assert engine.stage is None  # nothing to write the inputs to: the server must read the lake
+        engine.session.conf.set("spark.sql.session.timeZone", ENGINE_ZONE)
+        yield engine
+
+
+@pytest.mark.parametrize("given", ["folder", "url"])
+def test_spark_reads_the_lake_itself_and_ranks_as_polars_does(
+    built: tuple[Path, national.NationalView], sail: str, monkeypatch: pytest.MonkeyPatch, given: str
+) -> None:
+    out, view = built
+    lake = out / "lake"
+
+    def not_here(*_: object) -> None:
+        raise AssertionError("this process read a state's partitions")
+
+    monkeypatch.setattr(national, "month_inputs", not_here)
+    with remote_spark(sail) as running:
+        requests = Requests(running.session.client, monkeypatch)
+        other = national.national_view(lake if given == "folder" else lake.as_uri(), AUGUST, engine=running)
+    # the same ranking, figures and drill-downs, to the last bit
+    assert_frame_equal(other.ranking, view.ranking, check_exact=True)
+    for slug, rows in view.departments.items():
+        assert_frame_equal(other.departments[slug], rows, check_exact=True)
+        assert_frame_equal(other.districts[slug], view.districts[slug], check_exact=True)
+    # every plan names the lake's own folders and none carries rows
+    plans = [str(request) for request in requests.built]
+    assert requests.holding_rows() == 0
+    for slug in view.departments:
+        for table in ("complaints", "transfers", "stints", "feedback_events"):
+            where = f"{lake if given == 'folder' else lake.as_uri()}/{table}/helpline={slug}"
+            assert any(where in plan for plan in plans), where
+
+
+def test_the_encoded_inputs_are_the_same_integers_on_every_engine(
+    built: tuple[Path, national.NationalView], sail: str
+) -> None:
+    """state-c keeps Nepal's time (UTC+5:45); the engines' sessions keep Kiritimati's (UTC+14)."""
+    out, _ = built
+    lake = out / "lake"
+    state = next(h for h in national.helplines(lake) if h.slug == "state-c")
+    read = national.month_inputs(lake, state, AUGUST)
+    got = {}
+    with contextlib.ExitStack() as stack:
+        duck = stack.enter_context(engines.opened("duckdb"))
+        assert isinstance(duck, engines.DuckDBEngine)
+        duck.con.execute(f"set TimeZone = '{ENGINE_ZONE}'")
+        spark = stack.enter_context(remote_spark(sail))
+        for name, engine in (("polars", metrics.POLARS), ("duckdb", duck), ("spark", spark)):
+            with national.placed(lake, engine) as place:
+                frames = national.lake_inputs(place, state, AUGUST, engine)
+                encoded = metrics.encode_frames(frames, national.LAKE_ORDER, engine)
+            frames = {t: nw.from_native(f).lazy().collect("polars").to_native() for t, f in encoded.frames.items()}
+            got[name] = (encoded.names, {t: f.sort(f.columns, nulls_last=True) for t, f in frames.items()})
+    names, frames = got["polars"]
+    # the rules of the edge, by hand: names sorted, instants as microseconds of the wall clock
+    assert names == sorted({*read["complaints"]["department"], *read["complaints"]["district"]} - {None})
+    complaints = read["complaints"].sort("complaint_key")
+    by_key = frames["complaints"].sort("complaint_key")
+    for column in metrics.INSTANTS["complaints"]:
+        assert by_key[column].to_list() == [None if t is None else asof.micros(t) for t in complaints[column]]
+    assert by_key["department"].to_list() == [names.index(d) for d in complaints["department"]]
+    assert frames["transfers"].height == read["transfers"].height > 0
+    for other in ("duckdb", "spark"):
+        assert got[other][0] == names
+        for table, frame in frames.items():
+            theirs = got[other][1][table].cast(frame.schema)
+            assert_frame_equal(theirs, frame, check_exact=True)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        ("file://{tmp}/absent", "the Spark server cannot read the lake file://{tmp}/absent (manifest.json: "),
+        ("s3://nivaran-absent-bucket/lake", "the Spark server cannot read the lake s3://nivaran-absent-bucket/lake"),
+    ],
+    ids=["file-url", "s3-url"],
+)
+def test_a_lake_the_server_cannot_read_is_one_sentence(
+    sail: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    case: tuple[str, str],
+) -> None:
+    lake, sentence = case
+    given = lake.format(tmp=tmp_path)
+    args = ["nivaran", "national", "--lake", given, "--month", "2024-08", "--engine", "spark", "--remote", sail]
+    monkeypatch.setattr(sys, "argv", args)
+    monkeypatch.setattr(national, "helplines", lambda *_: pytest.fail("work began"))
+    with pytest.raises(SystemExit) as ended:
+        run()  # the console script
+    said = capsys.readouterr().err
+    assert ended.value.code == 2
+    assert sentence.format(tmp=tmp_path) in said
+    assert "Traceback" not in said
+    assert len(said.strip().splitlines()) == 1
+
+
+def test_a_url_lake_on_an_engine_in_this_process_is_one_sentence(built: tuple[Path, national.NationalView]) -> None:
+    out, view = built
+    with pytest.raises(national.NationalError, match="a URL is read by a Spark server"):
+        national.national_view("s3://bucket/lake", AUGUST)
+    by_url = national.national_view((out / "lake").as_uri(), AUGUST)  # a file:// URL is its folder here
+    assert_frame_equal(by_url.ranking, view.ranking, check_exact=True)

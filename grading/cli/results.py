@@ -254,7 +254,10 @@ def publish_command(  # noqa: PLR0917 - one parameter per click option
 
 @main.command("national")
 @click.option(
-    "--lake", "lake_dir", type=click.Path(file_okay=False, path_type=Path), required=True, help="The lake folder."
+    "--lake",
+    "lake_dir",
+    required=True,
+    help="The lake: a folder, or with --engine spark a URL the Spark server reads (s3://, gs://, file://, ...).",
 )
 @click.option("--month", "month_text", required=True, help="Month to rank, YYYY-MM.")
 @click.option(
@@ -273,12 +276,12 @@ def publish_command(  # noqa: PLR0917 - one parameter per click option
     type=click.Choice(["polars", "duckdb", "spark"]),
     default="polars",
     show_default=True,
-    help="Where the states' metrics are computed (docs/engines.md).",
+    help="Where the states' metrics are computed (docs/engines.md). Spark reads the lake's files on its "
+    "server, which must see the lake at the same path or URL: no stage is needed.",
 )
 @click.option("--remote", default=None, help="With --engine spark: a Spark Connect server, sc://HOST:PORT.")
-@click.option("--stage", default=None, help="With --engine spark: where the server reads the inputs (as for grade).")
 def national_command(  # noqa: PLR0917 - one parameter per click option
-    lake_dir: Path,
+    lake_dir: str,
     month_text: str,
     scheme_name: str,
     state: str | None,
@@ -286,12 +289,11 @@ def national_command(  # noqa: PLR0917 - one parameter per click option
     fmt: str,
     engine_name: str,
     remote: str | None,
-    stage: str | None,
 ) -> None:
     """Rank the states of a lake for one month (each first graded under its own scheme)."""
     from grading.monthly import engines, national
 
-    with engines.opened(engine_name, remote, stage) as engine:
+    with engines.opened(engine_name, remote) as engine:
         view = national.national_view(lake_dir, month_arg(month_text), scheme_name, engine)
     if state is None:
         click.echo(render_national(view, fmt))
@@ -300,7 +302,7 @@ def national_command(  # noqa: PLR0917 - one parameter per click option
     if state not in drill:
         msg = f"--state {state!r}: not in {lake_dir} for {month_text} (states: {', '.join(sorted(drill)) or 'none'})"
         raise NivaranError(msg)
-    own = next(h for h in national.helplines(lake_dir) if h.slug == state)
+    own = view.helplines[state]
     if fmt == "table":
         row = view.ranking.filter(pl.col("helpline") == state).row(0, named=True)
         rank = row["rank_text"] or "not ranked"

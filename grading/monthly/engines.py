@@ -135,11 +135,18 @@ class SparkEngine:
         if self.stage is not None:
             return self.session.read.parquet(self.stage.write(data))
         table = data.to_arrow()
-        if len(table) == 0:  # Spark cannot infer a schema from no rows: it is given
+        if len(table) == 0:  # no rows: a typed empty frame made on the server, nothing sent
+            from pyspark.sql import functions as F  # noqa: N812 - Spark's own name
             from pyspark.sql.pandas.types import from_arrow_schema
 
-            return self.session.createDataFrame([], schema=from_arrow_schema(table.schema))
+            fields = from_arrow_schema(table.schema).fields
+            return self.session.range(0).select(*[F.lit(None).cast(f.dataType).alias(f.name) for f in fields])
         return self.session.createDataFrame(table)
+
+    def read_parquet(self, url: str) -> Any:
+        """The Parquet files under ``url`` (a folder of Hive-style partitions, its columns found in the
+        paths) as the server reads them: only the address travels."""
+        return self.session.read.parquet(url)
 
 
 @contextlib.contextmanager

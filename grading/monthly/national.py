@@ -4,9 +4,12 @@ states ranked under a national scheme (``nivaran national``; docs/scale.md).
 Grain: :func:`state_figures` one row per (helpline, month); :func:`grade_helpline` one row per entity of
 one helpline and month, as :func:`grading.monthly.results.graded` gives for the helpline's own store.
 
-Each helpline is read from its partitions of the lake (:mod:`grading.store.lake`) and goes through the
-same code as its own store: :func:`grading.scoring.metrics.months_metrics` (with its scheme's metric
-settings, judged as of its data horizon) and :func:`grading.scoring.grade.grade` (its scheme from the
+Each helpline is read from its partitions of the lake (:mod:`grading.store.lake`): by this process for
+Polars and DuckDB, by the server itself for Spark (:func:`lake_inputs`: only the lake's address and the
+plan travel, no stage), encoded on the engine (:func:`grading.scoring.metrics.encode_frames`, the code
+every engine and a store's read run), and goes through the same code as its own store: the metric rules
+(:func:`grading.scoring.metrics.encoded_months_metrics`, with its scheme's metric settings, judged as of
+its data horizon) and :func:`grading.scoring.grade.grade` (its scheme from the
 lake, as exported). Its times are its own zone's wall clock, so its months are calendar months there;
 the national month m is each state's own month m.
 
@@ -23,15 +26,22 @@ Not in the lake, so not here: publications (a state's frozen months); this is th
 
 from __future__ import annotations
 
+import contextlib
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Final
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
+import narwhals as nw
 import polars as pl
 
 from grading.model.registry import NATIONAL_METRICS
 from grading.model.schema import NivaranError
+from grading.monthly.engines import SparkEngine
 from grading.rules import asof
 from grading.scoring import metrics, schemes
 from grading.scoring.grade import grade
@@ -41,6 +51,9 @@ from grading.store import lake, month_reads
 #: pass at most (:func:`grading.scoring.metrics.month_passes`): the lake's whole history is in memory,
 #: and a pass over many months tests each complaint against each of them.
 PASS_ROWS: Final = 5_000_000
+#: How the lake orders two transfers of one instant (after ``event_time``): each partition is written
+#: sorted on all its columns (:mod:`grading.store.lake`), and the later row of a tie wins.
+LAKE_ORDER: Final = ("complaint_key", "department")
 #: The national scheme used when none is named (``data/national/``).
 DEFAULT_NATIONAL: Final = "darpg-states"
 #: The pending ages the national figures count, in completed days (over 30, 60 and 90).
@@ -137,17 +150,99 @@ def month_inputs(lake_dir: Path, helpline: Helpline, until: date) -> dict[str, p
     return {t: read_table(lake_dir, helpline, t, until).select(c) for t, c in _INPUT_COLUMNS.items()}
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where a lake is: ``folder``, where this process reads the manifest, the schemes and the reference
+    tables; ``url``, where a Spark server reads the partitions (the folder's absolute path, or the URL
+    given: ``s3://``, ``gs://``, ``file://``, …, passed to the server as it is)."""
+
+    folder: Path
+    url: str
+
+
+@contextlib.contextmanager
+def placed(lake_dir: Path | str, engine: metrics.Engine = metrics.POLARS) -> Iterator[Place]:
+    """The lake ``lake_dir`` (a folder or a URL) for the block. A URL is read by a Spark server: its
+    manifest, records, schemes and reference tables are copied into a temporary folder for this process
+    (:func:`grading.store.lake.local_copy`); a ``file://`` URL is its folder for the other engines.
+
+    Raises :class:`NationalError` (one sentence), before any work, when a Spark server cannot read the
+    lake, or a URL other than ``file://`` is given to an engine that runs in this process."""
+    given = str(lake_dir)
+    is_url = "://" in given
+    spark = engine if isinstance(engine, SparkEngine) else None
+    if not is_url:
+        folder = Path(given)
+        lake.read_manifest(folder)  # a folder without a lake: the sentence of its own
+        url = str(folder.resolve())
+        if spark is not None:
+            _server_reads(spark, url, given)
+        yield Place(folder, url)
+    elif spark is None:
+        parsed = urlparse(given)
+        if parsed.scheme != "file":
+            msg = f"--lake {given}: a URL is read by a Spark server (--engine spark); give a folder to this engine"
+            raise NationalError(msg)
+        yield Place(Path(url2pathname(parsed.path)), given)
+    else:
+        url = given.rstrip("/")
+        _server_reads(spark, url, given)
+        with tempfile.TemporaryDirectory(prefix="nivaran-lake-") as copy:
+            yield Place(lake.local_copy(url, Path(copy), ("departments", "districts")), url)
+
+
+def _server_reads(engine: SparkEngine, url: str, given: str) -> None:
+    """Fail in one sentence, before any work, when the Spark server cannot read the lake at ``url`` (a
+    folder it does not see, a bucket it has no rights to)."""
+    try:
+        seen = engine.session.read.text(f"{url}/{lake.MANIFEST}").count()
+    except Exception as error:  # whatever the server's read raises, the answer is the same
+        seen, why = 0, type(error).__name__
+    else:
+        why = f"{seen} lines"
+    if seen == 0:
+        msg = (
+            f"the Spark server cannot read the lake {given} ({lake.MANIFEST}: {why}): give a folder it sees "
+            "at the same path (a shared mount) or an object store URL it reads"
+        )
+        raise NationalError(msg)
+
+
+def lake_inputs(place: Place, helpline: Helpline, until: date, engine: metrics.Engine) -> dict[str, Any]:
+    """The derived tables that grade the helpline's months up to ``until``, as ``engine``'s frames.
+
+    A Spark server reads them from the lake itself (its partitions of the helpline up to month ``until``,
+    pruned by the path); for Polars and DuckDB this process reads them (:func:`month_inputs`). A table
+    the helpline never exported rows of is an empty frame of the manifest's columns."""
+    if not isinstance(engine, SparkEngine):
+        return {t: engine.frame(f) for t, f in month_inputs(place.folder, helpline, until).items()}
+    present = {partition.split("/")[0] for partition in lake.read_record(place.folder, helpline.slug)}
+    frames = {}
+    for table, columns in _INPUT_COLUMNS.items():
+        if table not in present:
+            frames[table] = engine.frame(read_table(place.folder, helpline, table).select(columns))
+            continue
+        read = nw.from_native(engine.read_parquet(f"{place.url}/{table}/helpline={helpline.slug}"))
+        frames[table] = read.filter(nw.col("month") <= f"{until:%Y-%m}").select(columns).to_native()
+    return frames
+
+
 def helpline_metrics(
-    inputs: dict[str, pl.DataFrame], helpline: Helpline, months: list[date], engine: metrics.Engine = metrics.POLARS
+    complaints: Any,
+    encoded: metrics.Encoded,
+    helpline: Helpline,
+    months: list[date],
+    engine: metrics.Engine = metrics.POLARS,
 ) -> pl.DataFrame:
     """Every metric of ``months`` for one helpline (all entity types), computed as its store computes
     them (:func:`grading.monthly.refresh.compute_months`: the same rules, settings and horizon; the
     history is graded ``PASS_ROWS`` complaint-months at a time), on ``engine``
-    (:mod:`grading.monthly.engines`)."""
+    (:mod:`grading.monthly.engines`) from its ``encoded`` inputs (``complaints``: the engine's frame
+    of them before encoding, which sizes the passes)."""
     settings = helpline.scheme.metric_settings
     frames = [
-        metrics.months_metrics(inputs, run, settings, helpline.until, engine)
-        for run in metrics.month_passes(inputs["complaints"], months, PASS_ROWS)
+        metrics.encoded_months_metrics(encoded, run, settings, helpline.until, engine)
+        for run in metrics.month_passes(complaints, months, PASS_ROWS)
     ]
     return pl.concat(frames, how="vertical_relaxed") if frames else pl.DataFrame()
 
@@ -168,7 +263,7 @@ def grade_helpline(lake_dir: Path, helpline: Helpline, computed: pl.DataFrame, b
 
 
 def state_figures(
-    inputs: dict[str, pl.DataFrame],
+    encoded: metrics.Encoded,
     computed: pl.DataFrame,
     helpline: Helpline,
     months: list[date],
@@ -189,7 +284,7 @@ def state_figures(
     settings = helpline.scheme.metric_settings
     per_month = []
     for month in months:
-        flags, _ = metrics.complaint_flags(inputs, month, settings, helpline.until, engine)
+        flags, _ = metrics.complaint_flags(encoded, month, settings, helpline.until, engine)
         per_month.append(
             flags.select(
                 month=pl.lit(month),
@@ -236,10 +331,11 @@ class NationalView:
     ranking: pl.DataFrame  # one row per helpline: name, zone, own scheme, figures, points, score, rank
     departments: dict[str, pl.DataFrame]  # slug → its departments graded under its own scheme
     districts: dict[str, pl.DataFrame]  # slug → its districts graded under its own scheme
+    helplines: dict[str, Helpline]  # slug → the helpline as the lake names it (its own scheme)
 
 
 def national_view(
-    lake_dir: Path,
+    lake_dir: Path | str,
     month: date,
     scheme_name: str | Path = DEFAULT_NATIONAL,
     engine: metrics.Engine = metrics.POLARS,
@@ -247,36 +343,39 @@ def national_view(
     """Grade every helpline of the lake for ``month`` under its own scheme and rank the states under the
     national scheme (a name in ``data/national/`` or a file). History (rank change, streaks) runs from
     each helpline's first month. A helpline whose data start after ``month`` is left out. The metrics and
-    the per-complaint flags of the state figures run on ``engine`` (:mod:`grading.monthly.engines`); each
-    helpline is read from the lake here, one at a time."""
+    the per-complaint flags of the state figures run on ``engine`` (:mod:`grading.monthly.engines`), one
+    helpline at a time; ``lake_dir`` is a folder, or a URL a Spark server reads (:func:`placed`), and a
+    Spark server reads the partitions itself (:func:`lake_inputs`)."""
     scheme = schemes.load(scheme_name, directory=schemes.NATIONAL_DIR, metrics=NATIONAL_METRICS)
-    found = helplines(lake_dir)
-    if not found:
-        msg = f"{lake_dir}: the lake holds no helpline"
-        raise NationalError(msg)
-    figures, departments, districts, about = [], {}, {}, []
-    for helpline in found:
-        first = helpline.first_month
-        if first is None or first > month:
-            continue
-        months = asof.calendar_months(first, month)
-        inputs = month_inputs(lake_dir, helpline, month)
-        computed = helpline_metrics(inputs, helpline, months, engine)
-        departments[helpline.slug] = grade_helpline(lake_dir, helpline, computed, "department", month)
-        districts[helpline.slug] = grade_helpline(lake_dir, helpline, computed, "district", month)
-        figures.append(state_figures(inputs, computed, helpline, months, engine))
-        about.append(
-            {
-                "helpline": helpline.slug,
-                "name": helpline.name,
-                "timezone": helpline.entry["timezone"],
-                "own_scheme": helpline.scheme.name,
-            }
-        )
+    with placed(lake_dir, engine) as place:
+        found = helplines(place.folder)
+        if not found:
+            msg = f"{lake_dir}: the lake holds no helpline"
+            raise NationalError(msg)
+        figures, departments, districts, about = [], {}, {}, []
+        for helpline in found:
+            first = helpline.first_month
+            if first is None or first > month:
+                continue
+            months = asof.calendar_months(first, month)
+            frames = lake_inputs(place, helpline, month, engine)
+            encoded = metrics.encode_frames(frames, LAKE_ORDER, engine)
+            computed = helpline_metrics(frames["complaints"], encoded, helpline, months, engine)
+            departments[helpline.slug] = grade_helpline(place.folder, helpline, computed, "department", month)
+            districts[helpline.slug] = grade_helpline(place.folder, helpline, computed, "district", month)
+            figures.append(state_figures(encoded, computed, helpline, months, engine))
+            about.append(
+                {
+                    "helpline": helpline.slug,
+                    "name": helpline.name,
+                    "timezone": helpline.entry["timezone"],
+                    "own_scheme": helpline.scheme.name,
+                }
+            )
     figures = [f for f in figures if not f.is_empty()]
     if not figures:
         msg = f"{lake_dir}: no helpline holds data for {month:%Y-%m}"
         raise NationalError(msg)
     ranked = rank_states(pl.concat(figures, how="diagonal_relaxed"), scheme).filter(pl.col("month") == month)
     ranking = pl.DataFrame(about).join(ranked, on="helpline", how="inner").sort("rank", "helpline", nulls_last=True)
-    return NationalView(month, scheme, ranking, departments, districts)
+    return NationalView(month, scheme, ranking, departments, districts, {h.slug: h for h in found})

@@ -58,7 +58,7 @@ def compute_months(
     registered = month_reads.registered_per_month(con, min(months), max(months)) if len(set(months)) > 1 else {}
     for chunk in _consecutive(months, MONTHS_PER_READ, registered, READ_COMPLAINTS, LIGHT_READ):
         inputs = month_reads.read_month_inputs(con, month_window(chunk[0])[0], month_window(chunk[-1])[1])
-        encoded = encode(inputs)
+        encoded = encode(inputs, engine)
         del inputs
         frames.append(encoded_months_metrics(encoded, chunk, settings, until, engine))
         del encoded

@@ -125,41 +125,92 @@ POLARS: Final = PolarsEngine()
 
 @dataclass(frozen=True)
 class Encoded:
-    """The inputs at the edge (:func:`encode`): instants as microseconds, names as codes.
+    """The inputs at the edge (:func:`encode_frames`): instants as microseconds, names as codes.
 
-    ``frames`` hold the columns of :data:`COLUMNS` (transfers also ``_seq``, their order in time) with
-    every instant of :data:`INSTANTS` an ``Int64`` of microseconds (:func:`grading.rules.asof.micros`) and
-    ``department`` and ``district`` as the position of the name in ``names``.
+    ``frames`` are the engine's own lazy frames (anything ``narwhals.from_native`` takes) with the columns
+    of :data:`COLUMNS` (transfers also ``_seq``, their order in time), every instant of :data:`INSTANTS`
+    an ``Int64`` of microseconds (:func:`micros`) and ``department`` and ``district`` the ``Int32``
+    position of the name in ``names``.
     """
 
-    frames: dict[str, pl.DataFrame]
+    frames: dict[str, Any]
     names: list[str]
 
 
-def encode(inputs: dict[str, pl.DataFrame]) -> Encoded:
+#: The order of a store's read (:func:`encode`): a transfer's row number in it, for ties in time.
+READ_ORDER: Final = ("_row",)
+
+
+def encode(inputs: dict[str, pl.DataFrame], engine: Engine = POLARS) -> Encoded:
     """The inputs of the rules from :func:`grading.store.month_reads.read_month_inputs` (or
-    :func:`grading.rules.derive.derive`): see :class:`Encoded`. Only their representation changes."""
-    complaints, transfers = inputs["complaints"], inputs["transfers"]
-    names = _names_of(complaints["department"], complaints["district"], transfers["department"])
-    code = pl.Enum(names)  # a name's code is its position in names
-    frames = {name: _encode_frame(name, inputs[name], code) for name in COLUMNS}
-    return Encoded(frames, names)
+    :func:`grading.rules.derive.derive`), encoded where they are, in this process
+    (:func:`encode_frames` on Polars), then handed to ``engine``: integers travel, not names and
+    timestamps. Two transfers of one instant keep the order of the read (``_row``: the later row wins)."""
+    frames = {}
+    for name, columns in COLUMNS.items():
+        data = inputs[name].select(columns)
+        if name == "transfers":
+            data = data.with_row_index(READ_ORDER[0]).cast({READ_ORDER[0]: pl.Int64})
+        frames[name] = data.lazy()
+    here = encode_frames(frames, READ_ORDER)
+    if isinstance(engine, PolarsEngine):
+        return here
+    return Encoded({name: engine.frame(frame.collect()) for name, frame in here.frames.items()}, here.names)
 
 
-def _names_of(*columns: pl.Series) -> list[str]:
-    """The names in ``columns``, sorted (a missing name stays null)."""
-    return pl.concat([column.drop_nulls().unique() for column in columns]).unique().sort().to_list()
+def encode_frames(frames: dict[str, Any], order: Sequence[str], engine: Engine = POLARS) -> Encoded:
+    """The inputs of the rules, as ``engine``'s lazy frames (a store's read handed to it, or the
+    engine's own read of a lake), encoded on the engine: see :class:`Encoded`. Only their
+    representation changes; the same narwhals code for every engine, so the integers are the same.
+
+    ``order``: the columns after ``event_time`` that order the transfers in time (the later row of a
+    tie wins: :func:`grading.rules.asof.department_at`), since an engine keeps no row order.
+    ``names``: every department and district name of complaints and transfers, in the order of their
+    UTF-8 bytes (every engine's order of strings), computed on the engine and collected (a few hundred).
+    """
+    lazy = {name: nw.from_native(frame).lazy() for name, frame in frames.items()}
+    found = [lazy[name].select(name=nw.col(column)) for name, column in _NAMED]
+    coded = (
+        nw.concat(found, how="vertical")
+        .filter(~nw.col("name").is_null())
+        .unique()
+        .with_columns(code=(nw.col("name").rank("dense") - 1).cast(nw.Int32))
+    )
+    table = coded.sort("code").collect("polars").to_native()
+    encoded = {}
+    for name, columns in COLUMNS.items():
+        frame = lazy[name]
+        if name == "transfers":
+            frame = frame.with_row_index("_seq", order_by=["event_time", *order]).with_columns(
+                nw.col("_seq").cast(nw.Int64)
+            )
+        for column in ("department", "district"):
+            if column in columns:  # the name's code, from the engine's own table of names
+                code = coded.select(nw.col("name").alias(column), _code=nw.col("code"))
+                frame = frame.join(code, on=column, how="left").with_columns(nw.col("_code").alias(column))
+                frame = frame.drop("_code")
+        extra = ["_seq"] if name == "transfers" else []
+        frame = frame.select(*columns, *extra).with_columns(micros(c) for c in INSTANTS[name])
+        encoded[name] = engine.keep(frame.to_native())
+    return Encoded(encoded, table["name"].to_list())
 
 
-def _encode_frame(name: str, frame: pl.DataFrame, code: pl.Enum) -> pl.DataFrame:
-    """One frame of :func:`encode`."""
-    frame = frame.select(COLUMNS[name])
-    if name == "transfers":  # "the later row of transfers in time order" wins a tie: its order, kept
-        frame = frame.sort("event_time", maintain_order=True).with_row_index("_seq").cast({"_seq": pl.Int64})
-    names = [
-        pl.col(c).cast(code).to_physical().cast(pl.Int32) for c in ("department", "district") if c in frame.columns
-    ]
-    return frame.with_columns(*[pl.col(c).dt.epoch("us") for c in INSTANTS[name]], *names)
+#: The columns that hold names, by frame.
+_NAMED: Final = (("complaints", "department"), ("complaints", "district"), ("transfers", "department"))
+
+
+def micros(column: str) -> nw.Expr:
+    """A naive (wall-clock) timestamp column as microseconds since 1970-01-01 (:func:`grading.rules.asof.micros`),
+    from its calendar fields: no engine's session time zone enters (Spark reads a lake's times as
+    ``timestamp_ntz``, whose fields are the wall clock), and no engine needs a cast of its own."""
+    t = nw.col(column)
+    year = t.dt.year().cast(nw.Int64)
+    before = year - 1  # leap days of the years before, less those before 1970
+    leap = before // 4 - before // 100 + before // 400 - (1969 // 4 - 1969 // 100 + 1969 // 400)
+    days = (year - 1970) * 365 + leap + t.dt.ordinal_day().cast(nw.Int64) - 1
+    fields = [t.dt.hour(), t.dt.minute(), t.dt.second()]
+    seconds = ((days * 24 + fields[0].cast(nw.Int64)) * 60 + fields[1].cast(nw.Int64)) * 60 + fields[2].cast(nw.Int64)
+    return (seconds * 1_000_000 + t.dt.microsecond().cast(nw.Int64)).alias(column)
 
 
 def _pct(num: str, den: str) -> nw.Expr:
@@ -431,7 +482,7 @@ def months_metrics(
     (:func:`_rows`, :func:`_counts`). The cost is that of the complaints, call-backs and stints, each
     test costing a comparison per asked month (:func:`month_passes` cuts a long history into passes).
     """
-    return encoded_months_metrics(encode(inputs), months, settings, until, engine)
+    return encoded_months_metrics(encode(inputs, engine), months, settings, until, engine)
 
 
 def encoded_months_metrics(
@@ -441,12 +492,13 @@ def encoded_months_metrics(
     until: datetime | None = None,
     engine: Engine = POLARS,
 ) -> pl.DataFrame:
-    """:func:`months_metrics` of inputs already encoded (:func:`encode`): a read encoded once serves
-    every pass over its months (:func:`grading.monthly.refresh.compute_months`)."""
+    """:func:`months_metrics` of inputs already encoded on ``engine`` (:func:`encode`,
+    :func:`encode_frames`): inputs encoded once serve every pass over their months
+    (:func:`grading.monthly.national.helpline_metrics`)."""
     settings = settings or MetricSettings()
     if not months:
         return _decode(pl.DataFrame(), encoded.names)
-    frames = {name: nw.from_native(engine.frame(frame)) for name, frame in encoded.frames.items()}
+    frames = {name: nw.from_native(frame).lazy() for name, frame in encoded.frames.items()}
     calendar = _calendar(months, until)
     cutoffs = calendar["_cutoff"].to_list()
     # every count below reads these rows: the engine keeps them rather than computing them for each use
@@ -599,7 +651,7 @@ def _events(rows: nw.LazyFrame[Any], frames: dict[str, nw.LazyFrame[Any]], calen
 
 
 def complaint_flags(
-    inputs: dict[str, pl.DataFrame],
+    inputs: dict[str, pl.DataFrame] | Encoded,
     month: date,
     settings: MetricSettings,
     until: datetime | None = None,
@@ -613,9 +665,11 @@ def complaint_flags(
     completed days while open, ``resolution_days`` exact days when closed in the month); ``habitual`` has
     one row per complaint registered in the month that the habitual rule leaves out. Both with
     ``complaint_key``, ``department`` and ``district``. The rules of the counts (:func:`_counts`).
+    ``inputs``: a read (:func:`grading.store.month_reads.read_month_inputs`, encoded here on ``engine``)
+    or inputs already encoded on it (:func:`encode_frames`).
     """
-    encoded = encode(inputs)
-    frames = {name: nw.from_native(engine.frame(frame)) for name, frame in encoded.frames.items()}
+    encoded = inputs if isinstance(inputs, Encoded) else encode(inputs, engine)
+    frames = {name: nw.from_native(frame).lazy() for name, frame in encoded.frames.items()}
     calendar = _calendar([month], until)
     cutoffs = calendar["_cutoff"].to_list()
     rows = _rows(frames, calendar, settings).filter((nw.col("_p") <= 0) & (nw.col("_u") > 0))
@@ -745,30 +799,37 @@ def _calendar(months: Sequence[date], until: datetime | None) -> pl.DataFrame:
     )
 
 
-def month_passes(complaints: pl.DataFrame, months: Sequence[date], max_rows: int) -> list[list[date]]:
+def month_passes(complaints: Any, months: Sequence[date], max_rows: int) -> list[list[date]]:
     """``months`` (sorted) cut into runs for :func:`months_metrics`, each of at most ``max_rows``
     complaint-months (a complaint of ``complaints`` and a month it may be alive in; a month above it is
-    a run of its own): memory is bounded by ``max_rows``, whatever the length of the history."""
+    a run of its own): memory is bounded by ``max_rows``, whatever the length of the history.
+
+    ``complaints``: any frame narwhals takes (a Polars frame, a lake read on the engine) with
+    ``registered_at``, ``closed_at`` and ``last_event_at`` as timestamps; only the number of complaints
+    per span of months leaves the engine."""
     asked = sorted(set(months))
     if not asked:
         return []
     first, last = asof.month_number(asked[0]), asof.month_number(asked[-1])
-    months_of = complaints.select(
+    frame = nw.from_native(complaints).lazy()
+    months_of = frame.select(
         "closed_at",
         *[
-            (pl.col(c).dt.year() * 12 + pl.col(c).dt.month() - 1).cast(pl.Int32).alias(f"{c}_month")
+            (nw.col(c).dt.year().cast(nw.Int32) * 12 + nw.col(c).dt.month().cast(nw.Int32) - 1).alias(f"{c}_month")
             for c in ("registered_at", "closed_at", "last_event_at")
         ],
     )
     spans = (
-        nw.from_native(months_of.lazy())
-        .select(*_alive_span(last))
+        months_of.select(*_alive_span(last))
         .filter(nw.col("_lo") <= nw.col("_hi"))
+        .group_by("_lo", "_hi")
+        .agg(_n=nw.len())
         .collect("polars")
         .to_native()
+        .with_columns(pl.col("_lo", "_hi").cast(pl.Int32), pl.col("_n").cast(pl.Int64))
     )
     # complaints alive in each month: +1 at lo, -1 after hi, summed from the first month
-    steps = pl.concat([spans.select(at="_lo", step=pl.lit(1)), spans.select(at=pl.col("_hi") + 1, step=pl.lit(-1))])
+    steps = pl.concat([spans.select(at="_lo", step="_n"), spans.select(at=pl.col("_hi") + 1, step=-pl.col("_n"))])
     alive = (
         pl.DataFrame({"at": range(first, last + 1)}, schema={"at": pl.Int32})
         .join(steps.group_by("at").agg(pl.col("step").sum()), on="at", how="left")

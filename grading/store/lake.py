@@ -314,3 +314,38 @@ def read_manifest(lake: Path) -> dict[str, dict[str, Any]]:
         raise LakeError(msg)
     helplines: dict[str, dict[str, Any]] = manifest["helplines"]
     return helplines
+
+
+def read_record(lake: Path, slug: str) -> dict[str, str]:
+    """The partitions (``<table>/<YYYY-MM>`` or ``<table>``) the last export of ``slug`` wrote into
+    ``lake``, each with its digest: a table absent from it has no file in the lake."""
+    partitions: dict[str, str] = _read_json(lake / ENTRIES / f"{slug}.json").get("partitions", {})
+    return partitions
+
+
+def local_copy(url: str, into: Path, tables: tuple[str, ...] = ()) -> Path:
+    """What this process reads of the lake at ``url`` (an object store or ``file://`` URL, read with
+    pyarrow's file systems and the environment's credentials) copied into the folder ``into``: the
+    manifest, the helplines' records and scheme files, and the files of the small ``tables`` (reference
+    tables, one file per helpline). The month partitions stay where they are. Returns ``into``.
+
+    Raises :class:`LakeError` (one sentence) when the URL cannot be opened or holds no lake."""
+    from pyarrow import fs
+
+    try:
+        store, base = fs.FileSystem.from_uri(url)
+        wanted = [MANIFEST]
+        listed = store.get_file_info(fs.FileSelector(f"{base}/{ENTRIES}", allow_not_found=True))
+        wanted += [f"{ENTRIES}/{info.base_name}" for info in listed if info.is_file]
+        for table in tables:
+            found = store.get_file_info(fs.FileSelector(f"{base}/{table}", recursive=True, allow_not_found=True))
+            wanted += [info.path.removeprefix(f"{base}/") for info in found if info.base_name == FILE]
+        for name in wanted:
+            target = into / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with store.open_input_stream(f"{base}/{name}") as source:
+                target.write_bytes(source.read())
+    except (OSError, ValueError) as error:  # an unknown scheme, an unreachable store, no credentials, no file
+        msg = f"{url}: the lake cannot be read from here ({str(error).splitlines()[0]})"
+        raise LakeError(msg) from None
+    return into
