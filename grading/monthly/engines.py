@@ -125,10 +125,22 @@ class SparkEngine:
     def __init__(self, session: Any, stage: Stage | None = None) -> None:
         self.session = session
         self.stage = stage
+        self._checkpoints = True  # until the server says it keeps none
 
     def keep(self, frame: Any) -> Any:
-        """``frame`` as it is: each use computes it again on the server."""
-        return frame
+        """``frame`` computed once on the server and kept there (``localCheckpoint``: a Spark 4 server
+        keeps it on its executors, Sail as Parquet under its ``execution.checkpoint.path``, which
+        :func:`sail_server` sets); only an id comes back. A server that keeps no checkpoints (a Sail
+        without that path) gets ``frame`` as it is: each use then computes it again there."""
+        if not self._checkpoints:
+            return frame
+        try:
+            return frame.localCheckpoint()
+        except Exception as error:  # the server's refusal, whatever its class: Sail says why in words
+            if "checkpoint" not in str(error):
+                raise
+            self._checkpoints = False
+            return frame
 
     def frame(self, data: pl.DataFrame) -> Any:
         """``data`` as a Spark DataFrame (Parquet or Arrow: never pandas)."""
@@ -275,10 +287,20 @@ def sail_server() -> Iterator[str]:
         msg = "the spark engine without --remote starts a local Sail server: it needs pysail (uv sync --extra spark)"
         raise NivaranError(msg) from None
     os.environ.setdefault("RUST_LOG", "error")  # Sail logs each session and its shutdown to stderr otherwise
-    server = SparkConnectServer(ip="127.0.0.1", port=0)
-    server.start(background=True)
-    try:
-        host, port = server.listening_address
-        yield f"sc://{host}:{port}"
-    finally:
-        server.stop()
+    with tempfile.TemporaryDirectory(prefix="nivaran-sail-") as kept:
+        # where the server keeps the frames it is asked to compute once (SparkEngine.keep); read at start
+        os.environ[_CHECKPOINTS] = Path(kept).as_uri()
+        try:
+            server = SparkConnectServer(ip="127.0.0.1", port=0)
+            server.start(background=True)
+        finally:
+            os.environ.pop(_CHECKPOINTS)
+        try:
+            host, port = server.listening_address
+            yield f"sc://{host}:{port}"
+        finally:
+            server.stop()
+
+
+#: Sail's setting of the folder (or object store URL) where it keeps checkpoints.
+_CHECKPOINTS: Final = "SAIL_EXECUTION__CHECKPOINT__PATH"
