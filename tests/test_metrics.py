@@ -6,13 +6,15 @@ Month under test: March 2024 (31 days); cut-off C = 2024-03-31 23:59:59.999999. 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
+import duckdb
+import narwhals as nw
 import polars as pl
 import pytest
 
 from grading.rules.derive import derive
-from grading.scoring.metrics import MetricSettings, month_metrics
+from grading.scoring.metrics import MetricSettings, micros, month_metrics
 from tests.conftest import CATEGORIES, ev, frame, reg
 
 MARCH = date(2024, 3, 1)
@@ -292,3 +294,26 @@ def test_a_complaints_own_limit_overrides_its_category() -> None:
     rows = [reg("OWN", "2024-03-11 10:00", limit_days=30), reg("CAT", "2024-03-11 10:00")]
     d1 = row(grade_month(rows), "department", "D1")
     assert (d1["open_overdue"], d1["stints_non_attended"]) == (1, 1)
+
+
+#: Naive instants and their microseconds since 1970-01-01, worked out by hand.
+INSTANTS = [
+    (datetime(1970, 1, 1), 0),
+    (datetime(1969, 12, 31, 23, 59, 59, 999999), -1),  # a day before the epoch, less one microsecond
+    # 10,957 days to 2000-01-01, 59 more to 29 February (a leap day: 2000 divides by 400), then 12 hours
+    (datetime(2000, 2, 29, 12), (10_957 + 59) * 86_400_000_000 + 12 * 3_600_000_000),
+    # 47,482 days to 2100-01-01, 59 more to 1 March (2100 divides by 100, not 400: no 29 February)
+    (datetime(2100, 3, 1), (47_482 + 59) * 86_400_000_000),
+    # the hour New York's clocks skip that night: a wall-clock time, kept as it reads
+    (datetime(2024, 3, 10, 2, 30, 0, 123456), (19_723 + 69) * 86_400_000_000 + 9_000_123_456),
+]
+
+
+@pytest.mark.parametrize("engine", ["polars", "duckdb"])
+def test_instants_become_microseconds_of_the_wall_clock_from_their_fields(engine: str) -> None:
+    data = pl.DataFrame({"t": [t for t, _ in INSTANTS]})
+    con = duckdb.connect()
+    con.execute("set TimeZone = 'Pacific/Kiritimati'")  # a session zone never enters
+    native = data.lazy() if engine == "polars" else con.from_arrow(data.to_arrow())
+    got = nw.from_native(native).select(micros("t")).collect("polars").to_native()["t"].to_list()
+    assert got == [n for _, n in INSTANTS]
