@@ -314,3 +314,27 @@ def test_a_frame_reaches_spark_whole_as_parquet_or_as_arrow(sail: str, tmp_path:
             assert empty.columns == data.columns
     assert staged.stage is not None
     assert staged.stage.files() == ["frame-1.parquet", "frame-2.parquet"]
+
+
+def test_spark_keeps_a_frame_on_the_server_or_else_computes_it_again(sail: str) -> None:
+    from pysail.spark import SparkConnectServer
+
+    data = pl.DataFrame({"k": [3, 1, 2], "s": ["c", "a", None]})
+    with engines.opened("spark", sail) as keeping:  # engines.sail_server gives Sail a checkpoint folder
+        assert isinstance(keeping, engines.SparkEngine)
+        frame = keeping.frame(data)
+        kept = keeping.keep(frame)
+        assert kept is not frame
+        assert "cached_remote_relation" in str(kept._plan.to_proto(keeping.session.client))  # only an id
+        assert kept.sort("k").toArrow().to_pylist() == data.sort("k").to_dicts()
+    bare = SparkConnectServer(ip="127.0.0.1", port=0)  # a Sail that keeps no checkpoints
+    bare.start(background=True)
+    try:
+        host, port = bare.listening_address
+        with engines.opened("spark", f"sc://{host}:{port}") as plain:
+            assert isinstance(plain, engines.SparkEngine)
+            frame = plain.frame(data)
+            assert plain.keep(frame) is frame  # computed again by each use, as before
+            assert plain.keep(frame) is frame  # and not asked twice
+    finally:
+        bare.stop()
