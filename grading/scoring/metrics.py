@@ -185,13 +185,24 @@ def encode_frames(frames: dict[str, Any], order: Sequence[str], engine: Engine =
                 nw.col("_seq").cast(nw.Int64)
             )
         for column in ("department", "district"):
-            if column in columns:  # the name's code, from the engine's own table of names
-                code = coded.select(nw.col("name").alias(column), _code=nw.col("code"))
-                frame = frame.join(code, on=column, how="left").with_columns(nw.col("_code").alias(column))
-                frame = frame.drop("_code")
+            if column in columns:
+                frame = _codes(frame, column, table, coded)
         extra = ["_seq"] if name == "transfers" else []
         encoded[name] = engine.keep(_instants(frame.select(*columns, *extra), INSTANTS[name]).to_native())
     return Encoded(encoded, table["name"].to_list())
+
+
+def _codes(frame: nw.LazyFrame[Any], column: str, table: pl.DataFrame, coded: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """The names of ``column`` as their codes in ``table`` (``name``, ``code``: collected from ``coded``,
+    the engine's own table of names). Where narwhals offers ``replace_strict`` (Polars, DuckDB), the
+    collected table's names are replaced in place; on Spark Connect, which has none, ``coded`` is joined
+    on the server (no rows sent). The same codes either way."""
+    try:
+        old, new = table["name"].to_list(), table["code"].to_list()
+        return frame.with_columns(nw.col(column).replace_strict(old, new, default=None, return_dtype=nw.Int32))
+    except NotImplementedError:
+        code = coded.select(nw.col("name").alias(column), _code=nw.col("code"))
+        return frame.join(code, on=column, how="left").with_columns(nw.col("_code").alias(column)).drop("_code")
 
 
 #: The columns that hold names, by frame.
