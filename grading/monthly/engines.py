@@ -14,8 +14,10 @@ code (:mod:`grading.scoring.grade`).
   run's own under ``stage``, a folder or object store URL that this process writes and the server reads
   (a temporary folder for a local Sail), removed after the run. A remote server without a stage gets
   them as Arrow inside each query, which Spark Connect caps at 128 MiB: a larger query fails in one
-  sentence before it is sent (:func:`opened`). Needs ``pysail`` and ``pyspark-client`` (the extra
-  ``spark``: ``uv sync --extra spark``; the development group has them).
+  sentence before it is sent (:func:`opened`). The national view needs no stage: the server reads the
+  lake's files itself (:meth:`SparkEngine.read_parquet`, :func:`grading.monthly.national.lake_inputs`).
+  What many queries use is kept on the server (:meth:`SparkEngine.keep`). Needs ``pysail`` and
+  ``pyspark-client`` (the extra ``spark``: ``uv sync --extra spark``; the development group has them).
 """
 
 from __future__ import annotations
