@@ -2,13 +2,14 @@
 
 The rules are narwhals expressions on lazy frames (:class:`Engine`): the same code runs on Polars (the
 default), on DuckDB and on Spark (:mod:`grading.monthly.engines`); nothing is applied row by row in Python.
-At the edge (:func:`encode`) instants become integers (microseconds of the store's wall-clock time) and
-department and district names integer codes, so that no engine's time zone or text handling can touch a
-rule; each month's start and cut-off are constants of the plan. Each as-of test of a complaint becomes
-once, for all the months of a pass, the first month at which it holds (:func:`_rows`), so that every count
-holds in one month or in a range of months (:func:`_counts`). The small results (counts per month and
-cell, resolution statistics) come back to Polars, where the entity rows are made and the codes become
-names again.
+At the edge (:func:`encode_frames`, narwhals too, run where the inputs are: in this process for a
+store's read, on the engine for a lake it reads) instants become integers (microseconds of the store's
+wall-clock time) and department and district names integer codes, so that no engine's time zone or text
+handling can touch a rule; each month's start and cut-off are constants of the plan. Each as-of test of a
+complaint becomes once, for all the months of a pass, the first month at which it holds (:func:`_rows`),
+so that every count holds in one month or in a range of months (:func:`_counts`). The small results
+(counts per month and cell, resolution statistics) come back to Polars, where the entity rows are made
+and the codes become names again.
 
 Grain: one row per (entity_type, department, district, month), where ``entity_type`` is
 ``department`` (district null), ``district`` (department null) or ``department_district``.
@@ -848,7 +849,7 @@ def month_passes(complaints: Any, months: Sequence[date], max_rows: int) -> list
         .to_native()
         .with_columns(pl.col("_lo", "_hi").cast(pl.Int32), pl.col("_n").cast(pl.Int64))
     )
-    # complaints alive in each month: +1 at lo, -1 after hi, summed from the first month
+    # complaints alive in each month: +n at lo, -n after hi, summed from the first month
     steps = pl.concat([spans.select(at="_lo", step="_n"), spans.select(at=pl.col("_hi") + 1, step=-pl.col("_n"))])
     alive = (
         pl.DataFrame({"at": range(first, last + 1)}, schema={"at": pl.Int32})
