@@ -227,12 +227,13 @@ def remote_spark(sail: str) -> Iterator[engines.SparkEngine]:
         yield engine
 
 
-@pytest.mark.parametrize("given", ["folder", "url"])
+@pytest.mark.parametrize(("given", "month"), [("folder", AUGUST), ("url", date(2024, 7, 1))], ids=["folder", "url"])
 def test_spark_reads_the_lake_itself_and_ranks_as_polars_does(
-    built: tuple[Path, national.NationalView], sail: str, monkeypatch: pytest.MonkeyPatch, given: str
+    built: tuple[Path, national.NationalView], sail: str, monkeypatch: pytest.MonkeyPatch, given: str, month: date
 ) -> None:
-    out, view = built
+    out, august = built
     lake = out / "lake"
+    view = august if month == AUGUST else national.national_view(lake, month)  # Polars, read here
 
     def not_here(*_: object) -> None:
         raise AssertionError("this process read a state's partitions")
@@ -240,19 +241,21 @@ def test_spark_reads_the_lake_itself_and_ranks_as_polars_does(
     monkeypatch.setattr(national, "month_inputs", not_here)
     with remote_spark(sail) as running:
         requests = Requests(running.session.client, monkeypatch)
-        other = national.national_view(lake if given == "folder" else lake.as_uri(), AUGUST, engine=running)
+        other = national.national_view(lake if given == "folder" else lake.as_uri(), month, engine=running)
     # the same ranking, figures and drill-downs, to the last bit
     assert_frame_equal(other.ranking, view.ranking, check_exact=True)
     for slug, rows in view.departments.items():
         assert_frame_equal(other.departments[slug], rows, check_exact=True)
         assert_frame_equal(other.districts[slug], view.districts[slug], check_exact=True)
-    # every plan names the lake's own folders and none carries rows
+    # every plan names the lake's own folders, up to the month asked for, and none carries rows
     plans = [str(request) for request in requests.built]
     assert requests.holding_rows() == 0
     for slug in view.departments:
         for table in ("complaints", "transfers", "stints", "feedback_events"):
             where = f"{lake if given == 'folder' else lake.as_uri()}/{table}/helpline={slug}"
             assert any(where in plan for plan in plans), where
+    assert any(f'string: "{month:%Y-%m}"' in plan for plan in plans)  # month <= it: later partitions unread
+    assert not any('string: "2024-08"' in plan for plan in plans) or month == AUGUST
 
 
 def test_the_encoded_inputs_are_the_same_integers_on_every_engine(
