@@ -20,9 +20,11 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from grading.access.accounts import LOCAL_CLIENT, MAX_FAILURES, AccessFileError, Accounts
+from grading.access.accessfile import AccessFileError
+from grading.access.accounts import Accounts
 from grading.access.identity import PUBLIC, Identity
 from grading.access.sessions import COOKIE_NAME, Sessions
+from grading.access.signin import LOCAL_CLIENT, MAX_FAILURES
 from ui import data, web
 from ui.i18n import browser_lang, lang, t
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from grading.access import accounts
+from grading.access import accounts, logbook
 from grading.access.audit import Entry
 from grading.cli.base import Command, day_arg, db_option, existing_store, main
 from grading.model.schema import NivaranError
@@ -156,7 +156,7 @@ def alerts_command(  # noqa: PLR0917 - one parameter per click option
         rules = alerts.parse_rules(text, str(rules_file))
         helpline.set_alerts(path, text)
         what = Entry("alert_rules", {"file": str(rules_file), "rules": len(rules.rules)})
-        accounts.Accounts(path).log(accounts.operator(), "scheme", what)
+        accounts.Accounts(path).log(logbook.operator(), "scheme", what)
         click.echo(f"{path}: {len(rules.rules)} alert rules kept (cool-down {rules.cool_down.days} days)")
     done = alerts.check(path, day, base_url=base_url, sender=sender, gateway=webhook is not None)
     for line in done.lines():

@@ -39,9 +39,10 @@ from urllib.parse import urlencode
 import duckdb
 import polars as pl
 
-from grading.access.accounts import DIGEST_PREFIX, Accounts, Contact
+from grading.access.accounts import Accounts, Contact
 from grading.access.audit import Entry
 from grading.access.identity import Identity
+from grading.access.logbook import DIGEST_PREFIX
 from grading.monthly import results
 from grading.outputs import export, meeting, outbox
 from grading.outputs.fmt import indian, indian_expr, month_name
