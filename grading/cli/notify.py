@@ -107,7 +107,7 @@ def digest_command(  # noqa: PLR0917 - one parameter per click option
 
     A digest already queued or sent for the same account and day is not made again (docs/notify.md).
     """
-    from grading.outputs import digest
+    from grading.outputs.digest import compose
 
     day = day_arg(as_of_text, "--as-of")
     since = day_arg(since_text, "--since") if since_text else None
@@ -115,8 +115,8 @@ def digest_command(  # noqa: PLR0917 - one parameter per click option
         msg = f"--since {since_text}: the last review must be before the digest's day {day:%Y-%m-%d}"
         raise NivaranError(msg)
     path = existing_store(db)
-    chosen = tuple(digest.ROLES[r] for r in roles) or tuple(digest.ROLES.values())
-    done = digest.queue_digests(path, day, roles=chosen, since=since, base_url=base_url, sender=sender)
+    chosen = tuple(compose.ROLES[r] for r in roles) or tuple(compose.ROLES.values())
+    done = compose.queue_digests(path, day, roles=chosen, since=since, base_url=base_url, sender=sender)
     for line in done.lines():
         click.echo(line)
     deliver_queued(path, outbox_dir, smtp, webhook)
