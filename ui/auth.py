@@ -25,7 +25,7 @@ from grading.access.accounts import Accounts
 from grading.access.identity import PUBLIC, Identity
 from grading.access.sessions import COOKIE_NAME, Sessions
 from grading.access.signin import LOCAL_CLIENT, MAX_FAILURES
-from ui import data, web
+from ui import reader, web
 from ui.i18n import browser_lang, lang, t
 
 _SESSION = "signed_in"  # {"identity": Identity, "via": "password" | "oidc", "token": str}
@@ -41,7 +41,7 @@ _LOG = logging.getLogger(__name__)
 
 def accounts() -> Accounts:
     """The access file of the database the dashboard reads."""
-    return Accounts(data.db_path())
+    return Accounts(reader.db_path())
 
 
 def sessions() -> Sessions:
