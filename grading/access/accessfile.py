@@ -133,6 +133,7 @@ def access_path(db: Path) -> Path:
 
 
 def split_codes(text: str) -> tuple[str, ...]:
+    """The codes of a ``districts`` or ``departments`` column, stored comma-separated (``""``: none)."""
     return tuple(c for c in text.split(",") if c)
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
 
-from grading.access.accessfile import AccessFile
+from grading.access.accessfile import AccessFile, split_codes
 from grading.access.identity import Identity
 
 #: A session ends this long after sign-in, or after this long without use.
@@ -44,10 +44,6 @@ def session_expired(signed_in_at: datetime, seen_at: datetime, now: datetime) ->
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def _codes(text: str) -> tuple[str, ...]:
-    return tuple(c for c in text.split(",") if c)
 
 
 @dataclass(frozen=True)
@@ -100,7 +96,7 @@ class Sessions:
                 return Check(None, expired=row[4] is not None)
             if now - seen > _SEEN_EVERY:
                 con.execute("update sessions set seen_at = ? where token_hash = ?", (now.isoformat(), _hash(token)))
-        return Check(Identity(name, row[4], _codes(row[5]), _codes(row[6])))
+        return Check(Identity(name, row[4], split_codes(row[5]), split_codes(row[6])))
 
     def end(self, token: str, now: datetime | None = None) -> None:
         """Sign out: the record is revoked, so the cookie opens nothing any more."""
