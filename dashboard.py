@@ -31,10 +31,10 @@ async def warm_at_start(_app: Any) -> AsyncIterator[None]:
     terminal now, not after the first page visit); then compute the public pages' data in the
     background, so that a crowd arriving at a fresh server does not wait for it (new versions are
     warmed by the reader's watcher)."""
-    from ui import data
+    from ui import startup
 
-    await asyncio.to_thread(data.first_start)
-    threading.Thread(target=data.warm_current, name="nivaran-warm", daemon=True).start()
+    await asyncio.to_thread(startup.first_start)
+    threading.Thread(target=startup.warm_current, name="nivaran-warm", daemon=True).start()
     yield
 
 

@@ -12,7 +12,7 @@ import time
 
 import streamlit as st
 
-from ui import auth, data, permalink
+from ui import auth, data, permalink, startup
 from ui.i18n import t
 from ui.widgets import freshness, helpline_banner, sidebar_controls
 
@@ -69,7 +69,7 @@ home = own.get(HOME.get(who.role, ""))  # after signing in, each role lands on i
 auth.hand_off(f"/{home.url_path}" if home else "/")  # a sign-in or sign-out waiting for its cookie: go there now
 if home is not None and auth.landing():
     st.switch_page(home)
-stamp = data.ensure_database()
+stamp = startup.ensure_database()
 st.session_state["db_stamp"] = stamp
 helpline_banner(stamp)  # every page: whose data, months in which zone, graded under which scheme
 # Every page opens on the latest month with a graded department (a stray late event makes a month

@@ -3,7 +3,7 @@ accounts, the accounts not signed in lately and every account's watchlist."""
 
 import streamlit as st
 
-from grading.access.accounts import IDLE_DAYS
+from grading.access.logbook import IDLE_DAYS
 from ui import admin_tables, auth, data
 from ui.i18n import t
 

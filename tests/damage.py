@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from grading.access import accounts
+from grading.access import accessfile
 from grading.intake import ingest
 from grading.store import layout
 
@@ -32,7 +32,7 @@ def copy_store(db: Path, folder: Path) -> Path:
     for item in db.parent.iterdir():
         if item.name.startswith(db.name + ".") and item.suffix != ".lock":
             shutil.copy2(item, folder / item.name)
-    access = accounts.access_path(db)
+    access = accessfile.access_path(db)
     if access.exists():
         shutil.copy2(access, folder / access.name)
     copy = folder / db.name

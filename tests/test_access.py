@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from grading.access.accounts import LOCK_TIME, MAX_FAILURES, Accounts, session_expired
+from grading.access.accounts import Accounts
 from grading.access.audit import Entry
 from grading.access.identity import PUBLIC, AccessDeniedError, AccessError, Identity, Scope
+from grading.access.sessions import session_expired
+from grading.access.signin import LOCK_TIME, MAX_FAILURES
 from grading.cli import main
 from grading.intake import ingest
 from grading.serve import views

@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from grading.access import accounts as accounts_module
+from grading.access import accessfile, logbook
 from grading.access.accounts import Accounts
 from grading.access.identity import Identity
 from grading.serve import review, views
@@ -119,11 +119,11 @@ def test_when_the_audit_log_cannot_be_written_the_list_is_not_shown(  # type: ig
     def disk_full(*_: object) -> None:
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(accounts_module, "record_audit", disk_full)  # after the sign-in: the view's write fails
+    monkeypatch.setattr(logbook, "record_audit", disk_full)  # after the sign-in: the view's write fails
     at.switch_page("pages/collector.py").run()
     assert not at.exception, [e.message for e in at.exception]
     said = [w.value for w in at.warning]
     assert len(said) == 1
-    assert said[0].startswith(f"{accounts_module.access_path(own_store)}: the access file cannot be read or written")
+    assert said[0].startswith(f"{accessfile.access_path(own_store)}: the access file cannot be read or written")
     assert not [d for d in at.dataframe if "Complaint" in d.value.columns]  # no case shown unaudited
     assert viewed(own_store, "t.indore") == []

@@ -10,7 +10,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from grading.access.accounts import Accounts, access_path
+from grading.access.accessfile import access_path
+from grading.access.accounts import Accounts
 from grading.access.audit import Entry, events, from_sentence
 from grading.access.identity import AccessError
 from grading.outputs.auditlog import in_words

@@ -19,7 +19,8 @@ import pytest
 from grading.access.accounts import Accounts
 from grading.access.decisions import Decisions, status
 from grading.access.identity import AccessDeniedError, AccessError, Identity
-from grading.outputs import digest, meeting
+from grading.outputs import meeting
+from grading.outputs.digest.compose import build
 from grading.serve import decisions
 from grading.store import database
 from tests.damage import copy_store
@@ -185,7 +186,7 @@ def test_watched_districts_come_first_in_an_administrators_digest(db: Path) -> N
         from grading.scoring import schemes
         from grading.store import helpline
 
-        built = digest.build(con, schemes.load(helpline.read(con).scheme), contact, NEXT, accounts=Accounts(db))
+        built = build(con, schemes.load(helpline.read(con).scheme), contact, NEXT, accounts=Accounts(db))
     lines = [
         line for s in built.sections for line in s.lines if "pending" in line.lower() and "overdue" in line.lower()
     ]

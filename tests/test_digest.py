@@ -34,7 +34,9 @@ from grading.access.accounts import Accounts
 from grading.access.identity import AccessError
 from grading.cli import main
 from grading.intake import ingest
-from grading.outputs import digest, outbox
+from grading.outputs import outbox
+from grading.outputs.digest.message import message_id
+from grading.outputs.digest.sections import collector_sections
 from tests.conftest import ev, reg
 from tests.damage import copy_store
 from tests.stores import mp_store
@@ -123,7 +125,7 @@ def test_a_bhopal_collectors_digest_holds_only_bhopal_with_the_counts_worked_by_
     assert "BPL-1" in pack
     assert "BPL-4" in pack  # cleared since the last review: in the changes sheet
     assert "IND-" not in pack
-    assert bhopal["Message-ID"] == digest.message_id("c.bhopal", "collector", DAY, "localhost")
+    assert bhopal["Message-ID"] == message_id("c.bhopal", "collector", DAY, "localhost")
     # The pack left through the audited path, named for the digest and the account.
     audit = Accounts(db).audit().filter(action="export")
     assert sorted(audit["username"].to_list()) == ["digest:c.bhopal", "digest:c.indore"]
@@ -157,7 +159,7 @@ def test_a_rerun_sends_nothing_new(db: Path, tmp_path: Path) -> None:
     assert sorted(record["address"].to_list()) == ["c.bhopal@mp.gov.in", "c.indore@mp.gov.in"]
     assert record["sent_at"].null_count() == 0
     assert sorted(record["message_id"].to_list()) == sorted(
-        digest.message_id(u, "collector", DAY, "localhost") for u in ("c.bhopal", "c.indore")
+        message_id(u, "collector", DAY, "localhost") for u in ("c.bhopal", "c.indore")
     )
 
 
@@ -169,7 +171,7 @@ def test_a_collector_can_not_get_another_districts_digest_by_scope(db: Path) -> 
     try:
         who = Identity("c.indore", "collector", districts=("INDORE",))
         with pytest.raises(AccessDeniedError):
-            digest.collector_sections(con, who, "BHOPAL", DAY, since=date(2024, 3, 13), lang="en", base_url="x")
+            collector_sections(con, who, "BHOPAL", DAY, since=date(2024, 3, 13), lang="en", base_url="x")
     finally:
         con.close()
 
@@ -229,7 +231,7 @@ def test_the_digest_goes_through_a_local_smtp_relay(db: Path) -> None:
         received = {tuple(m["to"]): m["data"] for m in relay.messages}  # type: ignore[arg-type]
         assert set(received) == {("c.bhopal@mp.gov.in",), ("c.indore@mp.gov.in",)}
         mail = email.message_from_bytes(received[("c.bhopal@mp.gov.in",)], policy=email.policy.default)  # type: ignore[arg-type]
-        assert mail["Message-ID"] == digest.message_id("c.bhopal", "collector", DAY, "localhost")
+        assert mail["Message-ID"] == message_id("c.bhopal", "collector", DAY, "localhost")
         assert "Overdue: 2" in part(mail, "plain")  # type: ignore[arg-type]
     finally:
         relay.shutdown()

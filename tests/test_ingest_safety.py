@@ -16,7 +16,7 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grading.access import accounts
+from grading.access import accessfile
 from grading.intake import ingest
 from grading.store import database
 from tests.stores import mp_store
@@ -245,7 +245,9 @@ def test_a_file_streamed_in_batches_loads_exactly_like_one_read_whole(tmp_path: 
     whole = ingest.ingest(mp_store(tmp_path / "whole.duckdb"), [big]).files[0]
     # The same pseudonym key for both stores, so that complainants compare equal.
     mp_store(tmp_path / "streamed.duckdb")
-    shutil.copyfile(accounts.access_path(tmp_path / "whole.duckdb"), accounts.access_path(tmp_path / "streamed.duckdb"))
+    shutil.copyfile(
+        accessfile.access_path(tmp_path / "whole.duckdb"), accessfile.access_path(tmp_path / "streamed.duckdb")
+    )
     monkeypatch.setattr(ingest, "DERIVE_COMPLAINTS", 3000)
     streamed = ingest.ingest(tmp_path / "streamed.duckdb", [big], batch_rows=20_000, chunk_rows=50_000).files[0]
     assert streamed.rows_duplicate == whole.rows_duplicate >= 30_000

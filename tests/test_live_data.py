@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from grading.store import database
 from tests.browser import ARTIFACTS, streamlit_server, wait_for_app
-from ui.data import SharedReader, Stale
+from ui.reader import SharedReader, Stale
 
 ROOT = Path(__file__).resolve().parent.parent
 

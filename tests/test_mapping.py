@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from grading.access import accounts
+from grading.access import accessfile
 from grading.intake import ingest, mapping
 from grading.monthly import results
 from grading.scoring import schemes
@@ -190,7 +190,7 @@ def test_json_lines_load_like_csv_with_hindi_intact(tmp_path: Path) -> None:
     mp_store(a)
     ingest.ingest(a, [jsonl])
     mp_store(b)
-    shutil.copyfile(accounts.access_path(a), accounts.access_path(b))  # the same pseudonym key
+    shutil.copyfile(accessfile.access_path(a), accessfile.access_path(b))  # the same pseudonym key
     ingest.ingest(b, [csv])
     ea, eb = events_of(a).sort("event_time"), events_of(b).sort("event_time")
     assert ea.equals(eb)

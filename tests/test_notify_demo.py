@@ -194,9 +194,9 @@ def test_a_relay_that_keeps_failing_is_reported_and_the_message_kept(demo: Path)
     server = _relay(refusals=100)
     try:
         box = outbox.Outbox(Accounts(demo))
-        from grading.outputs import digest
+        from grading.outputs.digest.compose import queue_digests
 
-        digest.queue_digests(demo, DAY, roles=("collector",))
+        queue_digests(demo, DAY, roles=("collector",))
         done = box.deliver({"email": outbox.SmtpAdapter("127.0.0.1", server.server_address[1])}, backoff=0)
         assert done.sent == []
         assert len(done.failed) == 2

@@ -15,7 +15,7 @@ from grading.serve import public
 from grading.store import database
 from tests.test_live_data import version
 from ui import data
-from ui.data import SharedReader
+from ui.reader import SharedReader
 
 
 def test_shared_builds_once_per_key_for_every_session() -> None:

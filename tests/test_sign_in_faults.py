@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from grading.access import accounts as account_store
+from grading.access import signin
 from tests.test_app import sign_in
 
 
@@ -30,7 +30,7 @@ def disk_full() -> Iterator[None]:
 def test_a_full_disk_at_sign_in_is_one_sentence(  # type: ignore[no-untyped-def]
     english_app: AppTest, demo_users, monkeypatch: pytest.MonkeyPatch, right: bool
 ) -> None:
-    monkeypatch.setattr(account_store, "_immediate", lambda _con: disk_full())  # every sign-in's write
+    monkeypatch.setattr(signin, "immediate", lambda _con: disk_full())  # every sign-in's write
     name, password = demo_users["collector"]
     at = sign_in(english_app, name, password if right else "not the password")
     assert not at.exception, [e.message for e in at.exception]

@@ -18,22 +18,22 @@ import pytest
 from argon2 import PasswordHasher
 from click.testing import CliRunner
 
-from grading.access import accounts as account_store
+from grading.access import signin
 from grading.access.accounts import Accounts
 from grading.cli import main
 
 NOW = datetime(2024, 8, 10, 9, 0)
 NAME, RIGHT = "collector.bhopal", "correct horse"
-LIMIT = account_store.NAME_MAX_FAILURES
+LIMIT = signin.NAME_MAX_FAILURES
 
 
 @pytest.fixture
 def cheap(monkeypatch: pytest.MonkeyPatch) -> None:
     """Argon2id with a small memory cost: the limits do not depend on the hash's cost."""
     hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(account_store, "_HASHER", hasher)
+    monkeypatch.setattr(signin, "_HASHER", hasher)
     dummy = hasher.hash("dummy")
-    monkeypatch.setattr(account_store, "_dummy_hash", lambda: dummy)
+    monkeypatch.setattr(signin, "_dummy_hash", lambda: dummy)
 
 
 @pytest.fixture
@@ -65,12 +65,12 @@ def test_sixty_addresses_lock_the_name_for_every_address(accounts: Accounts) -> 
     later = NOW + timedelta(minutes=1)
     # The right password from a 61st address that never failed: refused while the lock holds.
     assert accounts.sign_in(NAME, RIGHT, later, client="203.0.113.61") is None
-    assert accounts.sign_in(NAME, RIGHT, later, client=account_store.LOCAL_CLIENT) is None
+    assert accounts.sign_in(NAME, RIGHT, later, client=signin.LOCAL_CLIENT) is None
     # Another name is not locked by it.
     accounts.add("collector.sehore", "collector", password="other pass", districts=("SEHORE",))
     assert accounts.sign_in("collector.sehore", "other pass", later, client="203.0.113.61") is not None
     # After the lock: the right password signs in from a client that did not fail.
-    after = NOW + account_store.NAME_LOCK_TIME + timedelta(seconds=1)
+    after = NOW + signin.NAME_LOCK_TIME + timedelta(seconds=1)
     assert accounts.sign_in(NAME, RIGHT, after, client="203.0.113.61") is not None
 
 
@@ -85,7 +85,7 @@ def test_the_name_locks_at_its_limit_from_any_clients(accounts: Accounts) -> Non
 def test_each_new_lock_of_a_name_lasts_twice_as_long(accounts: Accounts) -> None:
     when = NOW
     for n in range(4):
-        lock = account_store.NAME_LOCK_TIME * 2**n
+        lock = signin.NAME_LOCK_TIME * 2**n
         for i in range(LIMIT):
             assert accounts.sign_in(NAME, "guess", when, client=f"round{n}-bot{i}") is None
         assert accounts.sign_in(NAME, RIGHT, when + lock - timedelta(seconds=1), client=f"office{n}") is None
@@ -95,13 +95,13 @@ def test_each_new_lock_of_a_name_lasts_twice_as_long(accounts: Accounts) -> None
     for n in range(20):
         for i in range(LIMIT):
             accounts.sign_in(NAME, "guess", when, client=f"late{n}-bot{i}")
-        when += account_store.NAME_LOCK_MAX + timedelta(seconds=1)
+        when += signin.NAME_LOCK_MAX + timedelta(seconds=1)
         assert accounts.sign_in(NAME, RIGHT, when, client="office") is not None
     # A day without failures on the name: the next lock is the first one again.
-    when += account_store.NAME_MEMORY
+    when += signin.NAME_MEMORY
     for i in range(LIMIT):
         accounts.sign_in(NAME, "guess", when, client=f"fresh-bot{i}")
-    first_lock_over = when + account_store.NAME_LOCK_TIME + timedelta(seconds=1)
+    first_lock_over = when + signin.NAME_LOCK_TIME + timedelta(seconds=1)
     assert accounts.sign_in(NAME, RIGHT, first_lock_over, client="office") is not None
 
 
@@ -111,9 +111,9 @@ def test_guesses_during_a_lock_never_succeed_and_count_towards_the_next(accounts
     for i in range(LIMIT):  # the attacker keeps guessing, even the right password: refused
         assert accounts.sign_in(NAME, RIGHT if i == 3 else "guess", during, client=f"during{i}") is None
     # When the first lock ends, the guesses made during it lock the name again at once, for twice as long.
-    after = NOW + account_store.NAME_LOCK_TIME + timedelta(seconds=1)
+    after = NOW + signin.NAME_LOCK_TIME + timedelta(seconds=1)
     assert accounts.sign_in(NAME, "guess", after, client="persistent") is None
-    twice = after + 2 * account_store.NAME_LOCK_TIME
+    twice = after + 2 * signin.NAME_LOCK_TIME
     assert accounts.sign_in(NAME, RIGHT, twice - timedelta(seconds=2), client="office") is None
     assert accounts.sign_in(NAME, RIGHT, twice + timedelta(seconds=1), client="office") is not None
 
@@ -127,7 +127,7 @@ def test_an_administrator_unlocks_a_name(accounts: Accounts) -> None:
     # The doubling starts again too: the next lock is a first lock.
     for i in range(LIMIT):
         accounts.sign_in(NAME, "guess", NOW, client=f"again{i}")
-    assert accounts.sign_in(NAME, RIGHT, NOW + account_store.NAME_LOCK_TIME + timedelta(seconds=1), client="office")
+    assert accounts.sign_in(NAME, RIGHT, NOW + signin.NAME_LOCK_TIME + timedelta(seconds=1), client="office")
 
 
 def test_nivaran_users_unlock(tmp_path: Path, cheap: None) -> None:
@@ -156,7 +156,7 @@ def test_a_locked_attempt_takes_as_long_as_an_unlocked_one(tmp_path: Path) -> No
     accounts.add(NAME, "collector", password=RIGHT, districts=("BHOPAL",))
     accounts.add("open.name", "collector", password=RIGHT, districts=("SEHORE",))
     now = datetime.now()
-    for _ in range(account_store.MAX_FAILURES):
+    for _ in range(signin.MAX_FAILURES):
         accounts.sign_in(NAME, "guess", now, client="attacker")
     assert accounts.sign_in(NAME, RIGHT, now, client="attacker") is None  # locked
     accounts.sign_in("open.name", "warm-up", now, client="warm-up")

@@ -497,7 +497,7 @@ def test_reasons_to_look_name_the_flag_and_its_rule_without_figures(built: tuple
 
     import jsonschema
 
-    from grading.outputs.site import pages
+    from grading.outputs.site.pages.overview import overview_page
     from grading.outputs.site.read import read_month
     from grading.scoring.flags import FLAGS, describe
 
@@ -522,7 +522,7 @@ def test_reasons_to_look_name_the_flag_and_its_rule_without_figures(built: tuple
         schema_overrides={"district": pl.String, "district_name": pl.String, "district_name_hi": pl.String},
     )
     data = dataclasses.replace(data, flags=raised)
-    page = pages.overview_page(data, "en", layout.overview("en", APRIL))
+    page = overview_page(data, "en", layout.overview("en", APRIL))
     rule = describe("closure_spike", MP.in_force(APRIL).flags)
     assert f"<strong>{FLAGS['closure_spike'][0]}</strong>. {html.escape(rule)}" in page.body
     assert 'href="department/ENERGY.html">Energy</a>: <strong>' in page.body
@@ -567,11 +567,12 @@ def imported(path: Path) -> set[str]:
 
 
 def test_the_site_reads_the_store_only_through_the_public_boundary() -> None:
-    modules = {p.stem: imported(p) for p in SITE_CODE.glob("*.py")}
-    assert {"read", "build", "pages", "api", "datapackage", "charts", "figures", "layout"} <= set(modules)
+    modules = {".".join(p.relative_to(SITE_CODE).with_suffix("").parts): imported(p) for p in SITE_CODE.rglob("*.py")}
+    assert {"read", "build", "pages.overview", "api", "datapackage", "charts", "figures", "layout"} <= set(modules)
     for name, names in modules.items():
         assert not names & UNSAFE, name
     assert "grading.serve.public" in modules["read"]
     # Rendering is pure: no store, no database, frames and words in, text out.
-    for name in ("pages", "api", "datapackage", "charts", "figures", "layout"):
+    pages = [name for name in modules if name.startswith("pages.")]  # one module per page kind
+    for name in ("api", "datapackage", "charts", "figures", "layout", *pages):
         assert not {n for n in modules[name] if n.startswith(("grading.store", "duckdb", "grading.serve"))}, name

@@ -28,7 +28,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from grading.access import accounts
+from grading.access import accessfile
 from grading.store import layout
 from tests.damage import (
     DAMAGES,
@@ -221,8 +221,8 @@ WRITES = {
 
 
 def assert_access_file(said: str, db: Path) -> None:
-    """The access file's own sentence (grading.access.accounts.AccessFileError): it names the file."""
-    assert said.startswith(f"{accounts.access_path(db)}: the access file cannot be "), said
+    """The access file's own sentence (grading.access.accessfile.AccessFileError): it names the file."""
+    assert said.startswith(f"{accessfile.access_path(db)}: the access file cannot be "), said
 
 
 def assert_cannot_write(said: str, db: Path, why: str) -> None:

@@ -12,7 +12,7 @@ import pytest
 from argon2 import PasswordHasher
 from click.testing import CliRunner
 
-from grading.access import accounts as account_store
+from grading.access import signin
 from grading.access.accounts import Accounts
 from grading.access.identity import AccessError
 from grading.access.sessions import Sessions
@@ -25,9 +25,9 @@ NAME, OLD = "collector.bhopal", "the old password"
 def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Accounts:
     """An access file with one collector, hashed cheaply (the reset does not depend on the hash's cost)."""
     hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(account_store, "_HASHER", hasher)
+    monkeypatch.setattr(signin, "_HASHER", hasher)
     dummy = hasher.hash("dummy")
-    monkeypatch.setattr(account_store, "_dummy_hash", lambda: dummy)
+    monkeypatch.setattr(signin, "_dummy_hash", lambda: dummy)
     accounts = Accounts(tmp_path / "n.duckdb")
     accounts.add(NAME, "collector", password=OLD, districts=("BHOPAL",))
     return accounts
@@ -41,7 +41,7 @@ def reset(store: Accounts, *args: str, stdin: str | None = None):  # type: ignor
 def test_a_reset_shows_a_new_password_once_and_ends_the_old_one_and_the_sessions(store: Accounts) -> None:
     sessions = Sessions(store)
     token = sessions.open(store.sign_in(NAME, OLD), "password", "office")  # type: ignore[arg-type]
-    for i in range(account_store.NAME_MAX_FAILURES):  # locked out by guesses from everywhere
+    for i in range(signin.NAME_MAX_FAILURES):  # locked out by guesses from everywhere
         store.sign_in(NAME, "guess", client=f"bot{i}")
     done = reset(store, "Collector.Bhopal")
     assert done.exit_code == 0, done.output

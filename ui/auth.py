@@ -20,10 +20,12 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from grading.access.accounts import LOCAL_CLIENT, MAX_FAILURES, AccessFileError, Accounts
+from grading.access.accessfile import AccessFileError
+from grading.access.accounts import Accounts
 from grading.access.identity import PUBLIC, Identity
 from grading.access.sessions import COOKIE_NAME, Sessions
-from ui import data, web
+from grading.access.signin import LOCAL_CLIENT, MAX_FAILURES
+from ui import reader, web
 from ui.i18n import browser_lang, lang, t
 
 _SESSION = "signed_in"  # {"identity": Identity, "via": "password" | "oidc", "token": str}
@@ -39,7 +41,7 @@ _LOG = logging.getLogger(__name__)
 
 def accounts() -> Accounts:
     """The access file of the database the dashboard reads."""
-    return Accounts(data.db_path())
+    return Accounts(reader.db_path())
 
 
 def sessions() -> Sessions:

@@ -1,14 +1,4 @@
-"""Database access for the pages: one shared read-only connection, cached page data, first start.
-
-Live data: a writer swaps a new database file in with ``os.replace`` (see :mod:`grading.store.database`).
-Every run of a page starts from the file's stamp (:func:`grading.store.database.file_stamp`) and reads only
-that version: results are cached per stamp, and every read goes through :class:`SharedReader`,
-which opens the new file when a newer stamp is asked for and closes the old connection first.
-Closing matters: DuckDB keeps one database instance per path while any connection to it is open,
-so reopening the path with the old connection alive hands back the old, already replaced file;
-and an open connection keeps the old file's disk space in use. A run that asks for a stamp that is
-no longer the file on disk is rerun from the start on the new one, so a page never mixes two
-versions.
+"""The pages' data: one cached read per figure or table and database version, read through :mod:`ui.reader`.
 
 Caching for many sessions at once: results every session shares (rankings, trends, headline
 figures, reference tables) are kept with ``st.cache_resource`` per stamp: one object handed to every
@@ -22,15 +12,11 @@ readers do not all wait for it.
 
 from __future__ import annotations
 
-import atexit
 import sys
 import threading
-import time
 import weakref
-from collections.abc import Callable, Hashable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Hashable
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
@@ -40,211 +26,13 @@ import streamlit as st
 from grading.access.accounts import Accounts
 from grading.access.decisions import Decisions
 from grading.access.identity import Identity
-from grading.demo import build
 from grading.outputs import geo, meeting, publish
 from grading.scoring import fit, plan, schemes
 from grading.serve import decisions, duesource, public, review, views
 from grading.store import database, helpline
+from ui.reader import READER, Stamp, db_path, read
 
-Stamp = tuple[int, int]
 T = TypeVar("T")
-
-
-def db_path() -> Path:
-    """The database the dashboard reads ($NIVARAN_DB, else data/nivaran.duckdb)."""
-    return database.resolve_path()
-
-
-def ensure_database() -> Stamp:
-    """Return the database's stamp; build the demo on first start, or explain and stop.
-
-    The default database is built from the demo generator on first start, with a progress bar. A
-    database named by ``$NIVARAN_DB`` that does not exist is not invented: the page says how to create
-    or import one.
-    """
-    path = db_path()
-    stamp = database.file_stamp(path)
-    if stamp is None and _BUILDING.is_set():  # the server's start is building the demo: wait for it
-        with st.spinner("First start: building the demo database (about 20 seconds)…"):
-            _BUILT.wait(timeout=600)
-        stamp = database.file_stamp(path)
-    if stamp is not None:
-        return stamp
-    gone = database.missing_version(path)
-    if gone is not None:  # never a fresh demo over an earlier version of the data
-        st.error(gone)
-        st.stop()
-    if path != database.DEFAULT_DB:
-        st.info(
-            f"No database at `{path}`. Create the demo with `uv run nivaran demo --db {path}`, "
-            f"or import your helpline's export with `uv run nivaran ingest --db {path} FILE`."
-        )
-        st.stop()
-    with st.status("First start: building the demo database…", expanded=True) as status:
-        bar = st.progress(0.0, text="Starting")
-
-        def progress(phase: str, done: int, total: int) -> None:
-            bar.progress(done / max(total, 1), text=f"{phase}: {done} of {total}")
-
-        result = build.build_demo(path, progress=progress)
-        # Printed once, in the terminal that started the dashboard (never on a page anyone can open).
-        print(build.describe_accounts(build.create_demo_accounts(path)), flush=True)
-        st.write("Demo accounts (administrator, collectors, department head) were printed in the terminal.")
-        status.update(
-            label=f"Demo database ready: {result['complaints']:,} complaints in {result['seconds']} s",
-            state="complete",
-            expanded=False,
-        )
-    stamp = database.file_stamp(path)
-    assert stamp is not None
-    return stamp
-
-
-def first_start() -> bool:
-    """At the server's start (``dashboard.py``), before anyone needs a page: when the default database
-    does not exist yet, build the demo now and print its accounts' passwords once in the terminal that
-    started the server (they used to appear only after someone had opened a page). Progress goes to the
-    terminal too; a page opened meanwhile waits for the build (:func:`ensure_database`). Returns whether
-    a demo was built; anything else (``$NIVARAN_DB`` set, a database there, an earlier version to
-    restore) is left to the pages."""
-    path = db_path()
-    if path != database.DEFAULT_DB or database.file_stamp(path) is not None or database.missing_version(path):
-        return False
-    _BUILDING.set()
-    try:
-        print(f"First start: building the demo database at {path} (about 20 seconds)…", flush=True)
-        shown: set[str] = set()
-
-        def progress(phase: str, done: int, total: int) -> None:
-            if phase not in shown or done == total:  # a line when a phase starts and when it ends
-                shown.add(phase)
-                print(f"  {phase}: {done} of {total}", flush=True)
-
-        result = build.build_demo(path, progress=progress)
-        print(f"Demo database ready: {result['complaints']:,} complaints in {result['seconds']} s", flush=True)
-        print(build.describe_accounts(build.create_demo_accounts(path)), flush=True)
-    finally:
-        _BUILT.set()
-    return True
-
-
-_BUILDING, _BUILT = threading.Event(), threading.Event()  # the start's demo build: begun, over
-
-
-class Stale(Exception):  # noqa: N818 - a signal, not an error
-    """The stamp a read asked for is no longer the database file on disk."""
-
-
-class SharedReader:
-    """One read-only connection to the current version of the database, shared by every session.
-
-    :meth:`reading` lends a cursor (one per use: cursors are not thread-safe). A read for a newer
-    stamp waits until the reads in flight on the old connection are done (at most ``drain_seconds``),
-    closes the old connection and opens the new file; a read for an older stamp raises
-    :class:`Stale`.
-    """
-
-    def __init__(
-        self,
-        drain_seconds: float = 30.0,
-        poll_seconds: float = 2.0,
-        on_new_version: Callable[[Stamp], None] | None = None,
-    ) -> None:
-        self._changed = threading.Condition()
-        self.on_new_version = on_new_version  # called by the watcher thread with each new stamp it sees
-        self._key: tuple[Path, Stamp] | None = None
-        self._con: duckdb.DuckDBPyConnection | None = None
-        self._leases = 0
-        self._path: Path | None = None  # the database this reader reads (kept when the connection closes)
-        self._seen: Stamp | None = None  # the newest stamp the watcher has reported
-        self.drain_seconds = drain_seconds
-        self.poll_seconds = poll_seconds
-        self._watcher: threading.Thread | None = None
-
-    def release_if_replaced(self) -> bool:
-        """Close the connection when its version has been replaced and no read is in flight.
-
-        Called every ``poll_seconds`` by a watcher thread, so that an idle dashboard lets go of the old
-        version within seconds: the store's next write reuses that file as its standby (a small delta)
-        instead of waiting for it and then copying the whole store (see :mod:`grading.store.slots`).
-        """
-        with self._changed:
-            if self._key is None or self._leases or database.file_stamp(self._key[0]) == self._key[1]:
-                return False
-            self.close()
-            return True
-
-    def new_version(self) -> Stamp | None:
-        """The stamp of the file on disk when it differs from the last one seen here (None otherwise)."""
-        if self._path is None:
-            return None
-        stamp = database.file_stamp(self._path)
-        if stamp is None or stamp == self._seen:
-            return None
-        self._seen = stamp
-        return stamp
-
-    @staticmethod
-    def _watch(ref: weakref.ref[SharedReader], poll_seconds: float) -> None:
-        # A weak reference: the watcher never keeps a reader (and its connection) alive by itself.
-        while True:
-            time.sleep(poll_seconds)
-            reader = ref()
-            if reader is None:
-                return
-            reader.release_if_replaced()
-            stamp = reader.new_version()
-            if stamp is not None and reader.on_new_version is not None:
-                reader.on_new_version(stamp)  # e.g. warm the caches before readers ask
-            del reader
-
-    @contextmanager
-    def reading(self, path: Path, stamp: Stamp) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A cursor on version ``stamp`` of ``path``; :class:`Stale` when the file has moved on."""
-        with self._changed:
-            if database.file_stamp(path) != stamp:
-                raise Stale
-            if self._key != (path, stamp):
-                self._changed.wait_for(lambda: self._leases == 0, timeout=self.drain_seconds)
-                if self._key != (path, stamp):  # no other thread opened it while this one waited
-                    self._open(path, stamp)
-            assert self._con is not None
-            cur = self._con.cursor()
-            self._leases += 1
-        try:
-            yield cur
-        finally:
-            cur.close()
-            with self._changed:
-                self._leases -= 1
-                self._changed.notify_all()
-
-    def _open(self, path: Path, stamp: Stamp) -> None:
-        self.close()
-        con = database.connect_readonly(path)
-        if database.file_stamp(path) != stamp:  # replaced again between the check and the open
-            con.close()
-            raise Stale
-        self._key, self._con = (path, stamp), con
-        self._path, self._seen = path, stamp  # a version a reader opened is not news to the watcher
-        if self._watcher is None:
-            self._watcher = threading.Thread(
-                target=self._watch,
-                args=(weakref.ref(self), self.poll_seconds),
-                name="nivaran-reader-watch",
-                daemon=True,
-            )
-            self._watcher.start()
-
-    def close(self) -> None:
-        """Close the connection (the next read opens the file again)."""
-        if self._con is not None:
-            self._con.close()
-        self._key, self._con = None, None
-
-
-READER = SharedReader()
-atexit.register(READER.close)  # close the database before the interpreter (and DuckDB's bindings) go
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
@@ -262,6 +50,8 @@ def shared(stamp: Stamp, what: str, *key: Hashable, build: Callable[[], T]) -> T
 
 
 _derived_lock = threading.Lock()
+
+
 _derived: dict[tuple[int, str, tuple[Hashable, ...]], tuple[weakref.ref[Any], Any]] = {}
 
 
@@ -309,62 +99,7 @@ def warm(stamp: Stamp) -> None:
         print(f"nivaran: warming the caches of version {stamp} failed: {exc}", file=sys.stderr, flush=True)
 
 
-def warm_imports() -> None:
-    """Import, once, what the pages import and what Streamlit imports on a page's first run. A first
-    import holds Python's import lock: in a crowd arriving at a fresh server, every other reader's
-    page waited behind the one reader doing it (seen as seconds of waiting in a profile)."""
-    import importlib
-    import pkgutil
-
-    import plotly.express  # the charts' first import (a second or more)
-    import plotly.graph_objects  # noqa: F401
-    from streamlit import dataframe_util, string_util
-
-    import ui
-
-    for module in pkgutil.iter_modules(ui.__path__):
-        importlib.import_module(f"ui.{module.name}")
-    string_util.is_emoji("\N{CLASSICAL BUILDING}")  # st.set_page_config's icon check (its emoji table)
-    dataframe_util.convert_anything_to_pandas_df(pl.DataFrame({"a": ["x"]}))  # st.dataframe's Polars path
-
-
-def warm_current() -> None:
-    """Warm the caches for the database as it is now (when there is one): the server's start."""
-    warm_imports()
-    stamp = database.file_stamp(db_path())
-    if stamp is not None:
-        warm(stamp)
-
-
 READER.on_new_version = warm
-
-
-@contextmanager
-def reading(stamp: Stamp) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A cursor on the database version ``stamp``; when the file has been replaced since, the page
-    reruns on the new version (never a half state); a missing, unreadable or damaged file is explained
-    in one sentence (a damaged block may surface in any query a page makes)."""
-    path = db_path()
-    try:
-        with READER.reading(path, stamp) as cur:
-            yield cur
-    except Stale:
-        st.rerun()
-    except database.StoreError as exc:
-        st.info(str(exc))
-        st.stop()
-    except duckdb.Error as exc:
-        found = database.fault(path, exc)
-        if found is None:
-            raise
-        st.info(str(found))
-        st.stop()
-
-
-def read(stamp: Stamp, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """``fn(cursor, *args, **kwargs)`` on the database version ``stamp`` (see :func:`reading`)."""
-    with reading(stamp) as cur:
-        return fn(cur, *args, **kwargs)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -466,9 +201,6 @@ def history(stamp: Stamp, entity_type: str) -> pl.DataFrame:
     return read(stamp, views.history, scheme_for(stamp), entity_type)
 
 
-# --- the public side: only grading.serve.public, every figure through the suppression rule ---------------
-
-
 @st.cache_resource(max_entries=4, show_spinner=False)
 def public_suppression(stamp: Stamp) -> pl.DataFrame:
     """The suppression pattern of every month (computed once per database version)."""
@@ -566,9 +298,6 @@ def freshness(stamp: Stamp) -> tuple[datetime | None, datetime | None]:
 def as_of(stamp: Stamp, month: date) -> datetime:
     """The instant the case lists describe (the month's cut-off or the latest event)."""
     return read(stamp, views.as_of, month)
-
-
-# --- the meeting tools (district review, department plan) ------------------------------------------
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -18,7 +18,7 @@ from grading.scoring import fit, flags
 from grading.scoring.schemes import Scheme
 from grading.serve import views
 from grading.words import CATALOGUE
-from ui import data
+from ui import data, reader
 from ui.i18n import display_name, lang, metric_label, month_name, t
 from ui.public_page import figure_note
 from ui.widgets import guarded, hidden_label, rank_label
@@ -242,7 +242,7 @@ def ranking_tables(
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _flags(stamp: Stamp, month: date, entity_type: str) -> pl.DataFrame:
-    return data.read(stamp, views.integrity_flags, data.scheme_for(stamp), month, entity_type)
+    return reader.read(stamp, views.integrity_flags, data.scheme_for(stamp), month, entity_type)
 
 
 def streaks_section(stamp: Stamp, month: date, entity_type: str = "department", top: int = 5) -> None:

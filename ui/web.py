@@ -50,7 +50,8 @@ from urllib.parse import quote
 
 import polars as pl
 
-from grading.access.accounts import AccessFileError, Accounts
+from grading.access.accessfile import AccessFileError
+from grading.access.accounts import Accounts
 from grading.access.audit import Entry
 from grading.access.identity import Identity, Scope
 from grading.access.sessions import COOKIE_NAME, Sessions

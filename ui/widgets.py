@@ -15,7 +15,7 @@ import polars as pl
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from grading.access.accounts import AccessFileError
+from grading.access.accessfile import AccessFileError
 from grading.access.audit import Entry
 from grading.access.identity import Identity, Scope
 from grading.model.registry import METRICS

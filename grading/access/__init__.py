@@ -1,2 +1,3 @@
-"""Who sees what: identities and scopes (``identity``, plain values), the account store with sign-in
-limits and the audit log (``accounts``, a SQLite file beside the database), and sign-in sessions."""
+"""Who sees what: identities and scopes (``identity``, plain values), the access file beside the database
+(``accessfile``) with its accounts (``accounts``), sign-in and its limits (``signin``), the audit log
+(``audit`` for what a row says, ``logbook`` for the rows), watchlists, meeting decisions, and sign-in sessions."""

@@ -23,9 +23,10 @@ from typing import Final
 
 import polars as pl
 
-from grading.access.accounts import Accounts, record_audit
+from grading.access.accounts import Accounts
 from grading.access.audit import Entry, decision_entry
 from grading.access.identity import AccessDeniedError, AccessError, Identity
+from grading.access.logbook import record_audit
 
 #: The statuses of a decision, in the order a review reads them.
 STATUSES: Final = ("overdue", "open", "done")

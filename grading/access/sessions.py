@@ -21,9 +21,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
 
-from grading.access.accounts import SESSION_TIME, Accounts, session_expired
+from grading.access.accessfile import AccessFile, split_codes
 from grading.access.identity import Identity
 
+#: A session ends this long after sign-in, or after this long without use.
+SESSION_TIME: Final = timedelta(hours=8)
+IDLE_TIME: Final = timedelta(minutes=30)
 COOKIE_NAME: Final = "nivaran_session"
 _VERSION: Final = "v1"
 #: ``v1.<token>.<expires, unix seconds>.<HMAC-SHA256, hex>``, ASCII only.
@@ -34,12 +37,13 @@ _COOKIE_SHAPE: Final = re.compile(
 _SEEN_EVERY: Final = timedelta(seconds=30)
 
 
+def session_expired(signed_in_at: datetime, seen_at: datetime, now: datetime) -> bool:
+    """Whether a session is over: ``SESSION_TIME`` after sign-in or ``IDLE_TIME`` after its last use."""
+    return now - signed_in_at > SESSION_TIME or now - seen_at > IDLE_TIME
+
+
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def _codes(text: str) -> tuple[str, ...]:
-    return tuple(c for c in text.split(",") if c)
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,7 @@ class Check:
 class Sessions:
     """The session records of one access file."""
 
-    def __init__(self, accounts: Accounts) -> None:
+    def __init__(self, accounts: AccessFile) -> None:
         self.accounts = accounts
 
     def open(self, identity: Identity, via: str, client: str, now: datetime | None = None) -> str:
@@ -92,7 +96,7 @@ class Sessions:
                 return Check(None, expired=row[4] is not None)
             if now - seen > _SEEN_EVERY:
                 con.execute("update sessions set seen_at = ? where token_hash = ?", (now.isoformat(), _hash(token)))
-        return Check(Identity(name, row[4], _codes(row[5]), _codes(row[6])))
+        return Check(Identity(name, row[4], split_codes(row[5]), split_codes(row[6])))
 
     def end(self, token: str, now: datetime | None = None) -> None:
         """Sign out: the record is revoked, so the cookie opens nothing any more."""

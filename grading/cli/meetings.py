@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 import polars as pl
 
-from grading.access import accounts, identity
+from grading.access import accounts, identity, logbook
 from grading.access.audit import Entry
 from grading.cli.base import day_arg, db_option, existing_store, main, text_table
 from grading.model.schema import NivaranError
@@ -102,7 +102,7 @@ def _acting(path: Path, user: str | None) -> identity.Identity:
     """Who a decisions command acts as: the account ``--as`` names (its scope applies), else the
     operator (``cli:<user>``, an administrator)."""
     if user is None:
-        return accounts.operator()
+        return logbook.operator()
     found = next((c.identity for c in accounts.Accounts(path).contacts() if c.identity.username == user.lower()), None)
     if found is None:
         msg = f"--as {user!r}: no such account"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from grading.access import accounts
+from grading.access import accounts, logbook
 from grading.access.audit import Entry
 from grading.cli.base import Command, day_arg, db_option, existing_store, main
 from grading.model.schema import NivaranError
@@ -107,7 +107,7 @@ def digest_command(  # noqa: PLR0917 - one parameter per click option
 
     A digest already queued or sent for the same account and day is not made again (docs/notify.md).
     """
-    from grading.outputs import digest
+    from grading.outputs.digest import compose
 
     day = day_arg(as_of_text, "--as-of")
     since = day_arg(since_text, "--since") if since_text else None
@@ -115,8 +115,8 @@ def digest_command(  # noqa: PLR0917 - one parameter per click option
         msg = f"--since {since_text}: the last review must be before the digest's day {day:%Y-%m-%d}"
         raise NivaranError(msg)
     path = existing_store(db)
-    chosen = tuple(digest.ROLES[r] for r in roles) or tuple(digest.ROLES.values())
-    done = digest.queue_digests(path, day, roles=chosen, since=since, base_url=base_url, sender=sender)
+    chosen = tuple(compose.ROLES[r] for r in roles) or tuple(compose.ROLES.values())
+    done = compose.queue_digests(path, day, roles=chosen, since=since, base_url=base_url, sender=sender)
     for line in done.lines():
         click.echo(line)
     deliver_queued(path, outbox_dir, smtp, webhook)
@@ -156,7 +156,7 @@ def alerts_command(  # noqa: PLR0917 - one parameter per click option
         rules = alerts.parse_rules(text, str(rules_file))
         helpline.set_alerts(path, text)
         what = Entry("alert_rules", {"file": str(rules_file), "rules": len(rules.rules)})
-        accounts.Accounts(path).log(accounts.operator(), "scheme", what)
+        accounts.Accounts(path).log(logbook.operator(), "scheme", what)
         click.echo(f"{path}: {len(rules.rules)} alert rules kept (cool-down {rules.cool_down.days} days)")
     done = alerts.check(path, day, base_url=base_url, sender=sender, gateway=webhook is not None)
     for line in done.lines():

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from grading.access import accounts
+from grading.access import accounts, logbook
 from grading.access.audit import Entry
 from grading.cli.base import db_option, existing_store, main, month_arg, progress_bars, store_path
 from grading.cli.results import render_national
@@ -79,7 +79,7 @@ def init_command(  # noqa: PLR0917 - one parameter per click option
         boundaries=boundaries,
     )
     what = Entry("helpline_set_up", {"helpline": settings.name, "scheme": settings.scheme})
-    accounts.Accounts(path).log(accounts.operator(), "scheme", what)
+    accounts.Accounts(path).log(logbook.operator(), "scheme", what)
     click.echo(
         f"{path}: {settings.name!r}, months in {settings.timezone}, scheme {settings.scheme}, "
         f"reference data {settings.reference}"

@@ -58,7 +58,8 @@ from grading.access.accounts import Accounts, Contact
 from grading.access.identity import Identity
 from grading.model.schema import NivaranError
 from grading.outputs import outbox
-from grading.outputs.digest import DEFAULT_BASE_URL, DEFAULT_SENDER, domain_of, head_month, link
+from grading.outputs.digest.message import DEFAULT_BASE_URL, DEFAULT_SENDER, domain_of, link
+from grading.outputs.digest.sections import head_month
 from grading.outputs.fmt import indian_expr, month_name
 from grading.scoring import schemes
 from grading.scoring.flags import FLAGS, evidence_of

@@ -21,9 +21,9 @@ from typing import Final
 
 import polars as pl
 
-from grading.access.accounts import AUDITED, CLI_PREFIX, DIGEST_PREFIX
 from grading.access.audit import FORMAT, PREFIX, events
 from grading.access.identity import ROLES
+from grading.access.logbook import AUDITED, CLI_PREFIX, DIGEST_PREFIX
 from grading.outputs import casewords
 from grading.outputs.fmt import MONTHS_HI
 from grading.scoring.fit import OUTCOME_NEEDS

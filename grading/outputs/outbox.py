@@ -48,8 +48,9 @@ from typing import Final, Protocol
 
 import polars as pl
 
-from grading.access.accounts import Accounts, operator
+from grading.access.accounts import Accounts
 from grading.access.audit import Entry
+from grading.access.logbook import operator
 from grading.model.schema import NivaranError
 
 #: Tries of one message in one run before it is left queued with its error.

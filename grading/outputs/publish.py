@@ -26,9 +26,10 @@ from typing import Final
 import duckdb
 import polars as pl
 
-from grading.access.accounts import Accounts, operator
+from grading.access.accounts import Accounts
 from grading.access.audit import Entry
 from grading.access.identity import Identity
+from grading.access.logbook import operator
 from grading.model.registry import FIELDS, METRICS
 from grading.model.schema import NivaranError
 from grading.monthly import results

@@ -2,7 +2,8 @@
 
 Plain data (and Polars, to fill an entry per row), no Streamlit: key → (English, हिन्दी), kept in modules by where the words are shown
 (:mod:`~grading.words.common`, :mod:`~grading.words.access`, :mod:`~grading.words.meetings`,
-:mod:`~grading.words.method`, :mod:`~grading.words.public`, :mod:`~grading.words.report`,
+:mod:`~grading.words.asof_privacy`, :mod:`~grading.words.method`,
+:mod:`~grading.words.ranking`, :mod:`~grading.words.public`, :mod:`~grading.words.report`,
 :mod:`~grading.words.site`, :mod:`~grading.words.digest`) and merged
 here into :data:`CATALOGUE`; a key defined in two of them stops the import. :func:`say` formats one
 entry in a language; the pages call it through :func:`ui.i18n.t` (current language, values filled in
@@ -21,11 +22,13 @@ from typing import Final
 import polars as pl
 
 from grading.words.access import ACCESS
+from grading.words.asof_privacy import ASOF_PRIVACY
 from grading.words.common import COMMON
 from grading.words.digest import DIGEST
 from grading.words.meetings import MEETINGS
 from grading.words.method import METHOD
 from grading.words.public import PUBLIC
+from grading.words.ranking import RANKING
 from grading.words.report import REPORT
 from grading.words.site import SITE
 
@@ -43,7 +46,9 @@ def merge(*parts: Mapping[str, Entry]) -> dict[str, Entry]:
     return merged
 
 
-CATALOGUE: Final[dict[str, Entry]] = merge(COMMON, ACCESS, MEETINGS, METHOD, PUBLIC, REPORT, SITE, DIGEST)
+CATALOGUE: Final[dict[str, Entry]] = merge(
+    COMMON, ACCESS, MEETINGS, ASOF_PRIVACY, METHOD, RANKING, PUBLIC, REPORT, SITE, DIGEST
+)
 
 
 def say(key: str, lang: str, **values: object) -> str:

@@ -5,7 +5,7 @@
 - :mod:`~grading.outputs.site.read`: what a month shows, read through the public boundary only;
 - :mod:`~grading.outputs.site.figures`: a figure as printed (hidden ones in words);
 - :mod:`~grading.outputs.site.charts`: simple charts as SVG, and as PNG for link previews;
-- :mod:`~grading.outputs.site.pages`: the HTML pages, English and Hindi;
+- :mod:`~grading.outputs.site.pages`: the HTML pages, English and Hindi, one module per page kind;
 - :mod:`~grading.outputs.site.api`: the read API's JSON documents and their JSON Schemas;
 - :mod:`~grading.outputs.site.datapackage`: ``datapackage.json`` (Frictionless) and ``dcat.json`` (DCAT);
 - :mod:`~grading.outputs.site.layout`: where every file lives, and links between them;

@@ -33,8 +33,14 @@ import polars as pl
 
 from grading.model.schema import NivaranError
 from grading.outputs import publish
-from grading.outputs.site import api, charts, layout, pages
+from grading.outputs.site import api, charts, layout
 from grading.outputs.site.datapackage import PackageInfo, datapackage, dcat
+from grading.outputs.site.pages.downloads import downloads_page
+from grading.outputs.site.pages.entity import entity_page, entity_rows
+from grading.outputs.site.pages.frame import document
+from grading.outputs.site.pages.methodology import methodology_page
+from grading.outputs.site.pages.overview import overview_charts, overview_page
+from grading.outputs.site.pages.root import root_page
 from grading.outputs.site.read import KINDS, MonthData, published_months, read_month
 from grading.scoring import schemes
 from grading.scoring.schemes import Scheme
@@ -159,12 +165,12 @@ def month_files(data: MonthData, package: dict[str, bytes], base_url: str | None
         yield f"{folder}/{name}", content
     dictionary = pl.read_csv(io.BytesIO(files["dictionary.csv"]), infer_schema=False)
     sizes = {name: len(content) for name, content in files.items()}
-    entities = {kind: pages.entity_rows(data, kind) for kind in KINDS}
+    entities = {kind: entity_rows(data, kind) for kind in KINDS}
     flags = data.flags
     for lang in layout.LANGS:
-        page = pages.overview_page(data, lang, layout.overview(lang, data.month))
-        yield page.path, pages.document(page, data, data.helpline, base_url).encode()
-        chart = pages.overview_charts(data, lang)
+        page = overview_page(data, lang, layout.overview(lang, data.month))
+        yield page.path, document(page, data, data.helpline, base_url).encode()
+        chart = overview_charts(data, lang)
         if chart is not None:
             yield layout.chart_svg(lang, data.month, "ranking"), charts.standalone(chart).encode()
             if lang == "en":
@@ -173,14 +179,14 @@ def month_files(data: MonthData, package: dict[str, bytes], base_url: str | None
             for row, history in rows:
                 code = str(row.get(kind))
                 own = flags.filter((pl.col("entity_type") == kind) & (pl.col(kind) == code)) if flags.height else flags
-                entity, drawn = pages.entity_page(row, history, kind, data, lang, flags=own)
-                yield entity.path, pages.document(entity, data, data.helpline, base_url).encode()
+                entity, drawn = entity_page(row, history, kind, data, lang, flags=own)
+                yield entity.path, document(entity, data, data.helpline, base_url).encode()
                 name = layout.entity_chart(kind, code)
                 yield layout.chart_svg(lang, data.month, name), charts.standalone(drawn).encode()
                 if lang == "en":
                     yield layout.chart_png(data.month, name), charts.png(drawn)
-        for extra in (pages.methodology_page(data, lang), pages.downloads_page(data, lang, sizes, dictionary)):
-            yield extra.path, pages.document(extra, data, data.helpline, base_url).encode()
+        for extra in (methodology_page(data, lang), downloads_page(data, lang, sizes, dictionary)):
+            yield extra.path, document(extra, data, data.helpline, base_url).encode()
     for endpoint in layout.ENDPOINTS:
         yield layout.api_month(data.month, endpoint), api.dumps(api.document(data, endpoint)).encode()
 
@@ -204,9 +210,9 @@ def _sync_month(
 def _index(root: Path, latest: MonthData, months: Sequence[date], base_url: str | None, report: SiteReport) -> None:
     """The language start pages (the latest month, with every month listed) and the site's front door."""
     for lang in layout.LANGS:
-        page = pages.overview_page(latest, lang, layout.overview(lang), months)
-        _write(root, page.path, pages.document(page, latest, latest.helpline, base_url).encode(), report)
-    _write(root, "index.html", pages.root_page(latest.helpline, months).encode(), report)
+        page = overview_page(latest, lang, layout.overview(lang), months)
+        _write(root, page.path, document(page, latest, latest.helpline, base_url).encode(), report)
+    _write(root, "index.html", root_page(latest.helpline, months).encode(), report)
 
 
 def _held_version(root: Path, month: date) -> int | None:
