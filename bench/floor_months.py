@@ -34,7 +34,8 @@ import polars as pl
 from grading.model.registry import METRICS
 from grading.monthly import refresh
 from grading.rules import asof
-from grading.scoring.metrics import CELL_COUNTS, ENTITY_KEYS, MetricSettings, percentages
+from grading.scoring.counts import CELL_COUNTS, ENTITY_KEYS, percentages
+from grading.scoring.metrics import MetricSettings
 from grading.store import database, month_reads
 
 I32: Final = pl.Int32

@@ -14,7 +14,8 @@ import polars as pl
 import pytest
 
 from grading.rules.derive import derive
-from grading.scoring.metrics import MetricSettings, micros, month_metrics
+from grading.scoring.edge import micros
+from grading.scoring.metrics import MetricSettings, month_metrics
 from tests.conftest import CATEGORIES, ev, frame, reg
 
 MARCH = date(2024, 3, 1)

@@ -21,7 +21,7 @@ from grading.demo.spec import DemoSpec
 from grading.model.registry import NATIONAL_METRICS
 from grading.monthly import engines, national, results
 from grading.rules import asof
-from grading.scoring import metrics, schemes
+from grading.scoring import counts, edge, schemes
 from grading.store import database, helpline
 from tests.test_engines import ENGINE_ZONE, Requests
 
@@ -127,7 +127,7 @@ def test_a_states_national_figures_equal_the_state_graded_alone(built: tuple[Pat
     )
     # The state's figures: its own department rows added up, and the ages and days read straight off.
     figures = view.ranking.filter(pl.col("helpline") == slug).row(0, named=True)
-    statewide = metrics.totals(rows.filter(pl.col("month") == AUGUST), ["month"]).row(0, named=True)
+    statewide = counts.totals(rows.filter(pl.col("month") == AUGUST), ["month"]).row(0, named=True)
     assert figures["received"] == statewide["received"]
     assert figures["disposed"] == statewide["closed"]
     assert figures["pending"] == statewide["pending"] == len(pending_over)
@@ -272,10 +272,10 @@ def test_the_encoded_inputs_are_the_same_integers_on_every_engine(
         assert isinstance(duck, engines.DuckDBEngine)
         duck.con.execute(f"set TimeZone = '{ENGINE_ZONE}'")
         spark = stack.enter_context(remote_spark(sail))
-        for name, engine in (("polars", metrics.POLARS), ("duckdb", duck), ("spark", spark)):
+        for name, engine in (("polars", edge.POLARS), ("duckdb", duck), ("spark", spark)):
             with national.placed(lake, engine) as place:
                 frames = national.lake_inputs(place, state, AUGUST, engine)
-                encoded = metrics.encode_frames(frames, national.LAKE_ORDER, engine)
+                encoded = edge.encode_frames(frames, national.LAKE_ORDER, engine)
             frames = {t: nw.from_native(f).lazy().collect("polars").to_native() for t, f in encoded.frames.items()}
             got[name] = (encoded.names, {t: f.sort(f.columns, nulls_last=True) for t, f in frames.items()})
     names, frames = got["polars"]
@@ -283,7 +283,7 @@ def test_the_encoded_inputs_are_the_same_integers_on_every_engine(
     assert names == sorted({*read["complaints"]["department"], *read["complaints"]["district"]} - {None})
     complaints = read["complaints"].sort("complaint_key")
     by_key = frames["complaints"].sort("complaint_key")
-    for column in metrics.INSTANTS["complaints"]:
+    for column in edge.INSTANTS["complaints"]:
         assert by_key[column].to_list() == [None if t is None else asof.micros(t) for t in complaints[column]]
     assert by_key["department"].to_list() == [names.index(d) for d in complaints["department"]]
     assert frames["transfers"].height == read["transfers"].height > 0

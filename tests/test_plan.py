@@ -11,8 +11,8 @@ import pytest
 
 from grading.model.registry import METRICS
 from grading.scoring import plan, schemes
+from grading.scoring.counts import percentages
 from grading.scoring.grade import grade
-from grading.scoring.metrics import percentages
 
 MP = schemes.load("mp-cm-helpline")
 

@@ -36,7 +36,7 @@ from grading.model.registry import METRICS, RATIOS
 from grading.monthly import results
 from grading.outputs import export, publish
 from grading.scoring import schemes
-from grading.scoring.metrics import percentages
+from grading.scoring.counts import percentages
 from grading.serve import public, views
 from grading.store import database
 from tests.conftest import ev, reg

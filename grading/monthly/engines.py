@@ -1,7 +1,7 @@
 """Where the metric rules run: Polars (the embedded default), DuckDB, or Spark through Spark Connect.
 
 The rules are written once (:mod:`grading.scoring.metrics`, narwhals lazy frames); an engine only
-holds the encoded inputs as its own lazy frames (:class:`grading.scoring.metrics.Engine`) and runs the
+holds the encoded inputs as its own lazy frames (:class:`grading.scoring.edge.Engine`) and runs the
 plan narwhals builds on them. Whatever the engine, the store is read and written by
 :mod:`grading.store.database` and the small result (entities × months) is graded by the same Polars
 code (:mod:`grading.scoring.grade`).
@@ -37,7 +37,7 @@ import duckdb
 import polars as pl
 
 from grading.model.schema import NivaranError
-from grading.scoring.metrics import POLARS, Engine
+from grading.scoring.edge import POLARS, Engine
 
 ENGINES: Final = ("polars", "duckdb", "spark")
 #: How long a Spark Connect address may take to accept a connection.

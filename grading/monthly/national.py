@@ -6,7 +6,7 @@ one helpline and month, as :func:`grading.monthly.results.graded` gives for the 
 
 Each helpline is read from its partitions of the lake (:mod:`grading.store.lake`): by this process for
 Polars and DuckDB, by the server itself for Spark (:func:`lake_inputs`: only the lake's address and the
-plan travel, no stage), encoded on the engine (:func:`grading.scoring.metrics.encode_frames`, the code
+plan travel, no stage), encoded on the engine (:func:`grading.scoring.edge.encode_frames`, the code
 every engine and a store's read run), and goes through the same code as its own store: the metric rules
 (:func:`grading.scoring.metrics.encoded_months_metrics`, with its scheme's metric settings, judged as of
 its data horizon) and :func:`grading.scoring.grade.grade` (its scheme from the
@@ -16,7 +16,7 @@ the national month m is each state's own month m.
 The state figures (:data:`grading.model.registry.NATIONAL_METRICS`) come from the same per-complaint
 flags as the helpline's metrics (:func:`grading.scoring.metrics.complaint_flags`: the habitual rule, the
 cut-off, completed-day ages), so a state's received, disposed, pending and satisfaction equal the sums
-of its own department rows (:func:`grading.scoring.metrics.totals`). The ranking itself is
+of its own department rows (:func:`grading.scoring.counts.totals`). The ranking itself is
 :func:`grading.scoring.grade.grade` on those rows: states are ranked as a helpline ranks its
 departments (one list, competition ranking, ``min_received``, rank change and streaks), so no rule of
 ranking has a second home here.
@@ -43,7 +43,7 @@ from grading.model.registry import NATIONAL_METRICS
 from grading.model.schema import NivaranError
 from grading.monthly.engines import SparkEngine
 from grading.rules import asof
-from grading.scoring import metrics, schemes
+from grading.scoring import counts, edge, metrics, schemes
 from grading.scoring.grade import grade
 from grading.store import lake, month_reads
 
@@ -161,7 +161,7 @@ class Place:
 
 
 @contextlib.contextmanager
-def placed(lake_dir: Path | str, engine: metrics.Engine = metrics.POLARS) -> Iterator[Place]:
+def placed(lake_dir: Path | str, engine: edge.Engine = edge.POLARS) -> Iterator[Place]:
     """The lake ``lake_dir`` (a folder or a URL) for the block. A URL is read by a Spark server: its
     manifest, records, schemes and reference tables are copied into a temporary folder for this process
     (:func:`grading.store.lake.local_copy`); a ``file://`` URL is its folder for the other engines.
@@ -208,7 +208,7 @@ def _server_reads(engine: SparkEngine, url: str, given: str) -> None:
         raise NationalError(msg)
 
 
-def lake_inputs(place: Place, helpline: Helpline, until: date, engine: metrics.Engine) -> dict[str, Any]:
+def lake_inputs(place: Place, helpline: Helpline, until: date, engine: edge.Engine) -> dict[str, Any]:
     """The derived tables that grade the helpline's months up to ``until``, as ``engine``'s frames.
 
     A Spark server reads them from the lake itself (its partitions of the helpline up to month ``until``,
@@ -229,10 +229,10 @@ def lake_inputs(place: Place, helpline: Helpline, until: date, engine: metrics.E
 
 def helpline_metrics(
     complaints: Any,
-    encoded: metrics.Encoded,
+    encoded: edge.Encoded,
     helpline: Helpline,
     months: list[date],
-    engine: metrics.Engine = metrics.POLARS,
+    engine: edge.Engine = edge.POLARS,
 ) -> pl.DataFrame:
     """Every metric of ``months`` for one helpline (all entity types), computed as its store computes
     them (:func:`grading.monthly.refresh.compute_months`: the same rules, settings and horizon; the
@@ -263,11 +263,11 @@ def grade_helpline(lake_dir: Path, helpline: Helpline, computed: pl.DataFrame, b
 
 
 def state_figures(
-    encoded: metrics.Encoded,
+    encoded: edge.Encoded,
     computed: pl.DataFrame,
     helpline: Helpline,
     months: list[date],
-    engine: metrics.Engine = metrics.POLARS,
+    engine: edge.Engine = edge.POLARS,
 ) -> pl.DataFrame:
     """One row per month of the helpline's state figures (:data:`grading.model.registry.NATIONAL_METRICS`).
 
@@ -278,7 +278,7 @@ def state_figures(
     departments = computed.filter(pl.col("entity_type") == "department")
     if departments.is_empty():
         return pl.DataFrame()
-    summed = metrics.totals(departments, ["month"]).select(
+    summed = counts.totals(departments, ["month"]).select(
         "month", "received", "closed", "pending", "feedback_satisfied", "feedback_dissatisfied", "satisfaction_pct"
     )
     settings = helpline.scheme.metric_settings
@@ -338,7 +338,7 @@ def national_view(
     lake_dir: Path | str,
     month: date,
     scheme_name: str | Path = DEFAULT_NATIONAL,
-    engine: metrics.Engine = metrics.POLARS,
+    engine: edge.Engine = edge.POLARS,
 ) -> NationalView:
     """Grade every helpline of the lake for ``month`` under its own scheme and rank the states under the
     national scheme (a name in ``data/national/`` or a file). History (rank change, streaks) runs from
@@ -359,7 +359,7 @@ def national_view(
                 continue
             months = asof.calendar_months(first, month)
             frames = lake_inputs(place, helpline, month, engine)
-            encoded = metrics.encode_frames(frames, LAKE_ORDER, engine)
+            encoded = edge.encode_frames(frames, LAKE_ORDER, engine)
             computed = helpline_metrics(frames["complaints"], encoded, helpline, months, engine)
             departments[helpline.slug] = grade_helpline(place.folder, helpline, computed, "department", month)
             districts[helpline.slug] = grade_helpline(place.folder, helpline, computed, "district", month)

@@ -15,7 +15,8 @@ import duckdb
 import polars as pl
 
 from grading.rules.asof import calendar_months, month_window, next_month
-from grading.scoring.metrics import POLARS, Engine, MetricSettings, encode, encoded_months_metrics
+from grading.scoring.edge import POLARS, Engine, encode
+from grading.scoring.metrics import MetricSettings, encoded_months_metrics
 from grading.store import database, month_reads
 
 Progress = Callable[[str, int, int], None]

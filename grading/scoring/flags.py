@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Final
 import polars as pl
 
 from grading.rules.asof import limit_duration, month_window
-from grading.scoring.metrics import ENTITY_KEYS
+from grading.scoring.counts import ENTITY_KEYS
 from grading.scoring.schemes import FlagSettings
 from grading.words import filled, say
 

@@ -52,7 +52,7 @@ from typing import Final
 import polars as pl
 
 from grading.model.schema import UNASSIGNED
-from grading.scoring.metrics import ENTITY_KEYS
+from grading.scoring.counts import ENTITY_KEYS
 from grading.scoring.reliability import DENOMINATORS, rank_ranges, score_uncertainty
 from grading.scoring.schemes import Scheme
 

@@ -1,15 +1,13 @@
 """Monthly metrics per entity (``docs/reference.md`` section 3): frames in and out, written once for any engine.
 
-The rules are narwhals expressions on lazy frames (:class:`Engine`): the same code runs on Polars (the
-default), on DuckDB and on Spark (:mod:`grading.monthly.engines`); nothing is applied row by row in Python.
-At the edge (:func:`encode_frames`, narwhals too, run where the inputs are: in this process for a
-store's read, on the engine for a lake it reads) instants become integers (microseconds of the store's
-wall-clock time) and department and district names integer codes, so that no engine's time zone or text
-handling can touch a rule; each month's start and cut-off are constants of the plan. Each as-of test of a
-complaint becomes once, for all the months of a pass, the first month at which it holds (:func:`_rows`),
-so that every count holds in one month or in a range of months (:func:`_counts`). The small results
-(counts per month and cell, resolution statistics) come back to Polars, where the entity rows are made
-and the codes become names again.
+The rules are narwhals expressions on lazy frames (:class:`grading.scoring.edge.Engine`): the same code
+runs on Polars (the default), on DuckDB and on Spark (:mod:`grading.monthly.engines`); nothing is applied
+row by row in Python. At the edge (:mod:`grading.scoring.edge`) instants become integers and names codes.
+Each as-of test of a complaint becomes once, for all the months of a pass, the first month at which it
+holds (:func:`_rows`), so that every count (:mod:`grading.scoring.counts`) holds in one month or in a
+range of months (:func:`_counts`); the rows are counted into cells on the engine
+(:mod:`grading.scoring.cells`), and the small results come back to Polars, where the codes become names
+again.
 
 Grain: one row per (entity_type, department, district, month), where ``entity_type`` is
 ``department`` (district null), ``district`` (department null) or ``department_district``.
@@ -43,48 +41,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
-from typing import Any, Final, Protocol, TypeVar
+from typing import Any
 
 import narwhals as nw
 import polars as pl
 
 from grading.rules import asof
-
-ENTITY_TYPES: Final = ("department", "district", "department_district")
-ENTITY_KEYS: Final[dict[str, tuple[str, ...]]] = {
-    "department": ("department",),
-    "district": ("district",),
-    "department_district": ("department", "district"),
-}
-#: Instants of the inputs (:func:`grading.store.month_reads.read_month_inputs`) the rules read, by frame.
-INSTANTS: Final[dict[str, tuple[str, ...]]] = {
-    "complaints": (
-        "registered_at",
-        "closed_at",
-        "first_feedback_at",
-        "reached_l2_at",
-        "reached_l3_at",
-        "reached_l4_at",
-        "first_breach_at",
-        "last_event_at",
-    ),
-    "transfers": ("event_time",),
-    "stints": ("started_at", "nonattended_at"),
-    "feedback_events": ("event_time",),
-}
-COLUMNS: Final[dict[str, tuple[str, ...]]] = {
-    "complaints": (
-        "complaint_key",
-        "department",
-        "district",
-        "close_outcome",
-        "complainant_month_count",
-        *INSTANTS["complaints"],
-    ),
-    "transfers": ("complaint_key", "department", "event_time"),
-    "stints": ("complaint_key", "started_at", "nonattended_at"),
-    "feedback_events": ("complaint_key", "kind", "event_time"),
-}
+from grading.scoring.cells import at_anchors, callbacks_and_stints, entity_rows, in_spans, resolution_days
+from grading.scoring.counts import CELL_COUNTS, COUNT_FLAGS, ENTITY_KEYS
+from grading.scoring.edge import POLARS, Encoded, Engine, decode_names, encode
 
 
 @dataclass(frozen=True)
@@ -93,150 +58,6 @@ class MetricSettings:
 
     habitual_threshold: int = 10
     long_pending_days: int = 50
-
-
-class Engine(Protocol):
-    """Where the rules run: turns a Polars frame of the encoded inputs into the engine's own lazy frame
-    (a ``pl.LazyFrame``, a DuckDB relation, a Spark DataFrame: anything ``narwhals.from_native`` takes)."""
-
-    def frame(self, data: pl.DataFrame) -> Any:
-        """The engine's lazy frame holding ``data``."""
-        ...
-
-    def keep(self, frame: Any) -> Any:
-        """``frame`` (one of the engine's lazy frames) computed once for the several uses that follow,
-        or as it is where the engine cannot keep it (it is then computed by each use)."""
-        ...
-
-
-class PolarsEngine:
-    """The embedded default: Polars lazy frames in this process."""
-
-    def frame(self, data: pl.DataFrame) -> pl.LazyFrame:
-        """``data`` as a lazy frame."""
-        return data.lazy()
-
-    def keep(self, frame: pl.LazyFrame) -> pl.LazyFrame:
-        """``frame`` collected in memory."""
-        return frame.collect().lazy()
-
-
-POLARS: Final = PolarsEngine()
-
-
-@dataclass(frozen=True)
-class Encoded:
-    """The inputs at the edge (:func:`encode_frames`): instants as microseconds, names as codes.
-
-    ``frames`` are the engine's own lazy frames (anything ``narwhals.from_native`` takes) with the columns
-    of :data:`COLUMNS` (transfers also ``_seq``, their order in time), every instant of :data:`INSTANTS`
-    an ``Int64`` of microseconds (:func:`micros`) and ``department`` and ``district`` the ``Int32``
-    position of the name in ``names``.
-    """
-
-    frames: dict[str, Any]
-    names: list[str]
-
-
-#: The order of a store's read (:func:`encode`): a transfer's row number in it, for ties in time.
-READ_ORDER: Final = ("_row",)
-
-
-def encode(inputs: dict[str, pl.DataFrame], engine: Engine = POLARS) -> Encoded:
-    """The inputs of the rules from :func:`grading.store.month_reads.read_month_inputs` (or
-    :func:`grading.rules.derive.derive`), encoded where they are, in this process
-    (:func:`encode_frames` on Polars), then handed to ``engine``: integers travel, not names and
-    timestamps. Two transfers of one instant keep the order of the read (``_row``: the later row wins)."""
-    frames = {}
-    for name, columns in COLUMNS.items():
-        data = inputs[name].select(columns)
-        if name == "transfers":
-            data = data.with_row_index(READ_ORDER[0]).cast({READ_ORDER[0]: pl.Int64})
-        frames[name] = data.lazy()
-    here = encode_frames(frames, READ_ORDER)
-    if isinstance(engine, PolarsEngine):
-        return here
-    return Encoded({name: engine.frame(frame.collect()) for name, frame in here.frames.items()}, here.names)
-
-
-def encode_frames(frames: dict[str, Any], order: Sequence[str], engine: Engine = POLARS) -> Encoded:
-    """The inputs of the rules, as ``engine``'s lazy frames (a store's read handed to it, or the
-    engine's own read of a lake), encoded on the engine: see :class:`Encoded`. Only their
-    representation changes; the same narwhals code for every engine, so the integers are the same.
-
-    ``order``: the columns after ``event_time`` that order the transfers in time (the later row of a
-    tie wins: :func:`grading.rules.asof.department_at`), since an engine keeps no row order.
-    ``names``: every department and district name of complaints and transfers, in the order of their
-    UTF-8 bytes (every engine's order of strings), computed on the engine and collected (a few hundred).
-    """
-    lazy = {name: nw.from_native(frame).lazy() for name, frame in frames.items()}
-    found = [lazy[name].select(name=nw.col(column)) for name, column in _NAMED]
-    coded = (
-        nw.concat(found, how="vertical")
-        .filter(~nw.col("name").is_null())
-        .unique()
-        .with_columns(code=(nw.col("name").rank("dense") - 1).cast(nw.Int32))
-    )
-    table = coded.sort("code").collect("polars").to_native()
-    encoded = {}
-    for name, columns in COLUMNS.items():
-        frame = lazy[name]
-        if name == "transfers":
-            frame = frame.with_row_index("_seq", order_by=["event_time", *order]).with_columns(
-                nw.col("_seq").cast(nw.Int64)
-            )
-        for column in ("department", "district"):
-            if column in columns:
-                frame = _codes(frame, column, table, coded)
-        extra = ["_seq"] if name == "transfers" else []
-        encoded[name] = engine.keep(_instants(frame.select(*columns, *extra), INSTANTS[name]).to_native())
-    return Encoded(encoded, table["name"].to_list())
-
-
-def _codes(frame: nw.LazyFrame[Any], column: str, table: pl.DataFrame, coded: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
-    """The names of ``column`` as their codes in ``table`` (``name``, ``code``: collected from ``coded``,
-    the engine's own table of names). Where narwhals offers ``replace_strict`` (Polars, DuckDB), the
-    collected table's names are replaced in place; on Spark Connect, which has none, ``coded`` is joined
-    on the server (no rows sent). The same codes either way."""
-    try:
-        old, new = table["name"].to_list(), table["code"].to_list()
-        return frame.with_columns(nw.col(column).replace_strict(old, new, default=None, return_dtype=nw.Int32))
-    except NotImplementedError:
-        code = coded.select(nw.col("name").alias(column), _code=nw.col("code"))
-        return frame.join(code, on=column, how="left").with_columns(nw.col("_code").alias(column)).drop("_code")
-
-
-#: The columns that hold names, by frame.
-_NAMED: Final = (("complaints", "department"), ("complaints", "district"), ("transfers", "department"))
-
-
-def _instants(frame: nw.LazyFrame[Any], columns: Sequence[str]) -> nw.LazyFrame[Any]:
-    """``columns`` of ``frame`` as :func:`micros` gives them: where the engine has an integer view of a
-    timestamp (Polars: its own microseconds, no zone), that view, the same number at a fraction of the
-    cost; elsewhere (DuckDB, Spark) :func:`micros` from the calendar fields."""
-    try:
-        return frame.with_columns(nw.col(c).dt.timestamp("us") for c in columns)
-    except NotImplementedError:
-        return frame.with_columns(micros(c) for c in columns)
-
-
-def micros(column: str) -> nw.Expr:
-    """A naive (wall-clock) timestamp column as microseconds since 1970-01-01 (:func:`grading.rules.asof.micros`),
-    from its calendar fields: no engine's session time zone enters (Spark reads a lake's times as
-    ``timestamp_ntz``, whose fields are the wall clock), and no engine needs a cast of its own."""
-    t = nw.col(column)
-    year = t.dt.year().cast(nw.Int64)
-    before = year - 1  # leap days of the years before, less those before 1970
-    leap = before // 4 - before // 100 + before // 400 - (1969 // 4 - 1969 // 100 + 1969 // 400)
-    days = (year - 1970) * 365 + leap + t.dt.ordinal_day().cast(nw.Int64) - 1
-    fields = [t.dt.hour(), t.dt.minute(), t.dt.second()]
-    seconds = ((days * 24 + fields[0].cast(nw.Int64)) * 60 + fields[1].cast(nw.Int64)) * 60 + fields[2].cast(nw.Int64)
-    return (seconds * 1_000_000 + t.dt.microsecond().cast(nw.Int64)).alias(column)
-
-
-def _pct(num: str, den: str) -> nw.Expr:
-    """``num / den * 100``, null when the denominator is zero."""
-    return nw.when(nw.col(den) > 0).then(nw.col(num) / nw.col(den) * 100.0)
 
 
 def _counts(cutoffs: Sequence[int], settings: MetricSettings) -> dict[str, tuple[str, nw.Expr]]:
@@ -381,83 +202,6 @@ def _seen(start: asof.Micros, cutoff: asof.Micros) -> nw.Expr:
     )
 
 
-COUNT_FLAGS: Final = (
-    "received",
-    "closed_satisfied",
-    "closed",
-    "closed_satisfied_in_month",
-    "closed_force",
-    "closed_special",
-    "closed_other",
-    "callback_closed",
-    "on_time",
-    "late",
-    "open_overdue",
-    "pending",
-    "long_pending_closed",
-    "long_pending_open",
-    "reached_l2",
-    "reached_l3",
-    "reached_l4",
-)
-EVENT_COUNTS: Final = ("feedback_satisfied", "feedback_dissatisfied", "feedback_unreachable", "reopened")
-STINT_COUNTS: Final = ("stints_started", "stints_non_attended")
-#: Every additive count of a cell (month, department, district), in the order of the result.
-CELL_COUNTS: Final = (
-    *COUNT_FLAGS,
-    *(name for name, _, _, _ in asof.PENDING_BUCKETS),
-    "excluded_habitual",
-    *EVENT_COUNTS,
-    *STINT_COUNTS,
-)
-
-FrameT = TypeVar("FrameT")
-
-
-def percentages(counts: FrameT) -> FrameT:
-    """Add (or recompute) every percentage from the counts (the formulas of ``docs/reference.md`` section 3).
-
-    ``counts`` is any frame narwhals takes (a Polars frame, a DuckDB relation, a Spark DataFrame, or a
-    narwhals frame); the result is of the same kind."""
-    frame = nw.from_native(counts)  # type: ignore[call-overload]
-    out = (
-        frame.with_columns(
-            pending_over_50=nw.col("pending_51_100") + nw.col("pending_over_100"),
-            feedback_rated=nw.col("feedback_satisfied") + nw.col("feedback_dissatisfied"),
-            sla_base=nw.col("on_time") + nw.col("late") + nw.col("open_overdue"),
-            long_pending_base=nw.col("long_pending_closed") + nw.col("long_pending_open"),
-        )
-        .with_columns(
-            satisfied_closure_pct=_pct("closed_satisfied", "received"),
-            force_close_pct=_pct("closed_force", "closed"),
-            satisfaction_pct=_pct("feedback_satisfied", "feedback_rated"),
-            callback_coverage_pct=_pct("callback_closed", "closed"),
-            reopen_pct=_pct("reopened", "feedback_rated"),
-            sla_compliance_pct=_pct("on_time", "sla_base"),
-            on_time_closure_pct=_pct("on_time", "closed"),
-            overdue_pending_pct=_pct("open_overdue", "pending"),
-            non_attended_pct=_pct("stints_non_attended", "stints_started"),
-            long_pending_disposal_pct=_pct("long_pending_closed", "long_pending_base").fill_null(100.0),
-            reached_l2_pct=_pct("reached_l2", "received"),
-            reached_l3_pct=_pct("reached_l3", "received"),
-            reached_l4_pct=_pct("reached_l4", "received"),
-        )
-        .drop("sla_base", "long_pending_base")
-    )
-    return out if isinstance(counts, nw.DataFrame | nw.LazyFrame) else out.to_native()  # type: ignore[no-any-return]
-
-
-def totals(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
-    """Roll metric rows up to ``by`` (e.g. ``["month"]`` for statewide): counts add, percentages are
-    recomputed from the added counts; the resolution-day statistics do not add and are left out.
-
-    Give rows of one entity type only (department rows partition every graded complaint once).
-    """
-    counts = [c for c in CELL_COUNTS if c in frame.columns]
-    summed = frame.group_by(by).agg(pl.col(counts).sum())
-    return percentages(summed).sort(by)
-
-
 def month_metrics(
     inputs: dict[str, pl.DataFrame],
     month: date,
@@ -513,8 +257,8 @@ def encoded_months_metrics(
     until: datetime | None = None,
     engine: Engine = POLARS,
 ) -> pl.DataFrame:
-    """:func:`months_metrics` of inputs already encoded on ``engine`` (:func:`encode`,
-    :func:`encode_frames`): inputs encoded once serve every pass over their months
+    """:func:`months_metrics` of inputs already encoded on ``engine`` (:func:`grading.scoring.edge.encode`,
+    :func:`grading.scoring.edge.encode_frames`): inputs encoded once serve every pass over their months
     (:func:`grading.monthly.national.helpline_metrics`)."""
     settings = settings or MetricSettings()
     if not months:
@@ -527,7 +271,11 @@ def encoded_months_metrics(
     counts = _counts(cutoffs, settings)
     # Small results leave the engine (counts per month, department and district; resolution statistics per
     # month and entity), and the entity rows are made from them in Polars, the same code for every engine.
-    parts = [*_at_anchors(rows, counts), _in_spans(rows, counts, len(cutoffs)), _events(rows, frames, calendar)]
+    parts = [
+        *at_anchors(rows, counts),
+        in_spans(rows, counts, len(cutoffs)),
+        callbacks_and_stints(rows, frames, calendar),
+    ]
     month = pl.col("_i").replace_strict(range(len(cutoffs)), calendar["_month"], return_dtype=pl.Int32)
     cells = (
         pl.concat(parts, how="diagonal")
@@ -540,7 +288,7 @@ def encoded_months_metrics(
     )
     both = ("department", "district")
     typed = [
-        _days(resolved, keys)
+        resolution_days(resolved, keys)
         .with_columns(_entity=nw.lit(name), **{k: nw.lit(None, nw.Int32) for k in both if k not in keys})
         .select("_entity", "_i", *both, "_median_us", "_total_us", "_resolved", "_p90_us")
         for name, keys in ENTITY_KEYS.items()
@@ -551,124 +299,8 @@ def encoded_months_metrics(
         name: nw.from_native(every.filter(pl.col("_entity") == name).drop("_entity", "_i", *absent).lazy())
         for name, absent in ((name, [k for k in both if k not in keys]) for name, keys in ENTITY_KEYS.items())
     }
-    out = _entity_rows(nw.from_native(cells.lazy()), days).collect("polars").to_native()
+    out = entity_rows(nw.from_native(cells.lazy()), days).collect("polars").to_native()
     return _decode(out, encoded.names)
-
-
-def _at_anchors(rows: nw.LazyFrame[Any], counts: dict[str, tuple[str, nw.Expr]]) -> list[pl.DataFrame]:
-    """The counts of single months (:func:`_counts`) per (``_i``, department, district): those of the
-    month of registration (received, …, and ``excluded_habitual``: the complaints the habitual rule
-    leaves out), then those of the month of closure. One pass over the rows counts both."""
-    r_ok, k_ok, habitual = nw.col("_r") >= 0, nw.col("_k") >= 0, nw.col("_habitual")
-    held = {"_r": r_ok & ~habitual, "_k": k_ok}
-    sums = {name: _total(held[anchor] & rule) for name, (anchor, rule) in counts.items() if anchor in held}
-    both = (
-        rows.filter(r_ok | k_ok)
-        .group_by("department", "district", "_r", "_k")
-        .agg(excluded_habitual=_total(r_ok & habitual), **sums)
-        .collect("polars")
-        .to_native()
-    )
-    out = []
-    for anchor in ("_r", "_k"):
-        names = [name for name, (a, _) in counts.items() if a == anchor]
-        names += ["excluded_habitual"] if anchor == "_r" else []
-        out.append(
-            both.filter(pl.col(anchor) >= 0)
-            .group_by(anchor, "department", "district")
-            .agg(pl.col(names).sum())
-            .rename({anchor: "_i"})
-        )
-    return out
-
-
-def _in_spans(rows: nw.LazyFrame[Any], counts: dict[str, tuple[str, nw.Expr]], n: int) -> pl.DataFrame:
-    """The counts of ranges of months (:func:`_counts`: pending, overdue, long pending, the pending age
-    buckets) per (``_i``, department, district), with a row wherever a graded complaint is seen.
-
-    A range ``[first, end)`` holds in month m when ``first <= m < end``. The complaints open in some
-    month, or seen after the month of their closure (a call-back), are counted per entity and set of
-    ranges (the ranges are months of one pass: 86,094 sets for 24.7 lakh complaints in a six-month
-    read at Madhya Pradesh's volume); each month's counts are then added up from those sets."""
-    spanned = {name: rule for name, (anchor, rule) in counts.items() if anchor == "span"}
-    q, u = nw.col("_q"), nw.col("_u")
-    after = nw.max_horizontal("_p", "_q", nw.col("_k") + 1)  # seen after its month of closure
-    ranges: pl.DataFrame = (
-        rows.filter(~nw.col("_habitual") & ((nw.col("_p") < q) | (after < u)))
-        .select(
-            "department",
-            "district",
-            "_q",
-            "_u",
-            _after=nw.min_horizontal(after, u),
-            **{name: nw.min_horizontal(rule, q) for name, rule in spanned.items()},
-        )
-        .group_by("department", "district", "_q", "_u", "_after", *spanned)
-        .agg(_n=nw.len())
-        .collect("polars")
-        .to_native()
-    )
-    ages = [name for name, _, _, _ in asof.PENDING_BUCKETS]
-    aged = ["pending", *(f"_aged_{lo}" for _, _, lo, _ in asof.PENDING_BUCKETS[1:])]
-    weight = pl.col("_n")
-    months = []
-    for m in range(n):
-        held = {name: ((pl.col(name) <= m) & (pl.col("_q") > m)).cast(pl.Int64) for name in spanned}
-        buckets = {age: held[aged[j]] - (held[aged[j + 1]] if j + 1 < len(aged) else 0) for j, age in enumerate(ages)}
-        named = {name: held[name] for name in ("pending", "open_overdue", "long_pending_open")}
-        seen = (held["pending"] + ((pl.col("_after") <= m) & (pl.col("_u") > m))) > 0
-        months.append(
-            ranges.filter(seen)
-            .group_by("department", "district")
-            .agg(**{name: (count * weight).sum() for name, count in {**named, **buckets}.items()})
-            .with_columns(_i=pl.lit(m, pl.Int32))
-        )
-    return pl.concat(months, how="vertical")
-
-
-def _events(rows: nw.LazyFrame[Any], frames: dict[str, nw.LazyFrame[Any]], calendar: pl.DataFrame) -> pl.DataFrame:
-    """Call-backs and stints per (``_i``, department, district): each counts in the month it falls in
-    (between its start and the instant it is judged as of), for its complaint's entity in that month;
-    those of a complaint the month does not see or grade (habitual) are left out. They meet the
-    complaints once, not once a month."""
-    starts, cutoffs = calendar["_start"].to_list(), calendar["_cutoff"].to_list()
-    first = partial(asof.first_month, cutoffs=cutoffs)
-    i = nw.col("_i")
-
-    def in_month(frame: nw.LazyFrame[Any], column: str) -> nw.LazyFrame[Any]:
-        # when each month ends where the next begins, only the last can end before events read in it
-        if all(c + 1 == s for c, s in zip(cutoffs, starts[1:], strict=False)):
-            judged = nw.col(column) <= cutoffs[-1]
-        else:
-            judged = first(lambda t: nw.col(column) <= t) == i
-        return frame.with_columns(_i=asof.last_month_started(column, starts)).filter((i >= 0) & judged)
-
-    kind = nw.col("kind")
-    # each call-back or stint counts once, in the count its code names (EVENT_COUNTS, then STINT_COUNTS)
-    code = nw.lit(len(EVENT_COUNTS) + len(STINT_COUNTS), nw.Int8)  # a call-back of another kind
-    for j, name in reversed(list(enumerate(EVENT_COUNTS))):
-        code = nw.when(kind == name.removeprefix("feedback_")).then(nw.lit(j, nw.Int8)).otherwise(code)
-    non_attended = first(lambda t: ~nw.col("nonattended_at").is_null() & (nw.col("nonattended_at") < t)) <= i
-    started, not_attended = len(EVENT_COUNTS), len(EVENT_COUNTS) + 1
-    callbacks = in_month(frames["feedback_events"], "event_time").select("complaint_key", "_i", _code=code)
-    stints = in_month(frames["stints"], "started_at").select(
-        "complaint_key", "_i", _code=nw.when(non_attended).then(not_attended).otherwise(started).cast(nw.Int8)
-    )
-    graded = rows.filter(~nw.col("_habitual") & (nw.col("_p") < nw.col("_u")))
-    coded: pl.DataFrame = (
-        nw.concat([callbacks, stints], how="vertical")  # one meeting with the complaints for both
-        .join(graded.select("complaint_key", "department", "district", "_p", "_u"), on="complaint_key")
-        .filter((nw.col("_p") <= i) & (i < nw.col("_u")))
-        .group_by("_i", "department", "district", "_code")
-        .agg(_n=nw.len())
-        .collect("polars")
-        .to_native()
-    )
-    code_of = {name: j for j, name in enumerate(EVENT_COUNTS)}
-    code_of |= {"stints_non_attended": not_attended}
-    counted = {name: pl.col("_n").filter(pl.col("_code") == j).sum() for name, j in code_of.items()}
-    counted["stints_started"] = pl.col("_n").filter(pl.col("_code").is_in([started, not_attended])).sum()
-    return coded.group_by("_i", "department", "district").agg(**counted)
 
 
 def complaint_flags(
@@ -687,7 +319,7 @@ def complaint_flags(
     one row per complaint registered in the month that the habitual rule leaves out. Both with
     ``complaint_key``, ``department`` and ``district``. The rules of the counts (:func:`_counts`).
     ``inputs``: a read (:func:`grading.store.month_reads.read_month_inputs`, encoded here on ``engine``)
-    or inputs already encoded on it (:func:`encode_frames`).
+    or inputs already encoded on it (:func:`grading.scoring.edge.encode_frames`).
     """
     encoded = inputs if isinstance(inputs, Encoded) else encode(inputs, engine)
     frames = {name: nw.from_native(frame).lazy() for name, frame in encoded.frames.items()}
@@ -711,53 +343,10 @@ def complaint_flags(
     out = []
     for frame in (flags, registered.select("complaint_key", "department", "district")):
         native = frame.collect("polars").to_native()
-        out.append(_names(native, encoded.names).sort("complaint_key"))
+        out.append(decode_names(native, encoded.names).sort("complaint_key"))
     # resolution times in days, as the metrics give them (eager Polars: the same division as _decode)
     days = pl.col("resolution_us") / asof.DAY_US
     return out[0].with_columns(days.alias("resolution_days")).drop("resolution_us"), out[1]
-
-
-def _total(column: str | nw.Expr) -> nw.Expr:
-    """The sum of a count (a column) or of a 0/1 flag (an expression: added as bytes) as an ``Int64`` on
-    every engine (DuckDB sums to a 128-bit integer)."""
-    expr = nw.col(column) if isinstance(column, str) else column
-    return expr.cast(nw.Int8 if isinstance(column, nw.Expr) else nw.Int64).sum().cast(nw.Int64)
-
-
-def _days(resolved: nw.LazyFrame[Any], keys: tuple[str, ...]) -> nw.LazyFrame[Any]:
-    """The statistics of resolution times per month (``_i``) and entity (``keys``), in microseconds (the
-    90th percentile: linear interpolation between order statistics; :func:`_decode` makes them days)."""
-    return resolved.group_by("_i", *keys).agg(
-        _median_us=nw.col("resolution_us").median(),
-        _total_us=_total("resolution_us"),
-        _resolved=nw.len(),
-        _p90_us=nw.col("resolution_us").quantile(0.9, interpolation="linear"),
-    )
-
-
-def _entity_rows(cells: nw.LazyFrame[Any], days: dict[str, nw.LazyFrame[Any]]) -> nw.LazyFrame[Any]:
-    """The rows of the three entity types from the finest cells (counts per month, department and
-    district) and each type's resolution statistics (:func:`_days`): counts add up, percentages are
-    computed per entity and month."""
-    frames = []
-    for entity_type, keys in ENTITY_KEYS.items():
-        group = ["_month", *keys]
-        counts = cells.group_by(group).agg(*[_total(c) for c in CELL_COUNTS])
-        frame = percentages(counts).join(days[entity_type], on=group, how="left")
-        absent = {key: nw.lit(None, nw.Int32) for key in ("department", "district") if key not in keys}
-        frames.append(frame.with_columns(**absent, entity_type=nw.lit(entity_type)))
-    columns = frames[-1].collect_schema().names()
-    return nw.concat([frame.select(columns) for frame in frames], how="vertical")
-
-
-def _names(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
-    """``department`` and ``district`` codes of ``frame`` back to their names (:func:`encode`)."""
-    codes = list(range(len(names)))
-    return frame.with_columns(
-        pl.col(c).replace_strict(codes, names, return_dtype=pl.String)
-        for c in ("department", "district")
-        if c in frame.columns
-    )
 
 
 def _decode(rows: pl.DataFrame, names: list[str]) -> pl.DataFrame:
@@ -786,7 +375,7 @@ def _decode(rows: pl.DataFrame, names: list[str]) -> pl.DataFrame:
         "resolution_days_p90": pl.col("_p90_us") / asof.DAY_US,
     }
     return (
-        _names(rows, names)
+        decode_names(rows, names)
         .with_columns(month=month, **days)
         .select([pl.col(c).cast(t) for c, t in schema.items()])
         .sort("month", "entity_type", "department", "district", nulls_last=False)

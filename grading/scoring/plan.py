@@ -27,8 +27,8 @@ import polars as pl
 
 from grading.model.registry import METRICS
 from grading.rules import asof
+from grading.scoring.counts import percentages
 from grading.scoring.grade import score
-from grading.scoring.metrics import percentages
 from grading.scoring.schemes import Scheme
 from grading.words import say
 
@@ -115,7 +115,7 @@ MAX_CASES: Final = 100_000
 
 def apply_work(metrics: pl.DataFrame, metric: str, cases: pl.Expr) -> pl.DataFrame:
     """``metrics`` (metric rows) with ``cases`` cases of ``metric``'s work done (:data:`ACTIONS`): the
-    counts changed and every percentage recomputed from them (:func:`grading.scoring.metrics.percentages`)."""
+    counts changed and every percentage recomputed from them (:func:`grading.scoring.counts.percentages`)."""
     changed = [(pl.col(c).cast(pl.Int64) + cases * delta).alias(c) for c, delta in ACTIONS[metric].items()]
     return percentages(metrics.with_columns(changed))
 

@@ -39,7 +39,8 @@ from grading.model.paths import DATA_DIR
 from grading.model.registry import METRICS, Metric
 from grading.model.schema import NivaranError
 from grading.model.tomlfiles import read_toml
-from grading.scoring.metrics import ENTITY_TYPES, MetricSettings
+from grading.scoring.counts import ENTITY_TYPES
+from grading.scoring.metrics import MetricSettings
 from grading.words import say
 
 SCHEME_DIR: Final = DATA_DIR / "schemes"

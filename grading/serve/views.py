@@ -23,7 +23,7 @@ from grading.rules import asof
 from grading.rules.asof import previous_month
 from grading.rules.privacy import mask_personal
 from grading.scoring import grade
-from grading.scoring.metrics import ENTITY_KEYS, totals
+from grading.scoring.counts import ENTITY_KEYS, totals
 from grading.scoring.plan import outcome_lists
 from grading.scoring.schemes import Scheme
 from grading.serve import integrity
