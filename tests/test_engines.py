@@ -13,7 +13,6 @@ reliability rule.
 from __future__ import annotations
 
 import contextlib
-import sys
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -23,7 +22,7 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from grading.cli import main, run
+from grading.cli import main
 from grading.intake import ingest
 from grading.model.registry import METRICS
 from grading.model.schema import NivaranError
@@ -35,6 +34,7 @@ from grading.scoring.metrics import MetricSettings
 from grading.store import database, helpline, month_reads
 from tests import zoned
 from tests.conftest import frame
+from tests.test_faults import nivaran
 
 KEYS = ["entity_type", "department", "district", "month"]
 #: What grading adds that must be identical (not merely close) on every engine.
@@ -291,11 +291,8 @@ def test_a_wrong_stage_is_one_sentence(
 ) -> None:
     args, sentence = case
     given = [a.format(tmp=tmp_path) for a in args]
-    monkeypatch.setattr(sys, "argv", ["nivaran", "grade", "--db", str(demo_db), "--month", "2026-10", *given])
-    with pytest.raises(SystemExit) as ended:
-        run()  # the console script
-    said = capsys.readouterr().err
-    assert ended.value.code == 2
+    code, said = nivaran(monkeypatch, capsys, "grade", "--db", str(demo_db), "--month", "2026-10", *given)
+    assert code == 2
     assert sentence.format(tmp=tmp_path) in said
     assert "Traceback" not in said
 

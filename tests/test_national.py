@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import sys
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -15,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from polars.testing import assert_frame_equal
 
-from grading.cli import main, run
+from grading.cli import main
 from grading.demo import nation
 from grading.demo.spec import DemoSpec
 from grading.model.registry import NATIONAL_METRICS
@@ -24,6 +23,7 @@ from grading.rules import asof
 from grading.scoring import counts, edge, schemes
 from grading.store import database, helpline
 from tests.test_engines import ENGINE_ZONE, Requests
+from tests.test_faults import nivaran
 
 AUGUST = date(2024, 8, 1)
 SPEC = DemoSpec(months=3, end="2024-08", scale=0.002, seed=7)
@@ -311,13 +311,10 @@ def test_a_lake_the_server_cannot_read_is_one_sentence(
 ) -> None:
     lake, sentence = case
     given = lake.format(tmp=tmp_path)
-    args = ["nivaran", "national", "--lake", given, "--month", "2024-08", "--engine", "spark", "--remote", sail]
-    monkeypatch.setattr(sys, "argv", args)
     monkeypatch.setattr(national, "helplines", lambda *_: pytest.fail("work began"))
-    with pytest.raises(SystemExit) as ended:
-        run()  # the console script
-    said = capsys.readouterr().err
-    assert ended.value.code == 2
+    args = ("national", "--lake", given, "--month", "2024-08", "--engine", "spark", "--remote", sail)
+    code, said = nivaran(monkeypatch, capsys, *args)  # the console script
+    assert code == 2
     assert sentence.format(tmp=tmp_path) in said
     assert "Traceback" not in said
     assert len(said.strip().splitlines()) == 1
