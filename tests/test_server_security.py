@@ -152,6 +152,8 @@ def test_the_meeting_pack_answers_only_to_its_session(browser, server: tuple[str
     wait_for_app(page, log, timeout_ms=180_000)
     pack = page.get_by_role("link", name="Download the pack (Excel)").first.get_attribute("href")
     assert pack is not None
+    for name in ("Download CSV", "Download Excel"):  # the review list's files: the page may still be drawing them
+        page.get_by_role("link", name=name).first.wait_for()
     # No Streamlit download button and no /media/ address on a case page: every file is a link to the route.
     assert page.locator('[data-testid="stDownloadButton"]').count() == 0
     hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
