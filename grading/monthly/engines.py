@@ -49,19 +49,14 @@ class DuckDBEngine:
 
     def __init__(self) -> None:
         self.con = duckdb.connect(":memory:")
-        self._held: list[object] = []  # the Arrow tables the relations read
 
     def frame(self, data: pl.DataFrame) -> duckdb.DuckDBPyRelation:
-        """``data`` as a DuckDB relation."""
-        table = data.to_arrow()
-        self._held.append(table)
-        return self.con.from_arrow(table)
+        """``data`` as a DuckDB relation (which holds the Arrow table it reads for as long as it lives)."""
+        return self.con.from_arrow(data.to_arrow())
 
     def keep(self, frame: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
         """``frame`` computed once into an Arrow table the relation then reads."""
-        table = frame.to_arrow_table()
-        self._held.append(table)
-        return self.con.from_arrow(table)
+        return self.con.from_arrow(frame.to_arrow_table())
 
 
 class Stage:
