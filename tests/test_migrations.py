@@ -22,6 +22,8 @@ def _set_version(db: Path, version: str | None, *, drop_publications: bool = Fal
         if drop_publications:  # what a version-4 store looked like
             con.execute("drop table publications")
             con.execute("drop table published_gradings")
+        if version is not None and version.isdigit() and int(version) < 8:  # before the open backlog's copy
+            con.execute("drop table open_events")
         if version is not None and version.isdigit() and int(version) < 7:  # before events carried keys
             con.execute("alter table events drop column complaint_key")
             con.execute("alter table complaints drop column id_hash")
@@ -83,6 +85,7 @@ def test_a_version_5_store_gets_fractional_limits_and_keeps_its_rows(tmp_path: P
         con.execute("alter table stints alter limit_days type integer")
         con.execute("alter table events drop column complaint_key")
         con.execute("alter table complaints drop column id_hash")
+        con.execute("drop table open_events")
         con.execute("update meta set value = '5' where key = 'schema_version'")
     finally:
         con.close()
@@ -99,8 +102,8 @@ def test_a_version_5_store_gets_fractional_limits_and_keeps_its_rows(tmp_path: P
 @pytest.mark.parametrize(
     ("version", "message"),
     [
-        ("3", "schema version 3 is too old to migrate to 7; rebuild the store"),
-        ("9", "schema version 9 was written by a newer Nivaran (this one knows up to 7)"),
+        ("3", "schema version 3 is too old to migrate to 8; rebuild the store"),
+        ("9", "schema version 9 was written by a newer Nivaran (this one knows up to 8)"),
         ("four", "unknown schema version 'four'"),
         (None, "a DuckDB database of another application"),
     ],
@@ -163,6 +166,39 @@ def test_a_version_6_store_gets_integer_keys_on_its_events(tmp_path: Path, loade
     new = [row for row in STORY if row["complaint_id"] == STORY[0]["complaint_id"]]
     ingest.ingest(loaded, [write_csv([{**r, "complaint_id": "NEW-1"} for r in new[:1]], tmp_path / "new.csv")])
     assert {cid for cid, key, derived in _event_keys(loaded) if key == derived} >= {"NEW-1"}
+
+
+def _open_events(db: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """The store's open backlog copy, and the log's events of the complaints not closed, in one order."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        copy = con.execute("select * from open_events order by all").fetchall()
+        wanted = con.execute(
+            """
+            select * exclude (ingest_id) from events
+            where complaint_id in (select complaint_id from complaints where closed_at is null)
+            order by all
+            """
+        ).fetchall()
+    finally:
+        con.close()
+    return copy, wanted
+
+
+def test_a_version_7_store_gets_its_open_complaints_events_copied(tmp_path: Path, loaded: Path) -> None:
+    before = march(loaded)
+    copy, wanted = _open_events(loaded)
+    assert copy == wanted
+    closed = {r[0] for r in _event_keys(loaded)} - {r[0] for r in wanted}
+    assert wanted, "the story has open complaints"
+    assert closed, "the story has closed complaints"
+    _set_version(loaded, "7")
+    ingest.ingest(loaded, [write_csv(STORY[:3], tmp_path / "again.csv")])  # the next write migrates
+    version, tables = _version_and_tables(loaded)
+    assert version == database.SCHEMA_VERSION
+    assert "open_events" in tables
+    assert _open_events(loaded) == (copy, wanted)
+    assert march(loaded).equals(before)
 
 
 def test_complaint_ids_are_found_by_their_hash_and_a_changed_hash_is_recomputed(tmp_path: Path, loaded: Path) -> None:

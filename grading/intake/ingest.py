@@ -87,6 +87,8 @@ class _Load:
     earliest: datetime | None = None
     latest: datetime | None = None
     refused: list[str] = field(default_factory=list)
+    #: Where the write began: which events and keys are its own (:func:`grading.store.database.histories`).
+    start: database.WriteStart | None = None
 
     @functools.cached_property
     def default_limit_days(self) -> int:
@@ -164,7 +166,7 @@ def _load_file(load: _Load, path: Path, mapping: Mapping | None, digest: str) ->
                 if not staging.spilled
                 else file_keys.join(staged.select("complaint_id").unique(), on="complaint_id", how="semi")
             )
-            stored = database.histories(load.con, keys)
+            stored = database.histories(load.con, keys, load.start)
             new = staged
             if mapping is not None:  # a newer snapshot's changes become events (grading.rules.snapshots)
                 new, replaced = snapshots.changes(staged, stored)
@@ -243,7 +245,7 @@ def _derive_touched(load: _Load) -> None:
         events = (
             load.history.filter(pl.col("complaint_id").is_in(keys["complaint_id"].implode()))
             if load.history is not None and load.chunks == 1
-            else database.histories(load.con, keys)
+            else database.histories(load.con, keys, load.start)
         )
         writes.replace_derived(
             load.con, derive(events, categories, keys, default_limit_days=load.default_limit_days), keys
@@ -356,7 +358,9 @@ def ingest(
         until = _export_time(exported_at, mapping, settings)
         horizon = database.data_until(con)  # the horizon the stored months were judged as of
         key = accounts.Accounts(db).pseudonym_key()
-        load = _Load(con, strict, key, batch_rows, chunk_rows, progress, settings, sheet=sheet)
+        load = _Load(
+            con, strict, key, batch_rows, chunk_rows, progress, settings, sheet=sheet, start=database.write_start(con)
+        )
         for i, path in enumerate(files, start=1):
             reports.append(_load_file(load, path, mapping, digests[path]))
             load.tick("loading files", i, len(files))

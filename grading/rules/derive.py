@@ -28,7 +28,7 @@ from typing import Final
 
 import polars as pl
 
-from grading.model.schema import LEVELS, level_number_of
+from grading.model.schema import EVENT_COLUMNS, LEVELS, level_number_of
 from grading.rules.asof import limit_duration
 
 STINT_START: Final = ("registered", "escalated", "reopened")
@@ -103,7 +103,7 @@ def _next_in_group(is_kind: pl.Expr, value: pl.Expr) -> pl.Expr:
 def derive(
     events: pl.DataFrame, categories: pl.DataFrame, keys: pl.DataFrame | None = None, *, default_limit_days: int
 ) -> dict[str, pl.DataFrame]:
-    """Derive the ``complaints``, ``stints``, ``feedback_events`` and ``transfers`` frames.
+    """Derive the ``complaints``, ``stints``, ``feedback_events``, ``transfers`` and ``open_events`` frames.
 
     Parameters
     ----------
@@ -120,7 +120,9 @@ def derive(
     -------
     dict of frames: ``complaints`` (one row per complaint, ``COMPLAINT_SCHEMA``), ``stints`` (one row
     per stay at a level, ``STINT_SCHEMA``), ``feedback_events`` (one row per feedback or reopen event;
-    ``kind`` is the feedback outcome or ``reopened``), ``transfers`` (one row per transfer).
+    ``kind`` is the feedback outcome or ``reopened``), ``transfers`` (one row per transfer),
+    ``open_events`` (the events of every complaint not closed, ``EVENT_SCHEMA`` and ``complaint_key``: what a
+    load reads a complaint's history from while the complaint is open).
     ``complainant_month_count`` counts the complainant's complaints registered in the same calendar
     month *within this input*; :func:`grading.store.database` refreshes it across the whole store after a load.
     """
@@ -234,9 +236,11 @@ def derive(
         .cast(TRANSFER_SCHEMA)
     )
     known = complaints.select("complaint_key")
+    still_open = complaints.filter(pl.col("closed_at").is_null()).select("complaint_key")
     return {
         "complaints": complaints,
         "stints": stints.join(known, on="complaint_key", how="semi"),
         "feedback_events": feedback.join(known, on="complaint_key", how="semi"),
         "transfers": transfers.join(known, on="complaint_key", how="semi"),
+        "open_events": ev.join(still_open, on="complaint_key", how="semi").select(*EVENT_COLUMNS, "complaint_key"),
     }

@@ -66,6 +66,27 @@ delete from meta where key = 'id_hash_probe';
 )
 
 
+#: The open backlog's events (issue 26): a copy of the stored events of every complaint not closed (its
+#: derived ``closed_at`` null), with the complaint's key, kept by every write of derived rows like the other
+#: derived tables (:func:`grading.rules.derive.derive` gives them). A load finds an open complaint's history
+#: here, among about 1 % of the log, and reads the whole log only for a complaint it found closed. The step
+#: makes the table (a store made before it has none) and fills it from the log.
+OPEN_EVENTS_DDL: Final = """
+create table if not exists open_events (
+    complaint_id varchar not null, event_time timestamp not null, event varchar not null,
+    level varchar, department varchar, district varchar, category varchar, complainant varchar,
+    channel varchar, outcome varchar, note varchar, limit_days double, complaint_key bigint not null
+);
+"""
+
+_FILL_OPEN_EVENTS: Final = """
+delete from open_events;
+insert into open_events by name
+select * exclude (ingest_id) from events
+where complaint_key in (select complaint_key from complaints where closed_at is null);
+"""
+
+
 class MigrationError(NivaranError):
     """The store's schema version is too old to migrate, newer than this code, or unreadable."""
 
@@ -86,6 +107,7 @@ STEPS: Final = (
     Step("4", "5", "add the publication tables (nivaran publish)", PUBLICATIONS_DDL),
     Step("5", "6", "keep due times to the second (fractional limit_days)", FRACTIONAL_LIMITS_DDL, rewrites=True),
     Step("6", "7", "key the event log by the integer complaint key", KEYED_EVENTS_DDL, rewrites=True),
+    Step("7", "8", "keep the open complaints' events apart (open_events)", OPEN_EVENTS_DDL + _FILL_OPEN_EVENTS),
 )
 
 
@@ -94,8 +116,8 @@ def plan(where: str, found: str, current: str) -> list[Step]:
 
     ``where`` names the store in the message (its path).
 
-    >>> [s.target for s in plan("db", "4", "7")]
-    ['5', '6', '7']
+    >>> [s.target for s in plan("db", "4", "8")]
+    ['5', '6', '7', '8']
     """
     if not found.isdigit():
         msg = f"{where}: unknown schema version {found!r}; this Nivaran reads version {current}."

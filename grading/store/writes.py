@@ -4,7 +4,7 @@ Used by :mod:`grading.intake.ingest` (files) and :mod:`grading.monthly.results` 
 connection from :func:`grading.store.database.writing`: reference codes met in data, events appended or
 replaced, rejected rows kept in ``quarantine``, the ``ingest_log``, checked rows staged between the
 two passes of a load, and the derived tables (``complaints``, ``stints``, ``feedback_events``,
-``transfers``) rewritten for the complaints a load touched. Every function here that writes derived
+``transfers``, ``open_events``) rewritten for the complaints a load touched. Every function here that writes derived
 rows records the complaints in ``changed_keys`` (:data:`grading.store.replay.CHANGED_KEYS`).
 """
 
@@ -21,7 +21,7 @@ from grading.store import database, month_reads
 from grading.store.sqltext import registered, sql
 
 #: Derived tables and their column order, as written by :func:`replace_derived`.
-DERIVED_TABLES: Final = ("complaints", "stints", "feedback_events", "transfers")
+DERIVED_TABLES: Final = ("complaints", "stints", "feedback_events", "transfers", "open_events")
 
 
 # --- reference data -------------------------------------------------------------------------------
@@ -136,10 +136,14 @@ def delete_events(con: duckdb.DuckDBPyConnection, keys: pl.DataFrame) -> None:
     snapshot's corrected closure replaces the old one (:mod:`grading.rules.snapshots`)."""
     gone = keys.select("complaint_id", "event_time", pl.col("event").cast(pl.String))
     with registered(con, gone_events=gone):
-        con.execute(
-            "delete from events e using gone_events g "
-            "where e.complaint_id = g.complaint_id and e.event_time = g.event_time and e.event = g.event"
-        )
+        for table in ("events", "open_events"):  # the copy too, should the complaint be open
+            con.execute(
+                sql(
+                    "delete from {t} e using gone_events g "
+                    "where e.complaint_id = g.complaint_id and e.event_time = g.event_time and e.event = g.event",
+                    t=table,
+                )
+            )
 
 
 # --- events ----------------------------------------------------------------------------------------
