@@ -29,7 +29,7 @@ from pathlib import Path
 
 import duckdb
 
-from grading.store import faults, layout, replay
+from grading.store import faults, layout, migrations, replay
 
 
 @dataclass
@@ -46,6 +46,8 @@ class Version:
     last_load: int | None = None
     blocks: tuple[int, int] | None = None
     rows: dict[str, int] = field(default_factory=dict)
+    #: How the open backlog's copy of the events differs from the log (None: it does not, or no such table).
+    disagrees: str | None = None
 
     @property
     def sound(self) -> bool:
@@ -72,6 +74,7 @@ class Version:
         return [
             f"{head}: {', '.join(facts)}: {len(self.rows)} tables read in full, {total:,} rows",
             f"  {counts}",
+            *([f"  {self.disagrees}"] if self.disagrees else []),
         ]
 
     def _how(self) -> str:
@@ -122,6 +125,9 @@ def inspect(path: Path, slot: Path, role: str) -> Version:
         found.blocks = (int(size[0][0]), int(size[0][1])) if size else None
         for table in replay.tables(con, name):
             found.rows[table] = replay.read_in_full(con, table)
+        if {"open_events", "events", "complaints"} <= found.rows.keys():
+            table = "open_events"
+            found.disagrees = _open_events_disagree(con)
         if "ingest_log" in found.rows:
             last = con.execute("select max(ingest_id) from ingest_log").fetchall()[0][0]
             found.last_load = None if last is None else int(last)
@@ -132,6 +138,17 @@ def inspect(path: Path, slot: Path, role: str) -> Version:
     finally:
         con.close()
     return found
+
+
+def _open_events_disagree(con: duckdb.DuckDBPyConnection) -> str | None:
+    """How ``open_events`` differs from the log's events of the complaints not closed, or None."""
+    missing, extra = con.execute(migrations.OPEN_EVENTS_DIFFERENCE).fetchall()[0]
+    if not missing and not extra:
+        return None
+    return (
+        f"open_events (the copy of the open complaints' events) differs from the event log (events of open "
+        f"complaints missing from it: {missing:,}; rows that do not belong in it: {extra:,})"
+    )
 
 
 def _same_version(current: Version, standby: Version) -> bool:
@@ -201,6 +218,15 @@ def _verdict(path: Path, current: Version | None, standby: Version | None) -> tu
             f"{standby.slot} (the standby of {path}) is damaged or unusable: {standby.problem}; the current version "
             f"{current.slot.name} reads in full: remove {standby.slot.name} (`rm {standby.slot}`), and the next load "
             "writes a full copy of the current version.",
+            False,
+        )
+    differing = [v for v in (current, standby) if v is not None and v.disagrees]
+    if differing:
+        which = " and ".join(f"{v.slot.name} ({v.role})" for v in differing)
+        return (
+            f"{path}: in {which}, {differing[0].disagrees}. The event log is intact and the grades do not read the "
+            f"copy, but the next loads would check these complaints against the wrong history: run `nivaran compact "
+            f"--db {path}`, which makes the copy again from the log.",
             False,
         )
     if standby is None:
