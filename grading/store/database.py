@@ -241,10 +241,10 @@ def superseded(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
 def compact(path: Path) -> None:
     """Rewrite the store without superseded rows (O(store), about half a minute at state scale).
 
-        Each load replaces the derived rows of the complaints it touched; the old rows stay in the file,
-        unseen by readers, until this runs. A load reports when a table's share passes :data:`COMPACT_AT`.
-        Readers keep the version they opened; the next write makes one full copy. The open backlog's copy of
-        the events (``open_events``) is made again from the log, so a copy that ever differed from it
+    Each load replaces the derived rows of the complaints it touched; the old rows stay in the file,
+    unseen by readers, until this runs. A load reports when a table's share passes :data:`COMPACT_AT`.
+    Readers keep the version they opened; the next write makes one full copy. The open backlog's copy of
+    the events (``open_events``) is made again from the log, so a copy that ever differed from it
     (``nivaran check`` says so) is mended.
     """
     with slots.next_version(path, compact=True, cluster=month_reads.cluster) as con:

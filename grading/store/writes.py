@@ -4,8 +4,8 @@ Used by :mod:`grading.intake.ingest` (files) and :mod:`grading.monthly.results` 
 connection from :func:`grading.store.database.writing`: reference codes met in data, events appended or
 replaced, rejected rows kept in ``quarantine``, the ``ingest_log``, checked rows staged between the
 two passes of a load, and the derived tables (``complaints``, ``stints``, ``feedback_events``,
-``transfers``, ``open_events``) rewritten for the complaints a load touched. Every function here that writes derived
-rows records the complaints in ``changed_keys`` (:data:`grading.store.replay.CHANGED_KEYS`).
+``transfers``, ``open_events``) rewritten for the complaints a load touched. Every function here that
+writes derived rows records the complaints in ``changed_keys`` (:data:`grading.store.replay.CHANGED_KEYS`).
 """
 
 from __future__ import annotations
