@@ -139,6 +139,31 @@ def test_nivaran_migrate_brings_an_older_store_up_to_date(loaded: Path) -> None:
     database.connect_readonly(loaded).close()  # readable again
 
 
+def test_nivaran_migrate_copies_the_standby_so_the_next_load_replays(tmp_path: Path, loaded: Path) -> None:
+    """A migration's schema change is not replayed on the standby: ``nivaran migrate`` copies it at once,
+    so the first load after the upgrade is a delta like any other day's, not a full copy of the store."""
+    from click.testing import CliRunner
+
+    from grading.cli import main
+    from grading.store import layout
+
+    for slot in layout.slot_files(loaded):  # both versions as a version-7 store had them
+        con = duckdb.connect(str(slot))
+        try:
+            con.execute("drop table open_events")
+            con.execute("update meta set value = '7' where key = 'schema_version'")
+        finally:
+            con.close()
+    result = CliRunner().invoke(main, ["migrate", "--db", str(loaded)])
+    assert result.exit_code == 0, result.output
+    ingest.ingest(loaded, [write_csv([{**STORY[0], "complaint_id": "NEW-1"}], tmp_path / "new.csv")])
+    con = database.connect_readonly(loaded)
+    try:
+        assert database.get_meta(con, "write_mode") == "delta"
+    finally:
+        con.close()
+
+
 def _event_keys(db: Path) -> list[tuple[str, int | None, int | None]]:
     """Each stored event's complaint id, its key, and the key ``complaints`` gives that id."""
     con = duckdb.connect(str(db), read_only=True)

@@ -176,8 +176,7 @@ def export_command(db: Path | None, out: Path, slug: str | None) -> None:
 def migrate_command(db: Path | None) -> None:
     """Bring a store of an older schema version to this one (explicit steps; refused when impossible)."""
     path = existing_store(db)
-    with database.writing(path):
-        pass
+    database.migrate(path)
     click.echo(f"{path}: schema version {database.SCHEMA_VERSION}")
 
 

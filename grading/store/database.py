@@ -252,6 +252,15 @@ def compact(path: Path) -> None:
         con.execute(migrations.FILL_OPEN_EVENTS)
 
 
+def migrate(path: Path) -> None:
+    """Bring the store at ``path`` to :data:`SCHEMA_VERSION` (:func:`prepare_schema`, in a write of its own),
+    and its standby with it: a migration changes the schema, which a replay does not carry, so the standby
+    is copied now rather than by the next load."""
+    with writing(path):
+        pass
+    slots.bring_standby_up(path, copy=True)
+
+
 def prepare_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     """Bring the open store to :data:`SCHEMA_VERSION` before a write, or refuse it.
 

@@ -364,7 +364,7 @@ def _replay_last_write(con: duckdb.DuckDBPyConnection, identity: str) -> tuple[s
     return head, True
 
 
-def bring_standby_up(path: Path, wait: float | None = None) -> str:
+def bring_standby_up(path: Path, wait: float | None = None, *, copy: bool = False) -> str:
     """Make the standby the current version's equal now, between writes, so that the next write starts
     from it without replaying anything (issue 26: a load no longer pays for the previous one's replay).
 
@@ -377,17 +377,21 @@ def bring_standby_up(path: Path, wait: float | None = None) -> str:
     ``up to date``, ``copied``, ``busy`` or ``left`` (no current version, or a standby that cannot be
     replayed). Never raises for the standby's state; a fault of the store itself (a folder that cannot
     be written) raises :class:`~grading.store.faults.StoreError` like any write.
+
+    With ``copy``, a standby that cannot be replayed (another history, or a write that changed the schema:
+    ``nivaran migrate``) is replaced by a copy of the current version now (``copied``), so that the next
+    load does not make that copy while its caller waits.
     """
     deadline = time.monotonic() + (wait_seconds() if wait is None else wait)
     while True:
         with _writer_lock(path), _owner_only(path):
-            done = _bring_up_once(path)
+            done = _bring_up_once(path, copy=copy)
         if done != "busy" or time.monotonic() >= deadline:
             return done
         time.sleep(0.2)
 
 
-def _bring_up_once(path: Path) -> str:
+def _bring_up_once(path: Path, *, copy: bool = False) -> str:
     """One try of :func:`bring_standby_up`, the writer lock held; ``busy`` at once when readers hold it."""
     current = layout.current_file(path)
     if current is None or not path.is_symlink():  # none, or an older Nivaran's one file: the next write
@@ -411,9 +415,14 @@ def _bring_up_once(path: Path) -> str:
         con.execute("commit")
         con.execute("detach src")
         con.execute("checkpoint")
-    except duckdb.Error:
+    except duckdb.Error as exc:
         with contextlib.suppress(duckdb.Error):
             con.execute("rollback")
+        con.close()
+        if copy and isinstance(exc, duckdb.InvalidInputException):  # not one write behind: copy it now
+            layout.discard(standby)
+            _make_standby(path, current)
+            return "copied"
         return "left"
     finally:
         con.close()
