@@ -72,6 +72,8 @@ class _Load:
     batch_rows: int
     chunk_rows: int
     progress: refresh.Progress | None
+    #: Where the write began: which events and keys are its own (:func:`grading.store.database.histories`).
+    start: database.WriteStart
     settings: helpline.Helpline = field(default_factory=helpline.Helpline)
     #: The sheet of an Excel workbook to read (``--sheet``); None: the first.
     sheet: str | None = None
@@ -87,8 +89,6 @@ class _Load:
     earliest: datetime | None = None
     latest: datetime | None = None
     refused: list[str] = field(default_factory=list)
-    #: Where the write began: which events and keys are its own (:func:`grading.store.database.histories`).
-    start: database.WriteStart | None = None
 
     @functools.cached_property
     def default_limit_days(self) -> int:
@@ -237,7 +237,7 @@ def _derive_touched(load: _Load) -> None:
         return
     touched = pl.concat(load.touched).unique("complaint_id").sort("complaint_id")
     categories = database.read_table(load.con, "categories")
-    stored_keys = writes.max_complaint_key(load.con)
+    stored_keys = load.start.last_key  # no complaint is derived in a load before this step
     added = []
     for start in range(0, touched.height, DERIVE_COMPLAINTS):
         keys = touched.slice(start, DERIVE_COMPLAINTS)
@@ -358,9 +358,8 @@ def ingest(
         until = _export_time(exported_at, mapping, settings)
         horizon = database.data_until(con)  # the horizon the stored months were judged as of
         key = accounts.Accounts(db).pseudonym_key()
-        load = _Load(
-            con, strict, key, batch_rows, chunk_rows, progress, settings, sheet=sheet, start=database.write_start(con)
-        )
+        start = database.write_start(con)
+        load = _Load(con, strict, key, batch_rows, chunk_rows, progress, start, settings, sheet=sheet)
         for i, path in enumerate(files, start=1):
             reports.append(_load_file(load, path, mapping, digests[path]))
             load.tick("loading files", i, len(files))

@@ -395,11 +395,6 @@ def replace_derived(
         con.execute("insert into changed_keys select complaint_key from touched_keys")
 
 
-def max_complaint_key(con: duckdb.DuckDBPyConnection) -> int:
-    """The highest ``complaint_key`` stored (0 for none): keys above it are new."""
-    return int(con.sql("select coalesce(max(complaint_key), 0) from complaints").fetchall()[0][0])
-
-
 #: The derived tables a build (``demo``) holds in temporary tables until they are all derived, then
 #: writes in one ordered pass each (:func:`grading.store.month_reads.cluster`).
 HELD_TABLES: Final = ("complaints", "stints", "feedback_events")
