@@ -358,3 +358,24 @@ def test_the_compute_path_of_metrics_for_equals_the_precomputed_table(tmp_path: 
     assert_frame_equal(
         computed.sort(order, nulls_last=False), from_table.sort(order, nulls_last=False), check_dtypes=False
     )
+
+
+def test_a_late_event_of_a_closed_complaint_is_checked_against_its_whole_history(tmp_path: Path) -> None:
+    """A complaint stored closed is not in the open backlog's copy: a late event dated before its closure
+    (an attendance the department recorded late) is checked and derived against its history read from the
+    whole log, and the complaint stays out of the copy; a complaint the second load closes leaves it."""
+    first = [
+        reg("C1", "2024-01-01 10:00"),
+        ev("C1", "2024-01-10 10:00", "closed", outcome="satisfied"),
+        reg("C2", "2024-01-02 10:00"),
+    ]
+    second = [
+        ev("C1", "2024-01-05 10:00", "attended", level="L1"),  # before C1's stored closure: lawful, late
+        reg("C1", "2024-01-01 10:00"),  # repeated: a duplicate, found only in C1's history
+        ev("C2", "2024-01-20 10:00", "closed", outcome="satisfied"),
+    ]
+    db = load(tmp_path / "late.duckdb", [first, second])
+    assert_same_state(db, derived_from_scratch([*first, second[0], second[2]]))
+    stints = stored_state(db)["stints"].filter(pl.col("complaint_id") == "C1")
+    assert stints["first_action_at"].to_list() == [datetime(2024, 1, 5, 10, 0)]  # the late attendance counts
+    assert stored_state(db)["open_events"].is_empty()  # C1 never entered it, C2 left it when it closed
