@@ -408,6 +408,7 @@ def _bring_up_once(path: Path, *, copy: bool = False) -> str:
         con = duckdb.connect(str(standby))
     except duckdb.Error as exc:  # readers hold it, or it is no database: the next write copies
         return "busy" if faults.is_lock_conflict(exc) else "left"
+    failed: duckdb.Error | None = None
     try:
         con.execute("set max_vacuum_tasks = 0")  # as in every write (:func:`_start`)
         _attach_source(con, current)
@@ -416,17 +417,18 @@ def _bring_up_once(path: Path, *, copy: bool = False) -> str:
         con.execute("detach src")
         con.execute("checkpoint")
     except duckdb.Error as exc:
+        failed = exc
         with contextlib.suppress(duckdb.Error):
             con.execute("rollback")
-        con.close()
-        if copy and isinstance(exc, duckdb.InvalidInputException):  # not one write behind: copy it now
-            layout.discard(standby)
-            _make_standby(path, current)
-            return "copied"
-        return "left"
     finally:
         con.close()
-    return "replayed" if replayed else "up to date"
+    if failed is None:
+        return "replayed" if replayed else "up to date"
+    if copy and isinstance(failed, duckdb.InvalidInputException):  # not one write behind: copy it now
+        layout.discard(standby)
+        _make_standby(path, current)
+        return "copied"
+    return "left"
 
 
 def _attach_source(con: duckdb.DuckDBPyConnection, current: Path) -> None:
