@@ -132,7 +132,9 @@ print(json.dumps({"seconds": round(time.perf_counter() - began, 3), "cpu_seconds
 
 
 #: The warm loader (``nivaran ingest --watch``): one process, started once, loads every file in turn from
-#: its inbox; each file's wall and CPU seconds are its own (imports and start-up paid once, before).
+#: its inbox; each file's wall and CPU seconds are its own (imports and start-up paid once, before). What the
+#: watcher does between files is timed apart: the standby's replay (``standby_seconds``) and keeping the
+#: current version open for the next file (``keep_seconds``, :class:`grading.store.slots.KeptOpen`).
 WARM = """
 import json, resource, shutil, sys, time
 from pathlib import Path
@@ -154,15 +156,21 @@ def timed_bring_up(path):  # the watcher's replay on the standby between looks, 
     standby.update(standby_seconds=round(after[0] - wall, 3), standby_cpu=round(after[1] - cpu, 3))
     return done
 slots.bring_standby_up = timed_bring_up
+watcher.rest()  # a watcher started before the files arrive has looked at its empty folder and rested
 for name in files:
     shutil.copyfile(name, inbox / Path(name).name)
     standby.clear()
     began, cpu = clock()
     watcher.look(settled=True)
     ended, cpu_after = clock()
+    watcher.rest()  # between files, as `watch` does: the current version kept open, timed apart too
+    rested, cpu_rested = clock()
     print(json.dumps({"file": Path(name).stem,
                       "warm_seconds": round(ended - began - standby.get("standby_seconds", 0), 3),
-                      "warm_cpu": round(cpu_after - cpu - standby.get("standby_cpu", 0), 3), **standby}), flush=True)
+                      "warm_cpu": round(cpu_after - cpu - standby.get("standby_cpu", 0), 3), **standby,
+                      "keep_seconds": round(rested - ended, 3), "keep_cpu": round(cpu_rested - cpu_after, 3)}),
+          flush=True)
+watcher.stop()
 """
 
 

@@ -13,9 +13,10 @@ from click.testing import CliRunner
 
 from grading.cli import main
 from grading.intake import ingest, watch
-from grading.store import database
+from grading.store import database, layout, slots
 from tests.stores import mp_store
 from tests.test_metrics import STORY
+from tests.test_storage import write_mode
 from tests.test_store_ingest import write_csv
 
 
@@ -148,3 +149,50 @@ def test_names_of_transfers_in_progress_are_never_taken(tmp_path: Path, name: st
     mp_store(db)
     (inbox / name).write_text("complaint_id\n", encoding="utf-8")
     assert watch.watch(db, inbox, once=True, say=lambda _: None) == 0
+
+
+def _thirds(folder: Path) -> list[Path]:
+    """The story in three time-ordered files."""
+    ordered = sorted(STORY, key=lambda r: str(r["event_time"]))
+    cut = len(ordered) // 3
+    parts = [ordered[:cut], ordered[cut : 2 * cut], ordered[2 * cut :]]
+    return [write_csv(part, folder / f"{name}.csv") for name, part in zip("abc", parts, strict=True)]
+
+
+def test_the_version_kept_open_between_files_is_never_the_one_a_write_needs(tmp_path: Path, monkeypatch) -> None:
+    """The watcher keeps the current version open while it waits (the next load's opens find it open);
+    it lets go of it before its own standby replay and of a version another writer replaced, so every
+    load stays a delta and the standby is brought up. A writer that met the kept file would wait, then
+    copy the whole store: with no waiting allowed, that shows as a ``full copy``."""
+    monkeypatch.setenv("NIVARAN_WRITE_WAIT", "0")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    parts = _thirds(tmp_path)
+    db, by_hand = tmp_path / "n.duckdb", tmp_path / "h.duckdb"
+    mp_store(db)
+    mp_store(by_hand)
+    ingest.ingest(by_hand, parts)
+    watcher = watch.Watcher(db, inbox, say=lambda _: None)
+    watcher.rest()
+    assert watcher.kept is not None
+    assert watcher.kept.file == layout.current_file(db)
+
+    (inbox / "a.csv").write_bytes(parts[0].read_bytes())
+    assert watcher.look(settled=True) == 1
+    assert write_mode(db) == "delta"
+    assert watcher.kept.file is None  # let go before the standby's replay, which then ran in the look
+    assert slots.bring_standby_up(db, wait=0) == "up to date"
+
+    watcher.rest()
+    kept = watcher.kept.file
+    assert kept == layout.current_file(db)
+    ingest.ingest(db, [parts[1]])  # another writer: the version kept open is its standby now
+    assert layout.current_file(db) != kept
+    (inbox / "c.csv").write_bytes(parts[2].read_bytes())
+    assert watcher.look(settled=True) == 1
+    assert write_mode(db) == "delta"  # the kept version was let go before the load replayed on it
+    watcher.rest()
+    assert watcher.kept.file == layout.current_file(db)
+    watcher.stop()
+    assert watcher.kept.file is None
+    assert _complaints(db) == _complaints(by_hand)

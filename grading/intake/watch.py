@@ -19,6 +19,12 @@ What the folder is for
   A file whose content was loaded before is said and moved to ``loaded/`` as well.
 - A fault of the store itself (damaged, read-only, disk full) stops the watcher with its sentence: the
   next file would meet it too.
+
+While the folder is quiet the watcher brings the standby up to the last load (the replay a one-off
+``nivaran ingest`` hands to a process of its own, :mod:`grading.store.standby`) and then keeps the current
+version open read-only (:class:`grading.store.slots.KeptOpen`), so that the next load does not open it
+from cold; it lets go of it before any write of its own and, at every look, of a version a write
+elsewhere (another ``nivaran ingest``) replaced.
 """
 
 from __future__ import annotations
@@ -53,6 +59,8 @@ class Watcher:
     say: Callable[[str], None] = print
     #: (size, modification time) of each candidate at the previous look.
     seen: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    #: The current version, kept open between looks by :func:`watch` (see the module docstring).
+    kept: database.KeptOpen | None = None
 
     def candidates(self) -> dict[Path, tuple[int, int]]:
         """The files of the folder a load may take, oldest first, each with its (size, modification time)
@@ -94,13 +102,29 @@ class Watcher:
     def look(self, *, settled: bool = False) -> int:
         """One look at the folder: load every complete file; return how many were taken."""
         taken = loaded = 0
-        for path in self.ready(settled=settled):
+        ready = self.ready(settled=settled)
+        if ready and self.kept is not None:
+            self.kept.keep()  # never the standby of this write: a version replaced elsewhere is let go
+        for path in ready:
             loaded += self.load(path)
             self.seen.pop(path, None)
             taken += 1
         if loaded:  # the last load's replay on the standby, while the folder is quiet
+            if self.kept is not None:
+                self.kept.release()  # the version it holds is that standby now
             standby.after_load(self.db, warm=True)
         return taken
+
+    def rest(self) -> None:
+        """Between looks: keep the current version open (a version replaced meanwhile is let go)."""
+        if self.kept is None:
+            self.kept = database.KeptOpen(self.db)
+        self.kept.keep()
+
+    def stop(self) -> None:
+        """Let go of the version kept open."""
+        if self.kept is not None:
+            self.kept.release()
 
 
 def _move(path: Path, into: Path) -> Path:
@@ -138,7 +162,11 @@ def watch(
         return watcher.look(settled=True)
     taken = 0
     say(f"watching {folder} every {interval:g} s for files to load into {db} (Ctrl-C stops)")
-    while not stop():
-        taken += watcher.look()
-        time.sleep(interval)
+    try:
+        while not stop():
+            taken += watcher.look()
+            watcher.rest()
+            time.sleep(interval)
+    finally:
+        watcher.stop()
     return taken

@@ -129,6 +129,8 @@ StoreError = store_faults.StoreError
 NotADatabaseError = store_faults.NotADatabaseError
 DamagedError = store_faults.DamagedError
 ReadOnlyError = store_faults.ReadOnlyError
+#: The current version kept open between the loads of a warm loader (:class:`grading.store.slots.KeptOpen`).
+KeptOpen = slots.KeptOpen
 
 
 def resolve_path(db: str | os.PathLike[str] | None = None) -> Path:
