@@ -182,7 +182,7 @@ def test_a_copy_of_the_open_events_that_differs_from_the_log_is_said_and_compact
     assert verdict(run.stderr) == (
         f"{store}: in {current(store).name} (current), open_events (the copy of the open complaints' events) "
         "differs from the event log (events of open complaints missing from it: 1; rows that do not belong in "
-        "it: 1). The event log is intact and the grades do not read the copy, but the next loads would check "
+        "it: 1). The event log is intact and no grade is changed by it, but the next loads would check "
         f"these complaints against the wrong history: run `nivaran compact --db {store}`, which makes the copy "
         "again from the log."
     )
@@ -190,3 +190,49 @@ def test_a_copy_of_the_open_events_that_differs_from_the_log_is_said_and_compact
     healed = cli("check", "--db", store)
     assert healed.returncode == 0, healed.stderr
     assert "open_events (the copy" not in healed.stdout + healed.stderr
+
+
+def test_rows_kept_in_the_wrong_part_of_stints_are_said_and_compact_puts_them_right(store: Path) -> None:
+    """``stints`` is a view of the open complaints' rows and the closed ones' (schema 9): a row in the wrong
+    table changes no grade, but the next load that touches its complaint would leave it beside the new one."""
+    import duckdb
+
+    def grades_and_rows() -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+        con = duckdb.connect(str(current(store)), read_only=True)
+        try:
+            return (
+                con.execute("select * from monthly_metrics order by all").fetchall(),
+                con.execute("select * from stints order by all").fetchall(),
+            )
+        finally:
+            con.close()
+
+    before = grades_and_rows()
+    con = duckdb.connect(str(current(store)))
+    try:  # one open complaint's stints moved by hand to the closed complaints' table
+        key = con.execute("select min(complaint_key) from stints_open").fetchall()[0][0]
+        moved = con.execute("select count(*) from stints_open where complaint_key = ?", [key]).fetchall()[0][0]
+        con.execute("insert into stints_closed select * from stints_open where complaint_key = ?", [key])
+        con.execute("delete from stints_open where complaint_key = ?", [key])
+    finally:
+        con.close()
+    assert moved >= 1
+    assert grades_and_rows() == before  # the view reads both tables alike
+    run = cli("check", "--db", store)
+    assert run.returncode == 2
+    assert verdict(run.stderr) == (
+        f"{store}: in {current(store).name} (current), {moved:,} rows of stints or feedback_events are kept with "
+        "the open complaints' rows while their complaint is closed, or the other way round. The event log is "
+        "intact and no grade is changed by it, but the next loads would leave superseded rows of these "
+        f"complaints beside their new ones: run `nivaran compact --db {store}`, which puts every row with its "
+        "complaint's state."
+    )
+    assert cli("compact", "--db", store).returncode == 0
+    healed = cli("check", "--db", store)
+    assert healed.returncode == 0, healed.stderr
+    con = duckdb.connect(str(current(store)), read_only=True)
+    try:
+        assert con.execute("select count(*) from stints_open where complaint_key = ?", [key]).fetchall()[0][0] == moved
+    finally:
+        con.close()
+    assert grades_and_rows()[1] == before[1]

@@ -31,7 +31,7 @@ from grading.rules import asof
 from grading.rules.derive import derive
 from grading.scoring import schemes
 from grading.scoring.metrics import MetricSettings
-from grading.store import database, layout, reference, slots
+from grading.store import database, layout, migrations, reference, slots
 from tests.conftest import ev, frame, reg
 from tests.stores import mp_store
 from tests.test_store_ingest import write_csv
@@ -171,6 +171,15 @@ STATE_KEYS: Final = {
     "transfers": ("complaint_id", "event_time"),
     # The open backlog's events: a copy of each open complaint's history, which loads read instead of the log.
     "open_events": ("complaint_id", "event_time", "event"),
+    # The two tables behind each of the views stints and feedback_events: open complaints' rows, closed ones'.
+    **{
+        part: keys
+        for table, keys in (
+            ("stints", ("complaint_id", "started_at")),
+            ("feedback_events", ("complaint_id", "event_time", "kind")),
+        )
+        for part in migrations.split_parts(table)
+    },
 }
 
 
@@ -198,6 +207,11 @@ def derived_from_scratch(rows: list[Row]) -> dict[str, pl.DataFrame]:
     """The per-complaint state derived in one pass over the whole history, without any store."""
     derived = derive(frame(rows), reference.categories(), default_limit_days=schemes.load().default_limit_days)
     ids = derived["complaints"].select("complaint_key", "complaint_id")
+    still_open = derived["complaints"].filter(pl.col("closed_at").is_null()).select("complaint_key")
+    for table in migrations.SPLIT_TABLES:  # each row in the part its complaint's state says
+        open_part, closed_part = migrations.split_parts(table)
+        derived[open_part] = derived[table].join(still_open, on="complaint_key", how="semi")
+        derived[closed_part] = derived[table].join(still_open, on="complaint_key", how="anti")
     # A complainant is stored pseudonymised: compare the state, not that one column.
     derived["complaints"] = derived["complaints"].drop("complainant")
     return {t: _by_id(t, f, ids) for t, f in derived.items()}

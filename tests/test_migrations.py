@@ -12,8 +12,18 @@ from grading.intake import ingest
 from grading.model.schema import NivaranError
 from grading.store import database, migrations
 from tests.stores import mp_store
-from tests.test_metrics import STORY
+from tests.test_metrics import STORY, ev, reg
 from tests.test_store_ingest import march, write_csv
+
+
+def _unsplit(con: duckdb.DuckDBPyConnection) -> None:
+    """What a store before version 9 looked like: ``stints`` and ``feedback_events`` one table each."""
+    for table in migrations.SPLIT_TABLES:
+        open_part, closed_part = migrations.split_parts(table)
+        con.execute(f"drop view {table}")
+        con.execute(f"insert into {closed_part} select * from {open_part}")
+        con.execute(f"drop table {open_part}")
+        con.execute(f"alter table {closed_part} rename to {table}")
 
 
 def _set_version(db: Path, version: str | None, *, drop_publications: bool = False) -> None:
@@ -22,6 +32,8 @@ def _set_version(db: Path, version: str | None, *, drop_publications: bool = Fal
         if drop_publications:  # what a version-4 store looked like
             con.execute("drop table publications")
             con.execute("drop table published_gradings")
+        if version is not None and version.isdigit() and int(version) < 9:
+            _unsplit(con)
         if version is not None and version.isdigit() and int(version) < 8:  # before the open backlog's copy
             con.execute("drop table open_events")
         if version is not None and version.isdigit() and int(version) < 7:  # before events carried keys
@@ -81,6 +93,7 @@ def test_a_version_5_store_gets_fractional_limits_and_keeps_its_rows(tmp_path: P
     before = march(loaded)
     con = duckdb.connect(str(loaded))
     try:  # what a version-5 store looked like: whole-day limits
+        _unsplit(con)
         con.execute("alter table events alter limit_days type integer")
         con.execute("alter table stints alter limit_days type integer")
         con.execute("alter table events drop column complaint_key")
@@ -102,8 +115,8 @@ def test_a_version_5_store_gets_fractional_limits_and_keeps_its_rows(tmp_path: P
 @pytest.mark.parametrize(
     ("version", "message"),
     [
-        ("3", "schema version 3 is too old to migrate to 8; rebuild the store"),
-        ("9", "schema version 9 was written by a newer Nivaran (this one knows up to 8)"),
+        ("3", "schema version 3 is too old to migrate to 9; rebuild the store"),
+        ("10", "schema version 10 was written by a newer Nivaran (this one knows up to 9)"),
         ("four", "unknown schema version 'four'"),
         (None, "a DuckDB database of another application"),
     ],
@@ -150,6 +163,7 @@ def test_nivaran_migrate_copies_the_standby_so_the_next_load_replays(tmp_path: P
     for slot in layout.slot_files(loaded):  # both versions as a version-7 store had them
         con = duckdb.connect(str(slot))
         try:
+            _unsplit(con)
             con.execute("drop table open_events")
             con.execute("update meta set value = '7' where key = 'schema_version'")
         finally:
@@ -248,3 +262,51 @@ def test_complaint_ids_are_found_by_their_hash_and_a_changed_hash_is_recomputed(
         assert wrong == [(0,)]
     finally:
         con.close()
+
+
+def _parts(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Each split table's two parts, and the whole table read through its view, row by row in one order."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        out = {}
+        for table in migrations.SPLIT_TABLES:
+            for name in (table, *migrations.split_parts(table)):
+                out[name] = con.execute(f"select * from {name} order by all").fetchall()
+        out["open keys"] = con.execute("select complaint_key from complaints where closed_at is null").fetchall()
+    finally:
+        con.close()
+    return out
+
+
+def test_a_version_8_store_gets_its_open_complaints_stints_and_call_backs_apart(tmp_path: Path, loaded: Path) -> None:
+    """Version 9 keeps the open complaints' stints and call-backs in tables of their own, behind views of the
+    old names: the migrated store reads every row it read before, each in the part its complaint's state
+    says, and grades March as before."""
+    reopened = [  # open after a dissatisfied call-back: an open complaint with a call-back
+        reg("K", "2024-03-02 10:00"),
+        ev("K", "2024-03-03 10:00", "resolved", level="L1"),
+        ev("K", "2024-03-04 10:00", "feedback", outcome="dissatisfied"),
+        ev("K", "2024-03-04 10:01", "reopened", level="L1"),
+    ]
+    ingest.ingest(loaded, [write_csv(reopened, tmp_path / "reopened.csv")])
+    before, graded = _parts(loaded), march(loaded)
+    open_keys = {key for (key,) in before["open keys"]}
+    assert open_keys, "the story has open complaints"
+    for table in migrations.SPLIT_TABLES:
+        open_part, closed_part = migrations.split_parts(table)
+        assert before[open_part], f"the story's open complaints have {table}"
+        assert before[closed_part], f"the story's closed complaints have {table}"
+        assert {row[0] for row in before[open_part]} <= open_keys
+        assert not {row[0] for row in before[closed_part]} & open_keys
+    _set_version(loaded, "8")
+    con = duckdb.connect(str(loaded), read_only=True)
+    try:  # one table each, as version 8 had them
+        kinds = dict(con.execute("select table_name, table_type from information_schema.tables").fetchall())
+    finally:
+        con.close()
+    assert kinds["stints"] == kinds["feedback_events"] == "BASE TABLE"
+    ingest.ingest(loaded, [write_csv(STORY[:3], tmp_path / "again.csv")])  # the next write migrates
+    version, _ = _version_and_tables(loaded)
+    assert version == database.SCHEMA_VERSION
+    assert _parts(loaded) == before
+    assert march(loaded).equals(graded)

@@ -30,6 +30,17 @@ from pathlib import Path
 import duckdb
 
 from grading.store import faults, layout, migrations, replay
+from grading.store.sqltext import sql
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """One way the open backlog's tables disagree with the log: what is found, what the next loads would do
+    with it, and what ``nivaran compact`` does about it (each a clause of the verdict's sentence)."""
+
+    what: str
+    risk: str
+    mend: str
 
 
 @dataclass
@@ -46,8 +57,8 @@ class Version:
     last_load: int | None = None
     blocks: tuple[int, int] | None = None
     rows: dict[str, int] = field(default_factory=dict)
-    #: How the open backlog's copy of the events differs from the log (None: it does not, or no such table).
-    disagrees: str | None = None
+    #: How the open backlog's tables disagree with the log and the complaints (none: they agree, or no such tables).
+    disagrees: list[Disagreement] = field(default_factory=list)
 
     @property
     def sound(self) -> bool:
@@ -74,7 +85,7 @@ class Version:
         return [
             f"{head}: {', '.join(facts)}: {len(self.rows)} tables read in full, {total:,} rows",
             f"  {counts}",
-            *([f"  {self.disagrees}"] if self.disagrees else []),
+            *(f"  {d.what}" for d in self.disagrees),
         ]
 
     def _how(self) -> str:
@@ -127,7 +138,7 @@ def inspect(path: Path, slot: Path, role: str) -> Version:
             found.rows[table] = replay.read_in_full(con, table)
         if {"open_events", "events", "complaints"} <= found.rows.keys():
             table = "open_events"
-            found.disagrees = _open_events_disagree(con)
+            found.disagrees = _backlog_disagrees(con, set(found.rows))
         if "ingest_log" in found.rows:
             last = con.execute("select max(ingest_id) from ingest_log").fetchall()[0][0]
             found.last_load = None if last is None else int(last)
@@ -140,15 +151,38 @@ def inspect(path: Path, slot: Path, role: str) -> Version:
     return found
 
 
-def _open_events_disagree(con: duckdb.DuckDBPyConnection) -> str | None:
-    """How ``open_events`` differs from the log's events of the complaints not closed, or None."""
+def _backlog_disagrees(con: duckdb.DuckDBPyConnection, tables: set[str]) -> list[Disagreement]:
+    """How the open backlog's tables disagree with the log and the complaints: ``open_events`` against the
+    log's events of the complaints not closed, and the rows of ``stints`` and ``feedback_events`` kept in the
+    wrong one of their two tables. Neither changes a grade (the grades read the log's derived rows through
+    both tables alike); both would mislead the next loads."""
+    said = []
     missing, extra = con.execute(migrations.OPEN_EVENTS_DIFFERENCE).fetchall()[0]
-    if not missing and not extra:
-        return None
-    return (
-        f"open_events (the copy of the open complaints' events) differs from the event log (events of open "
-        f"complaints missing from it: {missing:,}; rows that do not belong in it: {extra:,})"
+    if missing or extra:
+        said.append(
+            Disagreement(
+                f"open_events (the copy of the open complaints' events) differs from the event log (events of open "
+                f"complaints missing from it: {missing:,}; rows that do not belong in it: {extra:,})",
+                "check these complaints against the wrong history",
+                "makes the copy again from the log",
+            )
+        )
+    splits = [migrations.split_parts(table) for table in migrations.SPLIT_TABLES]
+    misplaced = sum(
+        int(con.execute(sql(migrations.MISPLACED_ROWS, o=open_part, c=closed_part)).fetchall()[0][0])
+        for open_part, closed_part in splits
+        if {open_part, closed_part} <= tables
     )
+    if misplaced:
+        said.append(
+            Disagreement(
+                f"{misplaced:,} rows of stints or feedback_events are kept with the open complaints' rows while their "
+                "complaint is closed, or the other way round",
+                "leave superseded rows of these complaints beside their new ones",
+                "puts every row with its complaint's state",
+            )
+        )
+    return said
 
 
 def _same_version(current: Version, standby: Version) -> bool:
@@ -223,10 +257,11 @@ def _verdict(path: Path, current: Version | None, standby: Version | None) -> tu
     differing = [v for v in (current, standby) if v is not None and v.disagrees]
     if differing:
         which = " and ".join(f"{v.slot.name} ({v.role})" for v in differing)
+        found = differing[0].disagrees
         return (
-            f"{path}: in {which}, {differing[0].disagrees}. The event log is intact and the grades do not read the "
-            f"copy, but the next loads would check these complaints against the wrong history: run `nivaran compact "
-            f"--db {path}`, which makes the copy again from the log.",
+            f"{path}: in {which}, {'; '.join(d.what for d in found)}. The event log is intact and no grade is "
+            f"changed by it, but the next loads would {' and '.join(d.risk for d in found)}: run `nivaran compact "
+            f"--db {path}`, which {' and '.join(d.mend for d in found)}.",
             False,
         )
     if standby is None:

@@ -23,6 +23,8 @@ Source data: ``events`` (the canonical event log, ``docs/reference.md`` section 
 Derived from ``events`` (rebuilt by :mod:`grading.rules.derive`): ``complaints`` (one row per complaint),
 ``stints`` (one row per stay at a level), ``feedback_events``, ``transfers``, ``open_events`` (the events of
 the complaints not closed: a load's lookups read these instead of the whole log, :func:`histories`).
+``stints`` and ``feedback_events`` are views, each of two tables: the open complaints' rows and the closed
+ones' (:data:`grading.store.migrations.SPLIT_TABLES`); readers read the views, writers the tables.
 Precomputed results: ``monthly_metrics`` (one row per entity and month).
 Bookkeeping of the last write: ``changed_keys`` (the complaints whose derived rows it changed; every
 function of the store that writes derived rows records them, so that the next write can replay it).
@@ -48,7 +50,7 @@ from grading.store import layout, migrations, month_reads, replay, slots
 from grading.store.sqltext import registered, sql
 
 DEFAULT_DB: Final = DATA_DIR / "nivaran.duckdb"
-SCHEMA_VERSION: Final = "8"
+SCHEMA_VERSION: Final = "9"
 
 _DDL: Final = (
     migrations.HASH_MACRO
@@ -97,19 +99,13 @@ create table if not exists complaints (
     has_transfer boolean not null,
     complainant_month_count integer not null, id_hash ubigint
 );
-create table if not exists stints (
-    complaint_key bigint not null, started_at timestamp not null, ended_at timestamp, level tinyint not null,
-    limit_days double not null, first_action_at timestamp, breach_at timestamp, nonattended_at timestamp
-);
-create table if not exists feedback_events (
-    complaint_key bigint not null, event_time timestamp not null, kind varchar not null
-);
 create table if not exists transfers (
     complaint_key bigint not null, event_time timestamp not null, department varchar not null
 );
 """
     + migrations.PUBLICATIONS_DDL
     + migrations.OPEN_EVENTS_DDL
+    + migrations.SPLIT_DDL
 )
 
 
@@ -247,11 +243,13 @@ def compact(path: Path) -> None:
     unseen by readers, until this runs. A load reports when a table's share passes :data:`COMPACT_AT`.
     Readers keep the version they opened; the next write makes one full copy. The open backlog's copy of
     the events (``open_events``) is made again from the log, so a copy that ever differed from it
-    (``nivaran check`` says so) is mended.
+    (``nivaran check`` says so) is mended, and so is a row of ``stints`` or ``feedback_events`` kept in the
+    wrong one of its two tables (the open complaints' or the closed ones').
     """
     with slots.next_version(path, compact=True, cluster=month_reads.cluster) as con:
         prepare_schema(con, path)
         con.execute(migrations.FILL_OPEN_EVENTS)
+        con.execute(migrations.RESPLIT_ROWS)
 
 
 def migrate(path: Path) -> None:

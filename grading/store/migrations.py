@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from grading.model.schema import NivaranError
+from grading.store.sqltext import sql
 
 #: Frozen gradings (``nivaran publish``): one row per publication of a month, the current one with
 #: ``superseded_at`` null; the graded rows of each entity type as an Arrow IPC stream (every column,
@@ -101,6 +102,98 @@ select
 """
 
 
+#: The open backlog's derived rows kept apart (issue 26): ``stints`` and ``feedback_events`` are each two
+#: tables, the rows of the complaints not closed (``<name>_open``, about 1.5 % of them at state scale) and
+#: of the closed ones (``<name>_closed``), read through a view of the old name that is both (every reader
+#: reads the view). A load replaces the rows of the complaints it touches, nearly all of them open: it
+#: deletes them from the small tables, and from the large ones only for a complaint stored closed, so
+#: neither the delete nor the checkpoint after it walks the whole history's rows. A complaint's rows move
+#: to ``_closed`` in the write that closes it (:func:`grading.store.writes.replace_derived`).
+SPLIT_TABLES: Final = ("stints", "feedback_events")
+_SPLIT_COLUMNS: Final = {
+    "stints": """(
+    complaint_key bigint not null, started_at timestamp not null, ended_at timestamp, level tinyint not null,
+    limit_days double not null, first_action_at timestamp, breach_at timestamp, nonattended_at timestamp
+)""",
+    "feedback_events": "(complaint_key bigint not null, event_time timestamp not null, kind varchar not null)",
+}
+
+
+def split_parts(table: str) -> tuple[str, str]:
+    """The two tables behind a view of :data:`SPLIT_TABLES`: the open complaints' rows, the closed ones'."""
+    return f"{table}_open", f"{table}_closed"
+
+
+def _view(table: str) -> str:
+    open_part, closed_part = split_parts(table)
+    return sql(
+        "create or replace view {v} as select * from {c} union all select * from {o};\n",
+        v=table,
+        c=closed_part,
+        o=open_part,
+    )
+
+
+def _each_split(template: str) -> str:
+    """``template`` for every split table, its view as ``{v}``, its open part as ``{o}``, its closed as ``{c}``."""
+    return "".join(sql(template, v=t, o=split_parts(t)[0], c=split_parts(t)[1]) for t in SPLIT_TABLES)
+
+
+#: A new store's split tables and their views.
+SPLIT_DDL: Final = "".join(
+    f"create table if not exists {part} {_SPLIT_COLUMNS[t]};\n" for t in SPLIT_TABLES for part in split_parts(t)
+) + "".join(_view(t) for t in SPLIT_TABLES)
+
+#: The keys of the complaints not closed, in a temporary table ``open_now`` (dropped by :data:`_DROP_OPEN_NOW`).
+_OPEN_NOW: Final = (
+    "create or replace temp table open_now as select complaint_key from complaints where closed_at is null;\n"
+)
+_DROP_OPEN_NOW: Final = "drop table open_now;\n"
+
+#: Version 8 -> 9: each table becomes its closed part (renamed, its rows kept where they are); the open
+#: complaints' rows move to the new open part; the view takes the old name.
+SPLIT_STEP_DDL: Final = (
+    _OPEN_NOW
+    + "".join(
+        sql("alter table {v} rename to {c};\n", v=t, c=split_parts(t)[1])
+        + f"create table {split_parts(t)[0]} {_SPLIT_COLUMNS[t]};\n"
+        for t in SPLIT_TABLES
+    )
+    + _each_split(
+        """
+insert into {o} select * from {c} semi join open_now using (complaint_key);
+delete from {c} where complaint_key in (select complaint_key from open_now);
+"""
+    )
+    + "".join(_view(t) for t in SPLIT_TABLES)
+    + _DROP_OPEN_NOW
+)
+
+#: Every row of a split table moved to the part its complaint's state says: :func:`grading.store.database.compact`
+#: mends a store :mod:`grading.store.check` found rows misplaced in (none are, in a sound store).
+RESPLIT_ROWS: Final = (
+    _OPEN_NOW
+    + _each_split(
+        """
+insert into {c} select * from {o} anti join open_now using (complaint_key);
+delete from {o} where complaint_key not in (select complaint_key from open_now);
+insert into {o} select * from {c} semi join open_now using (complaint_key);
+delete from {c} where complaint_key in (select complaint_key from open_now);
+"""
+    )
+    + _DROP_OPEN_NOW
+)
+
+#: Rows of one split table in the wrong part (an open complaint's in ``_closed``, a closed or unknown one's in
+#: ``_open``), a template for :func:`grading.store.sqltext.sql` with the parts as ``{o}`` and ``{c}``: 0 in a
+#: sound store (:mod:`grading.store.check`); ``compact`` puts them right (:data:`RESPLIT_ROWS`).
+MISPLACED_ROWS: Final = """
+select
+    (select count(*) from {o} where complaint_key not in (select complaint_key from complaints where closed_at is null))
+  + (select count(*) from {c} where complaint_key in (select complaint_key from complaints where closed_at is null))
+"""
+
+
 class MigrationError(NivaranError):
     """The store's schema version is too old to migrate, newer than this code, or unreadable."""
 
@@ -122,6 +215,7 @@ STEPS: Final = (
     Step("5", "6", "keep due times to the second (fractional limit_days)", FRACTIONAL_LIMITS_DDL, rewrites=True),
     Step("6", "7", "key the event log by the integer complaint key", KEYED_EVENTS_DDL, rewrites=True),
     Step("7", "8", "keep the open complaints' events apart (open_events)", OPEN_EVENTS_DDL + FILL_OPEN_EVENTS),
+    Step("8", "9", "keep the open complaints' stints and call-backs apart", SPLIT_STEP_DDL),
 )
 
 
@@ -130,8 +224,8 @@ def plan(where: str, found: str, current: str) -> list[Step]:
 
     ``where`` names the store in the message (its path).
 
-    >>> [s.target for s in plan("db", "4", "8")]
-    ['5', '6', '7', '8']
+    >>> [s.target for s in plan("db", "4", "9")]
+    ['5', '6', '7', '8', '9']
     """
     if not found.isdigit():
         msg = f"{where}: unknown schema version {found!r}; this Nivaran reads version {current}."

@@ -16,6 +16,7 @@ from typing import Final
 import duckdb
 import polars as pl
 
+from grading.store.migrations import split_parts
 from grading.store.sqltext import registered, sql
 
 
@@ -32,14 +33,18 @@ _CLUSTER_ORDER: Final = {
         "order by closed_at is null, case when closed_at is null then registered_at else last_event_at end, "
         "complaint_key"
     ),
-    "stints": "order by started_at, complaint_key",
-    "feedback_events": "order by event_time, complaint_key",
+    **dict.fromkeys(split_parts("stints"), "order by started_at, complaint_key"),
+    **dict.fromkeys(split_parts("feedback_events"), "order by event_time, complaint_key"),
 }
 
 
-def cluster(con: duckdb.DuckDBPyConnection, table: str, schema: str, source: str) -> None:
-    """Fill the empty ``table`` with the rows of ``schema.source``, in the order a month's read prunes
-    best for the derived tables it filters by time (:data:`_CLUSTER_ORDER`; any other table as it is).
+def cluster(
+    con: duckdb.DuckDBPyConnection, table: str, schema: str, source: str, keys: tuple[str, str] | None = None
+) -> None:
+    """Fill the empty ``table`` with the rows of ``schema.source`` (with ``keys``, a join and a table: only
+    the rows whose ``complaint_key`` that join keeps, e.g. ``("semi", "open_keys")``), in the order a
+    month's read prunes best for the derived tables it filters by time (:data:`_CLUSTER_ORDER`; any other
+    table as it is).
 
     A month's read (:func:`month_complaints`, :func:`read_month_inputs`) asks for the complaints active
     since the month's start and the open ones, the stints started in it and the call-backs made in it; in
@@ -49,7 +54,8 @@ def cluster(con: duckdb.DuckDBPyConnection, table: str, schema: str, source: str
     Written in order rather than sorted in place, so no freed copy of a table is left in the file.
     """
     order = _CLUSTER_ORDER.get(table, "")
-    con.execute(sql("insert into {t} select * from {s}.{f} ", t=table, s=schema, f=source) + order)
+    rows = "" if keys is None else sql("{j} join {k} using (complaint_key) ", j=keys[0], k=keys[1])
+    con.execute(sql("insert into {t} select * from {s}.{f} ", t=table, s=schema, f=source) + rows + order)
 
 
 def month_bounds(con: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:

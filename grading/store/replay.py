@@ -24,14 +24,24 @@ from typing import Final
 
 import duckdb
 
+from grading.store.migrations import SPLIT_TABLES, split_parts
 from grading.store.sqltext import sql
 
 #: Logs that only grow; their rows carry the ``ingest_id`` of the load that wrote them.
 APPEND_TABLES: Final = ("events", "quarantine", "ingest_log")
 
 
-#: Derived per-complaint tables, replaced complaint by complaint (``complaint_key``).
-KEYED_TABLES: Final = ("complaints", "stints", "feedback_events", "transfers", "open_events")
+#: Derived per-complaint tables, replaced complaint by complaint (``complaint_key``): ``stints`` and
+#: ``feedback_events`` by the two tables behind each (:data:`grading.store.migrations.SPLIT_TABLES`).
+KEYED_TABLES: Final = (
+    "complaints",
+    *(part for table in SPLIT_TABLES for part in split_parts(table)),
+    "transfers",
+    "open_events",
+)
+
+#: The keyed tables of the open backlog, which every closure deletes rows from (:func:`superseded`).
+_BACKLOG_TABLES: Final = ("open_events", *(split_parts(table)[0] for table in SPLIT_TABLES))
 
 
 #: The complaints whose derived rows the current version's write changed.
@@ -135,20 +145,22 @@ def superseded(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     events) that later writes deleted or replaced: superseded rows, which no reader sees but every
     scan steps over. Only tables that have any are listed.
 
-    ``open_events`` is left out: it is the open backlog's copy, and every closure deletes rows from it, so
-    its share is high by design (about 40 % after two days at state scale) while the table stays a small
-    fraction of the log; ``compact``, suggested by the other tables, rewrites it too."""
+    ``open_events`` and the open parts of ``stints`` and ``feedback_events`` are left out: they hold the
+    open backlog, and every closure deletes rows from them, so their share is high by design (about 40 %
+    after two days at state scale) while they stay a small fraction of the history; ``compact``, suggested
+    by the other tables, rewrites them too. A closed part is listed under its view's name."""
     rows = con.execute(
         """
         select table_name, estimated_size from duckdb_tables()
         where database_name = current_database() and not temporary and estimated_size > 0
           and table_name in (select unnest($tables))
         """,
-        {"tables": [*(t for t in KEYED_TABLES if t != "open_events"), "events"]},
+        {"tables": [*(t for t in KEYED_TABLES if t not in _BACKLOG_TABLES), "events"]},
     ).fetchall()
+    shown = {split_parts(table)[1]: table for table in SPLIT_TABLES}
     shares = {}
     for table, stored in rows:
         live = int(con.execute(sql("select count(*) from {t}", t=str(table))).fetchall()[0][0])
         if live < stored:
-            shares[str(table)] = (stored - live) / stored
+            shares[shown.get(str(table), str(table))] = (stored - live) / stored
     return shares

@@ -18,6 +18,7 @@ import polars as pl
 
 from grading.rules.privacy import mask_personal
 from grading.store import database, month_reads
+from grading.store.migrations import SPLIT_TABLES, split_parts
 from grading.store.sqltext import registered, sql
 
 #: Derived tables and their column order, as written by :func:`replace_derived`.
@@ -365,16 +366,34 @@ def replace_derived(
     A complaint already stored keeps its ``complainant_month_count``: its complainant and registration
     month never change, and :func:`grading.rules.derive.derive` counts only within the frame it is given.
     :func:`refresh_complainant_counts` then recounts the months that gained complaints.
+
+    The rows of ``stints`` and ``feedback_events`` go to the part of each that their complaint's new
+    state says (:data:`grading.store.migrations.SPLIT_TABLES`); the closed parts are written only for the
+    complaints stored closed before (a late event) or closed now.
     """
-    with registered(con, touched_keys=keys.select("complaint_key")):
+    with registered(con, touched_keys=keys.select("complaint_key"), open_keys=_open_keys(derived)):
         con.execute(
             """
             create or replace temp table kept_counts as
-            select complaint_key, complainant_month_count from complaints
+            select complaint_key, complainant_month_count, closed_at is not null as was_closed from complaints
             where complaint_key in (select complaint_key from touched_keys)
             """
         )
+        con.execute(
+            "create or replace temp table stored_closed as select complaint_key from kept_counts where was_closed"
+        )
+        stored_closed = bool(con.sql("select count(*) from stored_closed").fetchall()[0][0])
         for table in DERIVED_TABLES:
+            if table in SPLIT_TABLES:
+                open_part, closed_part = split_parts(table)
+                delete = "delete from {t} where complaint_key in (select complaint_key from touched_keys)"
+                con.execute(sql(delete, t=open_part))
+                if stored_closed:  # only a complaint stored closed has rows in the closed part
+                    closed = "delete from {t} where complaint_key in (select complaint_key from stored_closed)"
+                    con.execute(sql(closed, t=closed_part))
+                with registered(con, new_rows=derived[table]):
+                    _insert_split(con, table, "new_rows")
+                continue
             delete = "delete from {t} where complaint_key in (select complaint_key from touched_keys)"
             con.execute(sql(delete, t=table))
             with registered(con, new_rows=derived[table]):
@@ -392,7 +411,23 @@ def replace_derived(
                 else:
                     con.execute(sql("insert into {t} by name select * from new_rows", t=table))
         con.execute("drop table kept_counts")
+        con.execute("drop table stored_closed")
         con.execute("insert into changed_keys select complaint_key from touched_keys")
+
+
+def _open_keys(derived: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """The keys of the derived complaints not closed: their rows go to the open parts."""
+    return derived["complaints"].filter(pl.col("closed_at").is_null()).select("complaint_key")
+
+
+def _insert_split(con: duckdb.DuckDBPyConnection, table: str, source: str) -> None:
+    """Insert the rows of ``source`` (a frame or table with ``complaint_key``) into the two tables behind the
+    view ``table``: the complaints of ``open_keys`` (registered on ``con``) into the open part, the others
+    into the closed part."""
+    open_part, closed_part = split_parts(table)
+    for part, join in ((open_part, "semi"), (closed_part, "anti")):
+        insert = "insert into {t} by name select r.* from {s} r {j} join open_keys using (complaint_key)"
+        con.execute(sql(insert, t=part, s=source, j=join))
 
 
 #: The derived tables a build (``demo``) holds in temporary tables until they are all derived, then
@@ -416,17 +451,28 @@ def append_derived(con: duckdb.DuckDBPyConnection, derived: dict[str, pl.DataFra
             if table == "complaints"
             else "insert into {t} by name select * from new_rows"
         )
-        with registered(con, new_rows=derived[table]):
-            con.execute(sql(insert, t=target))
+        with registered(con, new_rows=derived[table], open_keys=_open_keys(derived)):
+            if table in SPLIT_TABLES and target == table:
+                _insert_split(con, table, "new_rows")
+            else:
+                con.execute(sql(insert, t=target))
 
 
 def store_held(con: duckdb.DuckDBPyConnection) -> None:
     """Write the tables a build held (:func:`append_derived` with ``held``), each in its order, and drop
     the temporary tables."""
-    for table in HELD_TABLES:
+    for table in HELD_TABLES:  # complaints first: the split tables' parts follow their closure
         held = f"held_{table}"
         con.execute(sql("create temp table if not exists {h} as from {t} limit 0", h=held, t=table))
-        month_reads.cluster(con, table, "temp", held)
+        if table in SPLIT_TABLES:
+            keys = "select complaint_key from complaints where closed_at is null"
+            con.execute("create or replace temp table held_open_keys as " + keys)
+            open_part, closed_part = split_parts(table)
+            month_reads.cluster(con, open_part, "temp", held, ("semi", "held_open_keys"))
+            month_reads.cluster(con, closed_part, "temp", held, ("anti", "held_open_keys"))
+            con.execute("drop table held_open_keys")
+        else:
+            month_reads.cluster(con, table, "temp", held)
         con.execute(sql("drop table {h}", h=held))
 
 
