@@ -27,7 +27,7 @@ from bench.bench_ingest import new_store, write_demo_csv
 from grading.intake import ingest
 from grading.monthly import refresh
 from grading.rules import privacy
-from grading.store import writes
+from grading.store import derived_rows, writes
 
 TYPED_EVENTS = """
 create table events (
@@ -79,7 +79,7 @@ def nivaran(csv: Path, db: Path) -> Timing:
 PHASES = (
     (ingest, "content_hash"),
     (ingest, "_check_batches"),
-    (writes, "assign_keys"),
+    (derived_rows, "assign_keys"),
     (ingest, "split_repeats"),
     (ingest, "lifecycle_problems"),
     (privacy, "pseudonymise"),
@@ -87,8 +87,8 @@ PHASES = (
     (writes, "append_events"),
     (ingest, "_derive_touched"),
     (ingest, "derive"),
-    (writes, "replace_derived"),
-    (writes, "refresh_complainant_counts"),
+    (derived_rows, "replace_derived"),
+    (derived_rows, "refresh_complainant_counts"),
     (refresh, "refresh_monthly"),
 )
 

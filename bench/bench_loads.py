@@ -134,7 +134,7 @@ print(json.dumps({"seconds": round(time.perf_counter() - began, 3), "cpu_seconds
 #: The warm loader (``nivaran ingest --watch``): one process, started once, loads every file in turn from
 #: its inbox; each file's wall and CPU seconds are its own (imports and start-up paid once, before). What the
 #: watcher does between files is timed apart: the standby's replay (``standby_seconds``) and keeping the
-#: current version open for the next file (``keep_seconds``, :class:`grading.store.slots.KeptOpen`).
+#: current version open for the next file (``keep_seconds``, :class:`grading.store.standby.KeptOpen`).
 WARM = """
 import json, resource, shutil, sys, time
 from pathlib import Path

@@ -148,7 +148,7 @@ def phases(db: Path, csv: Path) -> None:
     import grading.cli  # noqa: F401 - what ``nivaran ingest`` imports before it runs
     from grading.intake import ingest, mapping
     from grading.monthly import refresh
-    from grading.store import writes
+    from grading.store import derived_rows
 
     imported = time.process_time() - t0
     spent: dict[str, float] = {}
@@ -166,7 +166,7 @@ def phases(db: Path, csv: Path) -> None:
     ingest._load_file = timed("read, check, write events", ingest._load_file)
     ingest._derive_touched = timed("derive", ingest._derive_touched)
     refresh.refresh_monthly = timed("monthly refresh", refresh.refresh_monthly)
-    writes.refresh_complainant_counts = timed("complainant counts", writes.refresh_complainant_counts)
+    derived_rows.refresh_complainant_counts = timed("complainant counts", derived_rows.refresh_complainant_counts)
     start, wall = time.process_time(), time.perf_counter()
     report = ingest.ingest(db, [csv], mapping=mapping.load("la311"))
     total = time.process_time() - start

@@ -156,6 +156,18 @@ def test_no_store_and_a_missing_current_version_are_one_sentence(store: Path, tm
     assert run.stdout.splitlines()[0] == f"{store} -> {gone.name} (MISSING)"
 
 
+def said_then_healed_by_compact(store: Path, sentence: str) -> str:
+    """``nivaran check`` fails with exactly ``sentence``; after ``nivaran compact`` it passes. Returns what
+    the healthy check printed."""
+    run = cli("check", "--db", store)
+    assert run.returncode == 2
+    assert verdict(run.stderr) == sentence
+    assert cli("compact", "--db", store).returncode == 0
+    healed = cli("check", "--db", store)
+    assert healed.returncode == 0, healed.stderr
+    return str(healed.stdout + healed.stderr)
+
+
 def test_a_copy_of_the_open_events_that_differs_from_the_log_is_said_and_compact_mends_it(store: Path) -> None:
     import duckdb
 
@@ -177,19 +189,15 @@ def test_a_copy_of_the_open_events_that_differs_from_the_log_is_said_and_compact
         )
     finally:
         con.close()
-    run = cli("check", "--db", store)
-    assert run.returncode == 2
-    assert verdict(run.stderr) == (
+    healed = said_then_healed_by_compact(
+        store,
         f"{store}: in {current(store).name} (current), open_events (the copy of the open complaints' events) "
         "differs from the event log (events of open complaints missing from it: 1; rows that do not belong in "
         "it: 1). The event log is intact and no grade is changed by it, but the next loads would check "
         f"these complaints against the wrong history: run `nivaran compact --db {store}`, which makes the copy "
-        "again from the log."
+        "again from the log.",
     )
-    assert cli("compact", "--db", store).returncode == 0
-    healed = cli("check", "--db", store)
-    assert healed.returncode == 0, healed.stderr
-    assert "open_events (the copy" not in healed.stdout + healed.stderr
+    assert "open_events (the copy" not in healed
 
 
 def test_rows_kept_in_the_wrong_part_of_stints_are_said_and_compact_puts_them_right(store: Path) -> None:
@@ -218,18 +226,14 @@ def test_rows_kept_in_the_wrong_part_of_stints_are_said_and_compact_puts_them_ri
         con.close()
     assert moved >= 1
     assert grades_and_rows() == before  # the view reads both tables alike
-    run = cli("check", "--db", store)
-    assert run.returncode == 2
-    assert verdict(run.stderr) == (
+    said_then_healed_by_compact(
+        store,
         f"{store}: in {current(store).name} (current), {moved:,} rows of stints or feedback_events are kept with "
         "the open complaints' rows while their complaint is closed, or the other way round. The event log is "
         "intact and no grade is changed by it, but the next loads would leave superseded rows of these "
         f"complaints beside their new ones: run `nivaran compact --db {store}`, which puts every row with its "
-        "complaint's state."
+        "complaint's state.",
     )
-    assert cli("compact", "--db", store).returncode == 0
-    healed = cli("check", "--db", store)
-    assert healed.returncode == 0, healed.stderr
     con = duckdb.connect(str(current(store)), read_only=True)
     try:
         assert con.execute("select count(*) from stints_open where complaint_key = ?", [key]).fetchall()[0][0] == moved

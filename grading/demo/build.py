@@ -21,7 +21,7 @@ from grading.demo.spec import DEFAULT_DEMO, DemoSpec
 from grading.monthly.refresh import Progress, refresh_monthly
 from grading.rules.derive import derive
 from grading.scoring import schemes
-from grading.store import database, helpline, reference, writes
+from grading.store import database, derived_rows, helpline, reference, writes
 
 DEMO_NAME = "MP CM Helpline 181 (demo)"
 
@@ -76,11 +76,11 @@ def build_demo(
             progress=(lambda done, total: progress("demo history", done, total)) if progress else None,
         )
         for chunk in chunks:
-            keys = writes.assign_keys(con, chunk["complaint_id"])
+            keys = derived_rows.assign_keys(con, chunk["complaint_id"])
             events += writes.append_events(con, chunk, 1, keys)
-            writes.append_derived(con, derive(chunk, categories, keys, default_limit_days=limit), held=True)
-        writes.store_held(con)
-        writes.refresh_complainant_counts(con)
+            derived_rows.append_derived(con, derive(chunk, categories, keys, default_limit_days=limit), held=True)
+        derived_rows.store_held(con)
+        derived_rows.refresh_complainant_counts(con)
         writes.log_ingest(
             con,
             {

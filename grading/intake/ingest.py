@@ -48,7 +48,7 @@ from grading.rules.lifecycle import lifecycle_problems
 from grading.rules.repeats import split_repeats
 from grading.rules.rowcheck import check_rows
 from grading.scoring import schemes
-from grading.store import database, helpline, writes
+from grading.store import database, derived_rows, helpline, writes
 
 if TYPE_CHECKING:
     import duckdb
@@ -159,7 +159,7 @@ def _load_file(load: _Load, path: Path, mapping: Mapping | None, digest: str) ->
             found = _convert_snapshot(load, path, mapping, digest, report, staging)
         ingest_id = writes.next_ingest_id(load.con)
         # Keys for the whole file at once: numbered in id order however the file is cut into chunks.
-        file_keys = writes.assign_keys(load.con, staging.distinct("complaint_id"))
+        file_keys = derived_rows.assign_keys(load.con, staging.distinct("complaint_id"))
         for staged in staging.chunks():
             keys = (  # held in memory, the file is one chunk: its complaints are the file's
                 file_keys
@@ -247,7 +247,7 @@ def _derive_touched(load: _Load) -> None:
             if load.history is not None and load.chunks == 1
             else database.histories(load.con, keys, load.start)
         )
-        writes.replace_derived(
+        derived_rows.replace_derived(
             load.con, derive(events, categories, keys, default_limit_days=load.default_limit_days), keys
         )
         added.append(keys.select("complaint_key").filter(pl.col("complaint_key") > stored_keys))
@@ -255,7 +255,7 @@ def _derive_touched(load: _Load) -> None:
     # Into a store without complaints, in one slice: derive counted every complaint of each
     # complainant-month already (it counts within the complaints it is given: here all of them).
     if added and (stored_keys > 0 or touched.height > DERIVE_COMPLAINTS):
-        writes.refresh_complainant_counts(load.con, pl.concat(added))
+        derived_rows.refresh_complainant_counts(load.con, pl.concat(added))
 
 
 def _export_time(text: str | None, mapping: Mapping | None, settings: helpline.Helpline) -> datetime | None:

@@ -22,7 +22,7 @@ What the folder is for
 
 While the folder is quiet the watcher brings the standby up to the last load (the replay a one-off
 ``nivaran ingest`` hands to a process of its own, :mod:`grading.store.standby`) and then keeps the current
-version open read-only (:class:`grading.store.slots.KeptOpen`), so that the next load does not open it
+version open read-only (:class:`grading.store.standby.KeptOpen`), so that the next load does not open it
 from cold; it lets go of it before any write of its own and, at every look, of a version a write
 elsewhere (another ``nivaran ingest``) replaced.
 """
@@ -60,7 +60,7 @@ class Watcher:
     #: (size, modification time) of each candidate at the previous look.
     seen: dict[Path, tuple[int, int]] = field(default_factory=dict)
     #: The current version, kept open between looks by :func:`watch` (see the module docstring).
-    kept: database.KeptOpen | None = None
+    kept: standby.KeptOpen | None = None
 
     def candidates(self) -> dict[Path, tuple[int, int]]:
         """The files of the folder a load may take, oldest first, each with its (size, modification time)
@@ -118,7 +118,7 @@ class Watcher:
     def rest(self) -> None:
         """Between looks: keep the current version open (a version replaced meanwhile is let go)."""
         if self.kept is None:
-            self.kept = database.KeptOpen(self.db)
+            self.kept = standby.KeptOpen(self.db)
         self.kept.keep()
 
     def stop(self) -> None:

@@ -113,7 +113,7 @@ def derive(
     default_limit_days : the limit at every level of a complaint whose category the table lacks and
         that brings no limit of its own: the store's scheme's ``default_limit_days``.
     keys : ``complaint_id`` → ``complaint_key`` (Int64) for every complaint in ``events``, as assigned
-        by the store (:func:`grading.store.writes.assign_keys`); when None, keys number the complaints in
+        by the store (:func:`grading.store.derived_rows.assign_keys`); when None, keys number the complaints in
         ``complaint_id`` order from 1 (for tests and one-off use).
 
     Returns

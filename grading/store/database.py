@@ -2,7 +2,8 @@
 
 This module opens the store (connection, schema, ``meta``) and reads what the grading reads; its
 siblings, split by job, hold the rest of the DuckDB layer: :mod:`grading.store.writes` (writing a
-load: reference codes, events, quarantine, the ingest log, derived rows),
+load: reference codes, events, quarantine, the ingest log), :mod:`grading.store.derived_rows` (the derived
+rows of the complaints it touched),
 :mod:`grading.store.month_reads` (what grading a month reads, and the order that keeps it small),
 :mod:`grading.store.case_reads` (complaint- and stint-level rows for case lists and flag evidence) and
 :mod:`grading.store.published` (publications).
@@ -125,8 +126,6 @@ StoreError = store_faults.StoreError
 NotADatabaseError = store_faults.NotADatabaseError
 DamagedError = store_faults.DamagedError
 ReadOnlyError = store_faults.ReadOnlyError
-#: The current version kept open between the loads of a warm loader (:class:`grading.store.slots.KeptOpen`).
-KeptOpen = slots.KeptOpen
 
 
 def resolve_path(db: str | os.PathLike[str] | None = None) -> Path:

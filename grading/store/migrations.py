@@ -108,7 +108,7 @@ select
 #: reads the view). A load replaces the rows of the complaints it touches, nearly all of them open: it
 #: deletes them from the small tables, and from the large ones only for a complaint stored closed, so
 #: neither the delete nor the checkpoint after it walks the whole history's rows. A complaint's rows move
-#: to ``_closed`` in the write that closes it (:func:`grading.store.writes.replace_derived`).
+#: to ``_closed`` in the write that closes it (:func:`grading.store.derived_rows.replace_derived`).
 SPLIT_TABLES: Final = ("stints", "feedback_events")
 _SPLIT_COLUMNS: Final = {
     "stints": """(

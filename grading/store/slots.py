@@ -102,46 +102,6 @@ def open_readonly(path: Path, attempts: int = 20) -> duckdb.DuckDBPyConnection:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-class KeptOpen:
-    """The current version of the store at ``path`` kept open read-only by a process that loads often
-    (the warm loader, :mod:`grading.intake.watch`) while it waits for the next file.
-
-    DuckDB keeps one instance per open file in a process: while this connection is open, the next
-    load's opens of the current version (the unchanged-load check, the check that it is a Nivaran
-    store, the replay's source) find it open instead of reading its catalog again, about 0.03 s of an
-    hour's load at state scale (BENCHMARKS.md). The version it holds becomes the standby once a write
-    replaces it, and no write opens a file held read-only (DuckDB refuses, in this process and in others):
-    :meth:`release` before the standby is written (:func:`bring_standby_up`), and :meth:`keep` again
-    after; :meth:`keep` lets go of a version a write elsewhere replaced before this process loads. Best
-    effort: a version that cannot be opened is not held, and the load opens it as it would have.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.file: Path | None = None
-        self._con: duckdb.DuckDBPyConnection | None = None
-
-    def keep(self) -> None:
-        """Hold the current version (nothing to do when it is the one held)."""
-        current = layout.current_file(self.path)
-        if self._con is not None and current == self.file:
-            return
-        self.release()
-        if current is None:
-            return
-        try:
-            self._con = duckdb.connect(str(current), read_only=True)  # the path string every open resolves
-        except duckdb.Error:
-            return
-        self.file = current
-
-    def release(self) -> None:
-        """Close the connection held, if any."""
-        if self._con is not None:
-            self._con.close()
-        self._con, self.file = None, None
-
-
 def _connect_writable(slot: Path, deadline: float) -> duckdb.DuckDBPyConnection | None:
     """Open ``slot`` read-write, retrying while readers hold it; None when they still do at ``deadline``
     or it cannot be opened at all."""
