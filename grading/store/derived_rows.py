@@ -17,7 +17,7 @@ import duckdb
 import polars as pl
 
 from grading.store import database, month_reads
-from grading.store.migrations import SPLIT_TABLES, split_parts
+from grading.store.migrations import DROP_OPEN_NOW, OPEN_NOW, SPLIT_TABLES, split_parts
 from grading.store.sqltext import registered, sql
 
 #: Derived tables and their column order, as written by :func:`replace_derived`.
@@ -185,12 +185,11 @@ def store_held(con: duckdb.DuckDBPyConnection) -> None:
         held = f"held_{table}"
         con.execute(sql("create temp table if not exists {h} as from {t} limit 0", h=held, t=table))
         if table in SPLIT_TABLES:
-            keys = "select complaint_key from complaints where closed_at is null"
-            con.execute("create or replace temp table held_open_keys as " + keys)
+            con.execute(OPEN_NOW)
             open_part, closed_part = split_parts(table)
-            month_reads.cluster(con, open_part, "temp", held, ("semi", "held_open_keys"))
-            month_reads.cluster(con, closed_part, "temp", held, ("anti", "held_open_keys"))
-            con.execute("drop table held_open_keys")
+            month_reads.cluster(con, open_part, "temp", held, ("semi", "open_now"))
+            month_reads.cluster(con, closed_part, "temp", held, ("anti", "open_now"))
+            con.execute(DROP_OPEN_NOW)
         else:
             month_reads.cluster(con, table, "temp", held)
         con.execute(sql("drop table {h}", h=held))

@@ -144,16 +144,16 @@ SPLIT_DDL: Final = "".join(
     f"create table if not exists {part} {_SPLIT_COLUMNS[t]};\n" for t in SPLIT_TABLES for part in split_parts(t)
 ) + "".join(_view(t) for t in SPLIT_TABLES)
 
-#: The keys of the complaints not closed, in a temporary table ``open_now`` (dropped by :data:`_DROP_OPEN_NOW`).
-_OPEN_NOW: Final = (
+#: The keys of the complaints not closed, in a temporary table ``open_now`` (dropped by :data:`DROP_OPEN_NOW`).
+OPEN_NOW: Final = (
     "create or replace temp table open_now as select complaint_key from complaints where closed_at is null;\n"
 )
-_DROP_OPEN_NOW: Final = "drop table open_now;\n"
+DROP_OPEN_NOW: Final = "drop table open_now;\n"
 
 #: Version 8 -> 9: each table becomes its closed part (renamed, its rows kept where they are); the open
 #: complaints' rows move to the new open part; the view takes the old name.
 SPLIT_STEP_DDL: Final = (
-    _OPEN_NOW
+    OPEN_NOW
     + "".join(
         sql("alter table {v} rename to {c};\n", v=t, c=split_parts(t)[1])
         + f"create table {split_parts(t)[0]} {_SPLIT_COLUMNS[t]};\n"
@@ -166,13 +166,13 @@ delete from {c} where complaint_key in (select complaint_key from open_now);
 """
     )
     + "".join(_view(t) for t in SPLIT_TABLES)
-    + _DROP_OPEN_NOW
+    + DROP_OPEN_NOW
 )
 
 #: Every row of a split table moved to the part its complaint's state says: :func:`grading.store.database.compact`
 #: mends a store :mod:`grading.store.check` found rows misplaced in (none are, in a sound store).
 RESPLIT_ROWS: Final = (
-    _OPEN_NOW
+    OPEN_NOW
     + _each_split(
         """
 insert into {c} select * from {o} anti join open_now using (complaint_key);
@@ -181,7 +181,7 @@ insert into {o} select * from {c} semi join open_now using (complaint_key);
 delete from {c} where complaint_key in (select complaint_key from open_now);
 """
     )
-    + _DROP_OPEN_NOW
+    + DROP_OPEN_NOW
 )
 
 #: Rows of one split table in the wrong part (an open complaint's in ``_closed``, a closed or unknown one's in
