@@ -100,6 +100,12 @@ def _next_in_group(is_kind: pl.Expr, value: pl.Expr) -> pl.Expr:
     return pl.when(owner == pl.col("complaint_key")).then(carried)
 
 
+def still_open(complaints: pl.DataFrame) -> pl.DataFrame:
+    """The ``complaint_key`` of the derived complaints not closed (``closed_at`` empty): the open backlog,
+    whose events (``open_events``) and stints and call-backs the store keeps apart."""
+    return complaints.filter(pl.col("closed_at").is_null()).select("complaint_key")
+
+
 def derive(
     events: pl.DataFrame, categories: pl.DataFrame, keys: pl.DataFrame | None = None, *, default_limit_days: int
 ) -> dict[str, pl.DataFrame]:
@@ -236,11 +242,11 @@ def derive(
         .cast(TRANSFER_SCHEMA)
     )
     known = complaints.select("complaint_key")
-    still_open = complaints.filter(pl.col("closed_at").is_null()).select("complaint_key")
+    backlog = ev.join(still_open(complaints), on="complaint_key", how="semi")
     return {
         "complaints": complaints,
         "stints": stints.join(known, on="complaint_key", how="semi"),
         "feedback_events": feedback.join(known, on="complaint_key", how="semi"),
         "transfers": transfers.join(known, on="complaint_key", how="semi"),
-        "open_events": ev.join(still_open, on="complaint_key", how="semi").select(*EVENT_COLUMNS, "complaint_key"),
+        "open_events": backlog.select(*EVENT_COLUMNS, "complaint_key"),
     }

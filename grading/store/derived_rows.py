@@ -16,6 +16,7 @@ from typing import Final
 import duckdb
 import polars as pl
 
+from grading.rules.derive import still_open
 from grading.store import database, month_reads
 from grading.store.migrations import DROP_OPEN_NOW, OPEN_NOW, SPLIT_TABLES, split_parts
 from grading.store.sqltext import registered, sql
@@ -91,7 +92,7 @@ def replace_derived(
     state says (:data:`grading.store.migrations.SPLIT_TABLES`); the closed parts are written only for the
     complaints stored closed before (a late event) or closed now.
     """
-    with registered(con, touched_keys=keys.select("complaint_key"), open_keys=_open_keys(derived)):
+    with registered(con, touched_keys=keys.select("complaint_key"), open_keys=still_open(derived["complaints"])):
         con.execute(
             """
             create or replace temp table kept_counts as
@@ -135,11 +136,6 @@ def replace_derived(
         con.execute("insert into changed_keys select complaint_key from touched_keys")
 
 
-def _open_keys(derived: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    """The keys of the derived complaints not closed: their rows go to the open parts."""
-    return derived["complaints"].filter(pl.col("closed_at").is_null()).select("complaint_key")
-
-
 def _insert_split(con: duckdb.DuckDBPyConnection, table: str, source: str) -> None:
     """Insert the rows of ``source`` (a frame or table with ``complaint_key``) into the two tables behind the
     view ``table``: the complaints of ``open_keys`` (registered on ``con``) into the open part, the others
@@ -171,7 +167,7 @@ def append_derived(con: duckdb.DuckDBPyConnection, derived: dict[str, pl.DataFra
             if table == "complaints"
             else "insert into {t} by name select * from new_rows"
         )
-        with registered(con, new_rows=derived[table], open_keys=_open_keys(derived)):
+        with registered(con, new_rows=derived[table], open_keys=still_open(derived["complaints"])):
             if table in SPLIT_TABLES and target == table:
                 _insert_split(con, table, "new_rows")
             else:
