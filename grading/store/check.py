@@ -157,6 +157,7 @@ def _backlog_disagrees(con: duckdb.DuckDBPyConnection, tables: set[str]) -> list
     wrong one of their two tables. Neither changes a grade (the grades read the log's derived rows through
     both tables alike); both would mislead the next loads."""
     said = []
+    con.execute(migrations.OPEN_NOW)  # a temporary table: the read-only connection may make it
     missing, extra = con.execute(migrations.OPEN_EVENTS_DIFFERENCE).fetchall()[0]
     if missing or extra:
         said.append(

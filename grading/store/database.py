@@ -247,8 +247,9 @@ def compact(path: Path) -> None:
     """
     with slots.next_version(path, compact=True, cluster=month_reads.cluster) as con:
         prepare_schema(con, path)
-        con.execute(migrations.FILL_OPEN_EVENTS)
-        con.execute(migrations.RESPLIT_ROWS)
+        con.execute(
+            migrations.OPEN_NOW + migrations.FILL_OPEN_EVENTS + migrations.RESPLIT_ROWS + migrations.DROP_OPEN_NOW
+        )
 
 
 def migrate(path: Path) -> None:

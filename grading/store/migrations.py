@@ -80,21 +80,31 @@ create table if not exists open_events (
 );
 """
 
-#: ``open_events`` made again from the log: the migration's fill, and :func:`grading.store.database.compact`'s
-#: (which so drops the rows closures deleted, and mends a copy :mod:`grading.store.check` found differing).
+#: The keys of the complaints not closed (``closed_at`` empty), in a temporary table ``open_now`` (dropped by
+#: :data:`DROP_OPEN_NOW`): the open rule in the store's SQL, the twin of :func:`grading.rules.derive.still_open`
+#: (which routes a load's rows by the same rule). Every query below that needs the open complaints reads it.
+OPEN_NOW: Final = (
+    "create or replace temp table open_now as select complaint_key from complaints where closed_at is null;\n"
+)
+DROP_OPEN_NOW: Final = "drop table open_now;\n"
+
+#: ``open_events`` made again from the log (``open_now`` made first): the migration's fill, and
+#: :func:`grading.store.database.compact`'s (which so drops the rows closures deleted, and mends a copy
+#: :mod:`grading.store.check` found differing).
 FILL_OPEN_EVENTS: Final = """
 delete from open_events;
 insert into open_events by name
 select * exclude (ingest_id) from events
-where complaint_key in (select complaint_key from complaints where closed_at is null);
+where complaint_key in (select complaint_key from open_now);
 """
 
 #: How many rows ``open_events`` and the log's events of the complaints not closed hold that the other
-#: does not (each row counted as often as it occurs): both 0 in a sound store (:mod:`grading.store.check`).
+#: does not (each row counted as often as it occurs; ``open_now`` made first): both 0 in a sound store
+#: (:mod:`grading.store.check`).
 OPEN_EVENTS_DIFFERENCE: Final = """
 with wanted as (
     select * exclude (ingest_id) from events
-    where complaint_key in (select complaint_key from complaints where closed_at is null)
+    where complaint_key in (select complaint_key from open_now)
 )
 select
     (select count(*) from (from wanted except all from open_events)) as missing,
@@ -144,12 +154,6 @@ SPLIT_DDL: Final = "".join(
     f"create table if not exists {part} {_SPLIT_COLUMNS[t]};\n" for t in SPLIT_TABLES for part in split_parts(t)
 ) + "".join(_view(t) for t in SPLIT_TABLES)
 
-#: The keys of the complaints not closed, in a temporary table ``open_now`` (dropped by :data:`DROP_OPEN_NOW`).
-OPEN_NOW: Final = (
-    "create or replace temp table open_now as select complaint_key from complaints where closed_at is null;\n"
-)
-DROP_OPEN_NOW: Final = "drop table open_now;\n"
-
 #: Version 8 -> 9: each table becomes its closed part (renamed, its rows kept where they are); the open
 #: complaints' rows move to the new open part; the view takes the old name.
 SPLIT_STEP_DDL: Final = (
@@ -169,28 +173,25 @@ delete from {c} where complaint_key in (select complaint_key from open_now);
     + DROP_OPEN_NOW
 )
 
-#: Every row of a split table moved to the part its complaint's state says: :func:`grading.store.database.compact`
-#: mends a store :mod:`grading.store.check` found rows misplaced in (none are, in a sound store).
-RESPLIT_ROWS: Final = (
-    OPEN_NOW
-    + _each_split(
-        """
+#: Every row of a split table moved to the part its complaint's state says (``open_now`` made first):
+#: :func:`grading.store.database.compact` mends a store :mod:`grading.store.check` found rows misplaced in
+#: (none are, in a sound store).
+RESPLIT_ROWS: Final = _each_split(
+    """
 insert into {c} select * from {o} anti join open_now using (complaint_key);
 delete from {o} where complaint_key not in (select complaint_key from open_now);
 insert into {o} select * from {c} semi join open_now using (complaint_key);
 delete from {c} where complaint_key in (select complaint_key from open_now);
 """
-    )
-    + DROP_OPEN_NOW
 )
 
 #: Rows of one split table in the wrong part (an open complaint's in ``_closed``, a closed or unknown one's in
-#: ``_open``), a template for :func:`grading.store.sqltext.sql` with the parts as ``{o}`` and ``{c}``: 0 in a
-#: sound store (:mod:`grading.store.check`); ``compact`` puts them right (:data:`RESPLIT_ROWS`).
+#: ``_open``), a template for :func:`grading.store.sqltext.sql` with the parts as ``{o}`` and ``{c}`` (``open_now``
+#: made first): 0 in a sound store (:mod:`grading.store.check`); ``compact`` puts them right (:data:`RESPLIT_ROWS`).
 MISPLACED_ROWS: Final = """
 select
-    (select count(*) from {o} where complaint_key not in (select complaint_key from complaints where closed_at is null))
-  + (select count(*) from {c} where complaint_key in (select complaint_key from complaints where closed_at is null))
+    (select count(*) from {o} where complaint_key not in (select complaint_key from open_now))
+  + (select count(*) from {c} where complaint_key in (select complaint_key from open_now))
 """
 
 
@@ -214,7 +215,12 @@ STEPS: Final = (
     Step("4", "5", "add the publication tables (nivaran publish)", PUBLICATIONS_DDL),
     Step("5", "6", "keep due times to the second (fractional limit_days)", FRACTIONAL_LIMITS_DDL, rewrites=True),
     Step("6", "7", "key the event log by the integer complaint key", KEYED_EVENTS_DDL, rewrites=True),
-    Step("7", "8", "keep the open complaints' events apart (open_events)", OPEN_EVENTS_DDL + FILL_OPEN_EVENTS),
+    Step(
+        "7",
+        "8",
+        "keep the open complaints' events apart (open_events)",
+        OPEN_EVENTS_DDL + OPEN_NOW + FILL_OPEN_EVENTS + DROP_OPEN_NOW,
+    ),
     Step("8", "9", "keep the open complaints' stints and call-backs apart", SPLIT_STEP_DDL),
 )
 
