@@ -100,22 +100,21 @@ def replace_derived(
             where complaint_key in (select complaint_key from touched_keys)
             """
         )
-        con.execute(
-            "create or replace temp table stored_closed as select complaint_key from kept_counts where was_closed"
-        )
-        stored_closed = bool(con.sql("select count(*) from stored_closed").fetchall()[0][0])
+        stored_closed = bool(con.sql("select count(*) from kept_counts where was_closed").fetchall()[0][0])
+        delete = "delete from {t} where complaint_key in (select complaint_key from touched_keys)"
         for table in DERIVED_TABLES:
             if table in SPLIT_TABLES:
                 open_part, closed_part = split_parts(table)
-                delete = "delete from {t} where complaint_key in (select complaint_key from touched_keys)"
                 con.execute(sql(delete, t=open_part))
                 if stored_closed:  # only a complaint stored closed has rows in the closed part
-                    closed = "delete from {t} where complaint_key in (select complaint_key from stored_closed)"
+                    closed = (
+                        "delete from {t} where complaint_key in "
+                        "(select complaint_key from kept_counts where was_closed)"
+                    )
                     con.execute(sql(closed, t=closed_part))
                 with registered(con, new_rows=derived[table]):
                     _insert_split(con, table, "new_rows")
                 continue
-            delete = "delete from {t} where complaint_key in (select complaint_key from touched_keys)"
             con.execute(sql(delete, t=table))
             with registered(con, new_rows=derived[table]):
                 if table == "complaints":
@@ -132,7 +131,6 @@ def replace_derived(
                 else:
                     con.execute(sql("insert into {t} by name select * from new_rows", t=table))
         con.execute("drop table kept_counts")
-        con.execute("drop table stored_closed")
         con.execute("insert into changed_keys select complaint_key from touched_keys")
 
 
